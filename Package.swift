@@ -1,0 +1,52 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "Huashu",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "huashu", targets: ["huashu"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    ],
+    targets: [
+        // libedit's C API; `static inline` wrappers make its variadic calls reachable from Swift.
+        .systemLibrary(
+            name: "CLibEdit",
+            pkgConfig: "libedit",
+            providers: [.apt(["libedit-dev"])]
+        ),
+        // Chinese text in a terminal: display width, full-width input, pinyin.
+        .target(name: "HuashuText"),
+        // The dialogue language: lexer, parser, model, checker. Pure.
+        .target(name: "HuashuScript", dependencies: ["HuashuText"]),
+        // The call state machine and objection search. Pure and deterministic.
+        .target(name: "HuashuEngine", dependencies: ["HuashuScript"]),
+        // Customer ledger files: decoding, CSV, field checks. Pure.
+        .target(name: "HuashuLedger", dependencies: ["HuashuText"]),
+        // SQLite: schema, the call log, customers, follow-ups.
+        .target(
+            name: "HuashuStore",
+            dependencies: ["HuashuEngine", "HuashuLedger", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        // Line editing (libedit) and width-aware text for the terminal.
+        .target(name: "HuashuTerminal", dependencies: ["CLibEdit", "HuashuText"]),
+        // The programs' behaviour: the live-call loop and the command bodies.
+        .target(
+            name: "HuashuApp",
+            dependencies: ["HuashuScript", "HuashuEngine", "HuashuLedger", "HuashuStore", "HuashuTerminal"]
+        ),
+        .executableTarget(
+            name: "huashu",
+            dependencies: ["HuashuApp", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .testTarget(name: "HuashuTextTests", dependencies: ["HuashuText"]),
+        .testTarget(name: "HuashuScriptTests", dependencies: ["HuashuScript"]),
+        .testTarget(name: "HuashuEngineTests", dependencies: ["HuashuEngine"]),
+        .testTarget(name: "HuashuLedgerTests", dependencies: ["HuashuLedger"]),
+        .testTarget(name: "HuashuStoreTests", dependencies: ["HuashuStore"]),
+        .testTarget(name: "HuashuAppTests", dependencies: ["HuashuApp", "huashu"]),
+    ]
+)

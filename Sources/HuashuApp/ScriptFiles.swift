@@ -1,0 +1,55 @@
+import Foundation
+import HuashuScript
+
+/// Reads dialogue files from disk: a file, or every `.huashu` file in a folder
+/// and its subfolders, in name order.
+public enum ScriptFiles {
+    public static let defaultFolder = "Dialogues"
+
+    /// The folder to load when none is named: `$HUASHU_DIALOGUES`, else `Dialogues`.
+    public static var defaultPath: String {
+        ProcessInfo.processInfo.environment["HUASHU_DIALOGUES"] ?? defaultFolder
+    }
+
+    public static func read(_ paths: [String], fileExtension: String = "huashu") throws(UserError) -> [SourceText] {
+        var sources: [SourceText] = []
+        for path in paths {
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
+                throw UserError("no such file or folder: \(path)")
+            }
+            if !isFolder.boolValue {
+                sources.append(try readOne(path))
+                continue
+            }
+            let base = path.hasSuffix("/") ? String(path.dropLast()) : path
+            guard let walker = FileManager.default.enumerator(atPath: base) else { throw UserError("cannot read the folder \(path)") }
+            let names = walker.compactMap { $0 as? String }.filter { $0.hasSuffix("." + fileExtension) }.sorted()
+            for name in names { sources.append(try readOne(base + "/" + name)) }
+        }
+        return sources
+    }
+
+    /// Reads a file, but never more than one byte past what a script file may hold.
+    private static func readOne(_ path: String) throws(UserError) -> SourceText {
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw UserError("cannot read \(path): permission denied or not a file") }
+        defer { try? handle.close() }
+        do {
+            let data = try handle.read(upToCount: SourceText.maximumBytes + 1) ?? Data()
+            return SourceText(name: path, bytes: [UInt8](data))
+        } catch {
+            throw UserError("cannot read \(path): \(error.localizedDescription)")
+        }
+    }
+
+    /// Reads and compiles; a script with errors is a `UserError` carrying the formatted diagnostics.
+    public static func load(_ paths: [String]) throws(UserError) -> Script {
+        let sources = try read(paths)
+        let result = ScriptCompiler.compile(sources)
+        guard let script = result.script else {
+            let report = DiagnosticsFormatter(sources: sources).format(result.errors)
+            throw UserError("the call script has errors; fix them (see `huashu lint`):\n" + report)
+        }
+        return script
+    }
+}

@@ -1,0 +1,66 @@
+import HuashuScript
+
+/// What the agent sees for the current step, with the customer's data filled
+/// in: built from a state by the engine, drawn by the terminal.
+public struct CallScreen: Sendable, Equatable {
+    public struct Choice: Sendable, Equatable {
+        public let number: Int
+        public let answerID: String
+        public let text: String
+    }
+
+    public let nodeID: String
+    public let stageTitle: String
+    /// The handler's title when the step is an objection handler.
+    public let objectionTitle: String?
+    public let says: [String]
+    public let tips: [String]
+    public let choices: [Choice]
+    public let awaiting: Awaiting?
+    /// How many objections deep the call is: 0 on the main path.
+    public let detourDepth: Int
+    public let outcome: Outcome?
+}
+
+extension CallEngine {
+    public func screen(_ state: CallState) -> CallScreen {
+        let node = script.nodes[state.node]
+        let lines = (node?.lines ?? []).filter { holds($0.condition) }
+        let choices = visibleAnswers(state).enumerated().map { offset, answer in
+            CallScreen.Choice(number: offset + 1, answerID: answer.id, text: fill(answer.text, state))
+        }
+        return CallScreen(
+            nodeID: state.node,
+            stageTitle: node.flatMap { script.stage($0.stageID)?.title } ?? "",
+            objectionTitle: node?.title,
+            says: lines.filter { $0.kind == .say }.map { fill($0.template, state) },
+            tips: lines.filter { $0.kind == .tip }.map { fill($0.template, state) },
+            choices: choices,
+            awaiting: state.awaiting,
+            detourDepth: state.detours.count,
+            outcome: state.outcome)
+    }
+
+    /// Text with placeholders filled; a missing value shows as a visible marker.
+    public func fill(_ template: Template, _ state: CallState) -> String {
+        template.segments.map { segment in
+            switch segment {
+            case .text(let text): return text
+            case .placeholder(let placeholder): return value(of: placeholder, state) ?? "【缺:\(placeholder.chinese)】"
+            }
+        }.joined()
+    }
+
+    private func value(of placeholder: Placeholder, _ state: CallState) -> String? {
+        let found: String?
+        switch placeholder {
+        case .agent: found = context.agent
+        case .dealer: found = context.dealer
+        case .quote: found = state.quote
+        case .callback: found = state.callback?.chinese
+        default: found = context.customer.values[placeholder.rawValue]
+        }
+        guard let found, !found.isEmpty else { return nil }
+        return found
+    }
+}

@@ -1,0 +1,170 @@
+import HuashuScript
+
+/// What the script's conditions and placeholders may know about the customer.
+/// Built by the caller from the ledger; the engine never reads a database.
+public struct CustomerFacts: Sendable, Codable, Equatable {
+    public var grade: CustomerGrade?
+    public var type: CustomerType?
+    public var claims: Int?
+    public var violations: Int?
+    public var daysToExpiry: Int?
+    /// Display text for each placeholder, keyed by `Placeholder.rawValue`.
+    public var values: [String: String]
+
+    public init(grade: CustomerGrade? = nil, type: CustomerType? = nil, claims: Int? = nil, violations: Int? = nil,
+                daysToExpiry: Int? = nil, values: [String: String] = [:]) {
+        self.grade = grade
+        self.type = type
+        self.claims = claims
+        self.violations = violations
+        self.daysToExpiry = daysToExpiry
+        self.values = values
+    }
+}
+
+/// Everything fixed for the length of one call.
+public struct CallContext: Sendable, Codable, Equatable {
+    public var customer: CustomerFacts
+    public var agent: String
+    public var dealer: String
+
+    public init(customer: CustomerFacts, agent: String, dealer: String) {
+        self.customer = customer
+        self.agent = agent
+        self.dealer = dealer
+    }
+}
+
+/// A callback booked with a closed question: tomorrow or the day after,
+/// morning or afternoon.
+public struct CallbackSlot: Sendable, Codable, Equatable, Hashable {
+    public enum HalfDay: String, Sendable, Codable, CaseIterable {
+        case morning, afternoon
+        public var chinese: String { self == .morning ? "上午" : "下午" }
+        /// The hour the follow-up is due.
+        public var hour: Int { self == .morning ? 10 : 15 }
+    }
+
+    public var daysAhead: Int
+    public var halfDay: HalfDay
+
+    public init(daysAhead: Int, halfDay: HalfDay) {
+        self.daysAhead = daysAhead
+        self.halfDay = halfDay
+    }
+
+    /// The four slots an agent offers.
+    public static let closedChoices: [CallbackSlot] = [1, 2].flatMap { day in
+        HalfDay.allCases.map { CallbackSlot(daysAhead: day, halfDay: $0) }
+    }
+
+    public var chinese: String {
+        let day: String
+        switch daysAhead {
+        case 0: day = "今天"
+        case 1: day = "明天"
+        case 2: day = "后天"
+        default: day = "\(daysAhead)天后"
+        }
+        return day + halfDay.chinese
+    }
+}
+
+/// An input the node asked for when the call arrived: the quoted premium or a callback time.
+public enum Awaiting: String, Sendable, Codable, Equatable {
+    case quote, callback
+}
+
+/// Where the call was, for one back-step.
+public struct Frame: Sendable, Codable, Equatable {
+    public var node: String
+    public var detours: [String]
+}
+
+/// The whole state of a call. Serialisable, so a cut-off call resumes from
+/// the last logged state, and equal inputs always give equal states.
+public struct CallState: Sendable, Codable, Equatable {
+    public var node: String
+    /// Nodes to go back to when a handler says `return`, innermost last.
+    public var detours: [String] = []
+    /// Flags marked so far, sorted so the serialised state is stable.
+    public private(set) var flags: [String] = []
+    public var quote: String?
+    public var callback: CallbackSlot?
+    public var awaiting: Awaiting?
+    public var outcome: Outcome?
+    public var lostTo: String?
+    public var trail: [Frame] = []
+    /// Objection handlers entered in this call, in order, repeats included.
+    public var objectionsRaised: [String] = []
+
+    public init(node: String) {
+        self.node = node
+    }
+
+    public var hasEnded: Bool { outcome != nil }
+
+    /// Marks a flag; false when it was already marked.
+    @discardableResult
+    public mutating func mark(_ flag: String) -> Bool {
+        guard !flags.contains(flag) else { return false }
+        flags.append(flag)
+        flags.sort()
+        return true
+    }
+}
+
+/// What the agent does: the engine's only input.
+public enum CallInput: Sendable, Codable, Equatable {
+    case answer(String)
+    case objection(String)
+    case back
+    case note(String)
+    case quote(String)
+    case callback(CallbackSlot)
+    case end(Outcome, lostTo: String?)
+
+    var isNote: Bool { if case .note = self { return true } else { return false } }
+}
+
+/// What happened, in order: what the store records and the screen reports.
+public enum CallEvent: Sendable, Codable, Equatable {
+    case entered(node: String, stage: String)
+    case answered(answer: String)
+    case objectionRaised(handler: String, from: String)
+    case returned(to: String, from: String)
+    case leftDetours(count: Int)
+    case steppedBack(to: String)
+    case refused(reason: String)
+    case flagMarked(String)
+    case noteTaken(String)
+    case quoteRecorded(String)
+    case callbackBooked(CallbackSlot)
+    case awaiting(Awaiting)
+    case ended(Outcome, lostTo: String?)
+
+    /// A short name for the kind of event, as stored in the log.
+    public var kind: String {
+        switch self {
+        case .entered: return "entered"
+        case .answered: return "answered"
+        case .objectionRaised: return "objection"
+        case .returned: return "returned"
+        case .leftDetours: return "left_detours"
+        case .steppedBack: return "back"
+        case .refused: return "refused"
+        case .flagMarked: return "flag"
+        case .noteTaken: return "note"
+        case .quoteRecorded: return "quote"
+        case .callbackBooked: return "callback"
+        case .awaiting: return "awaiting"
+        case .ended: return "ended"
+        }
+    }
+}
+
+/// The result of one engine step.
+public struct CallStep: Sendable, Equatable {
+    public var state: CallState
+    public var events: [CallEvent]
+}

@@ -1,0 +1,226 @@
+/// A loaded, checked call script: what the engine walks. Built only by
+/// `ScriptCompiler`, so every target, placeholder and condition in it is valid.
+public struct Script: Sendable {
+    public let stages: [Stage]
+    public let nodes: [String: Node]
+    /// Node IDs in file order.
+    public let nodeOrder: [String]
+    public let startNodeID: String
+    /// A content hash of every file's name and bytes: the script version a call ran.
+    public let version: String
+
+    public var objections: [Node] { nodeOrder.compactMap { nodes[$0] }.filter(\.isObjection) }
+
+    public func stage(_ id: String) -> Stage? { stages.first { $0.id == id } }
+}
+
+public struct Stage: Sendable, Equatable {
+    public let id: String
+    public let title: String
+    public let location: SourceLocation
+}
+
+/// One step of a call: what the agent says and what the customer may answer.
+public struct Node: Sendable {
+    public enum Kind: Sendable, Equatable {
+        case step
+        case objection(title: String, keys: [String])
+    }
+
+    public let id: String
+    public let stageID: String
+    public let kind: Kind
+    public let lines: [ScriptLine]
+    public let gates: [Gate]
+    public let actions: [Action]
+    public let answers: [Answer]
+    public let location: SourceLocation
+    /// True when the node sits in a stage holding objection handlers, where `return` is allowed.
+    public let isInHandlerStage: Bool
+
+    public var isObjection: Bool { if case .objection = kind { return true } else { return false } }
+
+    public var title: String? { if case .objection(let title, _) = kind { return title } else { return nil } }
+
+    public var keys: [String] { if case .objection(_, let keys) = kind { return keys } else { return [] } }
+
+    /// The outcome this node sets on arrival, if it ends the call.
+    public var outcome: Outcome? {
+        for case .outcome(let outcome) in actions { return outcome }
+        return nil
+    }
+}
+
+public struct ScriptLine: Sendable {
+    public enum Kind: String, Sendable { case say, tip }
+    public let kind: Kind
+    public let condition: Condition?
+    public let template: Template
+}
+
+/// A customer's possible answer. Its `id` (`node>target` or `node>@name`) is
+/// stable across rewording, so logs and reports can name it.
+public struct Answer: Sendable {
+    public let id: String
+    public let condition: Condition?
+    public let text: Template
+    public let target: Target
+    public let actions: [Action]
+    public let location: SourceLocation
+}
+
+public enum Target: Sendable, Equatable {
+    case node(String)
+    case returnFromObjection
+}
+
+/// `need FLAG: REASON`: the node is refused until FLAG is marked.
+public struct Gate: Sendable {
+    public let flag: String
+    public let reason: String
+    public let location: SourceLocation
+}
+
+public enum Action: Sendable, Equatable {
+    case mark(String)
+    case quote
+    case callback
+    case outcome(Outcome)
+}
+
+/// The result of a call: what the supervisor's reports count.
+public struct Outcome: Sendable, Equatable, Hashable, Codable {
+    public let kind: OutcomeKind
+    public let lossReason: LossReason?
+
+    public init(_ kind: OutcomeKind, lossReason: LossReason? = nil) {
+        self.kind = kind
+        self.lossReason = kind == .lost ? lossReason : nil
+    }
+}
+
+public enum OutcomeKind: String, Sendable, CaseIterable, Codable {
+    case won, committed, callback, thinking, lost
+    case noAnswer = "no_answer"
+    case wrongNumber = "wrong_number"
+    case refused
+    case doNotCall = "do_not_call"
+
+    public var chinese: String {
+        switch self {
+        case .won: return "成交"
+        case .committed: return "已承诺未付款"
+        case .callback: return "约回访"
+        case .thinking: return "考虑中"
+        case .lost: return "战败"
+        case .noAnswer: return "未接通"
+        case .wrongNumber: return "号码错误"
+        case .refused: return "拒绝"
+        case .doNotCall: return "勿扰"
+        }
+    }
+}
+
+public enum LossReason: String, Sendable, CaseIterable, Codable {
+    case price, service, telesales, friend
+    case compulsoryOnly = "compulsory_only"
+    case unreachable, sold, moved, other
+
+    public var chinese: String {
+        switch self {
+        case .price: return "价格"
+        case .service: return "服务"
+        case .telesales: return "电销"
+        case .friend: return "朋友/代理"
+        case .compulsoryOnly: return "只投交强险"
+        case .unreachable: return "联系不上"
+        case .sold: return "车已卖/报废"
+        case .moved: return "迁出"
+        case .other: return "其他"
+        }
+    }
+}
+
+/// Text with `{placeholders}` to be filled from the customer and the call.
+public struct Template: Sendable, Equatable {
+    public enum Segment: Sendable, Equatable {
+        case text(String)
+        case placeholder(Placeholder)
+    }
+
+    public let segments: [Segment]
+
+    /// The text with placeholders written back as `{name}`.
+    public var source: String {
+        segments.map { segment in
+            switch segment {
+            case .text(let text): return text
+            case .placeholder(let p): return "{\(p.rawValue)}"
+            }
+        }.joined()
+    }
+}
+
+/// The values a script may fill in; the checker rejects any other name.
+public enum Placeholder: String, Sendable, CaseIterable {
+    case name, honorific, plate, model, phone, expiry
+    case compulsoryExpiry = "compulsory_expiry"
+    case days
+    case lastPremium = "last_premium"
+    case lastInsurer = "last_insurer"
+    case claims, grade, type, agent, dealer, quote, callback
+
+    /// How a missing value is named in the visible marker.
+    public var chinese: String {
+        switch self {
+        case .name: return "姓名"
+        case .honorific: return "称呼"
+        case .plate: return "车牌"
+        case .model: return "车型"
+        case .phone: return "电话"
+        case .expiry: return "到期日"
+        case .compulsoryExpiry: return "交强险到期日"
+        case .days: return "剩余天数"
+        case .lastPremium: return "上年保费"
+        case .lastInsurer: return "上年承保公司"
+        case .claims: return "出险次数"
+        case .grade: return "客户等级"
+        case .type: return "客户类型"
+        case .agent: return "顾问"
+        case .dealer: return "门店"
+        case .quote: return "报价"
+        case .callback: return "回访时间"
+        }
+    }
+}
+
+/// `[grade=A|B, claims>=1]`: every clause must hold.
+public struct Condition: Sendable, Equatable {
+    public let clauses: [Clause]
+}
+
+public struct Clause: Sendable, Equatable {
+    public enum Field: String, Sendable, CaseIterable {
+        case grade, type, claims, days, violations
+        var isNumeric: Bool { self == .claims || self == .days || self == .violations }
+    }
+
+    public enum Operator: String, Sendable, CaseIterable {
+        case equal = "=", notEqual = "!=", less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">="
+    }
+
+    public let field: Field
+    public let op: Operator
+    /// Alternatives joined by `|`; numeric fields hold one number.
+    public let values: [String]
+}
+
+public enum CustomerGrade: String, Sendable, CaseIterable, Codable {
+    case a = "A", b = "B", c = "C", d = "D"
+}
+
+public enum CustomerType: String, Sendable, CaseIterable, Codable {
+    case priceSensitive = "价格敏感型"
+    case serviceSensitive = "服务敏感型"
+    case indifferent = "无所谓型"
+}

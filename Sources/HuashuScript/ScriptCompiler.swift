@@ -1,0 +1,198 @@
+/// What compiling a set of dialogue files gives: the script when it has no
+/// errors, and every diagnostic found, sorted by place.
+public struct CompileResult: Sendable {
+    public let script: Script?
+    public let diagnostics: [Diagnostic]
+
+    public var errors: [Diagnostic] { diagnostics.filter { $0.severity == .error } }
+}
+
+/// Turns dialogue files into a checked `Script`: parse, then one pass per
+/// concern (names, targets, shape, reachability, endings).
+public enum ScriptCompiler {
+    public static func compile(_ sources: [SourceText]) -> CompileResult {
+        var parser = Parser()
+        var diagnostics: [Diagnostic] = []
+        let ordered = sources.sorted { $0.name < $1.name }
+        for source in ordered {
+            switch source.decodedLines() {
+            case .success(let lines): parser.parse(file: source.name, lines: lines)
+            case .failure(let diagnostic): diagnostics.append(diagnostic)
+            }
+        }
+        diagnostics += parser.diagnostics
+        if ordered.isEmpty {
+            diagnostics.append(Diagnostic(.noScript, "no .huashu files to load", at: SourceLocation(file: "", line: 0, column: 0)))
+        }
+        var checker = Checker(draft: parser.draft, version: ContentHash.of(sources))
+        let script = checker.check()
+        diagnostics += checker.diagnostics
+        diagnostics.sort { $0.location < $1.location }
+        let hasErrors = diagnostics.contains { $0.severity == .error }
+        return CompileResult(script: hasErrors ? nil : script, diagnostics: diagnostics)
+    }
+}
+
+/// The cross-reference passes over a parsed draft.
+struct Checker {
+    let draft: DraftScript
+    let version: String
+    /// Stages holding at least one objection handler: there `return` is allowed.
+    let handlerStages: Set<Int>
+    private(set) var diagnostics: [Diagnostic] = []
+
+    init(draft: DraftScript, version: String) {
+        self.draft = draft
+        self.version = version
+        handlerStages = Set(draft.nodes.filter { $0.objection != nil }.map(\.stageIndex))
+    }
+
+    private mutating func report(_ code: DiagnosticCode, _ message: String, at location: SourceLocation, hint: String? = nil) {
+        diagnostics.append(Diagnostic(code, message, at: location, hint: hint))
+    }
+
+    mutating func check() -> Script? {
+        let index = uniqueNodes()
+        var nodes: [String: Node] = [:]
+        for draftNode in draft.nodes where index[draftNode.id] == draftNode.location {
+            nodes[draftNode.id] = resolve(draftNode, known: index)
+        }
+        var listed: Set<String> = []
+        let order = draft.nodes.map(\.id).filter { listed.insert($0).inserted }
+        checkShape(nodes, order: order)
+        guard let start = draft.nodes.first(where: { $0.objection == nil }).map(\.id) else {
+            if !draft.nodes.isEmpty || !draft.stages.isEmpty {
+                report(.noOutcomeReachable, "the script has no node to start a call with",
+                       at: draft.stages.first?.location ?? SourceLocation(file: "", line: 0, column: 0), hint: "add `node greet` under the first stage")
+            }
+            return nil
+        }
+        checkFlow(nodes, order: order, start: start)
+        let stages = draft.stages.map { Stage(id: $0.id, title: $0.title, location: $0.location) }
+        return Script(stages: stages, nodes: nodes, nodeOrder: order, startNodeID: start, version: version)
+    }
+
+    /// Pass 1: every node ID names one node.
+    private mutating func uniqueNodes() -> [String: SourceLocation] {
+        var seen: [String: SourceLocation] = [:]
+        for node in draft.nodes {
+            if let first = seen[node.id] {
+                report(.duplicateID, "`\(node.id)` is already the ID of the step at \(first.file):\(first.line)", at: node.location,
+                       hint: "rename one of them")
+            } else {
+                seen[node.id] = node.location
+            }
+        }
+        return seen
+    }
+
+    /// Pass 2: answers get their IDs and their targets are looked up.
+    private mutating func resolve(_ draftNode: DraftNode, known: [String: SourceLocation]) -> Node {
+        let stage = draft.stages[draftNode.stageIndex]
+        let inHandlerStage = handlerStages.contains(draftNode.stageIndex)
+        var answers: [Answer] = []
+        var answerIDs: [String: SourceLocation] = [:]
+        for answer in draftNode.answers {
+            let target: Target
+            if answer.targetName == "return" {
+                target = .returnFromObjection
+                if !inHandlerStage {
+                    report(.returnOutsideHandler, "`return` outside an objection handler: `\(draftNode.id)` is in stage `\(stage.id)`",
+                           at: answer.targetLocation, hint: "lead the answer to a node, or move the node into the objection stage")
+                }
+            } else {
+                target = .node(answer.targetName)
+                if known[answer.targetName] == nil {
+                    let suggestion = Spelling.closest(to: answer.targetName, among: known.keys.sorted())
+                    report(.unknownTarget, "unknown target `\(answer.targetName)`", at: answer.targetLocation,
+                           hint: suggestion.map { "did you mean `\($0)`?" } ?? "no node or objection has this ID")
+                }
+            }
+            let id = "\(draftNode.id)>" + (answer.explicitID.map { "@" + $0 } ?? answer.targetName)
+            if let first = answerIDs[id] {
+                report(.duplicateAnswer, "a second answer of `\(draftNode.id)` has the ID `\(id)` (first at line \(first.line))",
+                       at: answer.explicitIDLocation ?? answer.targetLocation, hint: "give this answer its own name: `-> \(answer.targetName) @another_name`")
+            } else {
+                answerIDs[id] = answer.location
+            }
+            answers.append(Answer(id: id, condition: answer.condition, text: answer.text, target: target,
+                                  actions: answer.actions, location: answer.location))
+        }
+        let kind: Node.Kind = draftNode.objection.map { .objection(title: $0.title, keys: $0.keys) } ?? .step
+        return Node(id: draftNode.id, stageID: stage.id, kind: kind, lines: draftNode.lines, gates: draftNode.gates,
+                    actions: draftNode.actions, answers: answers, location: draftNode.location, isInHandlerStage: inHandlerStage)
+    }
+
+    /// Pass 3: each node, stage and gate on its own.
+    private mutating func checkShape(_ nodes: [String: Node], order: [String]) {
+        let filledStages = Set(draft.nodes.map(\.stageIndex))
+        for (stageIndex, stage) in draft.stages.enumerated() where !filledStages.contains(stageIndex) {
+            report(.emptyStage, "stage `\(stage.id)` has no nodes", at: stage.location, hint: "add nodes under it or remove it")
+        }
+        var marked: Set<String> = ["quoted"]
+        for node in nodes.values {
+            for action in node.actions + node.answers.flatMap(\.actions) {
+                if case .mark(let flag) = action { marked.insert(flag) }
+            }
+        }
+        for id in order {
+            guard let node = nodes[id] else { continue }
+            if node.answers.isEmpty && node.outcome == nil {
+                report(.deadEnd, "`\(id)` has no answers and sets no outcome: the call would be stuck here", at: node.location,
+                       hint: "add answers (`- TEXT -> TARGET`) or end the call with `do outcome ...`")
+            }
+            if node.isObjection && node.keys.isEmpty {
+                report(.objectionWithoutKeys, "objection `\(id)` has no keys, so the agent cannot find it by the customer's words",
+                       at: node.location, hint: "add `keys` with the words a customer says, e.g. `keys 贵, 便宜`")
+            }
+            for gate in node.gates where !marked.contains(gate.flag) {
+                let suggestion = Spelling.closest(to: gate.flag, among: marked.sorted())
+                report(.flagNeverMarked, "flag `\(gate.flag)` is never marked, so `\(id)` can never be entered", at: gate.location,
+                       hint: suggestion.map { "did you mean `\($0)`?" } ?? "mark it on an earlier step with `do mark \(gate.flag)`")
+            }
+        }
+    }
+
+    /// Pass 4: every node can be reached, and every call can end.
+    private mutating func checkFlow(_ nodes: [String: Node], order: [String], start: String) {
+        func successors(_ node: Node) -> [String] {
+            node.answers.compactMap { if case .node(let id) = $0.target, nodes[id] != nil { return id } else { return nil } }
+        }
+        var reached: Set<String> = []
+        var queue = [start] + order.filter { nodes[$0]?.isObjection == true }
+        while let id = queue.popLast() {
+            guard reached.insert(id).inserted, let node = nodes[id] else { continue }
+            queue += successors(node).filter { !reached.contains($0) }
+        }
+        for id in order where !reached.contains(id) {
+            guard let node = nodes[id] else { continue }
+            report(.unreachableNode, "`\(id)` can never be reached: no answer leads to it", at: node.location,
+                   hint: "lead an answer to it with `-> \(id)`, or remove it")
+        }
+
+        var predecessors: [String: [String]] = [:]
+        for node in nodes.values {
+            for next in successors(node) { predecessors[next, default: []].append(node.id) }
+        }
+        var canEnd: Set<String> = []
+        func spreadEndings(from seeds: [String]) {
+            var queue = seeds
+            while let id = queue.popLast() {
+                guard canEnd.insert(id).inserted else { continue }
+                queue += predecessors[id, default: []].filter { !canEnd.contains($0) }
+            }
+        }
+        spreadEndings(from: nodes.values.filter { $0.outcome != nil }.map(\.id))
+        guard canEnd.contains(start) else {
+            report(.noOutcomeReachable, "no path from `\(start)` reaches an outcome: no call can ever be finished", at: nodes[start]!.location,
+                   hint: "end some path with a node that has `do outcome ...`")
+            return
+        }
+        spreadEndings(from: nodes.values.filter { $0.answers.contains { $0.target == .returnFromObjection } }.map(\.id))
+        for id in order where reached.contains(id) && !canEnd.contains(id) {
+            guard let node = nodes[id], !(node.answers.isEmpty && node.outcome == nil) else { continue }
+            report(.noWayToEnd, "once the call reaches `\(id)`, no path leads to an outcome", at: node.location,
+                   hint: "give it an answer that leads towards an ending node")
+        }
+    }
+}

@@ -1,0 +1,81 @@
+/// One dialogue file's name and raw bytes, as read from disk by the caller.
+public struct SourceText: Sendable {
+    public let name: String
+    public let bytes: [UInt8]
+
+    public init(name: String, bytes: [UInt8]) {
+        self.name = name
+        self.bytes = bytes
+    }
+
+    public init(name: String, text: String) {
+        self.init(name: name, bytes: Array(text.utf8))
+    }
+
+    public static let maximumBytes = 2 * 1024 * 1024
+    static let maximumLineCharacters = 4000
+
+    /// The text as lines, or the one diagnostic that stops this file from being read.
+    func decodedLines() -> Result<[Substring], Diagnostic> {
+        if bytes.count > Self.maximumBytes {
+            return .failure(Diagnostic(.fileTooLarge, "file is \(bytes.count / 1024) KB; a script file may be at most \(Self.maximumBytes / 1024) KB",
+                                       at: SourceLocation(file: name, line: 1, column: 1), hint: "split it into several .huashu files"))
+        }
+        var body = bytes[...]
+        if body.starts(with: [0xEF, 0xBB, 0xBF]) { body = body.dropFirst(3) }
+        guard let text = String(validating: body, as: UTF8.self) else {
+            return .failure(invalidUTF8Diagnostic(body))
+        }
+        if text.allSatisfy(\.isWhitespace) {
+            return .failure(Diagnostic(.emptyFile, "file is empty", at: SourceLocation(file: name, line: 1, column: 1),
+                                       hint: "write a script in it or delete it"))
+        }
+        return .success(text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            line.last == "\r" ? line.dropLast() : line
+        })
+    }
+
+    private func invalidUTF8Diagnostic(_ body: ArraySlice<UInt8>) -> Diagnostic {
+        var line = 1
+        var column = 1
+        var iterator = body.makeIterator()
+        var decoder = UTF8()
+        var byteOffset = body.startIndex
+        loop: while true {
+            let before = byteOffset
+            switch decoder.decode(&iterator) {
+            case .scalarValue(let scalar):
+                byteOffset += UTF8.width(scalar)
+                if scalar == "\n" { line += 1; column = 1 } else { column += 1 }
+            case .emptyInput:
+                break loop
+            case .error:
+                let byte = String(body[before], radix: 16, uppercase: true)
+                return Diagnostic(.notUTF8, "file is not UTF-8: byte 0x\(byte) cannot start or continue a character",
+                                  at: SourceLocation(file: name, line: line, column: column),
+                                  hint: "save the file as UTF-8; files saved as GBK/GB18030 must be converted first")
+            }
+        }
+        return Diagnostic(.notUTF8, "file is not UTF-8", at: SourceLocation(file: name, line: line, column: column))
+    }
+}
+
+/// FNV-1a over every file's name and bytes: cheap, stable, and enough to tell
+/// two versions of a script apart in the call log.
+enum ContentHash {
+    static func of(_ sources: [SourceText]) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        func feed(_ byte: UInt8) {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01B3
+        }
+        for source in sources.sorted(by: { $0.name < $1.name }) {
+            source.name.split(separator: "/").last.map { $0.utf8.forEach(feed) }
+            feed(0)
+            source.bytes.forEach(feed)
+            feed(0)
+        }
+        let hex = String(hash, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
+    }
+}

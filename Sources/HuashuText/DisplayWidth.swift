@@ -1,0 +1,98 @@
+/// Terminal cells a piece of text occupies: Chinese characters take two, so
+/// columns, wrapping and the diagnostic marker must count cells, not characters.
+public enum DisplayWidth {
+    /// Cells taken by one Unicode scalar in a monospaced terminal.
+    public static func of(_ scalar: Unicode.Scalar) -> Int {
+        let v = scalar.value
+        if v == 0 { return 0 }
+        if v < 0x20 || (v >= 0x7F && v < 0xA0) { return 0 }
+        if isZeroWidth(v) { return 0 }
+        return isWide(v) ? 2 : 1
+    }
+
+    /// Cells taken by a grapheme cluster: its first scalar decides, marks add nothing.
+    public static func of(_ character: Character) -> Int {
+        guard let first = character.unicodeScalars.first else { return 0 }
+        if character.unicodeScalars.count > 1,
+           character.unicodeScalars.contains(where: { $0.properties.isEmojiPresentation }) {
+            return 2
+        }
+        return of(first)
+    }
+
+    /// Cells taken by a string.
+    public static func of<S: StringProtocol>(_ text: S) -> Int {
+        var total = 0
+        for character in text { total += of(character) }
+        return total
+    }
+
+    private static func isZeroWidth(_ v: UInt32) -> Bool {
+        switch v {
+        case 0x0300...0x036F, 0x0483...0x0489, 0x0591...0x05BD, 0x0610...0x061A,
+             0x064B...0x065F, 0x200B...0x200F, 0x2028...0x202E, 0x2060...0x2064,
+             0xFE00...0xFE0F, 0xFE20...0xFE2F, 0xFEFF, 0xE0100...0xE01EF:
+            return true
+        default:
+            return false
+        }
+    }
+
+    private static func isWide(_ v: UInt32) -> Bool {
+        switch v {
+        case 0x1100...0x115F, 0x231A...0x231B, 0x2329...0x232A, 0x23E9...0x23EC,
+             0x23F0, 0x23F3, 0x25FD...0x25FE, 0x2614...0x2615, 0x2648...0x2653,
+             0x267F, 0x2693, 0x26A1, 0x26AA...0x26AB, 0x26BD...0x26BE,
+             0x26C4...0x26C5, 0x26CE, 0x26D4, 0x26EA, 0x26F2...0x26F3, 0x26F5,
+             0x26FA, 0x26FD, 0x2705, 0x270A...0x270B, 0x2728, 0x274C, 0x274E,
+             0x2753...0x2755, 0x2757, 0x2795...0x2797, 0x27B0, 0x27BF,
+             0x2B1B...0x2B1C, 0x2B50, 0x2B55,
+             0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF,
+             0xA000...0xA4CF, 0xA960...0xA97F, 0xAC00...0xD7A3, 0xF900...0xFAFF,
+             0xFE10...0xFE19, 0xFE30...0xFE6F, 0xFF00...0xFF60, 0xFFE0...0xFFE6,
+             0x1F300...0x1F64F, 0x1F900...0x1F9FF, 0x20000...0x2FFFD, 0x30000...0x3FFFD:
+            return true
+        default:
+            return false
+        }
+    }
+}
+
+extension StringProtocol {
+    /// Terminal cells this text occupies.
+    public var displayWidth: Int { DisplayWidth.of(self) }
+}
+
+/// Breaks text into lines no wider than a terminal width, never splitting a character.
+public enum TextWrap {
+    public static func lines(_ text: String, width: Int) -> [String] {
+        let limit = max(width, 2)
+        var result: [String] = []
+        var current = ""
+        var used = 0
+        for character in text {
+            if character == "\n" {
+                result.append(current)
+                current = ""
+                used = 0
+                continue
+            }
+            let w = DisplayWidth.of(character)
+            if used + w > limit {
+                result.append(current)
+                current = ""
+                used = 0
+            }
+            current.append(character)
+            used += w
+        }
+        result.append(current)
+        return result
+    }
+
+    /// Pads text with spaces on the right up to a display width.
+    public static func padded(_ text: String, to width: Int) -> String {
+        let missing = width - text.displayWidth
+        return missing > 0 ? text + String(repeating: " ", count: missing) : text
+    }
+}

@@ -1,0 +1,20 @@
+import ArgumentParser
+import HuashuApp
+
+@main
+struct Huashu: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "huashu",
+        abstract: "Renewal-call scripts (话术) for motor-insurance agents: live calls, rehearsal, replay and reports.",
+        subcommands: [Lint.self])
+}
+
+/// Runs a command body, turning a `UserError` into its message and exit code 1.
+func reportingUserErrors(_ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let error as UserError {
+        printError("huashu: " + error.description)
+        throw ExitCode.failure
+    }
+}

@@ -1,0 +1,29 @@
+import ArgumentParser
+import HuashuApp
+
+struct Lint: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check dialogue scripts and print every problem with its file, line and column.",
+        discussion: "Prints nothing and exits 0 when the scripts are clean; exits 1 when there is any error.")
+
+    @Argument(help: "Dialogue files or folders (default: $HUASHU_DIALOGUES or Dialogues/).")
+    var paths: [String] = []
+
+    @Flag(help: "Colour the output even when it is not a terminal.")
+    var color = false
+
+    @Option(help: ArgumentHelp("Explain a diagnostic code, e.g. H032.", valueName: "code"))
+    var explain: String?
+
+    func run() throws {
+        try reportingUserErrors {
+            if let explain {
+                print(try LintReport.explanation(of: explain))
+                return
+            }
+            let report = try LintReport.run(paths.isEmpty ? [ScriptFiles.defaultPath] : paths, colored: color || isTerminal(.standardOutput))
+            if !report.text.isEmpty { print(report.text, terminator: "") }
+            if report.hasErrors { throw ExitCode.failure }
+        }
+    }
+}
