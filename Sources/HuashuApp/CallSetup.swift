@@ -1,0 +1,181 @@
+import Foundation
+import HuashuEngine
+import HuashuScript
+import HuashuStore
+import HuashuTerminal
+
+/// What every call-making command needs to know, from options and environment.
+public struct CallOptions: Sendable {
+    public var database: String
+    public var dialogues: [String]
+    public var agent: String
+    public var dealer: String
+    public var overrideDoNotCall = false
+    public var today: Date
+
+    public init(database: String?, dialogues: [String], agent: String?, dealer: String?, today: Date = Date()) {
+        let environment = ProcessInfo.processInfo.environment
+        self.database = database ?? Store.defaultPath()
+        self.dialogues = dialogues.isEmpty ? [ScriptFiles.defaultPath] : dialogues
+        self.agent = agent ?? environment["HUASHU_AGENT"] ?? environment["USER"] ?? "agent"
+        self.dealer = dealer ?? environment["HUASHU_DEALER"] ?? "本店"
+        self.today = today
+    }
+
+    public func openStore() throws(UserError) -> Store {
+        do { return try Store(path: database) } catch { throw UserError(error.description) }
+    }
+
+    /// `$HUASHU_HISTORY`, else `~/.huashu_history`, as psql and sqlite3 keep theirs.
+    static var historyFile: String {
+        let environment = ProcessInfo.processInfo.environment
+        return environment["HUASHU_HISTORY"] ?? (environment["HOME"] ?? NSHomeDirectory()) + "/.huashu_history"
+    }
+}
+
+/// Starts and resumes live calls: finds the customer, builds the engine's
+/// context from the ledger, opens the log and hands over to `LiveCall`.
+public enum CallRunner {
+    public static func start(customer query: String?, next: Bool, options: CallOptions) throws(UserError) {
+        let script = try ScriptFiles.load(options.dialogues)
+        let store = try options.openStore()
+        let customer = try pick(query: query, next: next, store: store, today: options.today)
+        if customer.doNotCall {
+            guard options.overrideDoNotCall else {
+                throw UserError("\(customer.name) (\(customer.plate)) asked not to be called (勿扰). Use --override-do-not-call to call anyway; the override is logged.")
+            }
+            try wrap { try store.audit(agent: options.agent, action: "do_not_call_override", customerID: customer.id, callID: nil,
+                                       detail: customer.plate, at: Date()) }
+        }
+        let context = CallContext(customer: CustomerFacts(customer, today: options.today), agent: options.agent, dealer: options.dealer)
+        let engine = CallEngine(script: script, context: context)
+        let first = engine.start()
+        let now = Date()
+        let log = try wrap { try store.beginCall(customerID: customer.id ?? 0, agent: options.agent, scriptVersion: script.version,
+                                                 context: context, training: false, at: now) }
+        let call = LiveCall(engine: engine, customer: customer, store: store, log: log,
+                            reader: LineReaders.standard(historyFile: CallOptions.historyFile), view: .forStandardOutput,
+                            state: first.state, startedAt: now, training: false)
+        try call.recordStart(first)
+        try call.run()
+    }
+
+    public static func resume(call id: Int64?, options: CallOptions) throws(UserError) {
+        let script = try ScriptFiles.load(options.dialogues)
+        let store = try options.openStore()
+        let record: CallRecord
+        if let id {
+            guard let found = try wrap({ try store.call(id) }) else { throw UserError("no call #\(id) in \(options.database)") }
+            guard found.outcome == nil else { throw UserError("call #\(id) already ended (\(found.outcome ?? "")); nothing to resume") }
+            record = found
+        } else {
+            guard let newest = try wrap({ try store.unfinishedCalls() }).first else {
+                throw UserError("no unfinished call to resume in \(options.database)")
+            }
+            record = newest
+        }
+        guard let customer = try wrap({ try store.customer(id: record.customerID) }) else {
+            throw UserError("call #\(record.id) names customer \(record.customerID), who is not in the database")
+        }
+        let (log, last) = try wrap { try store.continueCall(record) }
+        let context: CallContext
+        let state: CallState
+        do {
+            context = try JSONDecoder().decode(CallContext.self, from: Data(record.context.utf8))
+            state = try last.decodedState()
+        } catch {
+            throw UserError("call #\(record.id) cannot be resumed: its log does not decode (\(error))")
+        }
+        guard script.nodes[state.node] != nil else {
+            throw UserError("call #\(record.id) stopped at step `\(state.node)`, which today's script no longer has")
+        }
+        if record.scriptVersion != script.version {
+            printError("note: call #\(record.id) started with script version \(record.scriptVersion); continuing with \(script.version)")
+        }
+        let startedAt = Timestamp.date(record.startedAt) ?? Date()
+        let call = LiveCall(engine: CallEngine(script: script, context: context), customer: customer, store: store, log: log,
+                            reader: LineReaders.standard(historyFile: CallOptions.historyFile), view: .forStandardOutput,
+                            state: state, startedAt: startedAt, training: record.training)
+        call.say("继续通话 #\(record.id),从第 \(last.seq) 步之后接着来。")
+        try call.run()
+    }
+
+    private static func pick(query: String?, next: Bool, store: Store, today: Date) throws(UserError) -> Customer {
+        if let query {
+            let found = try wrap { try store.findCustomers(query) }
+            guard let first = found.first else { throw UserError("no customer matches `\(query)` (try a plate, phone, ID number, name or #id)") }
+            guard found.count == 1 else {
+                let list = found.map { "  #\($0.id ?? 0) \($0.name) \($0.plate)" }.joined(separator: "\n")
+                throw UserError("`\(query)` matches \(found.count) customers; name one by plate or #id:\n\(list)")
+            }
+            return first
+        }
+        guard next else { throw UserError("name a customer (plate, phone, name or #id) or use --next for the top of today's queue") }
+        guard let top = try RenewalQueue.build(store: store, today: today).first else {
+            throw UserError("nobody is due for a call today; import a ledger with `huashu import` or see `huashu queue`")
+        }
+        return top.customer
+    }
+}
+
+/// Runs store work, turning its errors into the user's words.
+func wrap<T>(_ body: () throws -> T) throws(UserError) -> T {
+    do {
+        return try body()
+    } catch let error as UserError {
+        throw error
+    } catch {
+        throw UserError(String(describing: error))
+    }
+}
+
+extension CallView {
+    static var forStandardOutput: CallView {
+        var size = winsize()
+        let width = ioctl(1, UInt(TIOCGWINSZ), &size) == 0 && size.ws_col > 20 ? Int(size.ws_col) : 80
+        return CallView(width: width, styled: isatty(1) == 1)
+    }
+}
+
+extension CustomerFacts {
+    /// What the script may know of a ledger customer on a given day.
+    init(_ customer: Customer, today: Date) {
+        let days = customer.commercialExpiry.flatMap { LocalDay.daysBetween(today, $0) }
+        var values: [String: String] = [
+            "name": customer.name, "plate": customer.plate,
+        ]
+        values["honorific"] = customer.honorific
+        values["model"] = customer.model
+        values["phone"] = Masking.phone(customer.phone)
+        values["expiry"] = customer.commercialExpiry
+        values["compulsory_expiry"] = customer.compulsoryExpiry
+        values["days"] = days.map(String.init)
+        values["last_premium"] = customer.lastPremium
+        values["last_insurer"] = customer.lastInsurer
+        values["claims"] = customer.claims.map(String.init)
+        values["grade"] = customer.grade
+        values["type"] = customer.type
+        self.init(grade: customer.grade.flatMap(CustomerGrade.init(rawValue:)), type: customer.type.flatMap(CustomerType.init(rawValue:)),
+                  claims: customer.claims, violations: customer.violations, daysToExpiry: days, values: values)
+    }
+}
+
+/// Calendar days in the agent's time zone.
+enum LocalDay {
+    static func string(_ date: Date) -> String {
+        let parts = Calendar.current.dateComponents([.year, .month, .day], from: date)
+        return String(format: "%04d-%02d-%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0)
+    }
+
+    static func date(_ text: String) -> Date? {
+        let parts = text.split(separator: "-").compactMap { Int($0) }
+        guard parts.count == 3 else { return nil }
+        return Calendar.current.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2]))
+    }
+
+    /// Whole days from `from`'s calendar day to the day written `yyyy-MM-dd`.
+    static func daysBetween(_ from: Date, _ to: String) -> Int? {
+        guard let target = date(to) else { return nil }
+        return Calendar.current.dateComponents([.day], from: Calendar.current.startOfDay(for: from), to: target).day
+    }
+}

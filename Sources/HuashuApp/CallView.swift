@@ -1,0 +1,72 @@
+import Foundation
+import HuashuEngine
+import HuashuScript
+import HuashuStore
+import HuashuText
+
+/// Draws a call for the terminal: the customer header, the line to say, tips
+/// (dimmed on a terminal), numbered answers. Wraps Chinese by display width.
+struct CallView {
+    let width: Int
+    let styled: Bool
+
+    func dim(_ text: String) -> String { styled ? "\u{1B}[2m\(text)\u{1B}[0m" : text }
+    func bold(_ text: String) -> String { styled ? "\u{1B}[1m\(text)\u{1B}[0m" : text }
+    func warn(_ text: String) -> String { styled ? "\u{1B}[33m\(text)\u{1B}[0m" : text }
+
+    func header(_ customer: Customer, facts: CustomerFacts, elapsed: TimeInterval, training: Bool) -> String {
+        let who = [customer.name + (customer.honorific ?? ""), customer.plate, customer.model ?? "车型未知"].joined(separator: " · ")
+        let last = "上年 \(customer.lastInsurer ?? "承保公司未知") \(customer.lastPremium.map { $0 + "元" } ?? "保费未知")"
+        let days = facts.daysToExpiry.map { $0 >= 0 ? "剩\($0)天" : "已脱保\(-$0)天" } ?? "天数未知"
+        let expiry = "商业险到期 \(customer.commercialExpiry ?? "未知") (\(days))"
+        let details = [expiry, "出险\(customer.claims.map(String.init) ?? "?")次",
+                       (customer.grade.map { $0 + "级" } ?? "未分级"), customer.type ?? "类型未知",
+                       Masking.phone(customer.phone) ?? "无电话", "通话 " + Self.clock(elapsed)]
+        var lines = wrap((training ? "【演练】" : "") + who + " · " + last, indent: "")
+        lines += wrap(details.joined(separator: " · "), indent: "")
+        let rule = String(repeating: "─", count: min(width, 60))
+        return ([rule] + lines.map(bold) + [rule]).joined(separator: "\n") + "\n"
+    }
+
+    func body(_ screen: CallScreen) -> String {
+        var out: [String] = []
+        var title = "[\(screen.stageTitle)]"
+        if let objection = screen.objectionTitle { title += " 异议:\(objection)" }
+        if screen.detourDepth > 0 { title += " (异议第\(screen.detourDepth)层,处理完可返回)" }
+        out.append(bold(title))
+        for line in screen.says { out += wrap("说: " + line, indent: "    ") }
+        for tip in screen.tips { out += wrap("提示: " + tip, indent: "      ").map(dim) }
+        for choice in screen.choices { out += wrap(" \(choice.number)) " + choice.text, indent: "    ") }
+        switch screen.awaiting {
+        case .quote: out.append(warn("请输入本次报价金额(元),回车跳过。"))
+        case .callback: out += callbackChoices()
+        case nil: break
+        }
+        if let outcome = screen.outcome {
+            out.append(bold("通话结果: " + outcome.kind.chinese + (outcome.lossReason.map { " (\($0.chinese))" } ?? "")))
+        }
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    func callbackChoices() -> [String] {
+        ["约回访时间(封闭式提问:明天还是后天,上午还是下午?):"]
+            + CallbackSlot.closedChoices.enumerated().map { " \($0.offset + 1)) \($0.element.chinese)" }
+    }
+
+    func matches(_ found: [ObjectionFinder.Match]) -> String {
+        guard !found.isEmpty else { return warn("没有找到匹配的异议处理。试试别的词,或输入 .objections 看全部。") + "\n" }
+        let lines = found.enumerated().map { " \($0.offset + 1)) \($0.element.title)  [\($0.element.handlerID)]" }
+        return (["匹配的异议处理(回车选第一个,输入编号选择):"] + lines).joined(separator: "\n") + "\n"
+    }
+
+    func wrap(_ text: String, indent: String) -> [String] {
+        let lines = TextWrap.lines(text, width: width)
+        guard lines.count > 1 else { return lines }
+        return [lines[0]] + TextWrap.lines(lines.dropFirst().joined(), width: width - indent.displayWidth).map { indent + $0 }
+    }
+
+    static func clock(_ seconds: TimeInterval) -> String {
+        let total = max(Int(seconds), 0)
+        return String(format: "%02d:%02d", total / 60, total % 60)
+    }
+}

@@ -1,0 +1,233 @@
+import Foundation
+import HuashuEngine
+import HuashuScript
+import HuashuStore
+import HuashuTerminal
+import HuashuText
+
+/// The live-call loop: read what the agent types, turn it into an engine
+/// input, commit the step, then draw the next screen. One loop, with the
+/// meta-commands as one table (`MetaCommand`).
+final class LiveCall {
+    let engine: CallEngine
+    let customer: Customer
+    let store: Store
+    let log: CallLogWriter
+    let reader: LineReader
+    let view: CallView
+    let startedAt: Date
+    let training: Bool
+    private(set) var state: CallState
+    private lazy var finder = ObjectionFinder(script: engine.script)
+    /// Handlers offered after a search; a number or Enter picks one.
+    private var offered: [ObjectionFinder.Match] = []
+    /// The agent pressed Enter past a quote or callback request.
+    private var skippedAwaiting = false
+
+    init(engine: CallEngine, customer: Customer, store: Store, log: CallLogWriter, reader: LineReader,
+         view: CallView, state: CallState, startedAt: Date, training: Bool) {
+        self.engine = engine
+        self.customer = customer
+        self.store = store
+        self.log = log
+        self.reader = reader
+        self.view = view
+        self.state = state
+        self.startedAt = startedAt
+        self.training = training
+    }
+
+    func write(_ text: String) {
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+
+    /// Logs the first screen of a new call.
+    func recordStart(_ step: CallStep) throws(UserError) {
+        try commit(nil, step)
+    }
+
+    /// Runs until the call has an outcome or the agent leaves it open.
+    func run() throws(UserError) {
+        draw()
+        while !state.hasEnded {
+            reader.completions = completionWords()
+            switch reader.readLine(prompt: prompt()) {
+            case .interrupted:
+                offered = []
+            case .endOfInput:
+                if confirmLeaving() { return }
+            case .line(let text):
+                if try handle(text) == .leave { return }
+            }
+        }
+        write(view.bold("通话结束。") + "\n")
+    }
+
+    enum Flow { case stay, leave }
+
+    private func handle(_ raw: String) throws(UserError) -> Flow {
+        let text = InputNormalisation.foldFullWidth(raw).trimmingSpaces
+        if text.hasPrefix(".") || text.hasPrefix("/") {
+            return try MetaCommand.run(text.dropFirst(), in: self)
+        }
+        if let number = InputNormalisation.integer(text) {
+            try choose(number)
+        } else if text.isEmpty {
+            if let first = offered.first {
+                try apply(.objection(first.handlerID))
+            } else if state.awaiting != nil {
+                skippedAwaiting = true
+                draw()
+            }
+        } else if state.awaiting == .quote && !skippedAwaiting, let _ = Double(text.filter { $0 != "," && $0 != "元" }) {
+            try apply(.quote(text))
+        } else {
+            search(text)
+        }
+        return .stay
+    }
+
+    private func choose(_ number: Int) throws(UserError) {
+        if !offered.isEmpty {
+            guard offered.indices.contains(number - 1) else { return say(view.warn("没有第\(number)项。")) }
+            return try apply(.objection(offered[number - 1].handlerID))
+        }
+        if state.awaiting == .callback && !skippedAwaiting {
+            guard CallbackSlot.closedChoices.indices.contains(number - 1) else { return say(view.warn("回访时间请选 1-4。")) }
+            return try apply(.callback(CallbackSlot.closedChoices[number - 1]))
+        }
+        if state.awaiting == .quote && !skippedAwaiting {
+            return try apply(.quote(String(number)))
+        }
+        let answers = engine.visibleAnswers(state)
+        guard answers.indices.contains(number - 1) else {
+            return say(view.warn("这一步只有 1-\(answers.count) 号选项。输入客户说的话可以找异议处理,.help 看命令。"))
+        }
+        try apply(.answer(answers[number - 1].id))
+    }
+
+    func search(_ words: String) {
+        offered = finder.rank(words, limit: 5)
+        write(view.matches(offered))
+    }
+
+    /// One step: engine, commit, then screen.
+    func apply(_ input: CallInput) throws(UserError) {
+        offered = []
+        let step = engine.step(state, input)
+        try commit(input, step)
+        for case .refused(let reason) in step.events {
+            say(view.warn("不能这样做: " + reason))
+            return
+        }
+        if step.state.node != state.node || step.state.awaiting != state.awaiting { skippedAwaiting = false }
+        let moved = step.events.contains { if case .entered = $0 { return true } else { return false } }
+        state = step.state
+        confirm(step.events)
+        if moved || state.hasEnded { draw() }
+    }
+
+    private func commit(_ input: CallInput?, _ step: CallStep) throws(UserError) {
+        let screen = engine.screen(step.state)
+        let stage = engine.script.nodes[step.state.node]?.stageID ?? ""
+        do {
+            try log.record(input: input, step: step, stage: stage, shown: screen.says.joined(separator: "\n"), at: Date(),
+                           followUps: FollowUpSchedule.plans(for: step.events, state: step.state, callStart: startedAt))
+        } catch {
+            throw UserError("the step could not be saved, so the call stops here (resume it with `huashu resume \(log.callID)`): \(error)")
+        }
+    }
+
+    private func confirm(_ events: [CallEvent]) {
+        for event in events {
+            switch event {
+            case .noteTaken: say("已记下备注。")
+            case .quoteRecorded(let amount): say("已记录报价 \(amount) 元。")
+            case .callbackBooked(let slot): say("已约回访: \(slot.chinese)。")
+            case .returned(let to, _): say(view.dim("回到刚才的步骤: \(to)"))
+            default: break
+            }
+        }
+    }
+
+    func say(_ text: String) {
+        write(text + "\n")
+    }
+
+    func draw() {
+        write("\n" + view.header(customer, facts: engine.context.customer, elapsed: Date().timeIntervalSince(startedAt), training: training))
+        write(view.body(engine.screen(state)))
+    }
+
+    private func prompt() -> String {
+        if !offered.isEmpty { return "选择异议> " }
+        if !skippedAwaiting {
+            switch state.awaiting {
+            case .quote: return "报价金额> "
+            case .callback: return "回访时间> "
+            case nil: break
+            }
+        }
+        let title = engine.script.nodes[state.node].flatMap { engine.script.stage($0.stageID)?.title } ?? ""
+        return "\(title)> "
+    }
+
+    /// Ctrl-D or the end of piped input: a call without an outcome is left open, not lost.
+    private func confirmLeaving() -> Bool {
+        guard view.styled else {
+            say("输入结束,通话没有结果:已保存,可用 huashu resume \(log.callID) 继续。")
+            return true
+        }
+        switch reader.readLine(prompt: "通话还没有结果。离开并稍后用 huashu resume 继续? (y/N) ") {
+        case .line(let answer) where ["y", "yes", "是"].contains(InputNormalisation.foldFullWidth(answer).trimmingSpaces.lowercased()):
+            say("已保存。继续这通电话: huashu resume \(log.callID)")
+            return true
+        case .endOfInput:
+            say("已保存。继续这通电话: huashu resume \(log.callID)")
+            return true
+        default:
+            draw()
+            return false
+        }
+    }
+
+    private func completionWords() -> [String] {
+        var words = MetaCommand.allNames.map { "." + $0 }
+        words += engine.visibleAnswers(state).indices.map { String($0 + 1) }
+        words += engine.script.objections.map(\.id)
+        return words
+    }
+}
+
+/// When a call's outcome leaves work for later: a booked callback at its slot,
+/// a thinking customer chased within 3 days, a committed payment collected next day.
+enum FollowUpSchedule {
+    static func plans(for events: [CallEvent], state: CallState, callStart: Date) -> [FollowUpPlan] {
+        var plans: [FollowUpPlan] = []
+        for event in events {
+            switch event {
+            case .callbackBooked(let slot):
+                plans.append(FollowUpPlan(kind: .callback, due: localTime(callStart, daysAhead: slot.daysAhead, hour: slot.halfDay.hour)))
+            case .ended(let outcome, _) where state.callback == nil:
+                switch outcome.kind {
+                case .thinking: plans.append(FollowUpPlan(kind: .thinking, due: localTime(callStart, daysAhead: 2, hour: 10)))
+                case .callback: plans.append(FollowUpPlan(kind: .callback, due: localTime(callStart, daysAhead: 1, hour: 10)))
+                case .committed: plans.append(FollowUpPlan(kind: .payment, due: localTime(callStart, daysAhead: 1, hour: 10)))
+                default: break
+                }
+            case .ended(let outcome, _) where outcome.kind == .committed:
+                plans.append(FollowUpPlan(kind: .payment, due: localTime(callStart, daysAhead: 1, hour: 10)))
+            default:
+                break
+            }
+        }
+        return plans
+    }
+
+    static func localTime(_ date: Date, daysAhead: Int, hour: Int) -> String {
+        let calendar = Calendar.current
+        let day = calendar.date(byAdding: .day, value: daysAhead, to: calendar.startOfDay(for: date)) ?? date
+        let parts = calendar.dateComponents([.year, .month, .day], from: day)
+        return String(format: "%04d-%02d-%02d %02d:00", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0, hour)
+    }
+}

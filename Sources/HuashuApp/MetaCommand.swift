@@ -1,0 +1,140 @@
+import Foundation
+import HuashuEngine
+import HuashuScript
+import HuashuStore
+import HuashuText
+
+/// The live call's dot-commands, as one table in the style of the sqlite3
+/// shell. A full-width `。` or `．` from a Chinese input method works as `.`.
+struct MetaCommand: Sendable {
+    let names: [String]
+    let usage: String
+    let help: String
+    let run: @Sendable (_ arguments: String, _ call: LiveCall) throws -> LiveCall.Flow
+
+    static let table: [MetaCommand] = [
+        MetaCommand(names: ["help", "h", "?"], usage: ".help", help: "列出命令") { _, call in
+            call.say(table.map { TextWrap.padded($0.usage, to: 28) + $0.help }.joined(separator: "\n")
+                     + "\n数字选答案;直接输入客户说的话(或拼音如 jg)查找异议处理。")
+            return .stay
+        },
+        MetaCommand(names: ["back", "b"], usage: ".back", help: "退回上一步") { _, call in
+            try call.apply(.back)
+            return .stay
+        },
+        MetaCommand(names: ["note", "n"], usage: ".note 文字", help: "记一条备注") { arguments, call in
+            try call.apply(.note(arguments))
+            return .stay
+        },
+        MetaCommand(names: ["quote", "q"], usage: ".quote 金额", help: "记录报价(元)") { arguments, call in
+            try call.apply(.quote(arguments))
+            return .stay
+        },
+        MetaCommand(names: ["callback", "cb"], usage: ".callback [1-4]", help: "约回访:明天/后天,上午/下午") { arguments, call in
+            guard let number = InputNormalisation.integer(arguments), CallbackSlot.closedChoices.indices.contains(number - 1) else {
+                call.say((call.view.callbackChoices() + ["用 .callback 编号 预约,例如 .callback 2"]).joined(separator: "\n"))
+                return .stay
+            }
+            try call.apply(.callback(CallbackSlot.closedChoices[number - 1]))
+            return .stay
+        },
+        MetaCommand(names: ["end", "e"], usage: ".end 结果 [原因] [去向]", help: "结束通话,如 .end won / .end lost price 平安") { arguments, call in
+            switch OutcomeWords.parse(arguments) {
+            case .success(let (outcome, lostTo)): try call.apply(.end(outcome, lostTo: lostTo))
+            case .failure(let error): call.say(call.view.warn(error.description))
+            }
+            return .stay
+        },
+        MetaCommand(names: ["search", "s", "o"], usage: ".search 词", help: "查找异议处理") { arguments, call in
+            call.search(arguments)
+            return .stay
+        },
+        MetaCommand(names: ["objections"], usage: ".objections", help: "本次通话提过的异议(含重复)") { _, call in
+            let raised = call.state.objectionsRaised
+            guard !raised.isEmpty else {
+                call.say("本次通话还没有提出异议。可处理的异议: "
+                         + call.engine.script.objections.map { "\($0.title ?? $0.id)[\($0.id)]" }.joined(separator: " "))
+                return .stay
+            }
+            let counts = Dictionary(raised.map { ($0, 1) }, uniquingKeysWith: +)
+            var seen: Set<String> = []
+            let lines = raised.filter { seen.insert($0).inserted }.map { id in
+                "  \(call.engine.script.nodes[id]?.title ?? id) [\(id)] ×\(counts[id] ?? 1)"
+            }
+            call.say((["本次通话的异议(按出现顺序):"] + lines).joined(separator: "\n"))
+            return .stay
+        },
+        MetaCommand(names: ["history"], usage: ".history", help: "这位客户以前的通话") { _, call in
+            let calls: [CallRecord]
+            calls = try call.store.calls(ofCustomer: call.customer.id ?? 0)
+            let earlier = calls.filter { $0.id != call.log.callID }
+            guard !earlier.isEmpty else {
+                call.say("这是第一次给这位客户打电话。")
+                return .stay
+            }
+            call.say((["以前的通话:"] + earlier.map(CallSummaryLine.text)).joined(separator: "\n"))
+            return .stay
+        },
+        MetaCommand(names: ["screen", "r"], usage: ".screen", help: "重新显示当前步骤") { _, call in
+            call.draw()
+            return .stay
+        },
+        MetaCommand(names: ["quit", "leave"], usage: ".quit", help: "暂时离开,通话保留,可 huashu resume 继续") { _, call in
+            call.say("已保存。继续这通电话: huashu resume \(call.log.callID)")
+            return .leave
+        },
+    ]
+
+    static var allNames: [String] { table.flatMap(\.names).filter { $0.count > 2 } }
+
+    static func run(_ line: Substring, in call: LiveCall) throws(UserError) -> LiveCall.Flow {
+        let name = String(line.prefix { !$0.isWhitespace }).lowercased()
+        let arguments = line.dropFirst(name.count).trimmingSpaces
+        guard let command = table.first(where: { $0.names.contains(name) }) else {
+            call.say(call.view.warn("没有 .\(name) 这个命令。输入 .help 看全部命令。"))
+            return .stay
+        }
+        do {
+            return try command.run(arguments, call)
+        } catch let error as UserError {
+            throw error
+        } catch {
+            throw UserError("\(error)")
+        }
+    }
+}
+
+/// One line per earlier call, for `.history` and `huashu calls`.
+enum CallSummaryLine {
+    static func text(_ call: CallRecord) -> String {
+        let outcome = call.outcome.flatMap(OutcomeKind.init(rawValue:))?.chinese ?? "未完成"
+        let reason = call.lossReason.flatMap(LossReason.init(rawValue:)).map { "(\($0.chinese))" } ?? ""
+        let quote = call.quote.map { " 报价\($0)元" } ?? ""
+        return "  #\(call.id) \(call.startedAt.prefix(16).replacingOccurrences(of: "T", with: " ")) \(call.agent) \(outcome)\(reason)\(quote)"
+    }
+}
+
+/// `.end` arguments: an outcome in English or Chinese, then a loss reason and
+/// the insurer the customer went to.
+enum OutcomeWords {
+    static let chineseOutcomes: [String: OutcomeKind] = Dictionary(uniqueKeysWithValues: OutcomeKind.allCases.map { ($0.chinese, $0) })
+    static let chineseReasons: [String: LossReason] = Dictionary(uniqueKeysWithValues: LossReason.allCases.map { ($0.chinese, $0) })
+
+    static func parse(_ text: String) -> Result<(Outcome, String?), UserError> {
+        let words = text.split(whereSeparator: { $0.isWhitespace }).map(String.init)
+        let outcomes = OutcomeKind.allCases.map { "\($0.rawValue)(\($0.chinese))" }.joined(separator: " ")
+        guard let first = words.first else { return .failure(UserError("用法: .end 结果 [原因] [去向]。结果: \(outcomes)")) }
+        guard let kind = OutcomeKind(rawValue: first.lowercased()) ?? chineseOutcomes[first] else {
+            return .failure(UserError("不认识的结果 \(first)。结果: \(outcomes)"))
+        }
+        guard kind == .lost else {
+            return words.count == 1 ? .success((Outcome(kind), nil)) : .failure(UserError("只有 lost(战败) 需要原因。"))
+        }
+        let reasons = LossReason.allCases.map { "\($0.rawValue)(\($0.chinese))" }.joined(separator: " ")
+        guard words.count >= 2, let reason = LossReason(rawValue: words[1].lowercased()) ?? chineseReasons[words[1]] else {
+            return .failure(UserError("战败要写原因: .end lost 原因 [去向保险公司]。原因: \(reasons)"))
+        }
+        let lostTo = words.count > 2 ? words[2...].joined(separator: " ") : nil
+        return .success((Outcome(.lost, lossReason: reason), lostTo))
+    }
+}

@@ -1,0 +1,237 @@
+import Foundation
+import GRDB
+import HuashuEngine
+
+/// A follow-up the call leaves behind: a booked callback, a "thinking"
+/// customer to chase, a payment to collect. `due` is local time, `yyyy-MM-dd HH:mm`.
+public struct FollowUpPlan: Sendable, Equatable {
+    public enum Kind: String, Sendable { case callback, thinking, payment }
+    public let kind: Kind
+    public let due: String
+
+    public init(kind: Kind, due: String) {
+        self.kind = kind
+        self.due = due
+    }
+}
+
+/// A call as stored: who, when, which script version, and how it ended.
+public struct CallRecord: Sendable, Equatable, Codable, FetchableRecord {
+    public var id: Int64
+    public var customerID: Int64
+    public var agent: String
+    public var startedAt: String
+    public var endedAt: String?
+    public var scriptVersion: String
+    public var training: Bool
+    public var context: String
+    public var outcome: String?
+    public var lossReason: String?
+    public var lostTo: String?
+    public var quote: String?
+
+    enum CodingKeys: String, CodingKey {
+        case id, agent, training, context, outcome, quote
+        case customerID = "customer_id"
+        case startedAt = "started_at"
+        case endedAt = "ended_at"
+        case scriptVersion = "script_version"
+        case lossReason = "loss_reason"
+        case lostTo = "lost_to"
+    }
+}
+
+/// One logged step: the agent's input and the screen it led to.
+public struct StepRecord: Sendable, Equatable, Codable, FetchableRecord {
+    public var callID: Int64
+    public var seq: Int
+    public var at: String
+    public var inputKind: String
+    public var input: String?
+    public var answerID: String?
+    public var handlerID: String?
+    public var note: String?
+    public var stage: String
+    public var node: String
+    public var shown: String
+    public var events: String
+    public var state: String
+    public var prevHash: String
+    public var hash: String
+
+    enum CodingKeys: String, CodingKey {
+        case seq, at, input, note, stage, node, shown, events, state, hash
+        case callID = "call_id"
+        case inputKind = "input_kind"
+        case answerID = "answer_id"
+        case handlerID = "handler_id"
+        case prevHash = "prev_hash"
+    }
+
+    /// The hash of this row's content and the previous row's hash.
+    var computedHash: String {
+        let fields = [String(callID), String(seq), at, inputKind, input ?? "", answerID ?? "", handlerID ?? "", note ?? "",
+                      stage, node, shown, events, state, prevHash]
+        return SHA256.hex(fields.joined(separator: "\u{1F}"))
+    }
+
+    public func decodedState() throws -> CallState {
+        try JSONDecoder().decode(CallState.self, from: Data(state.utf8))
+    }
+}
+
+/// Writes one call's steps. Keeps the step number and the chain's last hash,
+/// so a step costs one INSERT in its own transaction.
+public final class CallLogWriter {
+    public let callID: Int64
+    private let store: Store
+    private var seq: Int
+    private var lastHash: String
+    private let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+
+    init(store: Store, callID: Int64, seq: Int, lastHash: String) {
+        self.store = store
+        self.callID = callID
+        self.seq = seq
+        self.lastHash = lastHash
+    }
+
+    /// Commits one step; returns only when it is on disk for other processes to read.
+    public func record(input: CallInput?, step: CallStep, stage: String, shown: String, at date: Date,
+                       followUps: [FollowUpPlan]) throws(StoreError) {
+        var row = StepRecord(callID: callID, seq: seq + 1, at: Timestamp.string(date), inputKind: input?.kind ?? "start",
+                             input: input.flatMap { try? String(decoding: encoder.encode($0), as: UTF8.self) },
+                             answerID: input?.answerID, handlerID: input?.handlerID, note: input?.noteText,
+                             stage: stage, node: step.state.node, shown: shown,
+                             events: (try? String(decoding: encoder.encode(step.events), as: UTF8.self)) ?? "[]",
+                             state: (try? String(decoding: encoder.encode(step.state), as: UTF8.self)) ?? "{}",
+                             prevHash: lastHash, hash: "")
+        row.hash = row.computedHash
+        let ended = step.events.contains { if case .ended = $0 { return true } else { return false } }
+        try store.write { db in
+            try db.execute(sql: """
+                INSERT INTO call_steps (call_id, seq, at, input_kind, input, answer_id, handler_id, note, stage, node, shown, events, state, prev_hash, hash)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [row.callID, row.seq, row.at, row.inputKind, row.input, row.answerID, row.handlerID, row.note,
+                                 row.stage, row.node, row.shown, row.events, row.state, row.prevHash, row.hash])
+            if ended, let outcome = step.state.outcome {
+                try db.execute(sql: """
+                    UPDATE calls SET ended_at = ?, outcome = ?, loss_reason = ?, lost_to = ?, quote = ? WHERE id = ?
+                    """, arguments: [row.at, outcome.kind.rawValue, outcome.lossReason?.rawValue, step.state.lostTo, step.state.quote, callID])
+                if outcome.kind == .doNotCall {
+                    try db.execute(sql: "UPDATE customers SET do_not_call = 1 WHERE id = (SELECT customer_id FROM calls WHERE id = ?)",
+                                   arguments: [callID])
+                }
+            }
+            for plan in followUps {
+                try db.execute(sql: """
+                    UPDATE follow_ups SET done_at = ? WHERE done_at IS NULL
+                      AND customer_id = (SELECT customer_id FROM calls WHERE id = ?) AND kind = ?
+                    """, arguments: [row.at, callID, plan.kind.rawValue])
+                try db.execute(sql: """
+                    INSERT INTO follow_ups (customer_id, call_id, kind, due_at) SELECT customer_id, id, ?, ? FROM calls WHERE id = ?
+                    """, arguments: [plan.kind.rawValue, plan.due, callID])
+            }
+        }
+        seq = row.seq
+        lastHash = row.hash
+    }
+}
+
+extension Store {
+    /// Starts a call and logs its first screen.
+    public func beginCall(customerID: Int64, agent: String, scriptVersion: String, context: CallContext,
+                          training: Bool, at date: Date) throws(StoreError) -> CallLogWriter {
+        let contextJSON = (try? String(decoding: JSONEncoder().encode(context), as: UTF8.self)) ?? "{}"
+        let id = try write { db -> Int64 in
+            try db.execute(sql: """
+                INSERT INTO calls (customer_id, agent, started_at, script_version, training, context) VALUES (?, ?, ?, ?, ?, ?)
+                """, arguments: [customerID, agent, Timestamp.string(date), scriptVersion, training, contextJSON])
+            // A new call closes the follow-ups it answers; new ones come from its outcome.
+            try db.execute(sql: "UPDATE follow_ups SET done_at = ? WHERE customer_id = ? AND done_at IS NULL",
+                           arguments: [Timestamp.string(date), customerID])
+            return db.lastInsertedRowID
+        }
+        return CallLogWriter(store: self, callID: id, seq: 0, lastHash: "")
+    }
+
+    /// Picks up a cut-off call's log where it stopped.
+    public func continueCall(_ call: CallRecord) throws(StoreError) -> (CallLogWriter, StepRecord) {
+        guard let last = try steps(of: call.id).last else {
+            throw StoreError("call \(call.id) has no logged step to resume from")
+        }
+        return (CallLogWriter(store: self, callID: call.id, seq: last.seq, lastHash: last.hash), last)
+    }
+
+    public func call(_ id: Int64) throws(StoreError) -> CallRecord? {
+        try read { db in try CallRecord.fetchOne(db, sql: "SELECT * FROM calls WHERE id = ?", arguments: [id]) }
+    }
+
+    /// Calls that never reached an outcome, newest first.
+    public func unfinishedCalls(agent: String? = nil) throws(StoreError) -> [CallRecord] {
+        try read { db in
+            try CallRecord.fetchAll(db, sql: """
+                SELECT * FROM calls WHERE outcome IS NULL AND (? IS NULL OR agent = ?) ORDER BY started_at DESC, id DESC
+                """, arguments: [agent, agent])
+        }
+    }
+
+    /// A customer's calls, newest first.
+    public func calls(ofCustomer customerID: Int64) throws(StoreError) -> [CallRecord] {
+        try read { db in
+            try CallRecord.fetchAll(db, sql: "SELECT * FROM calls WHERE customer_id = ? ORDER BY started_at DESC, id DESC",
+                                    arguments: [customerID])
+        }
+    }
+
+    public func steps(of callID: Int64) throws(StoreError) -> [StepRecord] {
+        try read { db in
+            try StepRecord.fetchAll(db, sql: "SELECT * FROM call_steps WHERE call_id = ? ORDER BY seq", arguments: [callID])
+        }
+    }
+
+    /// Records something done on purpose that a supervisor must be able to see later.
+    public func audit(agent: String, action: String, customerID: Int64?, callID: Int64?, detail: String?, at date: Date) throws(StoreError) {
+        try write { db in
+            try db.execute(sql: "INSERT INTO audit (at, agent, action, customer_id, call_id, detail) VALUES (?, ?, ?, ?, ?, ?)",
+                           arguments: [Timestamp.string(date), agent, action, customerID, callID, detail])
+        }
+    }
+}
+
+/// Times in the log: UTC, millisecond precision, sortable as text.
+public enum Timestamp {
+    public static func string(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.string(from: date)
+    }
+
+    public static func date(_ text: String) -> Date? {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.date(from: text)
+    }
+}
+
+extension CallInput {
+    public var kind: String {
+        switch self {
+        case .answer: return "answer"
+        case .objection: return "objection"
+        case .back: return "back"
+        case .note: return "note"
+        case .quote: return "quote"
+        case .callback: return "callback"
+        case .end: return "end"
+        }
+    }
+
+    var answerID: String? { if case .answer(let id) = self { return id } else { return nil } }
+    var handlerID: String? { if case .objection(let id) = self { return id } else { return nil } }
+    var noteText: String? { if case .note(let text) = self { return text } else { return nil } }
+}

@@ -1,0 +1,85 @@
+import Foundation
+import GRDB
+
+/// One insured vehicle from the renewal ledger (续保电子台帐), as stored.
+public struct Customer: Sendable, Equatable, Codable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "customers"
+
+    public var id: Int64?
+    public var plate: String
+    public var name: String
+    public var honorific: String?
+    public var phone: String?
+    public var idNumber: String?
+    public var model: String?
+    public var lastInsurer: String?
+    public var lastPremium: String?
+    /// Commercial cover expiry, `yyyy-MM-dd`.
+    public var commercialExpiry: String?
+    public var compulsoryExpiry: String?
+    public var claims: Int?
+    public var violations: Int?
+    public var grade: String?
+    public var type: String?
+    public var agent: String?
+    public var vehicleUse: String?
+    public var notes: String?
+    /// Ledger columns Huashu has no field for, kept as JSON so nothing is dropped.
+    public var extra: String?
+    public var doNotCall: Bool
+
+    public enum CodingKeys: String, CodingKey, ColumnExpression {
+        case id, plate, name, honorific, phone, model, claims, violations, grade, type, agent, notes, extra
+        case idNumber = "id_number"
+        case lastInsurer = "last_insurer"
+        case lastPremium = "last_premium"
+        case commercialExpiry = "commercial_expiry"
+        case compulsoryExpiry = "compulsory_expiry"
+        case vehicleUse = "vehicle_use"
+        case doNotCall = "do_not_call"
+    }
+
+    public init(id: Int64? = nil, plate: String, name: String, honorific: String? = nil, phone: String? = nil,
+                idNumber: String? = nil, model: String? = nil, lastInsurer: String? = nil, lastPremium: String? = nil,
+                commercialExpiry: String? = nil, compulsoryExpiry: String? = nil, claims: Int? = nil, violations: Int? = nil,
+                grade: String? = nil, type: String? = nil, agent: String? = nil, vehicleUse: String? = nil,
+                notes: String? = nil, extra: String? = nil, doNotCall: Bool = false) {
+        self.id = id
+        self.plate = plate
+        self.name = name
+        self.honorific = honorific
+        self.phone = phone
+        self.idNumber = idNumber
+        self.model = model
+        self.lastInsurer = lastInsurer
+        self.lastPremium = lastPremium
+        self.commercialExpiry = commercialExpiry
+        self.compulsoryExpiry = compulsoryExpiry
+        self.claims = claims
+        self.violations = violations
+        self.grade = grade
+        self.type = type
+        self.agent = agent
+        self.vehicleUse = vehicleUse
+        self.notes = notes
+        self.extra = extra
+        self.doNotCall = doNotCall
+    }
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) {
+        id = inserted.rowID
+    }
+}
+
+/// Personal data never shown in full unless asked: 138****5678, 4401**********123X.
+public enum Masking {
+    public static func phone(_ phone: String?) -> String? {
+        guard let phone, phone.count >= 7 else { return phone }
+        return String(phone.prefix(3)) + String(repeating: "*", count: phone.count - 7) + String(phone.suffix(4))
+    }
+
+    public static func idNumber(_ id: String?) -> String? {
+        guard let id, id.count >= 8 else { return id }
+        return String(id.prefix(4)) + String(repeating: "*", count: id.count - 8) + String(id.suffix(4))
+    }
+}

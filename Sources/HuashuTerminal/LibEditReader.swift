@@ -1,0 +1,121 @@
+import CLibEdit
+import Foundation
+
+/// The live-call line editor: libedit's wide-character API, so the cursor,
+/// backspace and line wrap work over Chinese input; history kept across
+/// sessions; Tab completes commands, answer numbers and objection IDs.
+public final class LibEditReader: LineReader {
+    private let editor: OpaquePointer
+    private let history: OpaquePointer
+    private let historyFile: String?
+    private var prompt: [wchar_t] = [0]
+
+    public var completions: [String] {
+        get { Completion.words }
+        set { Completion.words = newValue }
+    }
+
+    public init(historyFile: String?) {
+        Locale.ensureUTF8()
+        Interrupt.install()
+        self.historyFile = historyFile
+        editor = el_init("huashu", huashu_stdin(), huashu_stdout(), huashu_stderr())
+        history = history_winit()
+        huashu_history_setsize(history, 1000)
+        huashu_history_unique(history)
+        if let historyFile { huashu_history_load(history, historyFile) }
+        huashu_el_setup(editor, history)
+        huashu_el_add_completion(editor, Completion.complete)
+    }
+
+    deinit {
+        history_wend(history)
+        el_end(editor)
+    }
+
+    public func readLine(prompt text: String) -> LineInput {
+        prompt = text.unicodeScalars.map { wchar_t(bitPattern: $0.value) } + [0]
+        var count: Int32 = 0
+        let line = prompt.withUnsafeMutableBufferPointer { buffer -> UnsafePointer<wchar_t>? in
+            huashu_el_use_prompt(editor, buffer.baseAddress)
+            return el_wgets(editor, &count)
+        }
+        guard let line, count > 0 else {
+            if count < 0 || Interrupt.fired {
+                Interrupt.fired = false
+                FileHandle.standardOutput.write(Data("^C\n".utf8))
+                return .interrupted
+            }
+            return .endOfInput
+        }
+        var scalars = String.UnicodeScalarView()
+        for i in 0..<Int(count) {
+            if let scalar = Unicode.Scalar(UInt32(bitPattern: line[i])) { scalars.append(scalar) }
+        }
+        var result = String(scalars)
+        while result.last == "\n" || result.last == "\r" { result.removeLast() }
+        if !result.trimmingCharacters(in: .whitespaces).isEmpty {
+            _ = result.withWideCString { huashu_history_enter(history, $0) }
+            if let historyFile { huashu_history_save(history, historyFile) }
+        }
+        return .line(result)
+    }
+}
+
+/// Tab completion: libedit calls a plain C function, so the words live here.
+enum Completion {
+    nonisolated(unsafe) static var words: [String] = []
+
+    static let complete: @convention(c) (OpaquePointer?, Int32) -> UInt8 = { editor, _ in
+        guard let editor, let info = el_wline(editor)?.pointee else { return UInt8(CC_ERROR) }
+        var typed = String.UnicodeScalarView()
+        var cursor = info.buffer!
+        while cursor < info.cursor {
+            if let scalar = Unicode.Scalar(UInt32(bitPattern: cursor.pointee)) { typed.append(scalar) }
+            cursor += 1
+        }
+        let word = String(String(typed).split(separator: " ", omittingEmptySubsequences: false).last ?? "")
+        let matches = Completion.words.filter { $0.hasPrefix(word) }
+        guard !matches.isEmpty else { return UInt8(CC_REFRESH_BEEP) }
+        let common = matches.dropFirst().reduce(matches[0]) { prefix, next in String(zip(prefix, next).prefix { $0 == $1 }.map(\.0)) }
+        let addition = String(common.dropFirst(word.count)) + (matches.count == 1 ? " " : "")
+        if !addition.isEmpty {
+            _ = addition.withWideCString { el_winsertstr(editor, $0) }
+            return UInt8(CC_REFRESH)
+        }
+        FileHandle.standardOutput.write(Data(("\n" + matches.joined(separator: "  ") + "\n").utf8))
+        return UInt8(CC_REDISPLAY)
+    }
+}
+
+/// Ctrl-C must cancel the line being typed, not end the call: a handler that
+/// only records the signal makes libedit's read return with EINTR.
+enum Interrupt {
+    nonisolated(unsafe) static var fired = false
+
+    static func install() {
+        var action = sigaction()
+        action.__sigaction_handler.sa_handler = { _ in Interrupt.fired = true }
+        sigemptyset(&action.sa_mask)
+        action.sa_flags = 0
+        sigaction(SIGINT, &action, nil)
+    }
+}
+
+extension Locale {
+    /// libedit needs a UTF-8 locale: without one, Chinese input is dropped or crashes the narrow API.
+    public static func ensureUTF8() {
+        setlocale(LC_ALL, "")
+        let codeset = String(cString: nl_langinfo(nl_item(CODESET)))
+        if codeset.uppercased().replacingOccurrences(of: "-", with: "") != "UTF8" {
+            setlocale(LC_ALL, "C.UTF-8")
+        }
+    }
+}
+
+extension String {
+    fileprivate func withWideCString<R>(_ body: (UnsafePointer<wchar_t>) -> R) -> R {
+        let wide = unicodeScalars.map { wchar_t(bitPattern: $0.value) } + [0]
+        return wide.withUnsafeBufferPointer { body($0.baseAddress!) }
+    }
+}

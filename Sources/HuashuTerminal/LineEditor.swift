@@ -1,0 +1,41 @@
+import CLibEdit
+import Foundation
+
+/// What reading one line can give.
+public enum LineInput: Equatable, Sendable {
+    case line(String)
+    /// Ctrl-C: the agent abandoned what they were typing.
+    case interrupted
+    /// Ctrl-D on an empty line, or the end of piped input.
+    case endOfInput
+}
+
+/// Reads the agent's input. libedit on a terminal; plain lines from a pipe,
+/// so the same commands can be scripted and tested.
+public protocol LineReader: AnyObject {
+    func readLine(prompt: String) -> LineInput
+    /// Words the Tab key may complete, updated for every screen.
+    var completions: [String] { get set }
+}
+
+public enum LineReaders {
+    /// libedit when standard input is a terminal, plain lines otherwise.
+    public static func standard(historyFile: String?) -> LineReader {
+        isatty(0) == 1 ? LibEditReader(historyFile: historyFile) : PipeReader()
+    }
+}
+
+/// Plain line reading for pipes and files, with no escape codes. Each line
+/// read is echoed after its prompt, so the output reads as a transcript.
+public final class PipeReader: LineReader {
+    public var completions: [String] = []
+
+    public init() {}
+
+    public func readLine(prompt: String) -> LineInput {
+        guard var line = Swift.readLine(strippingNewline: true) else { return .endOfInput }
+        if line.hasSuffix("\r") { line.removeLast() }
+        FileHandle.standardOutput.write(Data((prompt + line + "\n").utf8))
+        return .line(line)
+    }
+}
