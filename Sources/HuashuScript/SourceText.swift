@@ -30,9 +30,7 @@ public struct SourceText: Sendable {
             return .failure(Diagnostic(.emptyFile, "file is empty", at: SourceLocation(file: name, line: 1, column: 1),
                                        hint: "write a script in it or delete it"))
         }
-        return .success(text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
-            line.last == "\r" ? line.dropLast() : line
-        })
+        return .success(text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }))
     }
 
     private func invalidUTF8Diagnostic(_ body: ArraySlice<UInt8>) -> Diagnostic {

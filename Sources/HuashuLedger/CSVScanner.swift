@@ -1,0 +1,139 @@
+/// One physical CSV record: a row as Excel numbers it, however many lines
+/// its quoted cells span.
+struct CSVRecord {
+    var cells: [String]
+    /// The cell whose opening quote is never closed: it ran to the end of the file.
+    var unclosedQuoteCell: Int?
+}
+
+/// Splits UTF-8 bytes into records the way Excel reads and writes CSV
+/// (RFC 4180): cells in double quotes may hold delimiters, doubled quotes and
+/// line ends; rows end with CRLF, LF or a lone CR. It works on bytes because
+/// every structural character is ASCII and cannot occur inside a multi-byte
+/// UTF-8 sequence; each cell is decoded to a String exactly once.
+struct CSVScanner {
+    private static let quote = UInt8(ascii: "\"")
+    private static let cr = UInt8(ascii: "\r")
+    private static let lf = UInt8(ascii: "\n")
+
+    private let bytes: [UInt8]
+    let delimiter: UInt8
+    /// Where the next record starts.
+    private(set) var position: Int
+    /// The physical record number (from 1) of the record `next()` returned last.
+    private(set) var row = 0
+    private var lastCellCount = 8
+
+    init(_ bytes: [UInt8], delimiter: UInt8 = UInt8(ascii: ","), start: Int = 0) {
+        self.bytes = bytes
+        self.delimiter = delimiter
+        position = min(max(start, 0), bytes.count)
+    }
+
+    mutating func next() -> CSVRecord? {
+        let n = bytes.count
+        guard position < n else { return nil }
+        row += 1
+        var cells: [String] = []
+        cells.reserveCapacity(lastCellCount)
+        var unclosed: Int?
+        var i = position
+        while true {
+            let cell: String
+            if i < n, bytes[i] == Self.quote {
+                i += 1
+                var segmentStart = i
+                var unescaped: [UInt8] = []
+                var hasEscapes = false
+                var closed = false
+                while i < n {
+                    if bytes[i] == Self.quote {
+                        if i + 1 < n, bytes[i + 1] == Self.quote {
+                            hasEscapes = true
+                            unescaped.append(contentsOf: bytes[segmentStart...i])
+                            i += 2
+                            segmentStart = i
+                            continue
+                        }
+                        closed = true
+                        break
+                    }
+                    i += 1
+                }
+                let contentEnd = i
+                if closed { i += 1 } else { unclosed = unclosed ?? cells.count }
+                // Excel keeps text after the closing quote (`"12"寸`) as part of the cell.
+                let tailStart = i
+                i = endOfUnquoted(from: i)
+                if hasEscapes || i > tailStart {
+                    unescaped.append(contentsOf: bytes[segmentStart..<contentEnd])
+                    unescaped.append(contentsOf: bytes[tailStart..<i])
+                    cell = String(decoding: unescaped, as: UTF8.self)
+                } else {
+                    cell = String(decoding: bytes[segmentStart..<contentEnd], as: UTF8.self)
+                }
+            } else {
+                let start = i
+                i = endOfUnquoted(from: i)
+                cell = String(decoding: bytes[start..<i], as: UTF8.self)
+            }
+            cells.append(cell)
+            guard i < n else { break }
+            if bytes[i] == delimiter {
+                i += 1
+                continue
+            }
+            if bytes[i] == Self.cr, i + 1 < n, bytes[i + 1] == Self.lf { i += 1 }
+            i += 1
+            break
+        }
+        position = max(i, min(position + 1, n))
+        lastCellCount = cells.count
+        return CSVRecord(cells: cells, unclosedQuoteCell: unclosed)
+    }
+
+    /// The delimiter, a line end or the end of the bytes, whichever comes first.
+    private func endOfUnquoted(from start: Int) -> Int {
+        let n = bytes.count
+        let delimiter = delimiter
+        var i = start
+        while i < n {
+            let b = bytes[i]
+            if b == delimiter || b == Self.lf || b == Self.cr { break }
+            i += 1
+        }
+        return i
+    }
+
+    /// The row (physical record, from 1) holding the byte at `offset`, for
+    /// messages about bytes that could not be decoded.
+    static func row(atByte offset: Int, in bytes: [UInt8]) -> Int {
+        var scanner = CSVScanner(bytes)
+        while scanner.next() != nil {
+            if scanner.position > offset { return scanner.row }
+        }
+        return max(scanner.row, 1)
+    }
+
+    /// Tab-separated text (Excel's "Text (Tab delimited)", or a table pasted
+    /// from a web page) when the first lines hold more tabs than commas outside quotes.
+    static func delimiter(of bytes: [UInt8]) -> UInt8 {
+        var commas = 0
+        var tabs = 0
+        var lines = 0
+        var inQuotes = false
+        var i = 0
+        let limit = min(bytes.count, 65_536)
+        while i < limit && lines < 10 {
+            switch bytes[i] {
+            case quote: inQuotes.toggle()
+            case UInt8(ascii: ","): if !inQuotes { commas += 1 }
+            case UInt8(ascii: "\t"): if !inQuotes { tabs += 1 }
+            case lf, cr: if !inQuotes { lines += 1 }
+            default: break
+            }
+            i += 1
+        }
+        return tabs > commas ? UInt8(ascii: "\t") : UInt8(ascii: ",")
+    }
+}

@@ -1,0 +1,87 @@
+extension LedgerValue {
+    private static let idRule = "18 characters, the last a digit or X; or 15 digits for an old card"
+    private static let idWeights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+    private static let idCheckCharacters = Array("10X98765432".utf8)
+    private static let creditCodeCharacters = Array("0123456789ABCDEFGHJKLMNPQRTUWXY".utf8)
+    private static let creditCodeWeights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
+
+    /// The number is needed at the close to issue the policy, so a mistyped one
+    /// must be caught now: the GB 11643 check digit catches any single wrong
+    /// digit. A company policyholder's 统一社会信用代码 (GB 32100, with its own
+    /// check character) is accepted too, since the same column holds it.
+    /// Returns the number upper-cased (`x` becomes `X`).
+    public static func idNumber(_ text: String) throws(LedgerValueError) -> String {
+        let original = CellText.trimmed(text)
+        let value = CellText.withoutBlanks(CellText.folded(original)).uppercased()
+        guard !value.isEmpty else { throw LedgerValueError("the ID number is empty") }
+        if looksLikeScientificNotation(value) {
+            throw LedgerValueError("\(Quoting.quoted(original)) is a number Excel shortened to scientific notation, which loses digits; format the column as Text in Excel, retype the numbers and export again")
+        }
+        let bytes = Array(value.utf8)
+        let isDigit: (UInt8) -> Bool = { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
+
+        if bytes.count == 15, bytes.allSatisfy(isDigit) {
+            try checkBirthDate(bytes[6..<12], century: "19", original: original)
+            return value
+        }
+        guard bytes.count == 18 else {
+            throw LedgerValueError("\(Quoting.quoted(original)) is not a valid ID number (\(idRule)); it has \(value.count) characters")
+        }
+        if bytes.prefix(17).allSatisfy(isDigit), let last = bytes.last, isDigit(last) || last == UInt8(ascii: "X") {
+            do {
+                try checkBirthDate(bytes[6..<14], century: nil, original: original)
+            } catch {
+                // No birth date inside: a company's all-digit credit code rather than a mistyped person's ID.
+                if isCreditCode(bytes) { return value }
+                throw error
+            }
+            var sum = 0
+            for (byte, weight) in zip(bytes.prefix(17), idWeights) { sum += Int(byte - UInt8(ascii: "0")) * weight }
+            let expected = idCheckCharacters[sum % 11]
+            guard expected == last else {
+                throw LedgerValueError("\(Quoting.quoted(original)) is not a valid ID number: the last character should be \(Character(Unicode.Scalar(expected))) for the 17 digits before it, so one of them is probably mistyped")
+            }
+            return value
+        }
+        if isCreditCode(bytes) {
+            return value
+        }
+        throw LedgerValueError("\(Quoting.quoted(original)) is not a valid ID number (\(idRule))")
+    }
+
+    /// 先生 or 女士 from the sex digit of an ID number (the 17th of 18, the last
+    /// of 15: odd for men), used when the ledger has no 性别 or 称呼 column.
+    static func honorific(fromIDNumber id: String) -> String? {
+        let bytes = Array(id.utf8)
+        let index: Int
+        switch bytes.count {
+        case 18 where bytes.prefix(17).allSatisfy({ $0 >= 48 && $0 <= 57 }): index = 16
+        case 15: index = 14
+        default: return nil
+        }
+        let digit = Int(bytes[index]) - 48
+        guard (0...9).contains(digit) else { return nil }
+        return digit % 2 == 1 ? "先生" : "女士"
+    }
+
+    private static func checkBirthDate(_ digits: ArraySlice<UInt8>, century: String?, original: String) throws(LedgerValueError) {
+        let text = (century ?? "") + String(decoding: digits, as: UTF8.self)
+        let year = Int(text.prefix(4)) ?? 0
+        let month = Int(text.dropFirst(4).prefix(2)) ?? 0
+        let day = Int(text.suffix(2)) ?? 0
+        guard (1900...2099).contains(year), LedgerDate(year: year, month: month, day: day) != nil else {
+            throw LedgerValueError("\(Quoting.quoted(original)) is not a valid ID number: \(text) is not a birth date")
+        }
+    }
+
+    private static func isCreditCode(_ bytes: [UInt8]) -> Bool {
+        guard bytes.count == 18 else { return false }
+        var sum = 0
+        for (byte, weight) in zip(bytes.prefix(17), creditCodeWeights) {
+            guard let value = creditCodeCharacters.firstIndex(of: byte) else { return false }
+            sum += value * weight
+        }
+        guard let last = bytes.last, creditCodeCharacters.contains(last) else { return false }
+        return creditCodeCharacters[(31 - sum % 31) % 31] == last
+    }
+}

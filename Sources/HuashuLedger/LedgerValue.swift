@@ -1,0 +1,16 @@
+/// Why one value was refused, in a sentence that quotes the value and says
+/// what a good one looks like, so the agent can fix the cell without help.
+public struct LedgerValueError: Error, Sendable, Equatable, CustomStringConvertible {
+    public let message: String
+
+    public init(_ message: String) {
+        self.message = message
+    }
+
+    public var description: String { message }
+}
+
+/// The checks behind every ledger column, public so a customer typed in by
+/// hand passes exactly the same rules as one imported from a file. Each check
+/// takes the cell as found and returns the normalised value.
+public enum LedgerValue {}

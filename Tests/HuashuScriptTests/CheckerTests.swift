@@ -1,0 +1,77 @@
+import HuashuScript
+import Testing
+
+@Suite("Checker: references, shape and flow")
+struct CheckerTests {
+    @Test func unknownTargetSuggestsTheClosestID() throws {
+        let result = ScriptCompiler.compile([SourceText(name: "t.huashu", text: minimal + "\n  - 还是贵 -> donee")])
+        let diagnostic = try #require(result.diagnostics.first)
+        #expect(diagnostic.code == .unknownTarget)
+        #expect(diagnostic.hint == "did you mean `done`?")
+        #expect(result.script == nil)
+    }
+
+    @Test func duplicateNodeAndAnswerIDs() {
+        #expect(diagnose(minimal + "\nnode done\n  do outcome won").contains("7:6 H030"))
+        #expect(diagnose(minimal.replacingOccurrences(of: "  - 是本人 -> done", with: "  - 是 -> done\n  - 对 -> done")) == ["5:10 H031"])
+        #expect(diagnose(minimal.replacingOccurrences(of: "  - 是本人 -> done", with: "  - 是 -> done\n  - 对 -> done @yes")) == [])
+    }
+
+    @Test func returnOnlyInsideAnObjectionStage() {
+        #expect(diagnose(minimal + "\n  - 返回 -> return") == ["7:11 H033"])
+        let handler = minimal + "\nstage objection 异议\nobjection price 价格高\n  keys 贵\n  - 好 -> return"
+        #expect(diagnose(handler) == [])
+    }
+
+    @Test func unreachableDeadEndEmptyStageAndKeylessObjection() {
+        #expect(diagnose(minimal + "\nnode orphan\n  do outcome won") == ["7:6 H034"])
+        #expect(diagnose(minimal.replacingOccurrences(of: "  do outcome won", with: "  say 好的")) == ["2:6 H038", "5:6 H035"])
+        #expect(diagnose(minimal + "\nstage close 成交") == ["7:7 H036"])
+        #expect(diagnose(minimal + "\nstage objection 异议\nobjection price 价格高\n  - 好 -> return") == ["8:11 H037"])
+    }
+
+    @Test func aCallThatCanNeverEnd() {
+        let loop = "stage s 阶段\nnode a\n  - x -> b\nnode b\n  - y -> a\n"
+        #expect(diagnose(loop) == ["2:6 H038"])
+    }
+
+    @Test func aNodeFromWhichNoPathEnds() {
+        let trap = minimal + "\n  - 陷阱 -> trap\nnode trap\n  - 绕圈 -> trap"
+        #expect(diagnose(trap) == ["8:6 H041"])
+    }
+
+    @Test func aGateOnAFlagNobodyMarks() {
+        #expect(diagnose(minimal + "\n  need identiy: 先确认") == ["7:8 H039"])
+        #expect(diagnose(minimal.replacingOccurrences(of: "- 是本人 -> done", with: "- 是本人 -> done do mark identity") + "\n  need identity: 先确认") == [])
+    }
+
+    @Test func allProblemsInOneRunSortedByPlace() {
+        let many = "stage s 阶段\nnode a\n  say {x}\n  - 1 -> nowhere\n  - 2 -> a\nbogus\n"
+        #expect(diagnose(many) == ["2:6 H038", "3:7 H022", "4:10 H032", "6:1 H010"])
+    }
+
+    @Test func answersGetStableIDsAndTheScriptAVersion() throws {
+        let script = try #require(ScriptCompiler.compile([SourceText(name: "t.huashu", text: minimal)]).script)
+        #expect(script.nodes["greet"]?.answers.map(\.id) == ["greet>done"])
+        #expect(script.startNodeID == "greet")
+        #expect(script.version.count == 16)
+        let edited = try #require(ScriptCompiler.compile([SourceText(name: "t.huashu", text: minimal + "\n# edit")]).script)
+        #expect(edited.version != script.version)
+    }
+}
+
+@Suite("Diagnostics formatter")
+struct FormatterTests {
+    @Test func theMarkerSitsUnderTheChineseCharacterByDisplayWidth() {
+        let text = minimal + "\n  say 您好您好{nmae}"
+        let source = SourceText(name: "t.huashu", text: text)
+        let output = DiagnosticsFormatter(sources: [source]).format(ScriptCompiler.compile([source]).diagnostics)
+        #expect(output == """
+            t.huashu:7:11: error: unknown placeholder `{nmae}` [H022]
+             7 |   say 您好您好{nmae}
+               |               ^~~~~~
+               = hint: did you mean `{name}`?
+
+            """)
+    }
+}

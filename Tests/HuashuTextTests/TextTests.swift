@@ -1,0 +1,28 @@
+import HuashuText
+import Testing
+
+@Suite("Chinese text in a terminal")
+struct TextTests {
+    @Test func chineseTakesTwoCells() {
+        #expect("价格".displayWidth == 4)
+        #expect("a价b".displayWidth == 4)
+        #expect("，：".displayWidth == 4)
+    }
+
+    @Test func wrappingNeverSplitsACharacterNorOverflows() {
+        let lines = TextWrap.lines("您好请问是张伟先生吗", width: 7)
+        #expect(lines == ["您好请", "问是张", "伟先生", "吗"])
+        #expect(lines.allSatisfy { $0.displayWidth <= 7 })
+    }
+
+    @Test func fullWidthInputFolds() {
+        #expect(InputNormalisation.foldFullWidth("．ｎｏｔｅ：１２") == ".note:12")
+        #expect(InputNormalisation.integer("１２") == 12)
+        #expect(InputNormalisation.integer("1a") == nil)
+    }
+
+    @Test func pinyinAndInitials() {
+        #expect(Pinyin("价格").full == "jiage")
+        #expect(Pinyin("价格").initials == "jg")
+    }
+}
