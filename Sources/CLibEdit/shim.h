@@ -27,7 +27,6 @@ static inline void huashu_el_use_prompt(EditLine *e, wchar_t *prompt) {
 
 static inline void huashu_el_setup(EditLine *e, HistoryW *h) {
     el_wset(e, EL_EDITOR, L"emacs");
-    el_wset(e, EL_SIGNAL, 1);
     el_wset(e, EL_HIST, history_w, h);
 }
 

@@ -22,8 +22,7 @@ struct CallView {
         let details = [expiry, "出险\(customer.claims.map(String.init) ?? "?")次",
                        (customer.grade.map { $0 + "级" } ?? "未分级"), customer.type ?? "类型未知",
                        Masking.phone(customer.phone) ?? "无电话", "通话 " + Self.clock(elapsed)]
-        var lines = wrap((training ? "【演练】" : "") + who + " · " + last, indent: "")
-        lines += wrap(details.joined(separator: " · "), indent: "")
+        let lines = fields([(training ? "【演练】" : "") + who, last]) + fields(details)
         let rule = String(repeating: "─", count: min(width, 60))
         return ([rule] + lines.map(bold) + [rule]).joined(separator: "\n") + "\n"
     }
@@ -57,6 +56,19 @@ struct CallView {
         guard !found.isEmpty else { return warn("没有找到匹配的异议处理。试试别的词,或输入 .objections 看全部。") + "\n" }
         let lines = found.enumerated().map { " \($0.offset + 1)) \($0.element.title)  [\($0.element.handlerID)]" }
         return (["匹配的异议处理(回车选第一个,输入编号选择):"] + lines).joined(separator: "\n") + "\n"
+    }
+
+    /// Joins fields with " · ", starting a new line rather than splitting a field.
+    func fields(_ items: [String]) -> [String] {
+        var lines: [String] = []
+        for item in items {
+            if let last = lines.last, (last + " · " + item).displayWidth <= width {
+                lines[lines.count - 1] = last + " · " + item
+            } else {
+                lines.append(item)
+            }
+        }
+        return lines
     }
 
     func wrap(_ text: String, indent: String) -> [String] {

@@ -122,9 +122,10 @@ final class LiveCall {
         }
         if step.state.node != state.node || step.state.awaiting != state.awaiting { skippedAwaiting = false }
         let moved = step.events.contains { if case .entered = $0 { return true } else { return false } }
+        let quoted = step.state.quote != state.quote
         state = step.state
         confirm(step.events)
-        if moved || state.hasEnded { draw() }
+        if moved || quoted || state.hasEnded { draw() }
     }
 
     private func commit(_ input: CallInput?, _ step: CallStep) throws(UserError) {

@@ -8,6 +8,7 @@ enum CellText {
     /// space, zero-width characters, a stray BOM and control characters such as
     /// the DOS end-of-file mark Ctrl-Z.
     static func trimmed(_ text: String) -> String {
+        if hasNoBlankEnds(text.utf8) { return text }
         let scalars = text.unicodeScalars
         var start = scalars.startIndex
         var end = scalars.endIndex
@@ -19,6 +20,18 @@ enum CellText {
         }
         if start == scalars.startIndex && end == scalars.endIndex { return text }
         return String(scalars[start..<end])
+    }
+
+    /// The common case decided from the bytes alone: printable ASCII or a
+    /// Chinese character (lead byte E4-E9, never a blank) at both ends.
+    private static func hasNoBlankEnds(_ utf8: String.UTF8View) -> Bool {
+        guard let first = utf8.first, let last = utf8.last else { return true }
+        let firstIsText = (0x21...0x7E).contains(first) || (0xE4...0xE9).contains(first)
+        guard firstIsText else { return false }
+        if (0x21...0x7E).contains(last) { return true }
+        guard (0x80...0xBF).contains(last), utf8.count >= 3 else { return false }
+        let lead = utf8[utf8.index(utf8.endIndex, offsetBy: -3)]
+        return (0xE4...0xE9).contains(lead)
     }
 
     /// Trims the cell and unwraps `="0755..."`, the formula trick spreadsheet
@@ -37,10 +50,10 @@ enum CellText {
     /// Full-width folding only when the text can contain full-width forms
     /// (U+FF01-FF5E start with byte EF, the ideographic space and 。 with E3).
     static func folded(_ text: String) -> String {
-        for byte in text.utf8 where byte == 0xEF || byte == 0xE3 {
-            return InputNormalisation.foldFullWidth(text)
-        }
-        return text
+        let needsFolding = text.utf8.withContiguousStorageIfAvailable { bytes in
+            bytes.contains { $0 == 0xEF || $0 == 0xE3 }
+        } ?? text.utf8.contains { $0 == 0xEF || $0 == 0xE3 }
+        return needsFolding ? InputNormalisation.foldFullWidth(text) : text
     }
 
     /// The text with every blank removed, for values agents space out for
@@ -86,4 +99,35 @@ enum Quoting {
     static func quoted(_ text: String) -> String {
         "`" + short(text) + "`"
     }
+}
+
+/// Byte-wise comparisons for the hot paths: `==`, `hasPrefix` and `hasSuffix`
+/// on String compare canonical equivalence, which costs a normalisation check
+/// on every Chinese cell; Chinese and ASCII text has no alternative spellings
+/// to worry about, so comparing UTF-8 bytes gives the same answers.
+extension String {
+    func utf8Equals(_ other: String) -> Bool {
+        utf8.elementsEqual(other.utf8)
+    }
+
+    func utf8HasPrefix(_ prefix: String) -> Bool {
+        utf8.starts(with: prefix.utf8)
+    }
+
+    func utf8HasSuffix(_ suffix: String) -> Bool {
+        utf8.count >= suffix.utf8.count && utf8.reversed().starts(with: suffix.utf8.reversed())
+    }
+
+    /// The text without its first `count` UTF-8 bytes (a whole number of characters).
+    func utf8DroppingFirst(_ count: Int) -> String {
+        String(decoding: utf8.dropFirst(count), as: UTF8.self)
+    }
+
+    func utf8DroppingLast(_ count: Int) -> String {
+        String(decoding: utf8.dropLast(count), as: UTF8.self)
+    }
+}
+
+extension UInt8 {
+    var isASCIIDigit: Bool { self >= 0x30 && self <= 0x39 }
 }

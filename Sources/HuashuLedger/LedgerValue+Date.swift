@@ -10,64 +10,87 @@ extension LedgerValue {
     public static func date(_ text: String) throws(LedgerValueError) -> LedgerDate {
         let original = CellText.trimmed(text)
         var value = CellText.folded(original)
-        if let colon = value.firstIndex(of: ":"),
-           let cut = value[..<colon].lastIndex(where: { $0 == " " || $0 == "T" }) {
+        let utf8 = value.utf8
+        if let colon = utf8.firstIndex(of: UInt8(ascii: ":")),
+           let cut = utf8[..<colon].lastIndex(where: { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "T") }) {
             value = String(value[..<cut])  // a time of day after the date carries nothing for a policy
         }
-        value = CellText.withoutBlanks(value)
-        guard !value.isEmpty else { throw LedgerValueError("the date is empty") }
+        let bytes = Array(CellText.withoutBlanks(value).utf8)
+        guard !bytes.isEmpty else { throw LedgerValueError("the date is empty") }
+        func notADate() -> LedgerValueError {
+            LedgerValueError("\(Quoting.quoted(original)) is not a date (\(dateFormats))")
+        }
 
-        if let number = excelNumber(value) {
+        if let number = excelNumber(bytes) {
             return try serialOrCompact(number, original: original)
         }
 
-        var unified = ""
-        for character in value {
-            switch character {
-            case "年", "月", "/", "-", ".": unified.append("-")
-            case "日", "号": continue
-            default: unified.append(character)
+        // Digit groups between separators; 年 and 月 separate like `/`, 日 and 号 are dropped.
+        var groups: [[UInt8]] = [[]]
+        var sawYear = false
+        var sawMonth = false
+        var i = 0
+        while i < bytes.count {
+            let b = bytes[i]
+            if b.isASCIIDigit {
+                groups[groups.count - 1].append(b)
+                i += 1
+                continue
             }
+            if b == UInt8(ascii: "/") || b == UInt8(ascii: "-") || b == UInt8(ascii: ".") {
+                groups.append([])
+                i += 1
+                continue
+            }
+            guard i + 3 <= bytes.count else { throw notADate() }
+            switch (bytes[i], bytes[i + 1], bytes[i + 2]) {
+            case (0xE5, 0xB9, 0xB4): groups.append([]); sawYear = true  // 年
+            case (0xE6, 0x9C, 0x88): groups.append([]); sawMonth = true  // 月
+            case (0xE6, 0x97, 0xA5), (0xE5, 0x8F, 0xB7): break  // 日, 号
+            default: throw notADate()
+            }
+            i += 3
         }
-        if value.contains("年") != value.contains("月") || value.last == "年" || value.last == "月" {
-            throw LedgerValueError("\(Quoting.quoted(original)) is not a date (\(dateFormats))")
+        guard sawYear == sawMonth, groups.count == 3, groups.allSatisfy({ !$0.isEmpty && $0.count <= 4 }) else {
+            throw notADate()
         }
-        let parts = unified.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts.allSatisfy({ !$0.isEmpty && $0.count <= 4 && $0.allSatisfy(\.isASCIIDigit) }) else {
-            throw LedgerValueError("\(Quoting.quoted(original)) is not a date (\(dateFormats))")
-        }
-        guard parts[0].count == 4, parts[1].count <= 2, parts[2].count <= 2,
-              let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]) else {
-            if parts[2].count == 4 {
+        guard groups[0].count == 4, groups[1].count <= 2, groups[2].count <= 2 else {
+            if groups[2].count == 4 {
                 throw LedgerValueError("\(Quoting.quoted(original)) puts the year last; day and month would be guesswork (\(dateFormats))")
             }
-            throw LedgerValueError("\(Quoting.quoted(original)) is not a date (\(dateFormats))")
+            throw notADate()
         }
-        return try checked(year: year, month: month, day: day, original: original)
+        return try checked(year: number(groups[0]), month: number(groups[1]), day: number(groups[2]), original: original)
     }
 
     /// A bare number: digits with an optional fraction (Excel writes a time of
     /// day as the fraction of a serial).
-    private static func excelNumber(_ value: String) -> (whole: Substring, fraction: Substring?)? {
-        let pieces = value.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
-        guard let whole = pieces.first, !whole.isEmpty, whole.allSatisfy(\.isASCIIDigit) else { return nil }
-        if pieces.count == 2 {
-            let fraction = pieces[1]
-            guard !fraction.isEmpty, fraction.allSatisfy(\.isASCIIDigit), !fraction.contains(".") else { return nil }
-            return (whole, fraction)
+    private static func excelNumber(_ bytes: [UInt8]) -> (whole: ArraySlice<UInt8>, hasFraction: Bool)? {
+        guard let first = bytes.first, first.isASCIIDigit else { return nil }
+        guard let dot = bytes.firstIndex(of: UInt8(ascii: ".")) else {
+            return bytes.allSatisfy(\.isASCIIDigit) ? (bytes[...], false) : nil
         }
-        return (whole, nil)
+        let whole = bytes[..<dot]
+        let fraction = bytes[(dot + 1)...]
+        guard whole.allSatisfy(\.isASCIIDigit), !fraction.isEmpty, fraction.allSatisfy(\.isASCIIDigit) else { return nil }
+        return (whole, true)
     }
 
-    private static func serialOrCompact(_ number: (whole: Substring, fraction: Substring?), original: String) throws(LedgerValueError) -> LedgerDate {
+    /// The value of a short run of ASCII digits.
+    private static func number<C: Collection<UInt8>>(_ digits: C) -> Int {
+        digits.reduce(0) { $0 * 10 + Int($1 - 0x30) }
+    }
+
+    private static func serialOrCompact(_ number: (whole: ArraySlice<UInt8>, hasFraction: Bool), original: String) throws(LedgerValueError) -> LedgerDate {
         let whole = number.whole
-        if whole.count == 8, number.fraction == nil, let year = Int(whole.prefix(4)), let month = Int(whole.dropFirst(4).prefix(2)), let day = Int(whole.suffix(2)) {
-            return try checked(year: year, month: month, day: day, original: original)
+        if whole.count == 8, !number.hasFraction {
+            return try checked(year: self.number(whole.prefix(4)), month: self.number(whole.dropFirst(4).prefix(2)),
+                               day: self.number(whole.suffix(2)), original: original)
         }
         let low = LedgerDate(year: plausibleYears.lowerBound, month: 1, day: 1)?.excelSerial ?? 0
         let high = LedgerDate(year: plausibleYears.upperBound, month: 12, day: 31)?.excelSerial ?? 0
-        guard whole.count <= 7, let serial = Int(whole), serial >= low, serial <= high,
-              let date = LedgerDate(excelSerial: serial) else {
+        let serial = whole.count <= 7 ? self.number(whole) : -1
+        guard serial >= low, serial <= high, let date = LedgerDate(excelSerial: serial) else {
             throw LedgerValueError("\(Quoting.quoted(original)) is not a date; as an Excel serial number it would have to be between \(low) (\(plausibleYears.lowerBound)-01-01) and \(high) (\(plausibleYears.upperBound)-12-31) (\(dateFormats))")
         }
         return date
@@ -85,8 +108,4 @@ extension LedgerValue {
         }
         return date
     }
-}
-
-extension Character {
-    var isASCIIDigit: Bool { asciiValue.map { $0 >= 48 && $0 <= 57 } ?? false }
 }

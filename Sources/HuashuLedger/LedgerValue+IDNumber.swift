@@ -11,6 +11,13 @@ extension LedgerValue {
     /// check character) is accepted too, since the same column holds it.
     /// Returns the number upper-cased (`x` becomes `X`).
     public static func idNumber(_ text: String) throws(LedgerValueError) -> String {
+        try identity(text).number
+    }
+
+    /// Whose number it is: only a person's ID carries a sex digit.
+    enum IdentityHolder { case person, company }
+
+    static func identity(_ text: String) throws(LedgerValueError) -> (number: String, holder: IdentityHolder) {
         let original = CellText.trimmed(text)
         let value = CellText.withoutBlanks(CellText.folded(original)).uppercased()
         guard !value.isEmpty else { throw LedgerValueError("the ID number is empty") }
@@ -21,8 +28,8 @@ extension LedgerValue {
         let isDigit: (UInt8) -> Bool = { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
 
         if bytes.count == 15, bytes.allSatisfy(isDigit) {
-            try checkBirthDate(bytes[6..<12], century: "19", original: original)
-            return value
+            try checkBirthDate(bytes[6..<12], century: 19, original: original)
+            return (value, .person)
         }
         guard bytes.count == 18 else {
             throw LedgerValueError("\(Quoting.quoted(original)) is not a valid ID number (\(idRule)); it has \(value.count) characters")
@@ -32,7 +39,7 @@ extension LedgerValue {
                 try checkBirthDate(bytes[6..<14], century: nil, original: original)
             } catch {
                 // No birth date inside: a company's all-digit credit code rather than a mistyped person's ID.
-                if isCreditCode(bytes) { return value }
+                if isCreditCode(bytes) { return (value, .company) }
                 throw error
             }
             var sum = 0
@@ -41,21 +48,21 @@ extension LedgerValue {
             guard expected == last else {
                 throw LedgerValueError("\(Quoting.quoted(original)) is not a valid ID number: the last character should be \(Character(Unicode.Scalar(expected))) for the 17 digits before it, so one of them is probably mistyped")
             }
-            return value
+            return (value, .person)
         }
         if isCreditCode(bytes) {
-            return value
+            return (value, .company)
         }
         throw LedgerValueError("\(Quoting.quoted(original)) is not a valid ID number (\(idRule))")
     }
 
-    /// 先生 or 女士 from the sex digit of an ID number (the 17th of 18, the last
-    /// of 15: odd for men), used when the ledger has no 性别 or 称呼 column.
-    static func honorific(fromIDNumber id: String) -> String? {
+    /// 先生 or 女士 from the sex digit of a person's checked ID number (the 17th
+    /// of 18, the last of 15: odd for men), used when the ledger has no 性别 or 称呼.
+    static func honorific(fromPersonalID id: String) -> String? {
         let bytes = Array(id.utf8)
         let index: Int
         switch bytes.count {
-        case 18 where bytes.prefix(17).allSatisfy({ $0 >= 48 && $0 <= 57 }): index = 16
+        case 18: index = 16
         case 15: index = 14
         default: return nil
         }
@@ -64,13 +71,14 @@ extension LedgerValue {
         return digit % 2 == 1 ? "先生" : "女士"
     }
 
-    private static func checkBirthDate(_ digits: ArraySlice<UInt8>, century: String?, original: String) throws(LedgerValueError) {
-        let text = (century ?? "") + String(decoding: digits, as: UTF8.self)
-        let year = Int(text.prefix(4)) ?? 0
-        let month = Int(text.dropFirst(4).prefix(2)) ?? 0
-        let day = Int(text.suffix(2)) ?? 0
+    private static func checkBirthDate(_ digits: ArraySlice<UInt8>, century: Int?, original: String) throws(LedgerValueError) {
+        let value = digits.reduce(0) { $0 * 10 + Int($1) - 0x30 }
+        let year = (century ?? 0) * (digits.count == 6 ? 100 : 0) + value / 10_000
+        let month = value / 100 % 100
+        let day = value % 100
         guard (1900...2099).contains(year), LedgerDate(year: year, month: month, day: day) != nil else {
-            throw LedgerValueError("\(Quoting.quoted(original)) is not a valid ID number: \(text) is not a birth date")
+            let shown = (century.map(String.init) ?? "") + String(decoding: digits, as: UTF8.self)
+            throw LedgerValueError("\(Quoting.quoted(original)) is not a valid ID number: \(shown) is not a birth date")
         }
     }
 

@@ -11,56 +11,70 @@ extension LedgerValue {
         if looksLikeScientificNotation(value) {
             throw LedgerValueError("\(Quoting.quoted(original)) is a number Excel shortened to scientific notation, which loses digits; format the column as Text in Excel, retype the numbers and export again")
         }
-        let pieces = value.split(whereSeparator: { "/,;、|".contains($0) }).filter { !CellText.trimmed(String($0)).isEmpty }
-        if pieces.count > 1 {
-            throw LedgerValueError("\(Quoting.quoted(original)) holds more than one phone number; keep one here and move the others to 备注")
+        func invalid() -> LedgerValueError {
+            LedgerValueError("\(Quoting.quoted(original)) is not a valid phone number (\(phoneRule))")
         }
 
-        var digits = ""
+        var digits: [UInt8] = []
+        digits.reserveCapacity(16)
         var plus = false
-        for character in value {
-            if character.isASCIIDigit {
-                digits.append(character)
-            } else if character == "+" && digits.isEmpty && !plus {
+        var numbers = 0  // runs of digits split by /, ; or 、: more than one number in the cell
+        var inNumber = false
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "0"..."9":
+                digits.append(UInt8(scalar.value))
+                if !inNumber { numbers += 1; inNumber = true }
+            case "+" where digits.isEmpty && !plus:
                 plus = true
-            } else if !(" -()（）—".contains(character) || character.unicodeScalars.allSatisfy(CellText.isBlank)) {
-                throw LedgerValueError("\(Quoting.quoted(original)) is not a valid phone number (\(phoneRule))")
+            case "/", ",", ";", "、", "|":
+                inNumber = false
+            case "-", "(", ")", "—":
+                continue
+            default:
+                guard CellText.isBlank(scalar) else { throw invalid() }
             }
         }
-        if digits.count == 13 && digits.hasPrefix("86") {
+        if numbers > 1 {
+            throw LedgerValueError("\(Quoting.quoted(original)) holds more than one phone number; keep one here and move the others to 备注")
+        }
+        if digits.count == 13 && digits.starts(with: [0x38, 0x36]) {  // 86
             digits.removeFirst(2)
-        } else if digits.count == 15 && digits.hasPrefix("0086") && !plus {
+        } else if digits.count == 15 && digits.starts(with: [0x30, 0x30, 0x38, 0x36]) && !plus {  // 0086
             digits.removeFirst(4)
         } else if plus {
             throw LedgerValueError("\(Quoting.quoted(original)) is not a mainland China number (\(phoneRule))")
         }
 
-        let bytes = Array(digits.utf8)
-        if bytes.count == 11, bytes[0] == UInt8(ascii: "1"), (UInt8(ascii: "3")...UInt8(ascii: "9")).contains(bytes[1]) {
-            return digits
+        if digits.count == 11, digits[0] == UInt8(ascii: "1"), (UInt8(ascii: "3")...UInt8(ascii: "9")).contains(digits[1]) {
+            return String(decoding: digits, as: UTF8.self)
         }
-        if bytes.first == UInt8(ascii: "0") {
-            // Area codes are 010 and 020-029 (three digits) or four digits everywhere else.
-            let areaLength = digits.hasPrefix("010") || digits.hasPrefix("02") ? 3 : 4
-            let local = bytes.dropFirst(areaLength)
-            if bytes.count > areaLength, (7...8).contains(local.count), let lead = local.first,
-               lead >= UInt8(ascii: "2") {
-                return String(decoding: bytes.prefix(areaLength), as: UTF8.self) + "-" + String(decoding: local, as: UTF8.self)
+        if digits.count >= 2, digits[0] == UInt8(ascii: "0") {
+            // Area codes are 010 and 020-029 (three digits), or 0 and three digits starting 3-9.
+            let areaLength: Int
+            switch digits[1] {
+            case UInt8(ascii: "1") where digits.count > 2 && digits[2] == UInt8(ascii: "0"): areaLength = 3
+            case UInt8(ascii: "2"): areaLength = 3
+            case UInt8(ascii: "3")...UInt8(ascii: "9"): areaLength = 4
+            default: throw invalid()
+            }
+            let local = digits.dropFirst(areaLength)
+            if (7...8).contains(local.count), local.first != UInt8(ascii: "0") {
+                return String(decoding: digits.prefix(areaLength), as: UTF8.self) + "-" + String(decoding: local, as: UTF8.self)
             }
         }
-        throw LedgerValueError("\(Quoting.quoted(original)) is not a valid phone number (\(phoneRule))")
+        throw invalid()
     }
 
     /// `1.38123E+10`: what Excel writes for a long number in a "General" cell.
     static func looksLikeScientificNotation(_ value: String) -> Bool {
-        let upper = value.uppercased()
-        guard let e = upper.firstIndex(of: "E") else { return false }
-        let mantissa = upper[..<e]
-        var exponent = upper[upper.index(after: e)...]
-        if exponent.first == "+" { exponent = exponent.dropFirst() }
-        return !mantissa.isEmpty && !exponent.isEmpty
-            && mantissa.allSatisfy({ $0.isASCIIDigit || $0 == "." })
+        let bytes = Array(value.utf8)
+        guard let e = bytes.firstIndex(where: { $0 == UInt8(ascii: "E") || $0 == UInt8(ascii: "e") }) else { return false }
+        let mantissa = bytes[..<e]
+        var exponent = bytes[(e + 1)...]
+        if exponent.first == UInt8(ascii: "+") { exponent = exponent.dropFirst() }
+        return mantissa.first?.isASCIIDigit == true && !exponent.isEmpty
+            && mantissa.allSatisfy({ $0.isASCIIDigit || $0 == UInt8(ascii: ".") })
             && exponent.allSatisfy(\.isASCIIDigit)
-            && mantissa.first?.isASCIIDigit == true
     }
 }

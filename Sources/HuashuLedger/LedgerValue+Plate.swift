@@ -1,6 +1,6 @@
 extension LedgerValue {
-    private static let provinces: Set<Character> = Set("京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼")
-    private static let plateSuffixes: Set<Character> = Set("学警挂领港澳试超使")
+    private static let provinces: Set<Unicode.Scalar> = Set("京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼".unicodeScalars)
+    private static let plateSuffixes: Set<Unicode.Scalar> = Set("学警挂领港澳试超".unicodeScalars)
     private static let plateRule = "a province character such as 粤, a letter, then 5 letters or digits, or 6 for a new-energy vehicle: 粤B12345, 粤BD12345"
 
     /// The plate is how a customer is found again (in this file, in the store,
@@ -9,29 +9,39 @@ extension LedgerValue {
     public static func plate(_ text: String) throws(LedgerValueError) -> String {
         let original = CellText.trimmed(text)
         guard !original.isEmpty else { throw LedgerValueError("the plate is empty") }
-        var plate = ""
-        for character in CellText.folded(original).uppercased() {
-            switch character {
-            case "·", "•", "・", "‧", "-", ".", "﹒", "_": continue
+        let folded = CellText.folded(original)
+        var plate: [Unicode.Scalar] = []
+        plate.reserveCapacity(8)
+        var changed = false
+        for scalar in folded.unicodeScalars {
+            switch scalar {
+            case "·", "•", "・", "‧", "-", ".", "﹒", "_":
+                changed = true
+            case "a"..."z":
+                plate.append(Unicode.Scalar(scalar.value - 32) ?? scalar)
+                changed = true
             default:
-                if !character.unicodeScalars.allSatisfy(CellText.isBlank) { plate.append(character) }
+                if CellText.isBlank(scalar) { changed = true } else { plate.append(scalar) }
             }
         }
-        guard isPlate(Array(plate)) else {
+        guard isPlate(plate) else {
             throw LedgerValueError("\(Quoting.quoted(original)) is not a valid plate (\(plateRule))")
         }
-        return plate
+        guard changed else { return folded }
+        var result = ""
+        result.unicodeScalars.append(contentsOf: plate)
+        return result
     }
 
-    private static func isPlate(_ characters: [Character]) -> Bool {
-        let isSerial: (Character) -> Bool = { $0.isASCII && ($0.isASCIIDigit || ("A"..."Z").contains($0)) }
-        if characters.first == "使" {
+    private static func isPlate(_ scalars: [Unicode.Scalar]) -> Bool {
+        let isLetter: (Unicode.Scalar) -> Bool = { ("A"..."Z").contains($0) }
+        let isSerial: (Unicode.Scalar) -> Bool = { isLetter($0) || ("0"..."9").contains($0) }
+        if scalars.first == "使" {
             // Embassy plates: 使 and six digits.
-            return characters.count == 7 && characters.dropFirst().allSatisfy(\.isASCIIDigit)
+            return scalars.count == 7 && scalars.dropFirst().allSatisfy { ("0"..."9").contains($0) }
         }
-        guard characters.count >= 7, let first = characters.first, provinces.contains(first),
-              ("A"..."Z").contains(characters[1]), characters[1].isASCII else { return false }
-        let rest = characters.dropFirst(2)
+        guard scalars.count >= 7, provinces.contains(scalars[0]), isLetter(scalars[1]) else { return false }
+        let rest = scalars.dropFirst(2)
         if rest.allSatisfy(isSerial) {
             return rest.count == 5 || rest.count == 6
         }

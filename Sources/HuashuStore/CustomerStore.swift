@@ -11,9 +11,11 @@ public struct UpsertSummary: Sendable, Equatable {
 extension Store {
     /// Inserts new plates and updates changed ones in one transaction; a
     /// customer's id, call history and do-not-call mark are kept.
-    public func upsert(_ customers: [Customer]) throws(StoreError) -> UpsertSummary {
+    /// With `dryRun`, the same work is done and rolled back: the summary says what would change.
+    public func upsert(_ customers: [Customer], dryRun: Bool = false) throws(StoreError) -> UpsertSummary {
         try write { db in
             var summary = UpsertSummary()
+            try db.execute(sql: "SAVEPOINT import")
             for var customer in customers {
                 if var existing = try Customer.filter(Customer.CodingKeys.plate == customer.plate).fetchOne(db) {
                     customer.id = existing.id
@@ -30,6 +32,8 @@ extension Store {
                     summary.inserted += 1
                 }
             }
+            if dryRun { try db.execute(sql: "ROLLBACK TO import") }
+            try db.execute(sql: "RELEASE import")
             return summary
         }
     }

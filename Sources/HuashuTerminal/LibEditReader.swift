@@ -35,6 +35,7 @@ public final class LibEditReader: LineReader {
 
     public func readLine(prompt text: String) -> LineInput {
         prompt = text.unicodeScalars.map { wchar_t(bitPattern: $0.value) } + [0]
+        Interrupt.fired = false
         var count: Int32 = 0
         let line = prompt.withUnsafeMutableBufferPointer { buffer -> UnsafePointer<wchar_t>? in
             huashu_el_use_prompt(editor, buffer.baseAddress)
@@ -99,6 +100,11 @@ enum Interrupt {
         sigemptyset(&action.sa_mask)
         action.sa_flags = 0
         sigaction(SIGINT, &action, nil)
+        // A launcher may have blocked SIGINT (spawned children inherit the mask); the call needs it.
+        var interrupt = sigset_t()
+        sigemptyset(&interrupt)
+        sigaddset(&interrupt, SIGINT)
+        pthread_sigmask(SIG_UNBLOCK, &interrupt, nil)
     }
 }
 

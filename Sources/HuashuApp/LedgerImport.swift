@@ -1,0 +1,89 @@
+import Foundation
+import HuashuLedger
+import HuashuStore
+
+/// `huashu import`: a ledger exported from Excel or WPS into the customers
+/// table, all or nothing, reporting every bad row by number and column.
+public enum LedgerImport {
+    public struct Options: Sendable {
+        public var file: String
+        public var encoding: String?
+        public var dryRun = false
+        public var skipBadRows = false
+
+        public init(file: String, encoding: String?, dryRun: Bool, skipBadRows: Bool) {
+            self.file = file
+            self.encoding = encoding
+            self.dryRun = dryRun
+            self.skipBadRows = skipBadRows
+        }
+    }
+
+    /// Imports and returns the report to print; bad rows without `--skip-bad-rows` are a `UserError`.
+    public static func run(_ options: Options, database: String, progress: @escaping (String) -> Void) throws(UserError) -> String {
+        var encoding: LedgerEncoding?
+        if let name = options.encoding {
+            guard let known = LedgerEncoding(name: name) else {
+                throw UserError("unknown encoding \(name); use utf-8 or gb18030 (gbk)")
+            }
+            encoding = known
+        }
+        guard let data = FileManager.default.contents(atPath: options.file) else {
+            throw UserError("cannot read \(options.file): no such file or permission denied")
+        }
+        let parse: LedgerParse
+        do {
+            parse = try LedgerReader.read([UInt8](data), encoding: encoding) { rows in progress("read \(rows) rows…") }
+        } catch {
+            throw UserError("\(options.file): \(error.description)")
+        }
+        var report = ""
+        if !parse.problems.isEmpty {
+            let shown = parse.problems.prefix(50).map { "\(options.file): \($0)" }.joined(separator: "\n")
+            let more = parse.problems.count > 50 ? "\n… and \(parse.problems.count - 50) more problems" : ""
+            guard options.skipBadRows else {
+                throw UserError("""
+                    \(shown)\(more)
+                    \(parse.rejectedRows.count) of \(parse.rejectedRows.count + parse.records.count) rows have problems; nothing was imported. \
+                    Fix them, or import the good rows with --skip-bad-rows (the bad ones go to a CSV for correction).
+                    """)
+            }
+            report += shown + more + "\n"
+            if !options.dryRun { report += try writeRejected(parse, beside: options.file) }
+        }
+        let store: Store
+        do { store = try Store(path: database) } catch { throw UserError(error.description) }
+        let summary = try wrap { try store.upsert(parse.records.map(Customer.init), dryRun: options.dryRun) }
+        let verb = options.dryRun ? "would import" : "imported"
+        report += "\(verb) \(parse.records.count) customers from \(options.file) (\(parse.encoding.rawValue)): "
+            + "\(summary.inserted) new, \(summary.updated) updated, \(summary.unchanged) unchanged"
+            + (parse.rejectedRows.isEmpty ? "" : "; \(parse.rejectedRows.count) rows skipped") + "\n"
+        return report
+    }
+
+    private static func writeRejected(_ parse: LedgerParse, beside file: String) throws(UserError) -> String {
+        let path = (file.hasSuffix(".csv") ? String(file.dropLast(4)) : file) + ".rejected.csv"
+        let reasons = Dictionary(grouping: parse.problems, by: \.row)
+        let rows = parse.rejectedRows.map { row in
+            row.cells + [(reasons[row.row] ?? []).map { "\($0.column): \($0.message)" }.joined(separator: "; ")]
+        }
+        let bytes = LedgerReader.csv(header: parse.header + [LedgerField.problemsColumn], rows: rows, keepingLongNumbersAsText: true)
+        guard FileManager.default.createFile(atPath: path, contents: Data(bytes)) else {
+            throw UserError("cannot write the rejected rows to \(path)")
+        }
+        return "the \(parse.rejectedRows.count) rejected rows are in \(path), with the problem in the last column\n"
+    }
+}
+
+extension Customer {
+    /// A ledger row as a stored customer; unknown columns kept as JSON.
+    init(_ record: LedgerRecord) {
+        let extra = record.extra.isEmpty ? nil : (try? JSONSerialization.data(withJSONObject: record.extra, options: [.sortedKeys]))
+            .map { String(decoding: $0, as: UTF8.self) }
+        self.init(plate: record.plate, name: record.name, honorific: record.honorific, phone: record.phone, idNumber: record.idNumber,
+                  model: record.model, lastInsurer: record.lastInsurer, lastPremium: record.lastPremium,
+                  commercialExpiry: record.commercialExpiry?.description, compulsoryExpiry: record.compulsoryExpiry?.description,
+                  claims: record.claims, violations: record.violations, grade: record.grade, type: record.type, agent: record.agent,
+                  vehicleUse: record.vehicleUse, notes: record.notes, extra: extra)
+    }
+}

@@ -1,0 +1,87 @@
+/// One insured vehicle from the ledger, checked and normalised, ready to be
+/// stored and to fill the placeholders of the call scripts.
+public struct LedgerRecord: Sendable, Equatable {
+    /// The row number Excel shows (the header is usually row 1), so a problem
+    /// or a customer can be found again in the sheet the agent keeps.
+    public var row: Int
+    public var name: String
+    /// Upper-case, half-width, without spaces or dots: "粤B12345". The key for duplicates.
+    public var plate: String
+    /// 11 mobile digits, or a landline as "020-12345678".
+    public var phone: String?
+    /// 18 characters with a valid check digit (X upper-case), or a 15-digit old number.
+    public var idNumber: String?
+    /// 先生 or 女士, from 称呼, else 性别, else the sex digit of a person's ID number.
+    public var honorific: String?
+    public var model: String?
+    public var lastInsurer: String?
+    /// Plain yuan, two decimals when there are any: "4860", "4860.50".
+    public var lastPremium: String?
+    public var commercialExpiry: LedgerDate?
+    public var compulsoryExpiry: LedgerDate?
+    public var claims: Int?
+    public var violations: Int?
+    /// "A" (sure) to "D" (likely lost).
+    public var grade: String?
+    /// "价格敏感型", "服务敏感型" or "无所谓型".
+    public var type: String?
+    public var agent: String?
+    /// 使用性质 as written (家庭自用, 营运, 非营运, ...): it changes the quote, so it is kept.
+    public var vehicleUse: String?
+    public var notes: String?
+    /// Columns Huashu has no field for, by their header text: a dealer's own
+    /// columns (address, 年审, 实收保费) must survive an import.
+    public var extra: [String: String]
+
+    public init(row: Int, name: String, plate: String, phone: String? = nil, idNumber: String? = nil,
+                honorific: String? = nil, model: String? = nil, lastInsurer: String? = nil,
+                lastPremium: String? = nil, commercialExpiry: LedgerDate? = nil, compulsoryExpiry: LedgerDate? = nil,
+                claims: Int? = nil, violations: Int? = nil, grade: String? = nil, type: String? = nil,
+                agent: String? = nil, vehicleUse: String? = nil, notes: String? = nil, extra: [String: String] = [:]) {
+        self.row = row
+        self.name = name
+        self.plate = plate
+        self.phone = phone
+        self.idNumber = idNumber
+        self.honorific = honorific
+        self.model = model
+        self.lastInsurer = lastInsurer
+        self.lastPremium = lastPremium
+        self.commercialExpiry = commercialExpiry
+        self.compulsoryExpiry = compulsoryExpiry
+        self.claims = claims
+        self.violations = violations
+        self.grade = grade
+        self.type = type
+        self.agent = agent
+        self.vehicleUse = vehicleUse
+        self.notes = notes
+        self.extra = extra
+    }
+
+    /// The cell to write for a field when exporting records back to CSV, in a
+    /// form `LedgerReader.read` accepts again; empty when the value is absent.
+    /// `.gender` is written from the honorific (男/女).
+    public func cell(_ field: LedgerField) -> String {
+        switch field {
+        case .name: name
+        case .phone: phone ?? ""
+        case .idNumber: idNumber ?? ""
+        case .plate: plate
+        case .model: model ?? ""
+        case .commercialExpiry: commercialExpiry?.description ?? ""
+        case .compulsoryExpiry: compulsoryExpiry?.description ?? ""
+        case .lastPremium: lastPremium ?? ""
+        case .lastInsurer: lastInsurer ?? ""
+        case .claims: claims.map(String.init) ?? ""
+        case .violations: violations.map(String.init) ?? ""
+        case .grade: grade ?? ""
+        case .type: type ?? ""
+        case .gender: honorific == "先生" ? "男" : honorific == "女士" ? "女" : ""
+        case .salutation: honorific ?? ""
+        case .agent: agent ?? ""
+        case .vehicleUse: vehicleUse ?? ""
+        case .notes: notes ?? ""
+        }
+    }
+}

@@ -1,0 +1,114 @@
+import Testing
+import HuashuLedger
+
+/// Excel on Chinese Windows saves plain "CSV" in GBK; "CSV UTF-8" adds a BOM;
+/// other tools write UTF-8 without one. All three must just work.
+@Suite("Encodings")
+struct EncodingTests {
+    let rows = [
+        "客户姓名,车牌号,联系电话,上年承保公司,备注",
+        "张三,粤B12345,13812345678,平安,喜欢𠮷野家",  // 𠮷 needs GB18030's four-byte form
+        "欧阳娜娜,川A9K8J7,13912345678,人保,",
+    ]
+
+    @Test func gb18030IsDetectedWhenTheBytesAreNotUTF8() throws {
+        let bytes = Fixture.excelGB18030(rows)
+        #expect(bytes.count > 20)
+        let parse = try LedgerReader.read(bytes)
+        #expect(parse.encoding == .gb18030)
+        #expect(parse.problems == [])
+        #expect(parse.records.map(\.name) == ["张三", "欧阳娜娜"])
+        #expect(parse.records.first?.lastInsurer == "平安")
+        #expect(parse.records.first?.notes == "喜欢𠮷野家")
+        #expect(parse.header == ["客户姓名", "车牌号", "联系电话", "上年承保公司", "备注"])
+    }
+
+    @Test func gb18030CanBeForced() throws {
+        let parse = try LedgerReader.read(Fixture.excelGB18030(rows), encoding: .gb18030)
+        #expect(parse.encoding == .gb18030)
+        #expect(parse.records.map(\.plate) == ["粤B12345", "川A9K8J7"])
+    }
+
+    @Test func utf8WithAndWithoutBOMGiveTheSameRecords() throws {
+        let withBOM = try LedgerReader.read(Fixture.excelUTF8(rows, bom: true))
+        let withoutBOM = try LedgerReader.read(Fixture.excelUTF8(rows, bom: false))
+        #expect(withBOM.encoding == .utf8)
+        #expect(withBOM.records == withoutBOM.records)
+        #expect(withBOM.records.count == 2)
+    }
+
+    @Test func anASCIIOnlyFileIsUTF8() throws {
+        let parse = try LedgerReader.read(Array("name,plate\r\nZhang San,YUEB12345\r\n".utf8))
+        #expect(parse.encoding == .utf8)
+        #expect(parse.problems.map(\.column) == ["plate"])  // YUE is not a province character
+    }
+
+    @Test func forcingUTF8OnAGBKFileNamesTheFirstBadByteAndItsRow() throws {
+        let bytes = Array("name,plate\r\nZhang,粤B12345\r\n".utf8) + Fixture.excelGB18030(["张三,粤B12346"])
+        // 29 bytes of UTF-8 come first, so 张's first GBK byte is byte 30, on row 3.
+        do {
+            _ = try LedgerReader.read(bytes, encoding: .utf8)
+            Issue.record("GBK bytes were accepted as UTF-8")
+        } catch {
+            #expect(error.reason == .undecodable(.utf8, byte: 30, row: 3))
+            #expect(error.description == "byte 30 (row 3) is not valid UTF-8; if the file came from Excel on Chinese Windows, try --encoding gb18030")
+        }
+    }
+
+    @Test func aDamagedByteInAUTF8FileIsNotMistakenForGBK() throws {
+        // Plenty of Chinese before the bad byte: the file is UTF-8 with damage, not GBK.
+        let bytes = Fixture.excelUTF8(["客户姓名,车牌号", "张三,粤B12345"], bom: false) + [0xFF] + Array(",粤B12346\r\n".utf8)
+        do {
+            _ = try LedgerReader.read(bytes)
+            Issue.record("a damaged file was read")
+        } catch {
+            // 24 bytes of header, 18 of 张三's row: the 0xFF is byte 43.
+            #expect(error.reason == .undecodable(.utf8, byte: 43, row: 3))
+        }
+    }
+
+    @Test func bytesThatAreNeitherUTF8NorGB18030AreAFileError() throws {
+        let bytes: [UInt8] = [0x41, 0x2C, 0xFF, 0xFE, 0x41, 0x0D, 0x0A]
+        do {
+            _ = try LedgerReader.read(bytes)
+            Issue.record("garbage was read as a ledger")
+        } catch {
+            #expect(error.reason == .undecodable(nil, byte: 3, row: 1))
+            #expect(error.description.hasPrefix("byte 3 (row 1) is neither valid UTF-8 nor valid GB18030 (GBK)"))
+        }
+    }
+
+    @Test func forcingGB18030OnAUTF8FileSuggestsUTF8() throws {
+        let bytes = Fixture.excelUTF8(rows, bom: false)
+        do {
+            _ = try LedgerReader.read(bytes, encoding: .gb18030)
+            Issue.record("mojibake headers were accepted")
+        } catch {
+            #expect(error.description.contains("try --encoding utf-8"))
+        }
+    }
+
+    @Test func encodingNamesAgentsTypeAreAccepted() {
+        #expect(LedgerEncoding(name: "gbk") == .gb18030)
+        #expect(LedgerEncoding(name: "GB18030") == .gb18030)
+        #expect(LedgerEncoding(name: "gb2312") == .gb18030)
+        #expect(LedgerEncoding(name: "UTF-8") == .utf8)
+        #expect(LedgerEncoding(name: "utf8") == .utf8)
+        #expect(LedgerEncoding(name: "big5") == nil)
+        #expect(LedgerEncoding.allCases.map(\.rawValue) == ["utf-8", "gb18030"])
+    }
+
+    @Test func aWorkbookOrUTF16FileIsNamedForWhatItIs() {
+        let xlsx: [UInt8] = [0x50, 0x4B, 0x03, 0x04, 0x14, 0x00]
+        let utf16: [UInt8] = [0xFF, 0xFE, 0x22, 0x5B]
+        for (bytes, word) in [(xlsx, ".xlsx"), (utf16, "UTF-16")] {
+            do {
+                _ = try LedgerReader.read(bytes)
+                Issue.record("\(word) was read as CSV")
+            } catch {
+                #expect(error.description.contains(word))
+                #expect(error.description.contains("CSV UTF-8"))
+            }
+        }
+    }
+}
