@@ -26,41 +26,45 @@ extension LedgerValue {
         }
 
         // Digit groups between separators; 年 and 月 separate like `/`, 日 and 号 are dropped.
-        var groups: [[UInt8]] = [[]]
+        var values = [0, 0, 0]
+        var lengths = [0, 0, 0]
+        var group = 0
         var sawYear = false
         var sawMonth = false
         var i = 0
         while i < bytes.count {
             let b = bytes[i]
             if b.isASCIIDigit {
-                groups[groups.count - 1].append(b)
+                guard group < 3, lengths[group] < 4 else { throw notADate() }
+                values[group] = values[group] * 10 + Int(b - 0x30)
+                lengths[group] += 1
                 i += 1
                 continue
             }
             if b == UInt8(ascii: "/") || b == UInt8(ascii: "-") || b == UInt8(ascii: ".") {
-                groups.append([])
+                group += 1
                 i += 1
                 continue
             }
             guard i + 3 <= bytes.count else { throw notADate() }
             switch (bytes[i], bytes[i + 1], bytes[i + 2]) {
-            case (0xE5, 0xB9, 0xB4): groups.append([]); sawYear = true  // 年
-            case (0xE6, 0x9C, 0x88): groups.append([]); sawMonth = true  // 月
+            case (0xE5, 0xB9, 0xB4): group += 1; sawYear = true  // 年
+            case (0xE6, 0x9C, 0x88): group += 1; sawMonth = true  // 月
             case (0xE6, 0x97, 0xA5), (0xE5, 0x8F, 0xB7): break  // 日, 号
             default: throw notADate()
             }
             i += 3
         }
-        guard sawYear == sawMonth, groups.count == 3, groups.allSatisfy({ !$0.isEmpty && $0.count <= 4 }) else {
+        guard sawYear == sawMonth, group == 2, !lengths.contains(0) else {
             throw notADate()
         }
-        guard groups[0].count == 4, groups[1].count <= 2, groups[2].count <= 2 else {
-            if groups[2].count == 4 {
+        guard lengths[0] == 4, lengths[1] <= 2, lengths[2] <= 2 else {
+            if lengths[2] == 4 {
                 throw LedgerValueError("\(Quoting.quoted(original)) puts the year last; day and month would be guesswork (\(dateFormats))")
             }
             throw notADate()
         }
-        return try checked(year: number(groups[0]), month: number(groups[1]), day: number(groups[2]), original: original)
+        return try checked(year: values[0], month: values[1], day: values[2], original: original)
     }
 
     /// A bare number: digits with an optional fraction (Excel writes a time of
