@@ -46,7 +46,7 @@ let package = Package(
         .testTarget(name: "HuashuScriptTests", dependencies: ["HuashuScript"]),
         .testTarget(name: "HuashuEngineTests", dependencies: ["HuashuEngine"]),
         .testTarget(name: "HuashuLedgerTests", dependencies: ["HuashuLedger"]),
-        .testTarget(name: "HuashuStoreTests", dependencies: ["HuashuStore"]),
+        .testTarget(name: "HuashuStoreTests", dependencies: ["HuashuStore", "HuashuEngine", "HuashuScript"]),
         .testTarget(name: "HuashuAppTests", dependencies: ["HuashuApp", "HuashuStore", "huashu"]),
     ]
 )

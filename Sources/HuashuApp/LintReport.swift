@@ -8,12 +8,11 @@ public struct LintReport: Sendable {
     public static func run(_ paths: [String], colored: Bool) throws(UserError) -> LintReport {
         let sources = try ScriptFiles.read(paths)
         let result = ScriptCompiler.compile(sources)
-        var text = DiagnosticsFormatter(sources: sources, colored: colored).format(result.diagnostics)
+        guard !result.diagnostics.isEmpty else { return LintReport(text: "", hasErrors: false) }
         let errors = result.errors.count
         let warnings = result.diagnostics.count - errors
-        if !result.diagnostics.isEmpty {
-            text += "\(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")\n"
-        }
+        let text = DiagnosticsFormatter(sources: sources, colored: colored).format(result.diagnostics)
+            + "\(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")\n"
         return LintReport(text: text, hasErrors: errors > 0)
     }
 

@@ -65,7 +65,7 @@ public struct CallEngine: Sendable {
         switch answer.target {
         case .returnFromObjection:
             guard let back = next.detours.popLast() else { return refuse(state, "没有可返回的步骤:这不是从别处跳来的异议。") }
-            next.trail.append(Frame(node: state.node, detours: state.detours))
+            next.remember(state)
             next.node = back
             events += [.returned(to: back, from: state.node), .entered(node: back, stage: stageID(of: back))]
             return CallStep(state: next, events: events)
@@ -76,7 +76,7 @@ public struct CallEngine: Sendable {
                 events.append(.leftDetours(count: next.detours.count))
                 next.detours.removeAll()
             }
-            next.trail.append(Frame(node: state.node, detours: state.detours))
+            next.remember(state)
             arrive(at: node, state: &next, events: &events)
             return CallStep(state: next, events: events)
         }
@@ -86,7 +86,7 @@ public struct CallEngine: Sendable {
         guard let handler = script.nodes[id], handler.isObjection else { return refuse(state, "没有叫 \(id) 的异议处理。") }
         if let reason = missingGate(handler, state) { return refuse(state, reason) }
         var next = state
-        next.trail.append(Frame(node: state.node, detours: state.detours))
+        next.remember(state)
         next.detours.append(state.node)
         next.objectionsRaised.append(id)
         next.awaiting = nil

@@ -79,6 +79,9 @@ public enum Awaiting: String, Sendable, Codable, Equatable {
 public struct Frame: Sendable, Codable, Equatable {
     public var node: String
     public var detours: [String]
+
+    /// Enough back-steps for any real call, and a state that stays small to log.
+    static let kept = 30
 }
 
 /// The whole state of a call. Serialisable, so a cut-off call resumes from
@@ -94,6 +97,7 @@ public struct CallState: Sendable, Codable, Equatable {
     public var awaiting: Awaiting?
     public var outcome: Outcome?
     public var lostTo: String?
+    /// Where `back` returns to, newest last; only the last `Frame.kept` are kept.
     public var trail: [Frame] = []
     /// Objection handlers entered in this call, in order, repeats included.
     public var objectionsRaised: [String] = []
@@ -103,6 +107,12 @@ public struct CallState: Sendable, Codable, Equatable {
     }
 
     public var hasEnded: Bool { outcome != nil }
+
+    /// Records where the call was before a move, for `back`.
+    mutating func remember(_ before: CallState) {
+        trail.append(Frame(node: before.node, detours: before.detours))
+        if trail.count > Frame.kept { trail.removeFirst(trail.count - Frame.kept) }
+    }
 
     /// Marks a flag; false when it was already marked.
     @discardableResult
@@ -167,4 +177,9 @@ public enum CallEvent: Sendable, Codable, Equatable {
 public struct CallStep: Sendable, Equatable {
     public var state: CallState
     public var events: [CallEvent]
+
+    public init(state: CallState, events: [CallEvent]) {
+        self.state = state
+        self.events = events
+    }
 }

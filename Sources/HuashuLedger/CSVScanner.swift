@@ -4,6 +4,8 @@ struct CSVRecord {
     var cells: [String]
     /// The cell whose opening quote is never closed: it ran to the end of the file.
     var unclosedQuoteCell: Int?
+    /// True when cells beyond `CSVScanner.maxCells` held text; they are not kept.
+    var droppedText = false
 }
 
 /// Splits UTF-8 bytes into records the way Excel reads and writes CSV
@@ -12,6 +14,10 @@ struct CSVRecord {
 /// every structural character is ASCII and cannot occur inside a multi-byte
 /// UTF-8 sequence; each cell is decoded to a String exactly once.
 struct CSVScanner {
+    /// Excel's widest sheet (column XFD). Cells beyond it cannot come from a
+    /// spreadsheet, and keeping millions of them would only exhaust memory.
+    static let maxCells = 16_384
+
     private static let quote = UInt8(ascii: "\"")
     private static let cr = UInt8(ascii: "\r")
     private static let lf = UInt8(ascii: "\n")
@@ -37,6 +43,7 @@ struct CSVScanner {
         var cells: [String] = []
         cells.reserveCapacity(lastCellCount)
         var unclosed: Int?
+        var droppedText = false
         var i = position
         while true {
             let cell: String
@@ -77,7 +84,11 @@ struct CSVScanner {
                 i = endOfUnquoted(from: i)
                 cell = String(decoding: bytes[start..<i], as: UTF8.self)
             }
-            cells.append(cell)
+            if cells.count < Self.maxCells {
+                cells.append(cell)
+            } else if !cell.isEmpty {
+                droppedText = true
+            }
             guard i < n else { break }
             if bytes[i] == delimiter {
                 i += 1
@@ -89,7 +100,7 @@ struct CSVScanner {
         }
         position = max(i, min(position + 1, n))
         lastCellCount = cells.count
-        return CSVRecord(cells: cells, unclosedQuoteCell: unclosed)
+        return CSVRecord(cells: cells, unclosedQuoteCell: unclosed, droppedText: droppedText)
     }
 
     /// The delimiter, a line end or the end of the bytes, whichever comes first.

@@ -25,13 +25,14 @@ enum CellText {
     /// The common case decided from the bytes alone: printable ASCII or a
     /// Chinese character (lead byte E4-E9, never a blank) at both ends.
     private static func hasNoBlankEnds(_ utf8: String.UTF8View) -> Bool {
-        guard let first = utf8.first, let last = utf8.last else { return true }
-        let firstIsText = (0x21...0x7E).contains(first) || (0xE4...0xE9).contains(first)
-        guard firstIsText else { return false }
-        if (0x21...0x7E).contains(last) { return true }
-        guard (0x80...0xBF).contains(last), utf8.count >= 3 else { return false }
-        let lead = utf8[utf8.index(utf8.endIndex, offsetBy: -3)]
-        return (0xE4...0xE9).contains(lead)
+        utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+            guard let first = bytes.first, let last = bytes.last else { return true }
+            let firstIsText = (0x21...0x7E).contains(first) || (0xE4...0xE9).contains(first)
+            guard firstIsText else { return false }
+            if (0x21...0x7E).contains(last) { return true }
+            guard (0x80...0xBF).contains(last), bytes.count >= 3 else { return false }
+            return (0xE4...0xE9).contains(bytes[bytes.count - 3])
+        } ?? false
     }
 
     /// Trims the cell and unwraps `="0755..."`, the formula trick spreadsheet

@@ -67,11 +67,6 @@ enum LedgerDecoding {
         return utf8
     }
 
-    /// GB18030 text as UTF-8 bytes; nil for a string the encoding cannot hold.
-    static func gb18030Bytes(_ text: String) -> [UInt8]? {
-        text.data(using: gb18030).map { Array($0) }
-    }
-
     /// Where GB18030's byte structure first breaks (one byte below 0x80, two
     /// bytes with a lead 81-FE, or four bytes alternating lead and digit), to
     /// point at the bad byte when Foundation only says "no".

@@ -96,6 +96,11 @@ struct LedgerRowReader {
                 row: row, column: "column \(LedgerColumns.letter(index))",
                 message: "\(Quoting.quoted(cells[index])) is outside the header's \(columns.count) columns; a cell may contain an unquoted comma")))
         }
+        if record.droppedText {
+            problems.append((CSVScanner.maxCells, LedgerProblem(
+                row: row, column: "column \(LedgerColumns.letter(CSVScanner.maxCells))",
+                message: "the row has text beyond column \(LedgerColumns.letter(CSVScanner.maxCells - 1)), the last column a spreadsheet can have; the file is probably damaged")))
+        }
         if let cell = record.unclosedQuoteCell {
             let column = cell < columns.count ? columns.names[cell] : "column \(LedgerColumns.letter(cell))"
             problems.append((cell, LedgerProblem(

@@ -369,21 +369,23 @@ struct Parser {
     private mutating func parseClause(_ line: SourceLine, _ part: Substring) -> Clause? {
         let location = line.location(part.startIndex..<part.endIndex)
         let folded = InputNormalisation.foldFullWidth(part)
-        let operators = Clause.Operator.allCases.sorted { $0.rawValue.count > $1.rawValue.count }
-        guard let op = operators.first(where: { folded.contains($0.rawValue) }),
-              let opRange = folded.range(of: op.rawValue) else {
+        guard let opStart = folded.firstIndex(where: { $0 == "=" || $0 == "!" || $0 == "<" || $0 == ">" }),
+              case let afterOp = folded.index(after: opStart),
+              case let twoCharacters = afterOp < folded.endIndex && folded[afterOp] == "=",
+              let op = Clause.Operator(rawValue: String(folded[opStart..<(twoCharacters ? folded.index(after: afterOp) : afterOp)])) else {
             report(.badCondition, "condition `\(part.trimmingSpaces)` has no comparison", at: location,
                    hint: "write it like `grade=A`, `claims>=1` or `days<=30`")
             return nil
         }
-        let name = folded[folded.startIndex..<opRange.lowerBound].trimmingSpaces
+        let valueStart = twoCharacters ? folded.index(after: afterOp) : afterOp
+        let name = folded[folded.startIndex..<opStart].trimmingSpaces
         guard let field = Clause.Field(rawValue: name) else {
             let suggestion = Spelling.closest(to: name, among: Clause.Field.allCases.map(\.rawValue))
             report(.badCondition, "`\(name)` is not a field a condition can test", at: location,
                    hint: suggestion.map { "did you mean `\($0)`?" } ?? "fields: grade, type, claims, days, violations")
             return nil
         }
-        let values = folded[opRange.upperBound...].split(separator: "|").map(\.trimmingSpaces)
+        let values = folded[valueStart...].split(separator: "|").map(\.trimmingSpaces)
         if field.isNumeric {
             guard values.count == 1, Int(values[0]) != nil else {
                 report(.badCondition, "`\(field.rawValue)` is compared with one whole number", at: location, hint: "e.g. `\(field.rawValue)>=1`")

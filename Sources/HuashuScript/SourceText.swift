@@ -30,7 +30,28 @@ public struct SourceText: Sendable {
             return .failure(Diagnostic(.emptyFile, "file is empty", at: SourceLocation(file: name, line: 1, column: 1),
                                        hint: "write a script in it or delete it"))
         }
-        return .success(text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }))
+        return .success(Self.lines(of: text))
+    }
+
+    /// Splits at LF and CRLF by scanning bytes: splitting by Character costs grapheme breaking on every byte.
+    private static func lines(of text: String) -> [Substring] {
+        let utf8 = text.utf8
+        var lines: [Substring] = []
+        var start = utf8.startIndex
+        var index = utf8.startIndex
+        while index < utf8.endIndex {
+            if utf8[index] == 10 {
+                var end = index
+                if end > start, utf8[utf8.index(before: end)] == 13 { end = utf8.index(before: end) }
+                lines.append(text[start..<end])
+                start = utf8.index(after: index)
+            }
+            index = utf8.index(after: index)
+        }
+        var end = utf8.endIndex
+        if end > start, utf8[utf8.index(before: end)] == 13 { end = utf8.index(before: end) }
+        lines.append(text[start..<end])
+        return lines
     }
 
     private func invalidUTF8Diagnostic(_ body: ArraySlice<UInt8>) -> Diagnostic {

@@ -205,16 +205,20 @@ extension Store {
 
 /// Times in the log: UTC, millisecond precision, sortable as text.
 public enum Timestamp {
-    public static func string(_ date: Date) -> String {
+    /// Made once: building an ISO 8601 formatter costs more than a whole logged step.
+    nonisolated(unsafe) private static let formatter: ISO8601DateFormatter = {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.string(from: date)
+        return formatter
+    }()
+    private static let lock = NSLock()
+
+    public static func string(_ date: Date) -> String {
+        lock.withLock { formatter.string(from: date) }
     }
 
     public static func date(_ text: String) -> Date? {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.date(from: text)
+        lock.withLock { formatter.date(from: text) }
     }
 }
 

@@ -58,6 +58,11 @@ struct ExcelExportTests {
         #expect(li.type == "服务敏感型")
     }
 
+    @Test func namesPaddedForAlignmentAreClosedUp() throws {
+        let parse = try Fixture.read(["客户姓名,车牌号", "张\u{3000}三,粤B12345", "Zhang San,粤B12346", " 李娜 ,粤B12347"])
+        #expect(parse.records.map(\.name) == ["张三", "Zhang San", "李娜"])
+    }
+
     @Test func lineEndsMayBeCRLFOrLFOrALoneCR() throws {
         let rows = ["客户姓名,车牌号", "张三,粤B12345", "李四,粤B12346"]
         for lineEnd in ["\r\n", "\n", "\r"] {

@@ -75,6 +75,13 @@ struct ProblemTests {
         #expect(problems.allSatisfy { $0.row == 2 })
     }
 
+    @Test func emptyCellsBeyondTheHeaderAreNotAProblem() throws {
+        // Excel pads rows with commas when a cell far to the right was ever formatted.
+        let parse = try Fixture.read(["客户姓名,车牌号", "张三,粤B12345,,,,"])
+        #expect(parse.problems == [])
+        #expect(parse.records.count == 1)
+    }
+
     @Test func anUnclosedQuoteSwallowsTheRestAndSaysSo() throws {
         let parse = try Fixture.read([
             "客户姓名,车牌号,备注",

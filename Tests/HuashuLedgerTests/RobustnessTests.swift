@@ -36,6 +36,19 @@ struct RobustnessTests {
         #expect(parse.records.first?.extra == [:])
     }
 
+    @Test func aLineOfTenMillionCommasIsRefusedWithoutExhaustingMemory() {
+        let commas = [UInt8](repeating: UInt8(ascii: ","), count: 10_000_000)
+        #expect(throws: LedgerFileError.self) { try LedgerReader.read(commas) }
+    }
+
+    @Test func textBeyondTheLastPossibleColumnIsAProblem() throws {
+        let wide = "张三,粤B12345" + String(repeating: ",", count: 20_000) + "藏在远处"
+        let parse = try Fixture.read(["客户姓名,车牌号", wide])
+        #expect(parse.records.isEmpty)
+        #expect(parse.problems.map(\.column) == ["column XFE"])
+        #expect(parse.rejectedRows.first?.cells.count == 16_384)
+    }
+
     @Test func randomBytesNeverCrash() {
         var generator = SeededGenerator(state: 2026)
         var outcomes = (errors: 0, parses: 0)

@@ -1,0 +1,80 @@
+import Foundation
+import HuashuEngine
+import HuashuScript
+import HuashuStore
+import Testing
+
+@Suite("The SQLite store")
+struct StoreTests {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("huashu-store-\(UUID().uuidString)")
+
+    func openStore() throws -> Store {
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return try Store(path: folder.appendingPathComponent("nested/db.sqlite").path)
+    }
+
+    func sqlite(_ store: Store, _ sql: String) throws -> (Int32, String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        process.arguments = [store.path, sql]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = out
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    @Test func theFileIsCreatedReadableByItsOwnerOnly() throws {
+        let store = try openStore()
+        let mode = try FileManager.default.attributesOfItem(atPath: store.path)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+    }
+
+    @Test func importingTheSameCustomersTwiceChangesNothing() throws {
+        let store = try openStore()
+        let customer = Customer(plate: "粤B12345", name: "张伟", lastPremium: "4860")
+        #expect(try store.upsert([customer]) == UpsertSummary(inserted: 1, updated: 0, unchanged: 0))
+        #expect(try store.upsert([customer]) == UpsertSummary(inserted: 0, updated: 0, unchanged: 1))
+        var changed = customer
+        changed.lastPremium = "5000"
+        #expect(try store.upsert([changed], dryRun: true) == UpsertSummary(inserted: 0, updated: 1, unchanged: 0))
+        #expect(try store.allCustomers().first?.lastPremium == "4860", "a dry run writes nothing")
+    }
+
+    @Test func theCallLogIsAppendOnlyAndHashChained() throws {
+        let store = try openStore()
+        _ = try store.upsert([Customer(plate: "粤B12345", name: "张伟")])
+        let context = CallContext(customer: CustomerFacts(), agent: "小李", dealer: "店")
+        let log = try store.beginCall(customerID: 1, agent: "小李", scriptVersion: "v", context: context, training: false, at: Date())
+        var state = CallState(node: "greet")
+        try log.record(input: nil, step: CallStep(state: state, events: [.entered(node: "greet", stage: "identity")]),
+                       stage: "identity", shown: "您好", at: Date(), followUps: [])
+        state.mark("identity")
+        try log.record(input: .note("客户在开车"), step: CallStep(state: state, events: [.noteTaken("客户在开车")]),
+                       stage: "identity", shown: "您好", at: Date(), followUps: [])
+        let steps = try store.steps(of: 1)
+        #expect(steps.map(\.seq) == [1, 2])
+        #expect(steps[1].prevHash == steps[0].hash)
+        #expect(steps[0].hash.count == 64)
+        #expect(try steps[1].decodedState().flags == ["identity"])
+        let (status, output) = try sqlite(store, "UPDATE call_steps SET note = '改过' WHERE seq = 2")
+        #expect(status != 0)
+        #expect(output.contains("append-only"))
+    }
+
+    @Test func aFileThatIsNotADatabaseIsAClearError() throws {
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let path = folder.appendingPathComponent("notes.txt").path
+        try "这不是数据库".write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(throws: StoreError.self) { try Store(path: path) }
+        do { _ = try Store(path: path) } catch { #expect(error.description.contains("is not a huashu database")) }
+    }
+
+    @Test func theDefaultPathFollowsTheEnvironment() {
+        #expect(Store.defaultPath(environment: ["HUASHU_DB": "/x/y.sqlite"]) == "/x/y.sqlite")
+        #expect(Store.defaultPath(environment: ["XDG_DATA_HOME": "/d", "HOME": "/h"]) == "/d/huashu/huashu.sqlite")
+        #expect(Store.defaultPath(environment: ["HOME": "/h"]) == "/h/.local/share/huashu/huashu.sqlite")
+    }
+}
