@@ -63,11 +63,7 @@ public enum LedgerImport {
 
     private static func writeRejected(_ parse: LedgerParse, beside file: String) throws(UserError) -> String {
         let path = (file.hasSuffix(".csv") ? String(file.dropLast(4)) : file) + ".rejected.csv"
-        let reasons = Dictionary(grouping: parse.problems, by: \.row)
-        let rows = parse.rejectedRows.map { row in
-            row.cells + [(reasons[row.row] ?? []).map { "\($0.column): \($0.message)" }.joined(separator: "; ")]
-        }
-        let bytes = LedgerReader.csv(header: parse.header + [LedgerField.problemsColumn], rows: rows, keepingLongNumbersAsText: true)
+        let bytes = parse.correctionCSV()
         guard FileManager.default.createFile(atPath: path, contents: Data(bytes)) else {
             throw UserError("cannot write the rejected rows to \(path)")
         }

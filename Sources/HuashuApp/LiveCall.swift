@@ -19,6 +19,8 @@ final class LiveCall {
     let training: Bool
     private(set) var state: CallState
     private lazy var finder = ObjectionFinder(script: engine.script)
+    /// The customer's part of the header does not change during a call.
+    private lazy var header = view.customerHeader(customer, facts: engine.context.customer, training: training)
     /// Handlers offered after a search; a number or Enter picks one.
     private var offered: [ObjectionFinder.Match] = []
     /// The agent pressed Enter past a quote or callback request.
@@ -48,9 +50,11 @@ final class LiveCall {
 
     /// Runs until the call has an outcome or the agent leaves it open.
     func run() throws(UserError) {
+        nonisolated(unsafe) let call = self
+        reader.completer = { call.completionWords() }
+        defer { reader.completer = nil }
         draw()
         while !state.hasEnded {
-            reader.completions = completionWords()
             switch reader.readLine(prompt: prompt()) {
             case .interrupted:
                 offered = []
@@ -156,7 +160,7 @@ final class LiveCall {
     }
 
     func draw() {
-        write("\n" + view.header(customer, facts: engine.context.customer, elapsed: Date().timeIntervalSince(startedAt), training: training))
+        write("\n" + view.header(header, elapsed: Date().timeIntervalSince(startedAt)))
         write(view.body(engine.screen(state)))
     }
 
@@ -192,7 +196,7 @@ final class LiveCall {
         }
     }
 
-    private func completionWords() -> [String] {
+    func completionWords() -> [String] {
         var words = MetaCommand.allNames.map { "." + $0 }
         words += engine.visibleAnswers(state).indices.map { String($0 + 1) }
         words += engine.script.objections.map(\.id)

@@ -85,7 +85,7 @@ struct MetaCommand: Sendable {
         },
     ]
 
-    static var allNames: [String] { table.flatMap(\.names).filter { $0.count > 2 } }
+    static let allNames: [String] = table.flatMap(\.names).filter { $0.count > 2 }
 
     static func run(_ line: Substring, in call: LiveCall) throws(UserError) -> LiveCall.Flow {
         let name = String(line.prefix { !$0.isWhitespace }).lowercased()

@@ -10,7 +10,7 @@ public final class LibEditReader: LineReader {
     private let historyFile: String?
     private var prompt: [wchar_t] = [0]
 
-    public var completions: [String] {
+    public var completer: (@Sendable () -> [String])? {
         get { Completion.words }
         set { Completion.words = newValue }
     }
@@ -65,7 +65,7 @@ public final class LibEditReader: LineReader {
 
 /// Tab completion: libedit calls a plain C function, so the words live here.
 enum Completion {
-    nonisolated(unsafe) static var words: [String] = []
+    nonisolated(unsafe) static var words: (@Sendable () -> [String])?
 
     static let complete: @convention(c) (OpaquePointer?, Int32) -> UInt8 = { editor, _ in
         guard let editor, let info = el_wline(editor)?.pointee else { return UInt8(CC_ERROR) }
@@ -76,7 +76,7 @@ enum Completion {
             cursor += 1
         }
         let word = String(String(typed).split(separator: " ", omittingEmptySubsequences: false).last ?? "")
-        let matches = Completion.words.filter { $0.hasPrefix(word) }
+        let matches = (Completion.words?() ?? []).filter { $0.hasPrefix(word) }
         guard !matches.isEmpty else { return UInt8(CC_REFRESH_BEEP) }
         let common = matches.dropFirst().reduce(matches[0]) { prefix, next in String(zip(prefix, next).prefix { $0 == $1 }.map(\.0)) }
         let addition = String(common.dropFirst(word.count)) + (matches.count == 1 ? " " : "")

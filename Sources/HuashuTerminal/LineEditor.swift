@@ -14,8 +14,8 @@ public enum LineInput: Equatable, Sendable {
 /// so the same commands can be scripted and tested.
 public protocol LineReader: AnyObject {
     func readLine(prompt: String) -> LineInput
-    /// Words the Tab key may complete, updated for every screen.
-    var completions: [String] { get set }
+    /// Gives the words the Tab key may complete; asked only when Tab is pressed.
+    var completer: (@Sendable () -> [String])? { get set }
 }
 
 public enum LineReaders {
@@ -28,7 +28,7 @@ public enum LineReaders {
 /// Plain line reading for pipes and files, with no escape codes. Each line
 /// read is echoed after its prompt, so the output reads as a transcript.
 public final class PipeReader: LineReader {
-    public var completions: [String] = []
+    public var completer: (@Sendable () -> [String])?
 
     public init() {}
 
