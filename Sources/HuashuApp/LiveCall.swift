@@ -5,6 +5,14 @@ import HuashuStore
 import HuashuTerminal
 import HuashuText
 
+/// Something that follows a call as it happens: a rehearsal's simulated
+/// customer speaks after each screen and scores each step.
+protocol CallObserver: AnyObject {
+    /// What the customer says on this screen, if anything; shown before the prompt.
+    func customerLine(for state: CallState) -> String?
+    func didStep(_ input: CallInput, _ step: CallStep)
+}
+
 /// The live-call loop: read what the agent types, turn it into an engine
 /// input, commit the step, then draw the next screen. One loop, with the
 /// meta-commands as one table (`MetaCommand`).
@@ -21,6 +29,7 @@ final class LiveCall {
     private lazy var finder = ObjectionFinder(script: engine.script)
     /// The customer's part of the header does not change during a call.
     private lazy var header = view.customerHeader(customer, facts: engine.context.customer, training: training)
+    weak var observer: CallObserver?
     /// Handlers offered after a search; a number or Enter picks one.
     private var offered: [ObjectionFinder.Match] = []
     /// The agent pressed Enter past a quote or callback request.
@@ -120,6 +129,7 @@ final class LiveCall {
         offered = []
         let step = engine.step(state, input)
         try commit(input, step)
+        observer?.didStep(input, step)
         for case .refused(let reason) in step.events {
             say(view.warn("不能这样做: " + reason))
             return
@@ -162,6 +172,7 @@ final class LiveCall {
     func draw() {
         write("\n" + view.header(header, elapsed: Date().timeIntervalSince(startedAt)))
         write(view.body(engine.screen(state)))
+        if !state.hasEnded, let line = observer?.customerLine(for: state) { write(view.bold("客户: ") + line + "\n") }
     }
 
     private func prompt() -> String {

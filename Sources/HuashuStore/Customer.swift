@@ -27,9 +27,11 @@ public struct Customer: Sendable, Equatable, Codable, FetchableRecord, Persistab
     /// Ledger columns Huashu has no field for, kept as JSON so nothing is dropped.
     public var extra: String?
     public var doNotCall: Bool
+    /// A made-up customer a rehearsal plays; never in the queue or the reports.
+    public var training: Bool
 
     public enum CodingKeys: String, CodingKey, ColumnExpression {
-        case id, plate, name, honorific, phone, model, claims, violations, grade, type, agent, notes, extra
+        case id, plate, name, honorific, phone, model, claims, violations, grade, type, agent, notes, extra, training
         case idNumber = "id_number"
         case lastInsurer = "last_insurer"
         case lastPremium = "last_premium"
@@ -43,7 +45,7 @@ public struct Customer: Sendable, Equatable, Codable, FetchableRecord, Persistab
                 idNumber: String? = nil, model: String? = nil, lastInsurer: String? = nil, lastPremium: String? = nil,
                 commercialExpiry: String? = nil, compulsoryExpiry: String? = nil, claims: Int? = nil, violations: Int? = nil,
                 grade: String? = nil, type: String? = nil, agent: String? = nil, vehicleUse: String? = nil,
-                notes: String? = nil, extra: String? = nil, doNotCall: Bool = false) {
+                notes: String? = nil, extra: String? = nil, doNotCall: Bool = false, training: Bool = false) {
         self.id = id
         self.plate = plate
         self.name = name
@@ -64,6 +66,7 @@ public struct Customer: Sendable, Equatable, Codable, FetchableRecord, Persistab
         self.notes = notes
         self.extra = extra
         self.doNotCall = doNotCall
+        self.training = training
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) {

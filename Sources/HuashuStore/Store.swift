@@ -14,6 +14,9 @@ public final class Store: Sendable {
         migrator.registerMigration("v1: customers, calls, steps, follow-ups") { db in
             try db.execute(sql: Schema.version1)
         }
+        migrator.registerMigration("v2: rehearsal customers") { db in
+            try db.execute(sql: "ALTER TABLE customers ADD COLUMN training INTEGER NOT NULL DEFAULT 0")
+        }
         return migrator
     }()
 
