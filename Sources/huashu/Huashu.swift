@@ -6,7 +6,7 @@ struct Huashu: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "huashu",
         abstract: "Renewal-call scripts (话术) for motor-insurance agents: live calls, rehearsal, replay and reports.",
-        subcommands: [Call.self, Resume.self, Queue.self, Import.self, Lint.self])
+        subcommands: [Call.self, Resume.self, Queue.self, Import.self, Lint.self, Verify.self])
 }
 
 /// Runs a command body, turning a `UserError` into its message and exit code 1.
