@@ -47,6 +47,6 @@ let package = Package(
         .testTarget(name: "HuashuEngineTests", dependencies: ["HuashuEngine"]),
         .testTarget(name: "HuashuLedgerTests", dependencies: ["HuashuLedger"]),
         .testTarget(name: "HuashuStoreTests", dependencies: ["HuashuStore", "HuashuEngine", "HuashuScript"]),
-        .testTarget(name: "HuashuAppTests", dependencies: ["HuashuApp", "HuashuStore", "huashu"]),
+        .testTarget(name: "HuashuAppTests", dependencies: ["HuashuApp", "HuashuStore", "HuashuScript", "HuashuEngine", "huashu"]),
     ]
 )

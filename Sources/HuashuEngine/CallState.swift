@@ -81,7 +81,7 @@ public struct Frame: Sendable, Codable, Equatable {
     public var detours: [String]
 
     /// Enough back-steps for any real call, and a state that stays small to log.
-    static let kept = 30
+    static let kept = 10
 }
 
 /// The whole state of a call. Serialisable, so a cut-off call resumes from

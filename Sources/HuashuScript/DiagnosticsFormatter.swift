@@ -26,11 +26,13 @@ public struct DiagnosticsFormatter {
             let text = String(fileLines[loc.line - 1]).replacingTabs
             let gutter = String(loc.line)
             let pad = String(repeating: " ", count: gutter.count)
-            let before = text.prefix(max(loc.column - 1, 0))
-            let marked = text.dropFirst(max(loc.column - 1, 0)).prefix(loc.length)
-            let markerWidth = max(marked.displayWidth, 1)
+            // Columns count Unicode scalars, as the parser does.
+            let scalars = text.unicodeScalars
+            let before = scalars.prefix(max(loc.column - 1, 0)).reduce(0) { $0 + DisplayWidth.of($1) }
+            let marked = scalars.dropFirst(max(loc.column - 1, 0)).prefix(loc.length).reduce(0) { $0 + DisplayWidth.of($1) }
+            let markerWidth = max(marked, 1)
             out += " \(gutter) | \(text)\n"
-            out += " \(pad) | " + String(repeating: " ", count: before.displayWidth)
+            out += " \(pad) | " + String(repeating: " ", count: before)
                 + paint("^" + String(repeating: "~", count: markerWidth - 1), "1;32") + "\n"
             if let hint = diagnostic.hint { out += " \(pad) = hint: \(hint)\n" }
         } else if let hint = diagnostic.hint {

@@ -43,8 +43,8 @@ struct SourceLine {
 
     func location(_ range: Range<String.Index>) -> SourceLocation {
         SourceLocation(file: file, line: number,
-                       column: text.distance(from: text.startIndex, to: range.lowerBound) + 1,
-                       length: text.distance(from: range.lowerBound, to: range.upperBound))
+                       column: text.unicodeScalars.distance(from: text.startIndex, to: range.lowerBound) + 1,
+                       length: text.unicodeScalars.distance(from: range.lowerBound, to: range.upperBound))
     }
 
     func location(at index: String.Index) -> SourceLocation {
@@ -81,15 +81,16 @@ struct Parser {
 
     private mutating func parseLine(_ line: SourceLine) {
         let text = line.text
-        guard let start = text.firstIndex(where: { !$0.isWhitespace }) else { return }
-        if text[start] == "#" { return }
-        if text[start] == "-" || text[start] == "－" {
-            parseAnswer(line, from: text.index(after: start))
+        guard let start = text.unicodeScalars.firstIndex(where: { !$0.isSpace }) else { return }
+        let first = text.unicodeScalars[start]
+        if first == "#" { return }
+        if first == "-" || first == "－" {
+            parseAnswer(line, from: text.unicodeScalars.index(after: start))
             return
         }
-        let wordEnd = text[start...].firstIndex(where: { $0.isWhitespace }) ?? text.endIndex
-        let keyword = String(text[start..<wordEnd])
-        let rest = text[wordEnd...].drop(while: { $0.isWhitespace })
+        let wordEnd = text.slice(from: start).firstScalarIndex(where: \.isSpace) ?? text.endIndex
+        let keyword = String(text.slice(start..<wordEnd))
+        let rest = text.slice(from: wordEnd).droppingLeadingSpaces
         switch keyword {
         case "stage": parseStage(line, keywordAt: start..<wordEnd, rest: rest)
         case "node", "objection": parseNode(line, keyword: keyword, keywordAt: start..<wordEnd, rest: rest)
@@ -149,20 +150,25 @@ struct Parser {
             report(.missingID, "`\(keyword)` needs an ID", at: line.location(keywordAt), hint: "e.g. `\(keyword) greet`")
             return nil
         }
-        let idEnd = rest.firstIndex(where: { $0.isWhitespace }) ?? rest.endIndex
+        let idEnd = rest.firstScalarIndex(where: \.isSpace) ?? rest.endIndex
         let idRange = rest.startIndex..<idEnd
-        let id = String(rest[idRange])
+        let id = String(rest.slice(idRange))
         guard Self.isValidID(id) else {
             report(.invalidID, "`\(id)` is not a valid ID", at: line.location(idRange),
                    hint: "use lower-case English letters, digits and _, starting with a letter")
             return nil
         }
-        return (id, idRange, rest[idEnd...].trimmingSpaces)
+        return (id, idRange, rest.slice(from: idEnd).trimmingSpaces)
     }
 
     static func isValidID<S: StringProtocol>(_ id: S) -> Bool {
-        guard let first = id.first, first.isASCII, first.isLowercase else { return false }
-        return id.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "_") }
+        var bytes = id.utf8.makeIterator()
+        guard let first = bytes.next(), (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(first) else { return false }
+        while let byte = bytes.next() {
+            guard (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+                    || byte == UInt8(ascii: "_") else { return false }
+        }
+        return true
     }
 
     private mutating func requireNode(_ line: SourceLine, keywordAt: Range<String.Index>, keyword: String) -> Int? {
@@ -203,8 +209,8 @@ struct Parser {
 
     private mutating func parseGate(_ line: SourceLine, keywordAt: Range<String.Index>, rest: Substring) {
         guard let node = requireNode(line, keywordAt: keywordAt, keyword: "need") else { return }
-        let colon = rest.firstIndex(where: { $0 == ":" || $0 == "：" }) ?? rest.endIndex
-        let flagText = rest[rest.startIndex..<colon]
+        let colon = rest.firstScalarIndex(where: { $0 == ":" || $0 == "：" }) ?? rest.endIndex
+        let flagText = rest.slice(rest.startIndex..<colon)
         let flag = flagText.trimmingSpaces
         guard !flag.isEmpty else {
             report(.missingID, "`need` names no flag", at: line.location(keywordAt), hint: "e.g. `need identity: 先确认身份`")
@@ -215,41 +221,41 @@ struct Parser {
                    hint: "use lower-case English letters, digits and _")
             return
         }
-        let reason = colon < rest.endIndex ? rest[rest.index(after: colon)...].trimmingSpaces : ""
+        let reason = colon < rest.endIndex ? rest.slice(from: rest.unicodeScalars.index(after: colon)).trimmingSpaces : ""
         draft.nodes[node].gates.append(Gate(flag: flag, reason: reason.isEmpty ? "需要先完成:\(flag)" : reason,
                                             location: line.location(flagText.startIndex..<flagText.endIndex)))
     }
 
     private mutating func parseAnswer(_ line: SourceLine, from start: String.Index) {
-        let dash = line.text.index(before: start)
+        let dash = line.text.unicodeScalars.index(before: start)
         guard let node = requireNode(line, keywordAt: dash..<start, keyword: "-") else { return }
-        let body = line.text[start...]
+        let body = line.text.slice(from: start)
         guard let arrow = Self.lastArrow(in: body) else {
             report(.answerWithoutArrow, "answer has no `->` to say where it leads", at: line.location(dash..<line.text.endIndex),
                    hint: "write `- 客户的话 -> 下一步的ID`")
             return
         }
-        let (condition, text) = parseCondition(line, body[body.startIndex..<arrow.lowerBound].drop(while: { $0.isWhitespace }))
+        let (condition, text) = parseCondition(line, body.slice(body.startIndex..<arrow.lowerBound).droppingLeadingSpaces)
         guard !text.trimmingSpaces.isEmpty else {
             report(.missingText, "answer has no text before `->`", at: line.location(dash..<arrow.lowerBound))
             return
         }
         guard let template = parseTemplate(line, text.dropLastSpaces) else { return }
-        var tail = line.text[arrow.upperBound...].drop(while: { $0.isWhitespace })
-        let targetEnd = tail.firstIndex(where: { $0.isWhitespace }) ?? tail.endIndex
+        var tail = line.text.slice(from: arrow.upperBound).droppingLeadingSpaces
+        let targetEnd = tail.firstScalarIndex(where: \.isSpace) ?? tail.endIndex
         let targetRange = tail.startIndex..<targetEnd
-        let targetName = String(tail[targetRange])
+        let targetName = String(tail.slice(targetRange))
         guard !targetName.isEmpty else {
             report(.answerWithoutTarget, "answer leads nowhere: no target after `->`", at: line.location(arrow),
                    hint: "write the ID of the next step, or `return`")
             return
         }
-        tail = tail[targetEnd...].drop(while: { $0.isWhitespace })
+        tail = tail.slice(from: targetEnd).droppingLeadingSpaces
         var explicitID: String?
         var explicitIDLocation: SourceLocation?
-        if tail.first == "@" {
-            let nameEnd = tail.firstIndex(where: { $0.isWhitespace }) ?? tail.endIndex
-            let name = tail[tail.index(after: tail.startIndex)..<nameEnd]
+        if tail.unicodeScalars.first == "@" {
+            let nameEnd = tail.firstScalarIndex(where: \.isSpace) ?? tail.endIndex
+            let name = tail.slice(tail.unicodeScalars.index(after: tail.startIndex)..<nameEnd)
             let location = line.location(tail.startIndex..<nameEnd)
             guard Self.isValidID(name) else {
                 report(.invalidID, "`@\(name)` is not a valid answer name", at: location, hint: "use lower-case English letters, digits and _")
@@ -257,17 +263,17 @@ struct Parser {
             }
             explicitID = String(name)
             explicitIDLocation = location
-            tail = tail[nameEnd...].drop(while: { $0.isWhitespace })
+            tail = tail.slice(from: nameEnd).droppingLeadingSpaces
         }
         var actions: [Action] = []
         if !tail.isEmpty {
-            let wordEnd = tail.firstIndex(where: { $0.isWhitespace }) ?? tail.endIndex
-            guard tail[tail.startIndex..<wordEnd] == "do" else {
-                report(.badAction, "unexpected `\(tail[tail.startIndex..<wordEnd])` after the target", at: line.location(tail.startIndex..<wordEnd),
+            let wordEnd = tail.firstScalarIndex(where: \.isSpace) ?? tail.endIndex
+            guard tail.slice(tail.startIndex..<wordEnd) == "do" else {
+                report(.badAction, "unexpected `\(tail.slice(tail.startIndex..<wordEnd))` after the target", at: line.location(tail.startIndex..<wordEnd),
                        hint: "after the target only `@name` and `do ACTION` may follow")
                 return
             }
-            actions = parseActions(line, tail[wordEnd...], allowOutcome: false)
+            actions = parseActions(line, tail.slice(from: wordEnd), allowOutcome: false)
         }
         draft.nodes[node].answers.append(DraftAnswer(
             explicitID: explicitID, explicitIDLocation: explicitIDLocation, condition: condition, text: template,
@@ -276,12 +282,13 @@ struct Parser {
     }
 
     private static func lastArrow(in text: Substring) -> Range<String.Index>? {
-        var index = text.endIndex
-        while index > text.startIndex {
-            index = text.index(before: index)
-            if text[index] == "→" { return index..<text.index(after: index) }
-            if text[index] == ">", index > text.startIndex, text[text.index(before: index)] == "-" {
-                return text.index(before: index)..<text.index(after: index)
+        let scalars = text.unicodeScalars
+        var index = scalars.endIndex
+        while index > scalars.startIndex {
+            index = scalars.index(before: index)
+            if scalars[index] == "→" { return index..<scalars.index(after: index) }
+            if scalars[index] == ">", index > scalars.startIndex, scalars[scalars.index(before: index)] == "-" {
+                return scalars.index(before: index)..<scalars.index(after: index)
             }
         }
         return nil
@@ -347,20 +354,22 @@ struct Parser {
 
     /// A leading `[...]` condition, and the text after it.
     private mutating func parseCondition(_ line: SourceLine, _ text: Substring) -> (Condition?, Substring) {
-        guard text.first == "[" || text.first == "【" else { return (nil, text) }
-        guard let close = text.firstIndex(where: { $0 == "]" || $0 == "】" }) else {
+        guard let open = text.unicodeScalars.first, open == "[" || open == "【" else { return (nil, text) }
+        guard let close = text.firstScalarIndex(where: { $0 == "]" || $0 == "】" }) else {
             report(.unclosedBracket, "condition `[` is never closed", at: line.location(at: text.startIndex),
                    hint: "close it with `]`: `[grade=A]`")
-            return (nil, text[text.endIndex...])
+            return (nil, text.slice(from: text.endIndex))
         }
-        let rest = text[text.index(after: close)...].drop(while: { $0.isWhitespace })
+        let afterClose = text.unicodeScalars.index(after: close)
+        let rest = text.slice(from: afterClose).droppingLeadingSpaces
         var clauses: [Clause] = []
-        for part in text[text.index(after: text.startIndex)..<close].split(whereSeparator: { $0 == "," || $0 == "，" }) {
+        let inside = text.slice(text.unicodeScalars.index(after: text.startIndex)..<close)
+        for part in inside.unicodeScalars.split(whereSeparator: { $0 == "," || $0 == "，" }).map(Substring.init) {
             guard let clause = parseClause(line, part) else { return (nil, rest) }
             clauses.append(clause)
         }
         guard !clauses.isEmpty else {
-            report(.badCondition, "empty condition `[]`", at: line.location(text.startIndex..<text.index(after: close)))
+            report(.badCondition, "empty condition `[]`", at: line.location(text.startIndex..<afterClose))
             return (nil, rest)
         }
         return (Condition(clauses: clauses), rest)
@@ -368,24 +377,25 @@ struct Parser {
 
     private mutating func parseClause(_ line: SourceLine, _ part: Substring) -> Clause? {
         let location = line.location(part.startIndex..<part.endIndex)
-        let folded = InputNormalisation.foldFullWidth(part)
-        guard let opStart = folded.firstIndex(where: { $0 == "=" || $0 == "!" || $0 == "<" || $0 == ">" }),
-              case let afterOp = folded.index(after: opStart),
-              case let twoCharacters = afterOp < folded.endIndex && folded[afterOp] == "=",
-              let op = Clause.Operator(rawValue: String(folded[opStart..<(twoCharacters ? folded.index(after: afterOp) : afterOp)])) else {
+        let folded = part.utf8.allSatisfy({ $0 < 0x80 }) ? part : Substring(InputNormalisation.foldFullWidth(part))
+        let scalars = folded.unicodeScalars
+        guard let opStart = folded.firstScalarIndex(where: { $0 == "=" || $0 == "!" || $0 == "<" || $0 == ">" }),
+              case let afterOp = scalars.index(after: opStart),
+              case let twoCharacters = afterOp < scalars.endIndex && scalars[afterOp] == "=",
+              case let valueStart = twoCharacters ? scalars.index(after: afterOp) : afterOp,
+              let op = Clause.Operator(rawValue: String(folded.slice(opStart..<valueStart))) else {
             report(.badCondition, "condition `\(part.trimmingSpaces)` has no comparison", at: location,
                    hint: "write it like `grade=A`, `claims>=1` or `days<=30`")
             return nil
         }
-        let valueStart = twoCharacters ? folded.index(after: afterOp) : afterOp
-        let name = folded[folded.startIndex..<opStart].trimmingSpaces
+        let name = folded.slice(folded.startIndex..<opStart).trimmingSpaces
         guard let field = Clause.Field(rawValue: name) else {
             let suggestion = Spelling.closest(to: name, among: Clause.Field.allCases.map(\.rawValue))
             report(.badCondition, "`\(name)` is not a field a condition can test", at: location,
                    hint: suggestion.map { "did you mean `\($0)`?" } ?? "fields: grade, type, claims, days, violations")
             return nil
         }
-        let values = folded[valueStart...].split(separator: "|").map(\.trimmingSpaces)
+        let values = folded.slice(from: valueStart).unicodeScalars.split(separator: "|").map { Substring($0).trimmingSpaces }
         if field.isNumeric {
             guard values.count == 1, Int(values[0]) != nil else {
                 report(.badCondition, "`\(field.rawValue)` is compared with one whole number", at: location, hint: "e.g. `\(field.rawValue)>=1`")
@@ -408,41 +418,54 @@ struct Parser {
 
     private mutating func parseTemplate(_ line: SourceLine, _ text: Substring) -> Template? {
         var segments: [Template.Segment] = []
-        var literal = ""
-        var index = text.startIndex
+        var rest = text
         var valid = true
-        while index < text.endIndex {
-            let character = text[index]
-            guard character == "{" else {
-                literal.append(character)
-                index = text.index(after: index)
-                continue
-            }
-            guard let close = text[index...].firstIndex(of: "}") else {
-                report(.unclosedPlaceholder, "placeholder `{` is never closed", at: line.location(at: index), hint: "close it with `}`: `{name}`")
+        while let open = rest.firstScalarIndex(where: { $0 == "{" }) {
+            if open > rest.startIndex { segments.append(.text(String(rest.slice(rest.startIndex..<open)))) }
+            guard let close = rest.slice(from: open).firstScalarIndex(where: { $0 == "}" }) else {
+                report(.unclosedPlaceholder, "placeholder `{` is never closed", at: line.location(at: open), hint: "close it with `}`: `{name}`")
                 return nil
             }
-            let name = String(text[text.index(after: index)..<close])
+            let afterClose = rest.unicodeScalars.index(after: close)
+            let name = String(rest.slice(rest.unicodeScalars.index(after: open)..<close))
             if let placeholder = Placeholder(rawValue: name) {
-                if !literal.isEmpty { segments.append(.text(literal)); literal = "" }
                 segments.append(.placeholder(placeholder))
             } else {
                 let suggestion = Spelling.closest(to: name, among: Placeholder.allCases.map(\.rawValue))
-                report(.unknownPlaceholder, "unknown placeholder `{\(name)}`", at: line.location(index..<text.index(after: close)),
+                report(.unknownPlaceholder, "unknown placeholder `{\(name)}`", at: line.location(open..<afterClose),
                        hint: suggestion.map { "did you mean `{\($0)}`?" } ?? "see the placeholder table in Dialogues/README.md")
                 valid = false
             }
-            index = text.index(after: close)
+            rest = rest.slice(from: afterClose)
         }
-        if !literal.isEmpty { segments.append(.text(literal)) }
+        if !rest.isEmpty { segments.append(.text(String(rest))) }
         return valid ? Template(segments: segments) : nil
     }
 }
 
+/// The parser scans Unicode scalars, never grapheme clusters: it only looks
+/// for ASCII syntax and full-width punctuation, and breaking every line into
+/// Characters would cost most of its time.
 extension Substring {
+    func firstScalarIndex(where test: (Unicode.Scalar) -> Bool) -> Index? {
+        unicodeScalars.firstIndex(where: test)
+    }
+
+    func slice(_ range: Range<Index>) -> Substring {
+        Substring(unicodeScalars[range])
+    }
+
+    func slice(from start: Index) -> Substring {
+        Substring(unicodeScalars[start...])
+    }
+
+    var droppingLeadingSpaces: Substring {
+        Substring(unicodeScalars.drop(while: \.isSpace))
+    }
+
     var dropLastSpaces: Substring {
-        var slice = self
-        while let last = slice.last, last.isWhitespace { slice = slice.dropLast() }
-        return slice
+        var end = unicodeScalars.endIndex
+        while end > startIndex, unicodeScalars[unicodeScalars.index(before: end)].isSpace { end = unicodeScalars.index(before: end) }
+        return slice(startIndex..<end)
     }
 }

@@ -155,44 +155,48 @@ struct Checker {
 
     /// Pass 4: every node can be reached, and every call can end.
     private mutating func checkFlow(_ nodes: [String: Node], order: [String], start: String) {
-        func successors(_ node: Node) -> [String] {
-            node.answers.compactMap { if case .node(let id) = $0.target, nodes[id] != nil { return id } else { return nil } }
-        }
-        var reached: Set<String> = []
-        var queue = [start] + order.filter { nodes[$0]?.isObjection == true }
-        while let id = queue.popLast() {
-            guard reached.insert(id).inserted, let node = nodes[id] else { continue }
-            queue += successors(node).filter { !reached.contains($0) }
-        }
-        for id in order where !reached.contains(id) {
-            guard let node = nodes[id] else { continue }
-            report(.unreachableNode, "`\(id)` can never be reached: no answer leads to it", at: node.location,
-                   hint: "lead an answer to it with `-> \(id)`, or remove it")
-        }
-
-        var predecessors: [String: [String]] = [:]
-        for node in nodes.values {
-            for next in successors(node) { predecessors[next, default: []].append(node.id) }
-        }
-        var canEnd: Set<String> = []
-        func spreadEndings(from seeds: [String]) {
-            var queue = seeds
-            while let id = queue.popLast() {
-                guard canEnd.insert(id).inserted else { continue }
-                queue += predecessors[id, default: []].filter { !canEnd.contains($0) }
+        // The graph over positions in `order`: integer arrays instead of string-keyed sets.
+        let position = Dictionary(uniqueKeysWithValues: order.enumerated().map { ($0.element, $0.offset) })
+        let graph = order.map { nodes[$0]! }
+        var successors = [[Int]](repeating: [], count: order.count)
+        var predecessors = [[Int]](repeating: [], count: order.count)
+        for (from, node) in graph.enumerated() {
+            for answer in node.answers {
+                if case .node(let id) = answer.target, let to = position[id] {
+                    successors[from].append(to)
+                    predecessors[to].append(from)
+                }
             }
         }
-        spreadEndings(from: nodes.values.filter { $0.outcome != nil }.map(\.id))
-        guard canEnd.contains(start) else {
-            report(.noOutcomeReachable, "no path from `\(start)` reaches an outcome: no call can ever be finished", at: nodes[start]!.location,
+        func spread(from seeds: [Int], along edges: [[Int]], into marked: inout [Bool]) {
+            var queue = seeds
+            while let at = queue.popLast() {
+                guard !marked[at] else { continue }
+                marked[at] = true
+                queue += edges[at].filter { !marked[$0] }
+            }
+        }
+        var reached = [Bool](repeating: false, count: order.count)
+        let startAt = position[start]!
+        spread(from: [startAt] + graph.indices.filter { graph[$0].isObjection }, along: successors, into: &reached)
+        for (at, node) in graph.enumerated() where !reached[at] {
+            report(.unreachableNode, "`\(node.id)` can never be reached: no answer leads to it", at: node.location,
+                   hint: "lead an answer to it with `-> \(node.id)`, or remove it")
+        }
+
+        var canEnd = [Bool](repeating: false, count: order.count)
+        spread(from: graph.indices.filter { graph[$0].outcome != nil }, along: predecessors, into: &canEnd)
+        guard canEnd[startAt] else {
+            report(.noOutcomeReachable, "no path from `\(start)` reaches an outcome: no call can ever be finished", at: graph[startAt].location,
                    hint: "end some path with a node that has `do outcome ...`")
             return
         }
-        spreadEndings(from: nodes.values.filter { $0.answers.contains { $0.target == .returnFromObjection } }.map(\.id))
-        for id in order where reached.contains(id) && !canEnd.contains(id) {
-            guard let node = nodes[id], !(node.answers.isEmpty && node.outcome == nil) else { continue }
-            report(.noWayToEnd, "once the call reaches `\(id)`, no path leads to an outcome", at: node.location,
+        let returning = graph.indices.filter { graph[$0].answers.contains { $0.target == .returnFromObjection } }
+        spread(from: returning, along: predecessors, into: &canEnd)
+        for (at, node) in graph.enumerated() where reached[at] && !canEnd[at] && !(node.answers.isEmpty && node.outcome == nil) {
+            report(.noWayToEnd, "once the call reaches `\(node.id)`, no path leads to an outcome", at: node.location,
                    hint: "give it an answer that leads towards an ending node")
         }
     }
+
 }

@@ -29,10 +29,22 @@ public enum InputNormalisation {
 
 extension StringProtocol {
     /// The text without leading and trailing spaces, tabs and line ends.
+    /// Scans Unicode scalars: no grapheme breaking, so it is cheap on long text.
     public var trimmingSpaces: String {
-        var slice = Substring(self)
-        while let first = slice.first, first.isWhitespace { slice = slice.dropFirst() }
-        while let last = slice.last, last.isWhitespace { slice = slice.dropLast() }
-        return String(slice)
+        let text = Substring(self).unicodeScalars
+        guard let first = text.firstIndex(where: { !$0.isSpace }) else { return "" }
+        var end = text.endIndex
+        while text[text.index(before: end)].isSpace { end = text.index(before: end) }
+        return String(Substring(text[first..<end]))
+    }
+}
+
+extension Unicode.Scalar {
+    /// A space, tab, line end or the full-width space: what separates words in a line.
+    public var isSpace: Bool {
+        switch value {
+        case 0x09...0x0D, 0x20, 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000: return true
+        default: return false
+        }
     }
 }

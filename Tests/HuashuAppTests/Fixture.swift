@@ -64,6 +64,20 @@ struct Fixture {
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
+    /// Runs SQL on the database with the sqlite3 shell, as a supervisor (or an attacker) would.
+    func sqlite(_ sql: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        process.arguments = [database, sql]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = out
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
     /// The logged steps of a call as `kind answer/handler -> node` lines.
     func stepSummary(_ call: Int64) throws -> [String] {
         try store.steps(of: call).map { "\($0.inputKind) \($0.answerID ?? $0.handlerID ?? "") -> \($0.node)" }

@@ -1,6 +1,7 @@
 import Foundation
 import HuashuApp
 import HuashuEngine
+import HuashuScript
 import Testing
 
 @Suite("huashu lint and the shipped scripts")
@@ -27,6 +28,15 @@ struct LintCommandTests {
         #expect(result.output.contains("error: unknown target `ask_paymnt` [H032]"))
         #expect(result.output.contains("hint: did you mean `ask_payment`?"))
         #expect(result.output.contains("error: `wonn` is not an outcome [H023]"))
+    }
+
+    @Test func theCompleteExampleInTheTrainersGuideIsAValidScript() throws {
+        let guide = try String(contentsOf: Fixture.repository.appendingPathComponent("Dialogues/README.md"), encoding: .utf8)
+        let start = try #require(guide.range(of: "# demo.huashu"))
+        let example = String(guide[start.lowerBound...].prefix { $0 != "`" })
+        let result = ScriptCompiler.compile([SourceText(name: "demo.huashu", text: example)])
+        #expect(result.diagnostics == [])
+        #expect(result.script?.nodes.count == 6)
     }
 
     @Test func explainingACode() throws {

@@ -185,5 +185,17 @@ struct LiveCallTests {
         let overridden = try fixture.piped(["call", "粤A11111", "--override-do-not-call"], input: ".end refused\n")
         #expect(overridden.status == 0)
         #expect(try fixture.store.call(1)?.outcome == "refused")
+        #expect(try fixture.sqlite("SELECT agent, action, customer_id, detail FROM audit") == "小李|do_not_call_override|3|粤A11111")
+    }
+
+    @Test func commandsTypedWithAChineseInputMethodWork() throws {
+        let fixture = try Fixture()
+        let result = try fixture.piped(["call", "粤B12345"], input: "１\n。note 客户在开车\n．objections\n／end 考虑中\n")
+        #expect(result.status == 0)
+        #expect(result.output.contains("已记下备注。"))
+        #expect(result.output.contains("本次通话还没有提出异议。"))
+        #expect(try fixture.stepSummary(1) == ["start  -> greet", "answer greet>confirm_car -> confirm_car", "note  -> confirm_car",
+                                               "end  -> confirm_car"])
+        #expect(try fixture.sqlite("SELECT note FROM call_steps WHERE seq = 3") == "客户在开车")
     }
 }

@@ -11,19 +11,6 @@ struct ReliabilityTests {
     /// The same answers as the numbers shown for 张伟 (the claims answer adds one on the recap screen).
     static let wonNumbers = ["1", "1", "1", "5", "1", "1", "1", "1", "1"]
 
-    func sqlite(_ database: String, _ sql: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        process.arguments = [database, sql]
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-    }
-
     @Test func aCallKilledAfterEveryStepInTurnLosesNothingAndResumes() throws {
         for killAfter in 1...6 {
             let fixture = try Fixture()
@@ -34,7 +21,7 @@ struct ReliabilityTests {
                 agent.choose(answer, thenSee: index + 1 < Self.wonPath.count ? Self.wonPath[index + 1] : "成交")
             }
             agent.terminal.kill(signal: SIGKILL)
-            #expect(try sqlite(fixture.database, "PRAGMA integrity_check") == "ok")
+            #expect(try fixture.sqlite("PRAGMA integrity_check") == "ok")
             let logged = try fixture.store.steps(of: 1)
             #expect(logged.count == 1 + killAfter + (killAfter >= 5 ? 1 : 0), "every step that was on screen is in the log (killed after \(killAfter))")
 
@@ -75,8 +62,8 @@ struct ReliabilityTests {
             #expect(process.terminationStatus == 0)
             #expect(!output.contains("locked") && !output.contains("busy"), "no agent sees a locked database")
         }
-        #expect(try sqlite(fixture.database, "SELECT count(*) FROM call_steps") == String(8 * (1 + steps)))
-        #expect(try sqlite(fixture.database, "SELECT count(DISTINCT call_id) FROM call_steps") == "8")
+        #expect(try fixture.sqlite("SELECT count(*) FROM call_steps") == String(8 * (1 + steps)))
+        #expect(try fixture.sqlite("SELECT count(DISTINCT call_id) FROM call_steps") == "8")
         #expect(try fixture.piped(["verify"], input: "").output == "call log intact: 8 calls, \(8 * (1 + steps)) steps\n")
     }
 
@@ -84,12 +71,12 @@ struct ReliabilityTests {
         let fixture = try Fixture()
         _ = try fixture.piped(["call", "粤B12345"], input: "1\n1\n.note 客户说下周再联系\n.end thinking\n")
         #expect(try fixture.piped(["verify"], input: "").status == 0)
-        let edited = try sqlite(fixture.database, "DROP TRIGGER call_steps_no_update; UPDATE call_steps SET note = '改过了' WHERE seq = 4;")
+        let edited = try fixture.sqlite("DROP TRIGGER call_steps_no_update; UPDATE call_steps SET note = '改过了' WHERE seq = 4;")
         #expect(edited == "")
         let afterEdit = try fixture.piped(["verify"], input: "")
         #expect(afterEdit.status == 1)
         #expect(afterEdit.output.contains("call #1 step 4: its content was changed after it was logged"))
-        _ = try sqlite(fixture.database, "DROP TRIGGER call_steps_no_delete; DELETE FROM call_steps WHERE seq = 2;")
+        _ = try fixture.sqlite("DROP TRIGGER call_steps_no_delete; DELETE FROM call_steps WHERE seq = 2;")
         let afterDelete = try fixture.piped(["verify"], input: "")
         #expect(afterDelete.output.contains("call #1 step 3: steps 2…2 are missing (deleted)"))
     }
@@ -122,7 +109,7 @@ struct ReliabilityTests {
         #expect(wrong.status == 1)
         #expect(wrong.output.contains("is not a huashu database"))
 
-        _ = try sqlite(fixture.database, "INSERT INTO grdb_migrations VALUES ('v9: from the future')")
+        _ = try fixture.sqlite("INSERT INTO grdb_migrations VALUES ('v9: from the future')")
         let newer = try fixture.piped(["queue"], input: "")
         #expect(newer.status == 1)
         #expect(newer.output.contains("was written by a newer version of huashu"))
