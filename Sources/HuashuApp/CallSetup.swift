@@ -40,6 +40,9 @@ public enum CallRunner {
         let script = try ScriptFiles.load(options.dialogues)
         let store = try options.openStore()
         let customer = try pick(query: query, next: next, store: store, today: options.today)
+        guard !customer.training else {
+            throw UserError("\(customer.plate) is a rehearsal customer, not a real one; practise with `huashu rehearse`")
+        }
         if customer.doNotCall {
             guard options.overrideDoNotCall else {
                 throw UserError("\(customer.name) (\(customer.plate)) asked not to be called (勿扰). Use --override-do-not-call to call anyway; the override is logged.")

@@ -31,9 +31,17 @@ public enum LedgerImport {
         guard let data = FileManager.default.contents(atPath: options.file) else {
             throw UserError("cannot read \(options.file): no such file or permission denied")
         }
+        let bytes = [UInt8](data)
+        let existed = FileManager.default.fileExists(atPath: database)
+        // A dry run against a database that does not exist yet works on a scratch file, so that nothing is created.
+        let target = options.dryRun && !existed
+            ? NSTemporaryDirectory() + "/huashu-dry-run-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString).sqlite"
+            : database
+        defer { if target != database { removeDatabase(target) } }
+
         let parse: LedgerParse
         do {
-            parse = try LedgerReader.read([UInt8](data), encoding: encoding) { rows in progress("read \(rows) rows…") }
+            parse = try LedgerReader.read(bytes, encoding: encoding) { rows in progress("read \(rows) rows…") }
         } catch {
             throw UserError("\(options.file): \(error.description)")
         }
@@ -51,14 +59,59 @@ public enum LedgerImport {
             report += shown + more + "\n"
             if !options.dryRun { report += try writeRejected(parse, beside: options.file) }
         }
-        let store: Store
-        do { store = try Store(path: database) } catch { throw UserError(error.description) }
-        let summary = try wrap { try store.upsert(parse.records.map(Customer.init), dryRun: options.dryRun) }
+        let store = try open(target)
+        let summary = try wrap {
+            try store.upsert(parse.records.map(Customer.init), dryRun: options.dryRun, merge: keepingColumnsMissingFrom(parse.header)) {
+                progress("imported \($0) rows…")
+            }
+        }
+        return report + summaryLine(options, count: parse.records.count, encoding: parse.encoding, summary: summary, skipped: parse.rejectedRows.count)
+    }
+
+    /// A ledger updates what it has columns for: a sheet of plates and new
+    /// phone numbers must not wipe out the grades, notes and expiry dates of
+    /// the customers already stored. Columns Huashu does not know replace the
+    /// stored ones only when the file has some.
+    static func keepingColumnsMissingFrom(_ header: [String]) -> @Sendable (Customer, Customer) -> Customer {
+        let present = Set(header.compactMap(LedgerField.init(header:)))
+        let hasExtra = header.contains { cell in
+            !cell.trimmingCharacters(in: .whitespaces).isEmpty && LedgerField(header: cell) == nil && cell != LedgerField.problemsColumn
+        }
+        return { given, stored in
+            var c = given
+            if !present.contains(.phone) { c.phone = stored.phone }
+            if !present.contains(.idNumber) { c.idNumber = stored.idNumber }
+            if present.isDisjoint(with: [.gender, .salutation, .idNumber]) { c.honorific = stored.honorific }
+            if !present.contains(.model) { c.model = stored.model }
+            if !present.contains(.lastInsurer) { c.lastInsurer = stored.lastInsurer }
+            if !present.contains(.lastPremium) { c.lastPremium = stored.lastPremium }
+            if !present.contains(.commercialExpiry) { c.commercialExpiry = stored.commercialExpiry }
+            if !present.contains(.compulsoryExpiry) { c.compulsoryExpiry = stored.compulsoryExpiry }
+            if !present.contains(.claims) { c.claims = stored.claims }
+            if !present.contains(.violations) { c.violations = stored.violations }
+            if !present.contains(.grade) { c.grade = stored.grade }
+            if !present.contains(.type) { c.type = stored.type }
+            if !present.contains(.agent) { c.agent = stored.agent }
+            if !present.contains(.vehicleUse) { c.vehicleUse = stored.vehicleUse }
+            if !present.contains(.notes) { c.notes = stored.notes }
+            if !hasExtra { c.extra = stored.extra }
+            return c
+        }
+    }
+
+    static func summaryLine(_ options: Options, count: Int, encoding: LedgerEncoding, summary: UpsertSummary, skipped: Int) -> String {
         let verb = options.dryRun ? "would import" : "imported"
-        report += "\(verb) \(parse.records.count) customers from \(options.file) (\(parse.encoding.rawValue)): "
+        return "\(verb) \(count) customers from \(options.file) (\(encoding.rawValue)): "
             + "\(summary.inserted) new, \(summary.updated) updated, \(summary.unchanged) unchanged"
-            + (parse.rejectedRows.isEmpty ? "" : "; \(parse.rejectedRows.count) rows skipped") + "\n"
-        return report
+            + (skipped == 0 ? "" : "; \(skipped) rows skipped") + "\n"
+    }
+
+    private static func open(_ database: String) throws(UserError) -> Store {
+        do { return try Store(path: database) } catch { throw UserError(error.description) }
+    }
+
+    private static func removeDatabase(_ path: String) {
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
     }
 
     private static func writeRejected(_ parse: LedgerParse, beside file: String) throws(UserError) -> String {

@@ -1,3 +1,5 @@
+import Foundation
+import HuashuEngine
 import HuashuScript
 
 /// The text `huashu lint` prints, and whether it found errors.
@@ -5,15 +7,34 @@ public struct LintReport: Sendable {
     public let text: String
     public let hasErrors: Bool
 
+    /// Checks the dialogue files and the rehearsal scenarios (`.scenario`)
+    /// in the given files and folders; scenarios are checked against the
+    /// script, or against the default script when no `.huashu` file is given.
     public static func run(_ paths: [String], colored: Bool) throws(UserError) -> LintReport {
-        let sources = try ScriptFiles.read(paths)
+        let scenarioFiles = paths.filter { $0.hasSuffix(".scenario") && !isFolder($0) }
+        let scriptPaths = paths.filter { !scenarioFiles.contains($0) }
+        let scenarioSources = try ScriptFiles.read(scenarioFiles + scriptPaths.filter(isFolder), fileExtension: "scenario")
+        var sources = try ScriptFiles.read(scriptPaths)
+        if sources.isEmpty && !scenarioSources.isEmpty {
+            sources = try ScriptFiles.read([ScriptFiles.defaultPath])
+        }
         let result = ScriptCompiler.compile(sources)
-        guard !result.diagnostics.isEmpty else { return LintReport(text: "", hasErrors: false) }
-        let errors = result.errors.count
-        let warnings = result.diagnostics.count - errors
-        let text = DiagnosticsFormatter(sources: sources, colored: colored).format(result.diagnostics)
+        var diagnostics = result.diagnostics
+        if !scenarioSources.isEmpty {
+            diagnostics += ScenarioChecker.lint(scenarioSources, script: result.script).diagnostics
+            diagnostics.sort { $0.location < $1.location }
+        }
+        guard !diagnostics.isEmpty else { return LintReport(text: "", hasErrors: false) }
+        let errors = diagnostics.filter { $0.severity == .error }.count
+        let warnings = diagnostics.count - errors
+        let text = DiagnosticsFormatter(sources: sources + scenarioSources, colored: colored).format(diagnostics)
             + "\(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")\n"
         return LintReport(text: text, hasErrors: errors > 0)
+    }
+
+    private static func isFolder(_ path: String) -> Bool {
+        var folder: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &folder) && folder.boolValue
     }
 
     public static func explanation(of code: String) throws(UserError) -> String {

@@ -136,10 +136,10 @@ final class LiveCall {
         }
         if step.state.node != state.node || step.state.awaiting != state.awaiting { skippedAwaiting = false }
         let moved = step.events.contains { if case .entered = $0 { return true } else { return false } }
-        let quoted = step.state.quote != state.quote
+        let answered = step.state.quote != state.quote || step.state.callback != state.callback
         state = step.state
         confirm(step.events)
-        if moved || quoted || state.hasEnded { draw() }
+        if moved || answered || state.hasEnded { draw() }
     }
 
     private func commit(_ input: CallInput?, _ step: CallStep) throws(UserError) {
@@ -169,10 +169,11 @@ final class LiveCall {
         write(text + "\n")
     }
 
+    /// One write per screen: the terminal gets it whole.
     func draw() {
-        write("\n" + view.header(header, elapsed: Date().timeIntervalSince(startedAt)))
-        write(view.body(engine.screen(state)))
-        if !state.hasEnded, let line = observer?.customerLine(for: state) { write(view.bold("客户: ") + line + "\n") }
+        var screen = "\n" + view.header(header, elapsed: Date().timeIntervalSince(startedAt)) + view.body(engine.screen(state))
+        if !state.hasEnded, let line = observer?.customerLine(for: state) { screen += view.bold("客户: ") + line + "\n" }
+        write(screen)
     }
 
     private func prompt() -> String {

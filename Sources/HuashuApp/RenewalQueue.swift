@@ -1,73 +1,129 @@
 import Foundation
+import HuashuLedger
+import HuashuScript
 import HuashuStore
 
-/// One customer on today's call list and why they are on it.
-public struct QueueEntry: Sendable {
-    public let customer: Customer
-    public let reason: String
-    public let daysToExpiry: Int?
-    public let overdue: Bool
-    public let lastOutcome: String?
-}
-
-/// Today's call list from the renewal timeline (see DOMAIN.md): booked
-/// callbacks first, then grade A to D, then the nearest expiry. Customers with
-/// a final outcome (won, lost, do-not-call, wrong number) are left out.
-public enum RenewalQueue {
-    static let finalOutcomes: Set<String> = ["won", "lost", "do_not_call", "wrong_number"]
-
-    /// Days allowed between contacts in each window before expiry.
-    static func interval(daysToExpiry d: Int) -> (days: Int, window: String)? {
-        switch d {
-        case 61...90: return (15, "90-60天 每15天跟进")
-        case 31...60: return (7, "60-30天 每7天跟进")
-        case 0...30: return (3, "最后30天 每3天跟进")
-        case ..<0: return (3, "已脱保 跟进至投保")
-        default: return nil
-        }
+/// One customer on a day's call list and why they are on it.
+public struct QueueEntry: Sendable, Equatable {
+    public enum Why: Sendable, Equatable {
+        /// A follow-up booked in an earlier call: `callback`, `thinking` or `payment`, due `yyyy-MM-dd HH:mm`.
+        case followUp(kind: String, due: String)
+        /// A touchpoint of the renewal timeline.
+        case timeline(RenewalTouch)
     }
 
+    public let customer: Customer
+    public let why: Why
+    /// Why the customer is on today's list, as shown: `预约回访 10:00`, `60-30天 每7天跟进`.
+    public let reason: String
+    /// Days since the call fell due; 0 when it is due today.
+    public let overdueDays: Int
+    /// Negative once the policy has lapsed; nil without an expiry date.
+    public let daysToExpiry: Int?
+    /// What the last call said and when: `考虑中 2026-08-29`, `战败(价格) 2025-10-02`, `未结束 2026-08-30`.
+    public let lastCall: String?
+
+    public var overdue: Bool { overdueDays > 0 }
+}
+
+/// A day's call list (see DOMAIN.md, "The renewal timeline"):
+///
+/// 1. follow-ups booked in earlier calls that are due by the end of the day,
+///    earliest first, whatever the grade: a time promised to the customer;
+/// 2. then the customers the timeline asks for (`RenewalTimeline`), by grade
+///    A, B, C, ungraded, and D (likely lost) last; within a grade, nearest
+///    the expiry date first (before or after it; on a tie the one not yet lapsed).
+///
+/// Left out: do-not-call (勿扰) and rehearsal-only customers, and customers whose latest finished
+/// call this renewal season (from 180 days before expiry) was won, lost (the
+/// vehicle sold is a loss reason), do-not-call or a wrong number. A customer
+/// with a follow-up booked for a later day waits for it. A win or loss from
+/// an earlier season does not count: once the ledger brings the new expiry
+/// date, the customer is on the timeline again.
+public enum RenewalQueue {
+    static let finalOutcomes: Set<String> = ["won", "lost", "do_not_call", "wrong_number"]
+    /// How long before expiry a renewal season starts, for deciding whether a final outcome is this season's.
+    static let seasonDays = 180
+
+    /// Today's list from the store, for the plan in `$HUASHU_PLAN` (or the dealer's).
     public static func build(store: Store, today: Date) throws(UserError) -> [QueueEntry] {
+        try build(store: store, today: today, plan: try RenewalPlan.chosen(nil), agent: nil)
+    }
+
+    /// Today's list from the store; with `agent`, only the customers the ledger gives that agent (专员).
+    public static func build(store: Store, today: Date, plan: RenewalPlan, agent: String?) throws(UserError) -> [QueueEntry] {
         let customers = try wrap { try store.allCustomers() }
         let followUps = try wrap { try store.openFollowUps() }
-        let latest = try wrap { try store.latestCalls() }
-        let endOfToday = LocalDay.string(today) + " 23:59"
-        let todayText = LocalDay.string(today)
-        var callbacks: [(due: String, entry: QueueEntry)] = []
+        let calls = try wrap { try store.lastCalls() }
+        return entries(customers: customers, calls: calls, followUps: followUps, today: Self.day(today), plan: plan, agent: agent)
+    }
+
+    /// The list from data in hand: pure, for any day.
+    public static func entries(customers: [Customer], calls: [Int64: LastCalls],
+                               followUps: [(customerID: Int64, kind: String, due: String)],
+                               today: LedgerDate, plan: RenewalPlan, agent: String?) -> [QueueEntry] {
+        var firstFollowUp: [Int64: (kind: String, due: String)] = [:]
+        for followUp in followUps where firstFollowUp[followUp.customerID].map({ followUp.due < $0.due }) ?? true {
+            firstFollowUp[followUp.customerID] = (followUp.kind, followUp.due)
+        }
+        let wantedAgent = agent?.trimmingCharacters(in: .whitespaces)
+        var booked: [(due: String, entry: QueueEntry)] = []
         var timeline: [QueueEntry] = []
-        for customer in customers where !customer.doNotCall {
+        for customer in customers where !customer.doNotCall && !customer.training {
             guard let id = customer.id else { continue }
-            let last = latest[id]
-            if let outcome = last?.outcome, finalOutcomes.contains(outcome) { continue }
-            let days = customer.commercialExpiry.flatMap { LocalDay.daysBetween(today, $0) }
-            if let followUp = followUps.first(where: { $0.customerID == id }), followUp.due <= endOfToday {
-                let overdue = followUp.due < todayText
+            if let wantedAgent, !wantedAgent.isEmpty, customer.agent?.trimmingCharacters(in: .whitespaces) != wantedAgent { continue }
+            let expiry = customer.commercialExpiry.flatMap { try? LedgerValue.date($0) }
+            let history = calls[id]
+            if let ended = history?.lastEnded, let outcome = ended.outcome, finalOutcomes.contains(outcome) {
+                let seasonStart = expiry?.adding(days: -seasonDays)
+                if let endedDay = day(timestamp: ended.startedAt), seasonStart.map({ endedDay >= $0 }) ?? true { continue }
+            }
+            let daysToExpiry = expiry.map { today.days(until: $0) }
+            let lastCall = history.map { describe($0.last) }
+            if let followUp = firstFollowUp[id] {
+                guard let dueDay = try? LedgerValue.date(String(followUp.due.prefix(10))), dueDay <= today else { continue }
+                let time = followUp.due.dropFirst(10).trimmingCharacters(in: .whitespaces)
+                let when = dueDay == today ? time : "\(dueDay) \(time)".trimmingCharacters(in: .whitespaces)
                 let label = ["callback": "预约回访", "thinking": "考虑中跟进", "payment": "催缴保费"][followUp.kind] ?? followUp.kind
-                callbacks.append((followUp.due, QueueEntry(customer: customer, reason: "\(label) \(followUp.due)" + (overdue ? " 已逾期" : ""),
-                                                           daysToExpiry: days, overdue: overdue, lastOutcome: last?.outcome)))
+                booked.append((followUp.due, QueueEntry(customer: customer, why: .followUp(kind: followUp.kind, due: followUp.due),
+                                                        reason: "\(label) \(when)".trimmingCharacters(in: .whitespaces),
+                                                        overdueDays: dueDay.days(until: today), daysToExpiry: daysToExpiry, lastCall: lastCall)))
                 continue
             }
-            guard let days, let rule = interval(daysToExpiry: days) else { continue }
-            let sinceLast = last.flatMap { Timestamp.date($0.startedAt) }.flatMap {
-                Calendar.current.dateComponents([.day], from: Calendar.current.startOfDay(for: $0), to: Calendar.current.startOfDay(for: today)).day
-            }
-            let reminder = days == 7 ? "到期前7天提醒" : days == 1 ? "到期前1天最后提醒" : nil
-            let reason: String
-            if let sinceLast {
-                guard sinceLast >= rule.days || (reminder != nil && sinceLast > 0) else { continue }
-                reason = reminder ?? "\(rule.window),上次联系\(sinceLast)天前" + (sinceLast > rule.days ? " 已逾期" : "")
-            } else {
-                reason = reminder ?? (days > 60 ? "首次联系(到期前90天内)" : "首次联系 \(rule.window)")
-            }
-            timeline.append(QueueEntry(customer: customer, reason: reason, daysToExpiry: days,
-                                       overdue: (sinceLast ?? 0) > rule.days, lastOutcome: last?.outcome))
+            guard let expiry else { continue }
+            let lastContact = history.flatMap { day(timestamp: $0.last.startedAt) }
+            guard let touch = RenewalTimeline.due(expiry: expiry, lastContact: lastContact, today: today, plan: plan) else { continue }
+            timeline.append(QueueEntry(customer: customer, why: .timeline(touch), reason: touch.reason, overdueDays: touch.overdueDays,
+                                       daysToExpiry: daysToExpiry, lastCall: lastCall))
         }
-        let gradeOrder = ["A": 0, "B": 1, "C": 2, "D": 3]
-        timeline.sort {
-            let a = (gradeOrder[$0.customer.grade ?? ""] ?? 4, $0.daysToExpiry ?? Int.max, $0.customer.id ?? 0)
-            let b = (gradeOrder[$1.customer.grade ?? ""] ?? 4, $1.daysToExpiry ?? Int.max, $1.customer.id ?? 0)
-            return a < b
-        }
-        return callbacks.sorted { $0.due < $1.due }.map(\.entry) + timeline
+        timeline.sort { order($0) < order($1) }
+        return booked.sorted { ($0.due, $0.entry.customer.id ?? 0) < ($1.due, $1.entry.customer.id ?? 0) }.map(\.entry) + timeline
+    }
+
+    /// A, B, C, ungraded, then D; then the days to or since expiry, the insured first on a tie; then the ledger order.
+    static func order(_ entry: QueueEntry) -> (Int, Int, Int, Int64) {
+        let rank = ["A": 0, "B": 1, "C": 2, "D": 4][entry.customer.grade ?? ""] ?? 3
+        let days = entry.daysToExpiry ?? Int.max
+        return (rank, abs(days), days < 0 ? 1 : 0, entry.customer.id ?? 0)
+    }
+
+    /// `考虑中 2026-08-29`: the outcome in Chinese (and the loss reason) and the local day of the call.
+    static func describe(_ call: CallSummary) -> String {
+        let outcome = call.outcome.map { raw in
+            guard let kind = OutcomeKind(rawValue: raw) else { return raw }
+            return kind.chinese + (call.lossReason.flatMap(LossReason.init(rawValue:)).map { "(\($0.chinese))" } ?? "")
+        } ?? "未结束"
+        return outcome + (day(timestamp: call.startedAt).map { " \($0)" } ?? "")
+    }
+
+    /// The agent's calendar day a moment falls on.
+    static func day(_ date: Date) -> LedgerDate {
+        let parts = Calendar.current.dateComponents([.year, .month, .day], from: date)
+        return LedgerDate(year: parts.year ?? 1970, month: parts.month ?? 1, day: parts.day ?? 1) ?? LedgerDate(daysSince1970: 0)
+    }
+
+    /// The agent's calendar day of a logged UTC timestamp.
+    static func day(timestamp: String) -> LedgerDate? {
+        Timestamp.date(timestamp).map(day)
     }
 }

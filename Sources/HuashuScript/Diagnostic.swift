@@ -75,10 +75,24 @@ public enum DiagnosticCode: String, Sendable, CaseIterable {
     case flagNeverMarked = "H039"
     case noScript = "H040"
     case noWayToEnd = "H041"
+    // Rehearsal scenarios (`.scenario` files), checked against the script.
+    case scenarioUnknownStatement = "H060"
+    case scenarioBadProfile = "H061"
+    case scenarioMissingProfile = "H062"
+    case outsideScenario = "H063"
+    case scenarioBadReaction = "H064"
+    case scenarioUnknownNode = "H065"
+    case scenarioUnknownAnswer = "H066"
+    case scenarioUnknownHandler = "H067"
+    case scenarioWordsFindOtherHandler = "H068"
+    case scenarioOffTrack = "H069"
+    case scenarioDuplicateID = "H070"
+    case scenarioNoWords = "H071"
+    case scenarioNeverEnds = "H072"
 
     public var severity: Severity {
         switch self {
-        case .unreachableNode, .emptyStage, .noWayToEnd: return .warning
+        case .unreachableNode, .emptyStage, .noWayToEnd, .scenarioNoWords, .scenarioNeverEnds: return .warning
         default: return .error
         }
     }
@@ -117,6 +131,25 @@ public enum DiagnosticCode: String, Sendable, CaseIterable {
         case .flagNeverMarked: return "A step needs a flag that no `do mark` ever sets, so the step can never be entered."
         case .noScript: return "No .huashu files were found where the script was expected."
         case .noWayToEnd: return "Once the call reaches this step, no path leads to an outcome."
+        case .scenarioUnknownStatement:
+            return "A scenario line starts with scenario, a profile field (name, honorific, plate, grade, type, claims, violations, days, model, premium, insurer, callback), at, weight or says."
+        case .scenarioBadProfile:
+            return "A profile field has a value it cannot take: grade is A-D, type is 价格敏感型, 服务敏感型 or 无所谓型, claims, violations and days are whole numbers, premium is an amount, callback is 明天/后天 上午/下午."
+        case .scenarioMissingProfile: return "Every scenario needs at least `name` and `type`: the call screen and the script's conditions use them."
+        case .outsideScenario: return "Profile fields and reactions belong to a scenario: write `scenario ID TITLE` above them. Only `says` may stand before the first scenario; it is then shared by every scenario."
+        case .scenarioBadReaction:
+            return "A reaction is `at NODE -> ANSWER` or `at NODE -> objection HANDLER`, optionally with `say WORDS` before the arrow; a weighted one starts with `weight N` (a whole number above 0)."
+        case .scenarioUnknownNode: return "The scenario names a step the script does not have. It was probably renamed or removed: use its new ID."
+        case .scenarioUnknownAnswer:
+            return "The step has no answer with this ID. Answer IDs are `node>target` (or `node>@name`); the part after `->` may be the target alone. The answer was probably removed or leads elsewhere now."
+        case .scenarioUnknownHandler: return "The scenario names an objection handler the script does not have. Check the ID after `objection` or `says`."
+        case .scenarioWordsFindOtherHandler:
+            return "A trainee who types what the customer said must find the handler meant. These words rank another handler first: reword them, or add a key to the handler meant."
+        case .scenarioOffTrack:
+            return "Played against the script by a trainee who always responds as the script means, the rehearsal does not go where the scenario says: a step is never reached, or the script refuses the customer's move."
+        case .scenarioDuplicateID: return "Two scenarios have the same ID, so `huashu rehearse --scenario` could not tell them apart. Rename one."
+        case .scenarioNoWords: return "The customer raises this objection but no words are written for it: add `say` to the reaction or `says HANDLER WORDS` lines."
+        case .scenarioNeverEnds: return "Played against the script, the rehearsal goes round in circles and never reaches an outcome. Add a reaction that leads towards an ending."
         }
     }
 }

@@ -3,6 +3,7 @@ import HuashuApp
 
 struct Call: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "call",
         abstract: "Open the live-call screen for a customer.",
         discussion: """
             Type a number to pick the customer's answer; type what the customer said (太贵了, or pinyin such as jg) \
@@ -35,6 +36,7 @@ struct Call: ParsableCommand {
 
 struct Resume: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "resume",
         abstract: "Continue a call that was cut off, at the step where it stopped.")
 
     @Argument(help: "The call number (default: the newest unfinished call).")
@@ -45,19 +47,6 @@ struct Resume: ParsableCommand {
     func run() throws {
         try reportingUserErrors {
             try CallRunner.resume(call: call, options: common.callOptions)
-        }
-    }
-}
-
-struct Queue: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "Today's call list from the renewal timeline: callbacks first, then grade, then expiry.")
-
-    @OptionGroup var common: CommonOptions
-
-    func run() throws {
-        try reportingUserErrors {
-            print(try QueueReport.text(options: common.callOptions), terminator: "")
         }
     }
 }

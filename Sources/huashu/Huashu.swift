@@ -1,12 +1,15 @@
 import ArgumentParser
 import HuashuApp
 
+/// Every command names itself in its configuration: without `commandName`,
+/// the argument parser derives it from the type at run time, which costs
+/// milliseconds of start-up on Linux.
 @main
 struct Huashu: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "huashu",
         abstract: "Renewal-call scripts (话术) for motor-insurance agents: live calls, rehearsal, replay and reports.",
-        subcommands: [Call.self, Resume.self, Queue.self, Import.self, Lint.self, Verify.self])
+        subcommands: [Call.self, Resume.self, Queue.self, Import.self, Lint.self, Verify.self, Calls.self, Replay.self, Report.self, Rehearse.self, Coverage.self])
 }
 
 /// Runs a command body, turning a `UserError` into its message and exit code 1.

@@ -4,6 +4,7 @@ import HuashuApp
 
 struct Import: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "import",
         abstract: "Import the customer ledger (续保电子台帐) from a CSV exported by Excel or WPS.",
         discussion: """
             Reads UTF-8 (with or without BOM) and GB18030/GBK, Chinese or English headers in any order, and Excel dates. \

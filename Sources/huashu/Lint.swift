@@ -3,6 +3,7 @@ import HuashuApp
 
 struct Lint: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "lint",
         abstract: "Check dialogue scripts and print every problem with its file, line and column.",
         discussion: "Prints nothing and exits 0 when the scripts are clean; exits 1 when there is any error.")
 

@@ -3,6 +3,7 @@ import HuashuApp
 
 struct Verify: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "verify",
         abstract: "Check that no logged call step was altered or deleted after the fact (hash chain per call).",
         discussion: "Prints each break with its call and step and exits 1; prints a one-line summary and exits 0 when intact.")
 

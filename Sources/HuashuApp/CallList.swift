@@ -1,0 +1,161 @@
+import Foundation
+import HuashuScript
+import HuashuStore
+import HuashuText
+
+/// `huashu calls`: the logged calls, newest first, one line each.
+public enum CallList {
+    public struct Options: Sendable {
+        public var database: String
+        public var agent: String?
+        /// A plate, phone, ID number, name or #id, as `huashu call` takes it.
+        public var customer: String?
+        /// An outcome in English or Chinese (`won`, `成交`), or `unfinished` / `未完成`.
+        public var outcome: String?
+        /// `yyyy-MM-dd`, local time.
+        public var since: String?
+        public var limit: Int?
+
+        public init(database: String?, agent: String? = nil, customer: String? = nil, outcome: String? = nil,
+                    since: String? = nil, limit: Int? = nil) {
+            self.database = database ?? Store.defaultPath()
+            self.agent = agent
+            self.customer = customer
+            self.outcome = outcome
+            self.since = since
+            self.limit = limit
+        }
+    }
+
+    public static func text(_ options: Options) throws(UserError) -> String {
+        var filter = CallListFilter(agent: options.agent, limit: options.limit)
+        if let outcome = options.outcome { filter.outcome = try outcomeName(outcome) }
+        if let since = options.since {
+            guard let day = SupervisorTime.localDay(since) else {
+                throw UserError("--since wants a date as YYYY-MM-DD, e.g. 2026-11-01; got `\(since)`")
+            }
+            filter.since = Timestamp.string(day)
+        }
+        let store = try SupervisorTime.openStore(options.database)
+        if let query = options.customer {
+            let text = query.hasPrefix("#") ? String(query.dropFirst()) : query
+            let found = try SupervisorTime.storeCall { try store.findCustomers(text) }
+            guard !found.isEmpty else { throw UserError("no customer matches `\(query)` (try a plate, phone, ID number, name or #id)") }
+            filter.customerIDs = found.compactMap(\.id)
+        }
+        let rows = try SupervisorTime.storeCall { try store.listCalls(filter) }
+        guard !rows.isEmpty else { return "没有符合条件的通话。\n" }
+        return rows.map(line).joined(separator: "\n") + "\n"
+    }
+
+    /// `#12  2026-11-02 10:15  小李  张伟先生 粤B12345  03:25  战败(价格,去向平安)  报价4860元`
+    static func line(_ row: CallListRow) -> String {
+        let call = row.call
+        let duration: String
+        if let ended = call.endedAt, let seconds = SupervisorTime.seconds(from: call.startedAt, to: ended) {
+            duration = SupervisorTime.clock(seconds)
+        } else if let last = row.lastStepAt, let seconds = SupervisorTime.seconds(from: call.startedAt, to: last) {
+            duration = SupervisorTime.clock(seconds) + "+"
+        } else {
+            duration = "-"
+        }
+        let cells = [
+            TextWrap.padded("#\(call.id)", to: 6),
+            SupervisorTime.local(call.startedAt),
+            TextWrap.padded(call.agent, to: 8),
+            TextWrap.padded(row.customerName + (row.honorific ?? "") + " " + row.plate, to: 22),
+            TextWrap.padded(duration, to: 6),
+            (call.training ? "【演练】" : "") + outcomeText(call.outcome, reason: call.lossReason, lostTo: call.lostTo)
+                + (call.quote.map { "  报价\($0)元" } ?? ""),
+        ]
+        return cells.joined(separator: "  ")
+    }
+
+    /// `战败(价格,去向平安)`, `成交`, `未完成`.
+    static func outcomeText(_ outcome: String?, reason: String?, lostTo: String?) -> String {
+        guard let outcome else { return "未完成" }
+        let name = OutcomeKind(rawValue: outcome)?.chinese ?? outcome
+        var details: [String] = []
+        if let reason { details.append(LossReason(rawValue: reason)?.chinese ?? reason) }
+        if let lostTo, !lostTo.isEmpty { details.append("去向" + lostTo) }
+        return details.isEmpty ? name : "\(name)(\(details.joined(separator: ",")))"
+    }
+
+    /// An outcome as the user typed it, as the log stores it.
+    static func outcomeName(_ typed: String) throws(UserError) -> String {
+        let text = InputNormalisation.foldFullWidth(typed).trimmingSpaces
+        if ["unfinished", "未完成", "open"].contains(text.lowercased()) { return "unfinished" }
+        if let kind = OutcomeKind(rawValue: text.lowercased().replacingOccurrences(of: "-", with: "_")) { return kind.rawValue }
+        if let kind = OutcomeKind.allCases.first(where: { $0.chinese == text }) { return kind.rawValue }
+        let known = OutcomeKind.allCases.map { "\($0.rawValue)(\($0.chinese))" }.joined(separator: " ")
+        throw UserError("unknown outcome `\(typed)`; use one of: \(known) unfinished(未完成)")
+    }
+}
+
+/// Times as supervisors read them: the log's UTC timestamps in local time,
+/// call offsets as mm:ss.
+enum SupervisorTime {
+    static func components(_ date: Date) -> DateComponents {
+        Calendar.current.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+    }
+
+    /// `yyyy-MM-dd HH:mm` in local time.
+    static func local(_ date: Date) -> String {
+        let c = components(date)
+        return String(format: "%04d-%02d-%02d %02d:%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0, c.hour ?? 0, c.minute ?? 0)
+    }
+
+    static func local(_ timestamp: String) -> String {
+        Timestamp.date(timestamp).map { local($0) } ?? timestamp
+    }
+
+    /// `yyyy-MM-dd HH:mm:ss` in local time.
+    static func localWithSeconds(_ timestamp: String) -> String {
+        guard let date = Timestamp.date(timestamp) else { return timestamp }
+        return local(date) + String(format: ":%02d", components(date).second ?? 0)
+    }
+
+    /// `yyyy-MM-dd` in local time.
+    static func day(_ date: Date) -> String {
+        let c = components(date)
+        return String(format: "%04d-%02d-%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0)
+    }
+
+    /// Midnight starting a local day written `yyyy-MM-dd`.
+    static func localDay(_ text: String) -> Date? {
+        let parts = InputNormalisation.foldFullWidth(text).split(whereSeparator: { $0 == "-" || $0 == "/" }).map { Int($0) }
+        guard parts.count == 3, let y = parts[0], let m = parts[1], let d = parts[2], (1...12).contains(m), (1...31).contains(d),
+              let date = Calendar.current.date(from: DateComponents(year: y, month: m, day: d)),
+              Calendar.current.component(.day, from: date) == d else { return nil }
+        return date
+    }
+
+    static func seconds(from start: String, to end: String) -> TimeInterval? {
+        guard let a = Timestamp.date(start), let b = Timestamp.date(end) else { return nil }
+        return b.timeIntervalSince(a)
+    }
+
+    /// `mm:ss`, minutes running past 59 for long calls.
+    static func clock(_ seconds: TimeInterval) -> String {
+        let total = max(Int(seconds.rounded(.down)), 0)
+        return String(format: "%02d:%02d", total / 60, total % 60)
+    }
+
+    static func openStore(_ path: String) throws(UserError) -> Store {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw UserError("no database at \(path); calls are logged there by `huashu call` (or name one with --db)")
+        }
+        do { return try Store(path: path) } catch { throw UserError(error.description) }
+    }
+
+    /// Runs store work, turning its errors into the user's words.
+    static func storeCall<T>(_ body: () throws -> T) throws(UserError) -> T {
+        do {
+            return try body()
+        } catch let error as UserError {
+            throw error
+        } catch {
+            throw UserError(String(describing: error))
+        }
+    }
+}

@@ -1,0 +1,345 @@
+import Foundation
+import HuashuScript
+import HuashuStore
+import HuashuText
+
+/// `huashu report`: the month's figures for supervisors (see DOMAIN.md,
+/// "KPIs" and "Supervisors' reports"), as a table, the monthly follow-up
+/// record sheet as CSV, or one self-contained HTML page with charts.
+public enum MonthlyReportCommand {
+    public enum Format: String, CaseIterable, Sendable {
+        case table, csv, html
+    }
+
+    public struct Options: Sendable {
+        public var database: String
+        public var dialogues: [String]
+        /// `yyyy-MM`; nil for the month of `today`.
+        public var month: String?
+        public var agent: String?
+        public var format: Format
+        /// Write here instead of standard output.
+        public var output: String?
+        /// Monthly targets, `agent=number` per line; nil for `$HUASHU_TARGETS`.
+        public var targets: String?
+        public var today: Date
+
+        public init(database: String?, dialogues: [String], month: String? = nil, agent: String? = nil, format: Format = .table,
+                    output: String? = nil, targets: String? = nil, today: Date = Date()) {
+            self.database = database ?? Store.defaultPath()
+            self.dialogues = dialogues.isEmpty ? [ScriptFiles.defaultPath] : dialogues
+            self.month = month
+            self.agent = agent
+            self.format = format
+            self.output = output
+            self.targets = targets ?? ProcessInfo.processInfo.environment["HUASHU_TARGETS"].flatMap { $0.isEmpty ? nil : $0 }
+            self.today = today
+        }
+    }
+
+    /// Builds the report; returns what to print (a short note when it went to `--out`).
+    public static func run(_ options: Options) throws(UserError) -> [UInt8] {
+        let report = try build(options)
+        let bytes: [UInt8]
+        switch options.format {
+        case .table: bytes = Array(ReportTable.text(report).utf8)
+        case .csv: bytes = ReportSheet.csv(report)
+        case .html: bytes = Array(ReportPage.html(report).utf8)
+        }
+        guard let output = options.output else { return bytes }
+        guard FileManager.default.createFile(atPath: output, contents: Data(bytes)) else {
+            throw UserError("cannot write the report to \(output): the folder is missing or not writable")
+        }
+        return Array("已写入 \(output)(\(report.month.title),\(options.format.rawValue))\n".utf8)
+    }
+
+    static func build(_ options: Options) throws(UserError) -> MonthlyReport {
+        let month = try ReportMonth(options.month, today: options.today)
+        let targets = try options.targets.map { path throws(UserError) in try AgentTargets.read(path) } ?? AgentTargets(byAgent: [:], source: nil)
+        let script = try? ScriptFiles.load(options.dialogues)
+        let store = try SupervisorTime.openStore(options.database)
+        let window = month.window(now: options.today, agent: options.agent, handlers: script?.objections.map(\.id) ?? [])
+        let data = try SupervisorTime.storeCall { try store.reportData(window) }
+        return MonthlyReport(month: month, today: window.today, agent: options.agent, data: data, targets: targets, script: script)
+    }
+}
+
+/// The calendar month a report covers, in local time.
+struct ReportMonth: Equatable {
+    let year: Int
+    let month: Int
+
+    init(year: Int, month: Int) {
+        self.year = year
+        self.month = month
+    }
+
+    init(_ text: String?, today: Date) throws(UserError) {
+        guard let text else {
+            let c = Calendar.current.dateComponents([.year, .month], from: today)
+            self.init(year: c.year ?? 2000, month: c.month ?? 1)
+            return
+        }
+        let parts = InputNormalisation.foldFullWidth(text).trimmingSpaces.split(whereSeparator: { $0 == "-" || $0 == "/" || $0 == "." })
+        guard parts.count == 2, parts[0].count == 4, let year = Int(parts[0]), let month = Int(parts[1]), (1...12).contains(month) else {
+            throw UserError("--month wants a month as YYYY-MM, e.g. 2026-11; got `\(text)`")
+        }
+        self.init(year: year, month: month)
+    }
+
+    var id: String { String(format: "%04d-%02d", year, month) }
+    var title: String { "\(year)年\(month)月" }
+    var firstDay: String { String(format: "%04d-%02d-01", year, month) }
+    var next: ReportMonth { month == 12 ? ReportMonth(year: year + 1, month: 1) : ReportMonth(year: year, month: month + 1) }
+
+    var start: Date { Calendar.current.date(from: DateComponents(year: year, month: month, day: 1)) ?? Date(timeIntervalSince1970: 0) }
+
+    func window(now: Date, agent: String?, handlers: [String]) -> ReportWindow {
+        ReportWindow(firstDay: firstDay, endDay: next.firstDay, startUTC: Timestamp.string(start), endUTC: Timestamp.string(next.start),
+                     today: SupervisorTime.day(now), nowLocal: SupervisorTime.local(now),
+                     quietBeforeUTC: Timestamp.string(now.addingTimeInterval(-Double(MonthlyReport.quietDays) * 86_400)),
+                     agent: agent, handlerIDs: handlers)
+    }
+}
+
+/// Monthly targets (policies won) per agent, from a file of `agent=number` lines.
+struct AgentTargets: Equatable {
+    let byAgent: [String: Int]
+    let source: String?
+
+    static func read(_ path: String) throws(UserError) -> AgentTargets {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw UserError("cannot read the targets file \(path) (from --targets or $HUASHU_TARGETS)")
+        }
+        var text = String(decoding: data, as: UTF8.self)
+        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+        var targets: [String: Int] = [:]
+        for (index, raw) in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).enumerated() {
+            let line = InputNormalisation.foldFullWidth(raw.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !line.isEmpty else { continue }
+            let parts = line.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2, !parts[0].isEmpty, let number = Int(parts[1]), number >= 0 else {
+                throw UserError("\(path):\(index + 1): expected `agent=number` (policies a month), e.g. `小李=40`; got `\(line)`")
+            }
+            targets[parts[0]] = number
+        }
+        return AgentTargets(byAgent: targets, source: path)
+    }
+}
+
+/// The pay band a target achievement falls in (DOMAIN.md, KPIs): yuan per policy.
+enum PayBand: Equatable, CaseIterable {
+    case full, ninety, eighty, sixty, below
+
+    init(achievement: Double) {
+        switch achievement {
+        case 1...: self = .full
+        case 0.9..<1: self = .ninety
+        case 0.8..<0.9: self = .eighty
+        case 0.6..<0.8: self = .sixty
+        default: self = .below
+        }
+    }
+
+    var label: String {
+        switch self {
+        case .full: return "≥100%"
+        case .ninety: return "90-100%"
+        case .eighty: return "80-90%"
+        case .sixty: return "60-80%"
+        case .below: return "<60%"
+        }
+    }
+
+    var perPolicy: Int {
+        switch self {
+        case .full: return 50
+        case .ninety: return 35
+        case .eighty: return 30
+        case .sixty: return 20
+        case .below: return 0
+        }
+    }
+}
+
+/// A rate with the count behind it and its Wilson 95% interval.
+struct WinRate: Equatable {
+    let won: Int
+    let total: Int
+
+    var rate: Double? { MonthlyReport.ratio(won, total) }
+
+    /// Wilson score interval, z = 1.96; nil with no calls.
+    var interval: (low: Double, high: Double)? {
+        guard total > 0 else { return nil }
+        let n = Double(total), p = Double(won) / n, z = 1.959964
+        let denominator = 1 + z * z / n
+        let centre = (p + z * z / (2 * n)) / denominator
+        let half = z * ((p * (1 - p) / n + z * z / (4 * n * n)).squareRoot()) / denominator
+        return (max(0, centre - half), min(1, centre + half))
+    }
+
+    static func == (a: WinRate, b: WinRate) -> Bool { a.won == b.won && a.total == b.total }
+}
+
+/// Every figure of the month, computed once and drawn by each format.
+struct MonthlyReport {
+    /// A due customer not called for this many days (or with a follow-up overdue) is uncontrolled.
+    static let quietDays = 3
+
+    static let uncontrolledDefinition = """
+        失控客户的定义: 商业险在本月到期, 还没有最终结果(成交、战败、勿扰、号码错误), \
+        并且最近\(quietDays)天内没有通话(或从未联系), 或者有一个已过约定时间仍未完成的回访。
+        """
+    static let lapsedDefinition = "脱保客户的定义: 商业险在本月到期, 到期日已过(早于统计日), 没有成交结果(战败客户也列在内, 看“去向”)。"
+    static let definitions = [
+        "续保率 = 本月到期客户中结果为成交的人数 ÷ 本月到期客户数。客户的结果取最近一次最终结果(成交、战败、勿扰、号码错误), 没有则取最近一次通话结果。",
+        "通话、平均时长、接通客户、成交(专员业绩)按本月开始的通话统计; 平均时长只算有结果的通话; 接通 = 结果不是未接通、号码错误(未完成的不算)。",
+        "目标达成率 = 本月成交客户数 ÷ 月度目标; 提成档位 ≥100%: 50元/单, 90-100%: 35, 80-90%: 30, 60-80%: 20, <60%: 0。",
+        "回访纪律按本月到期的回访计算: 在约定当天或之前打了算按时, 之后才打算逾期, 过了约定日期还没打算未做。",
+        "异议次数 = 进入该异议处理的次数(搜索或客户回答进入, 处理完返回不算); 应对 = 在异议处理那一步客户的回答, 成交率按用过它且已有结果的通话算, 区间为 Wilson 95% 置信区间。",
+        "演练通话一律不计。",
+    ]
+
+    struct AgentLine: Equatable {
+        let agent: String
+        let calls: Int
+        let averageSeconds: Double?
+        let reached: Int
+        let won: Int
+        let target: Int?
+
+        var achievement: Double? { target.flatMap { MonthlyReport.ratio(won, $0) } }
+        var band: PayBand? { achievement.map(PayBand.init(achievement:)) }
+        var pay: Int? { band.map { $0.perPolicy * won } }
+    }
+
+    struct ObjectionLine: Equatable {
+        let handler: String
+        let title: String
+        let raised: Int
+        let calls: WinRate
+    }
+
+    struct RebuttalLine: Equatable {
+        let handler: String
+        let handlerTitle: String
+        let answer: String
+        let answerText: String
+        let calls: WinRate
+    }
+
+    struct Count: Equatable {
+        let label: String
+        let count: Int
+    }
+
+    let month: ReportMonth
+    let today: String
+    let agent: String?
+    let targetsSource: String?
+    let due: [DueCustomerRow]
+    let won: Int
+    let open: Int
+    let byUse: [(use: String, due: Int, won: Int)]
+    let totalCalls: Int
+    let outcomes: [Count]
+    let lost: Int
+    let lossByReason: [Count]
+    let lossByInsurer: [Count]
+    let uncontrolled: [DueCustomerRow]
+    let lapsed: [DueCustomerRow]
+    let agents: [AgentLine]
+    let followUps: FollowUpDisciplineRow
+    let followUpsByAgent: [FollowUpDisciplineRow]
+    let objections: [ObjectionLine]
+    let rebuttals: [RebuttalLine]
+
+    var renewalRate: Double? { Self.ratio(won, due.count) }
+
+    init(month: ReportMonth, today: String, agent: String?, data: ReportData, targets: AgentTargets, script: Script?) {
+        self.month = month
+        self.today = today
+        self.agent = agent
+        self.targetsSource = targets.source
+        due = data.due
+        won = due.filter(\.isWon).count
+        open = due.filter { !$0.hasFinalOutcome }.count
+        var uses: [String: (due: Int, won: Int)] = [:]
+        if due.contains(where: { !($0.vehicleUse ?? "").isEmpty }) {
+            for customer in due {
+                let use = (customer.vehicleUse ?? "").isEmpty ? "未注明" : customer.vehicleUse!
+                uses[use, default: (0, 0)].due += 1
+                if customer.isWon { uses[use, default: (0, 0)].won += 1 }
+            }
+        }
+        byUse = uses.map { (use: $0.key, due: $0.value.due, won: $0.value.won) }.sorted { ($0.due, $1.use) > ($1.due, $0.use) }
+        totalCalls = data.outcomes.reduce(0) { $0 + $1.count }
+        outcomes = data.outcomes.map { Count(label: $0.outcome.map { OutcomeKind(rawValue: $0)?.chinese ?? $0 } ?? "未完成", count: $0.count) }
+        let lostCustomers = due.filter { $0.outcome == "lost" }
+        lost = lostCustomers.count
+        lossByReason = Self.counted(lostCustomers.map { $0.lossReason.map { LossReason(rawValue: $0)?.chinese ?? $0 } ?? "未注明" })
+        lossByInsurer = Self.counted(lostCustomers.map { ($0.lostTo ?? "").isEmpty ? "未注明" : $0.lostTo! })
+        uncontrolled = due.filter { !$0.hasFinalOutcome && (!$0.calledRecently || $0.followUpOverdue) }
+        lapsed = due.filter { $0.expiry < today && !$0.isWon }
+
+        var names = Set(data.agents.map(\.agent))
+        if let agent { names.insert(agent) } else { names.formUnion(targets.byAgent.keys) }
+        agents = names.sorted().map { name in
+            let row = data.agents.first { $0.agent == name }
+            return AgentLine(agent: name, calls: row?.calls ?? 0, averageSeconds: row?.averageSeconds, reached: row?.reached ?? 0,
+                             won: row?.won ?? 0, target: targets.byAgent[name])
+        }
+        followUpsByAgent = data.followUps
+        followUps = data.followUps.reduce(FollowUpDisciplineRow(agent: nil, onTime: 0, late: 0, missed: 0, pending: 0)) {
+            FollowUpDisciplineRow(agent: nil, onTime: $0.onTime + $1.onTime, late: $0.late + $1.late, missed: $0.missed + $1.missed,
+                                  pending: $0.pending + $1.pending)
+        }
+        let title = { (id: String) in script?.nodes[id]?.title ?? id }
+        objections = data.objections.map {
+            ObjectionLine(handler: $0.handler, title: title($0.handler), raised: $0.raised, calls: WinRate(won: $0.wonCalls, total: $0.calls))
+        }
+        rebuttals = data.rebuttals.map { row in
+            let text = script?.nodes[row.handler]?.answers.first { $0.id == row.answer }?.text.source ?? row.answer
+            return RebuttalLine(handler: row.handler, handlerTitle: title(row.handler), answer: row.answer, answerText: text,
+                                calls: WinRate(won: row.won, total: row.calls))
+        }
+    }
+
+    /// Days since the customer's latest live call, as of the report's day.
+    func daysSinceLastCall(_ customer: DueCustomerRow) -> Int? {
+        guard let last = customer.lastCallAt.flatMap(Timestamp.date), let today = SupervisorTime.localDay(today) else { return nil }
+        return Calendar.current.dateComponents([.day], from: Calendar.current.startOfDay(for: last), to: today).day
+    }
+
+    /// Why a customer is uncontrolled, in a few words.
+    func uncontrolledReason(_ customer: DueCustomerRow) -> String {
+        var reasons: [String] = []
+        if !customer.calledRecently {
+            reasons.append(daysSinceLastCall(customer).map { "\($0)天未联系" } ?? "从未联系")
+        }
+        if customer.followUpOverdue { reasons.append("回访逾期") }
+        return reasons.joined(separator: "、")
+    }
+
+    /// The customer's result on the record sheet.
+    static func resultText(_ customer: DueCustomerRow) -> String {
+        if let outcome = customer.outcome { return OutcomeKind(rawValue: outcome)?.chinese ?? outcome }
+        return customer.calls > 0 ? "跟进中" : "未跟进"
+    }
+
+    static func ratio(_ part: Int, _ whole: Int) -> Double? {
+        whole > 0 ? Double(part) / Double(whole) : nil
+    }
+
+    /// `40.0%`, or `—` when there is nothing to divide by.
+    static func percent(_ value: Double?) -> String {
+        value.map { String(format: "%.1f%%", $0 * 100) } ?? "—"
+    }
+
+    static func counted(_ labels: [String]) -> [Count] {
+        Dictionary(labels.map { ($0, 1) }, uniquingKeysWith: +).map { Count(label: $0.key, count: $0.value) }
+            .sorted { ($0.count, $1.label) > ($1.count, $0.label) }
+    }
+}

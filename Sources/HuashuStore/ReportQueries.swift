@@ -1,0 +1,370 @@
+import Foundation
+import GRDB
+
+// The supervisor's read-only views of the log: the call list and the
+// monthly report's raw figures. Every figure is one aggregate query, so the
+// report costs what the same SQL typed into the sqlite3 shell costs.
+// Training calls (calls.training = 1) never count in a report figure.
+
+/// Which calls `huashu calls` lists.
+public struct CallListFilter: Sendable {
+    public var agent: String?
+    /// Only these customers' calls; nil for everyone.
+    public var customerIDs: [Int64]?
+    /// An outcome's stored name (`won`, `no_answer`, …), or `unfinished` for calls without one.
+    public var outcome: String?
+    /// Only calls started at or after this log timestamp (UTC, as stored).
+    public var since: String?
+    public var limit: Int?
+
+    public init(agent: String? = nil, customerIDs: [Int64]? = nil, outcome: String? = nil, since: String? = nil, limit: Int? = nil) {
+        self.agent = agent
+        self.customerIDs = customerIDs
+        self.outcome = outcome
+        self.since = since
+        self.limit = limit
+    }
+}
+
+/// One line of `huashu calls`: the call, who it was to, and its last logged step.
+public struct CallListRow: Sendable, Equatable {
+    public var call: CallRecord
+    public var customerName: String
+    public var honorific: String?
+    public var plate: String
+    /// When the last step was logged: the length so far of a call without an end.
+    public var lastStepAt: String?
+}
+
+/// The month a report covers, as the bounds the queries compare against.
+public struct ReportWindow: Sendable, Equatable {
+    /// First day of the month and first day of the next, `yyyy-MM-dd` (expiry dates and follow-up due times).
+    public var firstDay: String
+    public var endDay: String
+    /// The same month as log timestamps (UTC), for `calls.started_at`.
+    public var startUTC: String
+    public var endUTC: String
+    /// The report's "now": local day `yyyy-MM-dd`, local time `yyyy-MM-dd HH:mm`,
+    /// and the log timestamp before which a customer counts as not called recently.
+    public var today: String
+    public var nowLocal: String
+    public var quietBeforeUTC: String
+    /// Only this agent's calls (and the customers they look after).
+    public var agent: String?
+    /// Node IDs that are objection handlers, from today's script if it loads;
+    /// handlers raised by search in the month's calls are added from the log.
+    public var handlerIDs: [String]
+
+    public init(firstDay: String, endDay: String, startUTC: String, endUTC: String, today: String, nowLocal: String,
+                quietBeforeUTC: String, agent: String?, handlerIDs: [String]) {
+        self.firstDay = firstDay
+        self.endDay = endDay
+        self.startUTC = startUTC
+        self.endUTC = endUTC
+        self.today = today
+        self.nowLocal = nowLocal
+        self.quietBeforeUTC = quietBeforeUTC
+        self.agent = agent
+        self.handlerIDs = handlerIDs
+    }
+}
+
+/// A customer whose commercial cover expires in the month, with what the log says about them.
+public struct DueCustomerRow: Sendable, Equatable {
+    public var id: Int64
+    public var name: String
+    public var plate: String
+    public var vehicleUse: String?
+    public var expiry: String
+    /// The ledger's agent, else the agent of the latest call.
+    public var agent: String?
+    /// Live calls to the customer, ever.
+    public var calls: Int
+    /// Start of the latest live call (UTC log timestamp).
+    public var lastCallAt: String?
+    /// The customer's result: the latest final outcome (won, lost, do-not-call,
+    /// wrong number) if any, else the latest outcome; nil when no call ended.
+    public var outcome: String?
+    public var lossReason: String?
+    public var lostTo: String?
+    public var quote: String?
+    /// A booked follow-up is still open past its due time.
+    public var followUpOverdue: Bool
+    /// The latest live call started within the quiet window (the last 3 days).
+    public var calledRecently: Bool
+
+    public static let finalOutcomes: Set<String> = ["won", "lost", "do_not_call", "wrong_number"]
+
+    public var hasFinalOutcome: Bool { outcome.map(Self.finalOutcomes.contains) ?? false }
+    public var isWon: Bool { outcome == "won" }
+}
+
+/// One agent's live calls started in the month.
+public struct AgentActivityRow: Sendable, Equatable {
+    public var agent: String
+    public var calls: Int
+    /// Calls with an end (an outcome): the ones with a length.
+    public var endedCalls: Int
+    public var averageSeconds: Double?
+    /// Customers with a call that ended other than no answer or wrong number.
+    public var reached: Int
+    /// Customers with a call that ended won.
+    public var won: Int
+}
+
+/// Follow-ups due in the month, by the agent of the call that booked them.
+public struct FollowUpDisciplineRow: Sendable, Equatable {
+    public var agent: String?
+    /// Done (a call to the customer) on or before the due day.
+    public var onTime: Int
+    /// Done after the due day.
+    public var late: Int
+    /// Not done and the due day has passed.
+    public var missed: Int
+    /// Not done and not yet due.
+    public var pending: Int
+
+    public init(agent: String?, onTime: Int, late: Int, missed: Int, pending: Int) {
+        self.agent = agent
+        self.onTime = onTime
+        self.late = late
+        self.missed = missed
+        self.pending = pending
+    }
+}
+
+/// How often the customer raised an objection: entering its handler by search or by an answer.
+public struct ObjectionRow: Sendable, Equatable {
+    public var handler: String
+    public var raised: Int
+    public var calls: Int
+    public var wonCalls: Int
+
+    public init(handler: String, raised: Int, calls: Int, wonCalls: Int) {
+        self.handler = handler
+        self.raised = raised
+        self.calls = calls
+        self.wonCalls = wonCalls
+    }
+}
+
+/// A rebuttal: the answer chosen at a handler node, and how the ended calls that used it came out.
+public struct RebuttalRow: Sendable, Equatable {
+    public var handler: String
+    public var answer: String
+    public var calls: Int
+    public var won: Int
+
+    public init(handler: String, answer: String, calls: Int, won: Int) {
+        self.handler = handler
+        self.answer = answer
+        self.calls = calls
+        self.won = won
+    }
+}
+
+/// Everything the monthly report reads, from one consistent snapshot.
+public struct ReportData: Sendable, Equatable {
+    public var due: [DueCustomerRow]
+    /// Live calls started in the month by outcome (nil: no outcome yet).
+    public var outcomes: [(outcome: String?, count: Int)]
+    public var agents: [AgentActivityRow]
+    public var followUps: [FollowUpDisciplineRow]
+    public var objections: [ObjectionRow]
+    public var rebuttals: [RebuttalRow]
+
+    public static func == (a: ReportData, b: ReportData) -> Bool {
+        a.due == b.due && a.outcomes.map(\.outcome) == b.outcomes.map(\.outcome) && a.outcomes.map(\.count) == b.outcomes.map(\.count)
+            && a.agents == b.agents && a.followUps == b.followUps && a.objections == b.objections && a.rebuttals == b.rebuttals
+    }
+}
+
+extension Store {
+    /// Calls newest first, with the customer's name and plate.
+    public func listCalls(_ filter: CallListFilter) throws(StoreError) -> [CallListRow] {
+        var conditions: [String] = []
+        var arguments: [(any DatabaseValueConvertible)?] = []
+        if let agent = filter.agent {
+            conditions.append("c.agent = ?")
+            arguments.append(agent)
+        }
+        if let ids = filter.customerIDs {
+            conditions.append("c.customer_id IN (\(ids.isEmpty ? "NULL" : ids.map { _ in "?" }.joined(separator: ",")))")
+            arguments += ids.map { $0 as (any DatabaseValueConvertible)? }
+        }
+        if let outcome = filter.outcome {
+            if outcome == "unfinished" {
+                conditions.append("c.outcome IS NULL")
+            } else {
+                conditions.append("c.outcome = ?")
+                arguments.append(outcome)
+            }
+        }
+        if let since = filter.since {
+            conditions.append("c.started_at >= ?")
+            arguments.append(since)
+        }
+        let sql = """
+            SELECT c.*, u.name AS customer_name, u.honorific AS customer_honorific, u.plate AS customer_plate,
+                   (SELECT max(s.at) FROM call_steps s WHERE s.call_id = c.id) AS last_step_at
+            FROM calls c JOIN customers u ON u.id = c.customer_id
+            \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
+            ORDER BY c.started_at DESC, c.id DESC
+            \(filter.limit.map { "LIMIT \(max($0, 0))" } ?? "")
+            """
+        return try read { db in
+            try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map { row in
+                CallListRow(call: try CallRecord(row: row), customerName: row["customer_name"], honorific: row["customer_honorific"],
+                            plate: row["customer_plate"], lastStepAt: row["last_step_at"])
+            }
+        }
+    }
+
+    /// The monthly report's figures, all read in one transaction.
+    public func reportData(_ window: ReportWindow) throws(StoreError) -> ReportData {
+        try read { db in
+            // Handlers: today's script's, and any the log shows raised by search. A handler searched
+            // for but not in the list (no script, or one since removed) costs a second look at the steps.
+            var handlers = window.handlerIDs
+            var entered = try ReportSQL.enteredHandlers(db, window, handlers: handlers)
+            let unlisted = entered.filter { $0.searched && !handlers.contains($0.row.handler) }.map(\.row.handler)
+            if !unlisted.isEmpty {
+                handlers += unlisted
+                entered = try ReportSQL.enteredHandlers(db, window, handlers: handlers)
+            }
+            let objections = entered.map(\.row).sorted { ($0.raised, $1.handler) > ($1.raised, $0.handler) }
+            let rebuttals = try ReportSQL.rebuttals(db, window, handlers: handlers)
+                .sorted { ($0.handler, $1.calls, $0.answer) < ($1.handler, $0.calls, $1.answer) }
+            return ReportData(due: try ReportSQL.due(db, window), outcomes: try ReportSQL.outcomes(db, window),
+                              agents: try ReportSQL.agents(db, window), followUps: try ReportSQL.followUps(db, window),
+                              objections: objections, rebuttals: rebuttals)
+        }
+    }
+}
+
+/// The report's SQL, one statement per figure. `Scripts/bench` runs the same
+/// figures as hand-written SQL in the sqlite3 shell beside it.
+enum ReportSQL {
+    /// The month's live calls, the start of every figure that reads calls and steps.
+    static let monthCalls = """
+        m AS (
+            SELECT id, customer_id, agent, started_at, ended_at, outcome FROM calls
+            WHERE training = 0 AND started_at >= :start AND started_at < :end AND (:agent IS NULL OR agent = :agent)
+        )
+        """
+
+    static func monthArguments(_ w: ReportWindow) -> StatementArguments {
+        ["start": w.startUTC, "end": w.endUTC, "agent": w.agent]
+    }
+
+    /// Each due customer with their latest live call and their result call, found through
+    /// `calls_by_customer`; overdue follow-ups as one set, looked up once per customer.
+    static func due(_ db: Database, _ w: ReportWindow) throws -> [DueCustomerRow] {
+        let sql = """
+            WITH due AS (
+                SELECT u.id, u.name, u.plate, u.vehicle_use, u.commercial_expiry, u.agent,
+                       (SELECT count(*) FROM calls c WHERE c.customer_id = u.id AND c.training = 0) AS calls,
+                       (SELECT c.id FROM calls c WHERE c.customer_id = u.id AND c.training = 0
+                        ORDER BY c.started_at DESC, c.id DESC LIMIT 1) AS latest,
+                       (SELECT c.id FROM calls c WHERE c.customer_id = u.id AND c.training = 0 AND c.outcome IS NOT NULL
+                        ORDER BY c.outcome IN ('won', 'lost', 'do_not_call', 'wrong_number') DESC, c.started_at DESC, c.id DESC
+                        LIMIT 1) AS result
+                FROM customers u WHERE u.commercial_expiry >= :first AND u.commercial_expiry < :end
+            )
+            SELECT due.id, due.name, due.plate, due.vehicle_use, due.commercial_expiry,
+                   COALESCE(NULLIF(due.agent, ''), l.agent) AS responsible, due.calls, l.started_at AS last_call,
+                   r.outcome, r.loss_reason, r.lost_to, r.quote,
+                   due.id IN (SELECT f.customer_id FROM follow_ups f LEFT JOIN calls c ON c.id = f.call_id
+                              WHERE f.done_at IS NULL AND f.due_at < :now AND COALESCE(c.training, 0) = 0) AS overdue,
+                   COALESCE(l.started_at >= :quiet, 0) AS recent
+            FROM due LEFT JOIN calls l ON l.id = due.latest LEFT JOIN calls r ON r.id = due.result
+            WHERE :agent IS NULL OR COALESCE(NULLIF(due.agent, ''), l.agent) = :agent
+            ORDER BY due.commercial_expiry, due.id
+            """
+        let arguments: StatementArguments = ["first": w.firstDay, "end": w.endDay, "now": w.nowLocal, "quiet": w.quietBeforeUTC, "agent": w.agent]
+        return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+            DueCustomerRow(id: row["id"], name: row["name"], plate: row["plate"], vehicleUse: row["vehicle_use"],
+                           expiry: row["commercial_expiry"], agent: row["responsible"], calls: row["calls"], lastCallAt: row["last_call"],
+                           outcome: row["outcome"], lossReason: row["loss_reason"], lostTo: row["lost_to"], quote: row["quote"],
+                           followUpOverdue: row["overdue"], calledRecently: row["recent"])
+        }
+    }
+
+    static func outcomes(_ db: Database, _ w: ReportWindow) throws -> [(outcome: String?, count: Int)] {
+        try Row.fetchAll(db, sql: "WITH \(monthCalls) SELECT outcome, count(*) AS n FROM m GROUP BY outcome ORDER BY n DESC, outcome",
+                         arguments: monthArguments(w))
+            .map { (outcome: $0["outcome"], count: $0["n"]) }
+    }
+
+    static func agents(_ db: Database, _ w: ReportWindow) throws -> [AgentActivityRow] {
+        try Row.fetchAll(db, sql: """
+            WITH \(monthCalls)
+            SELECT agent, count(*) AS calls, count(ended_at) AS ended,
+                   avg((julianday(ended_at) - julianday(started_at)) * 86400.0) AS average,
+                   count(DISTINCT CASE WHEN outcome NOT IN ('no_answer', 'wrong_number') THEN customer_id END) AS reached,
+                   count(DISTINCT CASE WHEN outcome = 'won' THEN customer_id END) AS won
+            FROM m GROUP BY agent ORDER BY agent
+            """, arguments: monthArguments(w)).map { row in
+            // julianday() keeps about a microsecond: round to the log's milliseconds.
+            AgentActivityRow(agent: row["agent"], calls: row["calls"], endedCalls: row["ended"],
+                             averageSeconds: (row["average"] as Double?).map { ($0 * 1000).rounded() / 1000 },
+                             reached: row["reached"], won: row["won"])
+        }
+    }
+
+    static func followUps(_ db: Database, _ w: ReportWindow) throws -> [FollowUpDisciplineRow] {
+        try Row.fetchAll(db, sql: """
+            SELECT c.agent,
+                   sum(f.done_at IS NOT NULL AND date(f.done_at, 'localtime') <= substr(f.due_at, 1, 10)) AS on_time,
+                   sum(f.done_at IS NOT NULL AND date(f.done_at, 'localtime') > substr(f.due_at, 1, 10)) AS late,
+                   sum(f.done_at IS NULL AND substr(f.due_at, 1, 10) < :today) AS missed,
+                   sum(f.done_at IS NULL AND substr(f.due_at, 1, 10) >= :today) AS pending
+            FROM follow_ups f LEFT JOIN calls c ON c.id = f.call_id
+            WHERE f.due_at >= :first AND f.due_at < :end AND COALESCE(c.training, 0) = 0 AND (:agent IS NULL OR c.agent = :agent)
+            GROUP BY c.agent ORDER BY c.agent
+            """, arguments: ["today": w.today, "first": w.firstDay, "end": w.endDay, "agent": w.agent]).map { row in
+            FollowUpDisciplineRow(agent: row["agent"], onTime: row["on_time"], late: row["late"], missed: row["missed"], pending: row["pending"])
+        }
+    }
+
+    static func handlerArguments(_ w: ReportWindow, _ handlers: [String]) -> StatementArguments {
+        var arguments = monthArguments(w)
+        arguments += ["handlers": String(decoding: (try? JSONEncoder().encode(handlers)) ?? Data("[]".utf8), as: UTF8.self)]
+        return arguments
+    }
+
+    /// Handlers entered by search, or by an answer when listed, in the month's calls (not coming back
+    /// to one from a nested objection); `searched` when a search entered it: a search always enters a handler.
+    static func enteredHandlers(_ db: Database, _ w: ReportWindow, handlers: [String]) throws -> [(row: ObjectionRow, searched: Bool)] {
+        try Row.fetchAll(db, sql: """
+            WITH \(monthCalls)
+            SELECT s.node, count(*) AS raised, count(DISTINCT s.call_id) AS calls,
+                   count(DISTINCT CASE WHEN m.outcome = 'won' THEN s.call_id END) AS won_calls,
+                   max(s.input_kind = 'objection') AS searched
+            FROM m JOIN call_steps s ON s.call_id = m.id
+            WHERE s.input_kind IN ('objection', 'answer') AND s.events LIKE '%"entered"%' AND s.events NOT LIKE '%"returned"%'
+              AND (s.input_kind = 'objection' OR s.node IN (SELECT value FROM json_each(:handlers)))
+            GROUP BY s.node
+            """, arguments: handlerArguments(w, handlers)).map { row in
+            (ObjectionRow(handler: row["node"], raised: row["raised"], calls: row["calls"], wonCalls: row["won_calls"]), row["searched"])
+        }
+    }
+
+    /// Answers chosen at a handler node in the month's ended calls, each counted once per call,
+    /// with how many of those calls were won.
+    static func rebuttals(_ db: Database, _ w: ReportWindow, handlers: [String]) throws -> [RebuttalRow] {
+        try Row.fetchAll(db, sql: """
+            WITH \(monthCalls),
+            used AS (
+                SELECT DISTINCT s.call_id, s.answer_id, m.outcome
+                FROM m JOIN call_steps s ON s.call_id = m.id
+                WHERE m.outcome IS NOT NULL AND s.input_kind = 'answer' AND s.events LIKE '%"answered"%'
+                  AND substr(s.answer_id, 1, instr(s.answer_id, '>') - 1) IN (SELECT value FROM json_each(:handlers))
+            )
+            SELECT substr(answer_id, 1, instr(answer_id, '>') - 1) AS handler, answer_id, count(*) AS calls, sum(outcome = 'won') AS won
+            FROM used GROUP BY answer_id
+            """, arguments: handlerArguments(w, handlers)).map { row in
+            RebuttalRow(handler: row["handler"], answer: row["answer_id"], calls: row["calls"], won: row["won"])
+        }
+    }
+}

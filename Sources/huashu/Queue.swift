@@ -1,0 +1,32 @@
+import ArgumentParser
+import HuashuApp
+
+struct Queue: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "The day's call list from the renewal timeline: booked callbacks first, then grade A, B, C, D last.",
+        discussion: """
+            Each row says why the customer is due (which touchpoint or callback), how many days it is overdue and what \
+            the last call said. The dealer plan: first contact 90 days before expiry, then every 15 days to 60, every 7 \
+            to 30, every 3 in the last 30, reminders at 7 and 1 days, lapse (脱保) follow-up every 3 days after expiry. \
+            The insurer plan: 续保提醒 60/55, 续保洽谈 45/40, 续保确认 30/25, 续保攻坚 15/10, 续保坚持 7/3, 失效提醒 0, then \
+            lapse follow-up. Left out: do-not-call customers, and those won or lost (vehicle sold included) this season.
+            """)
+
+    @Option(help: ArgumentHelp("The day to list (default: today).", valueName: "YYYY-MM-DD"))
+    var date: String?
+
+    @Option(help: ArgumentHelp("Only the customers whose ledger agent column (专员) is this name.", valueName: "name"))
+    var agent: String?
+
+    @Option(help: ArgumentHelp("The renewal plan: dealer or insurer (default: $HUASHU_PLAN, else dealer).", valueName: "plan"))
+    var plan: String?
+
+    @Option(help: ArgumentHelp("The database file (default: $HUASHU_DB, else $XDG_DATA_HOME/huashu/huashu.sqlite).", valueName: "path"))
+    var db: String?
+
+    func run() throws {
+        try reportingUserErrors {
+            print(try QueueReport.run(QueueReport.Options(database: db, date: date, agent: agent, plan: plan)), terminator: "")
+        }
+    }
+}

@@ -1,0 +1,279 @@
+import Foundation
+import HuashuApp
+import HuashuEngine
+import HuashuLedger
+import HuashuScript
+import HuashuStore
+import HuashuText
+import Testing
+
+/// A fixed ledger and call history on a fixed day, Tuesday 2026-09-01: one
+/// customer for each reason to be on the list, and one for each reason to be
+/// left out. Its own database, so the fixture's customers (whose expiry dates
+/// follow the real clock) never get in.
+struct QueueLedger {
+    static let today = "2026-09-01"
+
+    let folder: URL
+    let database: String
+    let store: Store
+
+    init() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("huashu-queue-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        database = folder.appendingPathComponent("queue.sqlite").path
+        store = try Store(path: database)
+        func customer(_ plate: String, _ name: String, _ grade: String?, expiresIn days: Int?, agent: String,
+                      doNotCall: Bool = false, training: Bool = false) throws -> Customer {
+            Customer(plate: plate, name: name, phone: "13800000000", commercialExpiry: try days.map(Self.day), grade: grade,
+                     agent: agent, doNotCall: doNotCall, training: training)
+        }
+        _ = try store.upsert([
+            // On the list:
+            customer("粤B10001", "陈一", "A", expiresIn: 20, agent: "小李"),   // booked a callback for 10:00 today
+            customer("粤B10002", "林二", "D", expiresIn: 45, agent: "小王"),   // "thinking" follow-up two days overdue
+            customer("粤B10003", "黄三", "A", expiresIn: 90, agent: "小李"),   // never called, 90 days: first contact
+            customer("粤B10004", "周四", "B", expiresIn: 75, agent: "小王"),   // no answer 15 days ago
+            customer("粤B10005", "吴五", "C", expiresIn: 50, agent: "小李"),   // thinking 9 days ago: the 7-day rule is 2 days late
+            customer("粤B10006", "郑六", "A", expiresIn: 7, agent: "小李"),    // refused 3 days ago: the 7-day reminder
+            customer("粤B10007", "王七", "B", expiresIn: 1, agent: "小王"),    // committed 2 days ago: the 1-day reminder
+            customer("粤B10008", "冯八", "C", expiresIn: -10, agent: "小李"),  // lapsed 10 days ago, no answer 5 days ago
+            customer("粤B10009", "陈九", "D", expiresIn: 20, agent: "小李"),   // refused 3 days ago: D, so last
+            customer("粤B10010", "褚十", nil, expiresIn: 25, agent: "小王"),   // no grade, never called
+            // Left out:
+            customer("粤B10011", "卫十一", "A", expiresIn: 20, agent: "小李", doNotCall: true),
+            customer("粤B10012", "蒋十二", "A", expiresIn: 20, agent: "小李"),  // won 5 days ago
+            customer("粤B10013", "沈十三", "B", expiresIn: 20, agent: "小李"),  // lost on price 2 days ago
+            customer("粤B10014", "韩十四", "B", expiresIn: 20, agent: "小李"),  // lost: vehicle sold
+            customer("粤B10015", "杨十五", "C", expiresIn: -5, agent: "小李"),  // wrong number
+            customer("粤B10016", "朱十六", "A", expiresIn: 20, agent: "小李"),  // called this morning
+            customer("粤B10017", "秦十七", "A", expiresIn: 120, agent: "小李"), // too early
+            customer("粤B10018", "尤十八", "B", expiresIn: 30, agent: "小李"),  // callback booked for the day after tomorrow
+            // Back on the list: won last season, and the ledger now has this season's expiry.
+            customer("粤B10019", "许十九", "A", expiresIn: 80, agent: "小王"),
+            customer("粤B10020", "何二十", "A", expiresIn: nil, agent: "小李"), // no expiry date: no timeline
+            customer("粤B10021", "演练", "A", expiresIn: 20, agent: "小李", training: true), // a rehearsal's made-up customer
+        ])
+        try call(1, daysAgo: 3, .callback, followUp: FollowUpPlan(kind: .callback, due: "2026-09-01 10:00"))
+        try call(2, daysAgo: 4, .thinking, followUp: FollowUpPlan(kind: .thinking, due: "2026-08-30 15:00"))
+        try call(4, daysAgo: 15, .noAnswer)
+        try call(5, daysAgo: 9, .thinking)
+        try call(6, daysAgo: 3, .refused)
+        try call(7, daysAgo: 2, .committed)
+        try call(8, daysAgo: 5, .noAnswer)
+        try call(9, daysAgo: 3, .refused)
+        try call(12, daysAgo: 5, .won)
+        try call(13, daysAgo: 2, .lost, reason: .price)
+        try call(14, daysAgo: 10, .lost, reason: .sold)
+        try call(15, daysAgo: 4, .wrongNumber)
+        try call(16, daysAgo: 0, .noAnswer)
+        try call(18, daysAgo: 1, .callback, followUp: FollowUpPlan(kind: .callback, due: "2026-09-03 09:00"))
+        try call(19, daysAgo: 295, .won)
+    }
+
+    static func day(_ offset: Int) throws -> String {
+        try LedgerValue.date(today).adding(days: offset).description
+    }
+
+    /// Logs a finished call `daysAgo` days before today at noon, the way a live call would.
+    func call(_ customer: Int64, daysAgo: Int, _ outcome: OutcomeKind, reason: LossReason? = nil, followUp: FollowUpPlan? = nil) throws {
+        let day = try LedgerValue.date(Self.day(-daysAgo))
+        let at = try #require(Calendar.current.date(from: DateComponents(year: day.year, month: day.month, day: day.day, hour: 12)))
+        let log = try store.beginCall(customerID: customer, agent: "小李", scriptVersion: "test",
+                                      context: CallContext(customer: CustomerFacts(), agent: "小李", dealer: "鹏程丰田"),
+                                      training: false, at: at)
+        var state = CallState(node: "wrap_up")
+        state.outcome = Outcome(outcome, lossReason: reason)
+        try log.record(input: nil,
+                       step: CallStep(state: state, events: [.ended(Outcome(outcome, lossReason: reason), lostTo: nil)]),
+                       stage: "wrap_up", shown: "", at: at, followUps: followUp.map { [$0] } ?? [])
+    }
+
+    /// The plate a `list` line starts with.
+    static func plate(_ line: String) -> String {
+        String(line.prefix { $0 != ":" })
+    }
+
+    /// The list as `plate: reason [逾期N天] | last call`.
+    func list(_ plan: RenewalPlan, agent: String? = nil) throws -> [String] {
+        let entries = try RenewalQueue.build(store: store, today: try #require(LocalNoon.date(Self.today)), plan: plan, agent: agent)
+        return entries.map { entry in
+            "\(entry.customer.plate): \(entry.reason)" + (entry.overdue ? " 逾期\(entry.overdueDays)天" : "") + " | \(entry.lastCall ?? "-")"
+        }
+    }
+
+    /// Runs the built `huashu` on this database, with extra environment variables.
+    func huashu(_ arguments: [String], environment extra: [String: String] = [:]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Fixture.binary)
+        process.arguments = arguments + ["--db", database]
+        process.environment = ["LANG": "C.UTF-8", "HOME": folder.path, "PATH": "/usr/bin:/bin"].merging(extra) { $1 }
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = out
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+}
+
+enum LocalNoon {
+    static func date(_ day: String) -> Date? {
+        guard let d = try? LedgerValue.date(day) else { return nil }
+        return Calendar.current.date(from: DateComponents(year: d.year, month: d.month, day: d.day, hour: 12))
+    }
+}
+
+@Suite("Queue: the day's call list")
+struct QueueListTests {
+    @Test func theDealersListCallbacksFirstThenGradeAThroughCThenUngradedThenD() throws {
+        let ledger = try QueueLedger()
+        #expect(try ledger.list(.dealer) == [
+            // Booked follow-ups, earliest first, whatever the grade.
+            "粤B10002: 考虑中跟进 2026-08-30 15:00 逾期2天 | 考虑中 2026-08-28",
+            "粤B10001: 预约回访 10:00 | 约回访 2026-08-29",
+            // Grade A, nearest the expiry first.
+            "粤B10006: 到期前7天提醒 | 拒绝 2026-08-29",
+            "粤B10019: 90-60天 每15天跟进 逾期10天 | 成交 2025-11-10",
+            "粤B10003: 首次联系(90-60天) | -",
+            // Grade B.
+            "粤B10007: 到期前1天最后提醒 | 已承诺未付款 2026-08-30",
+            "粤B10004: 90-60天 每15天跟进 | 未接通 2026-08-17",
+            // Grade C: lapsed 10 days ago is nearer the expiry date than 50 days ahead.
+            "粤B10008: 脱保跟进 逾期2天 | 未接通 2026-08-27",
+            "粤B10005: 60-30天 每7天跟进 逾期2天 | 考虑中 2026-08-23",
+            // No grade, then D (likely lost) last.
+            "粤B10010: 首次联系(最后30天) | -",
+            "粤B10009: 最后30天 每3天跟进 | 拒绝 2026-08-29",
+        ])
+    }
+
+    @Test func theInsurersListOnTheSameDay() throws {
+        let ledger = try QueueLedger()
+        #expect(try ledger.list(.insurer) == [
+            "粤B10002: 考虑中跟进 2026-08-30 15:00 逾期2天 | 考虑中 2026-08-28",
+            "粤B10001: 预约回访 10:00 | 约回访 2026-08-29",
+            "粤B10006: 续保坚持(到期前7天) | 拒绝 2026-08-29",
+            // 粤B10019, 粤B10003 (80 and 90 days) and 粤B10004 (75) are before the insurer's first touchpoint at 60;
+            // 粤B10007 (1 day, called at 3) and 粤B10009 (20 days, called at 23) have no touchpoint since their last call.
+            "粤B10008: 脱保跟进 逾期2天 | 未接通 2026-08-27",
+            "粤B10005: 续保提醒(到期前55天) 逾期5天 | 考虑中 2026-08-23",
+            "粤B10010: 首次联系 · 续保确认(到期前25天) | -",
+        ])
+    }
+
+    @Test func leftOutDoNotCallWonLostSoldWrongNumberCalledTodayTooEarlyWaitingForACallbackNoExpiryRehearsal() throws {
+        let ledger = try QueueLedger()
+        let listed = Set(try ledger.list(.dealer).map(QueueLedger.plate))
+        for plate in ["粤B10011", "粤B10012", "粤B10013", "粤B10014", "粤B10015", "粤B10016", "粤B10017", "粤B10018", "粤B10020", "粤B10021"] {
+            #expect(!listed.contains(plate), "\(plate) must be left out")
+        }
+    }
+
+    @Test func aCallbackBookedForALaterDayWaitsForItsDay() throws {
+        let ledger = try QueueLedger()
+        let entries = try RenewalQueue.build(store: ledger.store, today: try #require(LocalNoon.date("2026-09-03")), plan: .dealer, agent: nil)
+        // Nobody called 林二 or 陈一 since: their follow-ups are still open, now further overdue, and still first.
+        #expect(entries.prefix(3).map { "\($0.customer.plate): \($0.reason)" + ($0.overdue ? " 逾期\($0.overdueDays)天" : "") } == [
+            "粤B10002: 考虑中跟进 2026-08-30 15:00 逾期4天",
+            "粤B10001: 预约回访 2026-09-01 10:00 逾期2天",
+            "粤B10018: 预约回访 09:00",
+        ])
+        #expect(entries[2].why == .followUp(kind: "callback", due: "2026-09-03 09:00"))
+    }
+
+    @Test func anAgentSeesOnlyTheCustomersTheLedgerGivesThem() throws {
+        let ledger = try QueueLedger()
+        #expect(try ledger.list(.dealer, agent: "小李").map(QueueLedger.plate)
+            == ["粤B10001", "粤B10006", "粤B10003", "粤B10008", "粤B10005", "粤B10009"])
+        #expect(try ledger.list(.dealer, agent: "小王").map(QueueLedger.plate)
+            == ["粤B10002", "粤B10019", "粤B10007", "粤B10004", "粤B10010"])
+        #expect(try ledger.list(.dealer, agent: "小张").isEmpty)
+    }
+
+    @Test func theCommandPrintsAlignedColumnsWithTheReasonAndTheLastCall() throws {
+        let ledger = try QueueLedger()
+        let result = try ledger.huashu(["queue", "--date", QueueLedger.today])
+        #expect(result.status == 0)
+        #expect(result.output == """
+            2026-09-01 要联系 11 位客户(经销商计划):
+                客户        车牌      等级      到期      为什么今天打                 逾期      上次通话
+             1  林二 #2     粤B10002  D 易流失  剩45天    考虑中跟进 2026-08-30 15:00  逾期2天   考虑中 2026-08-28
+             2  陈一 #1     粤B10001  A         剩20天    预约回访 10:00                         约回访 2026-08-29
+             3  郑六 #6     粤B10006  A         剩7天     到期前7天提醒                          拒绝 2026-08-29
+             4  许十九 #19  粤B10019  A         剩80天    90-60天 每15天跟进           逾期10天  成交 2025-11-10
+             5  黄三 #3     粤B10003  A         剩90天    首次联系(90-60天)                      未联系过
+             6  王七 #7     粤B10007  B         剩1天     到期前1天最后提醒                      已承诺未付款 2026-08-30
+             7  周四 #4     粤B10004  B         剩75天    90-60天 每15天跟进                     未接通 2026-08-17
+             8  冯八 #8     粤B10008  C         脱保10天  脱保跟进                     逾期2天   未接通 2026-08-27
+             9  吴五 #5     粤B10005  C         剩50天    60-30天 每7天跟进            逾期2天   考虑中 2026-08-23
+            10  褚十 #10    粤B10010  -         剩25天    首次联系(最后30天)                     未联系过
+            11  陈九 #9     粤B10009  D 易流失  剩20天    最后30天 每3天跟进                     拒绝 2026-08-29
+
+            """)
+        // Every column starts at the same screen column on every row, a Chinese character counting two.
+        let lines = result.output.split(separator: "\n").dropFirst().map(String.init)
+        func column(_ line: String, _ text: String) -> Int? { line.range(of: text).map { line[..<$0.lowerBound].displayWidth } }
+        let entries = try RenewalQueue.build(store: ledger.store, today: try #require(LocalNoon.date(QueueLedger.today)), plan: .dealer, agent: nil)
+        for (line, entry) in zip(lines.dropFirst(), entries) {
+            #expect(column(line, entry.customer.plate) == column(lines[0], "车牌"), "\(line)")
+            #expect(column(line, entry.reason) == column(lines[0], "为什么今天打"), "\(line)")
+            #expect(column(line, entry.lastCall ?? "未联系过") == column(lines[0], "上次通话"), "\(line)")
+        }
+    }
+
+    @Test func thePlanComesFromTheOptionOrTheEnvironment() throws {
+        let ledger = try QueueLedger()
+        let byOption = try ledger.huashu(["queue", "--date", QueueLedger.today, "--plan", "insurer"])
+        let byEnvironment = try ledger.huashu(["queue", "--date", QueueLedger.today], environment: ["HUASHU_PLAN": "insurer"])
+        #expect(byOption.output.hasPrefix("2026-09-01 要联系 6 位客户(保险公司计划):\n"))
+        #expect(byEnvironment.output == byOption.output)
+        #expect(byOption.output.contains("续保提醒(到期前55天)"))
+        let optionWins = try ledger.huashu(["queue", "--date", QueueLedger.today, "--plan", "dealer"], environment: ["HUASHU_PLAN": "insurer"])
+        #expect(optionWins.output.hasPrefix("2026-09-01 要联系 11 位客户(经销商计划):\n"))
+    }
+
+    @Test func anAgentFilterAndAnEmptyDay() throws {
+        let ledger = try QueueLedger()
+        let mine = try ledger.huashu(["queue", "--date", QueueLedger.today, "--agent", "小王"])
+        #expect(mine.output.hasPrefix("2026-09-01 要联系 5 位客户(经销商计划 · 专员 小王):\n"))
+        let nobody = try ledger.huashu(["queue", "--date", "2026-01-01", "--agent", "小王"])
+        #expect(nobody.status == 0)
+        #expect(nobody.output == "2026-01-01 没有需要联系的客户(经销商计划 · 专员 小王)。\n")
+    }
+
+    @Test func aBadDateOrPlanIsAClearError() throws {
+        let ledger = try QueueLedger()
+        let date = try ledger.huashu(["queue", "--date", "2026-13-45"])
+        #expect(date.status == 1)
+        #expect(date.output == "huashu: --date `2026-13-45` is not a day; write it as YYYY-MM-DD\n")
+        let plan = try ledger.huashu(["queue"], environment: ["HUASHU_PLAN": "4s"])
+        #expect(plan.status == 1)
+        #expect(plan.output.hasPrefix("huashu: $HUASHU_PLAN is `4s`; the plans are dealer"))
+    }
+
+    @Test func callNextTakesTheTopOfTodaysQueue() throws {
+        // The fixture's ledger follows the real clock: 张伟 (A, 20 days), 王芳 (B, 45 days), 李强 (do-not-call).
+        let fixture = try Fixture()
+        let today = LocalDate.string(Date())
+        _ = try fixture.store.upsert([Customer(plate: "粤B22222", name: "赵敏", commercialExpiry: LocalDate.string(Date().addingTimeInterval(26 * 86_400)), grade: "D")])
+        #expect(try fixture.piped(["queue"], input: "").output.split(separator: "\n")[2].contains("张伟 #1"))
+
+        // A callback booked for this morning puts 赵敏 (grade D) above everyone.
+        let log = try fixture.store.beginCall(customerID: 4, agent: "小李", scriptVersion: "test",
+                                              context: CallContext(customer: CustomerFacts(), agent: "小李", dealer: "店"),
+                                              training: false, at: Date().addingTimeInterval(-86_400))
+        var state = CallState(node: "wrap_up")
+        state.outcome = Outcome(.callback)
+        try log.record(input: nil, step: CallStep(state: state, events: [.ended(Outcome(.callback), lostTo: nil)]), stage: "wrap_up",
+                       shown: "", at: Date().addingTimeInterval(-86_400), followUps: [FollowUpPlan(kind: .callback, due: "\(today) 00:00")])
+        #expect(try fixture.piped(["queue"], input: "").output.split(separator: "\n")[2].contains("赵敏 #4"))
+        #expect(try fixture.piped(["call", "--next"], input: ".quit\n").status == 0)
+        #expect(try fixture.store.calls(ofCustomer: 4).count == 2, "the call went to 赵敏")
+
+        // Called today, 赵敏 is off today's list; the next is 张伟.
+        #expect(try fixture.piped(["call", "--next"], input: ".quit\n").status == 0)
+        #expect(try fixture.store.calls(ofCustomer: 1).count == 1)
+    }
+}
