@@ -29,7 +29,10 @@ let package = Package(
         // SQLite: schema, the call log, customers, follow-ups.
         .target(
             name: "HuashuStore",
-            dependencies: ["HuashuEngine", "HuashuLedger", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "HuashuEngine", "HuashuLedger",
+                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ]
         ),
         // Line editing (libedit) and width-aware text for the terminal.
         .target(name: "HuashuTerminal", dependencies: ["CLibEdit", "HuashuText"]),

@@ -77,6 +77,9 @@ public enum CallRunner {
             }
             record = newest
         }
+        guard !record.training else {
+            throw UserError("call #\(record.id) is a rehearsal; its simulated customer cannot be picked up again: start a new one with `huashu rehearse`")
+        }
         guard let customer = try wrap({ try store.customer(id: record.customerID) }) else {
             throw UserError("call #\(record.id) names customer \(record.customerID), who is not in the database")
         }

@@ -102,7 +102,14 @@ public enum RenewalQueue {
 
     /// A, B, C, ungraded, then D; then the days to or since expiry, the insured first on a tie; then the ledger order.
     static func order(_ entry: QueueEntry) -> (Int, Int, Int, Int64) {
-        let rank = ["A": 0, "B": 1, "C": 2, "D": 4][entry.customer.grade ?? ""] ?? 3
+        let rank: Int
+        switch entry.customer.grade {
+        case "A": rank = 0
+        case "B": rank = 1
+        case "C": rank = 2
+        case "D": rank = 4
+        default: rank = 3
+        }
         let days = entry.daysToExpiry ?? Int.max
         return (rank, abs(days), days < 0 ? 1 : 0, entry.customer.id ?? 0)
     }

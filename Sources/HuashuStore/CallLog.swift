@@ -151,9 +151,11 @@ extension Store {
             try db.execute(sql: """
                 INSERT INTO calls (customer_id, agent, started_at, script_version, training, context) VALUES (?, ?, ?, ?, ?, ?)
                 """, arguments: [customerID, agent, Timestamp.string(date), scriptVersion, training, contextJSON])
-            // A new call closes the follow-ups it answers; new ones come from its outcome.
-            try db.execute(sql: "UPDATE follow_ups SET done_at = ? WHERE customer_id = ? AND done_at IS NULL",
-                           arguments: [Timestamp.string(date), customerID])
+            // A new live call closes the follow-ups it answers; new ones come from its outcome.
+            if !training {
+                try db.execute(sql: "UPDATE follow_ups SET done_at = ? WHERE customer_id = ? AND done_at IS NULL",
+                               arguments: [Timestamp.string(date), customerID])
+            }
             return db.lastInsertedRowID
         }
         return CallLogWriter(store: self, callID: id, seq: 0, lastHash: "")
@@ -171,11 +173,11 @@ extension Store {
         try read { db in try CallRecord.fetchOne(db, sql: "SELECT * FROM calls WHERE id = ?", arguments: [id]) }
     }
 
-    /// Calls that never reached an outcome, newest first.
+    /// Live calls that never reached an outcome, newest first.
     public func unfinishedCalls(agent: String? = nil) throws(StoreError) -> [CallRecord] {
         try read { db in
             try CallRecord.fetchAll(db, sql: """
-                SELECT * FROM calls WHERE outcome IS NULL AND (? IS NULL OR agent = ?) ORDER BY started_at DESC, id DESC
+                SELECT * FROM calls WHERE outcome IS NULL AND training = 0 AND (? IS NULL OR agent = ?) ORDER BY started_at DESC, id DESC
                 """, arguments: [agent, agent])
         }
     }

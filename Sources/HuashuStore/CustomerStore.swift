@@ -35,9 +35,7 @@ extension Store {
             var summary = UpsertSummary()
             try db.execute(sql: "SAVEPOINT import")
             var stored: [String: Customer] = [:]
-            let existing = try Row.fetchCursor(db, sql: "SELECT \(CustomerColumns.selected) FROM customers")
-            while let row = try existing.next() {
-                let customer = CustomerColumns.customer(row)
+            for customer in try CustomerColumns.fetchAll(db) {
                 stored[customer.plate] = customer
             }
             let insert = try BoundStatement(db, sql: "INSERT INTO customers (\(CustomerColumns.written)) VALUES (\(CustomerColumns.placeholders))")
@@ -51,8 +49,7 @@ extension Store {
                         continue
                     }
                     // The plate came earlier in this same batch.
-                    old = try Row.fetchOne(db, sql: "SELECT \(CustomerColumns.selected) FROM customers WHERE plate = ?",
-                                           arguments: [given.plate]).map(CustomerColumns.customer)
+                    old = try CustomerColumns.fetchAll(db, where: "WHERE plate = ?", arguments: [given.plate]).first
                 }
                 guard let old, let id = old.id else { continue }
                 var customer = merge?(given, old) ?? given
@@ -87,8 +84,11 @@ extension Store {
         }
     }
 
+    /// Every customer, in id order (the order they were first imported).
     public func allCustomers() throws(StoreError) -> [Customer] {
-        try read { db in try Customer.order(Customer.CodingKeys.id).fetchAll(db) }
+        try read { db in
+            try CustomerColumns.fetchAll(db, where: "ORDER BY id")
+        }
     }
 
     /// Open follow-ups by customer, earliest due first: the queue's callbacks.
@@ -110,19 +110,6 @@ extension Store {
                 let call = CallSummary(startedAt: row["started_at"], outcome: row["outcome"], lossReason: row["loss_reason"])
                 let id: Int64 = row["customer_id"]
                 result[id] = LastCalls(last: call, lastEnded: call.outcome != nil ? call : result[id]?.lastEnded)
-            }
-            return result
-        }
-    }
-
-    /// Each customer's latest live call: when it started and how it ended, if it did.
-    public func latestCalls() throws(StoreError) -> [Int64: (startedAt: String, outcome: String?)] {
-        try read { db in
-            var result: [Int64: (startedAt: String, outcome: String?)] = [:]
-            for row in try Row.fetchAll(db, sql: """
-                SELECT customer_id, started_at, outcome FROM calls WHERE training = 0 ORDER BY started_at, id
-                """) {
-                result[row["customer_id"]] = (row["started_at"], row["outcome"])
             }
             return result
         }
@@ -164,11 +151,37 @@ enum CustomerColumns {
     static let assignments = names.map { "\($0) = ?" }.joined(separator: ", ")
     static let selected = "id, " + written
 
-    static func customer(_ row: Row) -> Customer {
-        Customer(id: row[0], plate: row[1], name: row[2], honorific: row[3], phone: row[4], idNumber: row[5], model: row[6],
-                 lastInsurer: row[7], lastPremium: row[8], commercialExpiry: row[9], compulsoryExpiry: row[10],
-                 claims: row[11], violations: row[12], grade: row[13], type: row[14], agent: row[15], vehicleUse: row[16],
-                 notes: row[17], extra: row[18], doNotCall: row[19], training: row[20])
+    /// Customers selected with `SELECT \(selected) FROM customers …`, read
+    /// column by column through SQLite's C API: several times faster than
+    /// GRDB's generic row decoding when the queue reads 100,000 of them.
+    static func fetchAll(_ db: Database, where condition: String = "", arguments: StatementArguments = []) throws -> [Customer] {
+        let statement = try db.makeStatement(sql: "SELECT \(selected) FROM customers \(condition)")
+        try statement.setArguments(arguments)
+        let handle = statement.sqliteStatement
+        func text(_ column: CInt) -> String? {
+            guard sqlite3_column_type(handle, column) != SQLITE_NULL, let bytes = sqlite3_column_text(handle, column) else { return nil }
+            return String(decoding: UnsafeBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(handle, column))), as: UTF8.self)
+        }
+        func integer(_ column: CInt) -> Int64? {
+            sqlite3_column_type(handle, column) == SQLITE_NULL ? nil : sqlite3_column_int64(handle, column)
+        }
+        var customers: [Customer] = []
+        sqlite3_reset(handle)
+        defer { sqlite3_reset(handle) }
+        while true {
+            let code = sqlite3_step(handle)
+            if code == SQLITE_DONE { break }
+            guard code == SQLITE_ROW else {
+                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: db.lastErrorMessage, sql: statement.sql)
+            }
+            customers.append(Customer(
+                id: integer(0), plate: text(1) ?? "", name: text(2) ?? "", honorific: text(3), phone: text(4), idNumber: text(5),
+                model: text(6), lastInsurer: text(7), lastPremium: text(8), commercialExpiry: text(9), compulsoryExpiry: text(10),
+                claims: integer(11).map(Int.init), violations: integer(12).map(Int.init), grade: text(13), type: text(14),
+                agent: text(15), vehicleUse: text(16), notes: text(17), extra: text(18),
+                doNotCall: integer(19).map { $0 != 0 } ?? false, training: integer(20).map { $0 != 0 } ?? false))
+        }
+        return customers
     }
 }
 

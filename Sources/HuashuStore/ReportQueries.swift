@@ -70,6 +70,7 @@ public struct ReportWindow: Sendable, Equatable {
 }
 
 /// A customer whose commercial cover expires in the month, with what the log says about them.
+/// Rehearsal-only customers (customers.training = 1) are never due.
 public struct DueCustomerRow: Sendable, Equatable {
     public var id: Int64
     public var name: String
@@ -269,7 +270,7 @@ enum ReportSQL {
                        (SELECT c.id FROM calls c WHERE c.customer_id = u.id AND c.training = 0 AND c.outcome IS NOT NULL
                         ORDER BY c.outcome IN ('won', 'lost', 'do_not_call', 'wrong_number') DESC, c.started_at DESC, c.id DESC
                         LIMIT 1) AS result
-                FROM customers u WHERE u.commercial_expiry >= :first AND u.commercial_expiry < :end
+                FROM customers u WHERE u.commercial_expiry >= :first AND u.commercial_expiry < :end AND u.training = 0
             )
             SELECT due.id, due.name, due.plate, due.vehicle_use, due.commercial_expiry,
                    COALESCE(NULLIF(due.agent, ''), l.agent) AS responsible, due.calls, l.started_at AS last_call,

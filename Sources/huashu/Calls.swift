@@ -3,6 +3,7 @@ import HuashuApp
 
 struct Calls: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "calls",
         abstract: "List the logged calls, newest first, one line each.",
         discussion: """
             Each line: call number, start (local time), agent, customer and plate, length (a trailing + when the call \

@@ -3,6 +3,7 @@ import HuashuApp
 
 struct Coverage: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "coverage",
         abstract: "What each trainee has rehearsed: objections and steps, how often, and the success rate on each.",
         discussion: """
             Reads the rehearsals (training calls) in the database. Success is responding as the customer meant the \

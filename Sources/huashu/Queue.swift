@@ -3,6 +3,7 @@ import HuashuApp
 
 struct Queue: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "queue",
         abstract: "The day's call list from the renewal timeline: booked callbacks first, then grade A, B, C, D last.",
         discussion: """
             Each row says why the customer is due (which touchpoint or callback), how many days it is overdue and what \

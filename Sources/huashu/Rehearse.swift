@@ -3,6 +3,7 @@ import HuashuApp
 
 struct Rehearse: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "rehearse",
         abstract: "Rehearse a renewal call: the program plays the customer of a scenario (训练).",
         discussion: """
             The call runs on the live-call screen and engine and is stored as training: never in the queue or the \

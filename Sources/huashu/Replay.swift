@@ -3,6 +3,7 @@ import HuashuApp
 
 struct Replay: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "replay",
         abstract: "Replay a logged call step by step: time, stage, what was said, what the customer answered, objections, outcome.",
         discussion: """
             The call replays from its own log, even when today's script has changed or is not there; when today's script \

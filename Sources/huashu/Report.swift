@@ -6,6 +6,7 @@ extension MonthlyReportCommand.Format: ExpressibleByArgument {}
 
 struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "report",
         abstract: "The monthly renewal report: renewal rate, outcomes, losses, uncontrolled and lapsed customers, agents, follow-ups, objections.",
         discussion: """
             --format table prints the figures; csv writes the monthly follow-up record sheet (月度续保跟进记录表) for Excel \

@@ -245,6 +245,17 @@ struct ImportCommandTests {
         #expect(try fixture.store.customer(id: 3)?.doNotCall == true, "the do-not-call mark stays")
     }
 
+    @Test func theStoreKeepsOnePlateOneCustomerEvenWhenGivenAPlateTwiceInOneBatch() throws {
+        // The reader refuses such a file; the store does not rely on it.
+        let summary = try fixture.store.upsert([
+            Customer(plate: "粤B90001", name: "甲", lastPremium: "3000"),
+            Customer(plate: "粤B90001", name: "甲", lastPremium: "3100"),
+            Customer(plate: "粤B90001", name: "甲", lastPremium: "3100"),
+        ])
+        #expect(summary == UpsertSummary(inserted: 1, updated: 1, unchanged: 1))
+        #expect(try imported().map { "\($0.id ?? 0) \($0.plate) \($0.lastPremium ?? "-")" } == ["4 粤B90001 3100"])
+    }
+
     @Test func aLargeLedgerKeepsFileOrderAndOneProblemFarDownStillRefusesIt() throws {
         let rows = 9_000
         // About 1.6 MB, UTF-8 with BOM and CRLF as Excel writes it, every seventh note quoted over two lines.

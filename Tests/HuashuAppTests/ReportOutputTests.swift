@@ -129,6 +129,41 @@ struct ReportOutputTests {
         #expect(rebuttals.contains("50.0% · n=2"))
     }
 
+    /// A headless Chromium, when the machine has one (`apt-get install chromium-headless-shell`).
+    static let chromium: String? = ["/usr/bin/chromium-headless-shell", "/usr/bin/chromium", "/usr/bin/chromium-browser"]
+        .first { FileManager.default.isExecutableFile(atPath: $0) }
+
+    /// Renders a page and returns the PNG's bytes.
+    static func screenshot(_ html: String, in folder: URL, name: String) throws -> [UInt8] {
+        let page = folder.appendingPathComponent(name + ".html")
+        let png = folder.appendingPathComponent(name + ".png")
+        try html.write(to: page, atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try #require(chromium))
+        process.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--window-size=1000,1400",
+                             "--screenshot=" + png.path, page.absoluteString]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        return [UInt8](try Data(contentsOf: png))
+    }
+
+    @Test(.enabled(if: chromium != nil, "needs a headless Chromium"))
+    func theHTMLPageRendersInHeadlessChromium() throws {
+        let month = try ReportMonthFixture()
+        let full = try Self.screenshot(ReportPage.html(try month.report()), in: month.fixture.folder, name: "full")
+        let empty = try Self.screenshot(ReportPage.html(try month.report(month: "2024-06")), in: month.fixture.folder, name: "empty")
+        for png in [full, empty] {
+            #expect(Array(png.prefix(8)) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
+            let width = png[16..<20].reduce(0) { $0 << 8 | Int($1) }, height = png[20..<24].reduce(0) { $0 << 8 | Int($1) }
+            #expect([width, height] == [1000, 1400] as [Int])
+        }
+        // A blank page compresses to a few kilobytes; text, tables, tiles and bars do not.
+        #expect(full.count > 60_000 && empty.count > 60_000)
+        #expect(full != empty)
+    }
+
     @Test func theCommandPrintsTheTableAndTakesTargetsFromTheEnvironment() throws {
         let month = try ReportMonthFixture()
         let table = try Self.run(month.fixture, ["report", "--month", "2024-03"], environment: ["HUASHU_TARGETS": month.targets])

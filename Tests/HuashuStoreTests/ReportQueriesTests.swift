@@ -18,6 +18,7 @@ struct ReportQueriesTests {
             Customer(plate: "粤B00002", name: "乙", commercialExpiry: "2024-03-20", agent: "小李"),
             Customer(plate: "粤B00003", name: "丙", commercialExpiry: "2024-03-31", agent: ""),
             Customer(plate: "粤B00004", name: "丁", commercialExpiry: "2024-04-01", agent: "小王"),
+            Customer(plate: "演练0001", name: "演练客户", commercialExpiry: "2024-03-15", agent: "小李", training: true),
         ])
         return store
     }
@@ -88,7 +89,7 @@ struct ReportQueriesTests {
         // 丙: only a rehearsal, won.
         try Self.log(store, customer: 3, agent: "小王", at: "2024-03-04T02:00:00.000Z", training: true, [Self.start], outcome: Outcome(.won))
         let due = try store.reportData(Self.window()).due
-        #expect(due.map(\.plate) == ["粤B00001", "粤B00002", "粤B00003"], "丁 expires in April")
+        #expect(due.map(\.plate) == ["粤B00001", "粤B00002", "粤B00003"], "丁 expires in April; the rehearsal customer is never due")
         #expect(due.map(\.outcome) == ["won", "no_answer", nil])
         #expect(due.map(\.calls) == [3, 3, 0])
         #expect(due.map(\.agent) == ["小李", "小李", nil], "the ledger's agent; an empty one falls back to the latest live call's")
