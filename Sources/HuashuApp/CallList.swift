@@ -39,11 +39,11 @@ public enum CallList {
         let store = try SupervisorTime.openStore(options.database)
         if let query = options.customer {
             let text = query.hasPrefix("#") ? String(query.dropFirst()) : query
-            let found = try SupervisorTime.storeCall { try store.findCustomers(text) }
+            let found = try wrap { try store.findCustomers(text) }
             guard !found.isEmpty else { throw UserError("no customer matches `\(query)` (try a plate, phone, ID number, name or #id)") }
             filter.customerIDs = found.compactMap(\.id)
         }
-        let rows = try SupervisorTime.storeCall { try store.listCalls(filter) }
+        let rows = try wrap { try store.listCalls(filter) }
         guard !rows.isEmpty else { return "没有符合条件的通话。\n" }
         return rows.map(line).joined(separator: "\n") + "\n"
     }
@@ -53,9 +53,9 @@ public enum CallList {
         let call = row.call
         let duration: String
         if let ended = call.endedAt, let seconds = SupervisorTime.seconds(from: call.startedAt, to: ended) {
-            duration = SupervisorTime.clock(seconds)
+            duration = CallView.clock(seconds)
         } else if let last = row.lastStepAt, let seconds = SupervisorTime.seconds(from: call.startedAt, to: last) {
-            duration = SupervisorTime.clock(seconds) + "+"
+            duration = CallView.clock(seconds) + "+"
         } else {
             duration = "-"
         }
@@ -135,27 +135,10 @@ enum SupervisorTime {
         return b.timeIntervalSince(a)
     }
 
-    /// `mm:ss`, minutes running past 59 for long calls.
-    static func clock(_ seconds: TimeInterval) -> String {
-        let total = max(Int(seconds.rounded(.down)), 0)
-        return String(format: "%02d:%02d", total / 60, total % 60)
-    }
-
     static func openStore(_ path: String) throws(UserError) -> Store {
         guard FileManager.default.fileExists(atPath: path) else {
             throw UserError("no database at \(path); calls are logged there by `huashu call` (or name one with --db)")
         }
         do { return try Store(path: path) } catch { throw UserError(error.description) }
-    }
-
-    /// Runs store work, turning its errors into the user's words.
-    static func storeCall<T>(_ body: () throws -> T) throws(UserError) -> T {
-        do {
-            return try body()
-        } catch let error as UserError {
-            throw error
-        } catch {
-            throw UserError(String(describing: error))
-        }
     }
 }

@@ -85,6 +85,7 @@ struct CallView {
         return [lines[0]] + TextWrap.lines(lines.dropFirst().joined(), width: width - indent.displayWidth).map { indent + $0 }
     }
 
+    /// `mm:ss`, minutes running past 59 for long calls.
     static func clock(_ seconds: TimeInterval) -> String {
         let total = max(Int(seconds), 0)
         return String(format: "%02d:%02d", total / 60, total % 60)

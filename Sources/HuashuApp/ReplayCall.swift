@@ -60,13 +60,13 @@ public enum CallReplay {
             script = try? ScriptFiles.load(options.dialogues)
         }
         let store = try SupervisorTime.openStore(options.database)
-        guard let call = try SupervisorTime.storeCall({ try store.call(replay.call) }) else {
+        guard let call = try wrap({ try store.call(replay.call) }) else {
             throw UserError("no call #\(replay.call) in \(options.database) (see `huashu calls`)")
         }
-        let customer = try SupervisorTime.storeCall { try store.customer(id: call.customerID) }
-        let steps = try SupervisorTime.storeCall { try store.steps(of: call.id) }
+        let customer = try wrap { try store.customer(id: call.customerID) }
+        let steps = try wrap { try store.steps(of: call.id) }
         if replay.unmask {
-            try SupervisorTime.storeCall {
+            try wrap {
                 try store.audit(agent: options.agent, action: "unmask", customerID: call.customerID, callID: call.id,
                                 detail: "huashu replay \(call.id) --unmask", at: now)
             }
@@ -125,7 +125,7 @@ struct ReplayText {
             who.append("客户 #\(call.customerID)(已不在台帐)")
         }
         var when = ["专员 \(call.agent)", "开始 " + SupervisorTime.localWithSeconds(call.startedAt)]
-        if let length = length { when.append("时长 " + SupervisorTime.clock(length) + (call.endedAt == nil ? "+" : "")) }
+        if let length = length { when.append("时长 " + CallView.clock(length) + (call.endedAt == nil ? "+" : "")) }
         var version = "脚本 \(call.scriptVersion)"
         if let script {
             version += script.version == call.scriptVersion ? "(即当前脚本)" : "(当前脚本 \(script.version))"
@@ -181,7 +181,7 @@ struct ReplayText {
             let state = try? step.decodedState()
             let depth = state?.detours.count ?? 0
             let indent = String(repeating: "  ", count: depth)
-            var lines = ["\(SupervisorTime.clock(offset)) \(indent)[\(stageTitle(step.stage))] \(action(step, state: state))"]
+            var lines = ["\(CallView.clock(offset)) \(indent)[\(stageTitle(step.stage))] \(action(step, state: state))"]
             let pad = "      " + indent
             if step.shown != previousShown {
                 for said in step.shown.split(separator: "\n", omittingEmptySubsequences: true) {

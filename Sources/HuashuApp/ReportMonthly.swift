@@ -59,7 +59,7 @@ public enum MonthlyReportCommand {
         let script = try? ScriptFiles.load(options.dialogues)
         let store = try SupervisorTime.openStore(options.database)
         let window = month.window(now: options.today, agent: options.agent, handlers: script?.objections.map(\.id) ?? [])
-        let data = try SupervisorTime.storeCall { try store.reportData(window) }
+        let data = try wrap { try store.reportData(window) }
         return MonthlyReport(month: month, today: window.today, agent: options.agent, data: data, targets: targets, script: script)
     }
 }

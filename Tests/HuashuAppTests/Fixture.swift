@@ -47,9 +47,19 @@ struct Fixture {
     }
 
     /// Runs huashu with its input from a pipe; returns the exit status and everything printed.
-    func piped(_ arguments: [String], input: String) throws -> (status: Int32, output: String) {
+    func piped(_ arguments: [String], input: String, environment extra: [String: String] = [:]) throws -> (status: Int32, output: String) {
+        try Self.run(Self.binary, arguments, environment: environment.merging(extra) { $1 }, input: input)
+    }
+
+    /// Runs SQL on the database with the sqlite3 shell, as a supervisor (or an attacker) would.
+    func sqlite(_ sql: String) throws -> String {
+        try Self.run("/usr/bin/sqlite3", [database, sql], environment: environment).output.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Runs a program to its end with the given input; returns its exit status and everything it printed.
+    static func run(_ executable: String, _ arguments: [String], environment: [String: String], input: String = "") throws -> (status: Int32, output: String) {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.environment = environment
         let stdin = Pipe(), stdout = Pipe()
@@ -62,20 +72,6 @@ struct Fixture {
         let data = stdout.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-    }
-
-    /// Runs SQL on the database with the sqlite3 shell, as a supervisor (or an attacker) would.
-    func sqlite(_ sql: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        process.arguments = [database, sql]
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// The logged steps of a call as `kind answer/handler -> node` lines.

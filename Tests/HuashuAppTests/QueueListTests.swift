@@ -104,17 +104,8 @@ struct QueueLedger {
 
     /// Runs the built `huashu` on this database, with extra environment variables.
     func huashu(_ arguments: [String], environment extra: [String: String] = [:]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Fixture.binary)
-        process.arguments = arguments + ["--db", database]
-        process.environment = ["LANG": "C.UTF-8", "HOME": folder.path, "PATH": "/usr/bin:/bin"].merging(extra) { $1 }
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        try Fixture.run(Fixture.binary, arguments + ["--db", database],
+                        environment: ["LANG": "C.UTF-8", "HOME": folder.path, "PATH": "/usr/bin:/bin"].merging(extra) { $1 })
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import HuashuStore
 import Testing
 
@@ -42,25 +43,14 @@ struct ReliabilityTests {
         _ = try fixture.store.upsert(plates.enumerated().map { Customer(plate: $0.element, name: "客户\($0.offset)") })
         let steps = 40
         let input = (0..<steps / 2).map { _ in "1\n.back" }.joined(separator: "\n") + "\n.quit\n"
-        let processes = try plates.map { plate -> (Process, Pipe) in
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: Fixture.binary)
-            process.arguments = ["call", plate]
-            process.environment = fixture.environment
-            let stdin = Pipe(), stdout = Pipe()
-            process.standardInput = stdin
-            process.standardOutput = stdout
-            process.standardError = stdout
-            try process.run()
-            stdin.fileHandleForWriting.write(Data(input.utf8))
-            try stdin.fileHandleForWriting.close()
-            return (process, stdout)
+        let results = Mutex<[(status: Int32, output: String)]>([])
+        DispatchQueue.concurrentPerform(iterations: plates.count) { index in
+            let result = (try? fixture.piped(["call", plates[index]], input: input)) ?? (-1, "could not start")
+            results.withLock { $0.append(result) }
         }
-        for (process, stdout) in processes {
-            let output = String(decoding: stdout.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            #expect(process.terminationStatus == 0)
-            #expect(!output.contains("locked") && !output.contains("busy"), "no agent sees a locked database")
+        for result in results.withLock({ $0 }) {
+            #expect(result.status == 0)
+            #expect(!result.output.contains("locked") && !result.output.contains("busy"), "no agent sees a locked database")
         }
         #expect(try fixture.sqlite("SELECT count(*) FROM call_steps") == String(8 * (1 + steps)))
         #expect(try fixture.sqlite("SELECT count(DISTINCT call_id) FROM call_steps") == "8")

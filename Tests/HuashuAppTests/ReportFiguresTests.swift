@@ -211,7 +211,7 @@ struct ReportFiguresTests {
         #expect(zhaoLine.split(separator: " ").map(String.init) == ["小赵", "1", "—", "0", "0", "—", "—", "—", "—", "—"])
         let liLine = try #require(text.split(separator: "\n").first { $0.hasPrefix("  小李") })
         #expect(liLine.split(separator: " ").map(String.init)
-                == ["小李", "5", SupervisorTime.clock(li.averageSeconds!), "3", "2", "2", "100.0%", "≥100%", "50", "100"])
+                == ["小李", "5", CallView.clock(li.averageSeconds!), "3", "2", "2", "100.0%", "≥100%", "50", "100"])
     }
 
     @Test func payBandsAtTheirEdges() {

@@ -54,17 +54,7 @@ enum CSVText {
 struct ReportOutputTests {
     /// Runs the built huashu with extra environment variables.
     static func run(_ fixture: Fixture, _ arguments: [String], environment extra: [String: String] = [:]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Fixture.binary)
-        process.arguments = arguments
-        process.environment = fixture.environment.merging(extra) { $1 }
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        try fixture.piped(arguments, input: "", environment: extra)
     }
 
     @Test func theRecordSheetRoundTripsWithTheSameNumbers() throws {
