@@ -66,8 +66,9 @@ struct Parser {
         currentNode = nil
         for (offset, text) in lines.enumerated() {
             let line = SourceLine(file: file, number: offset + 1, text: text)
-            if text.count > SourceText.maximumLineCharacters {
-                report(.lineTooLong, "line has \(text.count) characters; at most \(SourceText.maximumLineCharacters) are allowed",
+            // Bytes first: counting characters of every line would cost more than parsing it.
+            if text.utf8.count > SourceText.maximumLineCharacters, text.unicodeScalars.count > SourceText.maximumLineCharacters {
+                report(.lineTooLong, "line has \(text.unicodeScalars.count) characters; at most \(SourceText.maximumLineCharacters) are allowed",
                        at: line.location(at: text.startIndex), hint: "break it into several lines")
                 continue
             }
