@@ -282,7 +282,8 @@ struct Parser {
             location: line.location(dash..<line.text.endIndex)))
     }
 
-    private static func lastArrow(in text: Substring) -> Range<String.Index>? {
+    /// The last `->` (or `→`) in a line: the one before the target.
+    static func lastArrow(in text: Substring) -> Range<String.Index>? {
         let scalars = text.unicodeScalars
         var index = scalars.endIndex
         while index > scalars.startIndex {

@@ -232,7 +232,7 @@ private struct ScenarioReader {
             }
             rest = rest[atEnd...].drop(while: \.isWhitespace)
         }
-        guard let arrow = Self.lastArrow(in: rest) else {
+        guard let arrow = Parser.lastArrow(in: rest) else {
             report(.scenarioBadReaction, "reaction has no `->` to say what the customer does", at: line.location(keywordAt.lowerBound..<line.text.endIndex),
                    hint: "`at quote -> close_confirm` or `at quote say 太贵了 -> objection price`")
             return nil
@@ -331,17 +331,6 @@ private struct ScenarioReader {
         return (body.trimmingSpaces, body.startIndex..<body.endIndex)
     }
 
-    static func lastArrow(in text: Substring) -> Range<String.Index>? {
-        var index = text.endIndex
-        while index > text.startIndex {
-            index = text.index(before: index)
-            if text[index] == "→" { return index..<text.index(after: index) }
-            if text[index] == ">", index > text.startIndex, text[text.index(before: index)] == "-" {
-                return text.index(before: index)..<text.index(after: index)
-            }
-        }
-        return nil
-    }
 }
 
 extension Substring {
