@@ -334,6 +334,17 @@ struct MonthlyReport {
     }
 
     /// `40.0%`, or `—` when there is nothing to divide by.
+    /// The per-agent table, as every output format shows it.
+    static let agentColumns = ["专员", "通话", "平均时长", "接通客户", "成交", "目标", "达成率", "档位", "元/单", "提成"]
+    /// The columns of `agentColumns` that hold numbers.
+    static let agentNumericColumns: Set<Int> = [1, 2, 3, 4, 5, 6, 8, 9]
+
+    static func agentCells(_ a: AgentLine) -> [String] {
+        [a.agent, String(a.calls), a.averageSeconds.map(CallView.clock) ?? "—", String(a.reached), String(a.won),
+         a.target.map(String.init) ?? "—", percent(a.achievement), a.band?.label ?? "—",
+         a.band.map { String($0.perPolicy) } ?? "—", a.pay.map(String.init) ?? "—"]
+    }
+
     static func percent(_ value: Double?) -> String {
         value.map { String(format: "%.1f%%", $0 * 100) } ?? "—"
     }

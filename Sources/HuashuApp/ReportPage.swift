@@ -69,12 +69,7 @@ enum ReportPage {
                     Bar(label: $0.agent, value: $0.achievement ?? 0, text: "\(MonthlyReport.percent($0.achievement)) · \($0.won)/\($0.target ?? 0)")
                 }, maximum: max(1.2, withTarget.compactMap(\.achievement).max() ?? 1), reference: 1, color: "#4f81bd")
             }
-            agents += table(["专员", "通话", "平均时长", "接通客户", "成交", "目标", "达成率", "档位", "元/单", "提成"],
-                            r.agents.map { a in
-                                [a.agent, String(a.calls), a.averageSeconds.map(CallView.clock) ?? "—", String(a.reached), String(a.won),
-                                 a.target.map(String.init) ?? "—", MonthlyReport.percent(a.achievement), a.band?.label ?? "—",
-                                 a.band.map { String($0.perPolicy) } ?? "—", a.pay.map(String.init) ?? "—"]
-                            }, numeric: [1, 2, 3, 4, 5, 6, 8, 9])
+            agents += table(MonthlyReport.agentColumns, r.agents.map(MonthlyReport.agentCells), numeric: MonthlyReport.agentNumericColumns)
             if r.targetsSource == nil { agents += "<p class=\"definition\">没有目标文件(--targets 或 $HUASHU_TARGETS), 达成率和档位为 —。</p>" }
         }
         body.append(section("六、专员业绩", agents))

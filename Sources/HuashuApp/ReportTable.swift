@@ -62,12 +62,7 @@ enum ReportTable {
         if r.agents.isEmpty {
             out.append("  本月没有专员通话。")
         } else {
-            out += grid(["专员", "通话", "平均时长", "接通客户", "成交", "目标", "达成率", "档位", "元/单", "提成"],
-                        r.agents.map { a in
-                            [a.agent, String(a.calls), a.averageSeconds.map(CallView.clock) ?? "—", String(a.reached), String(a.won),
-                             a.target.map(String.init) ?? "—", MonthlyReport.percent(a.achievement), a.band?.label ?? "—",
-                             a.band.map { String($0.perPolicy) } ?? "—", a.pay.map(String.init) ?? "—"]
-                        }, right: [1, 2, 3, 4, 5, 6, 8, 9])
+            out += grid(MonthlyReport.agentColumns, r.agents.map(MonthlyReport.agentCells), right: MonthlyReport.agentNumericColumns)
         }
         out.append("")
 
