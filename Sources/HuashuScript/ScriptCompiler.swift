@@ -54,10 +54,12 @@ struct Checker {
     mutating func check() -> Script? {
         let index = uniqueNodes()
         var nodes: [String: Node] = [:]
+        nodes.reserveCapacity(draft.nodes.count)
         for draftNode in draft.nodes where index[draftNode.id] == draftNode.location {
             nodes[draftNode.id] = resolve(draftNode, known: index)
         }
         var listed: Set<String> = []
+        listed.reserveCapacity(draft.nodes.count)
         let order = draft.nodes.map(\.id).filter { listed.insert($0).inserted }
         checkShape(nodes, order: order)
         guard let start = draft.nodes.first(where: { $0.objection == nil }).map(\.id) else {
@@ -75,6 +77,7 @@ struct Checker {
     /// Pass 1: every node ID names one node.
     private mutating func uniqueNodes() -> [String: SourceLocation] {
         var seen: [String: SourceLocation] = [:]
+        seen.reserveCapacity(draft.nodes.count)
         for node in draft.nodes {
             if let first = seen[node.id] {
                 report(.duplicateID, "`\(node.id)` is already the ID of the step at \(first.file):\(first.line)", at: node.location,
