@@ -75,6 +75,7 @@ public enum DiagnosticCode: String, Sendable, CaseIterable {
     case flagNeverMarked = "H039"
     case noScript = "H040"
     case noWayToEnd = "H041"
+    case sharedKey = "H042"
     // Rehearsal scenarios (`.scenario` files), checked against the script.
     case scenarioUnknownStatement = "H060"
     case scenarioBadProfile = "H061"
@@ -92,7 +93,7 @@ public enum DiagnosticCode: String, Sendable, CaseIterable {
 
     public var severity: Severity {
         switch self {
-        case .unreachableNode, .emptyStage, .noWayToEnd, .scenarioNoWords, .scenarioNeverEnds: return .warning
+        case .unreachableNode, .emptyStage, .noWayToEnd, .sharedKey, .scenarioNoWords, .scenarioNeverEnds: return .warning
         default: return .error
         }
     }
@@ -131,6 +132,7 @@ public enum DiagnosticCode: String, Sendable, CaseIterable {
         case .flagNeverMarked: return "A step needs a flag that no `do mark` ever sets, so the step can never be entered."
         case .noScript: return "No .huashu files were found where the script was expected."
         case .noWayToEnd: return "Once the call reaches this step, no path leads to an outcome."
+        case .sharedKey: return "Two objection handlers list the same key, so typing it cannot tell them apart. Keep the key in the handler it belongs to."
         case .scenarioUnknownStatement:
             return "A scenario line starts with scenario, a profile field (name, honorific, plate, grade, type, claims, violations, days, model, premium, insurer, callback), at, weight or says."
         case .scenarioBadProfile:

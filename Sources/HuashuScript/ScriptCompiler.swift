@@ -138,8 +138,17 @@ struct Checker {
                 if case .mark(let flag) = action { marked.insert(flag) }
             }
         }
+        var keyOwners: [String: String] = [:]
         for id in order {
             guard let node = nodes[id] else { continue }
+            for key in node.keys {
+                if let owner = keyOwners[key], owner != id {
+                    report(.sharedKey, "key `\(key)` of objection `\(id)` is also a key of `\(owner)`", at: node.location,
+                           hint: "keep `\(key)` in one handler; the agent's search cannot tell them apart")
+                } else {
+                    keyOwners[key] = id
+                }
+            }
             if node.answers.isEmpty && node.outcome == nil {
                 report(.deadEnd, "`\(id)` has no answers and sets no outcome: the call would be stuck here", at: node.location,
                        hint: "add answers (`- TEXT -> TARGET`) or end the call with `do outcome ...`")

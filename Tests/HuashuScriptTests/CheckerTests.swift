@@ -30,6 +30,15 @@ struct CheckerTests {
         #expect(diagnose(minimal + "\nstage objection 异议\nobjection price 价格高\n  - 好 -> return") == ["8:11 H037"])
     }
 
+    @Test func twoHandlersSharingAKeyAreAWarning() {
+        let handlers = minimal + "\nstage objection 异议\nobjection price 价格高\n  keys 贵, 便宜\n  - 好 -> return"
+            + "\nobjection cheaper 别家便宜\n  keys 便宜, 别家\n  - 好 -> return"
+        #expect(diagnose(handlers) == ["11:11 H042"])
+        let result = ScriptCompiler.compile([SourceText(name: "t.huashu", text: handlers)])
+        #expect(result.diagnostics.first?.message == "key `便宜` of objection `cheaper` is also a key of `price`")
+        #expect(result.script != nil, "a warning does not stop the script from loading")
+    }
+
     @Test func aCallThatCanNeverEnd() {
         let loop = "stage s 阶段\nnode a\n  - x -> b\nnode b\n  - y -> a\n"
         #expect(diagnose(loop) == ["2:6 H038"])
