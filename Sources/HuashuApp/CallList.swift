@@ -36,10 +36,9 @@ public enum CallList {
             }
             filter.since = Timestamp.string(day)
         }
-        let store = try SupervisorTime.openStore(options.database)
+        let store = try openStore(options.database, mustExist: true)
         if let query = options.customer {
-            let text = query.hasPrefix("#") ? String(query.dropFirst()) : query
-            let found = try wrap { try store.findCustomers(text) }
+            let found = try wrap { try store.findCustomers(query) }
             guard !found.isEmpty else { throw UserError("no customer matches `\(query)` (try a plate, phone, ID number, name or #id)") }
             filter.customerIDs = found.compactMap(\.id)
         }
@@ -133,12 +132,5 @@ enum SupervisorTime {
     static func seconds(from start: String, to end: String) -> TimeInterval? {
         guard let a = Timestamp.date(start), let b = Timestamp.date(end) else { return nil }
         return b.timeIntervalSince(a)
-    }
-
-    static func openStore(_ path: String) throws(UserError) -> Store {
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw UserError("no database at \(path); calls are logged there by `huashu call` (or name one with --db)")
-        }
-        do { return try Store(path: path) } catch { throw UserError(error.description) }
     }
 }

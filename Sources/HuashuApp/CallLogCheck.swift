@@ -1,7 +1,7 @@
 /// `huashu verify` as text.
 public enum CallLogCheck {
     public static func run(call: Int64?, options: CallOptions) throws(UserError) -> (text: String, intact: Bool) {
-        let store = try options.openStore()
+        let store = try openStore(options.database, mustExist: true)
         let result = try wrap { try store.verifyChains(call: call) }
         if let call, result.calls == 0 { throw UserError("no call #\(call) in \(options.database)") }
         guard result.problems.isEmpty else {

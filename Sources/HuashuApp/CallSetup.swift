@@ -23,7 +23,7 @@ public struct CallOptions: Sendable {
     }
 
     public func openStore() throws(UserError) -> Store {
-        do { return try Store(path: database) } catch { throw UserError(error.description) }
+        try HuashuApp.openStore(database)
     }
 
     /// `$HUASHU_HISTORY`, else `~/.huashu_history`, as psql and sqlite3 keep theirs.
@@ -50,17 +50,25 @@ public enum CallRunner {
             try wrap { try store.audit(agent: options.agent, action: "do_not_call_override", customerID: customer.id, callID: nil,
                                        detail: customer.plate, at: Date()) }
         }
+        let (call, first) = try open(customer: customer, script: script, store: store, options: options, training: false)
+        try call.recordStart(first)
+        try call.run()
+    }
+
+    /// A new call on the terminal, its log opened: the part a live call and a rehearsal share.
+    static func open(customer: Customer, script: Script, store: Store, options: CallOptions,
+                     training: Bool) throws(UserError) -> (LiveCall, CallStep) {
+        guard let customerID = customer.id else { throw UserError("\(customer.plate) is not saved in \(options.database)") }
         let context = CallContext(customer: CustomerFacts(customer, today: options.today), agent: options.agent, dealer: options.dealer)
         let engine = CallEngine(script: script, context: context)
         let first = engine.start()
         let now = Date()
-        let log = try wrap { try store.beginCall(customerID: customer.id ?? 0, agent: options.agent, scriptVersion: script.version,
-                                                 context: context, training: false, at: now) }
+        let log = try wrap { try store.beginCall(customerID: customerID, agent: options.agent, scriptVersion: script.version,
+                                                 context: context, training: training, at: now) }
         let call = LiveCall(engine: engine, customer: customer, store: store, log: log,
                             reader: LineReaders.standard(historyFile: CallOptions.historyFile), view: .forStandardOutput,
-                            state: first.state, startedAt: now, training: false)
-        try call.recordStart(first)
-        try call.run()
+                            state: first.state, startedAt: now, training: training)
+        return (call, first)
     }
 
     public static func resume(call id: Int64?, options: CallOptions) throws(UserError) {
@@ -122,6 +130,15 @@ public enum CallRunner {
         }
         return top.customer
     }
+}
+
+/// Opens the database; commands that only read it want it to exist already,
+/// so a mistyped `--db` is an error instead of an empty new file.
+func openStore(_ path: String, mustExist: Bool = false) throws(UserError) -> Store {
+    if mustExist && !FileManager.default.fileExists(atPath: path) {
+        throw UserError("no database at \(path); calls are logged there by `huashu call` (or name one with --db)")
+    }
+    do { return try Store(path: path) } catch { throw UserError(error.description) }
 }
 
 /// Runs store work, turning its errors into the user's words.

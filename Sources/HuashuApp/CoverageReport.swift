@@ -35,7 +35,7 @@ public enum CoverageReport {
     }
 
     public static func run(options: CallOptions, agent: String?) throws(UserError) -> String {
-        let store = try options.openStore()
+        let store = try openStore(options.database, mustExist: true)
         let rows = try wrap { try store.trainingSteps(agent: agent) }
         let script = try? ScriptFiles.load(options.dialogues)
         var trainees = build(rows: rows, script: script)
@@ -150,19 +150,10 @@ public enum CoverageReport {
 
     private static func table(_ header: [String], _ entries: [Entry]) -> String {
         guard !entries.isEmpty else { return "  \(header[0])：没有\n" }
-        var rows = [header]
-        for entry in entries {
-            rows.append(["\(entry.title) [\(entry.id)]", String(entry.times), entry.times == 0 ? "-" : String(entry.right),
-                         entry.rate.map { "\($0)%" } ?? "从未练过"])
+        let rows = entries.map { entry in
+            ["\(entry.title) [\(entry.id)]", String(entry.times), entry.times == 0 ? "-" : String(entry.right),
+             entry.rate.map { "\($0)%" } ?? "从未练过"]
         }
-        let widths = header.indices.map { column in rows.map { $0[column].displayWidth }.max() ?? 0 }
-        return rows.map { row in
-            var line = "  " + row.enumerated().map { column, cell in
-                column == 0 || column == 3 ? TextWrap.padded(cell, to: widths[column])
-                    : String(repeating: " ", count: widths[column] - cell.displayWidth) + cell
-            }.joined(separator: "  ")
-            while line.hasSuffix(" ") { line.removeLast() }
-            return line
-        }.joined(separator: "\n") + "\n"
+        return ReportTable.grid(header, rows, right: [1, 2]).joined(separator: "\n") + "\n"
     }
 }

@@ -59,7 +59,7 @@ public enum LedgerImport {
             report += shown + more + "\n"
             if !options.dryRun { report += try writeRejected(parse, beside: options.file) }
         }
-        let store = try open(target)
+        let store = try openStore(target)
         let summary = try wrap {
             try store.upsert(parse.records.map(Customer.init), dryRun: options.dryRun, merge: keepingColumnsMissingFrom(parse.header)) {
                 progress("imported \($0) rows…")
@@ -104,10 +104,6 @@ public enum LedgerImport {
         return "\(verb) \(count) customers from \(options.file) (\(encoding.rawValue)): "
             + "\(summary.inserted) new, \(summary.updated) updated, \(summary.unchanged) unchanged"
             + (skipped == 0 ? "" : "; \(skipped) rows skipped") + "\n"
-    }
-
-    private static func open(_ database: String) throws(UserError) -> Store {
-        do { return try Store(path: database) } catch { throw UserError(error.description) }
     }
 
     private static func removeDatabase(_ path: String) {

@@ -54,7 +54,7 @@ final class LiveCall {
 
     /// Logs the first screen of a new call.
     func recordStart(_ step: CallStep) throws(UserError) {
-        try commit(nil, step)
+        _ = try commit(nil, step)
     }
 
     /// Runs until the call has an outcome or the agent leaves it open.
@@ -92,7 +92,7 @@ final class LiveCall {
                 skippedAwaiting = true
                 draw()
             }
-        } else if state.awaiting == .quote && !skippedAwaiting, let _ = Double(text.filter { $0 != "," && $0 != "元" }) {
+        } else if state.awaiting == .quote && !skippedAwaiting, CallEngine.premium(text) != nil {
             try apply(.quote(text))
         } else {
             search(text)
@@ -128,7 +128,7 @@ final class LiveCall {
     func apply(_ input: CallInput) throws(UserError) {
         offered = []
         let step = engine.step(state, input)
-        try commit(input, step)
+        let screen = try commit(input, step)
         observer?.didStep(input, step)
         for case .refused(let reason) in step.events {
             say(view.warn("不能这样做: " + reason))
@@ -139,10 +139,11 @@ final class LiveCall {
         let answered = step.state.quote != state.quote || step.state.callback != state.callback
         state = step.state
         confirm(step.events)
-        if moved || answered || state.hasEnded { draw() }
+        if moved || answered || state.hasEnded { draw(screen) }
     }
 
-    private func commit(_ input: CallInput?, _ step: CallStep) throws(UserError) {
+    /// Logs a step; returns its screen, which is what was logged as shown.
+    private func commit(_ input: CallInput?, _ step: CallStep) throws(UserError) -> CallScreen {
         let screen = engine.screen(step.state)
         let stage = engine.script.nodes[step.state.node]?.stageID ?? ""
         do {
@@ -151,6 +152,7 @@ final class LiveCall {
         } catch {
             throw UserError("the step could not be saved, so the call stops here (resume it with `huashu resume \(log.callID)`): \(error)")
         }
+        return screen
     }
 
     private func confirm(_ events: [CallEvent]) {
@@ -169,11 +171,11 @@ final class LiveCall {
         write(text + "\n")
     }
 
-    /// One write per screen: the terminal gets it whole.
-    func draw() {
-        var screen = "\n" + view.header(header, elapsed: Date().timeIntervalSince(startedAt)) + view.body(engine.screen(state))
-        if !state.hasEnded, let line = observer?.customerLine(for: state) { screen += view.bold("客户: ") + line + "\n" }
-        write(screen)
+    /// One write per screen: the terminal gets it whole. A step passes the screen it just logged.
+    func draw(_ screen: CallScreen? = nil) {
+        var text = "\n" + view.header(header, elapsed: Date().timeIntervalSince(startedAt)) + view.body(screen ?? engine.screen(state))
+        if !state.hasEnded, let line = observer?.customerLine(for: state) { text += view.bold("客户: ") + line + "\n" }
+        write(text)
     }
 
     private func prompt() -> String {
@@ -225,15 +227,15 @@ enum FollowUpSchedule {
             switch event {
             case .callbackBooked(let slot):
                 plans.append(FollowUpPlan(kind: .callback, due: localTime(callStart, daysAhead: slot.daysAhead, hour: slot.halfDay.hour)))
-            case .ended(let outcome, _) where state.callback == nil:
+            case .ended(let outcome, _):
                 switch outcome.kind {
-                case .thinking: plans.append(FollowUpPlan(kind: .thinking, due: localTime(callStart, daysAhead: 2, hour: 10)))
-                case .callback: plans.append(FollowUpPlan(kind: .callback, due: localTime(callStart, daysAhead: 1, hour: 10)))
                 case .committed: plans.append(FollowUpPlan(kind: .payment, due: localTime(callStart, daysAhead: 1, hour: 10)))
+                case .thinking where state.callback == nil:
+                    plans.append(FollowUpPlan(kind: .thinking, due: localTime(callStart, daysAhead: 2, hour: 10)))
+                case .callback where state.callback == nil:
+                    plans.append(FollowUpPlan(kind: .callback, due: localTime(callStart, daysAhead: 1, hour: 10)))
                 default: break
                 }
-            case .ended(let outcome, _) where outcome.kind == .committed:
-                plans.append(FollowUpPlan(kind: .payment, due: localTime(callStart, daysAhead: 1, hour: 10)))
             default:
                 break
             }
@@ -244,7 +246,6 @@ enum FollowUpSchedule {
     static func localTime(_ date: Date, daysAhead: Int, hour: Int) -> String {
         let calendar = Calendar.current
         let day = calendar.date(byAdding: .day, value: daysAhead, to: calendar.startOfDay(for: date)) ?? date
-        let parts = calendar.dateComponents([.year, .month, .day], from: day)
-        return String(format: "%04d-%02d-%02d %02d:00", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0, hour)
+        return LocalDay.string(day) + String(format: " %02d:00", hour)
     }
 }

@@ -1,11 +1,10 @@
 import Foundation
 
 public enum StandardStream {
-    case standardInput, standardOutput, standardError
+    case standardOutput, standardError
 
     var descriptor: Int32 {
         switch self {
-        case .standardInput: return 0
         case .standardOutput: return 1
         case .standardError: return 2
         }

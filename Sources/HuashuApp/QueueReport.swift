@@ -29,8 +29,7 @@ public enum QueueReport {
             guard let day = try? LedgerValue.date(text) else { throw UserError("--date `\(text)` is not a day; write it as YYYY-MM-DD") }
             today = day
         }
-        let store: Store
-        do { store = try Store(path: options.database) } catch { throw UserError(error.description) }
+        let store = try openStore(options.database, mustExist: true)
         let entries = try wrap { try RenewalQueue.entries(customers: store.allCustomers(), calls: store.lastCalls(),
                                                           followUps: store.openFollowUps(), today: today, plan: plan, agent: options.agent) }
         return text(entries, today: today, plan: plan, agent: options.agent)

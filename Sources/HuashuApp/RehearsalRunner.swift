@@ -34,29 +34,25 @@ public enum RehearsalRunner {
         let scenario = try choose(from: book, id: options.scenario, type: options.customerType, seed: seed)
         let store = try options.call.openStore()
         let customer = try wrap { try store.saveTrainingCustomer(trainingCustomer(scenario, today: options.call.today)) }
-        let context = CallContext(customer: CustomerFacts(customer, today: options.call.today), agent: options.call.agent, dealer: options.call.dealer)
-        let engine = CallEngine(script: script, context: context)
-        let first = engine.start()
-        let startedAt = Date()
-        let log = try wrap { try store.beginCall(customerID: customer.id ?? 0, agent: options.call.agent, scriptVersion: script.version,
-                                                 context: context, training: true, at: startedAt) }
-        let view = CallView.forStandardOutput
-        let call = LiveCall(engine: engine, customer: customer, store: store, log: log,
-                            reader: LineReaders.standard(historyFile: CallOptions.historyFile), view: view,
-                            state: first.state, startedAt: startedAt, training: true)
+        let (call, first) = try CallRunner.open(customer: customer, script: script, store: store, options: options.call, training: true)
+        let engine = call.engine
+        let log = call.log
+        let startedAt = call.startedAt
         let observer = RehearsalObserver(customer: SimulatedCustomer(scenario: scenario, book: book, engine: engine, seed: seed),
-                                         log: log, view: view, state: first.state)
+                                         log: log, state: first.state)
         call.observer = observer
-        call.say(introduction(scenario, seed: seed, customer: customer, view: view))
+        call.say(introduction(scenario, seed: seed, customer: customer, view: call.view))
         try call.recordStart(first)
         observer.record("演练[场景:\(scenario.id) 种子:\(seed)]", state: first.state)
         try call.run()
-        if let problem = observer.logProblem { printError("huashu: 客户的话没能全部记进通话记录：\(problem)") }
         let outcome = call.state.outcome.map { $0.kind.chinese + ($0.lossReason.map { "(\($0.chinese))" } ?? "") }
             ?? "未结束（已保存，huashu resume \(log.callID) 可以接着练，但不再有模拟客户）"
         let title = "场景 \(scenario.title) [\(scenario.id)] · 种子 \(seed) · 学员 \(options.call.agent) · 用时 "
             + CallView.clock(Date().timeIntervalSince(startedAt)) + " · 结果 \(outcome)"
         call.write("\n" + observer.customer.score.sheet(title: title, engine: engine, state: call.state))
+        if let problem = observer.logProblem {
+            throw UserError("some of the customer's words did not reach the call log of #\(log.callID), so `huashu coverage` will score this rehearsal short: \(problem)")
+        }
     }
 
     /// `huashu rehearse --list`: every scenario, one line each.
@@ -152,15 +148,13 @@ public enum RehearsalRunner {
 final class RehearsalObserver: CallObserver {
     private(set) var customer: SimulatedCustomer
     private let log: CallLogWriter
-    private let view: CallView
     private var current: CallState
     private let now: () -> Date
     private(set) var logProblem: String?
 
-    init(customer: SimulatedCustomer, log: CallLogWriter, view: CallView, state: CallState, now: @escaping () -> Date = Date.init) {
+    init(customer: SimulatedCustomer, log: CallLogWriter, state: CallState, now: @escaping () -> Date = Date.init) {
         self.customer = customer
         self.log = log
-        self.view = view
         current = state
         self.now = now
     }
@@ -174,12 +168,7 @@ final class RehearsalObserver: CallObserver {
     func didStep(_ input: CallInput, _ step: CallStep) {
         let before = current
         current = step.state
-        let verdict = customer.trainee(input, before: before, after: step, time: now().timeIntervalSince1970)
-        // Booking a callback does not draw the screen again, so the customer answers here.
-        guard case .callback = input, verdict != .neutral, !step.state.hasEnded,
-              !step.events.contains(where: { if case .entered = $0 { return true } else { return false } }),
-              let line = customerLine(for: step.state) else { return }
-        FileHandle.standardOutput.write(Data((view.bold("客户: ") + line + "\n").utf8))
+        _ = customer.trainee(input, before: before, after: step, time: now().timeIntervalSince1970)
     }
 
     /// A note in the call's log, as if typed with `.note`.

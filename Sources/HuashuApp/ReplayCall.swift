@@ -59,7 +59,7 @@ public enum CallReplay {
         } else {
             script = try? ScriptFiles.load(options.dialogues)
         }
-        let store = try SupervisorTime.openStore(options.database)
+        let store = try openStore(options.database, mustExist: true)
         guard let call = try wrap({ try store.call(replay.call) }) else {
             throw UserError("no call #\(replay.call) in \(options.database) (see `huashu calls`)")
         }

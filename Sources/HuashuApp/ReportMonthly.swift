@@ -57,7 +57,7 @@ public enum MonthlyReportCommand {
         let month = try ReportMonth(options.month, today: options.today)
         let targets = try options.targets.map { path throws(UserError) in try AgentTargets.read(path) } ?? AgentTargets(byAgent: [:], source: nil)
         let script = try? ScriptFiles.load(options.dialogues)
-        let store = try SupervisorTime.openStore(options.database)
+        let store = try openStore(options.database, mustExist: true)
         let window = month.window(now: options.today, agent: options.agent, handlers: script?.objections.map(\.id) ?? [])
         let data = try wrap { try store.reportData(window) }
         return MonthlyReport(month: month, today: window.today, agent: options.agent, data: data, targets: targets, script: script)
@@ -87,7 +87,6 @@ struct ReportMonth: Equatable {
         self.init(year: year, month: month)
     }
 
-    var id: String { String(format: "%04d-%02d", year, month) }
     var title: String { "\(year)年\(month)月" }
     var firstDay: String { String(format: "%04d-%02d-01", year, month) }
     var next: ReportMonth { month == 12 ? ReportMonth(year: year + 1, month: 1) : ReportMonth(year: year, month: month + 1) }
@@ -129,7 +128,7 @@ struct AgentTargets: Equatable {
 }
 
 /// The pay band a target achievement falls in (DOMAIN.md, KPIs): yuan per policy.
-enum PayBand: Equatable, CaseIterable {
+enum PayBand: Equatable {
     case full, ninety, eighty, sixty, below
 
     init(achievement: Double) {
@@ -333,7 +332,6 @@ struct MonthlyReport {
         whole > 0 ? Double(part) / Double(whole) : nil
     }
 
-    /// `40.0%`, or `—` when there is nothing to divide by.
     /// The per-agent table, as every output format shows it.
     static let agentColumns = ["专员", "通话", "平均时长", "接通客户", "成交", "目标", "达成率", "档位", "元/单", "提成"]
     /// The columns of `agentColumns` that hold numbers.
@@ -345,6 +343,7 @@ struct MonthlyReport {
          a.band.map { String($0.perPolicy) } ?? "—", a.pay.map(String.init) ?? "—"]
     }
 
+    /// `40.0%`, or `—` when there is nothing to divide by.
     static func percent(_ value: Double?) -> String {
         value.map { String(format: "%.1f%%", $0 * 100) } ?? "—"
     }

@@ -118,7 +118,7 @@ public struct CallEngine: Sendable {
     }
 
     /// A premium typed by an agent (`4,860`, `４８６０元`, `4860.5`) as plain digits, or nil.
-    static func premium(_ typed: String) -> String? {
+    public static func premium(_ typed: String) -> String? {
         var text = InputNormalisation.foldFullWidth(typed).trimmingSpaces.filter { $0 != "," }
         if text.hasSuffix("元") { text.removeLast() }
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)

@@ -152,25 +152,6 @@ public enum CallEvent: Sendable, Codable, Equatable {
     case callbackBooked(CallbackSlot)
     case awaiting(Awaiting)
     case ended(Outcome, lostTo: String?)
-
-    /// A short name for the kind of event, as stored in the log.
-    public var kind: String {
-        switch self {
-        case .entered: return "entered"
-        case .answered: return "answered"
-        case .objectionRaised: return "objection"
-        case .returned: return "returned"
-        case .leftDetours: return "left_detours"
-        case .steppedBack: return "back"
-        case .refused: return "refused"
-        case .flagMarked: return "flag"
-        case .noteTaken: return "note"
-        case .quoteRecorded: return "quote"
-        case .callbackBooked: return "callback"
-        case .awaiting: return "awaiting"
-        case .ended: return "ended"
-        }
-    }
 }
 
 /// The result of one engine step.

@@ -146,10 +146,4 @@ public struct ScenarioBook: Sendable {
         let own = scenario.utterances.filter { $0.key == key }.map(\.text)
         return own.isEmpty ? shared.filter { $0.key == key }.map(\.text) : own
     }
-
-    /// Every utterance a scenario may use, its own and the shared ones, for checking.
-    public func utterances(of scenario: Scenario) -> [ScenarioUtterance] {
-        let ownKeys = Set(scenario.utterances.map(\.key))
-        return scenario.utterances + shared.filter { !ownKeys.contains($0.key) }
-    }
 }

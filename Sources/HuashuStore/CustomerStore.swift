@@ -73,9 +73,10 @@ extension Store {
         try read { db in try Customer.fetchOne(db, key: id) }
     }
 
-    /// Customers whose id, plate, phone, ID number or name is what was typed.
+    /// Customers whose id (`12` or `#12`), plate, phone, ID number or name is what was typed.
     public func findCustomers(_ query: String) throws(StoreError) -> [Customer] {
-        let text = query.trimmingCharacters(in: .whitespaces)
+        var text = query.trimmingCharacters(in: .whitespaces)
+        if text.hasPrefix("#") { text.removeFirst() }
         return try read { db in
             if let id = Int64(text), let customer = try Customer.fetchOne(db, key: id) { return [customer] }
             return try Customer.fetchAll(db, sql: """

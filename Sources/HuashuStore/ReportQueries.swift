@@ -105,7 +105,6 @@ public struct AgentActivityRow: Sendable, Equatable {
     public var agent: String
     public var calls: Int
     /// Calls with an end (an outcome): the ones with a length.
-    public var endedCalls: Int
     public var averageSeconds: Double?
     /// Customers with a call that ended other than no answer or wrong number.
     public var reached: Int
@@ -300,14 +299,14 @@ enum ReportSQL {
     static func agents(_ db: Database, _ w: ReportWindow) throws -> [AgentActivityRow] {
         try Row.fetchAll(db, sql: """
             WITH \(monthCalls)
-            SELECT agent, count(*) AS calls, count(ended_at) AS ended,
+            SELECT agent, count(*) AS calls,
                    avg((julianday(ended_at) - julianday(started_at)) * 86400.0) AS average,
                    count(DISTINCT CASE WHEN outcome NOT IN ('no_answer', 'wrong_number') THEN customer_id END) AS reached,
                    count(DISTINCT CASE WHEN outcome = 'won' THEN customer_id END) AS won
             FROM m GROUP BY agent ORDER BY agent
             """, arguments: monthArguments(w)).map { row in
             // julianday() keeps about a microsecond: round to the log's milliseconds.
-            AgentActivityRow(agent: row["agent"], calls: row["calls"], endedCalls: row["ended"],
+            AgentActivityRow(agent: row["agent"], calls: row["calls"],
                              averageSeconds: (row["average"] as Double?).map { ($0 * 1000).rounded() / 1000 },
                              reached: row["reached"], won: row["won"])
         }

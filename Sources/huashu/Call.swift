@@ -29,7 +29,7 @@ struct Call: ParsableCommand {
         try reportingUserErrors {
             var options = common.callOptions
             options.overrideDoNotCall = overrideDoNotCall
-            try CallRunner.start(customer: customer.map { $0.hasPrefix("#") ? String($0.dropFirst()) : $0 }, next: next, options: options)
+            try CallRunner.start(customer: customer, next: next, options: options)
         }
     }
 }

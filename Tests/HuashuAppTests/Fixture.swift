@@ -1,4 +1,5 @@
 import Foundation
+@testable import HuashuApp
 import HuashuStore
 import Testing
 
@@ -22,7 +23,7 @@ struct Fixture {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         database = folder.appendingPathComponent("calls.sqlite").path
         store = try Store(path: database)
-        let inDays = { (days: Int) in LocalDate.string(Date().addingTimeInterval(Double(days) * 86_400)) }
+        let inDays = { (days: Int) in LocalDay.string(Date().addingTimeInterval(Double(days) * 86_400)) }
         _ = try store.upsert([
             Customer(plate: "粤B12345", name: "张伟", honorific: "先生", phone: "13812345678", model: "丰田凯美瑞",
                      lastInsurer: "平安", lastPremium: "4860", commercialExpiry: inDays(20), claims: 1, grade: "A", type: "价格敏感型"),
@@ -77,16 +78,5 @@ struct Fixture {
     /// The logged steps of a call as `kind answer/handler -> node` lines.
     func stepSummary(_ call: Int64) throws -> [String] {
         try store.steps(of: call).map { "\($0.inputKind) \($0.answerID ?? $0.handlerID ?? "") -> \($0.node)" }
-    }
-
-    func lastCall() throws -> CallRecord {
-        try #require(try store.calls(ofCustomer: 1).first ?? store.call(1))
-    }
-}
-
-enum LocalDate {
-    static func string(_ date: Date) -> String {
-        let c = Calendar.current.dateComponents([.year, .month, .day], from: date)
-        return String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!)
     }
 }

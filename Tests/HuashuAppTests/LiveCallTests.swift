@@ -1,4 +1,5 @@
 import Foundation
+@testable import HuashuApp
 import HuashuStore
 import Testing
 
@@ -110,7 +111,7 @@ struct LiveCallTests {
         agent.type("4", thenSee: "已约回访: 后天下午")
         agent.choose("约好了", thenSee: "通话结果: 约回访")
         #expect(agent.terminal.waitForExit() == 0)
-        let due = LocalDate.string(Date().addingTimeInterval(2 * 86_400)) + " 15:00"
+        let due = LocalDay.string(Date().addingTimeInterval(2 * 86_400)) + " 15:00"
         #expect(try fixture.store.openFollowUps().map(\.due) == [due])
         #expect(try fixture.store.call(1)?.outcome == "callback")
     }
@@ -186,6 +187,13 @@ struct LiveCallTests {
         #expect(overridden.status == 0)
         #expect(try fixture.store.call(1)?.outcome == "refused")
         #expect(try fixture.sqlite("SELECT agent, action, customer_id, detail FROM audit") == "小李|do_not_call_override|3|粤A11111")
+    }
+
+    @Test func aCustomerCanBeNamedByNumber() throws {
+        let fixture = try Fixture()
+        let result = try fixture.piped(["call", "#2"], input: ".end thinking\n")
+        #expect(result.status == 0)
+        #expect(result.output.contains("王芳女士 · 粤B67890"))
     }
 
     @Test func commandsTypedWithAChineseInputMethodWork() throws {

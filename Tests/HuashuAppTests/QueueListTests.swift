@@ -1,5 +1,5 @@
 import Foundation
-import HuashuApp
+@testable import HuashuApp
 import HuashuEngine
 import HuashuLedger
 import HuashuScript
@@ -247,8 +247,8 @@ struct QueueListTests {
     @Test func callNextTakesTheTopOfTodaysQueue() throws {
         // The fixture's ledger follows the real clock: 张伟 (A, 20 days), 王芳 (B, 45 days), 李强 (do-not-call).
         let fixture = try Fixture()
-        let today = LocalDate.string(Date())
-        _ = try fixture.store.upsert([Customer(plate: "粤B22222", name: "赵敏", commercialExpiry: LocalDate.string(Date().addingTimeInterval(26 * 86_400)), grade: "D")])
+        let today = LocalDay.string(Date())
+        _ = try fixture.store.upsert([Customer(plate: "粤B22222", name: "赵敏", commercialExpiry: LocalDay.string(Date().addingTimeInterval(26 * 86_400)), grade: "D")])
         #expect(try fixture.piped(["queue"], input: "").output.split(separator: "\n")[2].contains("张伟 #1"))
 
         // A callback booked for this morning puts 赵敏 (grade D) above everyone.

@@ -104,6 +104,13 @@ struct ReliabilityTests {
         #expect(newer.status == 1)
         #expect(newer.output.contains("was written by a newer version of huashu"))
 
+        let missing = fixture.folder.appendingPathComponent("mistyped.sqlite").path
+        for command in [["queue"], ["calls"], ["report"], ["verify"], ["replay", "1"]] {
+            let result = try fixture.piped(command + ["--db", missing], input: "")
+            #expect(result.status == 1 && result.output.contains("no database at \(missing)"), "\(command): \(result.output)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: missing), "reading commands never create a database")
+
         // Tests may run as root, who ignores file modes: /proc is read-only for everyone.
         let nobody = try fixture.piped(["call", "粤B12345", "--db", "/proc/huashu/calls.sqlite"], input: "")
         #expect(nobody.status == 1)
