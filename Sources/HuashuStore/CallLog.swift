@@ -70,9 +70,8 @@ public struct StepRecord: Sendable, Equatable, Codable, FetchableRecord {
 
     /// The hash of this row's content and the previous row's hash.
     var computedHash: String {
-        let fields = [String(callID), String(seq), at, inputKind, input ?? "", answerID ?? "", handlerID ?? "", note ?? "",
-                      stage, node, shown, events, state, prevHash]
-        return SHA256.hex(fields.joined(separator: "\u{1F}"))
+        SHA256.hex(fields: [String(callID), String(seq), at, inputKind, input ?? "", answerID ?? "", handlerID ?? "", note ?? "",
+                            stage, node, shown, events, state, prevHash])
     }
 
     public func decodedState() throws -> CallState {
@@ -81,17 +80,16 @@ public struct StepRecord: Sendable, Equatable, Codable, FetchableRecord {
 }
 
 /// Writes one call's steps. Keeps the step number and the chain's last hash,
-/// so a step costs one INSERT in its own transaction.
+/// so a plain step costs one prepared INSERT, committed on its own.
 public final class CallLogWriter {
     public let callID: Int64
     private let store: Store
     private var seq: Int
     private var lastHash: String
-    private let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
-        return encoder
-    }()
+    private static let insert = """
+        INSERT INTO call_steps (call_id, seq, at, input_kind, input, answer_id, handler_id, note, stage, node, shown, events, state, prev_hash, hash)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """
 
     init(store: Store, callID: Int64, seq: Int, lastHash: String) {
         self.store = store
@@ -104,41 +102,50 @@ public final class CallLogWriter {
     public func record(input: CallInput?, step: CallStep, stage: String, shown: String, at date: Date,
                        followUps: [FollowUpPlan]) throws(StoreError) {
         var row = StepRecord(callID: callID, seq: seq + 1, at: Timestamp.string(date), inputKind: input?.kind ?? "start",
-                             input: input.flatMap { try? String(decoding: encoder.encode($0), as: UTF8.self) },
-                             answerID: input?.answerID, handlerID: input?.handlerID, note: input?.noteText,
-                             stage: stage, node: step.state.node, shown: shown,
-                             events: (try? String(decoding: encoder.encode(step.events), as: UTF8.self)) ?? "[]",
-                             state: (try? String(decoding: encoder.encode(step.state), as: UTF8.self)) ?? "{}",
-                             prevHash: lastHash, hash: "")
+                             input: input.map(LogJSON.text), answerID: input?.answerID, handlerID: input?.handlerID,
+                             note: input?.noteText, stage: stage, node: step.state.node, shown: shown,
+                             events: LogJSON.text(step.events), state: LogJSON.text(step.state), prevHash: lastHash, hash: "")
         row.hash = row.computedHash
         let ended = step.events.contains { if case .ended = $0 { return true } else { return false } }
-        try store.write { db in
-            try db.execute(sql: """
-                INSERT INTO call_steps (call_id, seq, at, input_kind, input, answer_id, handler_id, note, stage, node, shown, events, state, prev_hash, hash)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [row.callID, row.seq, row.at, row.inputKind, row.input, row.answerID, row.handlerID, row.note,
-                                 row.stage, row.node, row.shown, row.events, row.state, row.prevHash, row.hash])
-            if ended, let outcome = step.state.outcome {
-                try db.execute(sql: """
-                    UPDATE calls SET ended_at = ?, outcome = ?, loss_reason = ?, lost_to = ?, quote = ? WHERE id = ?
-                    """, arguments: [row.at, outcome.kind.rawValue, outcome.lossReason?.rawValue, step.state.lostTo, step.state.quote, callID])
-                if outcome.kind == .doNotCall {
-                    try db.execute(sql: "UPDATE customers SET do_not_call = 1 WHERE id = (SELECT customer_id FROM calls WHERE id = ?)",
-                                   arguments: [callID])
-                }
-            }
-            for plan in followUps {
-                try db.execute(sql: """
-                    UPDATE follow_ups SET done_at = ? WHERE done_at IS NULL
-                      AND customer_id = (SELECT customer_id FROM calls WHERE id = ?) AND kind = ?
-                    """, arguments: [row.at, callID, plan.kind.rawValue])
-                try db.execute(sql: """
-                    INSERT INTO follow_ups (customer_id, call_id, kind, due_at) SELECT customer_id, id, ?, ? FROM calls WHERE id = ?
-                    """, arguments: [plan.kind.rawValue, plan.due, callID])
+        let insert = { (db: Database) in
+            try db.cachedStatement(sql: Self.insert).execute(arguments: [
+                row.callID, row.seq, row.at, row.inputKind, row.input, row.answerID, row.handlerID, row.note,
+                row.stage, row.node, row.shown, row.events, row.state, row.prevHash, row.hash])
+        }
+        if !ended && followUps.isEmpty {
+            // One statement is its own transaction.
+            try store.writeWithoutTransaction(insert)
+        } else {
+            try store.write { db in
+                try insert(db)
+                try Self.recordConsequences(db, callID: callID, at: row.at, state: step.state, ended: ended, followUps: followUps)
             }
         }
         seq = row.seq
         lastHash = row.hash
+    }
+
+    /// The outcome on the call, do-not-call on the customer, follow-ups closed and booked.
+    private static func recordConsequences(_ db: Database, callID: Int64, at: String, state: CallState, ended: Bool,
+                                           followUps: [FollowUpPlan]) throws {
+        if ended, let outcome = state.outcome {
+            try db.execute(sql: """
+                UPDATE calls SET ended_at = ?, outcome = ?, loss_reason = ?, lost_to = ?, quote = ? WHERE id = ?
+                """, arguments: [at, outcome.kind.rawValue, outcome.lossReason?.rawValue, state.lostTo, state.quote, callID])
+            if outcome.kind == .doNotCall {
+                try db.execute(sql: "UPDATE customers SET do_not_call = 1 WHERE id = (SELECT customer_id FROM calls WHERE id = ?)",
+                               arguments: [callID])
+            }
+        }
+        for plan in followUps {
+            try db.execute(sql: """
+                UPDATE follow_ups SET done_at = ? WHERE done_at IS NULL
+                  AND customer_id = (SELECT customer_id FROM calls WHERE id = ?) AND kind = ?
+                """, arguments: [at, callID, plan.kind.rawValue])
+            try db.execute(sql: """
+                INSERT INTO follow_ups (customer_id, call_id, kind, due_at) SELECT customer_id, id, ?, ? FROM calls WHERE id = ?
+                """, arguments: [plan.kind.rawValue, plan.due, callID])
+        }
     }
 }
 
@@ -207,7 +214,7 @@ extension Store {
 
 /// Times in the log: UTC, millisecond precision, sortable as text.
 public enum Timestamp {
-    /// Made once: building an ISO 8601 formatter costs more than a whole logged step.
+    /// Made once, and only for reading back: building an ISO 8601 formatter costs more than a whole logged step.
     nonisolated(unsafe) private static let formatter: ISO8601DateFormatter = {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
@@ -215,8 +222,20 @@ public enum Timestamp {
     }()
     private static let lock = NSLock()
 
+    /// `2026-11-22T10:00:00.123Z`, written by hand: every logged step needs one.
     public static func string(_ date: Date) -> String {
-        lock.withLock { formatter.string(from: date) }
+        let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+        let (seconds, fraction) = milliseconds.quotientAndRemainder(dividingBy: 1000)
+        var time = time_t(fraction < 0 ? seconds - 1 : seconds)
+        var parts = tm()
+        gmtime_r(&time, &parts)
+        func digits(_ value: Int32, _ count: Int) -> String {
+            let text = String(value)
+            return String(repeating: "0", count: max(count - text.count, 0)) + text
+        }
+        return digits(parts.tm_year + 1900, 4) + "-" + digits(parts.tm_mon + 1, 2) + "-" + digits(parts.tm_mday, 2) + "T"
+            + digits(parts.tm_hour, 2) + ":" + digits(parts.tm_min, 2) + ":" + digits(parts.tm_sec, 2) + "."
+            + digits(Int32((fraction + 1000) % 1000), 3) + "Z"
     }
 
     public static func date(_ text: String) -> Date? {

@@ -73,18 +73,22 @@ public final class Store: Sendable {
     }
 
     func write<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
-        do {
-            return try pool.write(body)
-        } catch let error as StoreError {
-            throw error
-        } catch {
-            throw StoreError(describing: error, path: path)
-        }
+        try explained { try pool.write(body) }
+    }
+
+    /// A write whose statements commit one by one: for a single statement, which is its own transaction.
+    func writeWithoutTransaction<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        try explained { try pool.writeWithoutTransaction(body) }
     }
 
     func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        try explained { try pool.read(body) }
+    }
+
+    /// Runs database work, turning GRDB's errors into words a user can act on.
+    private func explained<T>(_ work: () throws -> T) throws(StoreError) -> T {
         do {
-            return try pool.read(body)
+            return try work()
         } catch let error as StoreError {
             throw error
         } catch {
