@@ -80,14 +80,14 @@ struct CallView {
     }
 
     func wrap(_ text: String, indent: String) -> [String] {
-        let lines = TextWrap.lines(text, width: width)
-        guard lines.count > 1 else { return lines }
-        return [lines[0]] + TextWrap.lines(lines.dropFirst().joined(), width: width - indent.displayWidth).map { indent + $0 }
+        let lines = TextWrap.lines(text, width: width, following: width - indent.displayWidth)
+        return lines.enumerated().map { $0.offset == 0 ? $0.element : indent + $0.element }
     }
 
     /// `mm:ss`, minutes running past 59 for long calls.
     static func clock(_ seconds: TimeInterval) -> String {
         let total = max(Int(seconds), 0)
-        return String(format: "%02d:%02d", total / 60, total % 60)
+        let (minutes, rest) = (total / 60, total % 60)
+        return (minutes < 10 ? "0" : "") + String(minutes) + (rest < 10 ? ":0" : ":") + String(rest)
     }
 }

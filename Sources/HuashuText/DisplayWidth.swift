@@ -27,6 +27,17 @@ public enum DisplayWidth {
         return total
     }
 
+    /// True for scalars that always form a character of their own and never join the next one:
+    /// ASCII except CR, Latin-1, CJK punctuation, kana, ideographs and full-width forms,
+    /// leaving out the combining marks among them.
+    static func standsAlone(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x0D: return false
+        case 0...0x2FF, 0x3000...0x3029, 0x3030...0x3098, 0x309B...0x9FFF, 0xFF00...0xFF9D: return true
+        default: return false
+        }
+    }
+
     private static func isZeroWidth(_ v: UInt32) -> Bool {
         switch v {
         case 0x0300...0x036F, 0x0483...0x0489, 0x0591...0x05BD, 0x0610...0x061A,
@@ -65,28 +76,42 @@ extension StringProtocol {
 
 /// Breaks text into lines no wider than a terminal width, never splitting a character.
 public enum TextWrap {
-    public static func lines(_ text: String, width: Int) -> [String] {
-        let limit = max(width, 2)
-        var result: [String] = []
-        var current = ""
-        var used = 0
-        for character in text {
-            if character == "\n" {
-                result.append(current)
-                current = ""
-                used = 0
-                continue
-            }
-            let w = DisplayWidth.of(character)
-            if used + w > limit {
-                result.append(current)
-                current = ""
-                used = 0
-            }
-            current.append(character)
-            used += w
+    /// Lines of at most `width` cells; with `following`, lines after the first get that width
+    /// (a hanging indent's room). A newline in the text always starts a line.
+    public static func lines(_ text: String, width: Int, following: Int? = nil) -> [String] {
+        let limits = (first: max(width, 2), rest: max(following ?? width, 2))
+        // Most script text is ASCII and CJK, where every scalar is a character on its own:
+        // walking scalars then gives the same lines without the cost of finding grapheme clusters.
+        if text.unicodeScalars.allSatisfy(DisplayWidth.standsAlone) {
+            return breaking(text, text.unicodeScalars, limits, cells: DisplayWidth.of)
         }
-        result.append(current)
+        return breaking(text, text, limits, cells: DisplayWidth.of)
+    }
+
+    private static func breaking<Units: Collection>(_ text: String, _ units: Units, _ limits: (first: Int, rest: Int),
+                                                    cells: (Units.Element) -> Int) -> [String]
+    where Units.Index == String.Index, Units.Element: Equatable & ExpressibleByUnicodeScalarLiteral {
+        var result: [String] = []
+        var start = units.startIndex
+        var used = 0
+        var index = start
+        while index != units.endIndex {
+            let unit = units[index]
+            let next = units.index(after: index)
+            if unit == "\n" {
+                result.append(String(text[start..<index]))
+                (start, used) = (next, 0)
+            } else {
+                let w = cells(unit)
+                if used + w > (result.isEmpty ? limits.first : limits.rest) {
+                    result.append(String(text[start..<index]))
+                    (start, used) = (index, 0)
+                }
+                used += w
+            }
+            index = next
+        }
+        result.append(String(text[start..<units.endIndex]))
         return result
     }
 
