@@ -4,6 +4,18 @@ import HuashuScript
 import HuashuStore
 import HuashuText
 
+/// The customer header around its running call timer.
+struct CallHeader {
+    /// Where the timer goes while the header is laid out: as wide as `mm:ss`.
+    static let timerMark = "00:00"
+    let beforeTimer: String
+    let afterTimer: String
+
+    func text(elapsed: TimeInterval) -> String {
+        beforeTimer + CallView.clock(elapsed) + afterTimer
+    }
+}
+
 /// Draws a call for the terminal: the customer header, the line to say, tips
 /// (dimmed on a terminal), numbered answers. Wraps Chinese by display width.
 struct CallView {
@@ -14,25 +26,21 @@ struct CallView {
     func bold(_ text: String) -> String { styled ? "\u{1B}[1m\(text)\u{1B}[0m" : text }
     func warn(_ text: String) -> String { styled ? "\u{1B}[33m\(text)\u{1B}[0m" : text }
 
-    /// The customer lines of the header, laid out once per call; the timer is added per screen.
-    func customerHeader(_ customer: Customer, facts: CustomerFacts, training: Bool) -> [String] {
+    /// The header, laid out once per call; only the timer changes from screen to screen.
+    func customerHeader(_ customer: Customer, facts: CustomerFacts, training: Bool) -> CallHeader {
         let who = [customer.name + (customer.honorific ?? ""), customer.plate, customer.model ?? "车型未知"].joined(separator: " · ")
         let last = "上年 \(customer.lastInsurer ?? "承保公司未知") \(customer.lastPremium.map { $0 + "元" } ?? "保费未知")"
         let days = facts.daysToExpiry.map { $0 >= 0 ? "剩\($0)天" : "已脱保\(-$0)天" } ?? "天数未知"
         let expiry = "商业险到期 \(customer.commercialExpiry ?? "未知") (\(days))"
         let details = [expiry, "出险\(customer.claims.map(String.init) ?? "?")次",
                        (customer.grade.map { $0 + "级" } ?? "未分级"), customer.type ?? "类型未知",
-                       Masking.phone(customer.phone) ?? "无电话", "通话 00:00"]
-        return fields([(training ? "【演练】" : "") + who, last]) + fields(details)
-    }
-
-    func header(_ lines: [String], elapsed: TimeInterval) -> String {
+                       Masking.phone(customer.phone) ?? "无电话", "通话 " + CallHeader.timerMark]
         let rule = String(repeating: "─", count: min(width, 60))
-        var withTimer = lines
-        if let last = withTimer.last, last.hasSuffix("通话 00:00") {
-            withTimer[withTimer.count - 1] = String(last.dropLast(5)) + Self.clock(elapsed)
-        }
-        return ([rule] + withTimer.map(bold) + [rule]).joined(separator: "\n") + "\n"
+        let lines = fields([(training ? "【演练】" : "") + who, last]) + fields(details)
+        let text = ([rule] + lines.map(bold) + [rule]).joined(separator: "\n") + "\n"
+        // The timer is the last field, so its mark is the last in the text.
+        let parts = text.components(separatedBy: CallHeader.timerMark)
+        return CallHeader(beforeTimer: parts.dropLast().joined(separator: CallHeader.timerMark), afterTimer: parts.last ?? "")
     }
 
     func body(_ screen: CallScreen) -> String {

@@ -173,7 +173,7 @@ final class LiveCall {
 
     /// One write per screen: the terminal gets it whole. A step passes the screen it just logged.
     func draw(_ screen: CallScreen? = nil) {
-        var text = "\n" + view.header(header, elapsed: Date().timeIntervalSince(startedAt)) + view.body(screen ?? engine.screen(state))
+        var text = "\n" + header.text(elapsed: Date().timeIntervalSince(startedAt)) + view.body(screen ?? engine.screen(state))
         if !state.hasEnded, let line = observer?.customerLine(for: state) { text += view.bold("客户: ") + line + "\n" }
         write(text)
     }

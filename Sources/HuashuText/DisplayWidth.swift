@@ -4,8 +4,9 @@ public enum DisplayWidth {
     /// Cells taken by one Unicode scalar in a monospaced terminal.
     public static func of(_ scalar: Unicode.Scalar) -> Int {
         let v = scalar.value
-        if v == 0 { return 0 }
         if v < 0x20 || (v >= 0x7F && v < 0xA0) { return 0 }
+        if v < 0x300 { return 1 }
+        if v >= 0x4E00 && v <= 0x9FFF { return 2 }
         if isZeroWidth(v) { return 0 }
         return isWide(v) ? 2 : 1
     }
@@ -23,7 +24,11 @@ public enum DisplayWidth {
     /// Cells taken by a string.
     public static func of<S: StringProtocol>(_ text: S) -> Int {
         var total = 0
-        for character in text { total += of(character) }
+        for scalar in text.unicodeScalars {
+            // A scalar that may join its neighbours: count by characters instead.
+            guard standsAlone(scalar) else { return text.reduce(0) { $0 + of($1) } }
+            total += of(scalar)
+        }
         return total
     }
 
@@ -82,14 +87,16 @@ public enum TextWrap {
         let limits = (first: max(width, 2), rest: max(following ?? width, 2))
         // Most script text is ASCII and CJK, where every scalar is a character on its own:
         // walking scalars then gives the same lines without the cost of finding grapheme clusters.
-        if text.unicodeScalars.allSatisfy(DisplayWidth.standsAlone) {
-            return breaking(text, text.unicodeScalars, limits, cells: DisplayWidth.of)
+        if let lines = breaking(text, text.unicodeScalars, limits, cells: { DisplayWidth.standsAlone($0) ? DisplayWidth.of($0) : nil }) {
+            return lines
         }
-        return breaking(text, text, limits, cells: DisplayWidth.of)
+        // Every character has a width, so this walk always gives lines.
+        return breaking(text, text, limits, cells: { DisplayWidth.of($0) }) ?? [text]
     }
 
+    /// The lines, or nil as soon as `cells` cannot measure a unit.
     private static func breaking<Units: Collection>(_ text: String, _ units: Units, _ limits: (first: Int, rest: Int),
-                                                    cells: (Units.Element) -> Int) -> [String]
+                                                    cells: (Units.Element) -> Int?) -> [String]?
     where Units.Index == String.Index, Units.Element: Equatable & ExpressibleByUnicodeScalarLiteral {
         var result: [String] = []
         var start = units.startIndex
@@ -102,7 +109,7 @@ public enum TextWrap {
                 result.append(String(text[start..<index]))
                 (start, used) = (next, 0)
             } else {
-                let w = cells(unit)
+                guard let w = cells(unit) else { return nil }
                 if used + w > (result.isEmpty ? limits.first : limits.rest) {
                     result.append(String(text[start..<index]))
                     (start, used) = (index, 0)
