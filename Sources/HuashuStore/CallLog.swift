@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import HuashuEngine
 
 /// A follow-up the call leaves behind: a booked callback, a "thinking"
@@ -107,11 +108,7 @@ public final class CallLogWriter {
                              events: LogJSON.text(step.events), state: LogJSON.text(step.state), prevHash: lastHash, hash: "")
         row.hash = row.computedHash
         let ended = step.events.contains { if case .ended = $0 { return true } else { return false } }
-        let insert = { (db: Database) in
-            try db.cachedStatement(sql: Self.insert).execute(arguments: [
-                row.callID, row.seq, row.at, row.inputKind, row.input, row.answerID, row.handlerID, row.note,
-                row.stage, row.node, row.shown, row.events, row.state, row.prevHash, row.hash])
-        }
+        let insert = { (db: Database) in try Self.insert(row, into: db) }
         if !ended && followUps.isEmpty {
             // One statement is its own transaction.
             try store.writeWithoutTransaction(insert)
@@ -123,6 +120,39 @@ public final class CallLogWriter {
         }
         seq = row.seq
         lastHash = row.hash
+    }
+
+    /// The row's INSERT, its values bound through SQLite's C API: GRDB's argument
+    /// arrays cost more than SQLite's own work for a row this size.
+    private static func insert(_ row: StepRecord, into db: Database) throws {
+        let statement = try db.cachedStatement(sql: insert)
+        let handle = statement.sqliteStatement
+        sqlite3_reset(handle)
+        defer {
+            sqlite3_reset(handle)
+            sqlite3_clear_bindings(handle)
+        }
+        sqlite3_bind_int64(handle, 1, row.callID)
+        sqlite3_bind_int64(handle, 2, Int64(row.seq))
+        let texts = [row.at, row.inputKind, row.input, row.answerID, row.handlerID, row.note, row.stage, row.node,
+                     row.shown, row.events, row.state, row.prevHash, row.hash]
+        for (offset, text) in texts.enumerated() {
+            let index = CInt(offset + 3)
+            guard var text else {
+                sqlite3_bind_null(handle, index)
+                continue
+            }
+            text.withUTF8 { bytes in
+                // SQLITE_TRANSIENT: SQLite copies the bytes, which live only for this call.
+                _ = sqlite3_bind_text(handle, index, UnsafeRawPointer(bytes.baseAddress ?? UnsafePointer(bitPattern: 1)!)
+                    .assumingMemoryBound(to: CChar.self), CInt(bytes.count), unsafeBitCast(-1, to: sqlite3_destructor_type.self))
+            }
+        }
+        let code = sqlite3_step(handle)
+        guard code == SQLITE_DONE else {
+            throw DatabaseError(resultCode: ResultCode(rawValue: sqlite3_extended_errcode(db.sqliteConnection)),
+                                message: db.lastErrorMessage, sql: insert)
+        }
     }
 
     /// The outcome on the call, do-not-call on the customer, follow-ups closed and booked.
