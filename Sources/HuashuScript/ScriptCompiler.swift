@@ -15,8 +15,8 @@ public enum ScriptCompiler {
         var diagnostics: [Diagnostic] = []
         let ordered = sources.sorted { $0.name < $1.name }
         for source in ordered {
-            switch source.decodedLines() {
-            case .success(let lines): parser.parse(file: source.name, lines: lines)
+            switch source.lineRanges() {
+            case .success(let lines): source.bytes.withUnsafeBufferPointer { parser.parse(file: source.name, bytes: $0, lines: lines) }
             case .failure(let diagnostic): diagnostics.append(diagnostic)
             }
         }
