@@ -11,9 +11,13 @@ struct NodeGraph {
 
     var nodeCount: Int { starts.count - 1 }
 
-    /// Adds the next node, with the nodes its answers lead to.
-    mutating func addNode(leadingTo next: some Sequence<Int>) {
-        targets.append(contentsOf: next)
+    /// Adds an edge from the node being added to `target`.
+    mutating func addEdge(to target: Int) {
+        targets.append(target)
+    }
+
+    /// Ends the node being added: the edges added since the last one are its.
+    mutating func closeNode() {
         starts.append(targets.count)
     }
 

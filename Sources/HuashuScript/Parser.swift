@@ -189,7 +189,7 @@ struct Parser {
                    at: line.location(keywordAt), hint: "start the handler with `objection ID TITLE`")
             return
         }
-        let keys = line.text.split(rest, separatedBy: { ",，、;；".unicodeScalars.contains($0) })
+        let keys = line.text.pieces(of: rest, separatedBy: { ",，、;；".unicodeScalars.contains($0) })
             .map { line.text.string(trimming: $0) }.filter { !$0.isEmpty }
         if keys.isEmpty {
             report(.missingText, "`keys` lists no words", at: line.location(keywordAt), hint: "e.g. `keys 贵, 便宜, 价格`")
@@ -295,8 +295,8 @@ struct Parser {
     private mutating func parseActions(_ line: ScannedLine, _ range: Range<Int>, allowOutcome: Bool) -> [Action] {
         let text = line.text
         var actions: [Action] = []
-        for part in text.split(range, separatedBy: { $0 == ";" || $0 == "；" }) {
-            let words = text.split(part, separatedBy: \.isSpace)
+        for part in text.pieces(of: range, separatedBy: { $0 == ";" || $0 == "；" }) {
+            let words = Array(text.pieces(of: part, separatedBy: { $0.isSpace }))
             guard let verbRange = words.first else { continue }
             let verb = text.string(verbRange)
             let location = line.location(verbRange.lowerBound..<words[words.count - 1].upperBound)
@@ -364,7 +364,7 @@ struct Parser {
         let afterClose = text.offset(after: close)
         let rest = text.droppingLeadingSpaces(afterClose..<range.upperBound)
         var clauses: [Clause] = []
-        for part in text.split(text.offset(after: range.lowerBound)..<close, separatedBy: { $0 == "," || $0 == "，" }) {
+        for part in text.pieces(of: text.offset(after: range.lowerBound)..<close, separatedBy: { $0 == "," || $0 == "，" }) {
             guard let clause = parseClause(line, part) else { return (nil, rest) }
             clauses.append(clause)
         }
@@ -399,7 +399,7 @@ struct Parser {
                    hint: suggestion.map { "did you mean `\($0)`?" } ?? "fields: grade, type, claims, days, violations")
             return nil
         }
-        let values = text.split(valueStart..<part.upperBound, separatedBy: { $0 == "|" }).map { text.string(trimming: $0) }
+        let values = text.pieces(of: valueStart..<part.upperBound, separatedBy: { $0 == "|" }).map { text.string(trimming: $0) }
         if field.isNumeric {
             guard values.count == 1, Int(values[0]) != nil else {
                 report(.badCondition, "`\(field.rawValue)` is compared with one whole number", at: location, hint: "e.g. `\(field.rawValue)>=1`")
@@ -424,6 +424,8 @@ struct Parser {
     private mutating func parseTemplate(_ line: ScannedLine, _ range: Range<Int>) -> Template? {
         let text = line.text
         var segments: [Template.Segment] = []
+        // Text around each placeholder: counting first spares the array its regrowing.
+        segments.reserveCapacity(2 * text.bytes[range].count { $0 == UInt8(ascii: "{") } + 1)
         var rest = range
         var valid = true
         while let open = text.firstOffset(in: rest, where: { $0 == "{" }) {

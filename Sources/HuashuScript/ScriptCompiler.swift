@@ -57,9 +57,8 @@ struct Checker {
         nodes.reserveCapacity(order.count)
         var graph = NodeGraph()
         for at in order {
-            let (node, next) = resolve(draft.nodes[at], position: position)
-            nodes.append(node)
-            graph.addNode(leadingTo: next)
+            nodes.append(resolve(draft.nodes[at], position: position, edges: &graph))
+            graph.closeNode()
         }
         checkShape(nodes)
         guard let start = draft.nodes.first(where: { $0.objection == nil }).map(\.id) else {
@@ -98,14 +97,13 @@ struct Checker {
         return (order, position)
     }
 
-    /// Pass 2: answers get their IDs and their targets are looked up. Gives the
-    /// node and the places (in `position`) of the nodes its answers lead to.
-    private mutating func resolve(_ draftNode: DraftNode, position: [String: Int]) -> (Node, [Int]) {
+    /// Pass 2: answers get their IDs and their targets are looked up; an edge
+    /// goes to the place (in `position`) of each node an answer leads to.
+    private mutating func resolve(_ draftNode: DraftNode, position: [String: Int], edges graph: inout NodeGraph) -> Node {
         let stage = draft.stages[draftNode.stageIndex]
         let inHandlerStage = handlerStages.contains(draftNode.stageIndex)
         var answers: [Answer] = []
         answers.reserveCapacity(draftNode.answers.count)
-        var next: [Int] = []
         for answer in draftNode.answers {
             let target: Target
             if answer.targetName == "return" {
@@ -117,7 +115,7 @@ struct Checker {
             } else {
                 target = .node(answer.targetName)
                 if let to = position[answer.targetName] {
-                    next.append(to)
+                    graph.addEdge(to: to)
                 } else {
                     let suggestion = Spelling.closest(to: answer.targetName, among: position.keys.sorted())
                     report(.unknownTarget, "unknown target `\(answer.targetName)`", at: answer.targetLocation,
@@ -134,9 +132,8 @@ struct Checker {
                                   actions: answer.actions, location: answer.location))
         }
         let kind: Node.Kind = draftNode.objection.map { .objection(title: $0.title, keys: $0.keys) } ?? .step
-        let node = Node(id: draftNode.id, stageID: stage.id, kind: kind, lines: draftNode.lines, gates: draftNode.gates,
-                        actions: draftNode.actions, answers: answers, location: draftNode.location, isInHandlerStage: inHandlerStage)
-        return (node, next)
+        return Node(id: draftNode.id, stageID: stage.id, kind: kind, lines: draftNode.lines, gates: draftNode.gates,
+                    actions: draftNode.actions, answers: answers, location: draftNode.location, isInHandlerStage: inHandlerStage)
     }
 
     /// Pass 3: each node, stage and gate on its own.
@@ -147,14 +144,16 @@ struct Checker {
             report(.emptyStage, "stage `\(stage.id)` has no nodes", at: stage.location, hint: "add nodes under it or remove it")
         }
         var marked: Set<String> = ["quoted"]
-        for node in nodes {
-            for case .mark(let flag) in node.actions { marked.insert(flag) }
-            for answer in node.answers {
+        // Nodes are read in place, by index: a copy of a node retains each of its parts.
+        for at in nodes.indices {
+            for case .mark(let flag) in nodes[at].actions { marked.insert(flag) }
+            for answer in nodes[at].answers {
                 for case .mark(let flag) in answer.actions { marked.insert(flag) }
             }
         }
         var keyOwners: [String: String] = [:]
-        for node in nodes {
+        for at in nodes.indices {
+            let node = nodes[at]
             let id = node.id
             for key in node.keys {
                 if let owner = keyOwners[key], owner != id {
@@ -184,9 +183,9 @@ struct Checker {
     private mutating func checkFlow(_ nodes: [Node], graph: NodeGraph, startAt: Int) {
         var reached = [Bool](repeating: false, count: nodes.count)
         graph.spread(from: [startAt] + nodes.indices.filter { nodes[$0].isObjection }, into: &reached)
-        for (at, node) in nodes.enumerated() where !reached[at] {
-            report(.unreachableNode, "`\(node.id)` can never be reached: no answer leads to it", at: node.location,
-                   hint: "lead an answer to it with `-> \(node.id)`, or remove it")
+        for at in nodes.indices where !reached[at] {
+            report(.unreachableNode, "`\(nodes[at].id)` can never be reached: no answer leads to it", at: nodes[at].location,
+                   hint: "lead an answer to it with `-> \(nodes[at].id)`, or remove it")
         }
 
         let leadingHere = graph.reversed
@@ -199,8 +198,8 @@ struct Checker {
         }
         let returning = nodes.indices.filter { nodes[$0].answers.contains { $0.target == .returnFromObjection } }
         leadingHere.spread(from: returning, into: &canEnd)
-        for (at, node) in nodes.enumerated() where reached[at] && !canEnd[at] && !(node.answers.isEmpty && node.outcome == nil) {
-            report(.noWayToEnd, "once the call reaches `\(node.id)`, no path leads to an outcome", at: node.location,
+        for at in nodes.indices where reached[at] && !canEnd[at] && !(nodes[at].answers.isEmpty && nodes[at].outcome == nil) {
+            report(.noWayToEnd, "once the call reaches `\(nodes[at].id)`, no path leads to an outcome", at: nodes[at].location,
                    hint: "give it an answer that leads towards an ending node")
         }
     }

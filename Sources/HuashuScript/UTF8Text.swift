@@ -71,21 +71,33 @@ struct UTF8Text {
         droppingTrailingSpaces(droppingLeadingSpaces(range))
     }
 
-    /// The non-empty pieces between separators.
-    func split(_ range: Range<Int>, separatedBy isSeparator: (Unicode.Scalar) -> Bool) -> [Range<Int>] {
-        var pieces: [Range<Int>] = []
-        var start = range.lowerBound
-        var offset = range.lowerBound
-        while offset < range.upperBound {
-            let next = self.offset(after: offset)
-            if isSeparator(scalar(at: offset)) {
-                if offset > start { pieces.append(start..<offset) }
-                start = next
+    /// The non-empty pieces between separators, found as they are read: no array is built.
+    func pieces(of range: Range<Int>, separatedBy isSeparator: @escaping (Unicode.Scalar) -> Bool) -> Pieces {
+        Pieces(text: self, rest: range, isSeparator: isSeparator)
+    }
+
+    struct Pieces: Sequence, IteratorProtocol {
+        let text: UTF8Text
+        var rest: Range<Int>
+        let isSeparator: (Unicode.Scalar) -> Bool
+
+        mutating func next() -> Range<Int>? {
+            var start = rest.lowerBound
+            var offset = start
+            while offset < rest.upperBound {
+                let after = text.offset(after: offset)
+                if isSeparator(text.scalar(at: offset)) {
+                    if offset > start {
+                        rest = after..<rest.upperBound
+                        return start..<offset
+                    }
+                    start = after
+                }
+                offset = after
             }
-            offset = next
+            rest = rest.upperBound..<rest.upperBound
+            return start < offset ? start..<offset : nil
         }
-        if range.upperBound > start { pieces.append(start..<range.upperBound) }
-        return pieces
     }
 
     func string(_ range: Range<Int>) -> String {
