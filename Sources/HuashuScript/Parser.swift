@@ -21,18 +21,31 @@ struct DraftNode {
     var lines: [ScriptLine] = []
     var gates: [Gate] = []
     var actions: [Action] = []
-    var answers: [DraftAnswer] = []
+    /// Answers in their final form: the parser can already name them and their targets.
+    var answers: [Answer] = []
+    /// Where each answer's target and `@name` stand, for the checker's diagnostics.
+    var answerPlaces: [AnswerPlace] = []
 }
 
-struct DraftAnswer {
-    let explicitID: String?
-    let explicitIDLocation: SourceLocation?
-    let condition: Condition?
-    let text: Template
-    let targetName: String
-    let targetLocation: SourceLocation
-    let actions: [Action]
-    let location: SourceLocation
+/// Columns of an answer's target and `@name` on the answer's own line: two
+/// numbers each instead of a full location, as a script may have thousands of answers.
+struct AnswerPlace {
+    let target: Columns
+    let explicitID: Columns?
+
+    struct Columns {
+        let column: Int32
+        let length: Int32
+
+        init(_ location: SourceLocation) {
+            column = Int32(location.column)
+            length = Int32(location.length)
+        }
+
+        func location(onLineOf answer: SourceLocation) -> SourceLocation {
+            SourceLocation(file: answer.file, line: answer.line, column: Int(column), length: Int(length))
+        }
+    }
 }
 
 /// One line of a script file as bytes, able to turn a byte range of itself into a location.
@@ -254,7 +267,7 @@ struct Parser {
         }
         var tail = text.droppingLeadingSpaces(targetRange.upperBound..<end)
         var explicitID: String?
-        var explicitIDLocation: SourceLocation?
+        var explicitIDPlace: AnswerPlace.Columns?
         if !tail.isEmpty, text.scalar(at: tail.lowerBound) == "@" {
             let nameEnd = text.word(tail).upperBound
             let name = text.string(text.offset(after: tail.lowerBound)..<nameEnd)
@@ -264,7 +277,7 @@ struct Parser {
                 return
             }
             explicitID = name
-            explicitIDLocation = location
+            explicitIDPlace = AnswerPlace.Columns(location)
             tail = text.droppingLeadingSpaces(nameEnd..<end)
         }
         var actions: [Action] = []
@@ -277,10 +290,11 @@ struct Parser {
             }
             actions = parseActions(line, word.upperBound..<end, allowOutcome: false)
         }
-        draft.nodes[node].answers.append(DraftAnswer(
-            explicitID: explicitID, explicitIDLocation: explicitIDLocation, condition: condition, text: template,
-            targetName: targetName, targetLocation: line.location(targetRange), actions: actions,
-            location: line.location(dash..<end)))
+        let id = draft.nodes[node].id + ">" + (explicitID.map { "@" + $0 } ?? targetName)
+        draft.nodes[node].answers.append(Answer(
+            id: id, condition: condition, text: template, target: targetName == "return" ? .returnFromObjection : .node(targetName),
+            actions: actions, location: line.location(dash..<end)))
+        draft.nodes[node].answerPlaces.append(AnswerPlace(target: AnswerPlace.Columns(line.location(targetRange)), explicitID: explicitIDPlace))
     }
 
     /// The last `->` (or `→`) in a piece of text: the one before the target.

@@ -97,39 +97,39 @@ struct Checker {
         return (order, position)
     }
 
-    /// Pass 2: answers get their IDs and their targets are looked up; an edge
+    /// Pass 2: answer targets are looked up and answer IDs checked; an edge
     /// goes to the place (in `position`) of each node an answer leads to.
     private mutating func resolve(_ draftNode: DraftNode, position: [String: Int], edges graph: inout NodeGraph) -> Node {
         let stage = draft.stages[draftNode.stageIndex]
         let inHandlerStage = handlerStages.contains(draftNode.stageIndex)
-        var answers: [Answer] = []
-        answers.reserveCapacity(draftNode.answers.count)
-        for answer in draftNode.answers {
-            let target: Target
-            if answer.targetName == "return" {
-                target = .returnFromObjection
+        let answers = draftNode.answers
+        for (at, answer) in answers.enumerated() {
+            let place = draftNode.answerPlaces[at]
+            func targetLocation() -> SourceLocation { place.target.location(onLineOf: answer.location) }
+            let targetName: String
+            switch answer.target {
+            case .returnFromObjection:
+                targetName = "return"
                 if !inHandlerStage {
                     report(.returnOutsideHandler, "`return` outside an objection handler: `\(draftNode.id)` is in stage `\(stage.id)`",
-                           at: answer.targetLocation, hint: "lead the answer to a node, or move the node into the objection stage")
+                           at: targetLocation(), hint: "lead the answer to a node, or move the node into the objection stage")
                 }
-            } else {
-                target = .node(answer.targetName)
-                if let to = position[answer.targetName] {
+            case .node(let name):
+                targetName = name
+                if let to = position[name] {
                     graph.addEdge(to: to)
                 } else {
-                    let suggestion = Spelling.closest(to: answer.targetName, among: position.keys.sorted())
-                    report(.unknownTarget, "unknown target `\(answer.targetName)`", at: answer.targetLocation,
+                    let suggestion = Spelling.closest(to: name, among: position.keys.sorted())
+                    report(.unknownTarget, "unknown target `\(name)`", at: targetLocation(),
                            hint: suggestion.map { "did you mean `\($0)`?" } ?? "no node or objection has this ID")
                 }
             }
-            let id = draftNode.id + ">" + (answer.explicitID.map { "@" + $0 } ?? answer.targetName)
             // A node has a handful of answers: a look through them beats a dictionary per node.
-            if let first = answers.first(where: { $0.id == id }) {
-                report(.duplicateAnswer, "a second answer of `\(draftNode.id)` has the ID `\(id)` (first at line \(first.location.line))",
-                       at: answer.explicitIDLocation ?? answer.targetLocation, hint: "give this answer its own name: `-> \(answer.targetName) @another_name`")
+            if let first = answers[..<at].first(where: { $0.id == answer.id }) {
+                report(.duplicateAnswer, "a second answer of `\(draftNode.id)` has the ID `\(answer.id)` (first at line \(first.location.line))",
+                       at: place.explicitID?.location(onLineOf: answer.location) ?? targetLocation(),
+                       hint: "give this answer its own name: `-> \(targetName) @another_name`")
             }
-            answers.append(Answer(id: id, condition: answer.condition, text: answer.text, target: target,
-                                  actions: answer.actions, location: answer.location))
         }
         let kind: Node.Kind = draftNode.objection.map { .objection(title: $0.title, keys: $0.keys) } ?? .step
         return Node(id: draftNode.id, stageID: stage.id, kind: kind, lines: draftNode.lines, gates: draftNode.gates,
