@@ -21,34 +21,46 @@ struct DraftNode {
     var lines: [ScriptLine] = []
     var gates: [Gate] = []
     var actions: [Action] = []
-    var answers: [DraftAnswer] = []
+    /// Answers in their final form: the parser can already name them and their targets.
+    var answers: [Answer] = []
+    /// Where each answer's target and `@name` stand, for the checker's diagnostics.
+    var answerPlaces: [AnswerPlace] = []
 }
 
-struct DraftAnswer {
-    let explicitID: String?
-    let explicitIDLocation: SourceLocation?
-    let condition: Condition?
-    let text: Template
-    let targetName: String
-    let targetLocation: SourceLocation
-    let actions: [Action]
-    let location: SourceLocation
+/// Columns of an answer's target and `@name` on the answer's own line: two
+/// numbers each instead of a full location, as a script may have thousands of answers.
+struct AnswerPlace {
+    let target: Columns
+    let explicitID: Columns?
+
+    struct Columns {
+        let column: Int32
+        let length: Int32
+
+        init(_ location: SourceLocation) {
+            column = Int32(location.column)
+            length = Int32(location.length)
+        }
+
+        func location(onLineOf answer: SourceLocation) -> SourceLocation {
+            SourceLocation(file: answer.file, line: answer.line, column: Int(column), length: Int(length))
+        }
+    }
 }
 
-/// One line of a file, able to turn a range of itself into a location.
-struct SourceLine {
+/// One line of a script file as bytes, able to turn a byte range of itself into a location.
+struct ScannedLine {
     let file: String
     let number: Int
-    let text: Substring
+    let text: UTF8Text
 
-    func location(_ range: Range<String.Index>) -> SourceLocation {
-        SourceLocation(file: file, line: number,
-                       column: text.unicodeScalars.distance(from: text.startIndex, to: range.lowerBound) + 1,
-                       length: text.unicodeScalars.distance(from: range.lowerBound, to: range.upperBound))
+    func location(_ range: Range<Int>) -> SourceLocation {
+        SourceLocation(file: file, line: number, column: text.scalarCount(0..<range.lowerBound) + 1,
+                       length: text.scalarCount(range))
     }
 
-    func location(at index: String.Index) -> SourceLocation {
-        location(index..<index)
+    func location(at offset: Int) -> SourceLocation {
+        location(offset..<offset)
     }
 }
 
@@ -62,14 +74,16 @@ struct Parser {
 
     static let keywords = ["stage", "node", "objection", "keys", "say", "tip", "need", "do"]
 
-    mutating func parse(file: String, lines: [Substring]) {
+    /// Parses one file's lines, given as byte ranges of its validated UTF-8 bytes.
+    mutating func parse(file: String, bytes: UnsafeBufferPointer<UInt8>, lines: [Range<Int>]) {
         currentNode = nil
-        for (offset, text) in lines.enumerated() {
-            let line = SourceLine(file: file, number: offset + 1, text: text)
+        for (offset, range) in lines.enumerated() {
+            let text = UTF8Text(bytes: UnsafeBufferPointer(rebasing: bytes[range]))
+            let line = ScannedLine(file: file, number: offset + 1, text: text)
             // Bytes first: counting characters of every line would cost more than parsing it.
-            if text.utf8.count > SourceText.maximumLineCharacters, text.unicodeScalars.count > SourceText.maximumLineCharacters {
-                report(.lineTooLong, "line has \(text.unicodeScalars.count) characters; at most \(SourceText.maximumLineCharacters) are allowed",
-                       at: line.location(at: text.startIndex), hint: "break it into several lines")
+            if range.count > SourceText.maximumLineCharacters, case let count = text.scalarCount(text.all), count > SourceText.maximumLineCharacters {
+                report(.lineTooLong, "line has \(count) characters; at most \(SourceText.maximumLineCharacters) are allowed",
+                       at: line.location(at: 0), hint: "break it into several lines")
                 continue
             }
             parseLine(line)
@@ -80,38 +94,38 @@ struct Parser {
         diagnostics.append(Diagnostic(code, message, at: location, hint: hint))
     }
 
-    private mutating func parseLine(_ line: SourceLine) {
+    private mutating func parseLine(_ line: ScannedLine) {
         let text = line.text
-        guard let start = text.unicodeScalars.firstIndex(where: { !$0.isSpace }) else { return }
-        let first = text.unicodeScalars[start]
+        guard let start = text.firstOffset(in: text.all, where: { !$0.isSpace }) else { return }
+        let first = text.scalar(at: start)
         if first == "#" { return }
         if first == "-" || first == "－" {
-            parseAnswer(line, from: text.unicodeScalars.index(after: start))
+            parseAnswer(line, from: text.offset(after: start))
             return
         }
-        let wordEnd = text.slice(from: start).firstScalarIndex(where: \.isSpace) ?? text.endIndex
-        let keyword = String(text.slice(start..<wordEnd))
-        let rest = text.slice(from: wordEnd).droppingLeadingSpaces
+        let keywordAt = text.word(start..<text.all.upperBound)
+        let keyword = text.string(keywordAt)
+        let rest = text.droppingLeadingSpaces(keywordAt.upperBound..<text.all.upperBound)
         switch keyword {
-        case "stage": parseStage(line, keywordAt: start..<wordEnd, rest: rest)
-        case "node", "objection": parseNode(line, keyword: keyword, keywordAt: start..<wordEnd, rest: rest)
-        case "keys": parseKeys(line, keywordAt: start..<wordEnd, rest: rest)
-        case "say", "tip": parseScriptLine(line, kind: ScriptLine.Kind(rawValue: keyword)!, keywordAt: start..<wordEnd, rest: rest)
-        case "need": parseGate(line, keywordAt: start..<wordEnd, rest: rest)
+        case "stage": parseStage(line, keywordAt: keywordAt, rest: rest)
+        case "node", "objection": parseNode(line, keyword: keyword, keywordAt: keywordAt, rest: rest)
+        case "keys": parseKeys(line, keywordAt: keywordAt, rest: rest)
+        case "say", "tip": parseScriptLine(line, kind: ScriptLine.Kind(rawValue: keyword)!, keywordAt: keywordAt, rest: rest)
+        case "need": parseGate(line, keywordAt: keywordAt, rest: rest)
         case "do":
-            guard let node = requireNode(line, keywordAt: start..<wordEnd, keyword: keyword) else { return }
+            guard let node = requireNode(line, keywordAt: keywordAt, keyword: keyword) else { return }
             let actions = parseActions(line, rest, allowOutcome: true)
             draft.nodes[node].actions += actions
         default:
             let suggestion = Spelling.closest(to: keyword.lowercased(), among: Self.keywords)
-            report(.unknownStatement, "unknown statement `\(keyword)`", at: line.location(start..<wordEnd),
+            report(.unknownStatement, "unknown statement `\(keyword)`", at: line.location(keywordAt),
                    hint: suggestion.map { "did you mean `\($0)`?" } ?? "a line starts with stage, node, objection, keys, say, tip, need, do, or `-` for an answer")
         }
     }
 
     // MARK: Declarations
 
-    private mutating func parseStage(_ line: SourceLine, keywordAt: Range<String.Index>, rest: Substring) {
+    private mutating func parseStage(_ line: ScannedLine, keywordAt: Range<Int>, rest: Range<Int>) {
         guard let (id, idRange, title) = parseIDAndTitle(line, keyword: "stage", keywordAt: keywordAt, rest: rest) else { return }
         currentNode = nil
         if let existing = draft.stages.firstIndex(where: { $0.id == id }) {
@@ -122,7 +136,7 @@ struct Parser {
         currentStage = draft.stages.count - 1
     }
 
-    private mutating func parseNode(_ line: SourceLine, keyword: String, keywordAt: Range<String.Index>, rest: Substring) {
+    private mutating func parseNode(_ line: ScannedLine, keyword: String, keywordAt: Range<Int>, rest: Range<Int>) {
         guard let (id, idRange, title) = parseIDAndTitle(line, keyword: keyword, keywordAt: keywordAt, rest: rest) else {
             currentNode = nil
             return
@@ -145,21 +159,20 @@ struct Parser {
         currentNode = draft.nodes.count - 1
     }
 
-    private mutating func parseIDAndTitle(_ line: SourceLine, keyword: String, keywordAt: Range<String.Index>,
-                                          rest: Substring) -> (String, Range<String.Index>, String)? {
+    private mutating func parseIDAndTitle(_ line: ScannedLine, keyword: String, keywordAt: Range<Int>,
+                                          rest: Range<Int>) -> (String, Range<Int>, String)? {
         guard !rest.isEmpty else {
             report(.missingID, "`\(keyword)` needs an ID", at: line.location(keywordAt), hint: "e.g. `\(keyword) greet`")
             return nil
         }
-        let idEnd = rest.firstScalarIndex(where: \.isSpace) ?? rest.endIndex
-        let idRange = rest.startIndex..<idEnd
-        let id = String(rest.slice(idRange))
+        let idRange = line.text.word(rest)
+        let id = line.text.string(idRange)
         guard Self.isValidID(id) else {
             report(.invalidID, "`\(id)` is not a valid ID", at: line.location(idRange),
                    hint: "use lower-case English letters, digits and _, starting with a letter")
             return nil
         }
-        return (id, idRange, rest.slice(from: idEnd).trimmingSpaces)
+        return (id, idRange, line.text.string(trimming: idRange.upperBound..<rest.upperBound))
     }
 
     static func isValidID<S: StringProtocol>(_ id: S) -> Bool {
@@ -172,7 +185,7 @@ struct Parser {
         return true
     }
 
-    private mutating func requireNode(_ line: SourceLine, keywordAt: Range<String.Index>, keyword: String) -> Int? {
+    private mutating func requireNode(_ line: ScannedLine, keywordAt: Range<Int>, keyword: String) -> Int? {
         if currentNode == nil {
             report(.outsideNode, "`\(keyword)` is not inside a node", at: line.location(keywordAt),
                    hint: "write `node ID` above it")
@@ -182,14 +195,15 @@ struct Parser {
 
     // MARK: Node contents
 
-    private mutating func parseKeys(_ line: SourceLine, keywordAt: Range<String.Index>, rest: Substring) {
+    private mutating func parseKeys(_ line: ScannedLine, keywordAt: Range<Int>, rest: Range<Int>) {
         guard let node = requireNode(line, keywordAt: keywordAt, keyword: "keys") else { return }
         guard draft.nodes[node].objection != nil else {
             report(.keysOutsideObjection, "`keys` belongs to an objection, but `\(draft.nodes[node].id)` is a node",
                    at: line.location(keywordAt), hint: "start the handler with `objection ID TITLE`")
             return
         }
-        let keys = rest.split(whereSeparator: { ",，、;；".contains($0) }).map(\.trimmingSpaces).filter { !$0.isEmpty }
+        let keys = line.text.pieces(of: rest, separatedBy: { ",，、;；".unicodeScalars.contains($0) })
+            .map { line.text.string(trimming: $0) }.filter { !$0.isEmpty }
         if keys.isEmpty {
             report(.missingText, "`keys` lists no words", at: line.location(keywordAt), hint: "e.g. `keys 贵, 便宜, 价格`")
         }
@@ -197,10 +211,10 @@ struct Parser {
         draft.nodes[node].objection!.keysSeen = true
     }
 
-    private mutating func parseScriptLine(_ line: SourceLine, kind: ScriptLine.Kind, keywordAt: Range<String.Index>, rest: Substring) {
+    private mutating func parseScriptLine(_ line: ScannedLine, kind: ScriptLine.Kind, keywordAt: Range<Int>, rest: Range<Int>) {
         guard let node = requireNode(line, keywordAt: keywordAt, keyword: kind.rawValue) else { return }
         let (condition, body) = parseCondition(line, rest)
-        guard !body.trimmingSpaces.isEmpty else {
+        guard !line.text.trimmingSpaces(body).isEmpty else {
             report(.missingText, "`\(kind.rawValue)` has no text", at: line.location(keywordAt))
             return
         }
@@ -208,105 +222,101 @@ struct Parser {
         draft.nodes[node].lines.append(ScriptLine(kind: kind, condition: condition, template: template))
     }
 
-    private mutating func parseGate(_ line: SourceLine, keywordAt: Range<String.Index>, rest: Substring) {
+    private mutating func parseGate(_ line: ScannedLine, keywordAt: Range<Int>, rest: Range<Int>) {
         guard let node = requireNode(line, keywordAt: keywordAt, keyword: "need") else { return }
-        let colon = rest.firstScalarIndex(where: { $0 == ":" || $0 == "：" }) ?? rest.endIndex
-        let flagText = rest.slice(rest.startIndex..<colon)
-        let flag = flagText.trimmingSpaces
+        let text = line.text
+        let colon = text.firstOffset(in: rest, where: { $0 == ":" || $0 == "：" }) ?? rest.upperBound
+        let flagText = rest.lowerBound..<colon
+        let flag = text.string(trimming: flagText)
         guard !flag.isEmpty else {
             report(.missingID, "`need` names no flag", at: line.location(keywordAt), hint: "e.g. `need identity: 先确认身份`")
             return
         }
         guard Self.isValidID(flag) else {
-            report(.invalidID, "`\(flag)` is not a valid flag name", at: line.location(flagText.startIndex..<flagText.endIndex),
+            report(.invalidID, "`\(flag)` is not a valid flag name", at: line.location(flagText),
                    hint: "use lower-case English letters, digits and _")
             return
         }
-        let reason = colon < rest.endIndex ? rest.slice(from: rest.unicodeScalars.index(after: colon)).trimmingSpaces : ""
+        let reason = colon < rest.upperBound ? text.string(trimming: text.offset(after: colon)..<rest.upperBound) : ""
         draft.nodes[node].gates.append(Gate(flag: flag, reason: reason.isEmpty ? "需要先完成:\(flag)" : reason,
-                                            location: line.location(flagText.startIndex..<flagText.endIndex)))
+                                            location: line.location(flagText)))
     }
 
-    private mutating func parseAnswer(_ line: SourceLine, from start: String.Index) {
-        let dash = line.text.unicodeScalars.index(before: start)
+    private mutating func parseAnswer(_ line: ScannedLine, from start: Int) {
+        let text = line.text
+        let end = text.all.upperBound
+        let dash = text.offset(before: start)
         guard let node = requireNode(line, keywordAt: dash..<start, keyword: "-") else { return }
-        let body = line.text.slice(from: start)
-        guard let arrow = Self.lastArrow(in: body) else {
-            report(.answerWithoutArrow, "answer has no `->` to say where it leads", at: line.location(dash..<line.text.endIndex),
+        guard let arrow = text.lastArrow(in: start..<end) else {
+            report(.answerWithoutArrow, "answer has no `->` to say where it leads", at: line.location(dash..<end),
                    hint: "write `- 客户的话 -> 下一步的ID`")
             return
         }
-        let (condition, text) = parseCondition(line, body.slice(body.startIndex..<arrow.lowerBound).droppingLeadingSpaces)
-        guard !text.trimmingSpaces.isEmpty else {
+        let (condition, words) = parseCondition(line, text.droppingLeadingSpaces(start..<arrow.lowerBound))
+        guard !text.trimmingSpaces(words).isEmpty else {
             report(.missingText, "answer has no text before `->`", at: line.location(dash..<arrow.lowerBound))
             return
         }
-        guard let template = parseTemplate(line, text.dropLastSpaces) else { return }
-        var tail = line.text.slice(from: arrow.upperBound).droppingLeadingSpaces
-        let targetEnd = tail.firstScalarIndex(where: \.isSpace) ?? tail.endIndex
-        let targetRange = tail.startIndex..<targetEnd
-        let targetName = String(tail.slice(targetRange))
+        guard let template = parseTemplate(line, text.droppingTrailingSpaces(words)) else { return }
+        let targetRange = text.word(text.droppingLeadingSpaces(arrow.upperBound..<end))
+        let targetName = text.string(targetRange)
         guard !targetName.isEmpty else {
             report(.answerWithoutTarget, "answer leads nowhere: no target after `->`", at: line.location(arrow),
                    hint: "write the ID of the next step, or `return`")
             return
         }
-        tail = tail.slice(from: targetEnd).droppingLeadingSpaces
+        var tail = text.droppingLeadingSpaces(targetRange.upperBound..<end)
         var explicitID: String?
-        var explicitIDLocation: SourceLocation?
-        if tail.unicodeScalars.first == "@" {
-            let nameEnd = tail.firstScalarIndex(where: \.isSpace) ?? tail.endIndex
-            let name = tail.slice(tail.unicodeScalars.index(after: tail.startIndex)..<nameEnd)
-            let location = line.location(tail.startIndex..<nameEnd)
+        var explicitIDPlace: AnswerPlace.Columns?
+        if !tail.isEmpty, text.scalar(at: tail.lowerBound) == "@" {
+            let nameEnd = text.word(tail).upperBound
+            let name = text.string(text.offset(after: tail.lowerBound)..<nameEnd)
+            let location = line.location(tail.lowerBound..<nameEnd)
             guard Self.isValidID(name) else {
                 report(.invalidID, "`@\(name)` is not a valid answer name", at: location, hint: "use lower-case English letters, digits and _")
                 return
             }
-            explicitID = String(name)
-            explicitIDLocation = location
-            tail = tail.slice(from: nameEnd).droppingLeadingSpaces
+            explicitID = name
+            explicitIDPlace = AnswerPlace.Columns(location)
+            tail = text.droppingLeadingSpaces(nameEnd..<end)
         }
         var actions: [Action] = []
         if !tail.isEmpty {
-            let wordEnd = tail.firstScalarIndex(where: \.isSpace) ?? tail.endIndex
-            guard tail.slice(tail.startIndex..<wordEnd) == "do" else {
-                report(.badAction, "unexpected `\(tail.slice(tail.startIndex..<wordEnd))` after the target", at: line.location(tail.startIndex..<wordEnd),
+            let word = text.word(tail)
+            guard text.matches(word, "do") else {
+                report(.badAction, "unexpected `\(text.string(word))` after the target", at: line.location(word),
                        hint: "after the target only `@name` and `do ACTION` may follow")
                 return
             }
-            actions = parseActions(line, tail.slice(from: wordEnd), allowOutcome: false)
+            actions = parseActions(line, word.upperBound..<end, allowOutcome: false)
         }
-        draft.nodes[node].answers.append(DraftAnswer(
-            explicitID: explicitID, explicitIDLocation: explicitIDLocation, condition: condition, text: template,
-            targetName: targetName, targetLocation: line.location(targetRange), actions: actions,
-            location: line.location(dash..<line.text.endIndex)))
+        let id = draft.nodes[node].id + ">" + (explicitID.map { "@" + $0 } ?? targetName)
+        draft.nodes[node].answers.append(Answer(
+            id: id, condition: condition, text: template, target: targetName == "return" ? .returnFromObjection : .node(targetName),
+            actions: actions, location: line.location(dash..<end)))
+        draft.nodes[node].answerPlaces.append(AnswerPlace(target: AnswerPlace.Columns(line.location(targetRange)), explicitID: explicitIDPlace))
     }
 
-    /// The last `->` (or `→`) in a line: the one before the target.
+    /// The last `->` (or `→`) in a piece of text: the one before the target.
     static func lastArrow(in text: Substring) -> Range<String.Index>? {
-        let scalars = text.unicodeScalars
-        var index = scalars.endIndex
-        while index > scalars.startIndex {
-            index = scalars.index(before: index)
-            if scalars[index] == "→" { return index..<scalars.index(after: index) }
-            if scalars[index] == ">", index > scalars.startIndex, scalars[scalars.index(before: index)] == "-" {
-                return scalars.index(before: index)..<scalars.index(after: index)
-            }
-        }
-        return nil
+        var contiguous = text
+        let found = contiguous.withUTF8 { UTF8Text(bytes: $0).lastArrow(in: 0..<$0.count) }
+        return found.map { text.utf8.index(text.startIndex, offsetBy: $0.lowerBound)..<text.utf8.index(text.startIndex, offsetBy: $0.upperBound) }
     }
 
     // MARK: Pieces
 
-    private mutating func parseActions(_ line: SourceLine, _ text: Substring, allowOutcome: Bool) -> [Action] {
+    private mutating func parseActions(_ line: ScannedLine, _ range: Range<Int>, allowOutcome: Bool) -> [Action] {
+        let text = line.text
         var actions: [Action] = []
-        for part in text.split(whereSeparator: { $0 == ";" || $0 == "；" }) {
-            let words = part.split(whereSeparator: { $0.isWhitespace })
-            guard let verb = words.first else { continue }
-            let location = line.location(verb.startIndex..<(words.last?.endIndex ?? verb.endIndex))
+        for part in text.pieces(of: range, separatedBy: { $0 == ";" || $0 == "；" }) {
+            let words = Array(text.pieces(of: part, separatedBy: { $0.isSpace }))
+            guard let verbRange = words.first else { continue }
+            let verb = text.string(verbRange)
+            let location = line.location(verbRange.lowerBound..<words[words.count - 1].upperBound)
             switch (verb, words.count) {
-            case ("mark", 2) where Self.isValidID(words[1]):
-                actions.append(.mark(String(words[1])))
+            case ("mark", 2) where Self.isValidID(text.string(words[1])):
+                actions.append(.mark(text.string(words[1])))
             case ("quote", 1):
                 actions.append(.quote)
             case ("callback", 1):
@@ -319,85 +329,91 @@ struct Parser {
                 }
                 if let outcome = parseOutcome(line, words, location: location) { actions.append(.outcome(outcome)) }
             default:
-                let suggestion = Spelling.closest(to: String(verb), among: ["mark", "quote", "callback", "outcome"])
-                report(.badAction, "`\(part.trimmingSpaces)` is not an action", at: location,
+                let suggestion = Spelling.closest(to: verb, among: ["mark", "quote", "callback", "outcome"])
+                report(.badAction, "`\(text.string(trimming: part))` is not an action", at: location,
                        hint: suggestion.map { "did you mean `\($0)`? actions are `mark FLAG`, `quote`, `callback`, `outcome KIND [REASON]`" }
                             ?? "actions are `mark FLAG`, `quote`, `callback`, `outcome KIND [REASON]`")
             }
         }
-        if actions.isEmpty && text.trimmingSpaces.isEmpty {
-            report(.badAction, "`do` names no action", at: line.location(at: text.startIndex))
+        if actions.isEmpty && text.trimmingSpaces(range).isEmpty {
+            report(.badAction, "`do` names no action", at: line.location(at: range.lowerBound))
         }
         return actions
     }
 
-    private mutating func parseOutcome(_ line: SourceLine, _ words: [Substring], location: SourceLocation) -> Outcome? {
-        guard let kind = OutcomeKind(rawValue: String(words[1])) else {
-            let suggestion = Spelling.closest(to: String(words[1]), among: OutcomeKind.allCases.map(\.rawValue))
-            report(.badAction, "`\(words[1])` is not an outcome", at: line.location(words[1].startIndex..<words[1].endIndex),
+    private mutating func parseOutcome(_ line: ScannedLine, _ words: [Range<Int>], location: SourceLocation) -> Outcome? {
+        let kindWord = line.text.string(words[1])
+        guard let kind = OutcomeKind(rawValue: kindWord) else {
+            let suggestion = Spelling.closest(to: kindWord, among: OutcomeKind.allCases.map(\.rawValue))
+            report(.badAction, "`\(kindWord)` is not an outcome", at: line.location(words[1]),
                    hint: suggestion.map { "did you mean `\($0)`?" } ?? "outcomes: " + OutcomeKind.allCases.map(\.rawValue).joined(separator: ", "))
             return nil
         }
+        let reasonWord = words.count == 3 ? line.text.string(words[2]) : nil
         if kind == .lost {
-            guard words.count == 3, let reason = LossReason(rawValue: String(words[2])) else {
-                let given = words.count == 3 ? "`\(words[2])` is not a loss reason" : "`outcome lost` needs a loss reason"
+            guard let reasonWord, let reason = LossReason(rawValue: reasonWord) else {
+                let given = reasonWord.map { "`\($0)` is not a loss reason" } ?? "`outcome lost` needs a loss reason"
                 report(.badAction, given, at: location,
                        hint: "reasons: " + LossReason.allCases.map(\.rawValue).joined(separator: ", "))
                 return nil
             }
             return Outcome(.lost, lossReason: reason)
         }
-        if words.count == 3 {
-            report(.badAction, "only `outcome lost` takes a reason", at: line.location(words[2].startIndex..<words[2].endIndex))
+        if reasonWord != nil {
+            report(.badAction, "only `outcome lost` takes a reason", at: line.location(words[2]))
             return nil
         }
         return Outcome(kind)
     }
 
     /// A leading `[...]` condition, and the text after it.
-    private mutating func parseCondition(_ line: SourceLine, _ text: Substring) -> (Condition?, Substring) {
-        guard let open = text.unicodeScalars.first, open == "[" || open == "【" else { return (nil, text) }
-        guard let close = text.firstScalarIndex(where: { $0 == "]" || $0 == "】" }) else {
-            report(.unclosedBracket, "condition `[` is never closed", at: line.location(at: text.startIndex),
+    private mutating func parseCondition(_ line: ScannedLine, _ range: Range<Int>) -> (Condition?, Range<Int>) {
+        let text = line.text
+        guard !range.isEmpty, case let open = text.scalar(at: range.lowerBound), open == "[" || open == "【" else { return (nil, range) }
+        guard let close = text.firstOffset(in: range, where: { $0 == "]" || $0 == "】" }) else {
+            report(.unclosedBracket, "condition `[` is never closed", at: line.location(at: range.lowerBound),
                    hint: "close it with `]`: `[grade=A]`")
-            return (nil, text.slice(from: text.endIndex))
+            return (nil, range.upperBound..<range.upperBound)
         }
-        let afterClose = text.unicodeScalars.index(after: close)
-        let rest = text.slice(from: afterClose).droppingLeadingSpaces
+        let afterClose = text.offset(after: close)
+        let rest = text.droppingLeadingSpaces(afterClose..<range.upperBound)
         var clauses: [Clause] = []
-        let inside = text.slice(text.unicodeScalars.index(after: text.startIndex)..<close)
-        for part in inside.unicodeScalars.split(whereSeparator: { $0 == "," || $0 == "，" }).map(Substring.init) {
+        for part in text.pieces(of: text.offset(after: range.lowerBound)..<close, separatedBy: { $0 == "," || $0 == "，" }) {
             guard let clause = parseClause(line, part) else { return (nil, rest) }
             clauses.append(clause)
         }
         guard !clauses.isEmpty else {
-            report(.badCondition, "empty condition `[]`", at: line.location(text.startIndex..<afterClose))
+            report(.badCondition, "empty condition `[]`", at: line.location(range.lowerBound..<afterClose))
             return (nil, rest)
         }
         return (Condition(clauses: clauses), rest)
     }
 
-    private mutating func parseClause(_ line: SourceLine, _ part: Substring) -> Clause? {
-        let location = line.location(part.startIndex..<part.endIndex)
-        let folded = part.utf8.allSatisfy({ $0 < 0x80 }) ? part : Substring(InputNormalisation.foldFullWidth(part))
-        let scalars = folded.unicodeScalars
-        guard let opStart = folded.firstScalarIndex(where: { $0 == "=" || $0 == "!" || $0 == "<" || $0 == ">" }),
-              case let afterOp = scalars.index(after: opStart),
-              case let twoCharacters = afterOp < scalars.endIndex && scalars[afterOp] == "=",
-              case let valueStart = twoCharacters ? scalars.index(after: afterOp) : afterOp,
-              let op = Clause.Operator(rawValue: String(folded.slice(opStart..<valueStart))) else {
-            report(.badCondition, "condition `\(part.trimmingSpaces)` has no comparison", at: location,
+    /// One `field op value|value` clause, read after folding full-width forms to ASCII.
+    private mutating func parseClause(_ line: ScannedLine, _ part: Range<Int>) -> Clause? {
+        let location = line.location(part)
+        guard !line.text.isASCII(part) else { return parseClause(line.text, part, at: location) }
+        var folded = InputNormalisation.foldFullWidth(line.text.string(part))
+        return folded.withUTF8 { parseClause(UTF8Text(bytes: $0), 0..<$0.count, at: location) }
+    }
+
+    private mutating func parseClause(_ text: UTF8Text, _ part: Range<Int>, at location: SourceLocation) -> Clause? {
+        guard let opStart = text.firstOffset(in: part, where: { $0 == "=" || $0 == "!" || $0 == "<" || $0 == ">" }),
+              case let afterOp = opStart + 1,
+              case let valueStart = afterOp < part.upperBound && text.bytes[afterOp] == UInt8(ascii: "=") ? afterOp + 1 : afterOp,
+              let op = Clause.Operator(rawValue: text.string(opStart..<valueStart)) else {
+            report(.badCondition, "condition `\(text.string(trimming: part))` has no comparison", at: location,
                    hint: "write it like `grade=A`, `claims>=1` or `days<=30`")
             return nil
         }
-        let name = folded.slice(folded.startIndex..<opStart).trimmingSpaces
+        let name = text.string(trimming: part.lowerBound..<opStart)
         guard let field = Clause.Field(rawValue: name) else {
             let suggestion = Spelling.closest(to: name, among: Clause.Field.allCases.map(\.rawValue))
             report(.badCondition, "`\(name)` is not a field a condition can test", at: location,
                    hint: suggestion.map { "did you mean `\($0)`?" } ?? "fields: grade, type, claims, days, violations")
             return nil
         }
-        let values = folded.slice(from: valueStart).unicodeScalars.split(separator: "|").map { Substring($0).trimmingSpaces }
+        let values = text.pieces(of: valueStart..<part.upperBound, separatedBy: { $0 == "|" }).map { text.string(trimming: $0) }
         if field.isNumeric {
             guard values.count == 1, Int(values[0]) != nil else {
                 report(.badCondition, "`\(field.rawValue)` is compared with one whole number", at: location, hint: "e.g. `\(field.rawValue)>=1`")
@@ -408,8 +424,9 @@ struct Parser {
                 report(.badCondition, "`\(field.rawValue)` can only be tested with = or !=", at: location)
                 return nil
             }
-            let allowed = field == .grade ? CustomerGrade.allCases.map(\.rawValue) : CustomerType.allCases.map(\.rawValue)
-            if let bad = values.first(where: { !allowed.contains($0) }) {
+            let isAllowed: (String) -> Bool = field == .grade ? { CustomerGrade(rawValue: $0) != nil } : { CustomerType(rawValue: $0) != nil }
+            if let bad = values.first(where: { !isAllowed($0) }) {
+                let allowed = field == .grade ? CustomerGrade.allCases.map(\.rawValue) : CustomerType.allCases.map(\.rawValue)
                 report(.badCondition, "`\(bad)` is not a \(field.rawValue)", at: location,
                        hint: "\(field.rawValue) is one of " + allowed.joined(separator: ", "))
                 return nil
@@ -418,18 +435,21 @@ struct Parser {
         return Clause(field: field, op: op, values: values)
     }
 
-    private mutating func parseTemplate(_ line: SourceLine, _ text: Substring) -> Template? {
+    private mutating func parseTemplate(_ line: ScannedLine, _ range: Range<Int>) -> Template? {
+        let text = line.text
         var segments: [Template.Segment] = []
-        var rest = text
+        // Text around each placeholder: counting first spares the array its regrowing.
+        segments.reserveCapacity(2 * text.bytes[range].count { $0 == UInt8(ascii: "{") } + 1)
+        var rest = range
         var valid = true
-        while let open = rest.firstScalarIndex(where: { $0 == "{" }) {
-            if open > rest.startIndex { segments.append(.text(String(rest.slice(rest.startIndex..<open)))) }
-            guard let close = rest.slice(from: open).firstScalarIndex(where: { $0 == "}" }) else {
+        while let open = text.firstOffset(in: rest, where: { $0 == "{" }) {
+            if open > rest.lowerBound { segments.append(.text(text.string(rest.lowerBound..<open))) }
+            guard let close = text.firstOffset(in: open..<rest.upperBound, where: { $0 == "}" }) else {
                 report(.unclosedPlaceholder, "placeholder `{` is never closed", at: line.location(at: open), hint: "close it with `}`: `{name}`")
                 return nil
             }
-            let afterClose = rest.unicodeScalars.index(after: close)
-            let name = String(rest.slice(rest.unicodeScalars.index(after: open)..<close))
+            let afterClose = close + 1
+            let name = text.string(open + 1..<close)
             if let placeholder = Placeholder(rawValue: name) {
                 segments.append(.placeholder(placeholder))
             } else {
@@ -438,36 +458,9 @@ struct Parser {
                        hint: suggestion.map { "did you mean `{\($0)}`?" } ?? "see the placeholder table in Dialogues/README.md")
                 valid = false
             }
-            rest = rest.slice(from: afterClose)
+            rest = afterClose..<rest.upperBound
         }
-        if !rest.isEmpty { segments.append(.text(String(rest))) }
+        if !rest.isEmpty { segments.append(.text(text.string(rest))) }
         return valid ? Template(segments: segments) : nil
-    }
-}
-
-/// The parser scans Unicode scalars, never grapheme clusters: it only looks
-/// for ASCII syntax and full-width punctuation, and breaking every line into
-/// Characters would cost most of its time.
-extension Substring {
-    func firstScalarIndex(where test: (Unicode.Scalar) -> Bool) -> Index? {
-        unicodeScalars.firstIndex(where: test)
-    }
-
-    func slice(_ range: Range<Index>) -> Substring {
-        Substring(unicodeScalars[range])
-    }
-
-    func slice(from start: Index) -> Substring {
-        Substring(unicodeScalars[start...])
-    }
-
-    var droppingLeadingSpaces: Substring {
-        Substring(unicodeScalars.drop(while: \.isSpace))
-    }
-
-    var dropLastSpaces: Substring {
-        var end = unicodeScalars.endIndex
-        while end > startIndex, unicodeScalars[unicodeScalars.index(before: end)].isSpace { end = unicodeScalars.index(before: end) }
-        return slice(startIndex..<end)
     }
 }

@@ -341,3 +341,20 @@ extension Substring {
         return slice
     }
 }
+
+/// One line of a scenario file, able to turn a range of itself into a location.
+struct SourceLine {
+    let file: String
+    let number: Int
+    let text: Substring
+
+    func location(_ range: Range<String.Index>) -> SourceLocation {
+        SourceLocation(file: file, line: number,
+                       column: text.unicodeScalars.distance(from: text.startIndex, to: range.lowerBound) + 1,
+                       length: text.unicodeScalars.distance(from: range.lowerBound, to: range.upperBound))
+    }
+
+    func location(at index: String.Index) -> SourceLocation {
+        location(index..<index)
+    }
+}

@@ -15,8 +15,8 @@ public enum ScriptCompiler {
         var diagnostics: [Diagnostic] = []
         let ordered = sources.sorted { $0.name < $1.name }
         for source in ordered {
-            switch source.decodedLines() {
-            case .success(let lines): parser.parse(file: source.name, lines: lines)
+            switch source.lineRanges() {
+            case .success(let lines): source.bytes.withUnsafeBufferPointer { parser.parse(file: source.name, bytes: $0, lines: lines) }
             case .failure(let diagnostic): diagnostics.append(diagnostic)
             }
         }
@@ -52,16 +52,15 @@ struct Checker {
     }
 
     mutating func check() -> Script? {
-        let index = uniqueNodes()
-        var nodes: [String: Node] = [:]
-        nodes.reserveCapacity(draft.nodes.count)
-        for draftNode in draft.nodes where index[draftNode.id] == draftNode.location {
-            nodes[draftNode.id] = resolve(draftNode, known: index)
+        let (order, position) = uniqueNodes()
+        var nodes: [Node] = []
+        nodes.reserveCapacity(order.count)
+        var graph = NodeGraph()
+        for at in order {
+            nodes.append(resolve(draft.nodes[at], position: position, edges: &graph))
+            graph.closeNode()
         }
-        var listed: Set<String> = []
-        listed.reserveCapacity(draft.nodes.count)
-        let order = draft.nodes.map(\.id).filter { listed.insert($0).inserted }
-        checkShape(nodes, order: order)
+        checkShape(nodes)
         guard let start = draft.nodes.first(where: { $0.objection == nil }).map(\.id) else {
             if !draft.nodes.isEmpty || !draft.stages.isEmpty {
                 report(.noOutcomeReachable, "the script has no node to start a call with",
@@ -69,57 +68,68 @@ struct Checker {
             }
             return nil
         }
-        checkFlow(nodes, order: order, start: start)
+        checkFlow(nodes, graph: graph, startAt: position[start]!)
         let stages = draft.stages.map { Stage(id: $0.id, title: $0.title, location: $0.location) }
-        return Script(stages: stages, nodes: nodes, nodeOrder: order, startNodeID: start, version: version)
+        var byID: [String: Node] = [:]
+        byID.reserveCapacity(nodes.count)
+        for node in nodes { byID[node.id] = node }
+        return Script(stages: stages, nodes: byID, nodeOrder: nodes.map(\.id), startNodeID: start, version: version)
     }
 
-    /// Pass 1: every node ID names one node.
-    private mutating func uniqueNodes() -> [String: SourceLocation] {
-        var seen: [String: SourceLocation] = [:]
-        seen.reserveCapacity(draft.nodes.count)
-        for node in draft.nodes {
-            if let first = seen[node.id] {
-                report(.duplicateID, "`\(node.id)` is already the ID of the step at \(first.file):\(first.line)", at: node.location,
-                       hint: "rename one of them")
+    /// Pass 1: every node ID names one node. Gives the first node of each ID
+    /// (draft indices, in file order) and each ID's place in that list.
+    private mutating func uniqueNodes() -> (order: [Int], position: [String: Int]) {
+        var order: [Int] = []
+        order.reserveCapacity(draft.nodes.count)
+        var position: [String: Int] = [:]
+        position.reserveCapacity(draft.nodes.count)
+        for at in draft.nodes.indices {
+            let id = draft.nodes[at].id
+            if let first = position[id] {
+                let firstLocation = draft.nodes[order[first]].location
+                report(.duplicateID, "`\(id)` is already the ID of the step at \(firstLocation.file):\(firstLocation.line)",
+                       at: draft.nodes[at].location, hint: "rename one of them")
             } else {
-                seen[node.id] = node.location
+                position[id] = order.count
+                order.append(at)
             }
         }
-        return seen
+        return (order, position)
     }
 
-    /// Pass 2: answers get their IDs and their targets are looked up.
-    private mutating func resolve(_ draftNode: DraftNode, known: [String: SourceLocation]) -> Node {
+    /// Pass 2: answer targets are looked up and answer IDs checked; an edge
+    /// goes to the place (in `position`) of each node an answer leads to.
+    private mutating func resolve(_ draftNode: DraftNode, position: [String: Int], edges graph: inout NodeGraph) -> Node {
         let stage = draft.stages[draftNode.stageIndex]
         let inHandlerStage = handlerStages.contains(draftNode.stageIndex)
-        var answers: [Answer] = []
-        var answerIDs: [String: SourceLocation] = [:]
-        for answer in draftNode.answers {
-            let target: Target
-            if answer.targetName == "return" {
-                target = .returnFromObjection
+        let answers = draftNode.answers
+        for (at, answer) in answers.enumerated() {
+            let place = draftNode.answerPlaces[at]
+            func targetLocation() -> SourceLocation { place.target.location(onLineOf: answer.location) }
+            let targetName: String
+            switch answer.target {
+            case .returnFromObjection:
+                targetName = "return"
                 if !inHandlerStage {
                     report(.returnOutsideHandler, "`return` outside an objection handler: `\(draftNode.id)` is in stage `\(stage.id)`",
-                           at: answer.targetLocation, hint: "lead the answer to a node, or move the node into the objection stage")
+                           at: targetLocation(), hint: "lead the answer to a node, or move the node into the objection stage")
                 }
-            } else {
-                target = .node(answer.targetName)
-                if known[answer.targetName] == nil {
-                    let suggestion = Spelling.closest(to: answer.targetName, among: known.keys.sorted())
-                    report(.unknownTarget, "unknown target `\(answer.targetName)`", at: answer.targetLocation,
+            case .node(let name):
+                targetName = name
+                if let to = position[name] {
+                    graph.addEdge(to: to)
+                } else {
+                    let suggestion = Spelling.closest(to: name, among: position.keys.sorted())
+                    report(.unknownTarget, "unknown target `\(name)`", at: targetLocation(),
                            hint: suggestion.map { "did you mean `\($0)`?" } ?? "no node or objection has this ID")
                 }
             }
-            let id = "\(draftNode.id)>" + (answer.explicitID.map { "@" + $0 } ?? answer.targetName)
-            if let first = answerIDs[id] {
-                report(.duplicateAnswer, "a second answer of `\(draftNode.id)` has the ID `\(id)` (first at line \(first.line))",
-                       at: answer.explicitIDLocation ?? answer.targetLocation, hint: "give this answer its own name: `-> \(answer.targetName) @another_name`")
-            } else {
-                answerIDs[id] = answer.location
+            // A node has a handful of answers: a look through them beats a dictionary per node.
+            if let first = answers[..<at].first(where: { $0.id == answer.id }) {
+                report(.duplicateAnswer, "a second answer of `\(draftNode.id)` has the ID `\(answer.id)` (first at line \(first.location.line))",
+                       at: place.explicitID?.location(onLineOf: answer.location) ?? targetLocation(),
+                       hint: "give this answer its own name: `-> \(targetName) @another_name`")
             }
-            answers.append(Answer(id: id, condition: answer.condition, text: answer.text, target: target,
-                                  actions: answer.actions, location: answer.location))
         }
         let kind: Node.Kind = draftNode.objection.map { .objection(title: $0.title, keys: $0.keys) } ?? .step
         return Node(id: draftNode.id, stageID: stage.id, kind: kind, lines: draftNode.lines, gates: draftNode.gates,
@@ -127,20 +137,24 @@ struct Checker {
     }
 
     /// Pass 3: each node, stage and gate on its own.
-    private mutating func checkShape(_ nodes: [String: Node], order: [String]) {
-        let filledStages = Set(draft.nodes.map(\.stageIndex))
-        for (stageIndex, stage) in draft.stages.enumerated() where !filledStages.contains(stageIndex) {
+    private mutating func checkShape(_ nodes: [Node]) {
+        var filledStages = [Bool](repeating: false, count: draft.stages.count)
+        for node in draft.nodes { filledStages[node.stageIndex] = true }
+        for (stageIndex, stage) in draft.stages.enumerated() where !filledStages[stageIndex] {
             report(.emptyStage, "stage `\(stage.id)` has no nodes", at: stage.location, hint: "add nodes under it or remove it")
         }
         var marked: Set<String> = ["quoted"]
-        for node in nodes.values {
-            for action in node.actions + node.answers.flatMap(\.actions) {
-                if case .mark(let flag) = action { marked.insert(flag) }
+        // Nodes are read in place, by index: a copy of a node retains each of its parts.
+        for at in nodes.indices {
+            for case .mark(let flag) in nodes[at].actions { marked.insert(flag) }
+            for answer in nodes[at].answers {
+                for case .mark(let flag) in answer.actions { marked.insert(flag) }
             }
         }
         var keyOwners: [String: String] = [:]
-        for id in order {
-            guard let node = nodes[id] else { continue }
+        for at in nodes.indices {
+            let node = nodes[at]
+            let id = node.id
             for key in node.keys {
                 if let owner = keyOwners[key], owner != id {
                     report(.sharedKey, "key `\(key)` of objection `\(id)` is also a key of `\(owner)`", at: node.location,
@@ -166,49 +180,27 @@ struct Checker {
     }
 
     /// Pass 4: every node can be reached, and every call can end.
-    private mutating func checkFlow(_ nodes: [String: Node], order: [String], start: String) {
-        // The graph over positions in `order`: integer arrays instead of string-keyed sets.
-        let position = Dictionary(uniqueKeysWithValues: order.enumerated().map { ($0.element, $0.offset) })
-        let graph = order.map { nodes[$0]! }
-        var successors = [[Int]](repeating: [], count: order.count)
-        var predecessors = [[Int]](repeating: [], count: order.count)
-        for (from, node) in graph.enumerated() {
-            for answer in node.answers {
-                if case .node(let id) = answer.target, let to = position[id] {
-                    successors[from].append(to)
-                    predecessors[to].append(from)
-                }
-            }
-        }
-        func spread(from seeds: [Int], along edges: [[Int]], into marked: inout [Bool]) {
-            var queue = seeds
-            while let at = queue.popLast() {
-                guard !marked[at] else { continue }
-                marked[at] = true
-                queue += edges[at].filter { !marked[$0] }
-            }
-        }
-        var reached = [Bool](repeating: false, count: order.count)
-        let startAt = position[start]!
-        spread(from: [startAt] + graph.indices.filter { graph[$0].isObjection }, along: successors, into: &reached)
-        for (at, node) in graph.enumerated() where !reached[at] {
-            report(.unreachableNode, "`\(node.id)` can never be reached: no answer leads to it", at: node.location,
-                   hint: "lead an answer to it with `-> \(node.id)`, or remove it")
+    private mutating func checkFlow(_ nodes: [Node], graph: NodeGraph, startAt: Int) {
+        var reached = [Bool](repeating: false, count: nodes.count)
+        graph.spread(from: [startAt] + nodes.indices.filter { nodes[$0].isObjection }, into: &reached)
+        for at in nodes.indices where !reached[at] {
+            report(.unreachableNode, "`\(nodes[at].id)` can never be reached: no answer leads to it", at: nodes[at].location,
+                   hint: "lead an answer to it with `-> \(nodes[at].id)`, or remove it")
         }
 
-        var canEnd = [Bool](repeating: false, count: order.count)
-        spread(from: graph.indices.filter { graph[$0].outcome != nil }, along: predecessors, into: &canEnd)
+        let leadingHere = graph.reversed
+        var canEnd = [Bool](repeating: false, count: nodes.count)
+        leadingHere.spread(from: nodes.indices.filter { nodes[$0].outcome != nil }, into: &canEnd)
         guard canEnd[startAt] else {
-            report(.noOutcomeReachable, "no path from `\(start)` reaches an outcome: no call can ever be finished", at: graph[startAt].location,
+            report(.noOutcomeReachable, "no path from `\(nodes[startAt].id)` reaches an outcome: no call can ever be finished", at: nodes[startAt].location,
                    hint: "end some path with a node that has `do outcome ...`")
             return
         }
-        let returning = graph.indices.filter { graph[$0].answers.contains { $0.target == .returnFromObjection } }
-        spread(from: returning, along: predecessors, into: &canEnd)
-        for (at, node) in graph.enumerated() where reached[at] && !canEnd[at] && !(node.answers.isEmpty && node.outcome == nil) {
-            report(.noWayToEnd, "once the call reaches `\(node.id)`, no path leads to an outcome", at: node.location,
+        let returning = nodes.indices.filter { nodes[$0].answers.contains { $0.target == .returnFromObjection } }
+        leadingHere.spread(from: returning, into: &canEnd)
+        for at in nodes.indices where reached[at] && !canEnd[at] && !(nodes[at].answers.isEmpty && nodes[at].outcome == nil) {
+            report(.noWayToEnd, "once the call reaches `\(nodes[at].id)`, no path leads to an outcome", at: nodes[at].location,
                    hint: "give it an answer that leads towards an ending node")
         }
     }
-
 }

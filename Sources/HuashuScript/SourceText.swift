@@ -15,8 +15,9 @@ public struct SourceText: Sendable {
     public static let maximumBytes = 2 * 1024 * 1024
     static let maximumLineCharacters = 4000
 
-    /// The text as lines, or the one diagnostic that stops this file from being read.
-    func decodedLines() -> Result<[Substring], Diagnostic> {
+    /// The lines as byte ranges of `bytes`, a BOM and line ends left out, or the
+    /// one diagnostic that stops this file from being read. Every range holds valid UTF-8.
+    func lineRanges() -> Result<[Range<Int>], Diagnostic> {
         if bytes.count > Self.maximumBytes {
             return .failure(Diagnostic(.fileTooLarge, "file is \(bytes.count / 1024) KB; a script file may be at most \(Self.maximumBytes / 1024) KB",
                                        at: SourceLocation(file: name, line: 1, column: 1), hint: "split it into several .huashu files"))
@@ -30,27 +31,30 @@ public struct SourceText: Sendable {
             return .failure(Diagnostic(.emptyFile, "file is empty", at: SourceLocation(file: name, line: 1, column: 1),
                                        hint: "write a script in it or delete it"))
         }
-        return .success(Self.lines(of: text))
+        return .success(Self.lines(of: body))
+    }
+
+    /// The text as lines, for readers that work on Strings.
+    func decodedLines() -> Result<[Substring], Diagnostic> {
+        lineRanges().map { ranges in
+            let text = String(decoding: bytes, as: UTF8.self)
+            let start = text.utf8.startIndex
+            return ranges.map { text[text.utf8.index(start, offsetBy: $0.lowerBound)..<text.utf8.index(start, offsetBy: $0.upperBound)] }
+        }
     }
 
     /// Splits at LF and CRLF by scanning bytes: splitting by Character costs grapheme breaking on every byte.
-    private static func lines(of text: String) -> [Substring] {
-        let utf8 = text.utf8
-        var lines: [Substring] = []
-        var start = utf8.startIndex
-        var index = utf8.startIndex
-        while index < utf8.endIndex {
-            if utf8[index] == 10 {
-                var end = index
-                if end > start, utf8[utf8.index(before: end)] == 13 { end = utf8.index(before: end) }
-                lines.append(text[start..<end])
-                start = utf8.index(after: index)
-            }
-            index = utf8.index(after: index)
+    private static func lines(of body: ArraySlice<UInt8>) -> [Range<Int>] {
+        var lines: [Range<Int>] = []
+        var start = body.startIndex
+        func endingLine(at end: Int) -> Range<Int> {
+            start..<(end > start && body[end - 1] == 13 ? end - 1 : end)
         }
-        var end = utf8.endIndex
-        if end > start, utf8[utf8.index(before: end)] == 13 { end = utf8.index(before: end) }
-        lines.append(text[start..<end])
+        for index in body.indices where body[index] == 10 {
+            lines.append(endingLine(at: index))
+            start = index + 1
+        }
+        lines.append(endingLine(at: body.endIndex))
         return lines
     }
 
