@@ -49,7 +49,7 @@ final class LiveCall {
     }
 
     func write(_ text: String) {
-        FileHandle.standardOutput.write(Data(text.utf8))
+        StandardOutput.write(text)
     }
 
     /// Logs the first screen of a new call.

@@ -2,6 +2,7 @@ import Foundation
 import HuashuEngine
 import HuashuScript
 import HuashuStore
+import HuashuTerminal
 import HuashuText
 
 /// `huashu replay CALL`: a logged call as it happened, step by step, from its
@@ -40,7 +41,7 @@ public enum CallReplay {
         }
 
         public static var standard: IO {
-            IO(write: { FileHandle.standardOutput.write(Data($0.utf8)) },
+            IO(write: { StandardOutput.write($0) },
                waitForEnter: {
                    if isatty(0) == 1 { FileHandle.standardError.write(Data("(回车看下一步)".utf8)) }
                    return readLine() != nil

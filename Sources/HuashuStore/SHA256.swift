@@ -35,9 +35,10 @@ enum SHA256 {
         }
     }
 
-    static func digest(_ message: [UInt8]) -> [UInt8] {
+    /// Taken by value and consumed: the padding goes onto the caller's buffer, not a copy.
+    static func digest(_ message: consuming [UInt8]) -> [UInt8] {
         var data = message
-        let bitLength = UInt64(message.count) * 8
+        let bitLength = UInt64(data.count) * 8
         data.append(0x80)
         data.append(contentsOf: repeatElement(0, count: (120 - data.count % 64) % 64))
         for shift in stride(from: 56, through: 0, by: -8) { data.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift))) }
@@ -53,8 +54,12 @@ enum SHA256 {
                 }
             }
         }
-        return [h.0, h.1, h.2, h.3, h.4, h.5, h.6, h.7].flatMap { word in
-            (0..<4).map { UInt8(truncatingIfNeeded: word >> UInt32(24 - 8 * $0)) }
+        let words = [h.0, h.1, h.2, h.3, h.4, h.5, h.6, h.7]
+        return [UInt8](unsafeUninitializedCapacity: 32) { out, count in
+            for (i, word) in words.enumerated() {
+                for j in 0..<4 { out[i * 4 + j] = UInt8(truncatingIfNeeded: word >> UInt32(24 - 8 * j)) }
+            }
+            count = 32
         }
     }
 

@@ -44,7 +44,7 @@ public final class LibEditReader: LineReader {
         guard let line, count > 0 else {
             if count < 0 || Interrupt.fired {
                 Interrupt.fired = false
-                FileHandle.standardOutput.write(Data("^C\n".utf8))
+                StandardOutput.write("^C\n")
                 return .interrupted
             }
             return .endOfInput
@@ -84,7 +84,7 @@ enum Completion {
             _ = addition.withWideCString { el_winsertstr(editor, $0) }
             return UInt8(CC_REFRESH)
         }
-        FileHandle.standardOutput.write(Data(("\n" + matches.joined(separator: "  ") + "\n").utf8))
+        StandardOutput.write("\n" + matches.joined(separator: "  ") + "\n")
         return UInt8(CC_REDISPLAY)
     }
 }

@@ -35,7 +35,25 @@ public final class PipeReader: LineReader {
     public func readLine(prompt: String) -> LineInput {
         guard var line = Swift.readLine(strippingNewline: true) else { return .endOfInput }
         if line.hasSuffix("\r") { line.removeLast() }
-        FileHandle.standardOutput.write(Data((prompt + line + "\n").utf8))
+        StandardOutput.write(prompt + line + "\n")
         return .line(line)
+    }
+}
+
+/// Standard output written straight from a string's bytes: a call draws a
+/// screen per step, and going through `FileHandle` and `Data` copies each one.
+public enum StandardOutput {
+    public static func write(_ text: String) {
+        var text = text
+        text.withUTF8 { bytes in
+            var offset = 0
+            while offset < bytes.count {
+                let written = Glibc.write(1, bytes.baseAddress! + offset, bytes.count - offset)
+                if written < 0 && errno == EINTR { continue }
+                // A closed or failing output cannot be reported anywhere better; the call log is what counts.
+                guard written > 0 else { return }
+                offset += written
+            }
+        }
     }
 }
