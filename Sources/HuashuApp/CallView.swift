@@ -43,24 +43,26 @@ struct CallView {
         return CallHeader(beforeTimer: parts.dropLast().joined(separator: CallHeader.timerMark), afterTimer: parts.last ?? "")
     }
 
+    /// Built in one string: it is drawn on every step while the agent waits.
     func body(_ screen: CallScreen) -> String {
-        var out: [String] = []
+        var out = ""
+        out.reserveCapacity(1024)
         var title = "[\(screen.stageTitle)]"
         if let objection = screen.objectionTitle { title += " 异议:\(objection)" }
         if screen.detourDepth > 0 { title += " (异议第\(screen.detourDepth)层,处理完可返回)" }
-        out.append(bold(title))
-        for line in screen.says { out += wrap("说: " + line, indent: "    ") }
-        for tip in screen.tips { out += wrap("提示: " + tip, indent: "      ").map(dim) }
-        for choice in screen.choices { out += wrap(" \(choice.number)) " + choice.text, indent: "    ") }
+        out += bold(title) + "\n"
+        for line in screen.says { wrap("说: " + line, indent: "    ", into: &out) }
+        for tip in screen.tips { wrap("提示: " + tip, indent: "      ", into: &out, style: dim) }
+        for choice in screen.choices { wrap(" \(choice.number)) " + choice.text, indent: "    ", into: &out) }
         switch screen.awaiting {
-        case .quote: out.append(warn("请输入本次报价金额(元),回车跳过。"))
-        case .callback: out += callbackChoices()
+        case .quote: out += warn("请输入本次报价金额(元),回车跳过。") + "\n"
+        case .callback: out += callbackChoices().joined(separator: "\n") + "\n"
         case nil: break
         }
         if let outcome = screen.outcome {
-            out.append(bold("通话结果: " + outcome.kind.chinese + (outcome.lossReason.map { " (\($0.chinese))" } ?? "")))
+            out += bold("通话结果: " + outcome.kind.chinese + (outcome.lossReason.map { " (\($0.chinese))" } ?? "")) + "\n"
         }
-        return out.joined(separator: "\n") + "\n"
+        return out
     }
 
     func callbackChoices() -> [String] {
@@ -87,9 +89,12 @@ struct CallView {
         return lines
     }
 
-    func wrap(_ text: String, indent: String) -> [String] {
-        let lines = TextWrap.lines(text, width: width, following: width - indent.displayWidth)
-        return lines.enumerated().map { $0.offset == 0 ? $0.element : indent + $0.element }
+    /// Appends text wrapped to the width, later lines indented, each line styled and ended.
+    func wrap(_ text: String, indent: String, into out: inout String, style: (String) -> String = { $0 }) {
+        for (index, line) in TextWrap.lines(text, width: width, following: width - indent.displayWidth).enumerated() {
+            out += style(index == 0 ? line : indent + line)
+            out += "\n"
+        }
     }
 
     /// `mm:ss`, minutes running past 59 for long calls.
