@@ -22,15 +22,23 @@ extension Store {
     /// With `dryRun`, the same work is done and rolled back: the summary says what would change.
     /// `merge` makes the customer to store from the one given and the one
     /// already stored under the plate (by default the one given, whole).
-    /// `progress` hears the number of customers written after every 10,000.
+    public func upsert(_ customers: [Customer], dryRun: Bool = false,
+                       merge: ((_ given: Customer, _ stored: Customer) -> Customer)? = nil) throws(StoreError) -> UpsertSummary {
+        var pending: [Customer]? = customers
+        return try upsert(batches: { defer { pending = nil }; return pending }, keep: { !dryRun }, merge: merge)
+    }
+
+    /// `upsert` for customers that arrive a batch at a time (from a ledger
+    /// still being read): `next` gives the next batch, nil after the last.
+    /// When it is done, `keep` decides whether the transaction is committed
+    /// or rolled back; the summary says what was (or would have been) done.
     ///
     /// Fast enough for an insurer's 100,000-row ledger: the stored customers
     /// are read once into a dictionary by plate, a new plate is inserted
     /// without a look-up, and each row costs one step of a statement prepared
     /// once, its values bound straight from the strings.
-    public func upsert(_ customers: [Customer], dryRun: Bool = false,
-                       merge: ((_ given: Customer, _ stored: Customer) -> Customer)? = nil,
-                       progress: ((Int) -> Void)? = nil) throws(StoreError) -> UpsertSummary {
+    public func upsert(batches next: () -> [Customer]?, keep: () -> Bool,
+                       merge: ((_ given: Customer, _ stored: Customer) -> Customer)? = nil) throws(StoreError) -> UpsertSummary {
         try write { db in
             var summary = UpsertSummary()
             try db.execute(sql: "SAVEPOINT import")
@@ -40,30 +48,31 @@ extension Store {
             }
             let insert = try BoundStatement(db, sql: "INSERT INTO customers (\(CustomerColumns.written)) VALUES (\(CustomerColumns.placeholders))")
             let update = try BoundStatement(db, sql: "UPDATE customers SET \(CustomerColumns.assignments) WHERE id = ?")
-            for (index, given) in customers.enumerated() {
-                if (index + 1) % 10_000 == 0 { progress?(index + 1) }
-                var old = stored.isEmpty ? nil : stored[given.plate]
-                if old == nil {
-                    if try insert.run(db, given, id: nil, allowingConflict: true) {
-                        summary.inserted += 1
-                        continue
+            while let batch = next() {
+                for given in batch {
+                    var old = stored.isEmpty ? nil : stored[given.plate]
+                    if old == nil {
+                        if try insert.run(db, given, id: nil, allowingConflict: true) {
+                            summary.inserted += 1
+                            continue
+                        }
+                        // The plate came earlier in this same batch.
+                        old = try CustomerColumns.fetchAll(db, where: "WHERE plate = ?", arguments: [given.plate]).first
                     }
-                    // The plate came earlier in this same batch.
-                    old = try CustomerColumns.fetchAll(db, where: "WHERE plate = ?", arguments: [given.plate]).first
-                }
-                guard let old, let id = old.id else { continue }
-                var customer = merge?(given, old) ?? given
-                customer.id = id
-                customer.doNotCall = old.doNotCall
-                if customer == old {
-                    summary.unchanged += 1
-                } else {
-                    try update.run(db, customer, id: id, allowingConflict: false)
-                    stored[customer.plate] = customer
-                    summary.updated += 1
+                    guard let old, let id = old.id else { continue }
+                    var customer = merge?(given, old) ?? given
+                    customer.id = id
+                    customer.doNotCall = old.doNotCall
+                    if customer == old {
+                        summary.unchanged += 1
+                    } else {
+                        try update.run(db, customer, id: id, allowingConflict: false)
+                        stored[customer.plate] = customer
+                        summary.updated += 1
+                    }
                 }
             }
-            if dryRun { try db.execute(sql: "ROLLBACK TO import") }
+            if !keep() { try db.execute(sql: "ROLLBACK TO import") }
             try db.execute(sql: "RELEASE import")
             return summary
         }
