@@ -219,7 +219,9 @@ private final class BoundStatement {
     private func add(_ text: String?) {
         guard let text else { return values.append(.null) }
         let start = buffer.count
-        buffer.append(contentsOf: text.utf8)
+        if text.utf8.withContiguousStorageIfAvailable({ buffer.append(contentsOf: $0) }) == nil {
+            buffer.append(contentsOf: text.utf8)
+        }
         values.append(.text(start: start, count: buffer.count - start))
     }
 
