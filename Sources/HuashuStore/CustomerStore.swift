@@ -196,87 +196,67 @@ enum CustomerColumns {
 }
 
 /// A statement prepared once and run once per customer, its values bound
-/// through SQLite's C API from one reused buffer: no argument arrays, and no
-/// allocation per value (SQLite is told the bytes stay put during the step).
+/// straight from the strings through SQLite's C API: no argument arrays, and
+/// no allocation per value (SQLite copies each text into the parameter's
+/// buffer, which it keeps from one row to the next).
 private final class BoundStatement {
     let statement: Statement
-    private var buffer: [UInt8] = []
-    /// Per parameter: nil for NULL, else the text's bytes in `buffer`, or an integer.
-    private var values: [Value] = []
-
-    private enum Value {
-        case null
-        case text(start: Int, count: Int)
-        case integer(Int64)
-    }
+    /// SQLite's SQLITE_TRANSIENT: "copy the bytes now".
+    private static let copied = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
     init(_ db: Database, sql: String) throws {
         statement = try db.makeStatement(sql: sql)
-        buffer.reserveCapacity(4096)
-        values.reserveCapacity(Int(sqlite3_bind_parameter_count(statement.sqliteStatement)))
-    }
-
-    private func add(_ text: String?) {
-        guard let text else { return values.append(.null) }
-        let start = buffer.count
-        if text.utf8.withContiguousStorageIfAvailable({ buffer.append(contentsOf: $0) }) == nil {
-            buffer.append(contentsOf: text.utf8)
-        }
-        values.append(.text(start: start, count: buffer.count - start))
-    }
-
-    private func add(_ number: Int?) {
-        values.append(number.map { .integer(Int64($0)) } ?? .null)
     }
 
     /// Runs the statement for a customer (and `id`, the last parameter, when given); false
     /// (nothing written) when `allowingConflict` and a UNIQUE constraint refused the row.
     @discardableResult
     func run(_ db: Database, _ c: Customer, id: Int64?, allowingConflict: Bool) throws -> Bool {
-        buffer.removeAll(keepingCapacity: true)
-        values.removeAll(keepingCapacity: true)
-        add(c.plate)
-        add(c.name)
-        add(c.honorific)
-        add(c.phone)
-        add(c.idNumber)
-        add(c.model)
-        add(c.lastInsurer)
-        add(c.lastPremium)
-        add(c.commercialExpiry)
-        add(c.compulsoryExpiry)
-        add(c.claims)
-        add(c.violations)
-        add(c.grade)
-        add(c.type)
-        add(c.agent)
-        add(c.vehicleUse)
-        add(c.notes)
-        add(c.extra)
-        add(c.doNotCall ? 1 : 0)
-        add(c.training ? 1 : 0)
-        if let id { values.append(.integer(id)) }
         let handle = statement.sqliteStatement
-        let code = buffer.withUnsafeBufferPointer { bytes -> CInt in
-            let base = UnsafeRawPointer(bytes.baseAddress ?? UnsafePointer(bitPattern: 1)!)
-            sqlite3_reset(handle)
-            for (offset, value) in values.enumerated() {
-                let index = CInt(offset + 1)
-                switch value {
-                case .null:
-                    sqlite3_bind_null(handle, index)
-                case .integer(let number):
-                    sqlite3_bind_int64(handle, index, number)
-                case .text(let start, let count):
-                    // nil is SQLITE_STATIC: the bytes stay put until the step below is done with them.
-                    sqlite3_bind_text(handle, index, (base + start).assumingMemoryBound(to: CChar.self), CInt(count), nil)
-                }
+        var index: CInt = 0
+        func bind(_ text: String?) {
+            index += 1
+            guard var text else {
+                sqlite3_bind_null(handle, index)
+                return
             }
-            let code = sqlite3_step(handle)
-            sqlite3_reset(handle)
-            sqlite3_clear_bindings(handle)
-            return code
+            text.withUTF8 { bytes -> Void in
+                guard let start = bytes.baseAddress, !bytes.isEmpty else {
+                    // An empty text needs a pointer of its own: a nil one would bind NULL.
+                    sqlite3_bind_text(handle, index, "", 0, Self.copied)
+                    return
+                }
+                sqlite3_bind_text(handle, index, UnsafeRawPointer(start).assumingMemoryBound(to: CChar.self), CInt(bytes.count), Self.copied)
+            }
         }
+        func bind(_ number: Int64?) {
+            index += 1
+            if let number { sqlite3_bind_int64(handle, index, number) } else { sqlite3_bind_null(handle, index) }
+        }
+        sqlite3_reset(handle)
+        bind(c.plate)
+        bind(c.name)
+        bind(c.honorific)
+        bind(c.phone)
+        bind(c.idNumber)
+        bind(c.model)
+        bind(c.lastInsurer)
+        bind(c.lastPremium)
+        bind(c.commercialExpiry)
+        bind(c.compulsoryExpiry)
+        bind(c.claims.map(Int64.init))
+        bind(c.violations.map(Int64.init))
+        bind(c.grade)
+        bind(c.type)
+        bind(c.agent)
+        bind(c.vehicleUse)
+        bind(c.notes)
+        bind(c.extra)
+        bind(c.doNotCall ? 1 : 0)
+        bind(c.training ? 1 : 0)
+        if let id { bind(id) }
+        let code = sqlite3_step(handle)
+        sqlite3_reset(handle)
         if code == SQLITE_DONE { return true }
         let extended = ResultCode(rawValue: sqlite3_extended_errcode(db.sqliteConnection))
         if allowingConflict && extended == .SQLITE_CONSTRAINT_UNIQUE { return false }
