@@ -41,6 +41,11 @@ extension Store {
                        merge: ((_ given: Customer, _ stored: Customer) -> Customer)? = nil) throws(StoreError) -> UpsertSummary {
         try write { db in
             var summary = UpsertSummary()
+            // A large ledger's pages stay in memory until the commit writes them, instead of
+            // spilling into the log half-filled and being written again.
+            let cacheSize = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
+            try db.execute(sql: "PRAGMA cache_size = -65536")
+            defer { try? db.execute(sql: "PRAGMA cache_size = \(cacheSize)") }
             try db.execute(sql: "SAVEPOINT import")
             var stored: [String: Customer] = [:]
             for customer in try CustomerColumns.fetchAll(db) {
