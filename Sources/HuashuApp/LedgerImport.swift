@@ -39,33 +39,50 @@ public enum LedgerImport {
             : database
         defer { if target != database { removeDatabase(target) } }
 
-        let parse: LedgerParse
+        let rows: LedgerRows
         do {
-            parse = try LedgerReader.read(bytes, encoding: encoding) { rows in progress("read \(rows) rows…") }
+            rows = try LedgerRows(bytes, encoding: encoding)
         } catch {
             throw UserError("\(options.file): \(error.description)")
         }
+        let (summary, parse) = try store(rows, into: target, options, progress: progress)
         var report = ""
         if !parse.problems.isEmpty {
             let shown = parse.problems.prefix(50).map { "\(options.file): \($0)" }.joined(separator: "\n")
             let more = parse.problems.count > 50 ? "\n… and \(parse.problems.count - 50) more problems" : ""
             guard options.skipBadRows else {
+                // A database made for this import alone is not left behind.
+                if !existed { removeDatabase(database) }
                 throw UserError("""
                     \(shown)\(more)
-                    \(parse.rejectedRows.count) of \(parse.rejectedRows.count + parse.records.count) rows have problems; nothing was imported. \
+                    \(parse.rejectedRows.count) of \(parse.rejectedRows.count + parse.recordCount) rows have problems; nothing was imported. \
                     Fix them, or import the good rows with --skip-bad-rows (the bad ones go to a CSV for correction).
                     """)
             }
             report += shown + more + "\n"
             if !options.dryRun { report += try writeRejected(parse, beside: options.file) }
         }
-        let store = try openStore(target)
+        return report + summaryLine(options, count: parse.recordCount, encoding: parse.encoding, summary: summary, skipped: parse.rejectedRows.count)
+    }
+
+    /// Writes the file's good rows while it is still being read, in one
+    /// transaction that is kept only when the whole file allows it: not on a
+    /// dry run, and with bad rows only when they are to be skipped.
+    private static func store(_ rows: LedgerRows, into database: String, _ options: Options,
+                              progress: (String) -> Void) throws(UserError) -> (UpsertSummary, LedgerRows) {
+        let store = try openStore(database)
+        let feed = LedgerFeed(rows, stopsAtFirstProblem: !options.skipBadRows)
+        defer { feed.stop() }
         let summary = try wrap {
-            try store.upsert(parse.records.map(Customer.init), dryRun: options.dryRun, merge: keepingColumnsMissingFrom(parse.header)) {
-                progress("imported \($0) rows…")
-            }
+            try store.upsert(batches: {
+                guard let batch = feed.next() else { return nil }
+                if batch.rowsRead % LedgerReader.progressInterval == 0 { progress("read \(batch.rowsRead) rows…") }
+                return batch.customers
+            }, keep: {
+                !options.dryRun && (options.skipBadRows || feed.outcome().problems.isEmpty)
+            }, merge: keepingColumnsMissingFrom(rows.header))
         }
-        return report + summaryLine(options, count: parse.records.count, encoding: parse.encoding, summary: summary, skipped: parse.rejectedRows.count)
+        return (summary, feed.outcome())
     }
 
     /// A ledger updates what it has columns for: a sheet of plates and new
@@ -110,7 +127,7 @@ public enum LedgerImport {
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
     }
 
-    private static func writeRejected(_ parse: LedgerParse, beside file: String) throws(UserError) -> String {
+    private static func writeRejected(_ parse: LedgerRows, beside file: String) throws(UserError) -> String {
         let path = (file.hasSuffix(".csv") ? String(file.dropLast(4)) : file) + ".rejected.csv"
         let bytes = parse.correctionCSV()
         guard FileManager.default.createFile(atPath: path, contents: Data(bytes)) else {

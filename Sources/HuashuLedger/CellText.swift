@@ -66,6 +66,17 @@ enum CellText {
         return String(scalars)
     }
 
+    /// True when nothing in the text is one that `trimmed`, `folded` or
+    /// `withoutBlanks` would change: no control character or space, and none
+    /// of the lead bytes of the other blanks (U+0085, U+00A0, U+1680,
+    /// U+2000-205F, U+3000, U+FEFF) or of full-width forms. Most cells of a
+    /// ledger are plain, so their checks can go straight to the bytes.
+    static func isPlain(_ text: String) -> Bool {
+        text.utf8.withContiguousStorageIfAvailable { bytes in
+            !bytes.contains { $0 <= 0x20 || $0 == 0x7F || $0 == 0xC2 || ($0 >= 0xE1 && $0 <= 0xE3) || $0 == 0xEF }
+        } ?? false
+    }
+
     static func isBlank(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
         case 0x00...0x20, 0x7F, 0x85, 0xA0, 0x1680, 0x2000...0x200B, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000, 0xFEFF:
@@ -108,7 +119,7 @@ enum Quoting {
 /// to worry about, so comparing UTF-8 bytes gives the same answers.
 extension String {
     func utf8Equals(_ other: String) -> Bool {
-        utf8.elementsEqual(other.utf8)
+        utf8.count == other.utf8.count && utf8.elementsEqual(other.utf8)
     }
 
     func utf8HasPrefix(_ prefix: String) -> Bool {
@@ -117,6 +128,12 @@ extension String {
 
     func utf8HasSuffix(_ suffix: String) -> Bool {
         utf8.count >= suffix.utf8.count && utf8.reversed().starts(with: suffix.utf8.reversed())
+    }
+
+    /// What `read` makes of the text's UTF-8 bytes, seen in place: the fast
+    /// paths of the checks. Nil when `read` says nil (or the bytes are not contiguous).
+    func fromUTF8<T>(_ read: (UnsafeBufferPointer<UInt8>) -> T?) -> T? {
+        utf8.withContiguousStorageIfAvailable(read) ?? nil
     }
 
     /// The text without its first `count` UTF-8 bytes (a whole number of characters).

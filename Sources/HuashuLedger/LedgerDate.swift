@@ -70,7 +70,28 @@ public struct LedgerDate: Sendable, Hashable, Comparable, CustomStringConvertibl
         return days < -25_508 ? days + 25_568 : days + 25_569
     }
 
+    /// `yyyy-MM-dd`, written digit by digit: every imported customer has one or two.
     public var description: String {
+        guard (0...9999).contains(year) else { return paddedDescription }
+        return String(unsafeUninitializedCapacity: 10) { out in
+            func put(_ value: Int, at end: Int, digits: Int) {
+                var rest = value
+                for index in stride(from: end, to: end - digits, by: -1) {
+                    out[index] = UInt8(0x30 + rest % 10)
+                    rest /= 10
+                }
+            }
+            put(year, at: 3, digits: 4)
+            out[4] = UInt8(ascii: "-")
+            put(month, at: 6, digits: 2)
+            out[7] = UInt8(ascii: "-")
+            put(day, at: 9, digits: 2)
+            return 10
+        }
+    }
+
+    /// Years outside 0-9999 (only reached by counting days) as plain numbers.
+    private var paddedDescription: String {
         let y = String(year)
         let m = month < 10 ? "0\(month)" : "\(month)"
         let d = day < 10 ? "0\(day)" : "\(day)"

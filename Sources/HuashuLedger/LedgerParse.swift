@@ -29,6 +29,10 @@ public struct LedgerParse: Sendable {
     /// wrong (the reader ignores that column). Long digit strings are written
     /// so Excel keeps them as text.
     public func correctionCSV() -> [UInt8] {
+        Self.correctionCSV(header: header, problems: problems, rejectedRows: rejectedRows)
+    }
+
+    static func correctionCSV(header: [String], problems: [LedgerProblem], rejectedRows: [(row: Int, cells: [String])]) -> [UInt8] {
         var byRow: [Int: [String]] = [:]
         for problem in problems {
             byRow[problem.row, default: []].append("\(problem.column): \(problem.message)")

@@ -120,7 +120,7 @@ struct LedgerRowReader {
     /// Names padded for alignment in a sheet ("张  三") are closed up; names
     /// with Latin letters keep their spaces.
     private static func name(_ value: String) -> String {
-        guard value.unicodeScalars.contains(where: CellText.isBlank) else { return value }
+        guard !CellText.isPlain(value), value.unicodeScalars.contains(where: CellText.isBlank) else { return value }
         let letters = value.filter { !$0.unicodeScalars.allSatisfy(CellText.isBlank) }
         return letters.allSatisfy(\.isHan) ? letters : value
     }

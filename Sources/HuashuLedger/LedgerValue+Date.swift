@@ -8,6 +8,7 @@ extension LedgerValue {
     /// Reads the date forms Excel and WPS write on Chinese systems, an Excel
     /// serial number from a cell formatted as "General", and yyyymmdd.
     public static func date(_ text: String) throws(LedgerValueError) -> LedgerDate {
+        if let date = plainDate(text) { return date }
         let original = CellText.trimmed(text)
         var value = CellText.folded(original)
         let utf8 = value.utf8
@@ -65,6 +66,38 @@ extension LedgerValue {
             throw notADate()
         }
         return try checked(year: values[0], month: values[1], day: values[2], original: original)
+    }
+
+    /// The usual `2026/11/22` or `2026-11-22` (one separator, `/`, `-` or
+    /// `.`), read straight from the bytes when it is a plausible real day;
+    /// nil for anything else, which `date` reads or refuses with a reason.
+    private static func plainDate(_ text: String) -> LedgerDate? {
+        text.fromUTF8 { bytes -> LedgerDate? in
+            guard (8...10).contains(bytes.count) else { return nil }
+            let separator = bytes[4]
+            guard separator == UInt8(ascii: "/") || separator == UInt8(ascii: "-") || separator == UInt8(ascii: ".") else { return nil }
+            var values = (year: 0, month: 0, day: 0)
+            var part = 0
+            var digits = 0
+            for (index, byte) in bytes.enumerated() {
+                if byte == separator {
+                    guard part < 2, digits > 0, part > 0 || digits == 4 else { return nil }
+                    part += 1
+                    digits = 0
+                    continue
+                }
+                guard byte.isASCIIDigit, digits < (part == 0 ? 4 : 2) else { return nil }
+                let digit = Int(byte - 0x30)
+                switch part {
+                case 0: values.year = values.year * 10 + digit
+                case 1: values.month = values.month * 10 + digit
+                default: values.day = values.day * 10 + digit
+                }
+                digits += 1
+            }
+            guard part == 2, digits > 0, plausibleYears.contains(values.year) else { return nil }
+            return LedgerDate(year: values.year, month: values.month, day: values.day)
+        }
     }
 
     /// A bare number: digits with an optional fraction (Excel writes a time of

@@ -18,6 +18,7 @@ extension LedgerValue {
     enum IdentityHolder { case person, company }
 
     static func identity(_ text: String) throws(LedgerValueError) -> (number: String, holder: IdentityHolder) {
+        if isPlainPersonalID(text) { return (text, .person) }
         let original = CellText.trimmed(text)
         let value = CellText.withoutBlanks(CellText.folded(original)).uppercased()
         guard !value.isEmpty else { throw LedgerValueError("the ID number is empty") }
@@ -56,17 +57,34 @@ extension LedgerValue {
         throw LedgerValueError("\(Quoting.quoted(original)) is not a valid ID number (\(idRule))")
     }
 
+    /// An 18-character personal ID exactly as `identity` would return it, with
+    /// a real birth date and the right check digit; anything else goes the long way.
+    private static func isPlainPersonalID(_ text: String) -> Bool {
+        text.fromUTF8 { bytes in
+            guard bytes.count == 18, let last = bytes.last, last.isASCIIDigit || last == UInt8(ascii: "X") else { return false }
+            var sum = 0
+            for index in 0..<17 {
+                guard bytes[index].isASCIIDigit else { return false }
+                sum += Int(bytes[index] - 0x30) * idWeights[index]
+            }
+            let birth = bytes[6..<14].reduce(0) { $0 * 10 + Int($1 - 0x30) }
+            guard (1900...2099).contains(birth / 10_000),
+                  LedgerDate(year: birth / 10_000, month: birth / 100 % 100, day: birth % 100) != nil else { return false }
+            return idCheckCharacters[sum % 11] == last
+        } ?? false
+    }
+
     /// 先生 or 女士 from the sex digit of a person's checked ID number (the 17th
     /// of 18, the last of 15: odd for men), used when the ledger has no 性别 or 称呼.
     static func honorific(fromPersonalID id: String) -> String? {
-        let bytes = Array(id.utf8)
+        let bytes = id.utf8
         let index: Int
         switch bytes.count {
         case 18: index = 16
         case 15: index = 14
         default: return nil
         }
-        let digit = Int(bytes[index]) - 48
+        let digit = Int(bytes[bytes.index(bytes.startIndex, offsetBy: index)]) - 48
         guard (0...9).contains(digit) else { return nil }
         return digit % 2 == 1 ? "先生" : "女士"
     }

@@ -2,6 +2,7 @@ extension LedgerValue {
     /// Premiums arrive formatted for reading (¥4,860, 4860元, 4,860.5); quotes
     /// need them as a plain amount: digits, and two decimals when there are any.
     public static func premium(_ text: String) throws(LedgerValueError) -> String {
+        if isPlainAmount(text) { return text }
         let original = CellText.trimmed(text)
         var value = CellText.withoutBlanks(CellText.folded(original))
         for prefix in ["¥", "￥", "RMB", "rmb", "CNY", "cny"] where value.utf8HasPrefix(prefix) {
@@ -32,9 +33,25 @@ extension LedgerValue {
         return yuan + "." + String(decoding: fraction, as: UTF8.self) + (fraction.count == 1 ? "0" : "")
     }
 
+    /// `4860` or `4860.50`: already the plain amount `premium` would make of it.
+    private static func isPlainAmount(_ text: String) -> Bool {
+        text.fromUTF8 { bytes in
+            let dot = bytes.firstIndex(of: UInt8(ascii: ".")) ?? bytes.count
+            let whole = bytes[..<dot]
+            let fraction = bytes[min(dot + 1, bytes.count)...]
+            return (1...9).contains(whole.count) && (whole.count == 1 || whole.first != UInt8(ascii: "0"))
+                && whole.allSatisfy(\.isASCIIDigit) && (dot == bytes.count || fraction.count == 2)
+                && fraction.allSatisfy(\.isASCIIDigit)
+        } ?? false
+    }
+
     /// Claims and violations change the quote and the customer's grade, so
     /// they must be whole numbers; "2次" and "无" (none) are how people write them.
     public static func count(_ text: String) throws(LedgerValueError) -> Int {
+        let plain = text.fromUTF8 { bytes in
+            (1...6).contains(bytes.count) && bytes.allSatisfy(\.isASCIIDigit) ? bytes.reduce(0) { $0 * 10 + Int($1 - 0x30) } : nil
+        }
+        if let plain { return plain }
         let original = CellText.trimmed(text)
         var value = CellText.withoutBlanks(CellText.folded(original))
         if value.utf8Equals("无") || value.utf8Equals("没有") { return 0 }
@@ -48,6 +65,7 @@ extension LedgerValue {
 
     /// A, B, C or D; "a", "B类" and "C级" are accepted as the same grade.
     public static func grade(_ text: String) throws(LedgerValueError) -> String {
+        if text.utf8.count == 1, let letter = text.utf8.first, (UInt8(ascii: "A")...UInt8(ascii: "D")).contains(letter) { return text }
         let original = CellText.trimmed(text)
         var value = CellText.withoutBlanks(CellText.folded(original))
         for suffix in ["类客户", "级客户", "类", "级"] where value.utf8HasSuffix(suffix) {
@@ -73,6 +91,7 @@ extension LedgerValue {
 
     /// One of `customerTypes`; the short forms without 型 are accepted.
     public static func customerType(_ text: String) throws(LedgerValueError) -> String {
+        if let type = customerTypes.first(where: text.utf8Equals) { return type }
         let original = CellText.trimmed(text)
         let match = customerTypeSpellings.first(where: { original.utf8Equals($0.spelling) }) ?? {
             let value = CellText.withoutBlanks(CellText.folded(original)).lowercased()

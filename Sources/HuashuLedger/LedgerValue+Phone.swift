@@ -5,6 +5,11 @@ extension LedgerValue {
     /// mainland mobile (11 digits, second digit 3-9, an optional +86 in front)
     /// becomes its 11 digits; a landline keeps its area code, as "020-12345678".
     public static func phone(_ text: String) throws(LedgerValueError) -> String {
+        let isPlainMobile = text.fromUTF8 { bytes in
+            bytes.count == 11 && bytes[0] == UInt8(ascii: "1") && (UInt8(ascii: "3")...UInt8(ascii: "9")).contains(bytes[1])
+                && bytes.allSatisfy(\.isASCIIDigit)
+        } ?? false
+        if isPlainMobile { return text }
         let original = CellText.trimmed(text)
         let value = CellText.folded(original)
         guard !value.isEmpty else { throw LedgerValueError("the phone number is empty") }

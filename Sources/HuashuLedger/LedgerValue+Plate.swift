@@ -7,6 +7,7 @@ extension LedgerValue {
     /// at the insurer), so it is kept in one spelling: upper-case, half-width,
     /// without the spaces and the dot (粤B·12345) people write for reading.
     public static func plate(_ text: String) throws(LedgerValueError) -> String {
+        if isPlainPlate(text) { return text }
         let original = CellText.trimmed(text)
         guard !original.isEmpty else { throw LedgerValueError("the plate is empty") }
         let folded = CellText.folded(original)
@@ -31,6 +32,17 @@ extension LedgerValue {
         var result = ""
         result.unicodeScalars.append(contentsOf: plate)
         return result
+    }
+
+    /// `粤B12345` or `粤BD12345` exactly as `plate` would return it: a
+    /// province, a capital letter and 5 or 6 capitals or digits, nothing else.
+    private static func isPlainPlate(_ text: String) -> Bool {
+        text.fromUTF8 { bytes in
+            guard bytes.count == 9 || bytes.count == 10, bytes[0] & 0xF0 == 0xE0,
+                  let province = Unicode.Scalar(UInt32(bytes[0] & 0x0F) << 12 | UInt32(bytes[1] & 0x3F) << 6 | UInt32(bytes[2] & 0x3F)),
+                  provinces.contains(province), (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(bytes[3]) else { return false }
+            return bytes[4...].allSatisfy { $0.isASCIIDigit || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) }
+        } ?? false
     }
 
     private static func isPlate(_ scalars: [Unicode.Scalar]) -> Bool {

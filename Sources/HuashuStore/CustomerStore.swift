@@ -22,17 +22,30 @@ extension Store {
     /// With `dryRun`, the same work is done and rolled back: the summary says what would change.
     /// `merge` makes the customer to store from the one given and the one
     /// already stored under the plate (by default the one given, whole).
-    /// `progress` hears the number of customers written after every 10,000.
+    public func upsert(_ customers: [Customer], dryRun: Bool = false,
+                       merge: ((_ given: Customer, _ stored: Customer) -> Customer)? = nil) throws(StoreError) -> UpsertSummary {
+        var pending: [Customer]? = customers
+        return try upsert(batches: { defer { pending = nil }; return pending }, keep: { !dryRun }, merge: merge)
+    }
+
+    /// `upsert` for customers that arrive a batch at a time (from a ledger
+    /// still being read): `next` gives the next batch, nil after the last.
+    /// When it is done, `keep` decides whether the transaction is committed
+    /// or rolled back; the summary says what was (or would have been) done.
     ///
     /// Fast enough for an insurer's 100,000-row ledger: the stored customers
     /// are read once into a dictionary by plate, a new plate is inserted
     /// without a look-up, and each row costs one step of a statement prepared
     /// once, its values bound straight from the strings.
-    public func upsert(_ customers: [Customer], dryRun: Bool = false,
-                       merge: ((_ given: Customer, _ stored: Customer) -> Customer)? = nil,
-                       progress: ((Int) -> Void)? = nil) throws(StoreError) -> UpsertSummary {
+    public func upsert(batches next: () -> [Customer]?, keep: () -> Bool,
+                       merge: ((_ given: Customer, _ stored: Customer) -> Customer)? = nil) throws(StoreError) -> UpsertSummary {
         try write { db in
             var summary = UpsertSummary()
+            // A large ledger's pages stay in memory until the commit writes them, instead of
+            // spilling into the log half-filled and being written again.
+            let cacheSize = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
+            try db.execute(sql: "PRAGMA cache_size = -65536")
+            defer { try? db.execute(sql: "PRAGMA cache_size = \(cacheSize)") }
             try db.execute(sql: "SAVEPOINT import")
             var stored: [String: Customer] = [:]
             for customer in try CustomerColumns.fetchAll(db) {
@@ -40,30 +53,31 @@ extension Store {
             }
             let insert = try BoundStatement(db, sql: "INSERT INTO customers (\(CustomerColumns.written)) VALUES (\(CustomerColumns.placeholders))")
             let update = try BoundStatement(db, sql: "UPDATE customers SET \(CustomerColumns.assignments) WHERE id = ?")
-            for (index, given) in customers.enumerated() {
-                if (index + 1) % 10_000 == 0 { progress?(index + 1) }
-                var old = stored.isEmpty ? nil : stored[given.plate]
-                if old == nil {
-                    if try insert.run(db, given, id: nil, allowingConflict: true) {
-                        summary.inserted += 1
-                        continue
+            while let batch = next() {
+                for given in batch {
+                    var old = stored.isEmpty ? nil : stored[given.plate]
+                    if old == nil {
+                        if try insert.run(db, given, id: nil, allowingConflict: true) {
+                            summary.inserted += 1
+                            continue
+                        }
+                        // The plate came earlier in this same batch.
+                        old = try CustomerColumns.fetchAll(db, where: "WHERE plate = ?", arguments: [given.plate]).first
                     }
-                    // The plate came earlier in this same batch.
-                    old = try CustomerColumns.fetchAll(db, where: "WHERE plate = ?", arguments: [given.plate]).first
-                }
-                guard let old, let id = old.id else { continue }
-                var customer = merge?(given, old) ?? given
-                customer.id = id
-                customer.doNotCall = old.doNotCall
-                if customer == old {
-                    summary.unchanged += 1
-                } else {
-                    try update.run(db, customer, id: id, allowingConflict: false)
-                    stored[customer.plate] = customer
-                    summary.updated += 1
+                    guard let old, let id = old.id else { continue }
+                    var customer = merge?(given, old) ?? given
+                    customer.id = id
+                    customer.doNotCall = old.doNotCall
+                    if customer == old {
+                        summary.unchanged += 1
+                    } else {
+                        try update.run(db, customer, id: id, allowingConflict: false)
+                        stored[customer.plate] = customer
+                        summary.updated += 1
+                    }
                 }
             }
-            if dryRun { try db.execute(sql: "ROLLBACK TO import") }
+            if !keep() { try db.execute(sql: "ROLLBACK TO import") }
             try db.execute(sql: "RELEASE import")
             return summary
         }
@@ -187,85 +201,67 @@ enum CustomerColumns {
 }
 
 /// A statement prepared once and run once per customer, its values bound
-/// through SQLite's C API from one reused buffer: no argument arrays, and no
-/// allocation per value (SQLite is told the bytes stay put during the step).
+/// straight from the strings through SQLite's C API: no argument arrays, and
+/// no allocation per value (SQLite copies each text into the parameter's
+/// buffer, which it keeps from one row to the next).
 private final class BoundStatement {
     let statement: Statement
-    private var buffer: [UInt8] = []
-    /// Per parameter: nil for NULL, else the text's bytes in `buffer`, or an integer.
-    private var values: [Value] = []
-
-    private enum Value {
-        case null
-        case text(start: Int, count: Int)
-        case integer(Int64)
-    }
+    /// SQLite's SQLITE_TRANSIENT: "copy the bytes now".
+    private static let copied = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
     init(_ db: Database, sql: String) throws {
         statement = try db.makeStatement(sql: sql)
-        buffer.reserveCapacity(4096)
-        values.reserveCapacity(Int(sqlite3_bind_parameter_count(statement.sqliteStatement)))
-    }
-
-    private func add(_ text: String?) {
-        guard let text else { return values.append(.null) }
-        let start = buffer.count
-        buffer.append(contentsOf: text.utf8)
-        values.append(.text(start: start, count: buffer.count - start))
-    }
-
-    private func add(_ number: Int?) {
-        values.append(number.map { .integer(Int64($0)) } ?? .null)
     }
 
     /// Runs the statement for a customer (and `id`, the last parameter, when given); false
     /// (nothing written) when `allowingConflict` and a UNIQUE constraint refused the row.
     @discardableResult
     func run(_ db: Database, _ c: Customer, id: Int64?, allowingConflict: Bool) throws -> Bool {
-        buffer.removeAll(keepingCapacity: true)
-        values.removeAll(keepingCapacity: true)
-        add(c.plate)
-        add(c.name)
-        add(c.honorific)
-        add(c.phone)
-        add(c.idNumber)
-        add(c.model)
-        add(c.lastInsurer)
-        add(c.lastPremium)
-        add(c.commercialExpiry)
-        add(c.compulsoryExpiry)
-        add(c.claims)
-        add(c.violations)
-        add(c.grade)
-        add(c.type)
-        add(c.agent)
-        add(c.vehicleUse)
-        add(c.notes)
-        add(c.extra)
-        add(c.doNotCall ? 1 : 0)
-        add(c.training ? 1 : 0)
-        if let id { values.append(.integer(id)) }
         let handle = statement.sqliteStatement
-        let code = buffer.withUnsafeBufferPointer { bytes -> CInt in
-            let base = UnsafeRawPointer(bytes.baseAddress ?? UnsafePointer(bitPattern: 1)!)
-            sqlite3_reset(handle)
-            for (offset, value) in values.enumerated() {
-                let index = CInt(offset + 1)
-                switch value {
-                case .null:
-                    sqlite3_bind_null(handle, index)
-                case .integer(let number):
-                    sqlite3_bind_int64(handle, index, number)
-                case .text(let start, let count):
-                    // nil is SQLITE_STATIC: the bytes stay put until the step below is done with them.
-                    sqlite3_bind_text(handle, index, (base + start).assumingMemoryBound(to: CChar.self), CInt(count), nil)
-                }
+        var index: CInt = 0
+        func bind(_ text: String?) {
+            index += 1
+            guard var text else {
+                sqlite3_bind_null(handle, index)
+                return
             }
-            let code = sqlite3_step(handle)
-            sqlite3_reset(handle)
-            sqlite3_clear_bindings(handle)
-            return code
+            text.withUTF8 { bytes -> Void in
+                guard let start = bytes.baseAddress, !bytes.isEmpty else {
+                    // An empty text needs a pointer of its own: a nil one would bind NULL.
+                    sqlite3_bind_text(handle, index, "", 0, Self.copied)
+                    return
+                }
+                sqlite3_bind_text(handle, index, UnsafeRawPointer(start).assumingMemoryBound(to: CChar.self), CInt(bytes.count), Self.copied)
+            }
         }
+        func bind(_ number: Int64?) {
+            index += 1
+            if let number { sqlite3_bind_int64(handle, index, number) } else { sqlite3_bind_null(handle, index) }
+        }
+        sqlite3_reset(handle)
+        bind(c.plate)
+        bind(c.name)
+        bind(c.honorific)
+        bind(c.phone)
+        bind(c.idNumber)
+        bind(c.model)
+        bind(c.lastInsurer)
+        bind(c.lastPremium)
+        bind(c.commercialExpiry)
+        bind(c.compulsoryExpiry)
+        bind(c.claims.map(Int64.init))
+        bind(c.violations.map(Int64.init))
+        bind(c.grade)
+        bind(c.type)
+        bind(c.agent)
+        bind(c.vehicleUse)
+        bind(c.notes)
+        bind(c.extra)
+        bind(c.doNotCall ? 1 : 0)
+        bind(c.training ? 1 : 0)
+        if let id { bind(id) }
+        let code = sqlite3_step(handle)
+        sqlite3_reset(handle)
         if code == SQLITE_DONE { return true }
         let extended = ResultCode(rawValue: sqlite3_extended_errcode(db.sqliteConnection))
         if allowingConflict && extended == .SQLITE_CONSTRAINT_UNIQUE { return false }

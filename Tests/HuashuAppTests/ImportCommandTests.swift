@@ -188,6 +188,19 @@ struct ImportCommandTests {
         #expect(try imported().count == 4)
     }
 
+    @Test func badRowsAreHandedBackOnlyOnceTheGoodOnesAreStored() throws {
+        let path = file("bad.csv", Self.badLedger)
+        let notADatabase = file("notes.sqlite", "not a database")
+        let failed = try huashu("import", path, "--skip-bad-rows", "--db", notADatabase)
+        #expect(failed.status == 1)
+        #expect(!FileManager.default.fileExists(atPath: fixture.folder.appendingPathComponent("bad.rejected.csv").path))
+
+        // A refused file leaves no database behind where there was none.
+        let fresh = fixture.folder.appendingPathComponent("new.sqlite").path
+        #expect(try huashu("import", path, "--db", fresh).status == 1)
+        #expect(!FileManager.default.fileExists(atPath: fresh))
+    }
+
     @Test func aDryRunSaysWhatWouldHappenAndWritesNothing() throws {
         let good = file("good.csv", """
             客户姓名,车牌号,上年保费

@@ -5,6 +5,36 @@ import HuashuLedger
 /// functions the reader uses, so a number typed in by hand meets the same rules.
 @Suite("Field checks")
 struct FieldCheckTests {
+    // MARK: The short way and the long way
+
+    /// Plain cells (the usual case) are read straight from their bytes; the
+    /// same cell with a blank around it goes the long way. Both must agree,
+    /// on the value and on the message.
+    @Test(arguments: [
+        "13812345678", "12812345678", "1381234567", "02012345678",
+        "440301198003070016", "44030119800307001X", "440301198003070017", "440301198013070016", "91440300MA5ABCDE1X",
+        "粤B12345", "粤BD12345", "港B12345", "粤b12345", "粤B1234", "使123456",
+        "2027/3/15", "2027-03-15", "2027.3.5", "2027/02/30", "1026/3/15", "2027/3/15/1", "20270315", "27/3/15", "2027/123/1",
+        "3000.50", "0.50", "0", "00.50", "3000.5", "3000.505", "3000", "1234567890",
+        "2", "000000", "1234567", "A", "E", "价格敏感型", "无所谓型", "price",
+    ])
+    func aPlainCellReadsAsTheSameCellWithBlanksAround(text: String) {
+        let spaced = "\u{3000}" + text + " "
+        func same<T: Equatable>(_ check: (String) throws(LedgerValueError) -> T) {
+            let short = Result { () throws(LedgerValueError) -> T in try check(text) }
+            let long = Result { () throws(LedgerValueError) -> T in try check(spaced) }
+            #expect(short == long, "\(text)")
+        }
+        same(LedgerValue.phone)
+        same(LedgerValue.idNumber)
+        same(LedgerValue.plate)
+        same(LedgerValue.date)
+        same(LedgerValue.premium)
+        same(LedgerValue.count)
+        same(LedgerValue.grade)
+        same(LedgerValue.customerType)
+    }
+
     // MARK: Phone numbers
 
     @Test(arguments: [
