@@ -1,6 +1,5 @@
 import Foundation
 import GRDB
-import GRDBSQLite
 import HuashuEngine
 
 /// A follow-up the call leaves behind: a booked callback, a "thinking"
@@ -122,37 +121,13 @@ public final class CallLogWriter {
         lastHash = row.hash
     }
 
-    /// The row's INSERT, its values bound through SQLite's C API: GRDB's argument
-    /// arrays cost more than SQLite's own work for a row this size.
+    /// The row's INSERT, its values bound through `StatementParameters`.
     private static func insert(_ row: StepRecord, into db: Database) throws {
-        let statement = try db.cachedStatement(sql: insert)
-        let handle = statement.sqliteStatement
-        sqlite3_reset(handle)
-        defer {
-            sqlite3_reset(handle)
-            sqlite3_clear_bindings(handle)
-        }
-        sqlite3_bind_int64(handle, 1, row.callID)
-        sqlite3_bind_int64(handle, 2, Int64(row.seq))
-        let texts = [row.at, row.inputKind, row.input, row.answerID, row.handlerID, row.note, row.stage, row.node,
-                     row.shown, row.events, row.state, row.prevHash, row.hash]
-        for (offset, text) in texts.enumerated() {
-            let index = CInt(offset + 3)
-            guard var text else {
-                sqlite3_bind_null(handle, index)
-                continue
-            }
-            text.withUTF8 { bytes in
-                // SQLITE_TRANSIENT: SQLite copies the bytes, which live only for this call.
-                _ = sqlite3_bind_text(handle, index, UnsafeRawPointer(bytes.baseAddress ?? UnsafePointer(bitPattern: 1)!)
-                    .assumingMemoryBound(to: CChar.self), CInt(bytes.count), unsafeBitCast(-1, to: sqlite3_destructor_type.self))
-            }
-        }
-        let code = sqlite3_step(handle)
-        guard code == SQLITE_DONE else {
-            throw DatabaseError(resultCode: ResultCode(rawValue: sqlite3_extended_errcode(db.sqliteConnection)),
-                                message: db.lastErrorMessage, sql: insert)
-        }
+        var p = StatementParameters(try db.cachedStatement(sql: insert))
+        p.bind(row.callID); p.bind(Int64(row.seq)); p.bind(row.at); p.bind(row.inputKind); p.bind(row.input)
+        p.bind(row.answerID); p.bind(row.handlerID); p.bind(row.note); p.bind(row.stage); p.bind(row.node)
+        p.bind(row.shown); p.bind(row.events); p.bind(row.state); p.bind(row.prevHash); p.bind(row.hash)
+        if let failure = p.run() { throw p.error(failure) }
     }
 
     /// The outcome on the call, do-not-call on the customer, follow-ups closed and booked.

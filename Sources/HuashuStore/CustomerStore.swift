@@ -201,13 +201,9 @@ enum CustomerColumns {
 }
 
 /// A statement prepared once and run once per customer, its values bound
-/// straight from the strings through SQLite's C API: no argument arrays, and
-/// no allocation per value (SQLite copies each text into the parameter's
-/// buffer, which it keeps from one row to the next).
+/// through `StatementParameters`.
 private final class BoundStatement {
     let statement: Statement
-    /// SQLite's SQLITE_TRANSIENT: "copy the bytes now".
-    private static let copied = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
     init(_ db: Database, sql: String) throws {
         statement = try db.makeStatement(sql: sql)
@@ -217,54 +213,15 @@ private final class BoundStatement {
     /// (nothing written) when `allowingConflict` and a UNIQUE constraint refused the row.
     @discardableResult
     func run(_ db: Database, _ c: Customer, id: Int64?, allowingConflict: Bool) throws -> Bool {
-        let handle = statement.sqliteStatement
-        var index: CInt = 0
-        func bind(_ text: String?) {
-            index += 1
-            guard var text else {
-                sqlite3_bind_null(handle, index)
-                return
-            }
-            text.withUTF8 { bytes -> Void in
-                guard let start = bytes.baseAddress, !bytes.isEmpty else {
-                    // An empty text needs a pointer of its own: a nil one would bind NULL.
-                    sqlite3_bind_text(handle, index, "", 0, Self.copied)
-                    return
-                }
-                sqlite3_bind_text(handle, index, UnsafeRawPointer(start).assumingMemoryBound(to: CChar.self), CInt(bytes.count), Self.copied)
-            }
-        }
-        func bind(_ number: Int64?) {
-            index += 1
-            if let number { sqlite3_bind_int64(handle, index, number) } else { sqlite3_bind_null(handle, index) }
-        }
-        sqlite3_reset(handle)
-        bind(c.plate)
-        bind(c.name)
-        bind(c.honorific)
-        bind(c.phone)
-        bind(c.idNumber)
-        bind(c.model)
-        bind(c.lastInsurer)
-        bind(c.lastPremium)
-        bind(c.commercialExpiry)
-        bind(c.compulsoryExpiry)
-        bind(c.claims.map(Int64.init))
-        bind(c.violations.map(Int64.init))
-        bind(c.grade)
-        bind(c.type)
-        bind(c.agent)
-        bind(c.vehicleUse)
-        bind(c.notes)
-        bind(c.extra)
-        bind(c.doNotCall ? 1 : 0)
-        bind(c.training ? 1 : 0)
-        if let id { bind(id) }
-        let code = sqlite3_step(handle)
-        sqlite3_reset(handle)
-        if code == SQLITE_DONE { return true }
-        let extended = ResultCode(rawValue: sqlite3_extended_errcode(db.sqliteConnection))
-        if allowingConflict && extended == .SQLITE_CONSTRAINT_UNIQUE { return false }
-        throw DatabaseError(resultCode: extended, message: db.lastErrorMessage, sql: statement.sql)
+        var p = StatementParameters(statement)
+        p.bind(c.plate); p.bind(c.name); p.bind(c.honorific); p.bind(c.phone); p.bind(c.idNumber); p.bind(c.model)
+        p.bind(c.lastInsurer); p.bind(c.lastPremium); p.bind(c.commercialExpiry); p.bind(c.compulsoryExpiry)
+        p.bind(c.claims.map(Int64.init)); p.bind(c.violations.map(Int64.init)); p.bind(c.grade); p.bind(c.type)
+        p.bind(c.agent); p.bind(c.vehicleUse); p.bind(c.notes); p.bind(c.extra)
+        p.bind(c.doNotCall ? 1 : 0); p.bind(c.training ? 1 : 0)
+        if let id { p.bind(id) }
+        guard let failure = p.run() else { return true }
+        if allowingConflict && failure == .SQLITE_CONSTRAINT_UNIQUE { return false }
+        throw p.error(failure)
     }
 }

@@ -1,0 +1,56 @@
+import GRDB
+import GRDBSQLite
+
+/// A prepared statement's parameters bound in order, straight from Swift
+/// strings and integers through SQLite's C API: for the statements run once
+/// per imported customer or logged step, GRDB's argument arrays cost more
+/// than SQLite's own work (SQLite copies each text into the parameter's
+/// buffer, which it keeps from one run to the next).
+struct StatementParameters {
+    /// SQLite's SQLITE_TRANSIENT: "copy the bytes now".
+    private static let copied = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+    private let statement: Statement
+    private var index: CInt = 0
+
+    init(_ statement: Statement) {
+        self.statement = statement
+        sqlite3_reset(statement.sqliteStatement)
+    }
+
+    mutating func bind(_ text: String?) {
+        index += 1
+        let handle = statement.sqliteStatement
+        guard var text else {
+            sqlite3_bind_null(handle, index)
+            return
+        }
+        let index = index
+        text.withUTF8 { bytes -> Void in
+            guard let start = bytes.baseAddress, !bytes.isEmpty else {
+                // An empty text needs a pointer of its own: a nil one would bind NULL.
+                sqlite3_bind_text(handle, index, "", 0, Self.copied)
+                return
+            }
+            sqlite3_bind_text(handle, index, UnsafeRawPointer(start).assumingMemoryBound(to: CChar.self), CInt(bytes.count), Self.copied)
+        }
+    }
+
+    mutating func bind(_ number: Int64?) {
+        index += 1
+        if let number { sqlite3_bind_int64(statement.sqliteStatement, index, number) } else { sqlite3_bind_null(statement.sqliteStatement, index) }
+    }
+
+    /// Runs the statement once with the values bound; nil when it is done, else the extended result code.
+    func run() -> ResultCode? {
+        let handle = statement.sqliteStatement
+        let code = sqlite3_step(handle)
+        sqlite3_reset(handle)
+        return code == SQLITE_DONE ? nil : ResultCode(rawValue: sqlite3_extended_errcode(sqlite3_db_handle(handle)))
+    }
+
+    /// The error for a run that did not finish, in GRDB's terms.
+    func error(_ code: ResultCode) -> DatabaseError {
+        DatabaseError(resultCode: code, message: String(cString: sqlite3_errmsg(sqlite3_db_handle(statement.sqliteStatement))),
+                      sql: statement.sql)
+    }
+}
