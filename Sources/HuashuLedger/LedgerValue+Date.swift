@@ -79,7 +79,7 @@ extension LedgerValue {
             var values = (year: 0, month: 0, day: 0)
             var part = 0
             var digits = 0
-            for (index, byte) in bytes.enumerated() {
+            for byte in bytes {
                 if byte == separator {
                     guard part < 2, digits > 0, part > 0 || digits == 4 else { return nil }
                     part += 1

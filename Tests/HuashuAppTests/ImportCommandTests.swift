@@ -18,7 +18,7 @@ struct ImportCommandTests {
     /// Writes a ledger file into the fixture's folder and returns its path.
     func file(_ name: String, _ bytes: [UInt8]) -> String {
         let path = fixture.folder.appendingPathComponent(name).path
-        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
         return path
     }
 
