@@ -5,42 +5,38 @@ import Foundation
 /// encoding: the CSV scanner reads bytes, and GB18030 text is converted whole
 /// rather than cell by cell.
 enum LedgerDecoding {
-    /// The file's text as UTF-8 without a byte-order mark, and the encoding it was in.
-    static func utf8(_ bytes: [UInt8], forced: LedgerEncoding?) throws(LedgerFileError) -> (bytes: [UInt8], encoding: LedgerEncoding) {
+    /// The file's text as UTF-8, where it starts (after a byte-order mark), and the encoding it was in.
+    /// A UTF-8 file is handed back as it is, not copied: a ledger can be tens of megabytes.
+    static func utf8(_ bytes: [UInt8], forced: LedgerEncoding?) throws(LedgerFileError) -> (bytes: [UInt8], start: Int, encoding: LedgerEncoding) {
         guard !bytes.isEmpty else { throw LedgerFileError(.empty) }
         if let kind = notCSVKind(bytes) { throw LedgerFileError(.notCSV(kind)) }
-        let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
-        let hasBOM = bytes.starts(with: bom)
+        let hasBOM = bytes.starts(with: [0xEF, 0xBB, 0xBF])
+        let start = hasBOM ? 3 : 0
 
         switch forced {
         case .utf8?:
-            let body = hasBOM ? Array(bytes.dropFirst(3)) : bytes
-            let check = UTF8Check(body)
-            if let bad = check.firstInvalid {
-                let offset = bad + (hasBOM ? 3 : 0)
-                throw LedgerFileError(.undecodable(.utf8, byte: offset + 1, row: CSVScanner.row(atByte: offset, in: bytes)),
+            if let bad = UTF8Check(bytes, from: start).firstInvalid {
+                throw LedgerFileError(.undecodable(.utf8, byte: bad + 1, row: CSVScanner.row(atByte: bad, in: bytes)),
                                       hint: "if the file came from Excel on Chinese Windows, try --encoding gb18030")
             }
-            return (body, .utf8)
+            return (bytes, start, .utf8)
         case .gb18030?:
-            if let text = gb18030ToUTF8(bytes) { return (text, .gb18030) }
+            if let text = gb18030ToUTF8(bytes) { return (text, 0, .gb18030) }
             let offset = firstInvalidGB18030(bytes)
             throw LedgerFileError(.undecodable(.gb18030, byte: offset.map { $0 + 1 }, row: offset.map { CSVScanner.row(atByte: $0, in: bytes) }),
                                   hint: "if the file was saved as \"CSV UTF-8\", try --encoding utf-8")
         case nil:
-            let body = hasBOM ? Array(bytes.dropFirst(3)) : bytes
-            let check = UTF8Check(body)
-            guard let bad = check.firstInvalid else { return (body, .utf8) }
-            let utf8Offset = bad + (hasBOM ? 3 : 0)
+            let check = UTF8Check(bytes, from: start)
+            guard let bad = check.firstInvalid else { return (bytes, start, .utf8) }
             // A file that was plainly UTF-8 up to here (a BOM, or several Chinese
             // characters already) has a damaged byte; reading it as GB18030 would
             // only turn the whole file into nonsense.
             if hasBOM || check.multiByteBeforeFirstInvalid >= 4 {
-                throw LedgerFileError(.undecodable(.utf8, byte: utf8Offset + 1, row: CSVScanner.row(atByte: utf8Offset, in: bytes)),
+                throw LedgerFileError(.undecodable(.utf8, byte: bad + 1, row: CSVScanner.row(atByte: bad, in: bytes)),
                                       hint: "the text before it is UTF-8, so this byte is probably damaged: retype that cell, or if the file came from Excel on Chinese Windows, try --encoding gb18030")
             }
-            if let text = gb18030ToUTF8(bytes) { return (text, .gb18030) }
-            let offset = firstInvalidGB18030(bytes) ?? utf8Offset
+            if let text = gb18030ToUTF8(bytes) { return (text, 0, .gb18030) }
+            let offset = firstInvalidGB18030(bytes) ?? bad
             throw LedgerFileError(.undecodable(nil, byte: offset + 1, row: CSVScanner.row(atByte: offset, in: bytes)),
                                   hint: "save the file again from Excel or WPS as \"CSV UTF-8\"")
         }
@@ -93,15 +89,23 @@ enum LedgerDecoding {
 
 /// One pass over the bytes checking UTF-8 exactly as the standard defines it
 /// (no overlong forms, no surrogates, nothing above U+10FFFF), remembering the
-/// first bad byte for the error message.
+/// first bad byte (its offset in the whole array) for the error message.
+/// ASCII is skipped eight bytes at a time: ledgers are mostly digits and commas.
 struct UTF8Check {
     private(set) var firstInvalid: Int?
     private(set) var multiByteBeforeFirstInvalid = 0
 
-    init(_ bytes: [UInt8]) {
+    init(_ bytes: [UInt8], from start: Int = 0) {
+        bytes.withUnsafeBufferPointer { check($0, from: start) }
+    }
+
+    private mutating func check(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) {
         let n = bytes.count
-        var i = 0
+        let raw = UnsafeRawBufferPointer(bytes)
+        var i = start
         while i < n {
+            while i + 8 <= n, raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 { i += 8 }
+            guard i < n else { return }
             let b = bytes[i]
             if b < 0x80 { i += 1; continue }
             let length: Int

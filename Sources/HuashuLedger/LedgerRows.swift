@@ -1,3 +1,5 @@
+import Foundation
+
 /// A ledger file whose encoding and header are known, read a batch of rows at
 /// a time: a large file can then be stored while its later rows are still
 /// being checked. Problems and rejected rows accumulate as the rows go by.
@@ -28,8 +30,8 @@ public struct LedgerRows: Sendable {
     /// decodable in the encoding, no header, no name/plate column). The
     /// encoding is detected when not given: UTF-8 (with or without BOM), else GB18030/GBK.
     public init(_ bytes: [UInt8], encoding forced: LedgerEncoding? = nil) throws(LedgerFileError) {
-        let (text, usedEncoding) = try LedgerDecoding.utf8(bytes, forced: forced)
-        var scanner = CSVScanner(text, delimiter: CSVScanner.delimiter(of: text))
+        let (text, start, usedEncoding) = try LedgerDecoding.utf8(bytes, forced: forced)
+        var scanner = CSVScanner(text, delimiter: CSVScanner.delimiter(of: text), start: start)
 
         var candidates: [(row: Int, cells: [String], columns: LedgerColumns)] = []
         var found: (row: Int, cells: [String], columns: LedgerColumns)?
@@ -50,7 +52,7 @@ public struct LedgerRows: Sendable {
         headerRow = found.row
         expectedRows = min(text.count / 150, 1_000_000)
         self.scanner = scanner
-        rowReader = LedgerRowReader(columns: found.columns, lookForNUL: text.contains(0), expectedRows: expectedRows)
+        rowReader = LedgerRowReader(columns: found.columns, lookForNUL: text.withUnsafeBufferPointer { bytes in bytes.baseAddress.map { memchr($0, 0, bytes.count) != nil } ?? false }, expectedRows: expectedRows)
     }
 
     /// The good records among the next `limit` rows of the file; nil when no row is left.

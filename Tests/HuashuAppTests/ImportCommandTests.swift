@@ -68,6 +68,16 @@ struct ImportCommandTests {
         #expect(forced.output.hasSuffix("is not valid UTF-8; if the file came from Excel on Chinese Windows, try --encoding gb18030\n"))
     }
 
+    @Test func aLedgerPipedInLongerThanOneRead() throws {
+        let rows = (0..<2_000).map { "客户\($0),粤C\(String(format: "%05d", $0)),备注写得长一些好让文件超过一次读取的大小\r\n" }
+        let ledger = "\u{FEFF}客户姓名,车牌号,备注\r\n" + rows.joined()
+        #expect(ledger.utf8.count > 1 << 17)
+        let result = try fixture.piped(["import", "/dev/stdin"], input: ledger)
+        #expect(result.output == "imported 2000 customers from /dev/stdin (utf-8): 2000 new, 0 updated, 0 unchanged\n")
+        #expect(try imported().map(\.name).first == "客户0")
+        #expect(try imported().map(\.plate).last == "粤C01999")
+    }
+
     @Test func aUTF8FileWithBOMAndCRLFQuotedCellsEnglishHeadersAndColumnsHuashuDoesNotKnow() throws {
         let path = file("ledger.csv", [0xEF, 0xBB, 0xBF] + Array("""
             plate,name,phone,expiry,premium,grade,notes,地址,年审\r

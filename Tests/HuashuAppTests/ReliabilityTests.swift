@@ -84,7 +84,7 @@ struct ReliabilityTests {
         ]
         for (name, bytes, code) in cases {
             let path = fixture.folder.appendingPathComponent(name).path
-            FileManager.default.createFile(atPath: path, contents: Data(bytes))
+            _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
             let result = try fixture.piped(["lint", path], input: "")
             #expect(result.status == 1, "\(name)")
             #expect(result.output.contains("\(path):") && result.output.contains("[\(code)]"), "\(name): \(result.output.prefix(300))")
@@ -94,7 +94,7 @@ struct ReliabilityTests {
     @Test func aDatabaseThatIsNotSQLiteReadOnlyOrNewerIsAClearError() throws {
         let fixture = try Fixture()
         let notDatabase = fixture.folder.appendingPathComponent("ledger.xlsx").path
-        FileManager.default.createFile(atPath: notDatabase, contents: Data("PK\u{03}\u{04} not sqlite".utf8))
+        _ = FileManager.default.createFile(atPath: notDatabase, contents: Data("PK\u{03}\u{04} not sqlite".utf8))
         let wrong = try fixture.piped(["queue", "--db", notDatabase], input: "")
         #expect(wrong.status == 1)
         #expect(wrong.output.contains("is not a huashu database"))
