@@ -18,6 +18,8 @@ let package = Package(
             pkgConfig: "libedit",
             providers: [.apt(["libedit-dev"])]
         ),
+        // The one SQLite setting made through its variadic C API (the library comes with GRDBSQLite).
+        .systemLibrary(name: "CSQLiteTuning", providers: [.apt(["libsqlite3-dev"])]),
         // Chinese text in a terminal: display width, full-width input, pinyin.
         .target(name: "HuashuText"),
         // The dialogue language: lexer, parser, model, checker. Pure.
@@ -30,7 +32,7 @@ let package = Package(
         .target(
             name: "HuashuStore",
             dependencies: [
-                "HuashuEngine", "HuashuLedger",
+                "HuashuEngine", "HuashuLedger", "CSQLiteTuning",
                 .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),

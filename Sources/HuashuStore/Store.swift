@@ -1,3 +1,4 @@
+import CSQLiteTuning
 import Foundation
 import GRDB
 
@@ -29,9 +30,13 @@ public final class Store: Sendable {
         return dataHome + "/huashu/huashu.sqlite"
     }
 
+    /// Set once, before the first connection: SQLite takes process-wide settings only then.
+    private static let tuned: Void = { _ = huashu_sqlite_without_memory_statistics() }()
+
     /// Opens (creating with mode 0600 if needed) and migrates the database.
     public init(path: String) throws(StoreError) {
         self.path = path
+        _ = Self.tuned
         try Self.createPrivately(path)
         var config = Configuration()
         config.busyMode = .timeout(10)
