@@ -20,6 +20,8 @@ let package = Package(
         ),
         // The one SQLite setting made through its variadic C API (the library comes with GRDBSQLite).
         .systemLibrary(name: "CSQLiteTuning", providers: [.apt(["libsqlite3-dev"])]),
+        // OpenSSL's libcrypto: SHA-256 for the call log's hash chain, hardware-accelerated.
+        .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         // Chinese text in a terminal: display width, full-width input, pinyin.
         .target(name: "HuashuText"),
         // The dialogue language: lexer, parser, model, checker. Pure.
@@ -32,7 +34,7 @@ let package = Package(
         .target(
             name: "HuashuStore",
             dependencies: [
-                "HuashuEngine", "HuashuLedger", "CSQLiteTuning",
+                "HuashuEngine", "HuashuLedger", "CSQLiteTuning", "CCrypto",
                 .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),
