@@ -43,12 +43,14 @@ extension CallEngine {
 
     /// Text with placeholders filled; a missing value shows as a visible marker.
     public func fill(_ template: Template, _ state: CallState) -> String {
-        template.segments.map { segment in
+        var text = ""
+        for segment in template.segments {
             switch segment {
-            case .text(let text): return text
-            case .placeholder(let placeholder): return value(of: placeholder, state) ?? "【缺:\(placeholder.chinese)】"
+            case .text(let piece): text += piece
+            case .placeholder(let placeholder): text += value(of: placeholder, state) ?? "【缺:\(placeholder.chinese)】"
             }
-        }.joined()
+        }
+        return text
     }
 
     private func value(of placeholder: Placeholder, _ state: CallState) -> String? {

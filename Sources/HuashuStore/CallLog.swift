@@ -234,13 +234,24 @@ public enum Timestamp {
         var time = time_t(fraction < 0 ? seconds - 1 : seconds)
         var parts = tm()
         gmtime_r(&time, &parts)
-        func digits(_ value: Int32, _ count: Int) -> String {
-            let text = String(value)
-            return String(repeating: "0", count: max(count - text.count, 0)) + text
+        let fields: [(value: Int32, digits: Int, then: UInt8)] = [
+            (parts.tm_year + 1900, 4, UInt8(ascii: "-")), (parts.tm_mon + 1, 2, UInt8(ascii: "-")), (parts.tm_mday, 2, UInt8(ascii: "T")),
+            (parts.tm_hour, 2, UInt8(ascii: ":")), (parts.tm_min, 2, UInt8(ascii: ":")), (parts.tm_sec, 2, UInt8(ascii: ".")),
+            (Int32((fraction + 1000) % 1000), 3, UInt8(ascii: "Z")),
+        ]
+        return String(unsafeUninitializedCapacity: 24) { out in
+            var end = 0
+            for field in fields {
+                var value = field.value
+                for position in stride(from: end + field.digits - 1, through: end, by: -1) {
+                    out[position] = UInt8(ascii: "0") + UInt8(value % 10)
+                    value /= 10
+                }
+                out[end + field.digits] = field.then
+                end += field.digits + 1
+            }
+            return end
         }
-        return digits(parts.tm_year + 1900, 4) + "-" + digits(parts.tm_mon + 1, 2) + "-" + digits(parts.tm_mday, 2) + "T"
-            + digits(parts.tm_hour, 2) + ":" + digits(parts.tm_min, 2) + ":" + digits(parts.tm_sec, 2) + "."
-            + digits(Int32((fraction + 1000) % 1000), 3) + "Z"
     }
 
     public static func date(_ text: String) -> Date? {
