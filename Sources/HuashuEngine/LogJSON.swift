@@ -88,7 +88,9 @@ public enum LogJSON {
         /// `"key":` then the value `body` writes.
         mutating func field(_ key: String, _ body: (inout Writer) -> Void) {
             separate()
-            text.append("\"" + key + "\":")
+            text.append("\"")
+            text.append(key)
+            text.append("\":")
             first = true
             body(&self)
             first = false
