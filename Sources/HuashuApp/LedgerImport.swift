@@ -45,6 +45,10 @@ public enum LedgerImport {
             throw UserError("\(options.file): \(error.description)")
         }
         let (summary, parse) = try store(rows, into: target, options, progress: progress)
+        if let error = parse.fileError {
+            if !existed { removeDatabase(database) }
+            throw UserError("\(options.file): \(error.description)")
+        }
         var report = ""
         if !parse.problems.isEmpty {
             let shown = parse.problems.prefix(50).map { "\(options.file): \($0)" }.joined(separator: "\n")
@@ -110,7 +114,8 @@ public enum LedgerImport {
                 if batch.rowsRead % LedgerReader.progressInterval == 0 { progress("read \(batch.rowsRead) rows…") }
                 return batch.customers
             }, keep: {
-                !options.dryRun && (options.skipBadRows || feed.outcome().problems.isEmpty)
+                let outcome = feed.outcome()
+                return !options.dryRun && outcome.fileError == nil && (options.skipBadRows || outcome.problems.isEmpty)
             }, merge: keepingColumnsMissingFrom(rows.header))
         }
         return (summary, feed.outcome())

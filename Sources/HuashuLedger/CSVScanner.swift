@@ -22,7 +22,7 @@ struct CSVScanner {
     private static let cr = UInt8(ascii: "\r")
     private static let lf = UInt8(ascii: "\n")
 
-    private let bytes: [UInt8]
+    let bytes: [UInt8]
     let delimiter: UInt8
     /// Where the next record starts.
     private(set) var position: Int

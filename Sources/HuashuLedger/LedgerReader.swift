@@ -17,6 +17,7 @@ public enum LedgerReader {
             records.append(contentsOf: batch)
             if rows.rowsRead % progressInterval == 0 { progress?(rows.rowsRead) }
         }
+        if let error = rows.fileError { throw error }
         return LedgerParse(encoding: rows.encoding, header: rows.header, headerRow: rows.headerRow,
                            records: records, problems: rows.problems, rejectedRows: rows.rejectedRows)
     }

@@ -23,14 +23,20 @@ public struct LedgerRows: Sendable {
     /// About 150 bytes a row in a typical ledger; a guess only sizes the tables.
     public let expectedRows: Int
 
+    /// A file that cannot be read after all: a bad byte found in the part of a UTF-8
+    /// file checked as it is read. No rows follow it, and nothing may be kept.
+    public private(set) var fileError: LedgerFileError?
+
     private var scanner: CSVScanner
     private var rowReader: LedgerRowReader
+    private var unchecked: UTF8Remainder?
 
     /// Throws LedgerFileError for a file that cannot be read at all (not
     /// decodable in the encoding, no header, no name/plate column). The
     /// encoding is detected when not given: UTF-8 (with or without BOM), else GB18030/GBK.
     public init(_ bytes: [UInt8], encoding forced: LedgerEncoding? = nil) throws(LedgerFileError) {
-        let (text, start, usedEncoding) = try LedgerDecoding.utf8(bytes, forced: forced)
+        let (text, start, usedEncoding, remainder) = try LedgerDecoding.utf8(bytes, forced: forced)
+        unchecked = remainder
         var scanner = CSVScanner(text, delimiter: CSVScanner.delimiter(of: text), start: start)
 
         var candidates: [(row: Int, cells: [String], columns: LedgerColumns)] = []
@@ -70,6 +76,10 @@ public struct LedgerRows: Sendable {
                 problems.append(contentsOf: rowProblems.problems)
                 rejectedRows.append((scanner.row, record.cells))
             }
+        }
+        if let error = unchecked?.check(scanner.bytes, upTo: scanner.position) {
+            fileError = error
+            return nil
         }
         rowsRead += read
         recordCount += records.count

@@ -78,6 +78,34 @@ struct ImportCommandTests {
         #expect(try imported().map(\.plate).last == "粤C01999")
     }
 
+    /// A long file is checked for UTF-8 as it is read; a damaged byte far down still refuses the whole file.
+    @Test func aDamagedByteFarDownALongFileRefusesItAll() throws {
+        var bytes = Array("客户姓名,车牌号,备注\r\n".utf8)
+        var badOffset = 0
+        for row in 0..<3_000 {
+            if row == 2_500 { badOffset = bytes.count }
+            bytes += Array("客户\(row),粤D\(String(format: "%05d", row)),一行备注写得长一些\r\n".utf8)
+        }
+        bytes[badOffset] = 0xFF
+        #expect(bytes.count > 2 << 16)
+        let path = file("长台帐.csv", bytes)
+        let expected = "huashu: \(path): byte \(badOffset + 1) (row 2502) is not valid UTF-8; the text before it is UTF-8, "
+            + "so this byte is probably damaged: retype that cell, or if the file came from Excel on Chinese Windows, try --encoding gb18030\n"
+
+        for options in [[], ["--skip-bad-rows"], ["--dry-run"]] {
+            let result = try fixture.piped(["import", path] + options, input: "")
+            #expect(result.status == 1)
+            #expect(result.output == expected)
+        }
+        let forced = try huashu("import", path, "--encoding", "utf-8")
+        #expect(forced.output.hasSuffix("is not valid UTF-8; if the file came from Excel on Chinese Windows, try --encoding gb18030\n"))
+        #expect(try imported().isEmpty)
+
+        let fresh = fixture.folder.appendingPathComponent("fresh.sqlite").path
+        #expect(try fixture.piped(["import", path, "--db", fresh], input: "").status == 1)
+        #expect(!FileManager.default.fileExists(atPath: fresh), "a refused file leaves no new database behind")
+    }
+
     @Test func aUTF8FileWithBOMAndCRLFQuotedCellsEnglishHeadersAndColumnsHuashuDoesNotKnow() throws {
         let path = file("ledger.csv", [0xEF, 0xBB, 0xBF] + Array("""
             plate,name,phone,expiry,premium,grade,notes,地址,年审\r

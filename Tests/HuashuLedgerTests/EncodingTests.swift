@@ -67,6 +67,28 @@ struct EncodingTests {
         }
     }
 
+    @Test func aLongPlainASCIIStartDoesNotHideAGBKFile() throws {
+        // Only ASCII in the first 64 KB checked up front: GBK further down still decides the encoding.
+        let ascii = (0..<4_000).map { "Zhang\($0),粤B\(String(format: "%05d", $0))" }
+        let bytes = Fixture.excelGB18030(["name,plate"] + ascii + ["张三,粤B99999"])
+        #expect(bytes.count > 1 << 16)
+        let parse = try LedgerReader.read(bytes)
+        #expect(parse.encoding == .gb18030)
+        #expect(parse.records.last?.name == "张三")
+        #expect(parse.records.count == 4_001)
+    }
+
+    @Test func aDamagedByteFarDownAUTF8FileIsFoundAsItIsRead() throws {
+        var bytes = Fixture.excelUTF8(["客户姓名,车牌号"] + (0..<4_000).map { "张三\($0),粤B\(String(format: "%05d", $0))" })
+        bytes[bytes.count - 5] = 0xC0
+        do {
+            _ = try LedgerReader.read(bytes)
+            Issue.record("a damaged file was read")
+        } catch {
+            #expect(error.reason == .undecodable(.utf8, byte: bytes.count - 4, row: 4_001))
+        }
+    }
+
     @Test func bytesThatAreNeitherUTF8NorGB18030AreAFileError() throws {
         let bytes: [UInt8] = [0x41, 0x2C, 0xFF, 0xFE, 0x41, 0x0D, 0x0A]
         do {
