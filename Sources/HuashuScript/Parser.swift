@@ -5,6 +5,9 @@ import HuashuText
 struct DraftScript {
     var stages: [DraftStage] = []
     var nodes: [DraftNode] = []
+    /// Where each answer's target and `@name` stand, for the checker's diagnostics: every node's
+    /// answers in turn, in one array, as a node's answers are all read before the next node starts.
+    var answerPlaces: [AnswerPlace] = []
 }
 
 struct DraftStage {
@@ -23,8 +26,8 @@ struct DraftNode {
     var actions: [Action] = []
     /// Answers in their final form: the parser can already name them and their targets.
     var answers: [Answer] = []
-    /// Where each answer's target and `@name` stand, for the checker's diagnostics.
-    var answerPlaces: [AnswerPlace] = []
+    /// Where the places of this node's answers start in `DraftScript.answerPlaces`.
+    let firstAnswerPlace: Int
 }
 
 /// Columns of an answer's target and `@name` on the answer's own line: two
@@ -147,7 +150,7 @@ struct Parser {
             currentNode = nil
             return
         }
-        var node = DraftNode(id: id, location: line.location(idRange), stageIndex: stage)
+        var node = DraftNode(id: id, location: line.location(idRange), stageIndex: stage, firstAnswerPlace: draft.answerPlaces.count)
         if keyword == "objection" {
             if title.isEmpty {
                 report(.missingText, "objection `\(id)` needs a title after its ID", at: line.location(idRange),
@@ -294,7 +297,7 @@ struct Parser {
         draft.nodes[node].answers.append(Answer(
             id: id, condition: condition, text: template, target: targetName == "return" ? .returnFromObjection : .node(targetName),
             actions: actions, location: line.location(dash..<end)))
-        draft.nodes[node].answerPlaces.append(AnswerPlace(target: AnswerPlace.Columns(line.location(targetRange)), explicitID: explicitIDPlace))
+        draft.answerPlaces.append(AnswerPlace(target: AnswerPlace.Columns(line.location(targetRange)), explicitID: explicitIDPlace))
     }
 
     /// The last `->` (or `→`) in a piece of text: the one before the target.
