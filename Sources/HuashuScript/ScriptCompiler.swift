@@ -99,23 +99,23 @@ struct Checker {
 
     /// Pass 2: answer targets are looked up and answer IDs checked; an edge
     /// goes to the place (in `position`) of each node an answer leads to.
-    /// The draft node is read in place, by index: a copy of it would retain each of its parts.
+    /// Drafts, stages and answers are read in place, by index: a copy of one would retain each of its parts.
     private mutating func resolve(_ index: Int, position: [String: Int], edges graph: inout NodeGraph) -> Node {
         let nodeID = draft.nodes[index].id
         let stageIndex = draft.nodes[index].stageIndex
-        let stage = draft.stages[stageIndex]
+        let stageID = draft.stages[stageIndex].id
         let inHandlerStage = handlerStages.contains(stageIndex)
         let answers = draft.nodes[index].answers
         let firstPlace = draft.nodes[index].firstAnswerPlace
-        for (at, answer) in answers.enumerated() {
+        for at in answers.indices {
             let place = draft.answerPlaces[firstPlace + at]
-            func targetLocation() -> SourceLocation { place.target.location(onLineOf: answer.location) }
+            func targetLocation() -> SourceLocation { place.target.location(onLineOf: answers[at].location) }
             let targetName: String
-            switch answer.target {
+            switch answers[at].target {
             case .returnFromObjection:
                 targetName = "return"
                 if !inHandlerStage {
-                    report(.returnOutsideHandler, "`return` outside an objection handler: `\(nodeID)` is in stage `\(stage.id)`",
+                    report(.returnOutsideHandler, "`return` outside an objection handler: `\(nodeID)` is in stage `\(stageID)`",
                            at: targetLocation(), hint: "lead the answer to a node, or move the node into the objection stage")
                 }
             case .node(let name):
@@ -129,14 +129,15 @@ struct Checker {
                 }
             }
             // A node has a handful of answers: a look through them beats a dictionary per node.
-            if let first = answers[..<at].first(where: { $0.id == answer.id }) {
-                report(.duplicateAnswer, "a second answer of `\(nodeID)` has the ID `\(answer.id)` (first at line \(first.location.line))",
-                       at: place.explicitID?.location(onLineOf: answer.location) ?? targetLocation(),
+            let answerID = answers[at].id
+            if let first = answers[..<at].firstIndex(where: { $0.id == answerID }) {
+                report(.duplicateAnswer, "a second answer of `\(nodeID)` has the ID `\(answerID)` (first at line \(answers[first].location.line))",
+                       at: place.explicitID?.location(onLineOf: answers[at].location) ?? targetLocation(),
                        hint: "give this answer its own name: `-> \(targetName) @another_name`")
             }
         }
         let kind: Node.Kind = draft.nodes[index].objection.map { .objection(title: $0.title, keys: $0.keys) } ?? .step
-        return Node(id: nodeID, stageID: stage.id, kind: kind, lines: draft.nodes[index].lines, gates: draft.nodes[index].gates,
+        return Node(id: nodeID, stageID: stageID, kind: kind, lines: draft.nodes[index].lines, gates: draft.nodes[index].gates,
                     actions: draft.nodes[index].actions, answers: answers, location: draft.nodes[index].location,
                     isInHandlerStage: inHandlerStage)
     }
@@ -151,8 +152,9 @@ struct Checker {
         var marked: Set<String> = ["quoted"]
         for node in nodes {
             for case .mark(let flag) in node.actions { marked.insert(flag) }
-            for answer in node.answers {
-                for case .mark(let flag) in answer.actions { marked.insert(flag) }
+            // Answers are read in place: a copy of one retains each of its parts.
+            for at in node.answers.indices {
+                for case .mark(let flag) in node.answers[at].actions { marked.insert(flag) }
             }
         }
         var keyOwners: [String: String] = [:]
