@@ -21,7 +21,9 @@ public struct Stage: Sendable, Equatable {
 }
 
 /// One step of a call: what the agent says and what the customer may answer.
-public struct Node: Sendable {
+/// A class: nodes are only read once built, and a script holds thousands of
+/// them, so handing one around should cost a reference, not a copy of every part.
+public final class Node: Sendable {
     public enum Kind: Sendable, Equatable {
         case step
         case objection(title: String, keys: [String])
@@ -37,6 +39,19 @@ public struct Node: Sendable {
     public let location: SourceLocation
     /// True when the node sits in a stage holding objection handlers, where `return` is allowed.
     public let isInHandlerStage: Bool
+
+    init(id: String, stageID: String, kind: Kind, lines: [ScriptLine], gates: [Gate], actions: [Action], answers: [Answer],
+         location: SourceLocation, isInHandlerStage: Bool) {
+        self.id = id
+        self.stageID = stageID
+        self.kind = kind
+        self.lines = lines
+        self.gates = gates
+        self.actions = actions
+        self.answers = answers
+        self.location = location
+        self.isInHandlerStage = isInHandlerStage
+    }
 
     public var isObjection: Bool { if case .objection = kind { return true } else { return false } }
 

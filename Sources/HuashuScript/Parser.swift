@@ -5,6 +5,9 @@ import HuashuText
 struct DraftScript {
     var stages: [DraftStage] = []
     var nodes: [DraftNode] = []
+    /// Where each answer's target and `@name` stand, for the checker's diagnostics: every node's
+    /// answers in turn, in one array, as a node's answers are all read before the next node starts.
+    var answerPlaces: [AnswerPlace] = []
 }
 
 struct DraftStage {
@@ -23,8 +26,8 @@ struct DraftNode {
     var actions: [Action] = []
     /// Answers in their final form: the parser can already name them and their targets.
     var answers: [Answer] = []
-    /// Where each answer's target and `@name` stand, for the checker's diagnostics.
-    var answerPlaces: [AnswerPlace] = []
+    /// Where the places of this node's answers start in `DraftScript.answerPlaces`.
+    let firstAnswerPlace: Int
 }
 
 /// Columns of an answer's target and `@name` on the answer's own line: two
@@ -72,10 +75,13 @@ struct Parser {
     private var currentStage: Int?
     private var currentNode: Int?
 
-    static let keywords = ["stage", "node", "objection", "keys", "say", "tip", "need", "do"]
+    /// The words a statement starts with, in the order the spelling hint prefers them.
+    enum Keyword: String, CaseIterable {
+        case stage, node, objection, keys, say, tip, need, `do`
+    }
 
     /// Parses one file's lines, given as byte ranges of its validated UTF-8 bytes.
-    mutating func parse(file: String, bytes: UnsafeBufferPointer<UInt8>, lines: [Range<Int>]) {
+    mutating func parse(file: String, bytes: UnsafeBufferPointer<UInt8>, lines: LineRanges) {
         currentNode = nil
         for (offset, range) in lines.enumerated() {
             let text = UTF8Text(bytes: UnsafeBufferPointer(rebasing: bytes[range]))
@@ -104,22 +110,25 @@ struct Parser {
             return
         }
         let keywordAt = text.word(start..<text.all.upperBound)
-        let keyword = text.string(keywordAt)
+        guard let keyword = text.name(keywordAt, as: Keyword.self) else {
+            let word = text.string(keywordAt)
+            let suggestion = Spelling.closest(to: word.lowercased(), among: Keyword.allCases.map(\.rawValue))
+            report(.unknownStatement, "unknown statement `\(word)`", at: line.location(keywordAt),
+                   hint: suggestion.map { "did you mean `\($0)`?" } ?? "a line starts with stage, node, objection, keys, say, tip, need, do, or `-` for an answer")
+            return
+        }
         let rest = text.droppingLeadingSpaces(keywordAt.upperBound..<text.all.upperBound)
         switch keyword {
-        case "stage": parseStage(line, keywordAt: keywordAt, rest: rest)
-        case "node", "objection": parseNode(line, keyword: keyword, keywordAt: keywordAt, rest: rest)
-        case "keys": parseKeys(line, keywordAt: keywordAt, rest: rest)
-        case "say", "tip": parseScriptLine(line, kind: ScriptLine.Kind(rawValue: keyword)!, keywordAt: keywordAt, rest: rest)
-        case "need": parseGate(line, keywordAt: keywordAt, rest: rest)
-        case "do":
-            guard let node = requireNode(line, keywordAt: keywordAt, keyword: keyword) else { return }
+        case .stage: parseStage(line, keywordAt: keywordAt, rest: rest)
+        case .node, .objection: parseNode(line, keyword: keyword, keywordAt: keywordAt, rest: rest)
+        case .keys: parseKeys(line, keywordAt: keywordAt, rest: rest)
+        case .say: parseScriptLine(line, kind: .say, keywordAt: keywordAt, rest: rest)
+        case .tip: parseScriptLine(line, kind: .tip, keywordAt: keywordAt, rest: rest)
+        case .need: parseGate(line, keywordAt: keywordAt, rest: rest)
+        case .do:
+            guard let node = requireNode(line, keywordAt: keywordAt, keyword: keyword.rawValue) else { return }
             let actions = parseActions(line, rest, allowOutcome: true)
             draft.nodes[node].actions += actions
-        default:
-            let suggestion = Spelling.closest(to: keyword.lowercased(), among: Self.keywords)
-            report(.unknownStatement, "unknown statement `\(keyword)`", at: line.location(keywordAt),
-                   hint: suggestion.map { "did you mean `\($0)`?" } ?? "a line starts with stage, node, objection, keys, say, tip, need, do, or `-` for an answer")
         }
     }
 
@@ -136,19 +145,19 @@ struct Parser {
         currentStage = draft.stages.count - 1
     }
 
-    private mutating func parseNode(_ line: ScannedLine, keyword: String, keywordAt: Range<Int>, rest: Range<Int>) {
-        guard let (id, idRange, title) = parseIDAndTitle(line, keyword: keyword, keywordAt: keywordAt, rest: rest) else {
+    private mutating func parseNode(_ line: ScannedLine, keyword: Keyword, keywordAt: Range<Int>, rest: Range<Int>) {
+        guard let (id, idRange, title) = parseIDAndTitle(line, keyword: keyword.rawValue, keywordAt: keywordAt, rest: rest) else {
             currentNode = nil
             return
         }
         guard let stage = currentStage else {
-            report(.outsideStage, "`\(keyword) \(id)` comes before any stage", at: line.location(keywordAt),
+            report(.outsideStage, "`\(keyword.rawValue) \(id)` comes before any stage", at: line.location(keywordAt),
                    hint: "write `stage ID TITLE` above it")
             currentNode = nil
             return
         }
-        var node = DraftNode(id: id, location: line.location(idRange), stageIndex: stage)
-        if keyword == "objection" {
+        var node = DraftNode(id: id, location: line.location(idRange), stageIndex: stage, firstAnswerPlace: draft.answerPlaces.count)
+        if keyword == .objection {
             if title.isEmpty {
                 report(.missingText, "objection `\(id)` needs a title after its ID", at: line.location(idRange),
                        hint: "e.g. `objection price 价格高`")
@@ -294,7 +303,7 @@ struct Parser {
         draft.nodes[node].answers.append(Answer(
             id: id, condition: condition, text: template, target: targetName == "return" ? .returnFromObjection : .node(targetName),
             actions: actions, location: line.location(dash..<end)))
-        draft.nodes[node].answerPlaces.append(AnswerPlace(target: AnswerPlace.Columns(line.location(targetRange)), explicitID: explicitIDPlace))
+        draft.answerPlaces.append(AnswerPlace(target: AnswerPlace.Columns(line.location(targetRange)), explicitID: explicitIDPlace))
     }
 
     /// The last `->` (or `→`) in a piece of text: the one before the target.
@@ -391,43 +400,45 @@ struct Parser {
 
     /// One `field op value|value` clause, read after folding full-width forms to ASCII.
     private mutating func parseClause(_ line: ScannedLine, _ part: Range<Int>) -> Clause? {
-        let location = line.location(part)
+        // The place is worked out only for a diagnostic: most clauses have none.
+        let location = { line.location(part) }
         guard !line.text.isASCII(part) else { return parseClause(line.text, part, at: location) }
         var folded = InputNormalisation.foldFullWidth(line.text.string(part))
         return folded.withUTF8 { parseClause(UTF8Text(bytes: $0), 0..<$0.count, at: location) }
     }
 
-    private mutating func parseClause(_ text: UTF8Text, _ part: Range<Int>, at location: SourceLocation) -> Clause? {
+    private mutating func parseClause(_ text: UTF8Text, _ part: Range<Int>, at location: () -> SourceLocation) -> Clause? {
         guard let opStart = text.firstOffset(in: part, where: { $0 == "=" || $0 == "!" || $0 == "<" || $0 == ">" }),
               case let afterOp = opStart + 1,
               case let valueStart = afterOp < part.upperBound && text.bytes[afterOp] == UInt8(ascii: "=") ? afterOp + 1 : afterOp,
-              let op = Clause.Operator(rawValue: text.string(opStart..<valueStart)) else {
-            report(.badCondition, "condition `\(text.string(trimming: part))` has no comparison", at: location,
+              let op = text.name(opStart..<valueStart, as: Clause.Operator.self) else {
+            report(.badCondition, "condition `\(text.string(trimming: part))` has no comparison", at: location(),
                    hint: "write it like `grade=A`, `claims>=1` or `days<=30`")
             return nil
         }
-        let name = text.string(trimming: part.lowerBound..<opStart)
-        guard let field = Clause.Field(rawValue: name) else {
+        let nameAt = text.trimmingSpaces(part.lowerBound..<opStart)
+        guard let field = text.name(nameAt, as: Clause.Field.self) else {
+            let name = text.string(nameAt)
             let suggestion = Spelling.closest(to: name, among: Clause.Field.allCases.map(\.rawValue))
-            report(.badCondition, "`\(name)` is not a field a condition can test", at: location,
+            report(.badCondition, "`\(name)` is not a field a condition can test", at: location(),
                    hint: suggestion.map { "did you mean `\($0)`?" } ?? "fields: grade, type, claims, days, violations")
             return nil
         }
         let values = text.pieces(of: valueStart..<part.upperBound, separatedBy: { $0 == "|" }).map { text.string(trimming: $0) }
         if field.isNumeric {
             guard values.count == 1, Int(values[0]) != nil else {
-                report(.badCondition, "`\(field.rawValue)` is compared with one whole number", at: location, hint: "e.g. `\(field.rawValue)>=1`")
+                report(.badCondition, "`\(field.rawValue)` is compared with one whole number", at: location(), hint: "e.g. `\(field.rawValue)>=1`")
                 return nil
             }
         } else {
             guard op == .equal || op == .notEqual else {
-                report(.badCondition, "`\(field.rawValue)` can only be tested with = or !=", at: location)
+                report(.badCondition, "`\(field.rawValue)` can only be tested with = or !=", at: location())
                 return nil
             }
             let isAllowed: (String) -> Bool = field == .grade ? { CustomerGrade(rawValue: $0) != nil } : { CustomerType(rawValue: $0) != nil }
             if let bad = values.first(where: { !isAllowed($0) }) {
                 let allowed = field == .grade ? CustomerGrade.allCases.map(\.rawValue) : CustomerType.allCases.map(\.rawValue)
-                report(.badCondition, "`\(bad)` is not a \(field.rawValue)", at: location,
+                report(.badCondition, "`\(bad)` is not a \(field.rawValue)", at: location(),
                        hint: "\(field.rawValue) is one of " + allowed.joined(separator: ", "))
                 return nil
             }
@@ -449,10 +460,10 @@ struct Parser {
                 return nil
             }
             let afterClose = close + 1
-            let name = text.string(open + 1..<close)
-            if let placeholder = Placeholder(rawValue: name) {
+            if let placeholder = text.name(open + 1..<close, as: Placeholder.self) {
                 segments.append(.placeholder(placeholder))
             } else {
+                let name = text.string(open + 1..<close)
                 let suggestion = Spelling.closest(to: name, among: Placeholder.allCases.map(\.rawValue))
                 report(.unknownPlaceholder, "unknown placeholder `{\(name)}`", at: line.location(open..<afterClose),
                        hint: suggestion.map { "did you mean `{\($0)}`?" } ?? "see the placeholder table in Dialogues/README.md")

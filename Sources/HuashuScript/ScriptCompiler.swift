@@ -57,7 +57,7 @@ struct Checker {
         nodes.reserveCapacity(order.count)
         var graph = NodeGraph()
         for at in order {
-            nodes.append(resolve(draft.nodes[at], position: position, edges: &graph))
+            nodes.append(resolve(at, position: position, edges: &graph))
             graph.closeNode()
         }
         checkShape(nodes)
@@ -99,19 +99,23 @@ struct Checker {
 
     /// Pass 2: answer targets are looked up and answer IDs checked; an edge
     /// goes to the place (in `position`) of each node an answer leads to.
-    private mutating func resolve(_ draftNode: DraftNode, position: [String: Int], edges graph: inout NodeGraph) -> Node {
-        let stage = draft.stages[draftNode.stageIndex]
-        let inHandlerStage = handlerStages.contains(draftNode.stageIndex)
-        let answers = draftNode.answers
-        for (at, answer) in answers.enumerated() {
-            let place = draftNode.answerPlaces[at]
-            func targetLocation() -> SourceLocation { place.target.location(onLineOf: answer.location) }
+    /// Drafts, stages and answers are read in place, by index: a copy of one would retain each of its parts.
+    private mutating func resolve(_ index: Int, position: [String: Int], edges graph: inout NodeGraph) -> Node {
+        let nodeID = draft.nodes[index].id
+        let stageIndex = draft.nodes[index].stageIndex
+        let stageID = draft.stages[stageIndex].id
+        let inHandlerStage = handlerStages.contains(stageIndex)
+        let answers = draft.nodes[index].answers
+        let firstPlace = draft.nodes[index].firstAnswerPlace
+        for at in answers.indices {
+            let place = draft.answerPlaces[firstPlace + at]
+            func targetLocation() -> SourceLocation { place.target.location(onLineOf: answers[at].location) }
             let targetName: String
-            switch answer.target {
+            switch answers[at].target {
             case .returnFromObjection:
                 targetName = "return"
                 if !inHandlerStage {
-                    report(.returnOutsideHandler, "`return` outside an objection handler: `\(draftNode.id)` is in stage `\(stage.id)`",
+                    report(.returnOutsideHandler, "`return` outside an objection handler: `\(nodeID)` is in stage `\(stageID)`",
                            at: targetLocation(), hint: "lead the answer to a node, or move the node into the objection stage")
                 }
             case .node(let name):
@@ -125,15 +129,17 @@ struct Checker {
                 }
             }
             // A node has a handful of answers: a look through them beats a dictionary per node.
-            if let first = answers[..<at].first(where: { $0.id == answer.id }) {
-                report(.duplicateAnswer, "a second answer of `\(draftNode.id)` has the ID `\(answer.id)` (first at line \(first.location.line))",
-                       at: place.explicitID?.location(onLineOf: answer.location) ?? targetLocation(),
+            let answerID = answers[at].id
+            if let first = answers[..<at].firstIndex(where: { $0.id == answerID }) {
+                report(.duplicateAnswer, "a second answer of `\(nodeID)` has the ID `\(answerID)` (first at line \(answers[first].location.line))",
+                       at: place.explicitID?.location(onLineOf: answers[at].location) ?? targetLocation(),
                        hint: "give this answer its own name: `-> \(targetName) @another_name`")
             }
         }
-        let kind: Node.Kind = draftNode.objection.map { .objection(title: $0.title, keys: $0.keys) } ?? .step
-        return Node(id: draftNode.id, stageID: stage.id, kind: kind, lines: draftNode.lines, gates: draftNode.gates,
-                    actions: draftNode.actions, answers: answers, location: draftNode.location, isInHandlerStage: inHandlerStage)
+        let kind: Node.Kind = draft.nodes[index].objection.map { .objection(title: $0.title, keys: $0.keys) } ?? .step
+        return Node(id: nodeID, stageID: stageID, kind: kind, lines: draft.nodes[index].lines, gates: draft.nodes[index].gates,
+                    actions: draft.nodes[index].actions, answers: answers, location: draft.nodes[index].location,
+                    isInHandlerStage: inHandlerStage)
     }
 
     /// Pass 3: each node, stage and gate on its own.
@@ -144,16 +150,15 @@ struct Checker {
             report(.emptyStage, "stage `\(stage.id)` has no nodes", at: stage.location, hint: "add nodes under it or remove it")
         }
         var marked: Set<String> = ["quoted"]
-        // Nodes are read in place, by index: a copy of a node retains each of its parts.
-        for at in nodes.indices {
-            for case .mark(let flag) in nodes[at].actions { marked.insert(flag) }
-            for answer in nodes[at].answers {
-                for case .mark(let flag) in answer.actions { marked.insert(flag) }
+        for node in nodes {
+            for case .mark(let flag) in node.actions { marked.insert(flag) }
+            // Answers are read in place: a copy of one retains each of its parts.
+            for at in node.answers.indices {
+                for case .mark(let flag) in node.answers[at].actions { marked.insert(flag) }
             }
         }
         var keyOwners: [String: String] = [:]
-        for at in nodes.indices {
-            let node = nodes[at]
+        for node in nodes {
             let id = node.id
             for key in node.keys {
                 if let owner = keyOwners[key], owner != id {

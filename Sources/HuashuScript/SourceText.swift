@@ -17,21 +17,22 @@ public struct SourceText: Sendable {
 
     /// The lines as byte ranges of `bytes`, a BOM and line ends left out, or the
     /// one diagnostic that stops this file from being read. Every range holds valid UTF-8.
-    func lineRanges() -> Result<[Range<Int>], Diagnostic> {
+    func lineRanges() -> Result<LineRanges, Diagnostic> {
         if bytes.count > Self.maximumBytes {
             return .failure(Diagnostic(.fileTooLarge, "file is \(bytes.count / 1024) KB; a script file may be at most \(Self.maximumBytes / 1024) KB",
                                        at: SourceLocation(file: name, line: 1, column: 1), hint: "split it into several .huashu files"))
         }
         var body = bytes[...]
         if body.starts(with: [0xEF, 0xBB, 0xBF]) { body = body.dropFirst(3) }
-        guard let text = String(validating: body, as: UTF8.self) else {
+        // Validated in place: a String of the file would be a copy made only to be thrown away.
+        guard (try? UTF8Span(validating: body.span)) != nil else {
             return .failure(invalidUTF8Diagnostic(body))
         }
-        if text.allSatisfy(\.isWhitespace) {
+        if Self.isBlank(body) {
             return .failure(Diagnostic(.emptyFile, "file is empty", at: SourceLocation(file: name, line: 1, column: 1),
                                        hint: "write a script in it or delete it"))
         }
-        return .success(Self.lines(of: body))
+        return .success(LineRanges(body: body))
     }
 
     /// The text as lines, for readers that work on Strings.
@@ -43,19 +44,15 @@ public struct SourceText: Sendable {
         }
     }
 
-    /// Splits at LF and CRLF by scanning bytes: splitting by Character costs grapheme breaking on every byte.
-    private static func lines(of body: ArraySlice<UInt8>) -> [Range<Int>] {
-        var lines: [Range<Int>] = []
-        var start = body.startIndex
-        func endingLine(at end: Int) -> Range<Int> {
-            start..<(end > start && body[end - 1] == 13 ? end - 1 : end)
+    /// Whether every character of valid UTF-8 is whitespace. Scalars are looked at until the first
+    /// that is not a space; when it is ASCII it starts a character of its own, so the text is not blank.
+    /// Otherwise it might only extend a space, and the characters themselves decide.
+    private static func isBlank(_ body: ArraySlice<UInt8>) -> Bool {
+        body.withUnsafeBufferPointer { bytes in
+            let text = UTF8Text(bytes: bytes)
+            guard let first = text.firstOffset(in: text.all, where: { !$0.properties.isWhitespace }) else { return true }
+            return bytes[first] >= 0x80 && String(decoding: bytes, as: UTF8.self).allSatisfy(\.isWhitespace)
         }
-        for index in body.indices where body[index] == 10 {
-            lines.append(endingLine(at: index))
-            start = index + 1
-        }
-        lines.append(endingLine(at: body.endIndex))
-        return lines
     }
 
     private func invalidUTF8Diagnostic(_ body: ArraySlice<UInt8>) -> Diagnostic {
@@ -80,6 +77,27 @@ public struct SourceText: Sendable {
             }
         }
         return Diagnostic(.notUTF8, "file is not UTF-8", at: SourceLocation(file: name, line: line, column: column))
+    }
+}
+
+/// A file's lines as byte ranges, split at LF and CRLF as they are read: scanning bytes spares
+/// the grapheme breaking that splitting by Character costs, and a script of fifty thousand lines
+/// needs no array of them.
+struct LineRanges: Sequence, IteratorProtocol {
+    let body: ArraySlice<UInt8>
+    private var start: Int?
+
+    init(body: ArraySlice<UInt8>) {
+        self.body = body
+        start = body.startIndex
+    }
+
+    mutating func next() -> Range<Int>? {
+        guard let lineStart = start else { return nil }
+        let end = body[lineStart...].firstIndex(of: 10)
+        start = end.map { $0 + 1 }
+        let lineEnd = end ?? body.endIndex
+        return lineStart..<(lineEnd > lineStart && body[lineEnd - 1] == 13 ? lineEnd - 1 : lineEnd)
     }
 }
 

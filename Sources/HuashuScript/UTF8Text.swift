@@ -113,7 +113,12 @@ struct UTF8Text {
     }
 
     func matches(_ range: Range<Int>, _ word: String) -> Bool {
-        bytes[range].elementsEqual(word.utf8)
+        word.utf8.count == range.count && bytes[range].elementsEqual(word.utf8)
+    }
+
+    /// The case of `Name` the bytes spell, found without making a String of them.
+    func name<Name: CaseIterable & RawRepresentable<String>>(_ range: Range<Int>, as _: Name.Type) -> Name? {
+        Name.allCases.first { matches(range, $0.rawValue) }
     }
 
     /// The last `->` (or `→`) in the range: the one before an answer's target.
