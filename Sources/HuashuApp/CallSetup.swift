@@ -1,5 +1,6 @@
 import Foundation
 import HuashuEngine
+import HuashuLedger
 import HuashuScript
 import HuashuStore
 import HuashuTerminal
@@ -183,22 +184,26 @@ extension CustomerFacts {
     }
 }
 
-/// Calendar days in the agent's time zone.
+/// Calendar days in the agent's time zone, from the C library's local time
+/// and `LedgerDate`'s arithmetic: Foundation's `Calendar` would load ICU's
+/// calendar data, megabytes of memory, for a call that only needs today's date.
 enum LocalDay {
-    static func string(_ date: Date) -> String {
-        let parts = Calendar.current.dateComponents([.year, .month, .day], from: date)
-        return String(format: "%04d-%02d-%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0)
+    static func day(_ date: Date) -> LedgerDate {
+        var time = time_t(date.timeIntervalSince1970.rounded(.down))
+        var parts = tm()
+        localtime_r(&time, &parts)
+        return LedgerDate(year: Int(parts.tm_year) + 1900, month: Int(parts.tm_mon) + 1, day: Int(parts.tm_mday))
+            ?? LedgerDate(daysSince1970: Int(time) / 86_400)
     }
 
-    static func date(_ text: String) -> Date? {
-        let parts = text.split(separator: "-").compactMap { Int($0) }
-        guard parts.count == 3 else { return nil }
-        return Calendar.current.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2]))
+    static func string(_ date: Date) -> String {
+        day(date).description
     }
 
     /// Whole days from `from`'s calendar day to the day written `yyyy-MM-dd`.
     static func daysBetween(_ from: Date, _ to: String) -> Int? {
-        guard let target = date(to) else { return nil }
-        return Calendar.current.dateComponents([.day], from: Calendar.current.startOfDay(for: from), to: target).day
+        let parts = to.split(separator: "-").compactMap { Int($0) }
+        guard parts.count == 3, let target = LedgerDate(year: parts[0], month: parts[1], day: parts[2]) else { return nil }
+        return day(from).days(until: target)
     }
 }

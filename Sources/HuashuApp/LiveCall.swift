@@ -244,8 +244,6 @@ enum FollowUpSchedule {
     }
 
     static func localTime(_ date: Date, daysAhead: Int, hour: Int) -> String {
-        let calendar = Calendar.current
-        let day = calendar.date(byAdding: .day, value: daysAhead, to: calendar.startOfDay(for: date)) ?? date
-        return LocalDay.string(day) + String(format: " %02d:00", hour)
+        LocalDay.day(date).adding(days: daysAhead).description + (hour < 10 ? " 0" : " ") + String(hour) + ":00"
     }
 }

@@ -118,7 +118,7 @@ public enum RehearsalRunner {
     /// The scenario's customer as a rehearsal-only ledger row, expiring `days` from today.
     static func trainingCustomer(_ scenario: Scenario, today: Date) -> Customer {
         let profile = scenario.profile
-        let expiry = profile.daysToExpiry.flatMap { Calendar.current.date(byAdding: .day, value: $0, to: today) }.map(LocalDay.string)
+        let expiry = profile.daysToExpiry.map { LocalDay.day(today).adding(days: $0).description }
         return Customer(plate: profile.plate ?? "演练-\(scenario.id)", name: profile.name ?? "演练客户", honorific: profile.honorific,
                         model: profile.model, lastInsurer: profile.lastInsurer, lastPremium: profile.lastPremium,
                         commercialExpiry: expiry, compulsoryExpiry: expiry, claims: profile.claims, violations: profile.violations,

@@ -125,8 +125,7 @@ public enum RenewalQueue {
 
     /// The agent's calendar day a moment falls on.
     static func day(_ date: Date) -> LedgerDate {
-        let parts = Calendar.current.dateComponents([.year, .month, .day], from: date)
-        return LedgerDate(year: parts.year ?? 1970, month: parts.month ?? 1, day: parts.day ?? 1) ?? LedgerDate(daysSince1970: 0)
+        LocalDay.day(date)
     }
 
     /// The agent's calendar day of a logged UTC timestamp.

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import HuashuEngine
+import HuashuLedger
 
 /// A follow-up the call leaves behind: a booked callback, a "thinking"
 /// customer to chase, a payment to collect. `due` is local time, `yyyy-MM-dd HH:mm`.
@@ -217,16 +218,10 @@ extension Store {
     }
 }
 
-/// Times in the log: UTC, millisecond precision, sortable as text.
+/// Times in the log: UTC, millisecond precision, sortable as text. Written
+/// and read by hand: every logged step needs one, and Foundation's ISO 8601
+/// formatter costs more than the step and loads ICU's calendar data.
 public enum Timestamp {
-    /// Made once, and only for reading back: building an ISO 8601 formatter costs more than a whole logged step.
-    nonisolated(unsafe) private static let formatter: ISO8601DateFormatter = {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter
-    }()
-    private static let lock = NSLock()
-
     /// `2026-11-22T10:00:00.123Z`, written by hand: every logged step needs one.
     public static func string(_ date: Date) -> String {
         let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
@@ -254,8 +249,33 @@ public enum Timestamp {
         }
     }
 
+    /// The moment a log timestamp names: `yyyy-MM-ddTHH:mm:ss`, optional fraction, `Z`.
     public static func date(_ text: String) -> Date? {
-        lock.withLock { formatter.date(from: text) }
+        let bytes = Array(text.utf8)
+        guard bytes.count >= 20, bytes.last == UInt8(ascii: "Z") else { return nil }
+        func number(_ range: Range<Int>) -> Int? {
+            var value = 0
+            for byte in bytes[range] {
+                guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { return nil }
+                value = value * 10 + Int(byte - UInt8(ascii: "0"))
+            }
+            return value
+        }
+        let separators: [(Int, Character)] = [(4, "-"), (7, "-"), (10, "T"), (13, ":"), (16, ":")]
+        guard separators.allSatisfy({ bytes[$0.0] == $0.1.asciiValue }),
+              let year = number(0..<4), let month = number(5..<7), let dayOfMonth = number(8..<10),
+              let day = LedgerDate(year: year, month: month, day: dayOfMonth),
+              let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19),
+              hour < 24, minute < 60, second < 61 else { return nil }
+        var fraction = 0.0
+        if bytes.count > 20 {
+            guard bytes[19] == UInt8(ascii: "."), bytes.count > 21, let digits = number(20..<bytes.count - 1) else { return nil }
+            fraction = Double(digits) / pow(10, Double(bytes.count - 21))
+        } else {
+            guard bytes[19] == UInt8(ascii: "Z") else { return nil }
+        }
+        let seconds = day.daysSince1970 * 86_400 + hour * 3_600 + minute * 60 + second
+        return Date(timeIntervalSince1970: Double(seconds) + fraction)
     }
 }
 
