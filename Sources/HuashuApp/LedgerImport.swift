@@ -32,10 +32,14 @@ public enum LedgerImport {
             throw UserError("cannot read \(options.file): no such file or permission denied")
         }
         let existed = FileManager.default.fileExists(atPath: database)
-        // A dry run against a database that does not exist yet works on a scratch file, so that nothing is created.
-        let target = options.dryRun && !existed
-            ? NSTemporaryDirectory() + "/huashu-dry-run-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString).sqlite"
-            : database
+        // A dry run works on a scratch file when the database does not exist yet (nothing is
+        // created) or would have to be migrated to this version's schema (nothing is changed).
+        var target = database
+        if options.dryRun {
+            let scratch = NSTemporaryDirectory() + "/huashu-dry-run-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString).sqlite"
+            let outdated = existed ? try wrap { try Store.copyIfOutdated(database, to: scratch) } : false
+            if !existed || outdated { target = scratch }
+        }
         defer { if target != database { removeDatabase(target) } }
 
         let rows: LedgerRows

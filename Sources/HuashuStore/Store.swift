@@ -30,6 +30,25 @@ public final class Store: Sendable {
         return dataHome + "/huashu/huashu.sqlite"
     }
 
+    /// For a dry run, which must leave the file as it was: when opening the
+    /// database at `path` would migrate it to this version's schema, copies
+    /// it to `scratch` (where the migration may happen) and returns true.
+    public static func copyIfOutdated(_ path: String, to scratch: String) throws(StoreError) -> Bool {
+        _ = tuned
+        do {
+            var config = Configuration()
+            config.readonly = true
+            let queue = try DatabaseQueue(path: path, configuration: config)
+            return try queue.inDatabase { db in
+                guard try !migrator.hasCompletedMigrations(db) else { return false }
+                try db.execute(sql: "VACUUM INTO ?", arguments: [scratch])
+                return true
+            }
+        } catch {
+            throw StoreError(describing: error, path: path)
+        }
+    }
+
     /// Set once, before the first connection: SQLite takes process-wide settings only then.
     private static let tuned: Void = { _ = huashu_sqlite_without_memory_statistics() }()
 

@@ -263,6 +263,17 @@ struct ImportCommandTests {
         #expect(!FileManager.default.fileExists(atPath: fresh), "a dry run does not create the database")
     }
 
+    @Test func aDryRunDoesNotMigrateADatabaseFromAnOlderVersion() throws {
+        // The fixture's database as the first version of huashu left it: no rehearsal column, one migration.
+        _ = try fixture.sqlite("ALTER TABLE customers DROP COLUMN training; DELETE FROM grdb_migrations WHERE identifier LIKE 'v2%'")
+        let good = file("good.csv", "客户姓名,车牌号\n新客户,粤B80001\n")
+        #expect(try huashu("import", good, "--dry-run").output
+            == "would import 1 customers from \(good) (utf-8): 1 new, 0 updated, 0 unchanged\n")
+        #expect(try fixture.sqlite("SELECT count(*) FROM grdb_migrations") == "1")
+        #expect(try fixture.sqlite("SELECT count(*) FROM pragma_table_info('customers') WHERE name = 'training'") == "0")
+        #expect(try fixture.sqlite("SELECT count(*) FROM customers") == "3")
+    }
+
     @Test func importingTheSameFileTwiceChangesNothing() throws {
         let path = file("ledger.csv", """
             客户姓名,联系电话,车牌号,商业险到期日,客户等级,专员,地址
