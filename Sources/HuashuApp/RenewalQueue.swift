@@ -35,16 +35,12 @@ public struct QueueEntry: Sendable, Equatable {
 ///    the expiry date first (before or after it; on a tie the one not yet lapsed).
 ///
 /// Left out: do-not-call (勿扰) and rehearsal-only customers, and customers whose latest finished
-/// call this renewal season (from 180 days before expiry) was won, lost (the
+/// call this renewal season (`RenewalSeason`) was won, lost (the
 /// vehicle sold is a loss reason), do-not-call or a wrong number. A customer
 /// with a follow-up booked for a later day waits for it. A win or loss from
 /// an earlier season does not count: once the ledger brings the new expiry
 /// date, the customer is on the timeline again.
 public enum RenewalQueue {
-    static let finalOutcomes: Set<String> = ["won", "lost", "do_not_call", "wrong_number"]
-    /// How long before expiry a renewal season starts, for deciding whether a final outcome is this season's.
-    static let seasonDays = 180
-
     /// Today's list from the store, for the plan in `$HUASHU_PLAN` (or the dealer's).
     public static func build(store: Store, today: Date) throws(UserError) -> [QueueEntry] {
         try build(store: store, today: today, plan: try RenewalPlan.chosen(nil), agent: nil)
@@ -74,8 +70,8 @@ public enum RenewalQueue {
             if let wantedAgent, !wantedAgent.isEmpty, customer.agent?.trimmingCharacters(in: .whitespaces) != wantedAgent { continue }
             let expiry = customer.commercialExpiry.flatMap { try? LedgerValue.date($0) }
             let history = calls[id]
-            if let ended = history?.lastEnded, let outcome = ended.outcome, finalOutcomes.contains(outcome) {
-                let seasonStart = expiry?.adding(days: -seasonDays)
+            if let ended = history?.lastEnded, let outcome = ended.outcome, RenewalSeason.finalOutcomes.contains(outcome) {
+                let seasonStart = expiry?.adding(days: -RenewalSeason.days)
                 if let endedDay = day(timestamp: ended.startedAt), seasonStart.map({ endedDay >= $0 }) ?? true { continue }
             }
             let daysToExpiry = expiry.map { today.days(until: $0) }

@@ -83,8 +83,9 @@ public struct DueCustomerRow: Sendable, Equatable {
     public var calls: Int
     /// Start of the latest live call (UTC log timestamp).
     public var lastCallAt: String?
-    /// The customer's result: the latest final outcome (won, lost, do-not-call,
-    /// wrong number) if any, else the latest outcome; nil when no call ended.
+    /// The customer's result this renewal season (`RenewalSeason`): the latest final
+    /// outcome (won, lost, do-not-call, wrong number) if any, else the latest outcome;
+    /// nil when no call of the season ended.
     public var outcome: String?
     public var lossReason: String?
     public var lostTo: String?
@@ -94,9 +95,7 @@ public struct DueCustomerRow: Sendable, Equatable {
     /// The latest live call started within the quiet window (the last 3 days).
     public var calledRecently: Bool
 
-    public static let finalOutcomes: Set<String> = ["won", "lost", "do_not_call", "wrong_number"]
-
-    public var hasFinalOutcome: Bool { outcome.map(Self.finalOutcomes.contains) ?? false }
+    public var hasFinalOutcome: Bool { outcome.map(RenewalSeason.finalOutcomes.contains) ?? false }
     public var isWon: Bool { outcome == "won" }
 }
 
@@ -267,7 +266,8 @@ enum ReportSQL {
                        (SELECT c.id FROM calls c WHERE c.customer_id = u.id AND c.training = 0
                         ORDER BY c.started_at DESC, c.id DESC LIMIT 1) AS latest,
                        (SELECT c.id FROM calls c WHERE c.customer_id = u.id AND c.training = 0 AND c.outcome IS NOT NULL
-                        ORDER BY c.outcome IN ('won', 'lost', 'do_not_call', 'wrong_number') DESC, c.started_at DESC, c.id DESC
+                          AND c.started_at >= date(u.commercial_expiry, '-\(RenewalSeason.days) days')
+                        ORDER BY c.outcome IN \(RenewalSeason.finalOutcomesSQL) DESC, c.started_at DESC, c.id DESC
                         LIMIT 1) AS result
                 FROM customers u WHERE u.commercial_expiry >= :first AND u.commercial_expiry < :end AND u.training = 0
             )
@@ -367,4 +367,14 @@ enum ReportSQL {
             RebuttalRow(handler: row["handler"], answer: row["answer_id"], calls: row["calls"], won: row["won"])
         }
     }
+}
+
+/// One customer's renewal season: from 180 days before the expiry date. An
+/// outcome from an earlier season (last year's win) says nothing about this
+/// one, for the queue and the monthly report alike.
+public enum RenewalSeason {
+    public static let days = 180
+    /// Outcomes that settle a season: nobody calls the customer again about it.
+    public static let finalOutcomes: Set<String> = ["won", "lost", "do_not_call", "wrong_number"]
+    static let finalOutcomesSQL = "(" + finalOutcomes.sorted().map { "'\($0)'" }.joined(separator: ", ") + ")"
 }

@@ -97,6 +97,18 @@ struct ReportQueriesTests {
         #expect(due[0].lossReason == nil && due[0].lostTo == nil, "the winning call's fields, not the lost one's")
     }
 
+    @Test func aWinFromLastSeasonIsNotThisSeasonsResult() throws {
+        let store = try openStore()
+        // 乙 expires 2024-03-20: won a year earlier, thinking now. The season starts 180 days before expiry.
+        try Self.log(store, customer: 2, agent: "小李", at: "2023-03-15T02:00:00.000Z", [Self.start], outcome: Outcome(.won))
+        try Self.log(store, customer: 2, agent: "小李", at: "2024-03-02T02:00:00.000Z", [Self.start], outcome: Outcome(.thinking))
+        // 甲 expires 2024-03-10: lost last year, nothing ended this season.
+        try Self.log(store, customer: 1, agent: "小李", at: "2023-03-01T02:00:00.000Z", [Self.start], outcome: Outcome(.lost, lossReason: .price))
+        let due = try store.reportData(Self.window()).due
+        #expect(due.map(\.outcome) == [nil, "thinking", nil])
+        #expect(due.map(\.calls) == [1, 2, 0], "every call still counts as work done")
+    }
+
     @Test func refusedStepsAndReturnsAreNotRaisedObjections() throws {
         let store = try openStore()
         try Self.log(store, customer: 1, agent: "小李", at: "2024-03-01T02:00:00.000Z", [
