@@ -77,9 +77,12 @@ public enum RenewalQueue {
             let daysToExpiry = expiry.map { today.days(until: $0) }
             let lastCall = history.map { describe($0.last) }
             if let followUp = firstFollowUp[id] {
-                guard let dueDay = try? LedgerValue.date(String(followUp.due.prefix(10))), dueDay <= today else { continue }
+                // A due time that cannot be read (a database edited by hand) is shown as written, today: never dropped.
+                let readable = try? LedgerValue.date(String(followUp.due.prefix(10)))
+                let dueDay = readable ?? today
+                guard dueDay <= today else { continue }
                 let time = followUp.due.dropFirst(10).trimmingCharacters(in: .whitespaces)
-                let when = dueDay == today ? time : "\(dueDay) \(time)".trimmingCharacters(in: .whitespaces)
+                let when = readable == nil ? followUp.due : dueDay == today ? time : "\(dueDay) \(time)".trimmingCharacters(in: .whitespaces)
                 let label = ["callback": "预约回访", "thinking": "考虑中跟进", "payment": "催缴保费"][followUp.kind] ?? followUp.kind
                 booked.append((followUp.due, QueueEntry(customer: customer, why: .followUp(kind: followUp.kind, due: followUp.due),
                                                         reason: "\(label) \(when)".trimmingCharacters(in: .whitespaces),

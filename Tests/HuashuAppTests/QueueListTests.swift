@@ -174,6 +174,13 @@ struct QueueListTests {
         #expect(entries[2].why == .followUp(kind: "callback", due: "2026-09-03 09:00"))
     }
 
+    @Test func aFollowUpWhoseDueTimeCannotBeReadIsShownNotDropped() throws {
+        let customer = Customer(id: 7, plate: "粤B77777", name: "周七", commercialExpiry: "2027-06-01", grade: "B")
+        let entries = RenewalQueue.entries(customers: [customer], calls: [:], followUps: [(customerID: 7, kind: "callback", due: "明天上午")],
+                                           today: try LedgerValue.date("2026-09-03"), plan: .dealer, agent: nil)
+        #expect(entries.map(\.reason) == ["预约回访 明天上午"])
+    }
+
     @Test func anAgentSeesOnlyTheCustomersTheLedgerGivesThem() throws {
         let ledger = try QueueLedger()
         #expect(try ledger.list(.dealer, agent: "小李").map(QueueLedger.plate)
