@@ -26,11 +26,14 @@ enum SHA256 {
         }
     }
 
+    /// Fetched once: OpenSSL 3 looks the algorithm up again on every call given `EVP_sha256()`.
+    nonisolated(unsafe) private static let algorithm = EVP_MD_fetch(nil, "SHA256", nil) ?? EVP_sha256()
+
     static func digest(_ message: [UInt8]) -> [UInt8] {
         [UInt8](unsafeUninitializedCapacity: 32) { out, count in
             var length: UInt32 = 0
             // EVP_Digest fails only when out of memory; an all-zero hash then breaks the chain visibly.
-            if message.withUnsafeBytes({ EVP_Digest($0.baseAddress, $0.count, out.baseAddress, &length, EVP_sha256(), nil) }) != 1 {
+            if message.withUnsafeBytes({ EVP_Digest($0.baseAddress, $0.count, out.baseAddress, &length, algorithm, nil) }) != 1 {
                 out.initialize(repeating: 0)
                 length = 32
             }
