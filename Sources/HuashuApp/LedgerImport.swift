@@ -34,13 +34,13 @@ public enum LedgerImport {
         let existed = FileManager.default.fileExists(atPath: database)
         // A dry run works on a scratch file when the database does not exist yet (nothing is
         // created) or would have to be migrated to this version's schema (nothing is changed).
+        let scratch = NSTemporaryDirectory() + "/huashu-dry-run-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString).sqlite"
+        defer { removeDatabase(scratch) }
         var target = database
         if options.dryRun {
-            let scratch = NSTemporaryDirectory() + "/huashu-dry-run-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString).sqlite"
             let outdated = existed ? try wrap { try Store.copyIfOutdated(database, to: scratch) } : false
             if !existed || outdated { target = scratch }
         }
-        defer { if target != database { removeDatabase(target) } }
 
         let rows: LedgerRows
         do {

@@ -21,6 +21,7 @@ public struct LintReport: Sendable {
         let result = ScriptCompiler.compile(sources)
         // As compilers do, lint leaves the checked script to the end of the process: freeing a
         // model of thousands of nodes piece by piece costs a tenth of the run, for nothing.
+        // Only for the one-shot `huashu lint`: a long-lived process must not call this.
         _ = Unmanaged.passRetained(result.script as AnyObject)
         var diagnostics = result.diagnostics
         if !scenarioSources.isEmpty {

@@ -69,8 +69,8 @@ public struct StepRecord: Sendable, Equatable, Codable, FetchableRecord {
         case prevHash = "prev_hash"
     }
 
-    /// The hash of this row's content and the previous row's hash.
-    var computedHash: String {
+    /// The hash of this row's content and the previous row's hash; nil when it cannot be computed.
+    var computedHash: String? {
         SHA256.hex(fields: [String(callID), String(seq), at, inputKind, input ?? "", answerID ?? "", handlerID ?? "", note ?? "",
                             stage, node, shown, events, state, prevHash])
     }
@@ -106,7 +106,8 @@ public final class CallLogWriter {
                              input: input.map(LogJSON.text), answerID: input?.answerID, handlerID: input?.handlerID,
                              note: input?.noteText, stage: stage, node: step.state.node, shown: shown,
                              events: LogJSON.text(step.events), state: LogJSON.text(step.state), prevHash: lastHash, hash: "")
-        row.hash = row.computedHash
+        guard let hash = row.computedHash else { throw StoreError("the step could not be hashed for the call log (out of memory)") }
+        row.hash = hash
         let ended = step.events.contains { if case .ended = $0 { return true } else { return false } }
         let insert = { (db: Database) in try Self.insert(row, into: db) }
         if !ended && followUps.isEmpty {
@@ -269,8 +270,11 @@ public enum Timestamp {
               hour < 24, minute < 60, second < 61 else { return nil }
         var fraction = 0.0
         if bytes.count > 20 {
-            guard bytes[19] == UInt8(ascii: "."), bytes.count > 21, let digits = number(20..<bytes.count - 1) else { return nil }
-            fraction = Double(digits) / pow(10, Double(bytes.count - 21))
+            // Up to nanoseconds counted; any further digits must still be digits.
+            let kept = min(bytes.count - 21, 9)
+            guard bytes[19] == UInt8(ascii: "."), bytes.count > 21, let digits = number(20..<20 + kept),
+                  number(20 + kept..<bytes.count - 1) != nil else { return nil }
+            fraction = Double(digits) / pow(10, Double(kept))
         } else {
             guard bytes[19] == UInt8(ascii: "Z") else { return nil }
         }

@@ -266,7 +266,7 @@ enum ReportSQL {
                        (SELECT c.id FROM calls c WHERE c.customer_id = u.id AND c.training = 0
                         ORDER BY c.started_at DESC, c.id DESC LIMIT 1) AS latest,
                        (SELECT c.id FROM calls c WHERE c.customer_id = u.id AND c.training = 0 AND c.outcome IS NOT NULL
-                          AND c.started_at >= date(u.commercial_expiry, '-\(RenewalSeason.days) days')
+                          AND date(c.started_at, 'localtime') >= date(u.commercial_expiry, '-\(RenewalSeason.days) days')
                         ORDER BY c.outcome IN \(RenewalSeason.finalOutcomesSQL) DESC, c.started_at DESC, c.id DESC
                         LIMIT 1) AS result
                 FROM customers u WHERE u.commercial_expiry >= :first AND u.commercial_expiry < :end AND u.training = 0

@@ -4,15 +4,16 @@ import CCrypto
 /// one, so an edited or deleted row breaks the chain. It runs on every logged
 /// step, so it comes from OpenSSL, which uses the CPU's SHA instructions.
 enum SHA256 {
-    /// The lowercase hex digest of the fields' UTF-8 joined by the unit separator (U+001F).
-    static func hex(fields: [String]) -> String {
+    /// The lowercase hex digest of the fields' UTF-8 joined by the unit separator (U+001F);
+    /// nil only when OpenSSL cannot allocate memory.
+    static func hex(fields: [String]) -> String? {
         var message: [UInt8] = []
         message.reserveCapacity(fields.reduce(0) { $0 + $1.utf8.count + 1 })
         for (index, field) in fields.enumerated() {
             if index > 0 { message.append(0x1F) }
             message.append(contentsOf: field.utf8)
         }
-        return hex(digest(message))
+        return digest(message).map(hex)
     }
 
     static func hex(_ bytes: [UInt8]) -> String {
@@ -29,15 +30,12 @@ enum SHA256 {
     /// Fetched once: OpenSSL 3 looks the algorithm up again on every call given `EVP_sha256()`.
     nonisolated(unsafe) private static let algorithm = EVP_MD_fetch(nil, "SHA256", nil) ?? EVP_sha256()
 
-    static func digest(_ message: [UInt8]) -> [UInt8] {
-        [UInt8](unsafeUninitializedCapacity: 32) { out, count in
-            var length: UInt32 = 0
-            // EVP_Digest fails only when out of memory; an all-zero hash then breaks the chain visibly.
-            if message.withUnsafeBytes({ EVP_Digest($0.baseAddress, $0.count, out.baseAddress, &length, algorithm, nil) }) != 1 {
-                out.initialize(repeating: 0)
-                length = 32
-            }
-            count = Int(length)
+    static func digest(_ message: [UInt8]) -> [UInt8]? {
+        var length: UInt32 = 0
+        let digest = [UInt8](unsafeUninitializedCapacity: Int(EVP_MAX_MD_SIZE)) { out, count in
+            let done = message.withUnsafeBytes { EVP_Digest($0.baseAddress, $0.count, out.baseAddress, &length, algorithm, nil) }
+            count = done == 1 ? Int(length) : 0
         }
+        return digest.count == 32 ? digest : nil
     }
 }
