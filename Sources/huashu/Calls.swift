@@ -26,8 +26,7 @@ struct Calls: ParsableCommand {
     @Option(help: ArgumentHelp("Show at most this many calls.", valueName: "n"))
     var limit: Int?
 
-    @Option(help: ArgumentHelp("The database file (default: $HUASHU_DB, else $XDG_DATA_HOME/huashu/huashu.sqlite).", valueName: "path"))
-    var db: String?
+    @OptionGroup var database: DatabaseOption
 
     func validate() throws {
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
@@ -35,7 +34,7 @@ struct Calls: ParsableCommand {
 
     func run() throws {
         try reportingUserErrors {
-            let options = CallList.Options(database: db, agent: agent, customer: customer, outcome: outcome, since: since, limit: limit)
+            let options = CallList.Options(database: database.db, agent: agent, customer: customer, outcome: outcome, since: since, limit: limit)
             print(try CallList.text(options), terminator: "")
         }
     }

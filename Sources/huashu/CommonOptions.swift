@@ -1,10 +1,20 @@
 import ArgumentParser
 import HuashuApp
 
-/// Options shared by every command that opens the database or the scripts.
-struct CommonOptions: ParsableArguments {
+/// `--db`, for every command that opens the database.
+struct DatabaseOption: ParsableArguments {
     @Option(help: ArgumentHelp("The database file (default: $HUASHU_DB, else $XDG_DATA_HOME/huashu/huashu.sqlite).", valueName: "path"))
     var db: String?
+
+    /// Only the database: the scripts, agent and dealer left to their defaults.
+    var callOptions: CallOptions {
+        CallOptions(database: db, dialogues: [], agent: nil, dealer: nil)
+    }
+}
+
+/// Options shared by every command that runs the scripts on a call: the database, the scripts, who calls.
+struct CommonOptions: ParsableArguments {
+    @OptionGroup var database: DatabaseOption
 
     @Option(help: ArgumentHelp("Dialogue file or folder; repeat for several (default: $HUASHU_DIALOGUES or Dialogues/).", valueName: "path"))
     var dialogues: [String] = []
@@ -16,6 +26,6 @@ struct CommonOptions: ParsableArguments {
     var dealer: String?
 
     var callOptions: CallOptions {
-        CallOptions(database: db, dialogues: dialogues, agent: agent, dealer: dealer)
+        CallOptions(database: database.db, dialogues: dialogues, agent: agent, dealer: dealer)
     }
 }

@@ -24,13 +24,13 @@ struct Import: ParsableCommand {
     @Flag(help: "Import the good rows and write the bad ones to FILE.rejected.csv for correction.")
     var skipBadRows = false
 
-    @OptionGroup var common: CommonOptions
+    @OptionGroup var database: DatabaseOption
 
     func run() throws {
         try reportingUserErrors {
             let options = LedgerImport.Options(file: file, encoding: encoding, dryRun: dryRun, skipBadRows: skipBadRows)
             let showProgress = isTerminal(.standardError)
-            let report = try LedgerImport.run(options, database: common.callOptions.database) { line in
+            let report = try LedgerImport.run(options, database: database.callOptions.database) { line in
                 if showProgress { FileHandle.standardError.write(Data("\r\(line)".utf8)) }
             }
             if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }

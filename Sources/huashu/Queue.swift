@@ -22,12 +22,11 @@ struct Queue: ParsableCommand {
     @Option(help: ArgumentHelp("The renewal plan: dealer or insurer (default: $HUASHU_PLAN, else dealer).", valueName: "plan"))
     var plan: String?
 
-    @Option(help: ArgumentHelp("The database file (default: $HUASHU_DB, else $XDG_DATA_HOME/huashu/huashu.sqlite).", valueName: "path"))
-    var db: String?
+    @OptionGroup var database: DatabaseOption
 
     func run() throws {
         try reportingUserErrors {
-            print(try QueueReport.run(QueueReport.Options(database: db, date: date, agent: agent, plan: plan)), terminator: "")
+            print(try QueueReport.run(QueueReport.Options(database: database.db, date: date, agent: agent, plan: plan)), terminator: "")
         }
     }
 }

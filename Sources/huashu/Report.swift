@@ -30,15 +30,14 @@ struct Report: ParsableCommand {
     @Option(help: ArgumentHelp("Monthly targets per agent, `agent=number` per line (default: $HUASHU_TARGETS).", valueName: "file"))
     var targets: String?
 
-    @Option(help: ArgumentHelp("The database file (default: $HUASHU_DB, else $XDG_DATA_HOME/huashu/huashu.sqlite).", valueName: "path"))
-    var db: String?
+    @OptionGroup var database: DatabaseOption
 
     @Option(help: ArgumentHelp("Dialogue file or folder, for objection titles (default: $HUASHU_DIALOGUES or Dialogues/).", valueName: "path"))
     var dialogues: [String] = []
 
     func run() throws {
         try reportingUserErrors {
-            let options = MonthlyReportCommand.Options(database: db, dialogues: dialogues, month: month, agent: agent, format: format,
+            let options = MonthlyReportCommand.Options(database: database.db, dialogues: dialogues, month: month, agent: agent, format: format,
                                                        output: out, targets: targets)
             FileHandle.standardOutput.write(Data(try MonthlyReportCommand.run(options)))
         }

@@ -10,11 +10,11 @@ struct Verify: ParsableCommand {
     @Argument(help: "Only this call (default: every call).")
     var call: Int64?
 
-    @OptionGroup var common: CommonOptions
+    @OptionGroup var database: DatabaseOption
 
     func run() throws {
         try reportingUserErrors {
-            let result = try CallLogCheck.run(call: call, options: common.callOptions)
+            let result = try CallLogCheck.run(call: call, options: database.callOptions)
             print(result.text, terminator: "")
             if !result.intact { throw ExitCode.failure }
         }
