@@ -40,7 +40,7 @@ public enum CallRunner {
     public static func start(customer query: String?, next: Bool, options: CallOptions) throws(UserError) {
         let script = try ScriptFiles.load(options.dialogues)
         let store = try options.openStore()
-        let customer = try pick(query: query, next: next, store: store, today: options.today)
+        let customer = try pick(query: query, next: next, store: store, today: options.today, agent: options.agent)
         guard !customer.training else {
             throw UserError("\(customer.plate) is a rehearsal customer, not a real one; practise with `huashu rehearse`")
         }
@@ -115,7 +115,9 @@ public enum CallRunner {
         try call.run()
     }
 
-    private static func pick(query: String?, next: Bool, store: Store, today: Date) throws(UserError) -> Customer {
+    /// The customer named, or with `next` the top of today's queue: the agent's own customers
+    /// (the ledger's 专员) first, then those the ledger gives nobody; never a colleague's.
+    private static func pick(query: String?, next: Bool, store: Store, today: Date, agent: String) throws(UserError) -> Customer {
         if let query {
             let found = try wrap { try store.findCustomers(query) }
             guard let first = found.first else { throw UserError("no customer matches `\(query)` (try a plate, phone, ID number, name or #id)") }
@@ -126,8 +128,13 @@ public enum CallRunner {
             return first
         }
         guard next else { throw UserError("name a customer (plate, phone, name or #id) or use --next for the top of today's queue") }
-        guard let top = try RenewalQueue.build(store: store, today: today).first else {
-            throw UserError("nobody is due for a call today; import a ledger with `huashu import` or see `huashu queue`")
+        let queue = try RenewalQueue.build(store: store, today: today)
+        let me = agent.trimmingCharacters(in: .whitespaces)
+        func owner(_ entry: QueueEntry) -> String { entry.customer.agent?.trimmingCharacters(in: .whitespaces) ?? "" }
+        guard let top = queue.first(where: { owner($0) == me }) ?? queue.first(where: { owner($0).isEmpty }) else {
+            throw UserError(queue.isEmpty
+                ? "nobody is due for a call today; import a ledger with `huashu import` or see `huashu queue`"
+                : "none of today's \(queue.count) customers is yours (\(me)) or unassigned; see `huashu queue`")
         }
         return top.customer
     }

@@ -13,7 +13,7 @@ struct Call: ParsableCommand {
     @Argument(help: "The customer: plate, phone, ID number, name or #id.")
     var customer: String?
 
-    @Flag(help: "Call the customer at the top of today's queue.")
+    @Flag(help: "Call the top of today's queue: your own customers (the ledger's 专员) first, then unassigned ones.")
     var next = false
 
     @Flag(help: "Call a customer marked do-not-call anyway (the override is logged).")

@@ -274,4 +274,19 @@ struct QueueListTests {
         #expect(try fixture.piped(["call", "--next"], input: ".quit\n").status == 0)
         #expect(try fixture.store.calls(ofCustomer: 1).count == 1)
     }
+
+    @Test func callNextTakesTheAgentsOwnCustomersFirstAndNeverAColleagues() throws {
+        let fixture = try Fixture()
+        let inDays = { (days: Int) in LocalDay.string(Date().addingTimeInterval(Double(days) * 86_400)) }
+        // 小王's grade-A customer tops the queue; 小李's own is grade C; 张伟 and 王芳 belong to nobody.
+        _ = try fixture.store.upsert([
+            Customer(plate: "粤B30001", name: "钱一", commercialExpiry: inDays(10), grade: "A", agent: "小王"),
+            Customer(plate: "粤B30002", name: "孙二", commercialExpiry: inDays(50), grade: "C", agent: "小李"),
+        ])
+        #expect(try fixture.piped(["call", "--next"], input: ".quit\n").output.contains("孙二"), "小李's own customer first")
+        #expect(try fixture.piped(["call", "--next"], input: ".quit\n").output.contains("张伟"), "then the unassigned, by the queue's order")
+        #expect(try fixture.store.calls(ofCustomer: 4).isEmpty, "小王's customer is left to 小王")
+        let wang = try fixture.piped(["call", "--next", "--agent", "小王"], input: ".quit\n")
+        #expect(wang.output.contains("钱一"))
+    }
 }
