@@ -209,8 +209,6 @@ enum LocalDay {
 
     /// Whole days from `from`'s calendar day to the day written `yyyy-MM-dd`.
     static func daysBetween(_ from: Date, _ to: String) -> Int? {
-        let parts = to.split(separator: "-").compactMap { Int($0) }
-        guard parts.count == 3, let target = LedgerDate(year: parts[0], month: parts[1], day: parts[2]) else { return nil }
-        return day(from).days(until: target)
+        (try? LedgerValue.date(to)).map { day(from).days(until: $0) }
     }
 }

@@ -28,9 +28,7 @@ public enum LedgerImport {
             }
             encoding = known
         }
-        guard let bytes = contents(of: options.file) else {
-            throw UserError("cannot read \(options.file): no such file or permission denied")
-        }
+        let bytes = try FileBytes.read(options.file)
         let existed = FileManager.default.fileExists(atPath: database)
         // A dry run works on a scratch file when the database does not exist yet (nothing is
         // created) or would have to be migrated to this version's schema (nothing is changed).
@@ -70,38 +68,6 @@ public enum LedgerImport {
             if !options.dryRun { report += try writeRejected(parse, beside: options.file) }
         }
         return report + summaryLine(options, count: parse.recordCount, encoding: parse.encoding, summary: summary, skipped: parse.rejectedRows.count)
-    }
-
-    /// The file's bytes, read straight into one array (no `Data` to copy from):
-    /// its size from `fstat` when it has one, else chunk by chunk (a pipe).
-    static func contents(of path: String) -> [UInt8]? {
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) != S_IFDIR else { return nil }
-        var failed = false
-        func chunk(_ capacity: Int) -> [UInt8] {
-            [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
-                while count < buffer.count {
-                    let got = read(fd, buffer.baseAddress! + count, buffer.count - count)
-                    if got < 0 && errno == EINTR { continue }
-                    failed = got < 0
-                    guard got > 0 else { return }
-                    count += got
-                }
-            }
-        }
-        var capacity = max(Int(info.st_size), 0) + 1
-        var bytes = chunk(capacity)
-        var last = bytes.count
-        // A short read is the end of the file; a full one means the file grew, or has no size (a pipe).
-        while !failed && last == capacity {
-            let more = chunk(1 << 16)
-            bytes += more
-            (last, capacity) = (more.count, 1 << 16)
-        }
-        return failed ? nil : bytes
     }
 
     /// Writes the file's good rows while it is still being read, in one

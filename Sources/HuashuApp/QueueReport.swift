@@ -24,7 +24,7 @@ public enum QueueReport {
 
     public static func run(_ options: Options, now: Date = Date()) throws(UserError) -> String {
         let plan = try RenewalPlan.chosen(options.plan)
-        var today = RenewalQueue.day(now)
+        var today = LocalDay.day(now)
         if let text = options.date {
             guard let day = try? LedgerValue.date(text) else { throw UserError("--date `\(text)` is not a day; write it as YYYY-MM-DD") }
             today = day

@@ -51,7 +51,7 @@ public enum RenewalQueue {
         let customers = try wrap { try store.allCustomers() }
         let followUps = try wrap { try store.openFollowUps() }
         let calls = try wrap { try store.lastCalls() }
-        return entries(customers: customers, calls: calls, followUps: followUps, today: Self.day(today), plan: plan, agent: agent)
+        return entries(customers: customers, calls: calls, followUps: followUps, today: LocalDay.day(today), plan: plan, agent: agent)
     }
 
     /// The list from data in hand: pure, for any day.
@@ -122,13 +122,8 @@ public enum RenewalQueue {
         return outcome + (day(timestamp: call.startedAt).map { " \($0)" } ?? "")
     }
 
-    /// The agent's calendar day a moment falls on.
-    static func day(_ date: Date) -> LedgerDate {
-        LocalDay.day(date)
-    }
-
     /// The agent's calendar day of a logged UTC timestamp.
     static func day(timestamp: String) -> LedgerDate? {
-        Timestamp.date(timestamp).map(day)
+        Timestamp.date(timestamp).map(LocalDay.day)
     }
 }

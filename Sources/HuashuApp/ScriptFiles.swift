@@ -32,22 +32,7 @@ public enum ScriptFiles {
 
     /// Reads a file, but never more than one byte past what a script file may hold.
     private static func readOne(_ path: String) throws(UserError) -> SourceText {
-        guard let handle = FileHandle(forReadingAtPath: path) else { throw UserError("cannot read \(path): permission denied or not a file") }
-        defer { try? handle.close() }
-        var bytes: [UInt8] = []
-        let limit = SourceText.maximumBytes + 1
-        // A regular file fits the first piece, sized by its length, and its bytes go there straight
-        // from the system: no Data to copy them out of. Pipes and growing files take further pieces.
-        var size = stat()
-        var pieceSize = fstat(handle.fileDescriptor, &size) == 0 ? Int(size.st_size) + 1 : 64 * 1024
-        while bytes.count < limit {
-            let wanted = min(pieceSize, limit - bytes.count)
-            let piece = try readPiece(of: handle, upTo: wanted, path: path)
-            if bytes.isEmpty { bytes = piece } else { bytes += piece }
-            if piece.count < wanted { break }
-            pieceSize = 64 * 1024
-        }
-        return SourceText(name: path, bytes: bytes)
+        SourceText(name: path, bytes: try FileBytes.read(path, atMost: SourceText.maximumBytes + 1))
     }
 
     /// Reads and compiles; a script with errors is a `UserError` carrying the formatted diagnostics.
@@ -60,22 +45,4 @@ public enum ScriptFiles {
         }
         return script
     }
-}
-
-/// Up to `count` bytes, fewer only at the end of the file.
-private func readPiece(of handle: FileHandle, upTo count: Int, path: String) throws(UserError) -> [UInt8] {
-    var failure: Int32 = 0
-    let piece = [UInt8](unsafeUninitializedCapacity: count) { buffer, filled in
-        while filled < count {
-            let got = read(handle.fileDescriptor, buffer.baseAddress! + filled, count - filled)
-            if got > 0 {
-                filled += got
-            } else if got == 0 || errno != EINTR {
-                failure = got < 0 ? errno : 0
-                return
-            }
-        }
-    }
-    if failure != 0 { throw UserError("cannot read \(path): \(String(cString: strerror(failure)))") }
-    return piece
 }

@@ -225,17 +225,15 @@ extension Store {
 public enum Timestamp {
     /// `2026-11-22T10:00:00.123Z`, written by hand: every logged step needs one.
     public static func string(_ date: Date) -> String {
-        let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
-        let (seconds, fraction) = milliseconds.quotientAndRemainder(dividingBy: 1000)
-        var time = time_t(fraction < 0 ? seconds - 1 : seconds)
-        var parts = tm()
-        gmtime_r(&time, &parts)
-        let fields: [(value: Int32, digits: Int, then: UInt8)] = [
-            (parts.tm_year + 1900, 4, UInt8(ascii: "-")), (parts.tm_mon + 1, 2, UInt8(ascii: "-")), (parts.tm_mday, 2, UInt8(ascii: "T")),
-            (parts.tm_hour, 2, UInt8(ascii: ":")), (parts.tm_min, 2, UInt8(ascii: ":")), (parts.tm_sec, 2, UInt8(ascii: ".")),
-            (Int32((fraction + 1000) % 1000), 3, UInt8(ascii: "Z")),
+        let milliseconds = Int((date.timeIntervalSince1970 * 1000).rounded(.down))
+        let perDay = 86_400_000
+        let inDay = (milliseconds % perDay + perDay) % perDay
+        let day = LedgerDate(daysSince1970: (milliseconds - inDay) / perDay)
+        let fields: [(value: Int, digits: Int, then: UInt8)] = [
+            (inDay / 3_600_000, 2, UInt8(ascii: ":")), (inDay / 60_000 % 60, 2, UInt8(ascii: ":")),
+            (inDay / 1000 % 60, 2, UInt8(ascii: ".")), (inDay % 1000, 3, UInt8(ascii: "Z")),
         ]
-        return String(unsafeUninitializedCapacity: 24) { out in
+        return day.description + "T" + String(unsafeUninitializedCapacity: 13) { out in
             var end = 0
             for field in fields {
                 var value = field.value

@@ -68,6 +68,13 @@ struct ImportCommandTests {
         #expect(forced.output.hasSuffix("is not valid UTF-8; if the file came from Excel on Chinese Windows, try --encoding gb18030\n"))
     }
 
+    @Test func aMissingFileOrAFolderIsAClearError() throws {
+        let missing = fixture.folder.appendingPathComponent("没有这个文件.csv").path
+        #expect(try huashu("import", missing) == (1, "huashu: cannot read \(missing): No such file or directory\n"))
+        #expect(try huashu("import", fixture.folder.path) == (1, "huashu: cannot read \(fixture.folder.path): Is a directory\n"))
+        #expect(try imported().isEmpty)
+    }
+
     @Test func aLedgerPipedInLongerThanOneRead() throws {
         let rows = (0..<2_000).map { "客户\($0),粤C\(String(format: "%05d", $0)),备注写得长一些好让文件超过一次读取的大小\r\n" }
         let ledger = "\u{FEFF}客户姓名,车牌号,备注\r\n" + rows.joined()
