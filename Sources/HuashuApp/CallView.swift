@@ -11,8 +11,10 @@ struct CallHeader {
     let beforeTimer: String
     let afterTimer: String
 
-    func text(elapsed: TimeInterval) -> String {
-        beforeTimer + CallView.clock(elapsed) + afterTimer
+    func append(elapsed: TimeInterval, to out: inout [UInt8]) {
+        out.append(contentsOf: beforeTimer.utf8)
+        out.append(contentsOf: CallView.clock(elapsed).utf8)
+        out.append(contentsOf: afterTimer.utf8)
     }
 }
 
@@ -22,7 +24,7 @@ struct CallView {
     let width: Int
     let styled: Bool
 
-    func dim(_ text: String) -> String { styled ? "\u{1B}[2m\(text)\u{1B}[0m" : text }
+    func dim(_ text: String) -> String { styled ? LineStyle.dim.rawValue + text + "\u{1B}[0m" : text }
     func bold(_ text: String) -> String { styled ? "\u{1B}[1m\(text)\u{1B}[0m" : text }
     func warn(_ text: String) -> String { styled ? "\u{1B}[33m\(text)\u{1B}[0m" : text }
 
@@ -43,26 +45,24 @@ struct CallView {
         return CallHeader(beforeTimer: parts.dropLast().joined(separator: CallHeader.timerMark), afterTimer: parts.last ?? "")
     }
 
-    /// Built in one string: it is drawn on every step while the agent waits.
-    func body(_ screen: CallScreen) -> String {
-        var out = ""
-        out.reserveCapacity(1024)
+    /// Built as UTF-8 in one buffer, no line copied on the way: it is drawn on every step while the agent waits.
+    func appendBody(_ screen: CallScreen, to out: inout [UInt8]) {
         var title = "[\(screen.stageTitle)]"
         if let objection = screen.objectionTitle { title += " 异议:\(objection)" }
         if screen.detourDepth > 0 { title += " (异议第\(screen.detourDepth)层,处理完可返回)" }
-        out += bold(title) + "\n"
-        for line in screen.says { wrap("说: " + line, indent: "    ", into: &out) }
-        for tip in screen.tips { wrap("提示: " + tip, indent: "      ", into: &out, style: dim) }
-        for choice in screen.choices { wrap(" \(choice.number)) " + choice.text, indent: "    ", into: &out) }
+        out.append(contentsOf: (bold(title) + "\n").utf8)
+        for line in screen.says { wrap(line, lead: "说: ", into: &out) }
+        for tip in screen.tips { wrap(tip, lead: "提示: ", into: &out, style: .dim) }
+        for choice in screen.choices { wrap(choice.text, lead: " \(choice.number)) ", into: &out) }
         switch screen.awaiting {
-        case .quote: out += warn("请输入本次报价金额(元),回车跳过。") + "\n"
-        case .callback: out += callbackChoices().joined(separator: "\n") + "\n"
+        case .quote: out.append(contentsOf: (warn("请输入本次报价金额(元),回车跳过。") + "\n").utf8)
+        case .callback: out.append(contentsOf: (callbackChoices().joined(separator: "\n") + "\n").utf8)
         case nil: break
         }
         if let outcome = screen.outcome {
-            out += bold("通话结果: " + outcome.kind.chinese + (outcome.lossReason.map { " (\($0.chinese))" } ?? "")) + "\n"
+            let result = "通话结果: " + outcome.kind.chinese + (outcome.lossReason.map { " (\($0.chinese))" } ?? "")
+            out.append(contentsOf: (bold(result) + "\n").utf8)
         }
-        return out
     }
 
     func callbackChoices() -> [String] {
@@ -89,11 +89,28 @@ struct CallView {
         return lines
     }
 
-    /// Appends text wrapped to the width, later lines indented, each line styled and ended.
-    func wrap(_ text: String, indent: String, into out: inout String, style: (String) -> String = { $0 }) {
-        for (index, line) in TextWrap.lines(text, width: width, following: width - indent.displayWidth).enumerated() {
-            out += style(index == 0 ? line : indent + line)
-            out += "\n"
+    /// An escape code that styles a line on a terminal.
+    enum LineStyle: String {
+        case plain = "", dim = "\u{1B}[2m"
+    }
+
+    /// Appends text after its lead (`说: `, ` 2) `), wrapped to the width and indented under
+    /// the lead, each line styled and ended.
+    func wrap(_ text: String, lead: String, into out: inout [UInt8], style: LineStyle = .plain) {
+        let (open, close) = styled && style != .plain ? (style.rawValue, "\u{1B}[0m") : ("", "")
+        let indent = lead.displayWidth
+        var first = true
+        TextWrap.forEachLine(text, width: width - indent) { line in
+            out.append(contentsOf: open.utf8)
+            if first {
+                out.append(contentsOf: lead.utf8)
+            } else {
+                out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: indent))
+            }
+            out.append(contentsOf: line)
+            out.append(contentsOf: close.utf8)
+            out.append(UInt8(ascii: "\n"))
+            first = false
         }
     }
 

@@ -48,8 +48,9 @@ final class LiveCall {
         self.training = training
     }
 
+    /// Held until the agent is next asked for input, or the call loop ends: one write per step.
     func write(_ text: String) {
-        StandardOutput.write(text)
+        StandardOutput.hold(text)
     }
 
     /// Logs the first screen of a new call.
@@ -61,7 +62,10 @@ final class LiveCall {
     func run() throws(UserError) {
         nonisolated(unsafe) let call = self
         reader.completer = { call.completionWords() }
-        defer { reader.completer = nil }
+        defer {
+            reader.completer = nil
+            StandardOutput.flush()
+        }
         draw()
         while !state.hasEnded {
             switch reader.readLine(prompt: prompt()) {
@@ -173,9 +177,13 @@ final class LiveCall {
 
     /// One write per screen: the terminal gets it whole. A step passes the screen it just logged.
     func draw(_ screen: CallScreen? = nil) {
-        var text = "\n" + header.text(elapsed: Date().timeIntervalSince(startedAt)) + view.body(screen ?? engine.screen(state))
-        if !state.hasEnded, let line = observer?.customerLine(for: state) { text += view.bold("客户: ") + line + "\n" }
-        write(text)
+        var text: [UInt8] = []
+        text.reserveCapacity(4096)
+        text.append(UInt8(ascii: "\n"))
+        header.append(elapsed: Date().timeIntervalSince(startedAt), to: &text)
+        view.appendBody(screen ?? engine.screen(state), to: &text)
+        if !state.hasEnded, let line = observer?.customerLine(for: state) { text.append(contentsOf: (view.bold("客户: ") + line + "\n").utf8) }
+        StandardOutput.hold(text)
     }
 
     private func prompt() -> String {

@@ -1,4 +1,5 @@
 import Foundation
+import HuashuTerminal
 
 public enum StandardStream {
     case standardOutput, standardError
@@ -15,7 +16,8 @@ public func isTerminal(_ stream: StandardStream) -> Bool {
     isatty(stream.descriptor) == 1
 }
 
-/// Writes a line to standard error.
+/// Writes a line to standard error, after what standard output holds, so a terminal shows them in order.
 public func printError(_ message: String) {
+    StandardOutput.flush()
     FileHandle.standardError.write(Data((message.hasSuffix("\n") ? message : message + "\n").utf8))
 }

@@ -49,7 +49,7 @@ public enum RehearsalRunner {
             ?? "未结束（已保存，huashu resume \(log.callID) 可以接着练，但不再有模拟客户）"
         let title = "场景 \(scenario.title) [\(scenario.id)] · 种子 \(seed) · 学员 \(options.call.agent) · 用时 "
             + CallView.clock(Date().timeIntervalSince(startedAt)) + " · 结果 \(outcome)"
-        call.write("\n" + observer.customer.score.sheet(title: title, engine: engine, state: call.state))
+        StandardOutput.write("\n" + observer.customer.score.sheet(title: title, engine: engine, state: call.state))
         if let problem = observer.logProblem {
             throw UserError("some of the customer's words did not reach the call log of #\(log.callID), so `huashu coverage` will score this rehearsal short: \(problem)")
         }

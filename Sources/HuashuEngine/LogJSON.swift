@@ -25,84 +25,87 @@ public enum LogJSON {
         return out.text
     }
 
-    /// Appends JSON to one growing string; `separate()` puts the commas in.
+    /// Appends JSON as UTF-8 to one growing buffer (a String append costs
+    /// several times a byte append); `separate()` puts the commas in.
     struct Writer {
-        var text = ""
+        private var bytes: [UInt8] = []
         private var first = true
 
         init() {
-            text.reserveCapacity(256)
+            bytes.reserveCapacity(256)
+        }
+
+        var text: String { String(decoding: bytes, as: UTF8.self) }
+
+        mutating func raw(_ text: StaticString) {
+            text.withUTF8Buffer { bytes.append(contentsOf: $0) }
         }
 
         mutating func string(_ value: String) {
-            text.append("\"")
-            var plain = true
-            for unit in value.utf8 where unit < 0x20 || unit == UInt8(ascii: "\"") || unit == UInt8(ascii: "\\") {
-                plain = false
-                break
-            }
-            if plain {
-                text.append(value)
-            } else {
-                for scalar in value.unicodeScalars {
-                    switch scalar {
-                    case "\"": text.append("\\\"")
-                    case "\\": text.append("\\\\")
-                    case "\n": text.append("\\n")
-                    case "\r": text.append("\\r")
-                    case "\t": text.append("\\t")
-                    case _ where scalar.value < 0x20:
-                        let hex = String(scalar.value, radix: 16)
-                        text.append("\\u" + String(repeating: "0", count: 4 - hex.count) + hex)
-                    default: text.unicodeScalars.append(scalar)
+            bytes.append(UInt8(ascii: "\""))
+            var value = value
+            value.withUTF8 { utf8 in
+                for unit in utf8 {
+                    switch unit {
+                    case UInt8(ascii: "\""): raw("\\\"")
+                    case UInt8(ascii: "\\"): raw("\\\\")
+                    case UInt8(ascii: "\n"): raw("\\n")
+                    case UInt8(ascii: "\r"): raw("\\r")
+                    case UInt8(ascii: "\t"): raw("\\t")
+                    case ..<0x20:
+                        let digits: StaticString = "0123456789abcdef"
+                        raw("\\u00")
+                        bytes.append(digits.utf8Start[Int(unit >> 4)])
+                        bytes.append(digits.utf8Start[Int(unit & 0x0F)])
+                    default: bytes.append(unit)
                     }
                 }
             }
-            text.append("\"")
+            bytes.append(UInt8(ascii: "\""))
         }
 
         private mutating func separate() {
-            if !first { text.append(",") }
+            if !first { bytes.append(UInt8(ascii: ",")) }
             first = false
         }
 
         /// `{…}` whose members `body` writes with `field`.
         mutating func object(_ body: (inout Writer) -> Void) {
             separate()
-            text.append("{")
+            bytes.append(UInt8(ascii: "{"))
             first = true
             body(&self)
-            text.append("}")
+            bytes.append(UInt8(ascii: "}"))
             first = false
         }
 
         mutating func array<T>(_ items: [T], _ each: (inout Writer, T) -> Void) {
             separate()
-            text.append("[")
+            bytes.append(UInt8(ascii: "["))
             first = true
             for item in items { each(&self, item) }
-            text.append("]")
+            bytes.append(UInt8(ascii: "]"))
             first = false
         }
 
         /// `"key":` then the value `body` writes.
-        mutating func field(_ key: String, _ body: (inout Writer) -> Void) {
+        mutating func field(_ key: StaticString, _ body: (inout Writer) -> Void) {
             separate()
-            text.append("\"")
-            text.append(key)
-            text.append("\":")
+            bytes.append(UInt8(ascii: "\""))
+            raw(key)
+            raw("\":")
             first = true
             body(&self)
             first = false
         }
 
-        mutating func field(_ key: String, _ value: String?) {
+        mutating func field(_ key: StaticString, _ value: String?) {
             guard let value else { return }
             field(key) { $0.value(value) }
         }
 
-        mutating func field(_ key: String, _ value: Int) {
-            field(key) { $0.text.append(String(value)) }
+        mutating func field(_ key: StaticString, _ value: Int) {
+            field(key) { $0.bytes.append(contentsOf: String(value).utf8) }
         }
 
         mutating func value(_ value: String) {
@@ -111,7 +114,7 @@ public enum LogJSON {
         }
 
         /// An enum case with associated values: `{"case":{…}}`.
-        mutating func enumCase(_ name: String, _ body: (inout Writer) -> Void) {
+        mutating func enumCase(_ name: StaticString, _ body: (inout Writer) -> Void) {
             object { $0.field(name) { $0.object(body) } }
         }
     }

@@ -70,8 +70,8 @@ public struct StepRecord: Sendable, Equatable, Codable, FetchableRecord {
     }
 
     /// The hash of this row's content and the previous row's hash; nil when it cannot be computed.
-    var computedHash: String? {
-        SHA256.hex(fields: [String(callID), String(seq), at, inputKind, input ?? "", answerID ?? "", handlerID ?? "", note ?? "",
+    func hash(with hasher: SHA256) -> String? {
+        hasher.hex(fields: [String(callID), String(seq), at, inputKind, input ?? "", answerID ?? "", handlerID ?? "", note ?? "",
                             stage, node, shown, events, state, prevHash])
     }
 
@@ -87,6 +87,7 @@ public final class CallLogWriter {
     private let store: Store
     private var seq: Int
     private var lastHash: String
+    private let hasher = SHA256()
     private static let insert = """
         INSERT INTO call_steps (call_id, seq, at, input_kind, input, answer_id, handler_id, note, stage, node, shown, events, state, prev_hash, hash)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -106,7 +107,7 @@ public final class CallLogWriter {
                              input: input.map(LogJSON.text), answerID: input?.answerID, handlerID: input?.handlerID,
                              note: input?.noteText, stage: stage, node: step.state.node, shown: shown,
                              events: LogJSON.text(step.events), state: LogJSON.text(step.state), prevHash: lastHash, hash: "")
-        guard let hash = row.computedHash else { throw StoreError("the step could not be hashed for the call log (out of memory)") }
+        guard let hash = row.hash(with: hasher) else { throw StoreError("the step could not be hashed for the call log (out of memory)") }
         row.hash = hash
         let ended = step.events.contains { if case .ended = $0 { return true } else { return false } }
         let insert = { (db: Database) in try Self.insert(row, into: db) }

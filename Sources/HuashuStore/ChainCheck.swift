@@ -16,6 +16,7 @@ extension Store {
         try read { db in
             var problems: [ChainProblem] = []
             var steps = 0
+            let hasher = SHA256()
             let callIDs = try Int64.fetchAll(db, sql: "SELECT id FROM calls WHERE ? IS NULL OR id = ? ORDER BY id", arguments: [call, call])
             for callID in callIDs {
                 var expectedSeq = 1
@@ -30,7 +31,7 @@ extension Store {
                     if row.prevHash != previous {
                         problems.append(ChainProblem(callID: callID, seq: row.seq, message: "does not link to the step before it"))
                     }
-                    if row.computedHash != row.hash {
+                    if row.hash(with: hasher) != row.hash {
                         problems.append(ChainProblem(callID: callID, seq: row.seq, message: "its content was changed after it was logged"))
                     }
                     previous = row.hash

@@ -2,18 +2,37 @@ import CCrypto
 
 /// SHA-256, enough to chain the call log: each step's hash covers the previous
 /// one, so an edited or deleted row breaks the chain. It runs on every logged
-/// step, so it comes from OpenSSL, which uses the CPU's SHA instructions.
-enum SHA256 {
+/// step, so it comes from OpenSSL, which uses the CPU's SHA instructions, and
+/// one hasher keeps its OpenSSL context and message buffer from step to step:
+/// setting them up cost more than hashing a step.
+final class SHA256 {
+    /// Fetched once: OpenSSL 3 looks the algorithm up again on every call given `EVP_sha256()`.
+    nonisolated(unsafe) private static let algorithm = EVP_MD_fetch(nil, "SHA256", nil) ?? EVP_sha256()
+    private let context = EVP_MD_CTX_new()
+    private var message: [UInt8] = []
+
+    deinit { EVP_MD_CTX_free(context) }
+
     /// The lowercase hex digest of the fields' UTF-8 joined by the unit separator (U+001F);
     /// nil only when OpenSSL cannot allocate memory.
-    static func hex(fields: [String]) -> String? {
-        var message: [UInt8] = []
-        message.reserveCapacity(fields.reduce(0) { $0 + $1.utf8.count + 1 })
+    func hex(fields: [String]) -> String? {
+        message.removeAll(keepingCapacity: true)
         for (index, field) in fields.enumerated() {
             if index > 0 { message.append(0x1F) }
-            message.append(contentsOf: field.utf8)
+            var field = field
+            field.withUTF8 { message.append(contentsOf: $0) }
         }
-        return digest(message).map(hex)
+        return digest(message).map(Self.hex)
+    }
+
+    func digest(_ message: [UInt8]) -> [UInt8]? {
+        guard let context, EVP_DigestInit_ex2(context, Self.algorithm, nil) == 1,
+              message.withUnsafeBytes({ EVP_DigestUpdate(context, $0.baseAddress, $0.count) }) == 1 else { return nil }
+        var length: UInt32 = 0
+        let digest = [UInt8](unsafeUninitializedCapacity: Int(EVP_MAX_MD_SIZE)) { out, count in
+            count = EVP_DigestFinal_ex(context, out.baseAddress, &length) == 1 ? Int(length) : 0
+        }
+        return digest.count == 32 ? digest : nil
     }
 
     static func hex(_ bytes: [UInt8]) -> String {
@@ -25,17 +44,5 @@ enum SHA256 {
             }
             return bytes.count * 2
         }
-    }
-
-    /// Fetched once: OpenSSL 3 looks the algorithm up again on every call given `EVP_sha256()`.
-    nonisolated(unsafe) private static let algorithm = EVP_MD_fetch(nil, "SHA256", nil) ?? EVP_sha256()
-
-    static func digest(_ message: [UInt8]) -> [UInt8]? {
-        var length: UInt32 = 0
-        let digest = [UInt8](unsafeUninitializedCapacity: Int(EVP_MAX_MD_SIZE)) { out, count in
-            let done = message.withUnsafeBytes { EVP_Digest($0.baseAddress, $0.count, out.baseAddress, &length, algorithm, nil) }
-            count = done == 1 ? Int(length) : 0
-        }
-        return digest.count == 32 ? digest : nil
     }
 }

@@ -34,6 +34,7 @@ public final class LibEditReader: LineReader {
     }
 
     public func readLine(prompt text: String) -> LineInput {
+        StandardOutput.flush()
         prompt = text.unicodeScalars.map { wchar_t(bitPattern: $0.value) } + [0]
         Interrupt.fired = false
         var count: Int32 = 0

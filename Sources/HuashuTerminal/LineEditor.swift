@@ -27,33 +27,94 @@ public enum LineReaders {
 
 /// Plain line reading for pipes and files, with no escape codes. Each line
 /// read is echoed after its prompt, so the output reads as a transcript.
+/// Output is held while more input is already waiting and written before a
+/// read that may wait, as C's standard I/O does for a pipe: a script driving
+/// the call line by line sees each screen before it answers, and a whole
+/// script piped in is not written out one small piece per step.
 public final class PipeReader: LineReader {
     public var completer: (@Sendable () -> [String])?
+    private var buffer: [UInt8] = []
+    private var start = 0
+    private var atEnd = false
 
     public init() {}
 
     public func readLine(prompt: String) -> LineInput {
-        guard var line = Swift.readLine(strippingNewline: true) else { return .endOfInput }
-        if line.hasSuffix("\r") { line.removeLast() }
-        StandardOutput.write(prompt + line + "\n")
+        guard let line = nextLine() else { return .endOfInput }
+        StandardOutput.hold(prompt + line + "\n")
         return .line(line)
+    }
+
+    /// The next line without its LF or CRLF; the last line may have no ending.
+    private func nextLine() -> String? {
+        while true {
+            if let newline = buffer[start...].firstIndex(of: UInt8(ascii: "\n")) {
+                defer { start = newline + 1 }
+                return line(endingAt: newline)
+            }
+            if atEnd {
+                guard start < buffer.count else { return nil }
+                defer { start = buffer.count }
+                return line(endingAt: buffer.count)
+            }
+            buffer.removeSubrange(0..<start)
+            start = 0
+            StandardOutput.flush()
+            let kept = buffer.count
+            buffer.append(contentsOf: repeatElement(0, count: 65_536))
+            let count = buffer.withUnsafeMutableBufferPointer { Glibc.read(0, $0.baseAddress! + kept, 65_536) }
+            buffer.removeSubrange((kept + max(count, 0))...)
+            if count < 0 && errno == EINTR { continue }
+            if count <= 0 { atEnd = true }
+        }
+    }
+
+    private func line(endingAt end: Int) -> String {
+        let end = end > start && buffer[end - 1] == UInt8(ascii: "\r") ? end - 1 : end
+        return String(decoding: buffer[start..<end], as: UTF8.self)
     }
 }
 
 /// Standard output written straight from a string's bytes: a call draws a
 /// screen per step, and going through `FileHandle` and `Data` copies each one.
+/// What a step says is held and written whole when the program next waits for
+/// input, so a step reaches the terminal (or the pipe) in one write, not several.
 public enum StandardOutput {
+    nonisolated(unsafe) private static var held: [UInt8] = []
+
+    /// Writes at once, after anything held.
     public static func write(_ text: String) {
+        flush()
         var text = text
-        text.withUTF8 { bytes in
-            var offset = 0
-            while offset < bytes.count {
-                let written = Glibc.write(1, bytes.baseAddress! + offset, bytes.count - offset)
-                if written < 0 && errno == EINTR { continue }
-                // A closed or failing output cannot be reported anywhere better; the call log is what counts.
-                guard written > 0 else { return }
-                offset += written
-            }
+        text.withUTF8 { writeAll($0) }
+    }
+
+    /// Keeps the text until the next `flush` or `write`, or until a pipe's worth is held.
+    public static func hold(_ text: String) {
+        held.append(contentsOf: text.utf8)
+        if held.count >= 65_536 { flush() }
+    }
+
+    public static func hold(_ utf8: [UInt8]) {
+        held.append(contentsOf: utf8)
+        if held.count >= 65_536 { flush() }
+    }
+
+    /// Writes what is held; every reader calls it before it waits.
+    public static func flush() {
+        guard !held.isEmpty else { return }
+        held.withUnsafeBufferPointer { writeAll($0) }
+        held.removeAll(keepingCapacity: true)
+    }
+
+    private static func writeAll(_ bytes: UnsafeBufferPointer<UInt8>) {
+        var offset = 0
+        while offset < bytes.count {
+            let written = Glibc.write(1, bytes.baseAddress! + offset, bytes.count - offset)
+            if written < 0 && errno == EINTR { continue }
+            // A closed or failing output cannot be reported anywhere better; the call log is what counts.
+            guard written > 0 else { return }
+            offset += written
         }
     }
 }

@@ -3,7 +3,11 @@
 public enum DisplayWidth {
     /// Cells taken by one Unicode scalar in a monospaced terminal.
     public static func of(_ scalar: Unicode.Scalar) -> Int {
-        let v = scalar.value
+        cells(scalar.value)
+    }
+
+    /// Cells taken by the scalar with this value.
+    static func cells(_ v: UInt32) -> Int {
         if v < 0x20 || (v >= 0x7F && v < 0xA0) { return 0 }
         if v < 0x300 { return 1 }
         if v >= 0x4E00 && v <= 0x9FFF { return 2 }
@@ -36,7 +40,11 @@ public enum DisplayWidth {
     /// ASCII except CR, Latin-1, CJK punctuation, kana, ideographs and full-width forms,
     /// leaving out the combining marks among them.
     static func standsAlone(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar.value {
+        standsAlone(scalar.value)
+    }
+
+    static func standsAlone(_ value: UInt32) -> Bool {
+        switch value {
         case 0x0D: return false
         case 0...0x2FF, 0x3000...0x3029, 0x3030...0x3098, 0x309B...0x9FFF, 0xFF00...0xFF9D: return true
         default: return false
@@ -84,47 +92,110 @@ public enum TextWrap {
     /// Lines of at most `width` cells; with `following`, lines after the first get that width
     /// (a hanging indent's room). A newline in the text always starts a line.
     public static func lines(_ text: String, width: Int, following: Int? = nil) -> [String] {
-        let limits = (first: max(width, 2), rest: max(following ?? width, 2))
-        // Most script text is ASCII and CJK, where every scalar is a character on its own:
-        // walking scalars then gives the same lines without the cost of finding grapheme clusters.
-        if let lines = breaking(text, text.unicodeScalars, limits, cells: { DisplayWidth.standsAlone($0) ? DisplayWidth.of($0) : nil }) {
-            return lines
-        }
-        // Every character has a width, so this walk always gives lines.
-        return breaking(text, text, limits, cells: { DisplayWidth.of($0) }) ?? [text]
+        var lines: [String] = []
+        forEachLine(text, width: width, following: following) { lines.append(String(decoding: $0, as: UTF8.self)) }
+        return lines
     }
 
-    /// The lines, or nil as soon as `cells` cannot measure a unit.
-    private static func breaking<Units: Collection>(_ text: String, _ units: Units, _ limits: (first: Int, rest: Int),
-                                                    cells: (Units.Element) -> Int?) -> [String]?
-    where Units.Index == String.Index, Units.Element: Equatable & ExpressibleByUnicodeScalarLiteral {
-        var result: [String] = []
-        var start = units.startIndex
-        var used = 0
-        var index = start
-        while index != units.endIndex {
-            let unit = units[index]
-            let next = units.index(after: index)
-            if unit == "\n" {
-                result.append(String(text[start..<index]))
-                (start, used) = (next, 0)
+    /// The same lines, each given in turn as the text's own UTF-8: drawing a screen copies no line.
+    public static func forEachLine(_ text: String, width: Int, following: Int? = nil, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        let limits = (first: max(width, 2), rest: max(following ?? width, 2))
+        var bytes = text
+        bytes.withUTF8 { utf8 in
+            // Most script text is ASCII and CJK, where every scalar is a character on its own:
+            // walking the bytes then gives the same lines without the cost of finding grapheme clusters.
+            if UTF8Scalars(utf8).allStandAlone {
+                breaking(UTF8Scalars(utf8), limits, body)
             } else {
-                guard let w = cells(unit) else { return nil }
-                if used + w > (result.isEmpty ? limits.first : limits.rest) {
-                    result.append(String(text[start..<index]))
-                    (start, used) = (index, 0)
+                breakingCharacters(text, limits, body)
+            }
+        }
+    }
+
+    private static func breaking(_ scalars: UTF8Scalars, _ limits: (first: Int, rest: Int), _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        let bytes = scalars.bytes
+        var (start, used, first) = (0, 0, true)
+        var scalars = scalars
+        while let (value, offset) = scalars.next() {
+            if value == 0x0A {
+                body(UnsafeBufferPointer(rebasing: bytes[start..<offset]))
+                (start, used, first) = (scalars.offset, 0, false)
+                continue
+            }
+            let cells = DisplayWidth.cells(value)
+            if used + cells > (first ? limits.first : limits.rest) {
+                body(UnsafeBufferPointer(rebasing: bytes[start..<offset]))
+                (start, used, first) = (offset, 0, false)
+            }
+            used += cells
+        }
+        body(UnsafeBufferPointer(rebasing: bytes[start...]))
+    }
+
+    /// The same walk by grapheme clusters, for text with combining marks, emoji or other joining scalars.
+    private static func breakingCharacters(_ text: String, _ limits: (first: Int, rest: Int), _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        func emit(_ line: Substring) {
+            var line = line
+            line.withUTF8(body)
+        }
+        var (start, used, first) = (text.startIndex, 0, true)
+        var index = start
+        while index != text.endIndex {
+            let character = text[index]
+            let next = text.index(after: index)
+            if character == "\n" {
+                emit(text[start..<index])
+                (start, used, first) = (next, 0, false)
+            } else {
+                let cells = DisplayWidth.of(character)
+                if used + cells > (first ? limits.first : limits.rest) {
+                    emit(text[start..<index])
+                    (start, used, first) = (index, 0, false)
                 }
-                used += w
+                used += cells
             }
             index = next
         }
-        result.append(String(text[start..<units.endIndex]))
-        return result
+        emit(text[start...])
     }
 
     /// Pads text with spaces on the right up to a display width.
     public static func padded(_ text: String, to width: Int) -> String {
         let missing = width - text.displayWidth
         return missing > 0 ? text + String(repeating: " ", count: missing) : text
+    }
+}
+
+/// The scalars of valid UTF-8 (a String's own bytes), decoded by hand with their byte offsets.
+struct UTF8Scalars {
+    let bytes: UnsafeBufferPointer<UInt8>
+    private(set) var offset = 0
+
+    init(_ bytes: UnsafeBufferPointer<UInt8>) {
+        self.bytes = bytes
+    }
+
+    /// The next scalar's value and the offset it starts at.
+    mutating func next() -> (value: UInt32, offset: Int)? {
+        guard offset < bytes.count else { return nil }
+        let start = offset
+        let lead = UInt32(bytes[start])
+        func continuation(_ k: Int) -> UInt32 { UInt32(bytes[start + k]) & 0x3F }
+        let value: UInt32
+        switch lead {
+        case ..<0x80: (value, offset) = (lead, start + 1)
+        case ..<0xE0: (value, offset) = ((lead & 0x1F) << 6 | continuation(1), start + 2)
+        case ..<0xF0: (value, offset) = ((lead & 0x0F) << 12 | continuation(1) << 6 | continuation(2), start + 3)
+        default: (value, offset) = ((lead & 0x07) << 18 | continuation(1) << 12 | continuation(2) << 6 | continuation(3), start + 4)
+        }
+        return (value, start)
+    }
+
+    var allStandAlone: Bool {
+        var scalars = self
+        while let (value, _) = scalars.next() {
+            if !DisplayWidth.standsAlone(value) { return false }
+        }
+        return true
     }
 }

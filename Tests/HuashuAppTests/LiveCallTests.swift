@@ -206,4 +206,65 @@ struct LiveCallTests {
                                                "end  -> confirm_car"])
         #expect(try fixture.sqlite("SELECT note FROM call_steps WHERE seq = 3") == "客户在开车")
     }
+
+    /// A script (or `expect`) that answers each screen as it comes must see the screen before the call waits
+    /// for its answer: piped output is held only while more input is already waiting.
+    @Test func aScriptDrivingAPipedCallSeesEachScreenBeforeItAnswers() throws {
+        let fixture = try Fixture()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Fixture.binary)
+        process.arguments = ["call", "粤B12345"]
+        process.environment = fixture.environment
+        let stdin = Pipe(), stdout = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+        let screen = PipedScreen(stdout.fileHandleForReading.fileDescriptor)
+        #expect(screen.waitFor(" 1) 是我"), "the first screen, before any answer")
+        stdin.fileHandleForWriting.write(Data("1\n".utf8))
+        #expect(screen.waitFor("确认身份> 1\n"), "the answer echoed")
+        #expect(screen.waitFor("现在还是您在开"), "the second screen, before the next answer")
+        stdin.fileHandleForWriting.write(Data(".quit\n".utf8))
+        try stdin.fileHandleForWriting.close()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        #expect(try fixture.stepSummary(1) == ["start  -> greet", "answer greet>confirm_car -> confirm_car"])
+    }
+
+    /// Lines from Windows (CRLF) and a last line without its ending are read like any other.
+    @Test func crlfLinesAndALastLineWithoutItsEndingAreRead() throws {
+        let fixture = try Fixture()
+        let result = try fixture.piped(["call", "粤B12345"], input: "1\r\n.note 开车中\r\n.end 考虑中")
+        #expect(result.status == 0)
+        #expect(result.output.contains("确认身份> 1\n"))
+        #expect(result.output.contains("> .end 考虑中\n"))
+        #expect(try fixture.sqlite("SELECT note FROM call_steps WHERE seq = 3") == "开车中")
+        #expect(try fixture.store.call(1)?.outcome == "thinking")
+    }
+}
+
+/// What a piped call has printed so far, read as it comes.
+final class PipedScreen {
+    private let descriptor: Int32
+    private var output: [UInt8] = []
+
+    init(_ descriptor: Int32) {
+        self.descriptor = descriptor
+    }
+
+    /// Reads until the text has been printed, or gives up after the timeout.
+    func waitFor(_ text: String, timeout: TimeInterval = 15) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while !String(decoding: output, as: UTF8.self).contains(text) {
+            guard Date() < deadline else { return false }
+            var ready = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+            guard poll(&ready, 1, 100) > 0 else { continue }
+            var chunk = [UInt8](repeating: 0, count: 4096)
+            let count = read(descriptor, &chunk, chunk.count)
+            guard count > 0 else { return false }
+            output += chunk[..<count]
+        }
+        return true
+    }
 }
