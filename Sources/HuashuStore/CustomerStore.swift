@@ -36,51 +36,71 @@ extension Store {
     /// Fast enough for an insurer's 100,000-row ledger: the stored customers
     /// are read once into a dictionary by plate, a new plate is inserted
     /// without a look-up, and each row costs one step of a statement prepared
-    /// once, its values bound straight from the strings.
+    /// once, its values bound straight from the strings. When no other
+    /// connection has the file open, the load runs with a rollback journal:
+    /// the write-ahead log would write every new page twice, once to the log
+    /// and once more when it is checkpointed into the file.
     public func upsert(batches next: () -> [Customer]?, keep: () -> Bool,
                        merge: ((_ given: Customer, _ stored: Customer) -> Customer)? = nil) throws(StoreError) -> UpsertSummary {
-        try write { db in
-            var summary = UpsertSummary()
+        try writeWithoutTransaction { db in
+            let journalled = rollbackJournalIfAlone(db)
+            defer { if journalled { _ = try? String.fetchOne(db, sql: "PRAGMA journal_mode = WAL") } }
             // A large ledger's pages stay in memory until the commit writes them, instead of
             // spilling into the log half-filled and being written again.
             let cacheSize = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
             try db.execute(sql: "PRAGMA cache_size = -65536")
             defer { try? db.execute(sql: "PRAGMA cache_size = \(cacheSize)") }
-            try db.execute(sql: "SAVEPOINT import")
-            var stored: [String: Customer] = [:]
-            for customer in try CustomerColumns.fetchAll(db) {
-                stored[customer.plate] = customer
+            var summary = UpsertSummary()
+            try db.inTransaction(.immediate) {
+                summary = try upsert(db, batches: next, merge: merge)
+                return keep() ? .commit : .rollback
             }
-            let insert = try BoundStatement(db, sql: "INSERT INTO customers (\(CustomerColumns.written)) VALUES (\(CustomerColumns.placeholders))")
-            let update = try BoundStatement(db, sql: "UPDATE customers SET \(CustomerColumns.assignments) WHERE id = ?")
-            while let batch = next() {
-                for given in batch {
-                    var old = stored.isEmpty ? nil : stored[given.plate]
-                    if old == nil {
-                        if try insert.run(db, given, id: nil, allowingConflict: true) {
-                            summary.inserted += 1
-                            continue
-                        }
-                        // The plate came earlier in this same batch.
-                        old = try CustomerColumns.fetchAll(db, where: "WHERE plate = ?", arguments: [given.plate]).first
-                    }
-                    guard let old, let id = old.id else { continue }
-                    var customer = merge?(given, old) ?? given
-                    customer.id = id
-                    customer.doNotCall = old.doNotCall
-                    if customer == old {
-                        summary.unchanged += 1
-                    } else {
-                        try update.run(db, customer, id: id, allowingConflict: false)
-                        stored[customer.plate] = customer
-                        summary.updated += 1
-                    }
-                }
-            }
-            if !keep() { try db.execute(sql: "ROLLBACK TO import") }
-            try db.execute(sql: "RELEASE import")
             return summary
         }
+    }
+
+    /// Leaves the write-ahead log for a rollback journal when no other connection has the
+    /// file open; when one has, it says so at once instead of waiting for it.
+    private func rollbackJournalIfAlone(_ db: Database) -> Bool {
+        sqlite3_busy_timeout(db.sqliteConnection, 0)
+        defer { sqlite3_busy_timeout(db.sqliteConnection, CInt(Self.busyTimeout * 1000)) }
+        return (try? String.fetchOne(db, sql: "PRAGMA journal_mode = DELETE")) == "delete"
+    }
+
+    private func upsert(_ db: Database, batches next: () -> [Customer]?,
+                        merge: ((_ given: Customer, _ stored: Customer) -> Customer)?) throws -> UpsertSummary {
+        var summary = UpsertSummary()
+        var stored: [String: Customer] = [:]
+        for customer in try CustomerColumns.fetchAll(db) {
+            stored[customer.plate] = customer
+        }
+        let insert = try BoundStatement(db, sql: "INSERT INTO customers (\(CustomerColumns.written)) VALUES (\(CustomerColumns.placeholders))")
+        let update = try BoundStatement(db, sql: "UPDATE customers SET \(CustomerColumns.assignments) WHERE id = ?")
+        while let batch = next() {
+            for given in batch {
+                var old = stored.isEmpty ? nil : stored[given.plate]
+                if old == nil {
+                    if try insert.run(db, given, id: nil, allowingConflict: true) {
+                        summary.inserted += 1
+                        continue
+                    }
+                    // The plate came earlier in this same batch.
+                    old = try CustomerColumns.fetchAll(db, where: "WHERE plate = ?", arguments: [given.plate]).first
+                }
+                guard let old, let id = old.id else { continue }
+                var customer = merge?(given, old) ?? given
+                customer.id = id
+                customer.doNotCall = old.doNotCall
+                if customer == old {
+                    summary.unchanged += 1
+                } else {
+                    try update.run(db, customer, id: id, allowingConflict: false)
+                    stored[customer.plate] = customer
+                    summary.updated += 1
+                }
+            }
+        }
+        return summary
     }
 
     public func customer(id: Int64) throws(StoreError) -> Customer? {

@@ -52,6 +52,9 @@ public final class Store: Sendable {
         }
     }
 
+    /// How long a write waits for another agent's process to finish its own, in seconds.
+    static let busyTimeout: TimeInterval = 10
+
     /// Set once, before the first connection: SQLite takes process-wide settings only then.
     private static let tuned: Void = { _ = huashu_sqlite_without_memory_statistics() }()
 
@@ -61,7 +64,7 @@ public final class Store: Sendable {
         _ = Self.tuned
         try Self.createPrivately(path)
         var config = Configuration()
-        config.busyMode = .timeout(10)
+        config.busyMode = .timeout(Self.busyTimeout)
         config.foreignKeysEnabled = true
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")

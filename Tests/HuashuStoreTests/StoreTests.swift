@@ -43,6 +43,21 @@ struct StoreTests {
         #expect(try store.allCustomers().first?.lastPremium == "4860", "a dry run writes nothing")
     }
 
+    /// A load with no one else on the file runs with a rollback journal (each page written once);
+    /// with another process's connection open it keeps the write-ahead log. Either way the file
+    /// is left in WAL mode, which the other agents' processes need.
+    @Test func anImportLeavesTheFileInWALModeWhetherAloneOrNot() throws {
+        let store = try openStore()
+        #expect(try store.upsert([Customer(plate: "粤B12345", name: "张伟")]) == UpsertSummary(inserted: 1))
+        #expect(try sqlite(store, "PRAGMA journal_mode").1 == "wal\n")
+        let other = try Store(path: store.path)
+        #expect(try other.customer(id: 1)?.name == "张伟")
+        #expect(try store.upsert([Customer(plate: "粤B67890", name: "王芳")]) == UpsertSummary(inserted: 1))
+        #expect(try other.allCustomers().map(\.name) == ["张伟", "王芳"])
+        #expect(try sqlite(store, "PRAGMA journal_mode").1 == "wal\n")
+        #expect(!FileManager.default.fileExists(atPath: store.path + "-journal"))
+    }
+
     @Test func theCallLogIsAppendOnlyAndHashChained() throws {
         let store = try openStore()
         _ = try store.upsert([Customer(plate: "粤B12345", name: "张伟")])
