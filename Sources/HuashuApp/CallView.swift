@@ -24,7 +24,7 @@ struct CallView {
     let width: Int
     let styled: Bool
 
-    func dim(_ text: String) -> String { styled ? LineStyle.dim.rawValue + text + "\u{1B}[0m" : text }
+    func dim(_ text: String) -> String { styled ? LineStyle.dim.rawValue + text + LineStyle.reset : text }
     func bold(_ text: String) -> String { styled ? "\u{1B}[1m\(text)\u{1B}[0m" : text }
     func warn(_ text: String) -> String { styled ? "\u{1B}[33m\(text)\u{1B}[0m" : text }
 
@@ -53,7 +53,7 @@ struct CallView {
         out.append(contentsOf: (bold(title) + "\n").utf8)
         for line in screen.says { wrap(line, lead: "说: ", into: &out) }
         for tip in screen.tips { wrap(tip, lead: "提示: ", into: &out, style: .dim) }
-        for choice in screen.choices { wrap(choice.text, lead: " \(choice.number)) ", into: &out) }
+        for choice in screen.choices { wrap(choice.text, lead: " " + String(choice.number) + ") ", into: &out) }
         switch screen.awaiting {
         case .quote: out.append(contentsOf: (warn("请输入本次报价金额(元),回车跳过。") + "\n").utf8)
         case .callback: out.append(contentsOf: (callbackChoices().joined(separator: "\n") + "\n").utf8)
@@ -92,23 +92,24 @@ struct CallView {
     /// An escape code that styles a line on a terminal.
     enum LineStyle: String {
         case plain = "", dim = "\u{1B}[2m"
+        static let reset = "\u{1B}[0m"
     }
 
     /// Appends text after its lead (`说: `, ` 2) `), wrapped to the width and indented under
     /// the lead, each line styled and ended.
     func wrap(_ text: String, lead: String, into out: inout [UInt8], style: LineStyle = .plain) {
-        let (open, close) = styled && style != .plain ? (style.rawValue, "\u{1B}[0m") : ("", "")
+        let styling = styled && style != .plain
         let indent = lead.displayWidth
         var first = true
         TextWrap.forEachLine(text, width: width - indent) { line in
-            out.append(contentsOf: open.utf8)
+            if styling { out.append(contentsOf: style.rawValue.utf8) }
             if first {
                 out.append(contentsOf: lead.utf8)
             } else {
                 out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: indent))
             }
             out.append(contentsOf: line)
-            out.append(contentsOf: close.utf8)
+            if styling { out.append(contentsOf: LineStyle.reset.utf8) }
             out.append(UInt8(ascii: "\n"))
             first = false
         }

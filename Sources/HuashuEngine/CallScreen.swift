@@ -43,6 +43,8 @@ extension CallEngine {
 
     /// Text with placeholders filled; a missing value shows as a visible marker.
     public func fill(_ template: Template, _ state: CallState) -> String {
+        // Most lines have nothing to fill in: the script's own text is shared, not copied.
+        if template.segments.count == 1, case .text(let piece) = template.segments[0] { return piece }
         var text = ""
         for segment in template.segments {
             switch segment {

@@ -10,7 +10,8 @@ public enum DisplayWidth {
     static func cells(_ v: UInt32) -> Int {
         if v < 0x20 || (v >= 0x7F && v < 0xA0) { return 0 }
         if v < 0x300 { return 1 }
-        if v >= 0x4E00 && v <= 0x9FFF { return 2 }
+        // Ideographs, CJK punctuation and full-width forms: most of a script, answered before the tables.
+        if (v >= 0x4E00 && v <= 0x9FFF) || (v >= 0x3000 && v <= 0x3029) || (v >= 0xFF01 && v <= 0xFF60) { return 2 }
         if isZeroWidth(v) { return 0 }
         return isWide(v) ? 2 : 1
     }
