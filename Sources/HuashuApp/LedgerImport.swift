@@ -86,7 +86,7 @@ public enum LedgerImport {
             }, keep: {
                 let outcome = feed.outcome()
                 return !options.dryRun && outcome.fileError == nil && (options.skipBadRows || outcome.problems.isEmpty)
-            }, merge: keepingColumnsMissingFrom(rows.header))
+            }, firstLoad: !options.dryRun, merge: keepingColumnsMissingFrom(rows.header))
         }
         return (summary, feed.outcome())
     }

@@ -36,15 +36,26 @@ extension Store {
     /// Fast enough for an insurer's 100,000-row ledger: the stored customers
     /// are read once into a dictionary by plate, a new plate is inserted
     /// without a look-up, and each row costs one step of a statement prepared
-    /// once, its values bound straight from the strings. When no other
-    /// connection has the file open, the load runs with a rollback journal:
+    /// once, its values bound straight from the strings.
+    ///
+    /// A `firstLoad` (a real import, not a dry run) into a file with no
+    /// customers yet and no other connection runs with a rollback journal:
     /// the write-ahead log would write every new page twice, once to the log
-    /// and once more when it is checkpointed into the file.
-    public func upsert(batches next: () -> [Customer]?, keep: () -> Bool,
+    /// and once more when it is checkpointed into the file. Nobody can be
+    /// calling from a file without customers, so nobody waits on the journal's
+    /// locks for long. The file is left in WAL mode; should that switch fail,
+    /// the next huashu process to open the file makes it.
+    public func upsert(batches next: () -> [Customer]?, keep: () -> Bool, firstLoad: Bool = false,
                        merge: ((_ given: Customer, _ stored: Customer) -> Customer)? = nil) throws(StoreError) -> UpsertSummary {
         try writeWithoutTransaction { db in
-            let journalled = rollbackJournalIfAlone(db)
-            defer { if journalled { _ = try? String.fetchOne(db, sql: "PRAGMA journal_mode = WAL") } }
+            let hasCustomers = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM customers)") ?? true
+            let journalled = try firstLoad && !hasCustomers && rollbackJournalIfAlone(db)
+            defer {
+                if journalled {
+                    _ = try? String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
+                    try? db.execute(sql: "PRAGMA synchronous = NORMAL")
+                }
+            }
             // A large ledger's pages stay in memory until the commit writes them, instead of
             // spilling into the log half-filled and being written again.
             let cacheSize = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
@@ -59,12 +70,15 @@ extension Store {
         }
     }
 
-    /// Leaves the write-ahead log for a rollback journal when no other connection has the
-    /// file open; when one has, it says so at once instead of waiting for it.
-    private func rollbackJournalIfAlone(_ db: Database) -> Bool {
+    /// Leaves the write-ahead log for a rollback journal, synced in full (with a rollback journal,
+    /// NORMAL may lose the file to a power cut), when no other connection has the file open;
+    /// when one has, it says so at once instead of waiting for it.
+    private func rollbackJournalIfAlone(_ db: Database) throws -> Bool {
         sqlite3_busy_timeout(db.sqliteConnection, 0)
         defer { sqlite3_busy_timeout(db.sqliteConnection, CInt(Self.busyTimeout * 1000)) }
-        return (try? String.fetchOne(db, sql: "PRAGMA journal_mode = DELETE")) == "delete"
+        guard (try? String.fetchOne(db, sql: "PRAGMA journal_mode = DELETE")) == "delete" else { return false }
+        try db.execute(sql: "PRAGMA synchronous = FULL")
+        return true
     }
 
     private func upsert(_ db: Database, batches next: () -> [Customer]?,

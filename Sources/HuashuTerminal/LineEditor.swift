@@ -63,8 +63,9 @@ public final class PipeReader: LineReader {
             let kept = buffer.count
             buffer.append(contentsOf: repeatElement(0, count: 65_536))
             let count = buffer.withUnsafeMutableBufferPointer { Glibc.read(0, $0.baseAddress! + kept, 65_536) }
+            let interrupted = count < 0 && errno == EINTR
             buffer.removeSubrange((kept + max(count, 0))...)
-            if count < 0 && errno == EINTR { continue }
+            if interrupted { continue }
             if count <= 0 { atEnd = true }
         }
     }

@@ -43,19 +43,38 @@ struct StoreTests {
         #expect(try store.allCustomers().first?.lastPremium == "4860", "a dry run writes nothing")
     }
 
-    /// A load with no one else on the file runs with a rollback journal (each page written once);
-    /// with another process's connection open it keeps the write-ahead log. Either way the file
-    /// is left in WAL mode, which the other agents' processes need.
-    @Test func anImportLeavesTheFileInWALModeWhetherAloneOrNot() throws {
+    func load(_ store: Store, _ customers: [Customer]) throws -> UpsertSummary {
+        var pending: [Customer]? = customers
+        return try store.upsert(batches: { defer { pending = nil }; return pending }, keep: { true }, firstLoad: true)
+    }
+
+    func logSize(_ store: Store) -> Int {
+        (try? FileManager.default.attributesOfItem(atPath: store.path + "-wal")[.size] as? Int) ?? 0
+    }
+
+    /// The first load into a file of its own writes each page once, with a rollback journal; later
+    /// loads keep the write-ahead log. Either way the file is left in WAL mode, which agents' processes need.
+    @Test func aFirstLoadWritesItsPagesOnceAndLeavesTheFileInWALMode() throws {
         let store = try openStore()
-        #expect(try store.upsert([Customer(plate: "粤B12345", name: "张伟")]) == UpsertSummary(inserted: 1))
-        #expect(try sqlite(store, "PRAGMA journal_mode").1 == "wal\n")
-        let other = try Store(path: store.path)
-        #expect(try other.customer(id: 1)?.name == "张伟")
-        #expect(try store.upsert([Customer(plate: "粤B67890", name: "王芳")]) == UpsertSummary(inserted: 1))
-        #expect(try other.allCustomers().map(\.name) == ["张伟", "王芳"])
-        #expect(try sqlite(store, "PRAGMA journal_mode").1 == "wal\n")
+        let customers = (0..<500).map { Customer(plate: "粤B\(10_000 + $0)", name: "客户\($0)") }
+        #expect(try load(store, customers).inserted == 500)
+        #expect(logSize(store) == 0, "the pages went straight into the file, not through the log")
+        #expect(try sqlite(store, "PRAGMA journal_mode; SELECT count(*) FROM customers").1 == "wal\n500\n")
         #expect(!FileManager.default.fileExists(atPath: store.path + "-journal"))
+        #expect(try load(store, [Customer(plate: "粤B67890", name: "王芳")]).inserted == 1)
+        #expect(logSize(store) > 0, "a file with customers is loaded through the log")
+    }
+
+    /// With another process's connection open, even a first load keeps the log, and does not wait for the other.
+    @Test func aFirstLoadBesideAnotherConnectionKeepsTheLogWithoutWaiting() throws {
+        let store = try openStore()
+        let other = try Store(path: store.path)
+        #expect(try other.allCustomers().isEmpty)
+        let started = Date()
+        #expect(try load(store, [Customer(plate: "粤B12345", name: "张伟")]).inserted == 1)
+        #expect(Date().timeIntervalSince(started) < 5)
+        #expect(try other.allCustomers().map(\.name) == ["张伟"])
+        #expect(try sqlite(store, "PRAGMA journal_mode").1 == "wal\n")
     }
 
     @Test func theCallLogIsAppendOnlyAndHashChained() throws {
