@@ -41,8 +41,8 @@ struct CallView {
         let lines = fields([(training ? "【演练】" : "") + who, last]) + fields(details)
         let text = ([rule] + lines.map(bold) + [rule]).joined(separator: "\n") + "\n"
         // The timer is the last field, so its mark is the last in the text.
-        let parts = text.components(separatedBy: CallHeader.timerMark)
-        return CallHeader(beforeTimer: parts.dropLast().joined(separator: CallHeader.timerMark), afterTimer: parts.last ?? "")
+        guard let timer = text.range(of: CallHeader.timerMark, options: .backwards) else { return CallHeader(beforeTimer: text, afterTimer: "") }
+        return CallHeader(beforeTimer: String(text[..<timer.lowerBound]), afterTimer: String(text[timer.upperBound...]))
     }
 
     /// Built as UTF-8 in one buffer, no line copied on the way: it is drawn on every step while the agent waits.

@@ -10,7 +10,8 @@ enum FileBytes {
         guard fd >= 0 else { throw failure(path, errno) }
         defer { close(fd) }
         var info = stat()
-        var pieceSize = fstat(fd, &info) == 0 ? Int(info.st_size) + 1 : 1 << 16
+        // A pipe or a device has no size to go by.
+        var pieceSize = fstat(fd, &info) == 0 && info.st_size > 0 ? Int(info.st_size) + 1 : 1 << 16
         var bytes: [UInt8] = []
         while bytes.count < limit {
             let wanted = min(pieceSize, limit - bytes.count)

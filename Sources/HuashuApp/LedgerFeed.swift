@@ -12,7 +12,7 @@ final class LedgerFeed: @unchecked Sendable {  // every var is guarded by `condi
 
     private let condition = NSCondition()
     private var waiting: [(customers: [Customer], rowsRead: Int)] = []
-    private var finished: LedgerRows?
+    private var finished: Result<LedgerRows, LedgerFileError>?
     private var stopped = false
     private let stopsAtFirstProblem: Bool
 
@@ -26,19 +26,37 @@ final class LedgerFeed: @unchecked Sendable {  // every var is guarded by `condi
 
     private func read(_ start: LedgerRows) {
         var rows = start
-        while let records = rows.next(rows: Self.batchRows) {
-            let customers = records.map(Customer.init)
-            condition.lock()
-            while waiting.count >= Self.waitingBatches && !stopped { condition.wait() }
-            if stopsAtFirstProblem && !rows.problems.isEmpty { stopped = true }
-            if !stopped { waiting.append((customers, rows.rowsRead)) }
-            condition.broadcast()
-            condition.unlock()
+        let outcome: Result<LedgerRows, LedgerFileError>
+        do {
+            while let records = try rows.next(rows: Self.batchRows) {
+                // Customers are made only for a batch that can still be kept.
+                guard wanted(after: rows) else { continue }
+                let customers = records.map(Customer.init)
+                condition.lock()
+                while waiting.count >= Self.waitingBatches && !stopped { condition.wait() }
+                if !stopped { waiting.append((customers, rows.rowsRead)) }
+                condition.broadcast()
+                condition.unlock()
+            }
+            outcome = .success(rows)
+        } catch {
+            outcome = .failure(error)
         }
         condition.lock()
-        finished = rows
+        finished = outcome
         condition.broadcast()
         condition.unlock()
+    }
+
+    /// False once nothing more is wanted: stopped, or a bad row read when the feed stops at the first.
+    private func wanted(after rows: LedgerRows) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        if stopsAtFirstProblem && !rows.problems.isEmpty && !stopped {
+            stopped = true
+            condition.broadcast()
+        }
+        return !stopped
     }
 
     /// The next batch of customers and the number of rows read up to its
@@ -61,13 +79,14 @@ final class LedgerFeed: @unchecked Sendable {  // every var is guarded by `condi
         condition.unlock()
     }
 
-    /// The whole file's outcome (problems, rejected rows), once it is read.
-    func outcome() -> LedgerRows {
+    /// The whole file's outcome (problems, rejected rows), once it is read; throws for a
+    /// file found unreadable on the way.
+    func outcome() throws(LedgerFileError) -> LedgerRows {
         stop()
         condition.lock()
         defer { condition.unlock() }
         while true {
-            if let finished { return finished }
+            if let finished { return try finished.get() }
             condition.wait()
         }
     }

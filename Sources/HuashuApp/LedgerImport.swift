@@ -29,6 +29,12 @@ public enum LedgerImport {
             encoding = known
         }
         let bytes = try FileBytes.read(options.file)
+        let rows: LedgerRows
+        do {
+            rows = try LedgerRows(bytes, encoding: encoding)
+        } catch {
+            throw UserError("\(options.file): \(error.description)")
+        }
         let existed = FileManager.default.fileExists(atPath: database)
         // A dry run works on a scratch file when the database does not exist yet (nothing is
         // created) or would have to be migrated to this version's schema (nothing is changed).
@@ -39,25 +45,17 @@ public enum LedgerImport {
             let outdated = existed ? try wrap { try Store.copyIfOutdated(database, to: scratch) } : false
             if !existed || outdated { target = scratch }
         }
+        // A database made for this import alone is not left behind when nothing is imported.
+        var kept = false
+        defer { if !kept && !existed { removeDatabase(database) } }
 
-        let rows: LedgerRows
-        do {
-            rows = try LedgerRows(bytes, encoding: encoding)
-        } catch {
-            throw UserError("\(options.file): \(error.description)")
-        }
         let (summary, parse) = try store(rows, into: target, options, progress: progress)
-        if let error = parse.fileError {
-            if !existed { removeDatabase(database) }
-            throw UserError("\(options.file): \(error.description)")
-        }
+        kept = options.skipBadRows || parse.problems.isEmpty
         var report = ""
         if !parse.problems.isEmpty {
             let shown = parse.problems.prefix(50).map { "\(options.file): \($0)" }.joined(separator: "\n")
             let more = parse.problems.count > 50 ? "\n… and \(parse.problems.count - 50) more problems" : ""
             guard options.skipBadRows else {
-                // A database made for this import alone is not left behind.
-                if !existed { removeDatabase(database) }
                 throw UserError("""
                     \(shown)\(more)
                     \(parse.rejectedRows.count) of \(parse.rejectedRows.count + parse.recordCount) rows have problems; nothing was imported. \
@@ -72,23 +70,32 @@ public enum LedgerImport {
 
     /// Writes the file's good rows while it is still being read, in one
     /// transaction that is kept only when the whole file allows it: not on a
-    /// dry run, and with bad rows only when they are to be skipped.
+    /// dry run, not for a file found unreadable on the way, and with bad rows
+    /// only when they are to be skipped.
     private static func store(_ rows: LedgerRows, into database: String, _ options: Options,
                               progress: (String) -> Void) throws(UserError) -> (UpsertSummary, LedgerRows) {
         let store = try openStore(database)
         let feed = LedgerFeed(rows, stopsAtFirstProblem: !options.skipBadRows)
         defer { feed.stop() }
+        var reported = 0
         let summary = try wrap {
             try store.upsert(batches: {
                 guard let batch = feed.next() else { return nil }
-                if batch.rowsRead % LedgerReader.progressInterval == 0 { progress("read \(batch.rowsRead) rows…") }
+                if batch.rowsRead / LedgerReader.progressInterval > reported {
+                    reported = batch.rowsRead / LedgerReader.progressInterval
+                    progress("read \(batch.rowsRead) rows…")
+                }
                 return batch.customers
             }, keep: {
-                let outcome = feed.outcome()
-                return !options.dryRun && outcome.fileError == nil && (options.skipBadRows || outcome.problems.isEmpty)
+                guard let outcome = try? feed.outcome() else { return false }
+                return !options.dryRun && (options.skipBadRows || outcome.problems.isEmpty)
             }, firstLoad: !options.dryRun, merge: keepingColumnsMissingFrom(rows.header))
         }
-        return (summary, feed.outcome())
+        do {
+            return (summary, try feed.outcome())
+        } catch {
+            throw UserError("\(options.file): \(error.description)")
+        }
     }
 
     /// A ledger updates what it has columns for: a sheet of plates and new

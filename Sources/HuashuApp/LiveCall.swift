@@ -50,7 +50,7 @@ final class LiveCall {
 
     /// Held until the agent is next asked for input, or the call loop ends: one write per step.
     func write(_ text: String) {
-        StandardOutput.hold(text)
+        StandardOutput.hold(text.utf8)
     }
 
     /// Logs the first screen of a new call.

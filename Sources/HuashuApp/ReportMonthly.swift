@@ -107,10 +107,13 @@ struct AgentTargets: Equatable {
     let source: String?
 
     static func read(_ path: String) throws(UserError) -> AgentTargets {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw UserError("cannot read the targets file \(path) (from --targets or $HUASHU_TARGETS)")
+        let bytes: [UInt8]
+        do {
+            bytes = try FileBytes.read(path)
+        } catch {
+            throw UserError("the targets file (from --targets or $HUASHU_TARGETS): \(error.description)")
         }
-        var text = String(decoding: data, as: UTF8.self)
+        var text = String(decoding: bytes, as: UTF8.self)
         if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
         var targets: [String: Int] = [:]
         for (index, raw) in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).enumerated() {

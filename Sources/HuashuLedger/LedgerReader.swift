@@ -13,11 +13,10 @@ public enum LedgerReader {
         var rows = try LedgerRows(bytes, encoding: encoding)
         var records: [LedgerRecord] = []
         records.reserveCapacity(rows.expectedRows)
-        while let batch = rows.next(rows: progressInterval) {
+        while let batch = try rows.next(rows: progressInterval) {
             records.append(contentsOf: batch)
             if rows.rowsRead % progressInterval == 0 { progress?(rows.rowsRead) }
         }
-        if let error = rows.fileError { throw error }
         return LedgerParse(encoding: rows.encoding, header: rows.header, headerRow: rows.headerRow,
                            records: records, problems: rows.problems, rejectedRows: rows.rejectedRows)
     }

@@ -23,10 +23,6 @@ public struct LedgerRows: Sendable {
     /// About 150 bytes a row in a typical ledger; a guess only sizes the tables.
     public let expectedRows: Int
 
-    /// A file that cannot be read after all: a bad byte found in the part of a UTF-8
-    /// file checked as it is read. No rows follow it, and nothing may be kept.
-    public private(set) var fileError: LedgerFileError?
-
     private var scanner: CSVScanner
     private var rowReader: LedgerRowReader
     private var unchecked: UTF8Remainder?
@@ -62,7 +58,9 @@ public struct LedgerRows: Sendable {
     }
 
     /// The good records among the next `limit` rows of the file; nil when no row is left.
-    public mutating func next(rows limit: Int) -> [LedgerRecord]? {
+    /// Throws for a file that cannot be read after all: a bad byte in the part of a UTF-8
+    /// file checked as it is read. Nothing read from such a file may be kept.
+    public mutating func next(rows limit: Int) throws(LedgerFileError) -> [LedgerRecord]? {
         var records: [LedgerRecord] = []
         records.reserveCapacity(limit)
         var read = 0
@@ -77,10 +75,7 @@ public struct LedgerRows: Sendable {
                 rejectedRows.append((scanner.row, record.cells))
             }
         }
-        if let error = unchecked?.check(scanner.bytes, upTo: scanner.position) {
-            fileError = error
-            return nil
-        }
+        if let error = unchecked?.check(scanner.bytes, upTo: scanner.position) { throw error }
         rowsRead += read
         recordCount += records.count
         return read == 0 ? nil : records

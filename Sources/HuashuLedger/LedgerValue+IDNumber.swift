@@ -43,9 +43,7 @@ extension LedgerValue {
                 if isCreditCode(bytes) { return (value, .company) }
                 throw error
             }
-            var sum = 0
-            for (byte, weight) in zip(bytes.prefix(17), idWeights) { sum += Int(byte - UInt8(ascii: "0")) * weight }
-            let expected = idCheckCharacters[sum % 11]
+            let expected = checkCharacter(bytes.prefix(17))
             guard expected == last else {
                 throw LedgerValueError("\(Quoting.quoted(original)) is not a valid ID number: the last character should be \(Character(Unicode.Scalar(expected))) for the 17 digits before it, so one of them is probably mistyped")
             }
@@ -61,17 +59,26 @@ extension LedgerValue {
     /// a real birth date and the right check digit; anything else goes the long way.
     private static func isPlainPersonalID(_ text: String) -> Bool {
         text.fromUTF8 { bytes in
-            guard bytes.count == 18, let last = bytes.last, last.isASCIIDigit || last == UInt8(ascii: "X") else { return false }
-            var sum = 0
-            for index in 0..<17 {
-                guard bytes[index].isASCIIDigit else { return false }
-                sum += Int(bytes[index] - 0x30) * idWeights[index]
-            }
-            let birth = bytes[6..<14].reduce(0) { $0 * 10 + Int($1 - 0x30) }
-            guard (1900...2099).contains(birth / 10_000),
-                  LedgerDate(year: birth / 10_000, month: birth / 100 % 100, day: birth % 100) != nil else { return false }
-            return idCheckCharacters[sum % 11] == last
+            guard bytes.count == 18, bytes.prefix(17).allSatisfy(\.isASCIIDigit), let last = bytes.last,
+                  last.isASCIIDigit || last == UInt8(ascii: "X") else { return false }
+            return birthDate(bytes[6..<14], century: nil) != nil && checkCharacter(bytes.prefix(17)) == last
         } ?? false
+    }
+
+    /// The GB 11643 check character for a personal ID's first 17 digits.
+    private static func checkCharacter(_ digits: some Collection<UInt8>) -> UInt8 {
+        var sum = 0
+        for (byte, weight) in zip(digits, idWeights) { sum += Int(byte - UInt8(ascii: "0")) * weight }
+        return idCheckCharacters[sum % 11]
+    }
+
+    /// The birth date an ID's digits give (`yyyyMMdd`, or `yyMMdd` of an old card with its
+    /// `century`), when it is a real day from 1900 to 2099.
+    private static func birthDate(_ digits: some Collection<UInt8>, century: Int?) -> LedgerDate? {
+        let value = digits.reduce(0) { $0 * 10 + Int($1) - 0x30 }
+        let year = (century ?? 0) * (digits.count == 6 ? 100 : 0) + value / 10_000
+        guard (1900...2099).contains(year) else { return nil }
+        return LedgerDate(year: year, month: value / 100 % 100, day: value % 100)
     }
 
     /// 先生 or 女士 from the sex digit of a person's checked ID number (the 17th
@@ -90,14 +97,9 @@ extension LedgerValue {
     }
 
     private static func checkBirthDate(_ digits: ArraySlice<UInt8>, century: Int?, original: String) throws(LedgerValueError) {
-        let value = digits.reduce(0) { $0 * 10 + Int($1) - 0x30 }
-        let year = (century ?? 0) * (digits.count == 6 ? 100 : 0) + value / 10_000
-        let month = value / 100 % 100
-        let day = value % 100
-        guard (1900...2099).contains(year), LedgerDate(year: year, month: month, day: day) != nil else {
-            let shown = (century.map(String.init) ?? "") + String(decoding: digits, as: UTF8.self)
-            throw LedgerValueError("\(Quoting.quoted(original)) is not a valid ID number: \(shown) is not a birth date")
-        }
+        guard birthDate(digits, century: century) == nil else { return }
+        let shown = (century.map(String.init) ?? "") + String(decoding: digits, as: UTF8.self)
+        throw LedgerValueError("\(Quoting.quoted(original)) is not a valid ID number: \(shown) is not a birth date")
     }
 
     private static func isCreditCode(_ bytes: [UInt8]) -> Bool {

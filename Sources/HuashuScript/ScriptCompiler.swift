@@ -1,3 +1,4 @@
+import HuashuText
 /// What compiling a set of dialogue files gives: the script when it has no
 /// errors, and every diagnostic found, sorted by place.
 public struct CompileResult: Sendable {
@@ -157,15 +158,17 @@ struct Checker {
                 for case .mark(let flag) in node.answers[at].actions { marked.insert(flag) }
             }
         }
+        // Keys as the agent's search compares them: full-width folded, lower-cased.
         var keyOwners: [String: String] = [:]
         for node in nodes {
             let id = node.id
             for key in node.keys {
-                if let owner = keyOwners[key], owner != id {
+                let searched = InputNormalisation.foldFullWidth(key).lowercased()
+                if let owner = keyOwners[searched], owner != id {
                     report(.sharedKey, "key `\(key)` of objection `\(id)` is also a key of `\(owner)`", at: node.location,
                            hint: "keep `\(key)` in one handler; the agent's search cannot tell them apart")
                 } else {
-                    keyOwners[key] = id
+                    keyOwners[searched] = id
                 }
             }
             if node.answers.isEmpty && node.outcome == nil {

@@ -11,23 +11,11 @@ struct UTF8Text {
 
     /// The scalar starting at `offset`.
     func scalar(at offset: Int) -> Unicode.Scalar {
-        let lead = UInt32(bytes[offset])
-        func continuation(_ step: Int) -> UInt32 { UInt32(bytes[offset + step] & 0x3F) }
-        switch lead {
-        case ..<0x80: return Unicode.Scalar(UInt8(lead))
-        case ..<0xE0: return Unicode.Scalar((lead & 0x1F) << 6 | continuation(1))!
-        case ..<0xF0: return Unicode.Scalar((lead & 0x0F) << 12 | continuation(1) << 6 | continuation(2))!
-        default: return Unicode.Scalar((lead & 0x07) << 18 | continuation(1) << 12 | continuation(2) << 6 | continuation(3))!
-        }
+        Unicode.Scalar(UTF8Decoding.value(at: offset, in: bytes)) ?? "\u{FFFD}"
     }
 
     func offset(after offset: Int) -> Int {
-        switch bytes[offset] {
-        case ..<0x80: return offset + 1
-        case ..<0xE0: return offset + 2
-        case ..<0xF0: return offset + 3
-        default: return offset + 4
-        }
+        offset + UTF8Decoding.length(lead: bytes[offset])
     }
 
     func offset(before offset: Int) -> Int {

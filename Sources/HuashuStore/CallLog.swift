@@ -253,13 +253,11 @@ public enum Timestamp {
     public static func date(_ text: String) -> Date? {
         let bytes = Array(text.utf8)
         guard bytes.count >= 20, bytes.last == UInt8(ascii: "Z") else { return nil }
+        func isDigit(_ byte: UInt8) -> Bool { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) }
+        /// At most nine digits, so the value cannot overflow.
         func number(_ range: Range<Int>) -> Int? {
-            var value = 0
-            for byte in bytes[range] {
-                guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { return nil }
-                value = value * 10 + Int(byte - UInt8(ascii: "0"))
-            }
-            return value
+            guard bytes[range].allSatisfy(isDigit) else { return nil }
+            return bytes[range].reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
         }
         let separators: [(Int, Character)] = [(4, "-"), (7, "-"), (10, "T"), (13, ":"), (16, ":")]
         guard separators.allSatisfy({ bytes[$0.0] == $0.1.asciiValue }),
@@ -272,7 +270,7 @@ public enum Timestamp {
             // Up to nanoseconds counted; any further digits must still be digits.
             let kept = min(bytes.count - 21, 9)
             guard bytes[19] == UInt8(ascii: "."), bytes.count > 21, let digits = number(20..<20 + kept),
-                  number(20 + kept..<bytes.count - 1) != nil else { return nil }
+                  bytes[20 + kept..<bytes.count - 1].allSatisfy(isDigit) else { return nil }
             fraction = Double(digits) / pow(10, Double(kept))
         } else {
             guard bytes[19] == UInt8(ascii: "Z") else { return nil }

@@ -33,15 +33,17 @@ public enum LineReaders {
 /// script piped in is not written out one small piece per step.
 public final class PipeReader: LineReader {
     public var completer: (@Sendable () -> [String])?
+    /// Input read but not yet given out as lines, from `start`.
     private var buffer: [UInt8] = []
     private var start = 0
+    private var chunk = [UInt8](repeating: 0, count: 65_536)
     private var atEnd = false
 
     public init() {}
 
     public func readLine(prompt: String) -> LineInput {
         guard let line = nextLine() else { return .endOfInput }
-        StandardOutput.hold(prompt + line + "\n")
+        StandardOutput.hold((prompt + line + "\n").utf8)
         return .line(line)
     }
 
@@ -60,13 +62,12 @@ public final class PipeReader: LineReader {
             buffer.removeSubrange(0..<start)
             start = 0
             StandardOutput.flush()
-            let kept = buffer.count
-            buffer.append(contentsOf: repeatElement(0, count: 65_536))
-            let count = buffer.withUnsafeMutableBufferPointer { Glibc.read(0, $0.baseAddress! + kept, 65_536) }
-            let interrupted = count < 0 && errno == EINTR
-            buffer.removeSubrange((kept + max(count, 0))...)
-            if interrupted { continue }
-            if count <= 0 { atEnd = true }
+            let count = Glibc.read(0, &chunk, chunk.count)
+            if count > 0 {
+                buffer += chunk[..<count]
+            } else if count == 0 || errno != EINTR {
+                atEnd = true
+            }
         }
     }
 
@@ -90,13 +91,9 @@ public enum StandardOutput {
         text.withUTF8 { writeAll($0) }
     }
 
-    /// Keeps the text until the next `flush` or `write`, or until a pipe's worth is held.
-    public static func hold(_ text: String) {
-        held.append(contentsOf: text.utf8)
-        if held.count >= 65_536 { flush() }
-    }
-
-    public static func hold(_ utf8: [UInt8]) {
+    /// Keeps UTF-8 (`text.utf8`, or bytes built for a screen) until the next `flush` or
+    /// `write`, or until a pipe's worth is held.
+    public static func hold<Bytes: Sequence<UInt8>>(_ utf8: Bytes) {
         held.append(contentsOf: utf8)
         if held.count >= 65_536 { flush() }
     }

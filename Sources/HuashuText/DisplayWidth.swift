@@ -167,7 +167,36 @@ public enum TextWrap {
     }
 }
 
-/// The scalars of valid UTF-8 (a String's own bytes), decoded by hand with their byte offsets.
+/// Valid UTF-8 (a String's own bytes) decoded by hand at byte offsets: for the
+/// loops that walk every scalar of a script or a screen, where String's views
+/// cost several times more. The script parser and the line wrapper share it.
+public enum UTF8Decoding {
+    /// How many bytes the scalar with this lead byte takes.
+    @inlinable
+    public static func length(lead: UInt8) -> Int {
+        switch lead {
+        case ..<0x80: return 1
+        case ..<0xE0: return 2
+        case ..<0xF0: return 3
+        default: return 4
+        }
+    }
+
+    /// The value of the scalar starting at `offset`.
+    @inlinable
+    public static func value(at offset: Int, in bytes: UnsafeBufferPointer<UInt8>) -> UInt32 {
+        let lead = UInt32(bytes[offset])
+        func continuation(_ step: Int) -> UInt32 { UInt32(bytes[offset + step] & 0x3F) }
+        switch lead {
+        case ..<0x80: return lead
+        case ..<0xE0: return (lead & 0x1F) << 6 | continuation(1)
+        case ..<0xF0: return (lead & 0x0F) << 12 | continuation(1) << 6 | continuation(2)
+        default: return (lead & 0x07) << 18 | continuation(1) << 12 | continuation(2) << 6 | continuation(3)
+        }
+    }
+}
+
+/// The scalars of valid UTF-8 in turn, with their byte offsets.
 struct UTF8Scalars {
     let bytes: UnsafeBufferPointer<UInt8>
     private(set) var offset = 0
@@ -180,16 +209,8 @@ struct UTF8Scalars {
     mutating func next() -> (value: UInt32, offset: Int)? {
         guard offset < bytes.count else { return nil }
         let start = offset
-        let lead = UInt32(bytes[start])
-        func continuation(_ k: Int) -> UInt32 { UInt32(bytes[start + k]) & 0x3F }
-        let value: UInt32
-        switch lead {
-        case ..<0x80: (value, offset) = (lead, start + 1)
-        case ..<0xE0: (value, offset) = ((lead & 0x1F) << 6 | continuation(1), start + 2)
-        case ..<0xF0: (value, offset) = ((lead & 0x0F) << 12 | continuation(1) << 6 | continuation(2), start + 3)
-        default: (value, offset) = ((lead & 0x07) << 18 | continuation(1) << 12 | continuation(2) << 6 | continuation(3), start + 4)
-        }
-        return (value, start)
+        offset += UTF8Decoding.length(lead: bytes[start])
+        return (UTF8Decoding.value(at: start, in: bytes), start)
     }
 
     var allStandAlone: Bool {

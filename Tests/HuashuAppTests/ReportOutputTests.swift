@@ -176,6 +176,6 @@ struct ReportOutputTests {
         #expect(bad.status != 0)
         let missing = try Self.run(month.fixture, ["report", "--targets", "/nonexistent/targets.txt"])
         #expect(missing.status == 1)
-        #expect(missing.output.contains("cannot read the targets file /nonexistent/targets.txt"))
+        #expect(missing.output.contains("the targets file (from --targets or $HUASHU_TARGETS): cannot read /nonexistent/targets.txt: No such file or directory"))
     }
 }

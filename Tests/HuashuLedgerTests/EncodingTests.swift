@@ -80,6 +80,7 @@ struct EncodingTests {
 
     @Test func aDamagedByteFarDownAUTF8FileIsFoundAsItIsRead() throws {
         var bytes = Fixture.excelUTF8(["客户姓名,车牌号"] + (0..<4_000).map { "张三\($0),粤B\(String(format: "%05d", $0))" })
+        #expect(bytes.count > 1 << 16, "the damage lies beyond the part checked up front")
         bytes[bytes.count - 5] = 0xC0
         do {
             _ = try LedgerReader.read(bytes)

@@ -37,6 +37,9 @@ struct CheckerTests {
         let result = ScriptCompiler.compile([SourceText(name: "t.huashu", text: handlers)])
         #expect(result.diagnostics.first?.message == "key `便宜` of objection `cheaper` is also a key of `price`")
         #expect(result.script != nil, "a warning does not stop the script from loading")
+        let spelledApart = minimal + "\nstage objection 异议\nobjection price 价格高\n  keys TooHigh\n  - 好 -> return"
+            + "\nobjection cheaper 别家便宜\n  keys ｔｏｏｈｉｇｈ\n  - 好 -> return"
+        #expect(diagnose(spelledApart) == ["11:11 H042"], "the search folds full-width letters and case, so the check does")
     }
 
     @Test func aCallThatCanNeverEnd() {

@@ -73,6 +73,7 @@ struct StoreTests {
         let started = Date()
         #expect(try load(store, [Customer(plate: "粤B12345", name: "张伟")]).inserted == 1)
         #expect(Date().timeIntervalSince(started) < 5)
+        #expect(logSize(store) > 0, "loaded through the log")
         #expect(try other.allCustomers().map(\.name) == ["张伟"])
         #expect(try sqlite(store, "PRAGMA journal_mode").1 == "wal\n")
     }

@@ -28,6 +28,8 @@ import Testing
         #expect(Timestamp.date("2024-02-29T23:59:59.999Z").map { $0.timeIntervalSince1970 } == 1_709_251_199.999)
         let long = Timestamp.date("2026-11-23T08:00:00.1234567890123456789Z").map { $0.timeIntervalSince1970 - 1_795_420_800 }
         #expect(long.map { abs($0 - 0.123456789) < 1e-6 } == true, "a long fraction is read, not a crash")
+        let longer = Timestamp.date("2026-11-23T08:00:00." + String(repeating: "9", count: 60) + "Z")
+        #expect(longer.map { $0.timeIntervalSince1970 - 1_795_420_800 > 0.999 } == true, "digits past nanoseconds are checked, not added up")
     }
 
     @Test(arguments: ["", "2026-11-23", "2026-11-23T08:00:00", "2026-02-30T08:00:00Z", "2026-11-23 08:00:00Z",
