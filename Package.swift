@@ -3,7 +3,6 @@ import PackageDescription
 
 let package = Package(
     name: "Huashu",
-    platforms: [.macOS(.v13)],
     products: [
         .executable(name: "huashu", targets: ["huashu"]),
     ],
@@ -24,36 +23,39 @@ let package = Package(
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         // Chinese text in a terminal: display width, full-width input, pinyin.
         .target(name: "HuashuText"),
+        // The one calendar: days, months, local time and log timestamps, without ICU.
+        .target(name: "HuashuCalendar", dependencies: ["HuashuText"]),
         // The dialogue language: lexer, parser, model, checker. Pure.
         .target(name: "HuashuScript", dependencies: ["HuashuText"]),
         // The call state machine and objection search. Pure and deterministic.
         .target(name: "HuashuEngine", dependencies: ["HuashuScript"]),
         // Customer ledger files: decoding, CSV, field checks. Pure.
-        .target(name: "HuashuLedger", dependencies: ["HuashuText"]),
+        .target(name: "HuashuLedger", dependencies: ["HuashuText", "HuashuCalendar"]),
         // SQLite: schema, the call log, customers, follow-ups.
         .target(
             name: "HuashuStore",
             dependencies: [
-                "HuashuEngine", "HuashuLedger", "CSQLiteTuning", "CCrypto",
+                "HuashuEngine", "HuashuCalendar", "CSQLiteTuning", "CCrypto",
                 .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),
         // Line editing (libedit) and width-aware text for the terminal.
-        .target(name: "HuashuTerminal", dependencies: ["CLibEdit", "HuashuText"]),
+        .target(name: "HuashuTerminal", dependencies: ["CLibEdit"]),
         // The programs' behaviour: the live-call loop and the command bodies.
         .target(
             name: "HuashuApp",
-            dependencies: ["HuashuScript", "HuashuEngine", "HuashuLedger", "HuashuStore", "HuashuTerminal"]
+            dependencies: ["HuashuCalendar", "HuashuScript", "HuashuEngine", "HuashuLedger", "HuashuStore", "HuashuTerminal"]
         ),
         .executableTarget(
             name: "huashu",
             dependencies: ["HuashuApp", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "HuashuTextTests", dependencies: ["HuashuText"]),
+        .testTarget(name: "HuashuCalendarTests", dependencies: ["HuashuCalendar"]),
         .testTarget(name: "HuashuScriptTests", dependencies: ["HuashuScript"]),
         .testTarget(name: "HuashuEngineTests", dependencies: ["HuashuEngine"]),
-        .testTarget(name: "HuashuLedgerTests", dependencies: ["HuashuLedger"]),
-        .testTarget(name: "HuashuStoreTests", dependencies: ["HuashuStore", "HuashuEngine", "HuashuScript"]),
-        .testTarget(name: "HuashuAppTests", dependencies: ["HuashuApp", "HuashuStore", "HuashuScript", "HuashuEngine", "huashu"]),
+        .testTarget(name: "HuashuLedgerTests", dependencies: ["HuashuLedger", "HuashuCalendar"]),
+        .testTarget(name: "HuashuStoreTests", dependencies: ["HuashuStore", "HuashuCalendar", "HuashuEngine", "HuashuScript"]),
+        .testTarget(name: "HuashuAppTests", dependencies: ["HuashuApp", "HuashuCalendar", "HuashuStore", "HuashuScript", "HuashuEngine", "huashu"]),
     ]
 )

@@ -1,4 +1,5 @@
 import Foundation
+import HuashuCalendar
 import HuashuScript
 import HuashuStore
 import HuashuText
@@ -31,10 +32,7 @@ public enum CallList {
         var filter = CallListFilter(agent: options.agent, limit: options.limit)
         if let outcome = options.outcome { filter.outcome = try outcomeName(outcome) }
         if let since = options.since {
-            guard let day = SupervisorTime.localDay(since) else {
-                throw UserError("--since wants a date as YYYY-MM-DD, e.g. 2026-11-01; got `\(since)`")
-            }
-            filter.since = Timestamp.string(day)
+            filter.since = Timestamp.string(LocalTime.date(try CommandLineDate.day(since, option: "--since")))
         }
         let store = try openStore(options.database, mustExist: true)
         if let query = options.customer {
@@ -94,14 +92,9 @@ public enum CallList {
 /// Times as supervisors read them: the log's UTC timestamps in local time,
 /// call offsets as mm:ss.
 enum SupervisorTime {
-    static func components(_ date: Date) -> DateComponents {
-        Calendar.current.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-    }
-
     /// `yyyy-MM-dd HH:mm` in local time.
     static func local(_ date: Date) -> String {
-        let c = components(date)
-        return String(format: "%04d-%02d-%02d %02d:%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0, c.hour ?? 0, c.minute ?? 0)
+        LocalTime(date).minuteText
     }
 
     static func local(_ timestamp: String) -> String {
@@ -110,23 +103,7 @@ enum SupervisorTime {
 
     /// `yyyy-MM-dd HH:mm:ss` in local time.
     static func localWithSeconds(_ timestamp: String) -> String {
-        guard let date = Timestamp.date(timestamp) else { return timestamp }
-        return local(date) + String(format: ":%02d", components(date).second ?? 0)
-    }
-
-    /// `yyyy-MM-dd` in local time.
-    static func day(_ date: Date) -> String {
-        let c = components(date)
-        return String(format: "%04d-%02d-%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0)
-    }
-
-    /// Midnight starting a local day written `yyyy-MM-dd`.
-    static func localDay(_ text: String) -> Date? {
-        let parts = InputNormalisation.foldFullWidth(text).split(whereSeparator: { $0 == "-" || $0 == "/" }).map { Int($0) }
-        guard parts.count == 3, let y = parts[0], let m = parts[1], let d = parts[2], (1...12).contains(m), (1...31).contains(d),
-              let date = Calendar.current.date(from: DateComponents(year: y, month: m, day: d)),
-              Calendar.current.component(.day, from: date) == d else { return nil }
-        return date
+        Timestamp.date(timestamp).map { LocalTime($0).secondText } ?? timestamp
     }
 
     static func seconds(from start: String, to end: String) -> TimeInterval? {

@@ -1,4 +1,5 @@
 import Foundation
+import HuashuCalendar
 import HuashuEngine
 import HuashuLedger
 import HuashuScript
@@ -188,27 +189,5 @@ extension CustomerFacts {
         values["type"] = customer.type
         self.init(grade: customer.grade.flatMap(CustomerGrade.init(rawValue:)), type: customer.type.flatMap(CustomerType.init(rawValue:)),
                   claims: customer.claims, violations: customer.violations, daysToExpiry: days, values: values)
-    }
-}
-
-/// Calendar days in the agent's time zone, from the C library's local time
-/// and `LedgerDate`'s arithmetic: Foundation's `Calendar` would load ICU's
-/// calendar data, megabytes of memory, for a call that only needs today's date.
-enum LocalDay {
-    static func day(_ date: Date) -> LedgerDate {
-        var time = time_t(date.timeIntervalSince1970.rounded(.down))
-        var parts = tm()
-        localtime_r(&time, &parts)
-        return LedgerDate(year: Int(parts.tm_year) + 1900, month: Int(parts.tm_mon) + 1, day: Int(parts.tm_mday))
-            ?? LedgerDate(daysSince1970: Int(time) / 86_400)
-    }
-
-    static func string(_ date: Date) -> String {
-        day(date).description
-    }
-
-    /// Whole days from `from`'s calendar day to the day written `yyyy-MM-dd`.
-    static func daysBetween(_ from: Date, _ to: String) -> Int? {
-        (try? LedgerValue.date(to)).map { day(from).days(until: $0) }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import HuashuCalendar
 import HuashuLedger
 import HuashuStore
 import HuashuText
@@ -26,8 +27,7 @@ public enum QueueReport {
         let plan = try RenewalPlan.chosen(options.plan)
         var today = LocalDay.day(now)
         if let text = options.date {
-            guard let day = try? LedgerValue.date(text) else { throw UserError("--date `\(text)` is not a day; write it as YYYY-MM-DD") }
-            today = day
+            today = try CommandLineDate.day(text, option: "--date")
         }
         let store = try openStore(options.database, mustExist: true)
         let entries = try wrap { try RenewalQueue.entries(customers: store.allCustomers(), calls: store.lastCalls(),

@@ -1,4 +1,5 @@
 import Foundation
+import HuashuCalendar
 import HuashuEngine
 import HuashuScript
 import HuashuStore

@@ -1,4 +1,5 @@
 import Foundation
+import HuashuCalendar
 import HuashuLedger
 import HuashuScript
 import HuashuStore

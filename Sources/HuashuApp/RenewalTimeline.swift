@@ -1,4 +1,5 @@
 import Foundation
+import HuashuCalendar
 import HuashuLedger
 
 /// Which renewal schedule the queue follows (see DOMAIN.md, "The renewal timeline").

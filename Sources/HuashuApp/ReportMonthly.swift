@@ -1,4 +1,5 @@
 import Foundation
+import HuashuCalendar
 import HuashuScript
 import HuashuStore
 import HuashuText
@@ -66,38 +67,29 @@ public enum MonthlyReportCommand {
 
 /// The calendar month a report covers, in local time.
 struct ReportMonth: Equatable {
-    let year: Int
-    let month: Int
+    let month: CalendarMonth
 
-    init(year: Int, month: Int) {
-        self.year = year
+    init(_ month: CalendarMonth) {
         self.month = month
     }
 
     init(_ text: String?, today: Date) throws(UserError) {
         guard let text else {
-            let c = Calendar.current.dateComponents([.year, .month], from: today)
-            self.init(year: c.year ?? 2000, month: c.month ?? 1)
+            self.init(CalendarMonth(containing: LocalDay.day(today)))
             return
         }
-        let parts = InputNormalisation.foldFullWidth(text).trimmingSpaces.split(whereSeparator: { $0 == "-" || $0 == "/" || $0 == "." })
-        guard parts.count == 2, parts[0].count == 4, let year = Int(parts[0]), let month = Int(parts[1]), (1...12).contains(month) else {
-            throw UserError("--month wants a month as YYYY-MM, e.g. 2026-11; got `\(text)`")
-        }
-        self.init(year: year, month: month)
+        self.init(try CommandLineDate.month(text, option: "--month"))
     }
 
-    var title: String { "\(year)年\(month)月" }
-    var firstDay: String { String(format: "%04d-%02d-01", year, month) }
-    var next: ReportMonth { month == 12 ? ReportMonth(year: year + 1, month: 1) : ReportMonth(year: year, month: month + 1) }
-
-    var start: Date { Calendar.current.date(from: DateComponents(year: year, month: month, day: 1)) ?? Date(timeIntervalSince1970: 0) }
+    var title: String { "\(month.year)年\(month.month)月" }
 
     func window(now: Date, agent: String?, handlers: [String]) -> ReportWindow {
-        ReportWindow(firstDay: firstDay, endDay: next.firstDay, startUTC: Timestamp.string(start), endUTC: Timestamp.string(next.start),
-                     today: SupervisorTime.day(now), nowLocal: SupervisorTime.local(now),
-                     quietBeforeUTC: Timestamp.string(now.addingTimeInterval(-Double(MonthlyReport.quietDays) * 86_400)),
-                     agent: agent, handlerIDs: handlers)
+        let next = month.next.firstDay
+        return ReportWindow(firstDay: month.firstDay.description, endDay: next.description,
+                            startUTC: Timestamp.string(LocalTime.date(month.firstDay)), endUTC: Timestamp.string(LocalTime.date(next)),
+                            today: LocalDay.string(now), nowLocal: SupervisorTime.local(now),
+                            quietBeforeUTC: Timestamp.string(now.addingTimeInterval(-Double(MonthlyReport.quietDays) * 86_400)),
+                            agent: agent, handlerIDs: handlers)
     }
 }
 
@@ -311,8 +303,8 @@ struct MonthlyReport {
 
     /// Days since the customer's latest live call, as of the report's day.
     func daysSinceLastCall(_ customer: DueCustomerRow) -> Int? {
-        guard let last = customer.lastCallAt.flatMap(Timestamp.date), let today = SupervisorTime.localDay(today) else { return nil }
-        return Calendar.current.dateComponents([.day], from: Calendar.current.startOfDay(for: last), to: today).day
+        guard let last = customer.lastCallAt.flatMap(Timestamp.date), let today = CalendarText.day(today) else { return nil }
+        return LocalDay.day(last).days(until: today)
     }
 
     /// Why a customer is uncontrolled, in a few words.

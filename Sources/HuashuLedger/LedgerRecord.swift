@@ -1,3 +1,5 @@
+import HuashuCalendar
+
 /// One insured vehicle from the ledger, checked and normalised, ready to be
 /// stored and to fill the placeholders of the call scripts.
 public struct LedgerRecord: Sendable, Equatable {

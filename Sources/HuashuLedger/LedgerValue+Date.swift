@@ -1,3 +1,5 @@
+import HuashuCalendar
+
 extension LedgerValue {
     /// Expiry dates outside these years are typing or export mistakes (a
     /// serial number read as a year, 1026 for 2026), not real policies.

@@ -1,3 +1,5 @@
+import HuashuCalendar
+
 extension LedgerValue {
     private static let idRule = "18 characters, the last a digit or X; or 15 digits for an old card"
     private static let idWeights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]

@@ -1,3 +1,4 @@
+import HuashuCalendar
 import Foundation
 @testable import HuashuApp
 import HuashuStore

@@ -1,3 +1,4 @@
+import HuashuCalendar
 import Foundation
 @testable import HuashuApp
 import HuashuEngine
@@ -245,7 +246,7 @@ struct QueueListTests {
         let ledger = try QueueLedger()
         let date = try ledger.huashu(["queue", "--date", "2026-13-45"])
         #expect(date.status == 1)
-        #expect(date.output == "huashu: --date `2026-13-45` is not a day; write it as YYYY-MM-DD\n")
+        #expect(date.output == "huashu: --date `2026-13-45` is not a day; write it as YYYY-MM-DD, e.g. 2026-11-22\n")
         let plan = try ledger.huashu(["queue"], environment: ["HUASHU_PLAN": "4s"])
         #expect(plan.status == 1)
         #expect(plan.output.hasPrefix("huashu: $HUASHU_PLAN is `4s`; the plans are dealer"))

@@ -1,3 +1,4 @@
+import HuashuCalendar
 import Foundation
 @testable import HuashuApp
 import HuashuEngine
@@ -312,7 +313,7 @@ struct ReportFiguresTests {
             #expect(error.description.contains("bad.txt:2: expected `agent=number`"))
         }
         do { _ = try MonthlyReportCommand.build(month.options(month: "2024-13")) } catch {
-            #expect(error.description.contains("--month wants a month as YYYY-MM"))
+            #expect(error.description.contains("is not a month; write it as YYYY-MM"))
         }
     }
 

@@ -1,3 +1,4 @@
+import HuashuCalendar
 import Testing
 import HuashuLedger
 

@@ -1,3 +1,4 @@
+import HuashuCalendar
 import Foundation
 import HuashuEngine
 import HuashuScript

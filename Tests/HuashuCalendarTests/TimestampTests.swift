@@ -1,5 +1,5 @@
 import Foundation
-import HuashuStore
+import HuashuCalendar
 import Testing
 
 /// Log times are written by hand; they must read as Foundation's ISO 8601 does.

@@ -102,11 +102,11 @@ public struct LedgerDate: Sendable, Hashable, Comparable, CustomStringConvertibl
         (a.year, a.month, a.day) < (b.year, b.month, b.day)
     }
 
-    static func isLeap(_ year: Int) -> Bool {
+    public static func isLeap(_ year: Int) -> Bool {
         (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
     }
 
-    static func daysIn(month: Int, year: Int) -> Int {
+    public static func daysIn(month: Int, year: Int) -> Int {
         switch month {
         case 2: isLeap(year) ? 29 : 28
         case 4, 6, 9, 11: 30
