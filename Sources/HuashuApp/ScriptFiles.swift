@@ -6,9 +6,15 @@ import HuashuScript
 public enum ScriptFiles {
     public static let defaultFolder = "Dialogues"
 
-    /// The folder to load when none is named: `$HUASHU_DIALOGUES`, else `Dialogues`.
+    /// The folder to load when none is named: `$HUASHU_DIALOGUES`, else
+    /// `Dialogues` here, else the scripts installed beside the program
+    /// (`PREFIX/share/huashu/Dialogues`, where `Scripts/install` puts them).
     public static var defaultPath: String {
-        ProcessInfo.processInfo.environment["HUASHU_DIALOGUES"] ?? defaultFolder
+        if let named = ProcessInfo.processInfo.environment["HUASHU_DIALOGUES"] { return named }
+        if FileManager.default.fileExists(atPath: defaultFolder) { return defaultFolder }
+        let installed = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("share/huashu/Dialogues").path
+        return FileManager.default.fileExists(atPath: installed) ? installed : defaultFolder
     }
 
     public static func read(_ paths: [String], fileExtension: String = "huashu") throws(UserError) -> [SourceText] {

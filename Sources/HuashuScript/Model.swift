@@ -239,3 +239,9 @@ public enum CustomerType: String, Sendable, CaseIterable, Codable {
     case serviceSensitive = "服务敏感型"
     case indifferent = "无所谓型"
 }
+
+/// The dialogue language's version: raised when a script written for this
+/// build would not load in an older one.
+public enum ScriptFormat {
+    public static let version = 1
+}

@@ -21,6 +21,9 @@ public final class Store: Sendable {
         return migrator
     }()
 
+    /// The schema this build writes: the number of migrations it knows.
+    public static var schemaVersion: Int { migrator.migrations.count }
+
     /// Where the database lives when no `--db` is given: `$HUASHU_DB`, else
     /// `$XDG_DATA_HOME/huashu/huashu.sqlite`, else `~/.local/share/huashu/huashu.sqlite`.
     public static func defaultPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {

@@ -1,3 +1,6 @@
+import HuashuApp
+import HuashuScript
+import HuashuStore
 import Testing
 
 /// Every command explains itself, and offers only the options it uses.
@@ -22,6 +25,13 @@ struct HelpTests {
         let result = try help([command])
         #expect(result.status == 0)
         #expect(result.output.contains("USAGE: huashu \(command)"))
+    }
+
+    @Test func theVersionNamesTheScriptFormatAndTheSchema() throws {
+        let result = try Fixture.run(Fixture.binary, ["--version"], environment: ["LANG": "C.UTF-8", "PATH": "/usr/bin:/bin"])
+        #expect(result.status == 0)
+        #expect(result.output.hasPrefix("huashu \(Release.version) (script format \(ScriptFormat.version), database schema "))
+        #expect(result.output.hasSuffix("\(Store.schemaVersion))\n"))
     }
 
     @Test func commandsThatOnlyOpenTheDatabaseDoNotOfferScriptOptions() throws {
