@@ -36,9 +36,7 @@ public enum CallList {
         }
         let store = try openStore(options.database, mustExist: true)
         if let query = options.customer {
-            let found = try wrap { try store.findCustomers(query) }
-            guard !found.isEmpty else { throw UserError("no customer matches `\(query)` (try a plate, phone, ID number, name or #id)") }
-            filter.customerIDs = found.compactMap(\.id)
+            filter.customerIDs = try CustomerLookup.find(query, in: store).compactMap(\.id)
         }
         let rows = try wrap { try store.listCalls(filter) }
         guard !rows.isEmpty else { return "没有符合条件的通话。\n" }

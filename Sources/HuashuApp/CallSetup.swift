@@ -120,9 +120,8 @@ public enum CallRunner {
     /// (the ledger's 专员) first, then those the ledger gives nobody; never a colleague's.
     private static func pick(query: String?, next: Bool, store: Store, today: Date, agent: String) throws(UserError) -> Customer {
         if let query {
-            let found = try wrap { try store.findCustomers(query) }
-            guard let first = found.first else { throw UserError("no customer matches `\(query)` (try a plate, phone, ID number, name or #id)") }
-            guard found.count == 1 else {
+            let found = try CustomerLookup.find(query, in: store)
+            guard let first = found.first, found.count == 1 else {
                 let list = found.map { "  #\($0.id ?? 0) \($0.name) \($0.plate)" }.joined(separator: "\n")
                 throw UserError("`\(query)` matches \(found.count) customers; name one by plate or #id:\n\(list)")
             }

@@ -3,6 +3,22 @@ import GRDB
 import GRDBSQLite
 
 /// What an import did to the customers table.
+/// What a customer is looked up by: the words typed, and the stored spelling
+/// of the plate, phone and ID number they make, where they make one.
+public struct CustomerKey: Sendable {
+    public let text: String
+    public let plate: String?
+    public let phone: String?
+    public let idNumber: String?
+
+    public init(text: String, plate: String? = nil, phone: String? = nil, idNumber: String? = nil) {
+        self.text = text
+        self.plate = plate
+        self.phone = phone
+        self.idNumber = idNumber
+    }
+}
+
 public struct UpsertSummary: Sendable, Equatable {
     public var inserted = 0
     public var updated = 0
@@ -122,14 +138,19 @@ extension Store {
     }
 
     /// Customers whose id (`12` or `#12`), plate, phone, ID number or name is what was typed.
-    public func findCustomers(_ query: String) throws(StoreError) -> [Customer] {
-        var text = query.trimmingCharacters(in: .whitespaces)
+    public func findCustomers(_ text: String) throws(StoreError) -> [Customer] {
+        try findCustomers(CustomerKey(text: text))
+    }
+
+    public func findCustomers(_ key: CustomerKey) throws(StoreError) -> [Customer] {
+        var text = key.text.trimmingCharacters(in: .whitespaces)
         if text.hasPrefix("#") { text.removeFirst() }
         return try read { db in
             if let id = Int64(text), let customer = try Customer.fetchOne(db, key: id) { return [customer] }
+            // Each term compares a stored column as it is, so each is answered by an index.
             return try Customer.fetchAll(db, sql: """
-                SELECT * FROM customers WHERE upper(plate) = upper(?) OR phone = ? OR id_number = ? OR name = ? ORDER BY id
-                """, arguments: [text, text, text, text])
+                SELECT * FROM customers WHERE plate = ? OR phone = ? OR id_number = ? OR name = ? ORDER BY id
+                """, arguments: [key.plate ?? text.uppercased(), key.phone ?? text, key.idNumber ?? text.uppercased(), text])
         }
     }
 
