@@ -125,7 +125,7 @@ public struct ObjectionFinder: Sendable {
     }
 
     /// True when a path from the handler (not through another handler) ends with an outcome that removes the customer.
-    static func removesCustomer(_ handler: Node, _ script: Script) -> Bool {
+    public static func removesCustomer(_ handler: Node, _ script: Script) -> Bool {
         var seen: Set<String> = [handler.id]
         var queue = [handler]
         while let node = queue.popLast() {

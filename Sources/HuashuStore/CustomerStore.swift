@@ -133,6 +133,18 @@ extension Store {
         }
     }
 
+    /// Takes a customer off do-not-call (勿扰) and records who did it, why and when in the audit table,
+    /// in one transaction. False when the customer was not marked.
+    public func liftDoNotCall(customerID: Int64, by supervisor: String, reason: String, at date: Date) throws(StoreError) -> Bool {
+        try write { db in
+            try db.execute(sql: "UPDATE customers SET do_not_call = 0 WHERE id = ? AND do_not_call != 0", arguments: [customerID])
+            guard db.changesCount > 0 else { return false }
+            try db.execute(sql: "INSERT INTO audit (at, agent, action, customer_id, call_id, detail) VALUES (?, ?, 'do_not_call_lifted', ?, NULL, ?)",
+                           arguments: [Timestamp.string(date), supervisor, customerID, reason])
+            return true
+        }
+    }
+
     /// Every customer, in id order (the order they were first imported).
     public func allCustomers() throws(StoreError) -> [Customer] {
         try read { db in
