@@ -311,6 +311,8 @@ public struct ObjectionFinder: Sendable {
         // Two initials for a long word say less than the word spelled out.
         let letters = syllables[..<best].reduce(0) { $0 + $1.count }
         let spelled = Double(typed.count) / Double(letters)
-        return (best, Double(best) / Double(syllables.count) * (0.75 + 0.25 * spelled))
+        // Half a word typed is far from the whole word: the share reached counts squared.
+        let reached = Double(best) / Double(syllables.count)
+        return (best, reached * reached * (0.75 + 0.25 * spelled))
     }
 }
