@@ -119,18 +119,18 @@ final class LiveCall {
 
     /// Enters a handler picked from a search; one whose path can mark the customer 勿扰 asks first.
     private func take(_ match: ObjectionFinder.Match) throws(UserError) {
-        if match.removesCustomer, !confirmRemoval(match.title) { return }
+        if match.removesCustomer, !confirmRemoval("进入「\(match.title)」") { return }
         try apply(.objection(match.handlerID))
     }
 
-    /// Says what the step will do and asks; true only for a yes.
-    private func confirmRemoval(_ title: String) -> Bool {
-        let question = "「\(title)」会把客户标为勿扰:以后所有拨打名单都不再有这位客户。确定进入? (y/N) "
+    /// Says what the move (`进入「别再打了」`) will do and asks; true only for a yes.
+    func confirmRemoval(_ move: String) -> Bool {
+        let question = "\(move)会把客户标为勿扰:以后所有拨打名单都不再有这位客户。确定? (y/N) "
         if case .line(let answer) = reader.readLine(prompt: question),
            ["y", "yes", "是", "确定"].contains(InputNormalisation.foldFullWidth(answer).trimmingSpaces.lowercased()) {
             return true
         }
-        say("已取消,没有进入「\(title)」。")
+        say("已取消:没有\(move)。")
         return false
     }
 
@@ -178,7 +178,7 @@ final class LiveCall {
         }
         let answer = answers[number - 1]
         if case .node(let target) = answer.target, let handler = engine.script.nodes[target], handler.isObjection,
-           ObjectionFinder.removesCustomer(handler, engine.script), !confirmRemoval(handler.title ?? target) { return }
+           ObjectionFinder.removesCustomer(handler, engine.script), !confirmRemoval("进入「\(handler.title ?? target)」") { return }
         try apply(.answer(answer.id))
     }
 

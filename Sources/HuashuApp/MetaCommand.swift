@@ -42,7 +42,9 @@ struct MetaCommand: Sendable {
         },
         MetaCommand(names: ["end", "e"], usage: ".end 结果 [原因] [去向]", help: "结束通话,如 .end won / .end lost price 平安") { arguments, call in
             switch OutcomeWords.parse(arguments) {
-            case .success(let (outcome, lostTo)): try call.apply(.end(outcome, lostTo: lostTo))
+            case .success(let (outcome, lostTo)):
+                if outcome.kind.removesFromFutureCalls, !call.confirmRemoval("结束为\(outcome.kind.chinese)") { return .stay }
+                try call.apply(.end(outcome, lostTo: lostTo))
             case .failure(let error): call.say(call.view.warn(error.description))
             }
             return .stay

@@ -17,8 +17,8 @@ struct RefusalSafetyTests {
         let result = try fixture.piped(["call", "粤B12345"], input: "别再打了\n\nn\n.end thinking\n")
         #expect(result.status == 0)
         #expect(result.output.contains("⚠勿扰,需确认"))
-        #expect(result.output.contains("「别再打了」会把客户标为勿扰:以后所有拨打名单都不再有这位客户。确定进入? (y/N) n"))
-        #expect(result.output.contains("已取消,没有进入「别再打了」。"))
+        #expect(result.output.contains("进入「别再打了」会把客户标为勿扰:以后所有拨打名单都不再有这位客户。确定? (y/N) n"))
+        #expect(result.output.contains("已取消:没有进入「别再打了」。"))
         #expect(try fixture.stepSummary(1) == ["start  -> greet", "end  -> greet"])
         #expect(try doNotCall(fixture) == "0")
     }
@@ -49,6 +49,15 @@ struct RefusalSafetyTests {
                                                        "end  -> do_not_call"])
         let verify = try fixture.piped(["verify"], input: "")
         #expect(verify.status == 0, "\(verify.output)")
+    }
+
+    @Test func endingAsDoNotCallByCommandAsksToo() throws {
+        let fixture = try Fixture()
+        let result = try fixture.piped(["call", "粤B12345"], input: ".end 勿扰\nn\n.end do_not_call\ny\n\n")
+        #expect(result.output.contains("结束为勿扰会把客户标为勿扰"))
+        #expect(result.output.contains("已取消:没有结束为勿扰。"))
+        #expect(try fixture.store.call(1)?.outcome == "do_not_call")
+        #expect(try doNotCall(fixture) == "1")
     }
 
     @Test func takingItBackRestoresAMarkTheCustomerHadBefore() throws {
