@@ -35,6 +35,12 @@ static inline void huashu_el_add_completion(EditLine *e, unsigned char (*fn)(Edi
     el_wset(e, EL_BIND, L"^I", L"huashu-complete", NULL);
 }
 
+/* A lone Esc leaves the search's pick mode; an arrow key's sequence is read on by the function. */
+static inline void huashu_el_add_escape(EditLine *e, unsigned char (*fn)(EditLine *, int)) {
+    el_wset(e, EL_ADDFN, L"huashu-escape", L"Leave the search's pick mode", fn);
+    el_wset(e, EL_BIND, L"^[", L"huashu-escape", NULL);
+}
+
 static inline int huashu_history_setsize(HistoryW *h, int size) {
     HistEventW ev;
     return history_w(h, &ev, H_SETSIZE, size);

@@ -5,6 +5,7 @@ import HuashuLedger
 import HuashuScript
 import HuashuStore
 import HuashuTerminal
+import HuashuText
 
 /// What every call-making command needs to know, from options and environment.
 public struct CallOptions: Sendable {
@@ -116,17 +117,33 @@ public enum CallRunner {
         try call.run()
     }
 
+    /// The one customer a plate, phone, ID number, name or `#id` names.
+    static func customer(matching query: String, store: Store) throws(UserError) -> Customer {
+        let found = try CustomerLookup.find(query, in: store)
+        guard let first = found.first, found.count == 1 else {
+            let list = found.map { "  #\($0.id ?? 0) \($0.name) \($0.plate)" }.joined(separator: "\n")
+            throw UserError("`\(query)` matches \(found.count) customers; name one by plate or #id:\n\(list)")
+        }
+        return first
+    }
+
+    /// A supervisor lifts a customer's do-not-call (勿扰) mark; the audit table keeps who, why and when.
+    public static func liftDoNotCall(customer query: String, by supervisor: String, reason: String, database: String?) throws(UserError) -> String {
+        let who = supervisor.trimmingSpaces, why = reason.trimmingSpaces
+        guard !who.isEmpty else { throw UserError("say who lifts it: --by NAME") }
+        guard !why.isEmpty else { throw UserError("say why it is lifted: --reason TEXT") }
+        let store = try HuashuApp.openStore(database ?? Store.defaultPath(), mustExist: true)
+        let customer = try customer(matching: query, store: store)
+        guard let id = customer.id, try wrap({ try store.liftDoNotCall(customerID: id, by: who, reason: why, at: Date()) }) else {
+            throw UserError("\(customer.name) (\(customer.plate)) is not marked do-not-call (勿扰); nothing to lift")
+        }
+        return "\(customer.name) (\(customer.plate)) may be called again; logged in the audit table: by \(who), because \(why)\n"
+    }
+
     /// The customer named, or with `next` the top of today's queue: the agent's own customers
     /// (the ledger's 专员) first, then those the ledger gives nobody; never a colleague's.
     private static func pick(query: String?, next: Bool, store: Store, today: Date, agent: String) throws(UserError) -> Customer {
-        if let query {
-            let found = try CustomerLookup.find(query, in: store)
-            guard let first = found.first, found.count == 1 else {
-                let list = found.map { "  #\($0.id ?? 0) \($0.name) \($0.plate)" }.joined(separator: "\n")
-                throw UserError("`\(query)` matches \(found.count) customers; name one by plate or #id:\n\(list)")
-            }
-            return first
-        }
+        if let query { return try customer(matching: query, store: store) }
         guard next else { throw UserError("name a customer (plate, phone, name or #id) or use --next for the top of today's queue") }
         let queue = try RenewalQueue.build(store: store, today: today)
         let me = agent.trimmingCharacters(in: .whitespaces)

@@ -72,8 +72,10 @@ struct CallView {
 
     func matches(_ found: [ObjectionFinder.Match]) -> String {
         guard !found.isEmpty else { return warn("没有找到匹配的异议处理。试试别的词,或输入 .objections 看全部。") + "\n" }
-        let lines = found.enumerated().map { " \($0.offset + 1)) \($0.element.title)  [\($0.element.handlerID)]" }
-        return (["匹配的异议处理(回车选第一个,输入编号选择):"] + lines).joined(separator: "\n") + "\n"
+        let lines = found.enumerated().map {
+            " \($0.offset + 1)) \($0.element.title)  [\($0.element.handlerID)]" + ($0.element.removesCustomer ? "  ⚠勿扰,需确认" : "")
+        }
+        return (["匹配的异议处理(回车选第一个,输入编号选择,Esc 退出选择):"] + lines).joined(separator: "\n") + "\n"
     }
 
     /// Joins fields with " · ", starting a new line rather than splitting a field.

@@ -10,7 +10,9 @@ public struct LintReport: Sendable {
     /// Checks the dialogue files and the rehearsal scenarios (`.scenario`)
     /// in the given files and folders; scenarios are checked against the
     /// script, or against the default script when no `.huashu` file is given.
-    public static func run(_ paths: [String], colored: Bool) throws(UserError) -> LintReport {
+    /// With an evaluation set, a key or cue that makes its handler win cases
+    /// labelled with another is reported.
+    public static func run(_ paths: [String], colored: Bool, eval: String? = nil) throws(UserError) -> LintReport {
         let scenarioFiles = paths.filter { $0.hasSuffix(".scenario") && !isFolder($0) }
         let scriptPaths = paths.filter { !scenarioFiles.contains($0) }
         let scenarioSources = try ScriptFiles.read(scenarioFiles + scriptPaths.filter(isFolder), fileExtension: "scenario")
@@ -28,12 +30,29 @@ public struct LintReport: Sendable {
             diagnostics += ScenarioChecker.lint(scenarioSources, script: result.script).diagnostics
             diagnostics.sort { $0.location < $1.location }
         }
+        if let eval, let script = result.script {
+            diagnostics += try misleadingCues(eval, script: script)
+            diagnostics.sort { $0.location < $1.location }
+        }
         guard !diagnostics.isEmpty else { return LintReport(text: "", hasErrors: false) }
         let errors = diagnostics.filter { $0.severity == .error }.count
         let warnings = diagnostics.count - errors
         let text = DiagnosticsFormatter(sources: sources + scenarioSources, colored: colored).format(diagnostics)
             + "\(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")\n"
         return LintReport(text: text, hasErrors: errors > 0)
+    }
+
+    /// A key or cue is misleading when it wins this many evaluation cases meant for another handler.
+    static let misleadingWins = 2
+
+    private static func misleadingCues(_ eval: String, script: Script) throws(UserError) -> [Diagnostic] {
+        let result = ObjectionEval(try EvalFile.read(eval, script: script), finder: ObjectionFinder(script: script))
+        return result.misleadingCues(atLeast: misleadingWins).compactMap { handlerID, text, count in
+            guard let node = script.nodes[handlerID] else { return nil }
+            let location = node.cues.first { $0.text == text }?.location ?? node.location
+            return Diagnostic(.cueWinsWrongSearches, "`\(text)` makes `\(handlerID)` win \(count) cases of \(eval) meant for other handlers",
+                              at: location, hint: "see them with `huashu search --eval \(eval)`; make it longer, lower its weight, or add a negative cue")
+        }
     }
 
     private static func isFolder(_ path: String) -> Bool {

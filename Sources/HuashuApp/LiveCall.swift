@@ -31,7 +31,8 @@ final class LiveCall {
     /// The customer's part of the header does not change during a call.
     private lazy var header = view.customerHeader(customer, facts: engine.context.customer, training: training)
     weak var observer: CallObserver?
-    /// Handlers offered after a search; a number or Enter picks one.
+    /// Handlers offered after a search: while there are any, a number or Enter picks one, and the
+    /// prompt says so. Esc, Ctrl-C, a new step and `.screen` leave this pick mode.
     private var offered: [ObjectionFinder.Match] = []
     /// The agent pressed Enter past a quote or callback request.
     private var skippedAwaiting = false
@@ -68,10 +69,19 @@ final class LiveCall {
             StandardOutput.flush()
         }
         draw()
-        while !state.hasEnded {
+        while true {
+            if let outcome = state.outcome {
+                guard outcome.kind.removesFromFutureCalls else { break }
+                switch try lastChanceToTakeBack() {
+                case .stay: continue
+                case .leave: return
+                case .close: break
+                }
+                break
+            }
             switch reader.readLine(prompt: prompt()) {
-            case .interrupted:
-                offered = []
+            case .interrupted, .escaped:
+                leaveSearch()
             case .endOfInput:
                 if confirmLeaving() { return }
             case .line(let text):
@@ -83,6 +93,48 @@ final class LiveCall {
 
     enum Flow { case stay, leave }
 
+    /// An ending that removes the customer from every future call list (勿扰) keeps the call open
+    /// for one more line: `.back` takes it back (the database then holds no mark), Enter closes the call.
+    private func lastChanceToTakeBack() throws(UserError) -> LastChance {
+        say(view.warn("已标记勿扰:以后所有拨打名单都不再有这位客户(主管可用 huashu lift-do-not-call 解除)。"))
+        switch reader.readLine(prompt: "勿扰> 回车结束通话,.back 撤销> ") {
+        case .line(let raw):
+            let text = InputNormalisation.foldFullWidth(raw).trimmingSpaces
+            if text.isEmpty { return .close }
+            if text.hasPrefix(".") || text.hasPrefix("/") { return try MetaCommand.run(text.dropFirst(), in: self) == .leave ? .leave : .stay }
+            say(view.warn("通话已结束。回车结束通话,.back 撤销勿扰。"))
+            return .stay
+        case .endOfInput:
+            return .close
+        case .interrupted, .escaped:
+            return .stay
+        }
+    }
+
+    enum LastChance { case stay, leave, close }
+
+    /// Leaves the search's pick mode: numbers answer the step again.
+    func leaveSearch() {
+        offered = []
+    }
+
+    /// Enters a handler picked from a search; one whose path can mark the customer 勿扰 asks first.
+    private func take(_ match: ObjectionFinder.Match) throws(UserError) {
+        if match.removesCustomer, !confirmRemoval("进入「\(match.title)」") { return }
+        try apply(.objection(match.handlerID))
+    }
+
+    /// Says what the move (`进入「别再打了」`) will do and asks; true only for a yes.
+    func confirmRemoval(_ move: String) -> Bool {
+        let question = "\(move)会把客户标为勿扰:以后所有拨打名单都不再有这位客户。确定? (y/N) "
+        if case .line(let answer) = reader.readLine(prompt: question),
+           ["y", "yes", "是", "确定"].contains(InputNormalisation.foldFullWidth(answer).trimmingSpaces.lowercased()) {
+            return true
+        }
+        say("已取消:没有\(move)。")
+        return false
+    }
+
     private func handle(_ raw: String) throws(UserError) -> Flow {
         let text = InputNormalisation.foldFullWidth(raw).trimmingSpaces
         if text.hasPrefix(".") || text.hasPrefix("/") {
@@ -92,7 +144,11 @@ final class LiveCall {
             try choose(number)
         } else if text.isEmpty {
             if let first = offered.first {
-                try apply(.objection(first.handlerID))
+                guard !first.removesCustomer || first.unmistakable else {
+                    say(view.warn("回车不会默认选「\(first.title)」(勿扰)。客户确实拒绝再接电话,请输入编号 1 并确认。"))
+                    return .stay
+                }
+                try take(first)
             } else if state.awaiting != nil {
                 skippedAwaiting = true
                 draw()
@@ -107,8 +163,8 @@ final class LiveCall {
 
     private func choose(_ number: Int) throws(UserError) {
         if !offered.isEmpty {
-            guard offered.indices.contains(number - 1) else { return say(view.warn("没有第\(number)项。")) }
-            return try apply(.objection(offered[number - 1].handlerID))
+            guard offered.indices.contains(number - 1) else { return say(view.warn("没有第\(number)项。Esc 退出选择。")) }
+            return try take(offered[number - 1])
         }
         if state.awaiting == .callback && !skippedAwaiting {
             guard CallbackSlot.closedChoices.indices.contains(number - 1) else { return say(view.warn("回访时间请选 1-4。")) }
@@ -121,7 +177,10 @@ final class LiveCall {
         guard answers.indices.contains(number - 1) else {
             return say(view.warn("这一步只有 1-\(answers.count) 号选项。输入客户说的话可以找异议处理,.help 看命令。"))
         }
-        try apply(.answer(answers[number - 1].id))
+        let answer = answers[number - 1]
+        if case .node(let target) = answer.target, let handler = engine.script.nodes[target], handler.isObjection,
+           ObjectionFinder.removesCustomer(handler, engine.script), !confirmRemoval("进入「\(handler.title ?? target)」") { return }
+        try apply(.answer(answer.id))
     }
 
     func search(_ words: String) {
@@ -188,7 +247,7 @@ final class LiveCall {
     }
 
     private func prompt() -> String {
-        if !offered.isEmpty { return "选择异议> " }
+        if !offered.isEmpty { return "选择异议 1-\(offered.count),Esc 退出> " }
         if !skippedAwaiting {
             switch state.awaiting {
             case .quote: return "报价金额> "

@@ -15,7 +15,9 @@ struct MetaCommand: Sendable {
     static let table: [MetaCommand] = [
         MetaCommand(names: ["help", "h", "?"], usage: ".help", help: "列出命令") { _, call in
             call.say(table.map { TextWrap.padded($0.usage, to: 28) + $0.help }.joined(separator: "\n")
-                     + "\n数字选答案;直接输入客户说的话(或拼音如 jg)查找异议处理。")
+                     + "\n数字选答案;直接输入客户说的话(或拼音 pianyi、首字母 py)查找异议处理。"
+                     + "\n查找之后进入选择模式(提示符显示「选择异议」):数字和回车从匹配里选;Esc、Ctrl-C、.screen 或走下一步退出。"
+                     + "\n会标记勿扰的处理(⚠)回车不会默认选中,选中时要确认;结束为勿扰后,通话关闭前 .back 可撤销。")
             return .stay
         },
         MetaCommand(names: ["back", "b"], usage: ".back", help: "退回上一步") { _, call in
@@ -40,7 +42,9 @@ struct MetaCommand: Sendable {
         },
         MetaCommand(names: ["end", "e"], usage: ".end 结果 [原因] [去向]", help: "结束通话,如 .end won / .end lost price 平安") { arguments, call in
             switch OutcomeWords.parse(arguments) {
-            case .success(let (outcome, lostTo)): try call.apply(.end(outcome, lostTo: lostTo))
+            case .success(let (outcome, lostTo)):
+                if outcome.kind.removesFromFutureCalls, !call.confirmRemoval("结束为\(outcome.kind.chinese)") { return .stay }
+                try call.apply(.end(outcome, lostTo: lostTo))
             case .failure(let error): call.say(call.view.warn(error.description))
             }
             return .stay
@@ -75,7 +79,8 @@ struct MetaCommand: Sendable {
             call.say((["以前的通话:"] + earlier.map(CallSummaryLine.text)).joined(separator: "\n"))
             return .stay
         },
-        MetaCommand(names: ["screen", "r"], usage: ".screen", help: "重新显示当前步骤") { _, call in
+        MetaCommand(names: ["screen", "r"], usage: ".screen", help: "重新显示当前步骤(退出选择模式)") { _, call in
+            call.leaveSearch()
             call.draw()
             return .stay
         },

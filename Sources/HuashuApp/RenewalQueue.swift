@@ -71,7 +71,9 @@ public enum RenewalQueue {
             if let wantedAgent, !wantedAgent.isEmpty, customer.agent?.trimmingCharacters(in: .whitespaces) != wantedAgent { continue }
             let expiry = customer.commercialExpiry.flatMap { try? LedgerValue.date($0) }
             let history = calls[id]
-            if let ended = history?.lastEnded, let outcome = ended.outcome, RenewalSeason.finalOutcomes.contains(outcome) {
+            // A do-not-call ending still standing keeps the customer out above; one a supervisor lifted does not end the season.
+            if let ended = history?.lastEnded, let outcome = ended.outcome, RenewalSeason.finalOutcomes.contains(outcome),
+               outcome != OutcomeKind.doNotCall.rawValue {
                 let seasonStart = expiry?.adding(days: -RenewalSeason.days)
                 if let endedDay = day(timestamp: ended.startedAt), seasonStart.map({ endedDay >= $0 }) ?? true { continue }
             }

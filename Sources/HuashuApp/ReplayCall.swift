@@ -234,6 +234,8 @@ struct ReplayText {
                 phrases.append("约回访 \(slot.chinese)")
             case .ended(let outcome, let lostTo):
                 phrases.append("结果: " + CallList.outcomeText(outcome.kind.rawValue, reason: outcome.lossReason?.rawValue, lostTo: lostTo))
+            case .reopened(let outcome):
+                phrases.append("撤销结果: " + outcome.kind.chinese)
             case .flagMarked, .awaiting:
                 break
             }

@@ -22,7 +22,9 @@ public struct CallEngine: Sendable {
     }
 
     public func step(_ state: CallState, _ input: CallInput) -> CallStep {
-        if state.hasEnded, !input.isNote { return refuse(state, "通话已结束,不能再继续。") }
+        if let outcome = state.outcome, !input.isNote, !(input == .back && outcome.kind.removesFromFutureCalls) {
+            return refuse(state, "通话已结束,不能再继续。")
+        }
         switch input {
         case .answer(let id): return answer(id, state)
         case .objection(let id): return raiseObjection(id, state)
@@ -102,7 +104,14 @@ public struct CallEngine: Sendable {
         next.node = frame.node
         next.detours = frame.detours
         next.awaiting = nil
-        return CallStep(state: next, events: [.steppedBack(to: frame.node), .entered(node: frame.node, stage: stageID(of: frame.node))])
+        // Stepping back from an ending that removes the customer (勿扰) undoes it: the call is open again.
+        var events: [CallEvent] = []
+        if let outcome = state.outcome {
+            next.outcome = nil
+            next.lostTo = nil
+            events.append(.reopened(outcome))
+        }
+        return CallStep(state: next, events: events + [.steppedBack(to: frame.node), .entered(node: frame.node, stage: stageID(of: frame.node))])
     }
 
     private func recordQuote(_ typed: String, _ state: CallState) -> CallStep {

@@ -152,6 +152,8 @@ public enum CallEvent: Sendable, Codable, Equatable {
     case callbackBooked(CallbackSlot)
     case awaiting(Awaiting)
     case ended(Outcome, lostTo: String?)
+    /// The ending was taken back with `back` before the call was closed.
+    case reopened(Outcome)
 }
 
 /// The result of one engine step.

@@ -182,6 +182,7 @@ extension LogJSON.Writer {
                 $0.field("_0") { $0.write(outcome) }
                 $0.field("lostTo", lostTo)
             }
+        case .reopened(let outcome): enumCase("reopened") { $0.field("_0") { $0.write(outcome) } }
         }
     }
 

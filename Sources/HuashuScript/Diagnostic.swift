@@ -90,10 +90,15 @@ public enum DiagnosticCode: String, Sendable, CaseIterable {
     case scenarioDuplicateID = "H070"
     case scenarioNoWords = "H071"
     case scenarioNeverEnds = "H072"
+    // Objection search: cues and the evaluation set.
+    case badCueWeight = "H073"
+    case fillerCue = "H074"
+    case cueWinsWrongSearches = "H075"
 
     public var severity: Severity {
         switch self {
-        case .unreachableNode, .emptyStage, .noWayToEnd, .sharedKey, .scenarioNoWords, .scenarioNeverEnds: return .warning
+        case .unreachableNode, .emptyStage, .noWayToEnd, .sharedKey, .scenarioNoWords, .scenarioNeverEnds,
+             .fillerCue, .cueWinsWrongSearches: return .warning
         default: return .error
         }
     }
@@ -152,6 +157,12 @@ public enum DiagnosticCode: String, Sendable, CaseIterable {
         case .scenarioDuplicateID: return "Two scenarios have the same ID, so `huashu rehearse --scenario` could not tell them apart. Rename one."
         case .scenarioNoWords: return "The customer raises this objection but no words are written for it: add `say` to the reaction or `says HANDLER WORDS` lines."
         case .scenarioNeverEnds: return "Played against the script, the rehearsal goes round in circles and never reaches an outcome. Add a reaction that leads towards an ending."
+        case .badCueWeight:
+            return "A cue line is `cue WEIGHT WORD, WORD`: a whole number from -9 to 9 (not 0), then the words. A higher weight points the search harder at the handler; a negative one says the words mean it is NOT this handler (`cue -4 办完了` under a refusal)."
+        case .fillerCue:
+            return "The key or cue is only filler words or particles (嗯, 那个, 吧, 了): customers say them in every sentence, so it would pull unrelated searches to this handler. Use words that carry the objection."
+        case .cueWinsWrongSearches:
+            return "Measured against the evaluation set (`huashu lint --eval FILE`): this key or cue is so common that it ranks its handler first for sentences labelled with another handler. Make it longer, lower its weight, or add a negative cue."
         }
     }
 }

@@ -39,9 +39,11 @@ public final class Node: Sendable {
     public let location: SourceLocation
     /// True when the node sits in a stage holding objection handlers, where `return` is allowed.
     public let isInHandlerStage: Bool
+    /// Weighted words that steer the search towards (or, negative, away from) this handler.
+    public let cues: [Cue]
 
     init(id: String, stageID: String, kind: Kind, lines: [ScriptLine], gates: [Gate], actions: [Action], answers: [Answer],
-         location: SourceLocation, isInHandlerStage: Bool) {
+         location: SourceLocation, isInHandlerStage: Bool, cues: [Cue] = []) {
         self.id = id
         self.stageID = stageID
         self.kind = kind
@@ -51,6 +53,7 @@ public final class Node: Sendable {
         self.answers = answers
         self.location = location
         self.isInHandlerStage = isInHandlerStage
+        self.cues = cues
     }
 
     public var isObjection: Bool { if case .objection = kind { return true } else { return false } }
@@ -64,6 +67,18 @@ public final class Node: Sendable {
         for case .outcome(let outcome) in actions { return outcome }
         return nil
     }
+}
+
+/// `cue 3 别再打了, 不要再打`: words a customer says, with how strongly they
+/// point to the handler; a negative weight says the words point away from it
+/// (`cue -4 办完了` under 别再打了: someone who has renewed is not refusing).
+public struct Cue: Sendable, Equatable {
+    public let text: String
+    public let weight: Int
+    public let location: SourceLocation
+
+    /// Weights a trainer may write: -9 to 9, never 0. A key counts as weight 1.
+    public static let weights = -9...9
 }
 
 public struct ScriptLine: Sendable {
@@ -134,6 +149,10 @@ public enum OutcomeKind: String, Sendable, CaseIterable, Codable {
         case .doNotCall: return "勿扰"
         }
     }
+
+    /// The customer is taken off every future call list (勿扰): the one outcome
+    /// that must never be reached by a slip, and that a supervisor can lift.
+    public var removesFromFutureCalls: Bool { self == .doNotCall }
 }
 
 public enum LossReason: String, Sendable, CaseIterable, Codable {

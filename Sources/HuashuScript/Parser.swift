@@ -21,6 +21,7 @@ struct DraftNode {
     let location: SourceLocation
     let stageIndex: Int
     var objection: (title: String, keys: [String], keysSeen: Bool)?
+    var cues: [Cue] = []
     var lines: [ScriptLine] = []
     var gates: [Gate] = []
     var actions: [Action] = []
@@ -77,7 +78,7 @@ struct Parser {
 
     /// The words a statement starts with, in the order the spelling hint prefers them.
     enum Keyword: String, CaseIterable {
-        case stage, node, objection, keys, say, tip, need, `do`
+        case stage, node, objection, keys, cue, say, tip, need, `do`
     }
 
     /// Parses one file's lines, given as byte ranges of its validated UTF-8 bytes.
@@ -114,7 +115,7 @@ struct Parser {
             let word = text.string(keywordAt)
             let suggestion = Spelling.closest(to: word.lowercased(), among: Keyword.allCases.map(\.rawValue))
             report(.unknownStatement, "unknown statement `\(word)`", at: line.location(keywordAt),
-                   hint: suggestion.map { "did you mean `\($0)`?" } ?? "a line starts with stage, node, objection, keys, say, tip, need, do, or `-` for an answer")
+                   hint: suggestion.map { "did you mean `\($0)`?" } ?? "a line starts with stage, node, objection, keys, cue, say, tip, need, do, or `-` for an answer")
             return
         }
         let rest = text.droppingLeadingSpaces(keywordAt.upperBound..<text.all.upperBound)
@@ -122,6 +123,7 @@ struct Parser {
         case .stage: parseStage(line, keywordAt: keywordAt, rest: rest)
         case .node, .objection: parseNode(line, keyword: keyword, keywordAt: keywordAt, rest: rest)
         case .keys: parseKeys(line, keywordAt: keywordAt, rest: rest)
+        case .cue: parseCue(line, keywordAt: keywordAt, rest: rest)
         case .say: parseScriptLine(line, kind: .say, keywordAt: keywordAt, rest: rest)
         case .tip: parseScriptLine(line, kind: .tip, keywordAt: keywordAt, rest: rest)
         case .need: parseGate(line, keywordAt: keywordAt, rest: rest)
@@ -204,20 +206,49 @@ struct Parser {
 
     // MARK: Node contents
 
-    private mutating func parseKeys(_ line: ScannedLine, keywordAt: Range<Int>, rest: Range<Int>) {
-        guard let node = requireNode(line, keywordAt: keywordAt, keyword: "keys") else { return }
+    /// The objection a `keys` or `cue` line belongs to, reported when it stands elsewhere.
+    private mutating func requireObjection(_ line: ScannedLine, keywordAt: Range<Int>, keyword: String) -> Int? {
+        guard let node = requireNode(line, keywordAt: keywordAt, keyword: keyword) else { return nil }
         guard draft.nodes[node].objection != nil else {
-            report(.keysOutsideObjection, "`keys` belongs to an objection, but `\(draft.nodes[node].id)` is a node",
+            report(.keysOutsideObjection, "`\(keyword)` belongs to an objection, but `\(draft.nodes[node].id)` is a node",
                    at: line.location(keywordAt), hint: "start the handler with `objection ID TITLE`")
-            return
+            return nil
         }
-        let keys = line.text.pieces(of: rest, separatedBy: { ",，、;；".unicodeScalars.contains($0) })
-            .map { line.text.string(trimming: $0) }.filter { !$0.isEmpty }
+        return node
+    }
+
+    /// The comma-separated words of a `keys` or `cue` line, with their places.
+    private func words(_ line: ScannedLine, _ rest: Range<Int>) -> [(text: String, at: Range<Int>)] {
+        line.text.pieces(of: rest, separatedBy: { ",，、;；".unicodeScalars.contains($0) })
+            .map { (line.text.string(trimming: $0), line.text.trimmingSpaces($0)) }.filter { !$0.0.isEmpty }
+    }
+
+    private mutating func parseKeys(_ line: ScannedLine, keywordAt: Range<Int>, rest: Range<Int>) {
+        guard let node = requireObjection(line, keywordAt: keywordAt, keyword: "keys") else { return }
+        let keys = words(line, rest).map(\.text)
         if keys.isEmpty {
             report(.missingText, "`keys` lists no words", at: line.location(keywordAt), hint: "e.g. `keys 贵, 便宜, 价格`")
         }
         draft.nodes[node].objection!.keys += keys
         draft.nodes[node].objection!.keysSeen = true
+    }
+
+    /// `cue WEIGHT WORD, WORD`: a weight from -9 to 9 (not 0), then the words.
+    private mutating func parseCue(_ line: ScannedLine, keywordAt: Range<Int>, rest: Range<Int>) {
+        guard let node = requireObjection(line, keywordAt: keywordAt, keyword: "cue") else { return }
+        let weightAt = line.text.word(rest)
+        let written = line.text.string(weightAt)
+        guard let weight = Int(written), Cue.weights.contains(weight), weight != 0 else {
+            report(.badCueWeight, written.isEmpty ? "`cue` needs a weight and words" : "`\(written)` is not a cue weight",
+                   at: line.location(weightAt.isEmpty ? keywordAt : weightAt),
+                   hint: "a whole number from -9 to 9, not 0, then the words: `cue 3 别再打了, 不要再打` or `cue -4 办完了`")
+            return
+        }
+        let cues = words(line, weightAt.upperBound..<rest.upperBound)
+        if cues.isEmpty {
+            report(.missingText, "`cue \(weight)` lists no words", at: line.location(weightAt), hint: "e.g. `cue 3 别再打了, 不要再打`")
+        }
+        draft.nodes[node].cues += cues.map { Cue(text: $0.text, weight: weight, location: line.location($0.at)) }
     }
 
     private mutating func parseScriptLine(_ line: ScannedLine, kind: ScriptLine.Kind, keywordAt: Range<Int>, rest: Range<Int>) {

@@ -140,7 +140,7 @@ struct Checker {
         let kind: Node.Kind = draft.nodes[index].objection.map { .objection(title: $0.title, keys: $0.keys) } ?? .step
         return Node(id: nodeID, stageID: stageID, kind: kind, lines: draft.nodes[index].lines, gates: draft.nodes[index].gates,
                     actions: draft.nodes[index].actions, answers: answers, location: draft.nodes[index].location,
-                    isInHandlerStage: inHandlerStage)
+                    isInHandlerStage: inHandlerStage, cues: draft.nodes[index].cues)
     }
 
     /// Pass 3: each node, stage and gate on its own.
@@ -170,6 +170,11 @@ struct Checker {
                 } else {
                     keyOwners[searched] = id
                 }
+            }
+            for (text, location) in node.keys.map({ ($0, node.location) }) + node.cues.filter({ $0.weight > 0 }).map({ ($0.text, $0.location) })
+            where SpokenFiller.isFiller(text) {
+                report(.fillerCue, "`\(text)` of objection `\(id)` is only filler words, said in every sentence", at: location,
+                       hint: "use words that carry the objection, or remove it")
             }
             if node.answers.isEmpty && node.outcome == nil {
                 report(.deadEnd, "`\(id)` has no answers and sets no outcome: the call would be stuck here", at: node.location,

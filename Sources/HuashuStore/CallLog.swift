@@ -88,6 +88,8 @@ public final class CallLogWriter {
     private var seq: Int
     private var lastHash: String
     private let hasher = SHA256()
+    /// The customer's do-not-call mark before this call set it, restored if the agent takes the ending back.
+    private var markBeforeRemoval: Bool?
     private static let insert = """
         INSERT INTO call_steps (call_id, seq, at, input_kind, input, answer_id, handler_id, note, stage, node, shown, events, state, prev_hash, hash)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -110,14 +112,18 @@ public final class CallLogWriter {
         guard let hash = row.hash(with: hasher) else { throw StoreError("the step could not be hashed for the call log (out of memory)") }
         row.hash = hash
         let ended = step.events.contains { if case .ended = $0 { return true } else { return false } }
+        let reopened = step.events.contains { if case .reopened = $0 { return true } else { return false } }
         let insert = { (db: Database) in try Self.insert(row, into: db) }
-        if !ended && followUps.isEmpty {
+        if !ended && !reopened && followUps.isEmpty {
             // One statement is its own transaction.
             try store.writeWithoutTransaction(insert)
         } else {
-            try store.write { db in
+            let callID = callID
+            markBeforeRemoval = try store.write { db in
                 try insert(db)
-                try Self.recordConsequences(db, callID: callID, at: row.at, state: step.state, ended: ended, followUps: followUps)
+                if reopened { try Self.reopen(db, callID: callID, at: row.at, restoring: markBeforeRemoval) }
+                return try Self.recordConsequences(db, callID: callID, at: row.at, state: step.state, ended: ended, followUps: followUps)
+                    ?? (reopened ? nil : markBeforeRemoval)
             }
         }
         seq = row.seq
@@ -134,13 +140,17 @@ public final class CallLogWriter {
     }
 
     /// The outcome on the call, do-not-call on the customer, follow-ups closed and booked.
+    /// Returns the customer's do-not-call mark from before, when this step set it.
     private static func recordConsequences(_ db: Database, callID: Int64, at: String, state: CallState, ended: Bool,
-                                           followUps: [FollowUpPlan]) throws {
+                                           followUps: [FollowUpPlan]) throws -> Bool? {
+        var markBefore: Bool?
         if ended, let outcome = state.outcome {
             try db.execute(sql: """
                 UPDATE calls SET ended_at = ?, outcome = ?, loss_reason = ?, lost_to = ?, quote = ? WHERE id = ?
                 """, arguments: [at, outcome.kind.rawValue, outcome.lossReason?.rawValue, state.lostTo, state.quote, callID])
-            if outcome.kind == .doNotCall {
+            if outcome.kind.removesFromFutureCalls {
+                markBefore = try Bool.fetchOne(db, sql: "SELECT do_not_call FROM customers WHERE id = (SELECT customer_id FROM calls WHERE id = ?)",
+                                               arguments: [callID])
                 try db.execute(sql: "UPDATE customers SET do_not_call = 1 WHERE id = (SELECT customer_id FROM calls WHERE id = ?)",
                                arguments: [callID])
             }
@@ -154,6 +164,21 @@ public final class CallLogWriter {
                 INSERT INTO follow_ups (customer_id, call_id, kind, due_at) SELECT customer_id, id, ?, ? FROM calls WHERE id = ?
                 """, arguments: [plan.kind.rawValue, plan.due, callID])
         }
+        return markBefore
+    }
+
+    /// The agent took the ending back while the call was open: the call has no outcome again,
+    /// and a do-not-call mark it set is put back as it was, with an audit row saying so.
+    private static func reopen(_ db: Database, callID: Int64, at: String, restoring markBefore: Bool?) throws {
+        try db.execute(sql: "UPDATE calls SET ended_at = NULL, outcome = NULL, loss_reason = NULL, lost_to = NULL WHERE id = ?",
+                       arguments: [callID])
+        guard let markBefore else { return }
+        try db.execute(sql: "UPDATE customers SET do_not_call = ? WHERE id = (SELECT customer_id FROM calls WHERE id = ?)",
+                       arguments: [markBefore, callID])
+        try db.execute(sql: """
+            INSERT INTO audit (at, agent, action, customer_id, call_id, detail)
+            SELECT ?, agent, 'do_not_call_undone', customer_id, id, 'taken back with .back during the call' FROM calls WHERE id = ?
+            """, arguments: [at, callID])
     }
 }
 

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import GRDBSQLite
+import HuashuCalendar
 
 /// What an import did to the customers table.
 /// What a customer is looked up by: the words typed, and the stored spelling
@@ -151,6 +152,18 @@ extension Store {
             return try Customer.fetchAll(db, sql: """
                 SELECT * FROM customers WHERE plate = ? OR phone = ? OR id_number = ? OR name = ? ORDER BY id
                 """, arguments: [key.plate ?? text.uppercased(), key.phone ?? text, key.idNumber ?? text.uppercased(), text])
+        }
+    }
+
+    /// Takes a customer off do-not-call (勿扰) and records who did it, why and when in the audit table,
+    /// in one transaction. False when the customer was not marked.
+    public func liftDoNotCall(customerID: Int64, by supervisor: String, reason: String, at date: Date) throws(StoreError) -> Bool {
+        try write { db in
+            try db.execute(sql: "UPDATE customers SET do_not_call = 0 WHERE id = ? AND do_not_call != 0", arguments: [customerID])
+            guard db.changesCount > 0 else { return false }
+            try db.execute(sql: "INSERT INTO audit (at, agent, action, customer_id, call_id, detail) VALUES (?, ?, 'do_not_call_lifted', ?, NULL, ?)",
+                           arguments: [Timestamp.string(date), supervisor, customerID, reason])
+            return true
         }
     }
 

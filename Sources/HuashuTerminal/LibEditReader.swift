@@ -26,6 +26,7 @@ public final class LibEditReader: LineReader {
         if let historyFile { huashu_history_load(history, historyFile) }
         huashu_el_setup(editor, history)
         huashu_el_add_completion(editor, Completion.complete)
+        huashu_el_add_escape(editor, Escape.key)
     }
 
     deinit {
@@ -43,6 +44,11 @@ public final class LibEditReader: LineReader {
             return el_wgets(editor, &count)
         }
         guard let line, count > 0 else {
+            if Escape.fired {
+                Escape.fired = false
+                StandardOutput.write("\n")
+                return .escaped
+            }
             if count < 0 || Interrupt.fired {
                 Interrupt.fired = false
                 StandardOutput.write("^C\n")
@@ -87,6 +93,41 @@ enum Completion {
         }
         StandardOutput.write("\n" + matches.joined(separator: "  ") + "\n")
         return UInt8(CC_REDISPLAY)
+    }
+}
+
+/// Esc, bound in place of libedit's lead-in for escape sequences: a lone Esc
+/// ends the read as `.escaped`; the arrow, Home and End keys, whose sequences
+/// arrive at once after it, are passed on as the emacs keys that do the same.
+enum Escape {
+    nonisolated(unsafe) static var fired = false
+
+    /// How long to wait for the rest of a key's sequence, as readline's keyseq-timeout.
+    static let sequenceWait: Int32 = 30
+
+    static let key: @convention(c) (OpaquePointer?, Int32) -> UInt8 = { editor, _ in
+        guard let editor else { return UInt8(CC_ERROR) }
+        var waiting = pollfd(fd: 0, events: Int16(POLLIN), revents: 0)
+        guard poll(&waiting, 1, sequenceWait) > 0 else {
+            fired = true
+            return UInt8(CC_EOF)
+        }
+        var sequence: [UInt8] = []
+        var byte: UInt8 = 0
+        while sequence.count < 8, read(0, &byte, 1) == 1 {
+            sequence.append(byte)
+            // `ESC [ A`, `ESC O H`, `ESC [ 1 ~`: a final letter or `~` ends it; Alt and a key is two bytes.
+            if sequence.count >= 2 && (byte >= 0x40 && byte <= 0x7E) || (sequence.count == 1 && byte != UInt8(ascii: "[") && byte != UInt8(ascii: "O")) { break }
+        }
+        let emacs: [UInt8: UInt32] = [UInt8(ascii: "A"): 0x10, UInt8(ascii: "B"): 0x0E, UInt8(ascii: "C"): 0x06,
+                                      UInt8(ascii: "D"): 0x02, UInt8(ascii: "H"): 0x01, UInt8(ascii: "F"): 0x05]
+        let home: Set<String> = ["[1~", "[7~"], end: Set<String> = ["[4~", "[8~"]
+        let text = String(decoding: sequence, as: UTF8.self)
+        let control: UInt32? = home.contains(text) ? 0x01 : end.contains(text) ? 0x05 : sequence.count >= 2 ? sequence.last.flatMap { emacs[$0] } : nil
+        guard let control else { return UInt8(CC_NORM) }
+        var pushed: [wchar_t] = [wchar_t(bitPattern: control), 0]
+        el_wpush(editor, &pushed)
+        return UInt8(CC_NORM)
     }
 }
 

@@ -8,6 +8,8 @@ public enum LineInput: Equatable, Sendable {
     case interrupted
     /// Ctrl-D on an empty line, or the end of piped input.
     case endOfInput
+    /// A lone Esc: the agent left a choice (the search's pick mode); the line is dropped.
+    case escaped
 }
 
 /// Reads the agent's input. libedit on a terminal; plain lines from a pipe,

@@ -1,17 +1,40 @@
-import Foundation
-
-/// Agents search objections by typing pinyin (`jiage`) or its initials (`jg`)
-/// when switching the input method would cost a second on the phone.
+/// Agents search objections by typing pinyin (`pianyi`, `kaolv`) or its
+/// initials (`py`) when switching the input method would cost a second on the
+/// phone. Readings come from a word-level table (`PinyinTable`, generated from
+/// Rime's dictionary and Unihan), so polyphones are read in context: 便宜 is
+/// `pian yi`, 银行 `yin hang`, 重新 `chong xin`; ü is written `v` (`kao lv`).
+/// No ICU: the table is parsed once, on the first search.
 public struct Pinyin: Sendable, Equatable {
-    /// Syllables without tones, e.g. ["jia", "ge"]; non-Chinese text is kept lower-cased.
+    /// Syllables without tones, e.g. ["jia", "ge"]; a run of other letters or digits is one lower-cased syllable.
     public let syllables: [String]
 
     public init(_ text: String) {
-        let latin = text.applyingTransform(.mandarinToLatin, reverse: false) ?? text
-        let plain = latin.applyingTransform(.stripDiacritics, reverse: false) ?? latin
-        syllables = plain.lowercased()
-            .split(whereSeparator: { !($0.isLetter || $0.isNumber) })
-            .map(String.init)
+        var syllables: [String] = []
+        var other = ""
+        let characters = Array(text.lowercased())
+        var at = 0
+        while at < characters.count {
+            let character = characters[at]
+            guard character.isHan else {
+                if character.isLetter || character.isNumber {
+                    other.append(character)
+                } else if !other.isEmpty {
+                    syllables.append(other)
+                    other = ""
+                }
+                at += 1
+                continue
+            }
+            if !other.isEmpty {
+                syllables.append(other)
+                other = ""
+            }
+            let (read, length) = PinyinReadings.shared.read(characters, at: at)
+            syllables += read
+            at += length
+        }
+        if !other.isEmpty { syllables.append(other) }
+        self.syllables = syllables
     }
 
     /// All syllables run together: "jiage".
@@ -19,6 +42,63 @@ public struct Pinyin: Sendable, Equatable {
 
     /// First letters of the syllables: "jg".
     public var initials: String { String(syllables.compactMap(\.first)) }
+
+    /// Every reading of a character, most frequent first (还: hai, huan); empty when unknown.
+    public static func readings(of character: Character) -> [String] {
+        PinyinReadings.shared.readings(of: character)
+    }
+}
+
+/// The generated table, parsed into dictionaries once.
+final class PinyinReadings: Sendable {
+    static let shared = PinyinReadings()
+
+    private let main: [Character: String]
+    private let others: [Character: [String]]
+    private let words: [String: [String]]
+    private let longestWord: Int
+
+    private init() {
+        var main: [Character: String] = [:]
+        for line in PinyinTable.characters.split(separator: "\n") {
+            guard let space = line.firstIndex(of: " ") else { continue }
+            let reading = String(line[..<space])
+            for character in line[line.index(after: space)...] { main[character] = reading }
+        }
+        var others: [Character: [String]] = [:]
+        for line in PinyinTable.alternatives.split(separator: "\n") {
+            let fields = line.split(separator: " ").map(String.init)
+            if let character = fields.first?.first { others[character] = Array(fields.dropFirst()) }
+        }
+        var words: [String: [String]] = [:]
+        var longest = 1
+        for line in PinyinTable.words.split(separator: "\n") {
+            let fields = line.split(separator: " ").map(String.init)
+            guard let word = fields.first else { continue }
+            words[word] = Array(fields.dropFirst())
+            longest = max(longest, word.count)
+        }
+        self.main = main
+        self.others = others
+        self.words = words
+        self.longestWord = longest
+    }
+
+    /// The reading at `at`: the longest word of the table starting there, else the character's main reading.
+    func read(_ characters: [Character], at: Int) -> (syllables: [String], length: Int) {
+        var length = min(longestWord, characters.count - at)
+        while length >= 2 {
+            if let reading = words[String(characters[at..<at + length])] { return (reading, length) }
+            length -= 1
+        }
+        let character = characters[at]
+        return ([main[character] ?? String(character)], 1)
+    }
+
+    func readings(of character: Character) -> [String] {
+        guard let first = main[character] else { return [] }
+        return [first] + (others[character] ?? [])
+    }
 }
 
 extension Character {

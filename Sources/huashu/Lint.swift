@@ -16,13 +16,16 @@ struct Lint: ParsableCommand {
     @Option(help: ArgumentHelp("Explain a diagnostic code, e.g. H032.", valueName: "code"))
     var explain: String?
 
+    @Option(help: ArgumentHelp("Also warn about keys and cues that make their handler win cases of this evaluation set meant for another (see `huashu search --eval`).", valueName: "file"))
+    var eval: String?
+
     func run() throws {
         try reportingUserErrors {
             if let explain {
                 print(try LintReport.explanation(of: explain))
                 return
             }
-            let report = try LintReport.run(paths.isEmpty ? [ScriptFiles.defaultPath] : paths, colored: color || isTerminal(.standardOutput))
+            let report = try LintReport.run(paths.isEmpty ? [ScriptFiles.defaultPath] : paths, colored: color || isTerminal(.standardOutput), eval: eval)
             if !report.text.isEmpty { print(report.text, terminator: "") }
             if report.hasErrors { throw ExitCode.failure }
         }

@@ -160,7 +160,7 @@ struct LiveCallTests {
         atPrompt("太贵了", thenSee: "太贵了")
         atPrompt("\u{7F}\r", thenSee: "价格高  [price]")
         do {
-            terminal.waitFor("选择异议> ")
+            terminal.waitFor("选择异议 1-")
             terminal.pump(milliseconds: 200)
             let mark = terminal.mark
             terminal.type("\u{03}")

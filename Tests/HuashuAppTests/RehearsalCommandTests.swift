@@ -102,7 +102,7 @@ struct RehearsalCommandTests {
                 terminal.pump(milliseconds: 100)
                 mark = terminal.mark
                 terminal.type(line + "\r")
-                if !line.isEmpty && Int(line) == nil { terminal.waitFor("选择异议> ", since: mark) }
+                if !line.isEmpty && Int(line) == nil { terminal.waitFor("选择异议 1-", since: mark) }
             }
         }
         terminal.waitFor("通话结果: 成交")

@@ -82,6 +82,17 @@ func run(_ engine: CallEngine, _ inputs: [CallInput]) -> CallStep {
 
 @Suite("Call engine")
 struct EngineTests {
+    @Test func backTakesBackOnlyAnEndingThatRemovesTheCustomer() throws {
+        let engine = try makeEngine()
+        let removed = run(engine, [.answer("greet>needs"), .end(Outcome(.doNotCall), lostTo: nil)])
+        #expect(removed.state.hasEnded)
+        let back = engine.step(removed.state, .back)
+        #expect(back.events == [.reopened(Outcome(.doNotCall)), .steppedBack(to: "greet"), .entered(node: "greet", stage: "identity")])
+        #expect(!back.state.hasEnded && back.state.node == "greet")
+        let won = run(engine, [.answer("greet>needs"), .end(Outcome(.won), lostTo: nil)])
+        #expect(engine.step(won.state, .back).events == [.refused(reason: "通话已结束,不能再继续。")])
+    }
+
     @Test func aWholeCallFromGreetingToWon() throws {
         let engine = try makeEngine()
         let step = run(engine, [.answer("greet>needs"), .answer("needs>quote"), .quote("4860"), .answer("quote>close")])

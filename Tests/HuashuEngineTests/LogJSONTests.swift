@@ -23,6 +23,7 @@ import Testing
             .returned(to: "quote", from: "price"), .leftDetours(count: 2), .steppedBack(to: "greet"), .refused(reason: "还没报价"),
             .flagMarked("quoted"), .noteTaken("tab\there, bell\u{7}"), .quoteRecorded("4860"), .callbackBooked(Self.slot),
             .awaiting(.quote), .ended(Self.lost, lostTo: nil), .ended(Outcome(.refused), lostTo: "人保"),
+            .reopened(Outcome(.doNotCall)),
         ]
         #expect(try JSONDecoder().decode([CallEvent].self, from: Data(LogJSON.text(events).utf8)) == events)
         #expect(LogJSON.text([]) == "[]")

@@ -25,6 +25,44 @@ struct TextTests {
         #expect(Pinyin("价格").full == "jiage")
         #expect(Pinyin("价格").initials == "jg")
     }
+
+    @Test func polyphonesAreReadInTheirWords() {
+        #expect(Pinyin("便宜").syllables == ["pian", "yi"])
+        #expect(Pinyin("便宜").initials == "py")
+        #expect(Pinyin("方便").full == "fangbian")
+        #expect(Pinyin("还是").full == "haishi")
+        #expect(Pinyin("还钱").full == "huanqian")
+        #expect(Pinyin("重新").full == "chongxin")
+        #expect(Pinyin("重要").full == "zhongyao")
+        #expect(Pinyin("银行").full == "yinhang")
+        #expect(Pinyin("行不行").full == "xingbuxing")
+        #expect(Pinyin("太便宜了").full == "taipianyile", "a word inside a sentence keeps its reading")
+    }
+
+    @Test func umlautIsWrittenV() {
+        #expect(Pinyin("考虑").full == "kaolv")
+        #expect(Pinyin("费率").full == "feilv")
+        #expect(Pinyin("绿").full == "lv")
+    }
+
+    @Test func everyReadingOfAPolyphoneIsKnown() {
+        #expect(Pinyin.readings(of: "还") == ["hai", "huan"])
+        #expect(Pinyin.readings(of: "行").contains("hang"))
+        #expect(Pinyin.readings(of: "重").contains("chong"))
+        #expect(Pinyin.readings(of: "a") == [])
+    }
+
+    @Test func otherTextStaysAsTyped() {
+        #expect(Pinyin("tai贵").syllables == ["tai", "gui"])
+        #expect(Pinyin("4S店").syllables == ["4s", "dian"])
+        #expect(Pinyin("").syllables == [])
+    }
+
+    @Test func fillersAreKnown() {
+        #expect(SpokenFiller.isFiller("那个"))
+        #expect(SpokenFiller.isFiller("嗯，吧"))
+        #expect(!SpokenFiller.isFiller("太贵"))
+    }
 }
 
 @Suite("Wrapping by display width")
