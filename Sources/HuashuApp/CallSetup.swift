@@ -4,6 +4,7 @@ import HuashuLedger
 import HuashuScript
 import HuashuStore
 import HuashuTerminal
+import HuashuText
 
 /// What every call-making command needs to know, from options and environment.
 public struct CallOptions: Sendable {
@@ -67,7 +68,7 @@ public enum CallRunner {
         let log = try wrap { try store.beginCall(customerID: customerID, agent: options.agent, scriptVersion: script.version,
                                                  context: context, training: training, at: now) }
         let call = LiveCall(engine: engine, customer: customer, store: store, log: log,
-                            reader: LineReaders.standard(historyFile: CallOptions.historyFile), view: .forStandardOutput,
+                            reader: LineReaders.standard(historyFile: CallOptions.historyFile, historyEntry: MetaCommand.historyEntry), view: .forStandardOutput,
                             state: first.state, startedAt: now, training: training)
         return (call, first)
     }
@@ -109,7 +110,7 @@ public enum CallRunner {
         }
         let startedAt = Timestamp.date(record.startedAt) ?? Date()
         let call = LiveCall(engine: CallEngine(script: script, context: context), customer: customer, store: store, log: log,
-                            reader: LineReaders.standard(historyFile: CallOptions.historyFile), view: .forStandardOutput,
+                            reader: LineReaders.standard(historyFile: CallOptions.historyFile, historyEntry: MetaCommand.historyEntry), view: .forStandardOutput,
                             state: state, startedAt: startedAt, training: record.training)
         call.say("继续通话 #\(record.id),从第 \(last.seq) 步之后接着来。")
         try call.run()
@@ -177,7 +178,7 @@ extension CustomerFacts {
         ]
         values["honorific"] = customer.honorific
         values["model"] = customer.model
-        values["phone"] = Masking.phone(customer.phone)
+        values["phone"] = PersonalData.phone(customer.phone)
         values["expiry"] = customer.commercialExpiry
         values["compulsory_expiry"] = customer.compulsoryExpiry
         values["days"] = days.map(String.init)
@@ -186,8 +187,10 @@ extension CustomerFacts {
         values["claims"] = customer.claims.map(String.init)
         values["grade"] = customer.grade
         values["type"] = customer.type
+        // Ledger cells go onto the agent's screen: control codes in them are shown, never sent.
         self.init(grade: customer.grade.flatMap(CustomerGrade.init(rawValue:)), type: customer.type.flatMap(CustomerType.init(rawValue:)),
-                  claims: customer.claims, violations: customer.violations, daysToExpiry: days, values: values)
+                  claims: customer.claims, violations: customer.violations, daysToExpiry: days,
+                  values: values.mapValues { TerminalText.visible($0) })
     }
 }
 

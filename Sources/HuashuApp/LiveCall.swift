@@ -82,7 +82,19 @@ final class LiveCall {
 
     enum Flow { case stay, leave }
 
+    /// The longest line taken, in characters: a note or what the customer said is far shorter, and
+    /// a pasted megabyte would otherwise hold the call while the search reads it.
+    static let longestLine = 2_000
+
     private func handle(_ raw: String) throws(UserError) -> Flow {
+        if raw.utf8.count > Self.longestLine, raw.unicodeScalars.count > Self.longestLine {
+            say(view.warn("这一行超过 \(Self.longestLine) 个字,没有处理。请只输入客户说的要点。"))
+            return .stay
+        }
+        if TerminalText.hasNUL(raw) {
+            say(view.warn("这一行含有空字符(NUL),没有处理。请重新输入。"))
+            return .stay
+        }
         let text = InputNormalisation.foldFullWidth(raw).trimmingSpaces
         if text.hasPrefix(".") || text.hasPrefix("/") {
             return try MetaCommand.run(text.dropFirst(), in: self)

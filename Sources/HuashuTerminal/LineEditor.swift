@@ -19,9 +19,10 @@ public protocol LineReader: AnyObject {
 }
 
 public enum LineReaders {
-    /// libedit when standard input is a terminal, plain lines otherwise.
-    public static func standard(historyFile: String?) -> LineReader {
-        isatty(0) == 1 ? LibEditReader(historyFile: historyFile) : PipeReader()
+    /// libedit when standard input is a terminal, plain lines otherwise. `historyEntry` says what
+    /// of a line the history file may keep (nil: nothing), so personal data stays in the database.
+    public static func standard(historyFile: String?, historyEntry: @escaping (String) -> String?) -> LineReader {
+        isatty(0) == 1 ? LibEditReader(historyFile: historyFile, historyEntry: historyEntry) : PipeReader()
     }
 }
 
