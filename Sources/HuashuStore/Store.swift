@@ -18,6 +18,9 @@ public final class Store: Sendable {
         migrator.registerMigration("v2: rehearsal customers") { db in
             try db.execute(sql: "ALTER TABLE customers ADD COLUMN training INTEGER NOT NULL DEFAULT 0")
         }
+        migrator.registerMigration("v3-log: one chain through every step, ids never reused, call rows fixed") { db in
+            try Schema.chainEveryStep(db)
+        }
         return migrator
     }()
 
@@ -237,4 +240,81 @@ enum Schema {
         detail TEXT
     );
     """
+}
+
+extension Schema {
+    /// Rebuilds `calls` and `call_steps` with AUTOINCREMENT ids (a deleted
+    /// call's id is never given to the next), adds each step's `link` through
+    /// every step so far (in id order, over the rows as they stand), and puts
+    /// the append-only triggers in place, `calls` included.
+    static func chainEveryStep(_ db: Database) throws {
+        try db.execute(sql: """
+            DROP TRIGGER IF EXISTS call_steps_no_update;
+            DROP TRIGGER IF EXISTS call_steps_no_delete;
+            CREATE TABLE calls_v3 (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                customer_id INTEGER NOT NULL REFERENCES customers(id),
+                agent TEXT NOT NULL,
+                started_at TEXT NOT NULL,
+                ended_at TEXT,
+                script_version TEXT NOT NULL,
+                training INTEGER NOT NULL DEFAULT 0,
+                context TEXT NOT NULL,
+                outcome TEXT,
+                loss_reason TEXT,
+                lost_to TEXT,
+                quote TEXT
+            );
+            INSERT INTO calls_v3 (id, customer_id, agent, started_at, ended_at, script_version, training, context, outcome, loss_reason, lost_to, quote)
+              SELECT id, customer_id, agent, started_at, ended_at, script_version, training, context, outcome, loss_reason, lost_to, quote FROM calls;
+            CREATE TABLE call_steps_v3 (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                call_id INTEGER NOT NULL REFERENCES calls(id),
+                seq INTEGER NOT NULL,
+                at TEXT NOT NULL,
+                input_kind TEXT NOT NULL,
+                input TEXT,
+                answer_id TEXT,
+                handler_id TEXT,
+                note TEXT,
+                stage TEXT NOT NULL,
+                node TEXT NOT NULL,
+                shown TEXT NOT NULL,
+                events TEXT NOT NULL,
+                state TEXT NOT NULL,
+                prev_hash TEXT NOT NULL,
+                hash TEXT NOT NULL,
+                link TEXT NOT NULL,
+                UNIQUE (call_id, seq)
+            );
+            """)
+        let hasher = SHA256()
+        let rows = RawRows(try db.makeStatement(sql: """
+            SELECT s.id, s.seq, s.hash, c.\(LogChain.callColumns.replacingOccurrences(of: ", ", with: ", c."))
+            FROM call_steps s LEFT JOIN calls c ON c.id = s.call_id ORDER BY s.id
+            """))
+        let insert = try db.makeStatement(sql: """
+            INSERT INTO call_steps_v3 SELECT id, call_id, seq, at, input_kind, input, answer_id, handler_id, note, stage, node,
+              shown, events, state, prev_hash, hash, ? FROM call_steps WHERE id = ?
+            """)
+        var previous: ArraySlice<UInt8> = []
+        while try rows.next(db) {
+            let id = rows.int(0)
+            let call = rows.int(1) == 1 ? (3..<10).map { rows.bytes(Int32($0)) } : nil
+            guard let link = LogChain.link(hasher, id: id, previous: previous, hash: rows.bytes(2), call: call) else {
+                throw StoreError("the call log could not be hashed (out of memory)")
+            }
+            try insert.execute(arguments: [link, id])
+            previous = ArraySlice(link.utf8)
+        }
+        try db.execute(sql: """
+            DROP TABLE call_steps;
+            DROP TABLE calls;
+            ALTER TABLE calls_v3 RENAME TO calls;
+            ALTER TABLE call_steps_v3 RENAME TO call_steps;
+            CREATE INDEX calls_by_customer ON calls(customer_id, started_at);
+            CREATE INDEX calls_by_start ON calls(started_at);
+            """)
+        for trigger in LogChain.triggers { try db.execute(sql: trigger.sql) }
+    }
 }
