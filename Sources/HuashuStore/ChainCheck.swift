@@ -104,7 +104,7 @@ extension Store {
                 problem(nil, nil, issued > previousID ? "the newest steps #\(previousID + 1)…#\(issued) of the log are missing (deleted)"
                                                       : "the log's step counter was turned back to #\(issued)")
             }
-            try checkCalls(db, only: call, report: &report, problem: problem)
+            report.calls = try checkCalls(db, only: call, problem: problem)
             return report
         }
     }
@@ -123,7 +123,9 @@ extension Store {
     }
 
     /// Each call's row against its log: the ending taken from its last step's state, byte for byte; the ids issued.
-    private func checkCalls(_ db: Database, only call: Int64?, report: inout ChainReport, problem: (Int64?, Int?, String) -> Void) throws {
+    /// Returns the number of calls checked.
+    private func checkCalls(_ db: Database, only call: Int64?, problem: (Int64?, Int?, String) -> Void) throws -> Int {
+        var count = 0
         let rows = RawRows(try db.makeStatement(sql: """
             SELECT c.id, s.at, s.state, s.seq, \(CallEnding.columns.map { "c." + $0 }.joined(separator: ", "))
             FROM calls c LEFT JOIN call_steps s ON s.call_id = c.id AND s.seq = (SELECT max(seq) FROM call_steps WHERE call_id = c.id)
@@ -132,9 +134,10 @@ extension Store {
         var newest: Int64 = 0
         while try rows.next(db) {
             let id = rows.int(0)
+            if id > newest + 1 { problem(nil, nil, "calls #\(newest + 1)…#\(id - 1) are missing (deleted)") }
             newest = id
             if let call, call != id { continue }
-            report.calls += 1
+            count += 1
             let state = rows.isNull(2) ? nil : try? JSONDecoder().decode(CallState.self, from: Data(rows.bytes(2)))
             if !rows.isNull(2) && state == nil { problem(id, Int(rows.int(3)), "its state cannot be read") }
             let expected = CallEnding(state: state, at: String(decoding: rows.bytes(1), as: UTF8.self)).values
@@ -148,5 +151,6 @@ extension Store {
         }
         let issued = try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'calls'") ?? 0
         if issued > newest { problem(nil, nil, "the newest calls #\(newest + 1)…#\(issued) are missing (deleted)") }
+        return count
     }
 }
