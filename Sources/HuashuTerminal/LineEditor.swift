@@ -1,5 +1,6 @@
 import CLibEdit
 import Foundation
+import HuashuText
 
 /// What reading one line can give.
 public enum LineInput: Equatable, Sendable {
@@ -44,7 +45,8 @@ public final class PipeReader: LineReader {
 
     public func readLine(prompt: String) -> LineInput {
         guard let line = nextLine() else { return .endOfInput }
-        StandardOutput.hold((prompt + line + "\n").utf8)
+        // The echo of what was typed: control codes in it are shown, never sent on.
+        StandardOutput.hold((prompt + TerminalText.visible(line) + "\n").utf8)
         return .line(line)
     }
 
