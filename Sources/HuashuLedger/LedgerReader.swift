@@ -81,9 +81,18 @@ public enum LedgerReader {
 public enum SpreadsheetCell {
     public static func inert(_ cell: String) -> String {
         let cell = TerminalText.visible(cell, keeping: .cellLayout)
-        guard let first = cell.utf8.first, [UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0D].contains(first)
-            || cell.unicodeScalars.first.map(isFullWidthFormulaStart) == true else { return cell }
-        return "'" + cell
+        return startsLikeAFormula(cell.unicodeScalars.first) ? "'" + cell : cell
+    }
+
+    /// A cell `inert` wrote: its `'` is dropped again when the file is read back.
+    static func isNeutralised(_ cell: String) -> Bool {
+        let scalars = cell.unicodeScalars
+        return scalars.first == "'" && startsLikeAFormula(scalars.dropFirst().first)
+    }
+
+    private static func startsLikeAFormula(_ first: Unicode.Scalar?) -> Bool {
+        guard let first else { return false }
+        return ["=", "+", "-", "@", "\t", "\r"].contains(first) || isFullWidthFormulaStart(first)
     }
 
     /// `＝`, `＋`, `－`, `＠`: some spreadsheets fold full-width forms before they parse.
