@@ -24,8 +24,9 @@ public struct CallOptions: Sendable {
         self.today = today
     }
 
+    /// The database for a call on the terminal: its steps wait out a busy file (`BusyWait.liveCall`).
     public func openStore() throws(UserError) -> Store {
-        try HuashuApp.openStore(database)
+        do { return try Store(path: database, busyWait: .liveCall) } catch { throw UserError(error.description) }
     }
 
     /// `$HUASHU_HISTORY`, else `~/.huashu_history`, as psql and sqlite3 keep theirs.
@@ -139,6 +140,15 @@ public enum CallRunner {
         }
         return top.customer
     }
+}
+
+extension BusyWait {
+    /// A live call never dies of a busy database: after a moment the agent sees
+    /// that the step is being saved, the screen stays, and Ctrl-C offers to
+    /// leave the call resumable instead of waiting on.
+    static let liveCall = BusyWait(noticeAfter: 0.3, notice: {
+        StandardOutput.write("保存中…(数据库正被别的程序占用,保存好之前会一直等;按 Ctrl-C 可选择稍后继续)\n")
+    }, giveUp: { Interrupt.pending })
 }
 
 /// Opens the database; commands that only read it want it to exist already,

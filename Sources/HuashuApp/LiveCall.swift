@@ -162,13 +162,30 @@ final class LiveCall {
     private func commit(_ input: CallInput?, _ step: CallStep) throws(UserError) -> CallScreen {
         let screen = engine.screen(step.state)
         let stage = engine.script.nodes[step.state.node]?.stageID ?? ""
-        do {
-            try log.record(input: input, step: step, stage: stage, shown: screen.says.joined(separator: "\n"), at: Date(),
-                           followUps: FollowUpSchedule.plans(for: step.events, state: step.state, callStart: startedAt))
-        } catch {
-            throw UserError("the step could not be saved, so the call stops here (resume it with `huashu resume \(log.callID)`): \(error)")
+        let at = Date()
+        while true {
+            do {
+                try log.record(input: input, step: step, stage: stage, shown: screen.says.joined(separator: "\n"), at: at,
+                               followUps: FollowUpSchedule.plans(for: step.events, state: step.state, callStart: startedAt))
+                return screen
+            } catch let error where error.isBusy {
+                // Only Ctrl-C ends a wait for a busy database.
+                guard keepsWaiting() else {
+                    throw UserError("这一步没有保存,通话已保留到上一步。继续这通电话: huashu resume \(log.callID)")
+                }
+            } catch {
+                throw UserError("the step could not be saved, so the call stops here (resume it with `huashu resume \(log.callID)`): \(error)")
+            }
         }
-        return screen
+    }
+
+    /// After Ctrl-C while a step waited for a busy database: wait on, or leave the call to resume later.
+    private func keepsWaiting() -> Bool {
+        switch reader.readLine(prompt: "数据库仍被占用,这一步还没保存。回车继续等待;输入 y 离开,稍后用 huashu resume \(log.callID) 继续: ") {
+        case .line(let answer): return !["y", "yes", "是"].contains(InputNormalisation.foldFullWidth(answer).trimmingSpaces.lowercased())
+        case .interrupted: return true
+        case .endOfInput: return false
+        }
     }
 
     private func confirm(_ events: [CallEvent]) {

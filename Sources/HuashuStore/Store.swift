@@ -61,13 +61,15 @@ public final class Store: Sendable {
     /// Set once, before the first connection: SQLite takes process-wide settings only then.
     private static let tuned: Void = { _ = huashu_sqlite_without_memory_statistics() }()
 
-    /// Opens (creating with mode 0600 if needed) and migrates the database.
-    public init(path: String) throws(StoreError) {
+    /// Opens (creating with mode 0600 if needed) and migrates the database. A live
+    /// call passes `busyWait`: its writes wait as long as another process holds
+    /// the file, instead of failing after `busyTimeout`.
+    public init(path: String, busyWait: BusyWait? = nil) throws(StoreError) {
         self.path = path
         _ = Self.tuned
         try Self.createPrivately(path)
         var config = Configuration()
-        config.busyMode = .timeout(Self.busyTimeout)
+        config.busyMode = busyWait.map { .callback($0.callback()) } ?? .timeout(Self.busyTimeout)
         config.foreignKeysEnabled = true
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
@@ -130,9 +132,63 @@ public final class Store: Sendable {
     }
 }
 
+/// How a live call waits for a database another process holds (a long import
+/// on a slow disk, a supervisor's sqlite3 shell): as long as it takes, saying
+/// so once after `noticeAfter`, and stopping only when `giveUp` says the
+/// agent asked to (then the write fails as busy and the caller offers to
+/// leave the call resumable). The step is never half written: SQLite only
+/// commits once it holds the lock.
+public struct BusyWait: Sendable {
+    public let noticeAfter: TimeInterval
+    public let notice: @Sendable () -> Void
+    public let giveUp: @Sendable () -> Bool
+
+    public init(noticeAfter: TimeInterval, notice: @escaping @Sendable () -> Void, giveUp: @escaping @Sendable () -> Bool) {
+        self.noticeAfter = noticeAfter
+        self.notice = notice
+        self.giveUp = giveUp
+    }
+
+    /// SQLite's busy handler: called again and again while the lock is held, `tries` from 0 for each wait.
+    func callback() -> Database.BusyCallback {
+        let wait = Waiting()
+        return { tries in
+            let elapsed = wait.elapsed(restart: tries == 0)
+            if giveUp() { return false }
+            if elapsed >= noticeAfter && wait.firstNotice() { notice() }
+            // Short sleeps first, so a step behind a small commit waits little; then 10 ms.
+            usleep(tries < 20 ? 1_000 : 10_000)
+            return true
+        }
+    }
+
+    /// When the current wait began and whether it was announced; SQLite may call from any connection's thread.
+    private final class Waiting: @unchecked Sendable {
+        private let lock = NSLock()
+        private var start = Date()
+        private var noticed = false
+
+        func elapsed(restart: Bool) -> TimeInterval {
+            lock.withLock {
+                if restart { (start, noticed) = (Date(), false) }
+                return Date().timeIntervalSince(start)
+            }
+        }
+
+        func firstNotice() -> Bool {
+            lock.withLock {
+                defer { noticed = true }
+                return !noticed
+            }
+        }
+    }
+}
+
 /// A database problem said in words a user can act on.
 public struct StoreError: Error, CustomStringConvertible, Sendable {
     public let description: String
+    /// Another process held the database; trying again later may work.
+    public private(set) var isBusy = false
 
     public init(_ description: String) {
         self.description = description
@@ -148,13 +204,30 @@ public struct StoreError: Error, CustomStringConvertible, Sendable {
             case .SQLITE_CORRUPT:
                 self.init("the database \(path) is damaged: \(db.message ?? "corrupt")")
             case .SQLITE_BUSY, .SQLITE_LOCKED:
-                self.init("the database \(path) stayed busy for 10 seconds; another program holds it")
+                self.init("the database \(path) is busy: another program holds it (waited \(Int(Store.busyTimeout)) seconds, or until asked to stop)")
+                isBusy = true
+            case .SQLITE_FULL:
+                self.init(Self.diskFull(path))
+            case .SQLITE_IOERR where Self.hasNoRoom(beside: path):
+                self.init(Self.diskFull(path))
             default:
                 self.init("database \(path): \(db.message ?? "\(db.resultCode)")")
             }
         } else {
             self.init("database \(path): \(error)")
         }
+    }
+
+    static func diskFull(_ path: String) -> String {
+        "the disk holding the database \(path) is full: nothing more could be written; free some space and try again"
+    }
+
+    /// A write error on a file system with (almost) no room left: SQLite often says only `disk I/O error`.
+    private static func hasNoRoom(beside path: String) -> Bool {
+        var info = statvfs()
+        let folder = (path as NSString).deletingLastPathComponent
+        guard statvfs(folder.isEmpty ? "." : folder, &info) == 0 else { return false }
+        return UInt64(info.f_bavail) * UInt64(info.f_frsize) < 1 << 20
     }
 }
 

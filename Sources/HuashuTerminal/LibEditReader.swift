@@ -94,8 +94,11 @@ enum Completion {
 
 /// Ctrl-C must cancel the line being typed, not end the call: a handler that
 /// only records the signal makes libedit's read return with EINTR.
-enum Interrupt {
+public enum Interrupt {
     nonisolated(unsafe) static var fired = false
+
+    /// Ctrl-C was pressed since the last line was read (only on a terminal, where the handler is installed).
+    public static var pending: Bool { fired }
 
     static func install() {
         var action = sigaction()
