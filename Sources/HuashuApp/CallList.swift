@@ -40,7 +40,7 @@ public enum CallList {
         }
         let rows = try wrap { try store.listCalls(filter) }
         guard !rows.isEmpty else { return "没有符合条件的通话。\n" }
-        return rows.map(line).joined(separator: "\n") + "\n"
+        return TerminalText.visible(rows.map(line).joined(separator: "\n") + "\n", keeping: .lineBreaks)
     }
 
     /// `#12  2026-11-02 10:15  小李  张伟先生 粤B12345  03:25  战败(价格,去向平安)  报价4860元`
@@ -57,8 +57,8 @@ public enum CallList {
         let cells = [
             TextWrap.padded("#\(call.id)", to: 6),
             SupervisorTime.local(call.startedAt),
-            TextWrap.padded(call.agent, to: 8),
-            TextWrap.padded(row.customerName + (row.honorific ?? "") + " " + row.plate, to: 22),
+            TextWrap.padded(TerminalText.visible(call.agent), to: 8),
+            TextWrap.padded(TerminalText.visible(row.customerName + (row.honorific ?? "") + " " + row.plate), to: 22),
             TextWrap.padded(duration, to: 6),
             (call.training ? "【演练】" : "") + outcomeText(call.outcome, reason: call.lossReason, lostTo: call.lostTo)
                 + (call.quote.map { "  报价\($0)元" } ?? ""),

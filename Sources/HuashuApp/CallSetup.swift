@@ -25,8 +25,9 @@ public struct CallOptions: Sendable {
         self.today = today
     }
 
+    /// The database for a call on the terminal: its steps wait out a busy file (`BusyWait.liveCall`).
     public func openStore() throws(UserError) -> Store {
-        try HuashuApp.openStore(database)
+        do { return try Store(path: database, busyWait: .liveCall) } catch { throw UserError(error.description) }
     }
 
     /// `$HUASHU_HISTORY`, else `~/.huashu_history`, as psql and sqlite3 keep theirs.
@@ -69,7 +70,7 @@ public enum CallRunner {
         let log = try wrap { try store.beginCall(customerID: customerID, agent: options.agent, scriptVersion: script.version,
                                                  context: context, training: training, at: now) }
         let call = LiveCall(engine: engine, customer: customer, store: store, log: log,
-                            reader: LineReaders.standard(historyFile: CallOptions.historyFile), view: .forStandardOutput,
+                            reader: LineReaders.standard(historyFile: CallOptions.historyFile, historyEntry: MetaCommand.historyEntry), view: .forStandardOutput,
                             state: first.state, startedAt: now, training: training)
         return (call, first)
     }
@@ -111,7 +112,7 @@ public enum CallRunner {
         }
         let startedAt = Timestamp.date(record.startedAt) ?? Date()
         let call = LiveCall(engine: CallEngine(script: script, context: context), customer: customer, store: store, log: log,
-                            reader: LineReaders.standard(historyFile: CallOptions.historyFile), view: .forStandardOutput,
+                            reader: LineReaders.standard(historyFile: CallOptions.historyFile, historyEntry: MetaCommand.historyEntry), view: .forStandardOutput,
                             state: state, startedAt: startedAt, training: record.training)
         call.say("继续通话 #\(record.id),从第 \(last.seq) 步之后接着来。")
         try call.run()
@@ -157,6 +158,15 @@ public enum CallRunner {
     }
 }
 
+extension BusyWait {
+    /// A live call never dies of a busy database: after a moment the agent sees
+    /// that the step is being saved, the screen stays, and Ctrl-C offers to
+    /// leave the call resumable instead of waiting on.
+    static let liveCall = BusyWait(noticeAfter: 0.3, notice: {
+        StandardOutput.write("保存中…(数据库正被别的程序占用,保存好之前会一直等;按 Ctrl-C 可选择稍后继续)\n")
+    }, giveUp: { Interrupt.pending })
+}
+
 /// Opens the database; commands that only read it want it to exist already,
 /// so a mistyped `--db` is an error instead of an empty new file.
 func openStore(_ path: String, mustExist: Bool = false) throws(UserError) -> Store {
@@ -194,7 +204,7 @@ extension CustomerFacts {
         ]
         values["honorific"] = customer.honorific
         values["model"] = customer.model
-        values["phone"] = Masking.phone(customer.phone)
+        values["phone"] = PersonalData.phone(customer.phone)
         values["expiry"] = customer.commercialExpiry
         values["compulsory_expiry"] = customer.compulsoryExpiry
         values["days"] = days.map(String.init)
@@ -203,7 +213,9 @@ extension CustomerFacts {
         values["claims"] = customer.claims.map(String.init)
         values["grade"] = customer.grade
         values["type"] = customer.type
+        // Ledger cells go onto the agent's screen: control codes in them are shown, never sent.
         self.init(grade: customer.grade.flatMap(CustomerGrade.init(rawValue:)), type: customer.type.flatMap(CustomerType.init(rawValue:)),
-                  claims: customer.claims, violations: customer.violations, daysToExpiry: days, values: values)
+                  claims: customer.claims, violations: customer.violations, daysToExpiry: days,
+                  values: values.mapValues { TerminalText.visible($0) })
     }
 }

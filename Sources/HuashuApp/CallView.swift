@@ -36,9 +36,10 @@ struct CallView {
         let expiry = "商业险到期 \(customer.commercialExpiry ?? "未知") (\(days))"
         let details = [expiry, "出险\(customer.claims.map(String.init) ?? "?")次",
                        (customer.grade.map { $0 + "级" } ?? "未分级"), customer.type ?? "类型未知",
-                       Masking.phone(customer.phone) ?? "无电话", "通话 " + CallHeader.timerMark]
+                       PersonalData.phone(customer.phone) ?? "无电话", "通话 " + CallHeader.timerMark]
         let rule = String(repeating: "─", count: min(width, 60))
-        let lines = fields([(training ? "【演练】" : "") + who, last]) + fields(details)
+        // Ledger cells: control codes in them are shown, never sent to the terminal.
+        let lines = fields([(training ? "【演练】" : "") + who, last].map { TerminalText.visible($0) }) + fields(details.map { TerminalText.visible($0) })
         let text = ([rule] + lines.map(bold) + [rule]).joined(separator: "\n") + "\n"
         // The timer is the last field, so its mark is the last in the text.
         guard let timer = text.range(of: CallHeader.timerMark, options: .backwards) else { return CallHeader(beforeTimer: text, afterTimer: "") }

@@ -44,7 +44,7 @@ public enum CoverageReport {
         guard !trainees.isEmpty else { return "还没有任何演练记录。用 huashu rehearse 开始演练。\n" }
         var text = trainees.map(self.text).joined(separator: "\n")
         if script == nil { text += "（今天的脚本没能加载，只列出练过的内容；用 huashu lint 查看脚本问题）\n" }
-        return text
+        return TerminalText.visible(text, keeping: .lineBreaks)
     }
 
     /// Scores every rehearsal in the rows and adds them up by trainee.

@@ -45,3 +45,29 @@ enum FileBytes {
         UserError("cannot read \(path): \(String(cString: strerror(code)))")
     }
 }
+
+/// Every file the program writes (rejected rows, reports, seals) may hold
+/// customers' names, phones and IDs: it is written mode 0600, and an
+/// existing file is narrowed to 0600 before its new content goes in.
+enum PrivateFile {
+    static func write(_ bytes: [UInt8], to path: String, what: String) throws(UserError) {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw failure(what, path, errno) }
+        defer { close(fd) }
+        guard fchmod(fd, 0o600) == 0 else { throw failure(what, path, errno) }
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress! + offset, bytes.count - offset) }
+            if written < 0 && errno == EINTR { continue }
+            guard written > 0 else { throw failure(what, path, errno) }
+            offset += written
+        }
+    }
+
+    private static func failure(_ what: String, _ path: String, _ code: Int32) -> UserError {
+        if code == ENOSPC || code == EDQUOT {
+            return UserError("cannot write \(what) to \(path): the disk is full; free some space and run the command again")
+        }
+        return UserError("cannot write \(what) to \(path): \(String(cString: strerror(code)))")
+    }
+}

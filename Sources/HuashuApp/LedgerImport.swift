@@ -53,7 +53,7 @@ public enum LedgerImport {
         kept = options.skipBadRows || parse.problems.isEmpty
         var report = ""
         if !parse.problems.isEmpty {
-            let shown = parse.problems.prefix(50).map { "\(options.file): \($0)" }.joined(separator: "\n")
+            let shown = PrivateText.shown(parse.problems.prefix(50).map { "\(options.file): \($0)" }.joined(separator: "\n"))
             let more = parse.problems.count > 50 ? "\n… and \(parse.problems.count - 50) more problems" : ""
             guard options.skipBadRows else {
                 throw UserError("""
@@ -143,9 +143,7 @@ public enum LedgerImport {
     private static func writeRejected(_ parse: LedgerRows, beside file: String) throws(UserError) -> String {
         let path = (file.hasSuffix(".csv") ? String(file.dropLast(4)) : file) + ".rejected.csv"
         let bytes = parse.correctionCSV()
-        guard FileManager.default.createFile(atPath: path, contents: Data(bytes)) else {
-            throw UserError("cannot write the rejected rows to \(path)")
-        }
+        try PrivateFile.write(bytes, to: path, what: "the rejected rows")
         return "the \(parse.rejectedRows.count) rejected rows are in \(path), with the problem in the last column\n"
     }
 }

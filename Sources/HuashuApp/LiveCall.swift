@@ -101,7 +101,8 @@ final class LiveCall {
         case .line(let raw):
             let text = InputNormalisation.foldFullWidth(raw).trimmingSpaces
             if text.isEmpty { return .close }
-            if text.hasPrefix(".") || text.hasPrefix("/") { return try MetaCommand.run(text.dropFirst(), in: self) == .leave ? .leave : .stay }
+            // Only `.back` may follow an ending: the call's row holds the ending as logged.
+            if [".back", "/back", ".b"].contains(text) { return try MetaCommand.run(text.dropFirst(), in: self) == .leave ? .leave : .stay }
             say(view.warn("通话已结束。回车结束通话,.back 撤销勿扰。"))
             return .stay
         case .endOfInput:
@@ -135,7 +136,19 @@ final class LiveCall {
         return false
     }
 
+    /// The longest line taken, in characters: a note or what the customer said is far shorter, and
+    /// a pasted megabyte would otherwise hold the call while the search reads it.
+    static let longestLine = 2_000
+
     private func handle(_ raw: String) throws(UserError) -> Flow {
+        if raw.utf8.count > Self.longestLine, raw.unicodeScalars.count > Self.longestLine {
+            say(view.warn("这一行超过 \(Self.longestLine) 个字,没有处理。请只输入客户说的要点。"))
+            return .stay
+        }
+        if TerminalText.hasNUL(raw) {
+            say(view.warn("这一行含有空字符(NUL),没有处理。请重新输入。"))
+            return .stay
+        }
         let text = InputNormalisation.foldFullWidth(raw).trimmingSpaces
         if text.hasPrefix(".") || text.hasPrefix("/") {
             return try MetaCommand.run(text.dropFirst(), in: self)
@@ -210,13 +223,30 @@ final class LiveCall {
     private func commit(_ input: CallInput?, _ step: CallStep) throws(UserError) -> CallScreen {
         let screen = engine.screen(step.state)
         let stage = engine.script.nodes[step.state.node]?.stageID ?? ""
-        do {
-            try log.record(input: input, step: step, stage: stage, shown: screen.says.joined(separator: "\n"), at: Date(),
-                           followUps: FollowUpSchedule.plans(for: step.events, state: step.state, callStart: startedAt))
-        } catch {
-            throw UserError("the step could not be saved, so the call stops here (resume it with `huashu resume \(log.callID)`): \(error)")
+        let at = Date()
+        while true {
+            do {
+                try log.record(input: input, step: step, stage: stage, shown: screen.says.joined(separator: "\n"), at: at,
+                               followUps: FollowUpSchedule.plans(for: step.events, state: step.state, callStart: startedAt))
+                return screen
+            } catch let error where error.isBusy {
+                // Only Ctrl-C ends a wait for a busy database.
+                guard keepsWaiting() else {
+                    throw UserError("这一步没有保存,通话已保留到上一步。继续这通电话: huashu resume \(log.callID)")
+                }
+            } catch {
+                throw UserError("the step could not be saved, so the call stops here (resume it with `huashu resume \(log.callID)`): \(error)")
+            }
         }
-        return screen
+    }
+
+    /// After Ctrl-C while a step waited for a busy database: wait on, or leave the call to resume later.
+    private func keepsWaiting() -> Bool {
+        switch reader.readLine(prompt: "数据库仍被占用,这一步还没保存。回车继续等待;输入 y 离开,稍后用 huashu resume \(log.callID) 继续: ") {
+        case .line(let answer): return !["y", "yes", "是"].contains(InputNormalisation.foldFullWidth(answer).trimmingSpaces.lowercased())
+        case .interrupted, .escaped: return true
+        case .endOfInput: return false
+        }
     }
 
     private func confirm(_ events: [CallEvent]) {

@@ -76,7 +76,7 @@ struct MetaCommand: Sendable {
                 call.say("这是第一次给这位客户打电话。")
                 return .stay
             }
-            call.say((["以前的通话:"] + earlier.map(CallSummaryLine.text)).joined(separator: "\n"))
+            call.say(TerminalText.visible((["以前的通话:"] + earlier.map(CallSummaryLine.text)).joined(separator: "\n"), keeping: .lineBreaks))
             return .stay
         },
         MetaCommand(names: ["screen", "r"], usage: ".screen", help: "重新显示当前步骤(退出选择模式)") { _, call in
@@ -92,11 +92,25 @@ struct MetaCommand: Sendable {
 
     static let allNames: [String] = table.flatMap(\.names).filter { $0.count > 2 }
 
+    /// Commands whose words are the customer's own (a note may hold a phone, an address, a complaint).
+    static let privateCommands: Set<String> = ["note", "n"]
+
+    /// What the line-editor history keeps of a typed line: commands and searches, masked;
+    /// nothing of a note, which belongs in the call log only.
+    @Sendable static func historyEntry(_ line: String) -> String? {
+        let text = InputNormalisation.foldFullWidth(line).trimmingSpaces
+        if text.hasPrefix(".") || text.hasPrefix("/") {
+            let name = String(text.dropFirst().prefix { !$0.isWhitespace }).lowercased()
+            if privateCommands.contains(name) { return nil }
+        }
+        return TerminalText.visible(PersonalData.masked(line))
+    }
+
     static func run(_ line: Substring, in call: LiveCall) throws(UserError) -> LiveCall.Flow {
         let name = String(line.prefix { !$0.isWhitespace }).lowercased()
         let arguments = line.dropFirst(name.count).trimmingSpaces
         guard let command = table.first(where: { $0.names.contains(name) }) else {
-            call.say(call.view.warn("没有 .\(name) 这个命令。输入 .help 看全部命令。"))
+            call.say(call.view.warn("没有 .\(TerminalText.visible(name)) 这个命令。输入 .help 看全部命令。"))
             return .stay
         }
         do {

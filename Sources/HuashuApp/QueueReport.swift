@@ -48,6 +48,7 @@ public enum QueueReport {
             rows.append([String(offset + 1), "\(c.name) #\(c.id ?? 0)", c.plate, grade, days, entry.reason,
                          entry.overdue ? "逾期\(entry.overdueDays)天" : "", entry.lastCall ?? "未联系过"])
         }
+        rows = rows.map { $0.map { TerminalText.visible($0) } }
         let widths = rows[0].indices.map { column in rows.map { $0[column].displayWidth }.max() ?? 0 }
         for row in rows {
             let cells = row.enumerated().map { column, cell in
@@ -57,6 +58,6 @@ public enum QueueReport {
             while line.hasSuffix(" ") { line.removeLast() }
             out += line + "\n"
         }
-        return out
+        return TerminalText.visible(out, keeping: .lineBreaks)
     }
 }

@@ -111,8 +111,10 @@ struct ReplayText {
 
     private var context: CallContext? { try? JSONDecoder().decode(CallContext.self, from: Data(call.context.utf8)) }
 
+    /// Every line holds stored text (names, notes, destinations): control codes in it are shown, never sent.
     func render() -> (header: [String], steps: [Step], footer: [String]) {
-        (header(), body(), footer())
+        let visible = { (lines: [String]) in lines.map { TerminalText.visible($0) } }
+        return (visible(header()), body().map { Step(offset: $0.offset, lines: visible($0.lines)) }, visible(footer()))
     }
 
     // MARK: Header and footer
@@ -121,8 +123,8 @@ struct ReplayText {
         var who = ["通话 #\(call.id)" + (call.training ? " 【演练】" : "")]
         if let customer {
             who.append(customer.name + (customer.honorific ?? "") + " " + customer.plate)
-            if let phone = customer.phone { who.append("电话 " + (options.unmask ? phone : Masking.phone(phone) ?? "")) }
-            if let id = customer.idNumber { who.append("身份证 " + (options.unmask ? id : Masking.idNumber(id) ?? "")) }
+            if let phone = customer.phone { who.append("电话 " + (options.unmask ? phone : PersonalData.phone(phone) ?? "")) }
+            if let id = customer.idNumber { who.append("身份证 " + (options.unmask ? id : PersonalData.idNumber(id) ?? "")) }
         } else {
             who.append("客户 #\(call.customerID)(已不在台帐)")
         }
@@ -293,38 +295,6 @@ struct ReplayText {
     }
 
     func masked(_ text: String) -> String {
-        options.unmask ? text : IdentityMask.text(text)
+        options.unmask ? text : PersonalData.masked(text)
     }
-}
-
-/// Phone and ID numbers typed into free text (notes), masked as the header masks them.
-enum IdentityMask {
-    static func text(_ text: String) -> String {
-        var out = ""
-        var run = ""
-        func flush() {
-            if run.count == 11, run.first == "1", run.allSatisfy(\.isASCIIDigit) {
-                out += Masking.phone(run) ?? run
-            } else if run.count == 18 || run.count == 15, run.dropLast().allSatisfy(\.isASCIIDigit) {
-                out += Masking.idNumber(run) ?? run
-            } else {
-                out += run
-            }
-            run = ""
-        }
-        for character in text {
-            if character.isASCIIDigit || ((character == "X" || character == "x") && run.count == 17) {
-                run.append(character)
-            } else {
-                flush()
-                out.append(character)
-            }
-        }
-        flush()
-        return out
-    }
-}
-
-private extension Character {
-    var isASCIIDigit: Bool { isASCII && isNumber }
 }

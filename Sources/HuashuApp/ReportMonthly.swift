@@ -48,9 +48,7 @@ public enum MonthlyReportCommand {
         case .html: bytes = Array(ReportPage.html(report).utf8)
         }
         guard let output = options.output else { return bytes }
-        guard FileManager.default.createFile(atPath: output, contents: Data(bytes)) else {
-            throw UserError("cannot write the report to \(output): the folder is missing or not writable")
-        }
+        try PrivateFile.write(bytes, to: output, what: "the report")
         return Array("已写入 \(output)(\(report.month.title),\(options.format.rawValue))\n".utf8)
     }
 

@@ -99,7 +99,8 @@ enum ReportTable {
         out.append("")
         out.append("说明:")
         out += MonthlyReport.definitions.map { "  " + $0 }
-        return out.joined(separator: "\n") + "\n"
+        // Names, plates and destinations come from ledgers and calls: control codes in them are shown, not sent.
+        return TerminalText.visible(out.joined(separator: "\n") + "\n", keeping: .lineBreaks)
     }
 
     static func interval(_ rate: WinRate) -> String {
@@ -109,7 +110,7 @@ enum ReportTable {
 
     /// Rows under a header, columns padded to the widest cell, indented two spaces.
     static func grid(_ header: [String], _ rows: [[String]], right: Set<Int> = []) -> [String] {
-        let all = [header] + rows
+        let all = ([header] + rows).map { $0.map { TerminalText.visible($0) } }
         let widths = header.indices.map { column in all.map { $0.indices.contains(column) ? $0[column].displayWidth : 0 }.max() ?? 0 }
         return all.map { row in
             let cells = row.enumerated().map { column, cell in

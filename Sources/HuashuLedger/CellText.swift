@@ -35,10 +35,13 @@ enum CellText {
         } ?? false
     }
 
-    /// Trims the cell and unwraps `="0755..."`, the formula trick spreadsheet
+    /// Trims the cell, drops the `'` that `SpreadsheetCell.inert` put before a
+    /// formula-like start (so a corrected rejected-rows file reads back as
+    /// written), and unwraps `="0755..."`, the formula trick spreadsheet
     /// exports use to keep leading zeros and long digit strings intact.
     static func cleaned(_ text: String) -> String {
-        let value = trimmed(text)
+        var value = trimmed(text)
+        if SpreadsheetCell.isNeutralised(value) { value = trimmed(String(value.dropFirst())) }
         let utf8 = value.utf8
         guard utf8.count >= 3, utf8.first == UInt8(ascii: "="), utf8.last == UInt8(ascii: "\"") else { return value }
         let second = utf8.index(after: utf8.startIndex)

@@ -1,3 +1,5 @@
+import HuashuText
+
 /// Reads a customer ledger exported from Excel or WPS (续保电子台帐) into
 /// checked records and precise row problems. Pure: bytes in, values out.
 public enum LedgerReader {
@@ -22,7 +24,8 @@ public enum LedgerReader {
     }
 
     /// Writes rows as CSV text (UTF-8 with BOM, CRLF, quoting as Excel does) -
-    /// used for the rejected-rows file and exports. The BOM makes Excel on
+    /// used for the rejected-rows file, the report sheet and exports; every cell
+    /// passes through `SpreadsheetCell.inert`. The BOM makes Excel on
     /// Chinese Windows open it as UTF-8 instead of garbling it as GBK. With
     /// `keepingLongNumbersAsText`, digit strings Excel would mangle (12 or more
     /// digits, or a leading zero) are written as `="..."`, which Excel shows
@@ -39,6 +42,7 @@ public enum LedgerReader {
                     out.append(UInt8(ascii: "\""))
                     continue
                 }
+                let cell = SpreadsheetCell.inert(cell)
                 let needsQuotes = cell.utf8.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0D || $0 == 0x0A || $0 == 0x09 }
                 if needsQuotes {
                     out.append(UInt8(ascii: "\""))
@@ -62,5 +66,37 @@ public enum LedgerReader {
         let utf8 = cell.utf8
         guard utf8.count > 1, utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return false }
         return utf8.count >= 12 || utf8.first == 0x30
+    }
+}
+
+/// A cell a spreadsheet shows but never runs. Excel, WPS and LibreOffice
+/// evaluate a cell beginning with `=`, `+`, `-` or `@` as a formula (and tab
+/// or CR can hide such a start), so a ledger cell or a note could run
+/// `=HYPERLINK(...)` or DDE when a supervisor opens the file. As OWASP's
+/// CSV-injection guidance recommends, such a cell gets a leading `'`, which
+/// the spreadsheet shows as text. OWASP makes no exception for numbers, and
+/// neither do we: `-120` is written `'-120` (our sheets hold no negative
+/// figures; a rejected row's negative premium is an error to correct anyway).
+/// Control codes other than tab, CR and LF are shown visibly, as on a terminal.
+public enum SpreadsheetCell {
+    public static func inert(_ cell: String) -> String {
+        let cell = TerminalText.visible(cell, keeping: .cellLayout)
+        return startsLikeAFormula(cell.unicodeScalars.first) ? "'" + cell : cell
+    }
+
+    /// A cell `inert` wrote: its `'` is dropped again when the file is read back.
+    static func isNeutralised(_ cell: String) -> Bool {
+        let scalars = cell.unicodeScalars
+        return scalars.first == "'" && startsLikeAFormula(scalars.dropFirst().first)
+    }
+
+    private static func startsLikeAFormula(_ first: Unicode.Scalar?) -> Bool {
+        guard let first else { return false }
+        return ["=", "+", "-", "@", "\t", "\r"].contains(first) || isFullWidthFormulaStart(first)
+    }
+
+    /// `＝`, `＋`, `－`, `＠`: some spreadsheets fold full-width forms before they parse.
+    private static func isFullWidthFormulaStart(_ scalar: Unicode.Scalar) -> Bool {
+        [0xFF1D, 0xFF0B, 0xFF0D, 0xFF20].contains(scalar.value)
     }
 }

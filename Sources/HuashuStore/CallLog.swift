@@ -42,6 +42,37 @@ public struct CallRecord: Sendable, Equatable, Codable, FetchableRecord {
     }
 }
 
+/// What a call's row keeps of its end, so reports need not read the log: taken
+/// from the chain's last state only, and taken again by `verify`, which
+/// compares it with the row, so an UPDATE of the row shows. A new field of
+/// the outcome (payment method, delivery) is added here, to the state, and
+/// to the row's columns: nowhere else.
+public struct CallEnding: Equatable, Sendable {
+    public var endedAt: String?
+    public var outcome: String?
+    public var lossReason: String?
+    public var lostTo: String?
+    public var quote: String?
+
+    /// The row's columns, in the order of `arguments`.
+    static let columns = ["ended_at", "outcome", "loss_reason", "lost_to", "quote"]
+    static let assignments = columns.map { $0 + " = ?" }.joined(separator: ", ")
+
+    /// The ending the row must show after a step with this state, logged at `at`; all nil while the call goes on.
+    init(state: CallState?, at: String) {
+        guard let state, let outcome = state.outcome else { return }
+        endedAt = at
+        self.outcome = outcome.kind.rawValue
+        lossReason = outcome.lossReason?.rawValue
+        lostTo = state.lostTo
+        quote = state.quote
+    }
+
+    /// In the order of `columns`.
+    var values: [String?] { [endedAt, outcome, lossReason, lostTo, quote] }
+    var arguments: StatementArguments { StatementArguments(values) }
+}
+
 /// One logged step: the agent's input and the screen it led to.
 public struct StepRecord: Sendable, Equatable, Codable, FetchableRecord {
     public var callID: Int64
@@ -59,9 +90,12 @@ public struct StepRecord: Sendable, Equatable, Codable, FetchableRecord {
     public var state: String
     public var prevHash: String
     public var hash: String
+    /// The row's place in the file and its link in the chain through every step (`LogChain`).
+    public var id: Int64?
+    public var link: String?
 
     enum CodingKeys: String, CodingKey {
-        case seq, at, input, note, stage, node, shown, events, state, hash
+        case id, link, seq, at, input, note, stage, node, shown, events, state, hash
         case callID = "call_id"
         case inputKind = "input_kind"
         case answerID = "answer_id"
@@ -80,26 +114,35 @@ public struct StepRecord: Sendable, Equatable, Codable, FetchableRecord {
     }
 }
 
-/// Writes one call's steps. Keeps the step number and the chain's last hash,
-/// so a plain step costs one prepared INSERT, committed on its own.
+/// Writes one call's steps. Keeps the step number, the call's last hash and
+/// the file's chain head as it last saw them, so a plain step costs one
+/// prepared INSERT, committed on its own; the INSERT adds nothing when
+/// another agent's step moved the head meanwhile, and is then made again
+/// on the new head.
 public final class CallLogWriter {
     public let callID: Int64
     private let store: Store
     private var seq: Int
     private var lastHash: String
+    /// The call's row as begun, which its first step's link covers; nil once that step is written.
+    private var callRow: [String]?
+    private var head: (id: Int64, link: String)?
     private let hasher = SHA256()
     /// The customer's do-not-call mark before this call set it, restored if the agent takes the ending back.
     private var markBeforeRemoval: Bool?
     private static let insert = """
-        INSERT INTO call_steps (call_id, seq, at, input_kind, input, answer_id, handler_id, note, stage, node, shown, events, state, prev_hash, hash)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        INSERT INTO call_steps (id, call_id, seq, at, input_kind, input, answer_id, handler_id, note, stage, node, shown, events, state,
+          prev_hash, hash, link)
+        SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17
+        WHERE coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'call_steps'), 0) = ?1 - 1
         """
 
-    init(store: Store, callID: Int64, seq: Int, lastHash: String) {
+    init(store: Store, callID: Int64, seq: Int, lastHash: String, callRow: [String]? = nil) {
         self.store = store
         self.callID = callID
         self.seq = seq
         self.lastHash = lastHash
+        self.callRow = callRow
     }
 
     /// Commits one step; returns only when it is on disk for other processes to read.
@@ -113,8 +156,11 @@ public final class CallLogWriter {
         row.hash = hash
         let ended = step.events.contains { if case .ended = $0 { return true } else { return false } }
         let reopened = step.events.contains { if case .reopened = $0 { return true } else { return false } }
-        let insert = { (db: Database) in try Self.insert(row, into: db) }
-        if !ended && !reopened && followUps.isEmpty {
+        // The call's row follows its log: written when the call ends, and cleared when the agent takes the
+        // ending back (no other step follows an ending), so verify finds it equal to the last logged state.
+        let rowFollows = ended || reopened
+        let insert = { (db: Database) in try self.insertOnHead(&row, into: db) }
+        if !rowFollows && followUps.isEmpty {
             // One statement is its own transaction.
             try store.writeWithoutTransaction(insert)
         } else {
@@ -122,38 +168,60 @@ public final class CallLogWriter {
             markBeforeRemoval = try store.write { db in
                 try insert(db)
                 if reopened { try Self.reopen(db, callID: callID, at: row.at, restoring: markBeforeRemoval) }
-                return try Self.recordConsequences(db, callID: callID, at: row.at, state: step.state, ended: ended, followUps: followUps)
+                return try Self.recordConsequences(db, callID: callID, at: row.at, state: step.state, ended: ended, rowFollows: rowFollows,
+                                                   followUps: followUps)
                     ?? (reopened ? nil : markBeforeRemoval)
             }
         }
         seq = row.seq
         lastHash = row.hash
+        callRow = nil
     }
 
-    /// The row's INSERT, its values bound through `StatementParameters`.
-    private static func insert(_ row: StepRecord, into db: Database) throws {
+    /// Inserts the row as the step after the file's head, reading the head again
+    /// whenever another process's step took the place first.
+    private func insertOnHead(_ row: inout StepRecord, into db: Database) throws {
+        for _ in 0..<10_000 {
+            let (id, previous) = try head ?? LogChain.head(db)
+            guard let link = LogChain.link(hasher, id: id + 1, previous: ArraySlice(previous.utf8), hash: ArraySlice(row.hash.utf8),
+                                           call: callRow.map { $0.map { ArraySlice($0.utf8) } }) else {
+                throw StoreError("the step could not be hashed for the call log (out of memory)")
+            }
+            row.id = id + 1
+            row.link = link
+            if try Self.insert(row, into: db) {
+                head = (id + 1, link)
+                return
+            }
+            head = nil
+        }
+        throw StoreError("the call log's head kept moving under other agents' steps; the step was not saved")
+    }
+
+    /// The row's INSERT, its values bound through `StatementParameters`; false when the head had moved.
+    private static func insert(_ row: StepRecord, into db: Database) throws -> Bool {
         var p = StatementParameters(try db.cachedStatement(sql: insert))
-        p.bind(row.callID); p.bind(Int64(row.seq)); p.bind(row.at); p.bind(row.inputKind); p.bind(row.input)
+        p.bind(row.id); p.bind(row.callID); p.bind(Int64(row.seq)); p.bind(row.at); p.bind(row.inputKind); p.bind(row.input)
         p.bind(row.answerID); p.bind(row.handlerID); p.bind(row.note); p.bind(row.stage); p.bind(row.node)
-        p.bind(row.shown); p.bind(row.events); p.bind(row.state); p.bind(row.prevHash); p.bind(row.hash)
+        p.bind(row.shown); p.bind(row.events); p.bind(row.state); p.bind(row.prevHash); p.bind(row.hash); p.bind(row.link)
         if let failure = p.run() { throw p.error(failure) }
+        return db.changesCount == 1
     }
 
     /// The outcome on the call, do-not-call on the customer, follow-ups closed and booked.
     /// Returns the customer's do-not-call mark from before, when this step set it.
-    private static func recordConsequences(_ db: Database, callID: Int64, at: String, state: CallState, ended: Bool,
+    private static func recordConsequences(_ db: Database, callID: Int64, at: String, state: CallState, ended: Bool, rowFollows: Bool,
                                            followUps: [FollowUpPlan]) throws -> Bool? {
         var markBefore: Bool?
-        if ended, let outcome = state.outcome {
-            try db.execute(sql: """
-                UPDATE calls SET ended_at = ?, outcome = ?, loss_reason = ?, lost_to = ?, quote = ? WHERE id = ?
-                """, arguments: [at, outcome.kind.rawValue, outcome.lossReason?.rawValue, state.lostTo, state.quote, callID])
-            if outcome.kind.removesFromFutureCalls {
-                markBefore = try Bool.fetchOne(db, sql: "SELECT do_not_call FROM customers WHERE id = (SELECT customer_id FROM calls WHERE id = ?)",
-                                               arguments: [callID])
-                try db.execute(sql: "UPDATE customers SET do_not_call = 1 WHERE id = (SELECT customer_id FROM calls WHERE id = ?)",
-                               arguments: [callID])
-            }
+        if rowFollows {
+            let ending = CallEnding(state: state, at: at)
+            try db.execute(sql: "UPDATE calls SET \(CallEnding.assignments) WHERE id = ?", arguments: ending.arguments + [callID])
+        }
+        if ended, let outcome = state.outcome, outcome.kind.removesFromFutureCalls {
+            markBefore = try Bool.fetchOne(db, sql: "SELECT do_not_call FROM customers WHERE id = (SELECT customer_id FROM calls WHERE id = ?)",
+                                           arguments: [callID])
+            try db.execute(sql: "UPDATE customers SET do_not_call = 1 WHERE id = (SELECT customer_id FROM calls WHERE id = ?)",
+                           arguments: [callID])
         }
         for plan in followUps {
             try db.execute(sql: """
@@ -167,11 +235,9 @@ public final class CallLogWriter {
         return markBefore
     }
 
-    /// The agent took the ending back while the call was open: the call has no outcome again,
-    /// and a do-not-call mark it set is put back as it was, with an audit row saying so.
+    /// The agent took the ending back while the call was open (its row then follows the log back to
+    /// no outcome): a do-not-call mark it set is put back as it was, with an audit row saying so.
     private static func reopen(_ db: Database, callID: Int64, at: String, restoring markBefore: Bool?) throws {
-        try db.execute(sql: "UPDATE calls SET ended_at = NULL, outcome = NULL, loss_reason = NULL, lost_to = NULL WHERE id = ?",
-                       arguments: [callID])
         guard let markBefore else { return }
         try db.execute(sql: "UPDATE customers SET do_not_call = ? WHERE id = (SELECT customer_id FROM calls WHERE id = ?)",
                        arguments: [markBefore, callID])
@@ -187,10 +253,11 @@ extension Store {
     public func beginCall(customerID: Int64, agent: String, scriptVersion: String, context: CallContext,
                           training: Bool, at date: Date) throws(StoreError) -> CallLogWriter {
         let contextJSON = (try? String(decoding: JSONEncoder().encode(context), as: UTF8.self)) ?? "{}"
+        let startedAt = Timestamp.string(date)
         let id = try write { db -> Int64 in
             try db.execute(sql: """
                 INSERT INTO calls (customer_id, agent, started_at, script_version, training, context) VALUES (?, ?, ?, ?, ?, ?)
-                """, arguments: [customerID, agent, Timestamp.string(date), scriptVersion, training, contextJSON])
+                """, arguments: [customerID, agent, startedAt, scriptVersion, training, contextJSON])
             // A new live call closes the follow-ups it answers; new ones come from its outcome.
             if !training {
                 try db.execute(sql: "UPDATE follow_ups SET done_at = ? WHERE customer_id = ? AND done_at IS NULL",
@@ -198,7 +265,9 @@ extension Store {
             }
             return db.lastInsertedRowID
         }
-        return CallLogWriter(store: self, callID: id, seq: 0, lastHash: "")
+        // As `LogChain.callColumns` reads the row back.
+        let row = [String(id), String(customerID), agent, startedAt, scriptVersion, training ? "1" : "0", contextJSON]
+        return CallLogWriter(store: self, callID: id, seq: 0, lastHash: "", callRow: row)
     }
 
     /// Picks up a cut-off call's log where it stopped.

@@ -73,16 +73,3 @@ public struct Customer: Sendable, Equatable, Codable, FetchableRecord, Persistab
         id = inserted.rowID
     }
 }
-
-/// Personal data never shown in full unless asked: 138****5678, 4401**********123X.
-public enum Masking {
-    public static func phone(_ phone: String?) -> String? {
-        guard let phone, phone.count >= 7 else { return phone }
-        return String(phone.prefix(3)) + String(repeating: "*", count: phone.count - 7) + String(phone.suffix(4))
-    }
-
-    public static func idNumber(_ id: String?) -> String? {
-        guard let id, id.count >= 8 else { return id }
-        return String(id.prefix(4)) + String(repeating: "*", count: id.count - 8) + String(id.suffix(4))
-    }
-}

@@ -78,12 +78,32 @@ extension Store {
             let cacheSize = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
             try db.execute(sql: "PRAGMA cache_size = -65536")
             defer { try? db.execute(sql: "PRAGMA cache_size = \(cacheSize)") }
-            var summary = UpsertSummary()
-            try db.inTransaction(.immediate) {
-                summary = try upsert(db, batches: next, merge: merge)
-                return keep() ? .commit : .rollback
+            var run = try CustomerUpsert(db, merge: merge)
+            // An update import of a file agents are calling from commits a small batch at a time
+            // (`CustomerUpsert.batchRows`), so a step waits behind one batch, never the whole file.
+            guard firstLoad && hasCustomers else {
+                try db.inTransaction(.immediate) {
+                    while let batch = next() { try run.apply(batch[...], db) }
+                    return keep() ? .commit : .rollback
+                }
+                return run.summary
             }
-            return summary
+            run.keepsUndo = true
+            while let batch = next() {
+                var start = batch.startIndex
+                while start < batch.endIndex {
+                    let end = min(start + CustomerUpsert.batchRows, batch.endIndex)
+                    try db.inTransaction(.immediate) {
+                        try run.apply(batch[start..<end], db)
+                        return .commit
+                    }
+                    start = end
+                    // Room for a waiting agent's step before the next batch takes the lock.
+                    usleep(1_000)
+                }
+            }
+            if !keep() { try run.undo(db) }
+            return run.summary
         }
     }
 
@@ -96,42 +116,6 @@ extension Store {
         guard (try? String.fetchOne(db, sql: "PRAGMA journal_mode = DELETE")) == "delete" else { return false }
         try db.execute(sql: "PRAGMA synchronous = FULL")
         return true
-    }
-
-    private func upsert(_ db: Database, batches next: () -> [Customer]?,
-                        merge: ((_ given: Customer, _ stored: Customer) -> Customer)?) throws -> UpsertSummary {
-        var summary = UpsertSummary()
-        var stored: [String: Customer] = [:]
-        for customer in try CustomerColumns.fetchAll(db) {
-            stored[customer.plate] = customer
-        }
-        let insert = try BoundStatement(db, sql: "INSERT INTO customers (\(CustomerColumns.written)) VALUES (\(CustomerColumns.placeholders))")
-        let update = try BoundStatement(db, sql: "UPDATE customers SET \(CustomerColumns.assignments) WHERE id = ?")
-        while let batch = next() {
-            for given in batch {
-                var old = stored.isEmpty ? nil : stored[given.plate]
-                if old == nil {
-                    if try insert.run(db, given, id: nil, allowingConflict: true) {
-                        summary.inserted += 1
-                        continue
-                    }
-                    // The plate came earlier in this same batch.
-                    old = try CustomerColumns.fetchAll(db, where: "WHERE plate = ?", arguments: [given.plate]).first
-                }
-                guard let old, let id = old.id else { continue }
-                var customer = merge?(given, old) ?? given
-                customer.id = id
-                customer.doNotCall = old.doNotCall
-                if customer == old {
-                    summary.unchanged += 1
-                } else {
-                    try update.run(db, customer, id: id, allowingConflict: false)
-                    stored[customer.plate] = customer
-                    summary.updated += 1
-                }
-            }
-        }
-        return summary
     }
 
     public func customer(id: Int64) throws(StoreError) -> Customer? {
@@ -291,5 +275,78 @@ private final class BoundStatement {
         guard let failure = p.run() else { return true }
         if allowingConflict && failure == .SQLITE_CONSTRAINT_UNIQUE { return false }
         throw p.error(failure)
+    }
+}
+
+/// One import's upsert: the stored customers read once into a dictionary by
+/// plate, a new plate inserted without a look-up, each row one step of a
+/// statement prepared once. With `keepsUndo`, remembers what it changed so a
+/// batched import that turns out not to be kept is put back as it was.
+struct CustomerUpsert {
+    /// About 10 ms of updates on the project's machine: the longest an agent's step waits behind an import.
+    static let batchRows = 1_000
+
+    private(set) var summary = UpsertSummary()
+    var keepsUndo = false
+    private var stored: [String: Customer] = [:]
+    private var inserted: [Int64] = []
+    private var replaced: [Customer] = []
+    private let insert: BoundStatement
+    private let update: BoundStatement
+    private let merge: ((_ given: Customer, _ stored: Customer) -> Customer)?
+
+    init(_ db: Database, merge: ((_ given: Customer, _ stored: Customer) -> Customer)?) throws {
+        for customer in try CustomerColumns.fetchAll(db) {
+            stored[customer.plate] = customer
+        }
+        insert = try BoundStatement(db, sql: "INSERT INTO customers (\(CustomerColumns.written)) VALUES (\(CustomerColumns.placeholders))")
+        // An import never clears a do-not-call mark, nor one a call set between two batches.
+        let keepingDoNotCall = CustomerColumns.assignments.replacingOccurrences(of: "do_not_call = ?", with: "do_not_call = (? OR do_not_call)")
+        update = try BoundStatement(db, sql: "UPDATE customers SET \(keepingDoNotCall) WHERE id = ?")
+        self.merge = merge
+    }
+
+    mutating func apply(_ batch: ArraySlice<Customer>, _ db: Database) throws {
+        for given in batch {
+            var old = stored.isEmpty ? nil : stored[given.plate]
+            if old == nil {
+                if try insert.run(db, given, id: nil, allowingConflict: true) {
+                    summary.inserted += 1
+                    if keepsUndo { inserted.append(db.lastInsertedRowID) }
+                    continue
+                }
+                // The plate came earlier in this same import.
+                old = try CustomerColumns.fetchAll(db, where: "WHERE plate = ?", arguments: [given.plate]).first
+            }
+            guard let old, let id = old.id else { continue }
+            var customer = merge?(given, old) ?? given
+            customer.id = id
+            customer.doNotCall = old.doNotCall
+            if customer == old {
+                summary.unchanged += 1
+            } else {
+                try update.run(db, customer, id: id, allowingConflict: false)
+                if keepsUndo { replaced.append(old) }
+                stored[customer.plate] = customer
+                summary.updated += 1
+            }
+        }
+    }
+
+    /// Puts the customers back as they were before this import, a batch at a time: new ones
+    /// removed (unless an agent has called one meanwhile), changed ones restored, newest change first.
+    func undo(_ db: Database) throws {
+        for start in stride(from: 0, to: max(inserted.count, replaced.count), by: Self.batchRows) {
+            try db.inTransaction(.immediate) {
+                for id in inserted.dropFirst(start).prefix(Self.batchRows) {
+                    try db.execute(sql: "DELETE FROM customers WHERE id = ? AND NOT EXISTS (SELECT 1 FROM calls WHERE customer_id = ?)",
+                                   arguments: [id, id])
+                }
+                for old in replaced.reversed().dropFirst(start).prefix(Self.batchRows) {
+                    _ = try update.run(db, old, id: old.id, allowingConflict: false)
+                }
+                return .commit
+            }
+        }
     }
 }

@@ -25,6 +25,17 @@ final class SHA256 {
         return digest(message).map(Self.hex)
     }
 
+    /// The same digest over fields given as bytes: `verify` hashes what the file holds, byte for byte,
+    /// so a NUL in a note (which C strings would cut short) hashes as it was written.
+    func hex(byteFields fields: [ArraySlice<UInt8>]) -> String? {
+        message.removeAll(keepingCapacity: true)
+        for (index, field) in fields.enumerated() {
+            if index > 0 { message.append(0x1F) }
+            message.append(contentsOf: field)
+        }
+        return digest(message).map(Self.hex)
+    }
+
     func digest(_ message: [UInt8]) -> [UInt8]? {
         guard let context, EVP_DigestInit_ex2(context, Self.algorithm, nil) == 1,
               message.withUnsafeBytes({ EVP_DigestUpdate(context, $0.baseAddress, $0.count) }) == 1 else { return nil }

@@ -28,6 +28,9 @@ public final class Store: Sendable {
                 CREATE INDEX follow_ups_open_by_customer ON follow_ups(customer_id) WHERE done_at IS NULL;
                 """)
         }
+        migrator.registerMigration("v3-log: one chain through every step, ids never reused, call rows fixed") { db in
+            try Schema.chainEveryStep(db)
+        }
         return migrator
     }()
 
@@ -71,13 +74,15 @@ public final class Store: Sendable {
     /// Set once, before the first connection: SQLite takes process-wide settings only then.
     private static let tuned: Void = { _ = huashu_sqlite_without_memory_statistics() }()
 
-    /// Opens (creating with mode 0600 if needed) and migrates the database.
-    public init(path: String) throws(StoreError) {
+    /// Opens (creating with mode 0600 if needed) and migrates the database. A live
+    /// call passes `busyWait`: its writes wait as long as another process holds
+    /// the file, instead of failing after `busyTimeout`.
+    public init(path: String, busyWait: BusyWait? = nil) throws(StoreError) {
         self.path = path
         _ = Self.tuned
         try Self.createPrivately(path)
         var config = Configuration()
-        config.busyMode = .timeout(Self.busyTimeout)
+        config.busyMode = busyWait.map { .callback($0.callback()) } ?? .timeout(Self.busyTimeout)
         config.foreignKeysEnabled = true
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
@@ -140,9 +145,63 @@ public final class Store: Sendable {
     }
 }
 
+/// How a live call waits for a database another process holds (a long import
+/// on a slow disk, a supervisor's sqlite3 shell): as long as it takes, saying
+/// so once after `noticeAfter`, and stopping only when `giveUp` says the
+/// agent asked to (then the write fails as busy and the caller offers to
+/// leave the call resumable). The step is never half written: SQLite only
+/// commits once it holds the lock.
+public struct BusyWait: Sendable {
+    public let noticeAfter: TimeInterval
+    public let notice: @Sendable () -> Void
+    public let giveUp: @Sendable () -> Bool
+
+    public init(noticeAfter: TimeInterval, notice: @escaping @Sendable () -> Void, giveUp: @escaping @Sendable () -> Bool) {
+        self.noticeAfter = noticeAfter
+        self.notice = notice
+        self.giveUp = giveUp
+    }
+
+    /// SQLite's busy handler: called again and again while the lock is held, `tries` from 0 for each wait.
+    func callback() -> Database.BusyCallback {
+        let wait = Waiting()
+        return { tries in
+            let elapsed = wait.elapsed(restart: tries == 0)
+            if giveUp() { return false }
+            if elapsed >= noticeAfter && wait.firstNotice() { notice() }
+            // Short sleeps first, so a step behind a small commit waits little; then 10 ms.
+            usleep(tries < 20 ? 1_000 : 10_000)
+            return true
+        }
+    }
+
+    /// When the current wait began and whether it was announced; SQLite may call from any connection's thread.
+    private final class Waiting: @unchecked Sendable {
+        private let lock = NSLock()
+        private var start = Date()
+        private var noticed = false
+
+        func elapsed(restart: Bool) -> TimeInterval {
+            lock.withLock {
+                if restart { (start, noticed) = (Date(), false) }
+                return Date().timeIntervalSince(start)
+            }
+        }
+
+        func firstNotice() -> Bool {
+            lock.withLock {
+                defer { noticed = true }
+                return !noticed
+            }
+        }
+    }
+}
+
 /// A database problem said in words a user can act on.
 public struct StoreError: Error, CustomStringConvertible, Sendable {
     public let description: String
+    /// Another process held the database; trying again later may work.
+    public private(set) var isBusy = false
 
     public init(_ description: String) {
         self.description = description
@@ -158,13 +217,30 @@ public struct StoreError: Error, CustomStringConvertible, Sendable {
             case .SQLITE_CORRUPT:
                 self.init("the database \(path) is damaged: \(db.message ?? "corrupt")")
             case .SQLITE_BUSY, .SQLITE_LOCKED:
-                self.init("the database \(path) stayed busy for 10 seconds; another program holds it")
+                self.init("the database \(path) is busy: another program holds it (waited \(Int(Store.busyTimeout)) seconds, or until asked to stop)")
+                isBusy = true
+            case .SQLITE_FULL:
+                self.init(Self.diskFull(path))
+            case .SQLITE_IOERR where Self.hasNoRoom(beside: path):
+                self.init(Self.diskFull(path))
             default:
                 self.init("database \(path): \(db.message ?? "\(db.resultCode)")")
             }
         } else {
             self.init("database \(path): \(error)")
         }
+    }
+
+    static func diskFull(_ path: String) -> String {
+        "the disk holding the database \(path) is full: nothing more could be written; free some space and try again"
+    }
+
+    /// A write error on a file system with (almost) no room left: SQLite often says only `disk I/O error`.
+    private static func hasNoRoom(beside path: String) -> Bool {
+        var info = statvfs()
+        let folder = (path as NSString).deletingLastPathComponent
+        guard statvfs(folder.isEmpty ? "." : folder, &info) == 0 else { return false }
+        return UInt64(info.f_bavail) * UInt64(info.f_frsize) < 1 << 20
     }
 }
 
@@ -250,4 +326,81 @@ enum Schema {
         detail TEXT
     );
     """
+}
+
+extension Schema {
+    /// Rebuilds `calls` and `call_steps` with AUTOINCREMENT ids (a deleted
+    /// call's id is never given to the next), adds each step's `link` through
+    /// every step so far (in id order, over the rows as they stand), and puts
+    /// the append-only triggers in place, `calls` included.
+    static func chainEveryStep(_ db: Database) throws {
+        try db.execute(sql: """
+            DROP TRIGGER IF EXISTS call_steps_no_update;
+            DROP TRIGGER IF EXISTS call_steps_no_delete;
+            CREATE TABLE calls_v3 (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                customer_id INTEGER NOT NULL REFERENCES customers(id),
+                agent TEXT NOT NULL,
+                started_at TEXT NOT NULL,
+                ended_at TEXT,
+                script_version TEXT NOT NULL,
+                training INTEGER NOT NULL DEFAULT 0,
+                context TEXT NOT NULL,
+                outcome TEXT,
+                loss_reason TEXT,
+                lost_to TEXT,
+                quote TEXT
+            );
+            INSERT INTO calls_v3 (id, customer_id, agent, started_at, ended_at, script_version, training, context, outcome, loss_reason, lost_to, quote)
+              SELECT id, customer_id, agent, started_at, ended_at, script_version, training, context, outcome, loss_reason, lost_to, quote FROM calls;
+            CREATE TABLE call_steps_v3 (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                call_id INTEGER NOT NULL REFERENCES calls(id),
+                seq INTEGER NOT NULL,
+                at TEXT NOT NULL,
+                input_kind TEXT NOT NULL,
+                input TEXT,
+                answer_id TEXT,
+                handler_id TEXT,
+                note TEXT,
+                stage TEXT NOT NULL,
+                node TEXT NOT NULL,
+                shown TEXT NOT NULL,
+                events TEXT NOT NULL,
+                state TEXT NOT NULL,
+                prev_hash TEXT NOT NULL,
+                hash TEXT NOT NULL,
+                link TEXT NOT NULL,
+                UNIQUE (call_id, seq)
+            );
+            """)
+        let hasher = SHA256()
+        let rows = RawRows(try db.makeStatement(sql: """
+            SELECT s.id, s.seq, s.hash, c.\(LogChain.callColumns.replacingOccurrences(of: ", ", with: ", c."))
+            FROM call_steps s LEFT JOIN calls c ON c.id = s.call_id ORDER BY s.id
+            """))
+        let insert = try db.makeStatement(sql: """
+            INSERT INTO call_steps_v3 SELECT id, call_id, seq, at, input_kind, input, answer_id, handler_id, note, stage, node,
+              shown, events, state, prev_hash, hash, ? FROM call_steps WHERE id = ?
+            """)
+        var previous: ArraySlice<UInt8> = []
+        while try rows.next(db) {
+            let id = rows.int(0)
+            let call = rows.int(1) == 1 ? (3..<10).map { rows.bytes(Int32($0)) } : nil
+            guard let link = LogChain.link(hasher, id: id, previous: previous, hash: rows.bytes(2), call: call) else {
+                throw StoreError("the call log could not be hashed (out of memory)")
+            }
+            try insert.execute(arguments: [link, id])
+            previous = ArraySlice(link.utf8)
+        }
+        try db.execute(sql: """
+            DROP TABLE call_steps;
+            DROP TABLE calls;
+            ALTER TABLE calls_v3 RENAME TO calls;
+            ALTER TABLE call_steps_v3 RENAME TO call_steps;
+            CREATE INDEX calls_by_customer ON calls(customer_id, started_at);
+            CREATE INDEX calls_by_start ON calls(started_at);
+            """)
+        for trigger in LogChain.triggers { try db.execute(sql: trigger.sql) }
+    }
 }

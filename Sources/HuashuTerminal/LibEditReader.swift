@@ -8,6 +8,7 @@ public final class LibEditReader: LineReader {
     private let editor: OpaquePointer
     private let history: OpaquePointer
     private let historyFile: String?
+    private let historyEntry: (String) -> String?
     private var prompt: [wchar_t] = [0]
 
     public var completer: (@Sendable () -> [String])? {
@@ -15,10 +16,11 @@ public final class LibEditReader: LineReader {
         set { Completion.words = newValue }
     }
 
-    public init(historyFile: String?) {
+    public init(historyFile: String?, historyEntry: @escaping (String) -> String? = { $0 }) {
         Locale.ensureUTF8()
         Interrupt.install()
         self.historyFile = historyFile
+        self.historyEntry = historyEntry
         editor = el_init("huashu", huashu_stdin(), huashu_stdout(), huashu_stderr())
         history = history_winit()
         huashu_history_setsize(history, 1000)
@@ -62,8 +64,8 @@ public final class LibEditReader: LineReader {
         }
         var result = String(scalars)
         while result.last == "\n" || result.last == "\r" { result.removeLast() }
-        if !result.trimmingCharacters(in: .whitespaces).isEmpty {
-            _ = result.withWideCString { huashu_history_enter(history, $0) }
+        if !result.trimmingCharacters(in: .whitespaces).isEmpty, let entry = historyEntry(result) {
+            _ = entry.withWideCString { huashu_history_enter(history, $0) }
             if let historyFile { huashu_history_save(history, historyFile) }
         }
         return .line(result)
@@ -133,8 +135,11 @@ enum Escape {
 
 /// Ctrl-C must cancel the line being typed, not end the call: a handler that
 /// only records the signal makes libedit's read return with EINTR.
-enum Interrupt {
+public enum Interrupt {
     nonisolated(unsafe) static var fired = false
+
+    /// Ctrl-C was pressed since the last line was read (only on a terminal, where the handler is installed).
+    public static var pending: Bool { fired }
 
     static func install() {
         var action = sigaction()

@@ -1,5 +1,6 @@
 import CLibEdit
 import Foundation
+import HuashuText
 
 /// What reading one line can give.
 public enum LineInput: Equatable, Sendable {
@@ -21,9 +22,10 @@ public protocol LineReader: AnyObject {
 }
 
 public enum LineReaders {
-    /// libedit when standard input is a terminal, plain lines otherwise.
-    public static func standard(historyFile: String?) -> LineReader {
-        isatty(0) == 1 ? LibEditReader(historyFile: historyFile) : PipeReader()
+    /// libedit when standard input is a terminal, plain lines otherwise. `historyEntry` says what
+    /// of a line the history file may keep (nil: nothing), so personal data stays in the database.
+    public static func standard(historyFile: String?, historyEntry: @escaping (String) -> String?) -> LineReader {
+        isatty(0) == 1 ? LibEditReader(historyFile: historyFile, historyEntry: historyEntry) : PipeReader()
     }
 }
 
@@ -45,7 +47,8 @@ public final class PipeReader: LineReader {
 
     public func readLine(prompt: String) -> LineInput {
         guard let line = nextLine() else { return .endOfInput }
-        StandardOutput.hold((prompt + line + "\n").utf8)
+        // The echo of what was typed: control codes in it are shown, never sent on.
+        StandardOutput.hold((prompt + TerminalText.visible(line) + "\n").utf8)
         return .line(line)
     }
 

@@ -168,7 +168,7 @@ struct ImportCommandTests {
         #expect(result.status == 1)
         #expect(result.output == """
             huashu: \(path): row 3, column 联系电话: `1381234` is not a valid phone number (11-digit mobile starting with 1, or a landline with area code such as 020-12345678)
-            \(path): row 3, column 身份证号: `110101199003074515` is not a valid ID number: the last character should be 4 for the 17 digits before it, so one of them is probably mistyped
+            \(path): row 3, column 身份证号: `1101**********4515` is not a valid ID number: the last character should be 4 for the 17 digits before it, so one of them is probably mistyped
             \(path): row 3, column 车牌号: `粤B 7002` is not a valid plate (a province character such as 粤, a letter, then 5 letters or digits, or 6 for a new-energy vehicle: 粤B12345, 粤BD12345)
             \(path): row 3, column 商业险到期日: `2026-13-01` is not a valid date (there is no month 13)
             \(path): row 3, column 上年保费: `abc` is not an amount (write it as 4860 or 4860.50; ¥, thousands commas and 元 are allowed)

@@ -59,6 +59,9 @@ final class PseudoTerminal {
         _ = bytes.withUnsafeBufferPointer { write(master, $0.baseAddress, $0.count) }
     }
 
+    /// Every byte the program wrote so far, escape codes included.
+    var written: [UInt8] { output }
+
     /// Everything shown so far, without escape codes.
     var screen: String { Self.plain(String(decoding: output, as: UTF8.self)) }
 

@@ -3,6 +3,7 @@ import Foundation
 import HuashuEngine
 import HuashuScript
 import HuashuStore
+import HuashuText
 import Testing
 
 /// A replay captured instead of printed, with the waits it asked for.
@@ -210,8 +211,8 @@ struct ReplayTests {
     }
 
     @Test func phoneAndIDNumbersInNotesAreMasked() {
-        #expect(IdentityMask.text("电话13912345678,身份证44010119900307123X。") == "电话139****5678,身份证4401**********123X。")
-        #expect(IdentityMask.text("报价4860元,单号20240310") == "报价4860元,单号20240310")
+        #expect(PersonalData.masked("电话13912345678,身份证44010119900307123X。") == "电话139****5678,身份证4401**********123X。")
+        #expect(PersonalData.masked("报价4860元,单号20240310") == "报价4860元,单号20240310")
     }
 }
 

@@ -99,6 +99,23 @@ struct StoreTests {
         #expect(output.contains("append-only"))
     }
 
+    /// An update import commits a batch at a time; one not kept in the end is put back as it was.
+    @Test func anUpdateImportNotKeptIsUndoneAfterItsBatches() throws {
+        let store = try openStore()
+        _ = try store.upsert([Customer(plate: "粤B12345", name: "张伟", lastPremium: "4860", doNotCall: true)])
+        let before = try store.allCustomers()
+        let customers = [Customer(plate: "粤B12345", name: "张伟", lastPremium: "9999")]
+            + (0..<2_500).map { Customer(plate: "粤D\(10_000 + $0)", name: "客户\($0)") }
+        var pending: [Customer]? = customers
+        let summary = try store.upsert(batches: { defer { pending = nil }; return pending }, keep: { false }, firstLoad: true)
+        #expect(summary == UpsertSummary(inserted: 2_500, updated: 1, unchanged: 0))
+        #expect(try store.allCustomers() == before)
+        pending = customers
+        _ = try store.upsert(batches: { defer { pending = nil }; return pending }, keep: { true }, firstLoad: true)
+        #expect(try store.allCustomers().count == 2_501)
+        #expect(try store.allCustomers().first { $0.plate == "粤B12345" }?.doNotCall == true, "an import never clears do-not-call")
+    }
+
     @Test func aFileThatIsNotADatabaseIsAClearError() throws {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let path = folder.appendingPathComponent("notes.txt").path
