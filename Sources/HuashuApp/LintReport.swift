@@ -10,7 +10,7 @@ public struct LintReport: Sendable {
     /// Checks the dialogue files and the rehearsal scenarios (`.scenario`)
     /// in the given files and folders; scenarios are checked against the
     /// script, or against the default script when no `.huashu` file is given.
-    public static func run(_ paths: [String], colored: Bool) throws(UserError) -> LintReport {
+    public static func run(_ paths: [String], colored: Bool, language: Language) throws(UserError) -> LintReport {
         let scenarioFiles = paths.filter { $0.hasSuffix(".scenario") && !isFolder($0) }
         let scriptPaths = paths.filter { !scenarioFiles.contains($0) }
         let scenarioSources = try ScriptFiles.read(scenarioFiles + scriptPaths.filter(isFolder), fileExtension: "scenario")
@@ -29,11 +29,9 @@ public struct LintReport: Sendable {
             diagnostics.sort { $0.location < $1.location }
         }
         guard !diagnostics.isEmpty else { return LintReport(text: "", hasErrors: false) }
-        let errors = diagnostics.filter { $0.severity == .error }.count
-        let warnings = diagnostics.count - errors
-        let text = DiagnosticsFormatter(sources: sources + scenarioSources, colored: colored).format(diagnostics)
-            + "\(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")\n"
-        return LintReport(text: text, hasErrors: errors > 0)
+        let formatter = DiagnosticsFormatter(sources: sources + scenarioSources, colored: colored, language: language)
+        return LintReport(text: formatter.format(diagnostics) + formatter.summary(of: diagnostics),
+                          hasErrors: diagnostics.contains { $0.severity == .error })
     }
 
     private static func isFolder(_ path: String) -> Bool {
@@ -41,10 +39,10 @@ public struct LintReport: Sendable {
         return FileManager.default.fileExists(atPath: path, isDirectory: &folder) && folder.boolValue
     }
 
-    public static func explanation(of code: String) throws(UserError) -> String {
+    public static func explanation(of code: String, language: Language) throws(UserError) -> String {
         guard let found = DiagnosticCode(rawValue: code.uppercased()) else {
             throw UserError("no diagnostic has the code \(code); codes look like H032")
         }
-        return "\(found.rawValue) (\(found.severity.rawValue)): \(found.explanation)"
+        return DiagnosticsFormatter.explanation(of: found, in: language)
     }
 }

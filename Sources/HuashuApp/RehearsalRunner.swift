@@ -78,7 +78,7 @@ public enum RehearsalRunner {
         let (book, diagnostics) = ScenarioChecker.lint(sources, script: script)
         let errors = diagnostics.filter { $0.severity == .error }
         guard errors.isEmpty else {
-            throw UserError("the rehearsal scenarios have errors; fix them (see `huashu lint`):\n" + DiagnosticsFormatter(sources: sources).format(errors))
+            throw UserError("the rehearsal scenarios have errors; fix them (see `huashu lint`):\n" + DiagnosticsFormatter(sources: sources, language: MessageLanguage.fromEnvironment).format(errors))
         }
         guard !book.scenarios.isEmpty else {
             throw UserError("no rehearsal scenarios (.scenario files) in \(paths.joined(separator: ", ")); see \"Rehearsal scenarios\" in Dialogues/README.md")

@@ -16,13 +16,19 @@ struct Lint: ParsableCommand {
     @Option(help: ArgumentHelp("Explain a diagnostic code, e.g. H032.", valueName: "code"))
     var explain: String?
 
+    @Option(help: ArgumentHelp("Language of the messages: zh or en (default: $HUASHU_LANG, else English when the locale is, else Chinese).",
+                               valueName: "zh|en"))
+    var lang: String?
+
     func run() throws {
         try reportingUserErrors {
+            let language = try MessageLanguage.resolve(lang)
             if let explain {
-                print(try LintReport.explanation(of: explain))
+                print(try LintReport.explanation(of: explain, language: language), terminator: "")
                 return
             }
-            let report = try LintReport.run(paths.isEmpty ? [ScriptFiles.defaultPath] : paths, colored: color || isTerminal(.standardOutput))
+            let report = try LintReport.run(paths.isEmpty ? [ScriptFiles.defaultPath] : paths, colored: color || isTerminal(.standardOutput),
+                                            language: language)
             if !report.text.isEmpty { print(report.text, terminator: "") }
             if report.hasErrors { throw ExitCode.failure }
         }
