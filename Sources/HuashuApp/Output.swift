@@ -2,10 +2,11 @@ import Foundation
 import HuashuTerminal
 
 public enum StandardStream {
-    case standardOutput, standardError
+    case standardInput, standardOutput, standardError
 
     var descriptor: Int32 {
         switch self {
+        case .standardInput: return 0
         case .standardOutput: return 1
         case .standardError: return 2
         }

@@ -20,6 +20,8 @@ struct DraftNode {
     let id: String
     let location: SourceLocation
     let stageIndex: Int
+    /// `node quote 报价`: the Chinese name agents see; empty when none was written.
+    var title = ""
     var objection: (title: String, keys: [String], keysSeen: Bool)?
     var lines: [ScriptLine] = []
     var gates: [Gate] = []
@@ -160,6 +162,7 @@ struct Parser {
             return
         }
         var node = DraftNode(id: id, location: line.location(idRange), stageIndex: stage, firstAnswerPlace: draft.answerPlaces.count)
+        node.title = title
         if keyword == .objection {
             if title.isEmpty {
                 report(.missingText, Wording(en: "objection `\(id)` needs a title after its ID", zh: "异议处理 `\(id)` 的 ID 后面缺标题"),

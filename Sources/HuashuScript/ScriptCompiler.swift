@@ -151,9 +151,25 @@ struct Checker {
             }
         }
         let kind: Node.Kind = draft.nodes[index].objection.map { .objection(title: $0.title, keys: $0.keys) } ?? .step
-        return Node(id: nodeID, stageID: stageID, kind: kind, lines: draft.nodes[index].lines, gates: draft.nodes[index].gates,
+        let title = draft.nodes[index].title
+        let name = draft.nodes[index].objection?.title ?? (title.isEmpty ? untitledName(index) : title)
+        return Node(id: nodeID, name: name, stageID: stageID, kind: kind, lines: draft.nodes[index].lines, gates: draft.nodes[index].gates,
                     actions: draft.nodes[index].actions, answers: answers, location: draft.nodes[index].location,
                     isInHandlerStage: inHandlerStage)
+    }
+
+    /// A node written without a title is named after the handler it follows in the objection
+    /// stage (`price_compare` after `objection price 价格高`), else after its stage.
+    private func untitledName(_ index: Int) -> String {
+        let stage = draft.nodes[index].stageIndex
+        if handlerStages.contains(stage) {
+            var at = index - 1
+            while at >= 0, draft.nodes[at].stageIndex == stage {
+                if let handler = draft.nodes[at].objection { return handler.title }
+                at -= 1
+            }
+        }
+        return draft.stages[stage].title
     }
 
     /// Pass 3: each node, stage and gate on its own.

@@ -18,6 +18,9 @@ public final class Store: Sendable {
         migrator.registerMigration("v2: rehearsal customers") { db in
             try db.execute(sql: "ALTER TABLE customers ADD COLUMN training INTEGER NOT NULL DEFAULT 0")
         }
+        migrator.registerMigration("v3-trainer: abandoned rehearsals") { db in
+            try db.execute(sql: "ALTER TABLE calls ADD COLUMN abandoned_at TEXT")
+        }
         return migrator
     }()
 
