@@ -18,23 +18,29 @@ public struct LintReport: Sendable {
         if sources.isEmpty && !scenarioSources.isEmpty {
             sources = try ScriptFiles.read([ScriptFiles.defaultPath])
         }
-        let result = ScriptCompiler.compile(sources)
         // As compilers do, lint leaves the checked script to the end of the process: freeing a
         // model of thousands of nodes piece by piece costs a tenth of the run, for nothing.
-        // Only for the one-shot `huashu lint`: a long-lived process must not call this.
-        _ = Unmanaged.passRetained(result.script as AnyObject)
-        var diagnostics = result.diagnostics
-        if !scenarioSources.isEmpty {
-            diagnostics += ScenarioChecker.lint(scenarioSources, script: result.script).diagnostics
-            diagnostics.sort { $0.location < $1.location }
-        }
+        // Only for the one-shot `huashu lint`: a long-lived process (`huashu lsp`) must not.
+        let diagnostics = self.diagnostics(scripts: sources, scenarios: scenarioSources, keepingScript: true)
         guard !diagnostics.isEmpty else { return LintReport(text: "", hasErrors: false) }
         let formatter = DiagnosticsFormatter(sources: sources + scenarioSources, colored: colored, language: language)
         return LintReport(text: formatter.format(diagnostics) + formatter.summary(of: diagnostics),
                           hasErrors: diagnostics.contains { $0.severity == .error })
     }
 
-    private static func isFolder(_ path: String) -> Bool {
+    /// Everything lint finds in these scripts and the scenarios checked against them, by place.
+    public static func diagnostics(scripts: [SourceText], scenarios: [SourceText], keepingScript: Bool = false) -> [Diagnostic] {
+        let result = ScriptCompiler.compile(scripts)
+        if keepingScript { _ = Unmanaged.passRetained(result.script as AnyObject) }
+        var diagnostics = result.diagnostics
+        if !scenarios.isEmpty {
+            diagnostics += ScenarioChecker.lint(scenarios, script: result.script).diagnostics
+            diagnostics.sort { $0.location < $1.location }
+        }
+        return diagnostics
+    }
+
+    static func isFolder(_ path: String) -> Bool {
         var folder: ObjCBool = false
         return FileManager.default.fileExists(atPath: path, isDirectory: &folder) && folder.boolValue
     }

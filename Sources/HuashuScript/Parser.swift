@@ -69,6 +69,28 @@ struct ScannedLine {
     }
 }
 
+/// The words of the dialogue language, for an editor's completion.
+public enum ScriptVocabulary {
+    public static var keywords: [String] { Parser.Keyword.allCases.map(\.rawValue) }
+    public static let actions = ["mark", "quote", "callback", "outcome"]
+
+    /// Whether the text has an answer's arrow, in any form the parser takes.
+    public static func hasArrow(_ text: Substring) -> Bool { Parser.lastArrow(in: text) != nil }
+
+    /// Where each node and objection is declared, found by parsing alone: an editor jumps
+    /// to a definition while the script still has errors (and so no checked `Script`).
+    public static func declarations(_ sources: [SourceText]) -> [String: SourceLocation] {
+        var parser = Parser()
+        for source in sources.sorted(by: { $0.name < $1.name }) {
+            guard case .success(let lines) = source.lineRanges() else { continue }
+            source.bytes.withUnsafeBufferPointer { parser.parse(file: source.name, bytes: $0, lines: lines) }
+        }
+        var found: [String: SourceLocation] = [:]
+        for node in parser.draft.nodes where found[node.id] == nil { found[node.id] = node.location }
+        return found
+    }
+}
+
 /// Reads the line-per-statement dialogue language. One pass; every problem is
 /// reported and the line skipped, so one run shows all mistakes.
 struct Parser {
