@@ -316,7 +316,7 @@ struct Parser {
         var tail = text.droppingLeadingSpaces(targetRange.upperBound..<end)
         var explicitID: String?
         var explicitIDPlace: AnswerPlace.Columns?
-        if !tail.isEmpty, text.scalar(at: tail.lowerBound) == "@" {
+        if !tail.isEmpty, case let at = text.scalar(at: tail.lowerBound), at == "@" || at == "＠" {
             let nameEnd = text.word(tail).upperBound
             let name = text.string(text.offset(after: tail.lowerBound)..<nameEnd)
             let location = line.location(tail.lowerBound..<nameEnd)
@@ -423,8 +423,8 @@ struct Parser {
     /// A leading `[...]` condition, and the text after it.
     private mutating func parseCondition(_ line: ScannedLine, _ range: Range<Int>) -> (Condition?, Range<Int>) {
         let text = line.text
-        guard !range.isEmpty, case let open = text.scalar(at: range.lowerBound), open == "[" || open == "【" else { return (nil, range) }
-        guard let close = text.firstOffset(in: range, where: { $0 == "]" || $0 == "】" }) else {
+        guard !range.isEmpty, case let open = text.scalar(at: range.lowerBound), open == "[" || open == "【" || open == "［" else { return (nil, range) }
+        guard let close = text.firstOffset(in: range, where: { $0 == "]" || $0 == "】" || $0 == "］" }) else {
             report(.unclosedBracket, Wording(en: "condition `[` is never closed", zh: "条件的 `[` 没有配对的 `]`"), at: line.location(at: range.lowerBound),
                    hint: Wording(en: "close it with `]`: `[grade=A]`", zh: "用 `]` 结束：`[grade=A]`"))
             return (nil, range.upperBound..<range.upperBound)

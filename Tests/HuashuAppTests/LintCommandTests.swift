@@ -88,6 +88,11 @@ struct LintCommandTests {
             let result = try Self.lintGuideExample(fixture) { $0.replacingOccurrences(of: "- 同意 -> done", with: "- 同意 \(arrow) done") }
             #expect(result == (0, ""), "\(arrow)")
         }
+        // The other full-width forms around an answer: a condition in ［］, an answer name after ＠.
+        let fullWidth = try Self.lintGuideExample(fixture) {
+            $0.replacingOccurrences(of: "- 同意 -> done", with: "- ［grade=A|B］同意 －＞ done ＠agree")
+        }
+        #expect(fullWidth == (0, ""))
         // Something that is no arrow is named, with the marker on it; no arrow at all is marked where it is missing.
         let stray = try Self.lintGuideExample(fixture) { $0.replacingOccurrences(of: "- 同意 -> done", with: "- 同意 => done") }
         #expect(stray.status == 1)
