@@ -12,7 +12,7 @@ public struct LintReport: Sendable {
     /// script, or against the default script when no `.huashu` file is given.
     /// With an evaluation set, a key or cue that makes its handler win cases
     /// labelled with another is reported.
-    public static func run(_ paths: [String], colored: Bool, eval: String? = nil) throws(UserError) -> LintReport {
+    public static func run(_ paths: [String], colored: Bool, language: Language, eval: String? = nil) throws(UserError) -> LintReport {
         let scenarioFiles = paths.filter { $0.hasSuffix(".scenario") && !isFolder($0) }
         let scriptPaths = paths.filter { !scenarioFiles.contains($0) }
         let scenarioSources = try ScriptFiles.read(scenarioFiles + scriptPaths.filter(isFolder), fileExtension: "scenario")
@@ -20,26 +20,18 @@ public struct LintReport: Sendable {
         if sources.isEmpty && !scenarioSources.isEmpty {
             sources = try ScriptFiles.read([ScriptFiles.defaultPath])
         }
-        let result = ScriptCompiler.compile(sources)
         // As compilers do, lint leaves the checked script to the end of the process: freeing a
         // model of thousands of nodes piece by piece costs a tenth of the run, for nothing.
-        // Only for the one-shot `huashu lint`: a long-lived process must not call this.
-        _ = Unmanaged.passRetained(result.script as AnyObject)
-        var diagnostics = result.diagnostics
-        if !scenarioSources.isEmpty {
-            diagnostics += ScenarioChecker.lint(scenarioSources, script: result.script).diagnostics
-            diagnostics.sort { $0.location < $1.location }
-        }
-        if let eval, let script = result.script {
+        // Only for the one-shot `huashu lint`: a long-lived process (`huashu lsp`) must not.
+        var diagnostics = self.diagnostics(scripts: sources, scenarios: scenarioSources, keepingScript: true)
+        if let eval, let script = ScriptCompiler.compile(sources).script {
             diagnostics += try misleadingCues(eval, script: script)
             diagnostics.sort { $0.location < $1.location }
         }
         guard !diagnostics.isEmpty else { return LintReport(text: "", hasErrors: false) }
-        let errors = diagnostics.filter { $0.severity == .error }.count
-        let warnings = diagnostics.count - errors
-        let text = DiagnosticsFormatter(sources: sources + scenarioSources, colored: colored).format(diagnostics)
-            + "\(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")\n"
-        return LintReport(text: text, hasErrors: errors > 0)
+        let formatter = DiagnosticsFormatter(sources: sources + scenarioSources, colored: colored, language: language)
+        return LintReport(text: formatter.format(diagnostics) + formatter.summary(of: diagnostics),
+                          hasErrors: diagnostics.contains { $0.severity == .error })
     }
 
     /// A key or cue is misleading when it wins this many evaluation cases meant for another handler.
@@ -50,20 +42,36 @@ public struct LintReport: Sendable {
         return result.misleadingCues(atLeast: misleadingWins).compactMap { handlerID, text, count in
             guard let node = script.nodes[handlerID] else { return nil }
             let location = node.cues.first { $0.text == text }?.location ?? node.location
-            return Diagnostic(.cueWinsWrongSearches, "`\(text)` makes `\(handlerID)` win \(count) cases of \(eval) meant for other handlers",
-                              at: location, hint: "see them with `huashu search --eval \(eval)`; make it longer, lower its weight, or add a negative cue")
+            return Diagnostic(.cueWinsWrongSearches,
+                              Wording(en: "`\(text)` makes `\(handlerID)` win \(count) cases of \(eval) meant for other handlers",
+                                      zh: "`\(text)` 让 `\(handlerID)` 赢了 \(eval) 里 \(count) 句本该属于别的异议处理的话"),
+                              at: location,
+                              hint: Wording(en: "see them with `huashu search --eval \(eval)`; make it longer, lower its weight, or add a negative cue",
+                                            zh: "用 `huashu search --eval \(eval)` 查看这些句子；把词写长一点、降低权重，或者加一个负的提示词"))
         }
     }
 
-    private static func isFolder(_ path: String) -> Bool {
+    /// Everything lint finds in these scripts and the scenarios checked against them, by place.
+    public static func diagnostics(scripts: [SourceText], scenarios: [SourceText], keepingScript: Bool = false) -> [Diagnostic] {
+        let result = ScriptCompiler.compile(scripts)
+        if keepingScript { _ = Unmanaged.passRetained(result.script as AnyObject) }
+        var diagnostics = result.diagnostics
+        if !scenarios.isEmpty {
+            diagnostics += ScenarioChecker.lint(scenarios, script: result.script).diagnostics
+            diagnostics.sort { $0.location < $1.location }
+        }
+        return diagnostics
+    }
+
+    static func isFolder(_ path: String) -> Bool {
         var folder: ObjCBool = false
         return FileManager.default.fileExists(atPath: path, isDirectory: &folder) && folder.boolValue
     }
 
-    public static func explanation(of code: String) throws(UserError) -> String {
+    public static func explanation(of code: String, language: Language) throws(UserError) -> String {
         guard let found = DiagnosticCode(rawValue: code.uppercased()) else {
             throw UserError("no diagnostic has the code \(code); codes look like H032")
         }
-        return "\(found.rawValue) (\(found.severity.rawValue)): \(found.explanation)"
+        return DiagnosticsFormatter.explanation(of: found, in: language)
     }
 }

@@ -22,7 +22,7 @@ final class LiveCall {
     let customer: Customer
     let store: Store
     let log: CallLogWriter
-    let reader: LineReader
+    var reader: LineReader
     let view: CallView
     let startedAt: Date
     let training: Bool
@@ -31,6 +31,8 @@ final class LiveCall {
     /// The customer's part of the header does not change during a call.
     private lazy var header = view.customerHeader(customer, facts: engine.context.customer, training: training)
     weak var observer: CallObserver?
+    /// The time of a step; a piped rehearsal replaces it with the time its input took (`InputClock`).
+    var clock: () -> Date = Date.init
     /// Handlers offered after a search: while there are any, a number or Enter picks one, and the
     /// prompt says so. Esc, Ctrl-C, a new step and `.screen` leave this pick mode.
     private var offered: [ObjectionFinder.Match] = []
@@ -223,7 +225,7 @@ final class LiveCall {
     private func commit(_ input: CallInput?, _ step: CallStep) throws(UserError) -> CallScreen {
         let screen = engine.screen(step.state)
         let stage = engine.script.nodes[step.state.node]?.stageID ?? ""
-        let at = Date()
+        let at = clock()
         while true {
             do {
                 try log.record(input: input, step: step, stage: stage, shown: screen.says.joined(separator: "\n"), at: at,
@@ -255,7 +257,7 @@ final class LiveCall {
             case .noteTaken: say("已记下备注。")
             case .quoteRecorded(let amount): say("已记录报价 \(amount) 元。")
             case .callbackBooked(let slot): say("已约回访: \(slot.chinese)。")
-            case .returned(let to, _): say(view.dim("回到刚才的步骤: \(to)"))
+            case .returned(let to, _): say(view.dim("回到刚才的步骤：\(engine.script.nodes[to]?.name ?? to)"))
             default: break
             }
         }
@@ -270,7 +272,7 @@ final class LiveCall {
         var text: [UInt8] = []
         text.reserveCapacity(4096)
         text.append(UInt8(ascii: "\n"))
-        header.append(elapsed: Date().timeIntervalSince(startedAt), to: &text)
+        header.append(elapsed: clock().timeIntervalSince(startedAt), to: &text)
         view.appendBody(screen ?? engine.screen(state), to: &text)
         if !state.hasEnded, let line = observer?.customerLine(for: state) { text.append(contentsOf: (view.bold("客户: ") + line + "\n").utf8) }
         StandardOutput.hold(text)

@@ -3,10 +3,11 @@ import HuashuTerminal
 import HuashuText
 
 public enum StandardStream {
-    case standardOutput, standardError
+    case standardInput, standardOutput, standardError
 
     var descriptor: Int32 {
         switch self {
+        case .standardInput: return 0
         case .standardOutput: return 1
         case .standardError: return 2
         }

@@ -39,17 +39,27 @@ public enum RehearsalRunner {
         let engine = call.engine
         let log = call.log
         let startedAt = call.startedAt
+        var clock: () -> Date = Date.init
+        if !isTerminal(.standardInput) {
+            let inputClock = InputClock(start: startedAt)
+            call.reader = ClockedReader(call.reader, clock: inputClock)
+            clock = inputClock.now
+            call.clock = clock
+        }
         let observer = RehearsalObserver(customer: SimulatedCustomer(scenario: scenario, book: book, engine: engine, seed: seed),
-                                         log: log, state: first.state)
+                                         log: log, state: first.state, now: clock)
         call.observer = observer
         call.say(introduction(scenario, seed: seed, customer: customer, view: call.view))
         try call.recordStart(first)
         observer.record("演练[场景:\(scenario.id) 种子:\(seed)]", state: first.state)
         try call.run()
+        if call.state.outcome == nil {
+            try wrap { try store.markAbandoned(call: log.callID, at: Timestamp.string(clock())) }
+        }
         let outcome = call.state.outcome.map { $0.kind.chinese + ($0.lossReason.map { "(\($0.chinese))" } ?? "") }
-            ?? "未结束（已保存，huashu resume \(log.callID) 可以接着练，但不再有模拟客户）"
+            ?? "中途退出（通话 #\(log.callID) 记为已放弃，不计入 huashu coverage）"
         let title = "场景 \(scenario.title) [\(scenario.id)] · 种子 \(seed) · 学员 \(options.call.agent) · 用时 "
-            + CallView.clock(Date().timeIntervalSince(startedAt)) + " · 结果 \(outcome)"
+            + CallView.clock(clock().timeIntervalSince(startedAt)) + " · 结果 \(outcome)"
         StandardOutput.write("\n" + observer.customer.score.sheet(title: title, engine: engine, state: call.state))
         if let problem = observer.logProblem {
             throw UserError("some of the customer's words did not reach the call log of #\(log.callID), so `huashu coverage` will score this rehearsal short: \(problem)")
@@ -79,7 +89,7 @@ public enum RehearsalRunner {
         let (book, diagnostics) = ScenarioChecker.lint(sources, script: script)
         let errors = diagnostics.filter { $0.severity == .error }
         guard errors.isEmpty else {
-            throw UserError("the rehearsal scenarios have errors; fix them (see `huashu lint`):\n" + DiagnosticsFormatter(sources: sources).format(errors))
+            throw UserError("the rehearsal scenarios have errors; fix them (see `huashu lint`):\n" + DiagnosticsFormatter(sources: sources, language: MessageLanguage.fromEnvironment).format(errors))
         }
         guard !book.scenarios.isEmpty else {
             throw UserError("no rehearsal scenarios (.scenario files) in \(paths.joined(separator: ", ")); see \"Rehearsal scenarios\" in Dialogues/README.md")
@@ -163,7 +173,19 @@ final class RehearsalObserver: CallObserver {
     func customerLine(for state: CallState) -> String? {
         guard let line = customer.speak(at: state, time: now().timeIntervalSince1970) else { return nil }
         if line.isNew, let turn = line.turn { record(turn.note, state: state) }
-        return line.text
+        return line.text + "\n" + Self.expectedInput(state, engine: customer.engine)
+    }
+
+    /// What the trainee is to type at this screen: a rehearsal is learnt from the screen alone.
+    static func expectedInput(_ state: CallState, engine: CallEngine) -> String {
+        switch state.awaiting {
+        case .quote: return "请输入：报价金额（元，例如 4860）"
+        case .callback: return "请输入：回访时间的编号 1-\(CallbackSlot.closedChoices.count)"
+        case nil:
+            let count = engine.visibleAnswers(state).count
+            let numbers = count == 1 ? "答案编号 1" : "答案编号 1-\(count)"
+            return "请输入：\(numbers)，或客户的话（找异议处理）"
+        }
     }
 
     func didStep(_ input: CallInput, _ step: CallStep) {

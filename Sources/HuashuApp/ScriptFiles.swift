@@ -46,7 +46,7 @@ public enum ScriptFiles {
         let sources = try read(paths)
         let result = ScriptCompiler.compile(sources)
         guard let script = result.script else {
-            let report = DiagnosticsFormatter(sources: sources).format(result.errors)
+            let report = DiagnosticsFormatter(sources: sources, language: MessageLanguage.fromEnvironment).format(result.errors)
             throw UserError("the call script has errors; fix them (see `huashu lint`):\n" + report)
         }
         return script

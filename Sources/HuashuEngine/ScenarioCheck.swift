@@ -47,9 +47,11 @@ public enum ScenarioChecker {
                         diagnostics.append(Diagnostic(.scenarioWordsFindOtherHandler, problem.message, at: location, hint: problem.hint))
                     }
                 } else if book.words(for: handler, in: scenario).isEmpty {
-                    diagnostics.append(Diagnostic(.scenarioNoWords, "the customer raises `\(handler)` but no words are written for it",
+                    diagnostics.append(Diagnostic(.scenarioNoWords, Wording(en: "the customer raises `\(handler)` but no words are written for it",
+                                                                          zh: "客户提出 `\(handler)`，却没有写客户的原话"),
                                                   at: reaction.moveLocation,
-                                                  hint: "add `say WORDS` before `->`, or `says \(handler) WORDS` lines"))
+                                                  hint: Wording(en: "add `say WORDS` before `->`, or `says \(handler) WORDS` lines",
+                                                                zh: "在 `->` 前加 `say 客户的话`，或者加几行 `says \(handler) 客户的话`")))
                 }
             }
             // Playing a scenario whose names are wrong would only repeat those errors.
@@ -100,42 +102,55 @@ public enum ScenarioChecker {
     private static func playProblems(_ scenario: Scenario, book: ScenarioBook, script: Script) -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
         var seen: Set<String> = []
-        func add(_ code: DiagnosticCode, _ message: String, at location: SourceLocation, hint: String?, seed: UInt64) {
+        func add(_ code: DiagnosticCode, _ message: Wording, at location: SourceLocation, hint: Wording, seed: UInt64) {
             guard seen.insert("\(code.rawValue) \(location.line):\(location.column)").inserted else { return }
-            let withSeed = scenario.weighted.isEmpty ? message : message + " (seed \(seed))"
+            let withSeed = scenario.weighted.isEmpty ? message
+                : Wording(en: message.en + " (seed \(seed))", zh: message.zh + "（种子 \(seed)）")
             diagnostics.append(Diagnostic(code, withSeed, at: location, hint: hint))
         }
         for seed in seeds {
             let run = play(scenario, book: book, script: script, seed: seed)
             for skip in run.skipped {
                 let reaction = scenario.sequence[skip.sequenceIndex]
-                add(.scenarioOffTrack, "at `\(skip.node)` the script refuses this reaction: \(skip.reason)", at: reaction.location,
-                    hint: "change the reaction, or the steps before it", seed: seed)
+                add(.scenarioOffTrack, Wording(en: "at `\(skip.node)` the script refuses this reaction: \(skip.reason)",
+                                               zh: "在 `\(skip.node)`，话术不允许这个反应：\(skip.reason)"), at: reaction.location,
+                    hint: Wording(en: "change the reaction, or the steps before it", zh: "改这个反应，或者改它前面的步骤"), seed: seed)
             }
             if run.sequenceUsed < scenario.sequence.count {
                 let reaction = scenario.sequence[run.sequenceUsed]
-                add(.scenarioOffTrack, "the rehearsal never gets to `at \(reaction.node)`: \(summary(run, script: script))",
-                    at: reaction.nodeLocation, hint: "the script's steps or answers changed: follow the path and fix the reactions above", seed: seed)
+                let went = summary(run, script: script)
+                add(.scenarioOffTrack, Wording(en: "the rehearsal never gets to `at \(reaction.node)`: \(went.en)",
+                                               zh: "演练永远走不到 `at \(reaction.node)`：\(went.zh)"),
+                    at: reaction.nodeLocation, hint: Wording(en: "the script's steps or answers changed: follow the path and fix the reactions above",
+                                                             zh: "话术的步骤或回答变了：顺着路径走一遍，改上面的反应"), seed: seed)
             }
             if let stuck = run.stuckAt, run.sequenceUsed >= scenario.sequence.count {
-                add(.scenarioOffTrack, "the customer has nothing the script allows to say at `\(stuck)`", at: scenario.location,
-                    hint: "add a reaction for `\(stuck)`", seed: seed)
+                add(.scenarioOffTrack, Wording(en: "the customer has nothing the script allows to say at `\(stuck)`",
+                                               zh: "在 `\(stuck)`，客户没有话术允许的话可说"), at: scenario.location,
+                    hint: Wording(en: "add a reaction for `\(stuck)`", zh: "给 `\(stuck)` 加一个反应"), seed: seed)
             }
             if run.stalled {
-                add(.scenarioNeverEnds, "after \(maximumSteps) steps the rehearsal still has not ended: \(summary(run, script: script))",
-                    at: scenario.location, hint: "add a reaction that leads towards an ending", seed: seed)
+                let went = summary(run, script: script)
+                add(.scenarioNeverEnds, Wording(en: "after \(maximumSteps) steps the rehearsal still has not ended: \(went.en)",
+                                                zh: "走了 \(maximumSteps) 步，演练还没有结束：\(went.zh)"),
+                    at: scenario.location, hint: Wording(en: "add a reaction that leads towards an ending", zh: "加一个走向结束的反应"), seed: seed)
             }
         }
         return diagnostics
     }
 
     /// `the call went … → quote → close_confirm → end_won and ended (成交)`.
-    static func summary(_ run: ScenarioPlaythrough, script: Script) -> String {
+    static func summary(_ run: ScenarioPlaythrough, script: Script) -> Wording {
         let shown = run.path.suffix(6).joined(separator: " → ")
         let trail = (run.path.count > 6 ? "… → " : "") + shown
-        if let outcome = run.final.outcome { return "the call went \(trail) and ended (\(outcome.kind.rawValue))" }
-        if let stuck = run.stuckAt { return "the call went \(trail) and the customer had nothing to say at `\(stuck)`" }
-        return "the call went \(trail)"
+        if let outcome = run.final.outcome {
+            return Wording(en: "the call went \(trail) and ended (\(outcome.kind.rawValue))", zh: "通话走了 \(trail)，结束（\(outcome.kind.rawValue)）")
+        }
+        if let stuck = run.stuckAt {
+            return Wording(en: "the call went \(trail) and the customer had nothing to say at `\(stuck)`",
+                           zh: "通话走了 \(trail)，客户在 `\(stuck)` 无话可说")
+        }
+        return Wording(en: "the call went \(trail)", zh: "通话走了 \(trail)")
     }
 
     private static func wordProblems(_ utterances: [ScenarioUtterance], finder: ObjectionFinder, script: Script) -> [Diagnostic] {
@@ -147,13 +162,15 @@ public enum ScenarioChecker {
     }
 
     /// Typing the customer's words must rank the handler meant first.
-    static func rankProblem(_ words: String, handler: String, finder: ObjectionFinder, script: Script) -> (message: String, hint: String)? {
+    static func rankProblem(_ words: String, handler: String, finder: ObjectionFinder, script: Script) -> (message: Wording, hint: Wording)? {
         let ranked = finder.rank(words, limit: 3)
         guard ranked.first?.handlerID != handler else { return nil }
-        let hint = "a trainee typing these words would not land in `\(handler)`: reword them, or add a key to `\(handler)`"
+        let hint = Wording(en: "a trainee typing these words would not land in `\(handler)`: reword them, or add a key to `\(handler)`",
+                           zh: "学员输入这句话找不到 `\(handler)`：换个说法，或者给 `\(handler)` 加关键词")
         guard let first = ranked.first else {
-            return ("the customer's words `\(words)` find no handler at all", hint)
+            return (Wording(en: "the customer's words `\(words)` find no handler at all", zh: "客户的话 `\(words)` 找不到任何异议处理"), hint)
         }
-        return ("the customer's words `\(words)` find `\(first.handlerID)` (\(first.title)) first, not `\(handler)`", hint)
+        return (Wording(en: "the customer's words `\(words)` find `\(first.handlerID)` (\(first.title)) first, not `\(handler)`",
+                        zh: "客户的话 `\(words)` 排第一的是 `\(first.handlerID)`（\(first.title)），不是 `\(handler)`"), hint)
     }
 }

@@ -212,7 +212,7 @@ extension RehearsalScore {
 
     static func stepName(_ id: String, _ engine: CallEngine) -> String {
         guard let node = engine.script.nodes[id] else { return "[\(id)]" }
-        return "\(node.title ?? engine.script.stage(node.stageID)?.title ?? node.stageID) [\(id)]"
+        return "\(node.name) [\(id)]"
     }
 
     /// The first line the agent says at a step, for this customer.

@@ -6,9 +6,11 @@ import HuashuText
 public struct DiagnosticsFormatter {
     private var lines: [String: [Substring]] = [:]
     private let colored: Bool
+    private let language: Language
 
-    public init(sources: [SourceText], colored: Bool = false) {
+    public init(sources: [SourceText], colored: Bool = false, language: Language) {
         self.colored = colored
+        self.language = language
         for source in sources {
             if case .success(let decoded) = source.decodedLines() { lines[source.name] = decoded }
         }
@@ -20,8 +22,9 @@ public struct DiagnosticsFormatter {
 
     public func format(_ diagnostic: Diagnostic) -> String {
         let loc = diagnostic.location
-        let severity = paint(diagnostic.severity.rawValue, diagnostic.severity == .error ? "1;31" : "1;35")
-        var out = "\(loc.file):\(loc.line):\(loc.column): \(severity): \(diagnostic.message) [\(diagnostic.code.rawValue)]\n"
+        let severity = paint(diagnostic.severity.name(in: language), diagnostic.severity == .error ? "1;31" : "1;35")
+        var out = "\(loc.file):\(loc.line):\(loc.column): \(severity): \(diagnostic.message.text(language)) [\(diagnostic.code.rawValue)]\n"
+        let hintLabel = language == .zh ? "提示" : "hint"
         if let fileLines = lines[loc.file], loc.line >= 1, loc.line <= fileLines.count {
             let text = String(fileLines[loc.line - 1]).replacingTabs
             let gutter = String(loc.line)
@@ -34,9 +37,32 @@ public struct DiagnosticsFormatter {
             out += " \(gutter) | \(text)\n"
             out += " \(pad) | " + String(repeating: " ", count: before)
                 + paint("^" + String(repeating: "~", count: markerWidth - 1), "1;32") + "\n"
-            if let hint = diagnostic.hint { out += " \(pad) = hint: \(hint)\n" }
+            if let hint = diagnostic.hint { out += " \(pad) = \(hintLabel): \(hint.text(language))\n" }
         } else if let hint = diagnostic.hint {
-            out += "  = hint: \(hint)\n"
+            out += "  = \(hintLabel): \(hint.text(language))\n"
+        }
+        return out
+    }
+
+    /// The closing count: `2 errors, 1 warning` / `2 个错误，1 个警告`.
+    public func summary(of diagnostics: [Diagnostic]) -> String {
+        let errors = diagnostics.filter { $0.severity == .error }.count
+        let warnings = diagnostics.count - errors
+        switch language {
+        case .zh: return "\(errors) 个错误，\(warnings) 个警告\n"
+        case .en: return "\(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")\n"
+        }
+    }
+
+    /// What `huashu lint --explain CODE` prints (and an editor shows on hover): the code, how bad,
+    /// the explanation and, where the catalogue has one, the wrong and the right way to write it.
+    public static func explanation(of code: DiagnosticCode, in language: Language) -> String {
+        let entry = code.entry
+        var out = "\(code.rawValue) (\(entry.severity.name(in: language))): \(entry.explanation.text(language))\n"
+        if let example = entry.example {
+            let indent = { (text: String) in text.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }.joined(separator: "\n") }
+            out += (language == .zh ? "  错误写法:\n" : "  wrong:\n") + indent(example.wrong) + "\n"
+            out += (language == .zh ? "  正确写法:\n" : "  right:\n") + indent(example.right) + "\n"
         }
         return out
     }

@@ -30,6 +30,9 @@ public final class Node: Sendable {
     }
 
     public let id: String
+    /// What agents and trainees see instead of the ID: the title written after
+    /// the ID (`node quote 报价`, `objection price 价格高`), else the stage's title.
+    public let name: String
     public let stageID: String
     public let kind: Kind
     public let lines: [ScriptLine]
@@ -42,9 +45,10 @@ public final class Node: Sendable {
     /// Weighted words that steer the search towards (or, negative, away from) this handler.
     public let cues: [Cue]
 
-    init(id: String, stageID: String, kind: Kind, lines: [ScriptLine], gates: [Gate], actions: [Action], answers: [Answer],
+    init(id: String, name: String, stageID: String, kind: Kind, lines: [ScriptLine], gates: [Gate], actions: [Action], answers: [Answer],
          location: SourceLocation, isInHandlerStage: Bool, cues: [Cue] = []) {
         self.id = id
+        self.name = name
         self.stageID = stageID
         self.kind = kind
         self.lines = lines

@@ -20,6 +20,8 @@ struct DraftNode {
     let id: String
     let location: SourceLocation
     let stageIndex: Int
+    /// `node quote 报价`: the Chinese name agents see; empty when none was written.
+    var title = ""
     var objection: (title: String, keys: [String], keysSeen: Bool)?
     var cues: [Cue] = []
     var lines: [ScriptLine] = []
@@ -68,6 +70,28 @@ struct ScannedLine {
     }
 }
 
+/// The words of the dialogue language, for an editor's completion.
+public enum ScriptVocabulary {
+    public static var keywords: [String] { Parser.Keyword.allCases.map(\.rawValue) }
+    public static let actions = ["mark", "quote", "callback", "outcome"]
+
+    /// Whether the text has an answer's arrow, in any form the parser takes.
+    public static func hasArrow(_ text: Substring) -> Bool { Parser.lastArrow(in: text) != nil }
+
+    /// Where each node and objection is declared, found by parsing alone: an editor jumps
+    /// to a definition while the script still has errors (and so no checked `Script`).
+    public static func declarations(_ sources: [SourceText]) -> [String: SourceLocation] {
+        var parser = Parser()
+        for source in sources.sorted(by: { $0.name < $1.name }) {
+            guard case .success(let lines) = source.lineRanges() else { continue }
+            source.bytes.withUnsafeBufferPointer { parser.parse(file: source.name, bytes: $0, lines: lines) }
+        }
+        var found: [String: SourceLocation] = [:]
+        for node in parser.draft.nodes where found[node.id] == nil { found[node.id] = node.location }
+        return found
+    }
+}
+
 /// Reads the line-per-statement dialogue language. One pass; every problem is
 /// reported and the line skipped, so one run shows all mistakes.
 struct Parser {
@@ -89,15 +113,16 @@ struct Parser {
             let line = ScannedLine(file: file, number: offset + 1, text: text)
             // Bytes first: counting characters of every line would cost more than parsing it.
             if range.count > SourceText.maximumLineCharacters, case let count = text.scalarCount(text.all), count > SourceText.maximumLineCharacters {
-                report(.lineTooLong, "line has \(count) characters; at most \(SourceText.maximumLineCharacters) are allowed",
-                       at: line.location(at: 0), hint: "break it into several lines")
+                report(.lineTooLong, Wording(en: "line has \(count) characters; at most \(SourceText.maximumLineCharacters) are allowed",
+                                             zh: "这一行有 \(count) 个字，最多只能有 \(SourceText.maximumLineCharacters) 个"),
+                       at: line.location(at: 0), hint: Wording(en: "break it into several lines", zh: "拆成几行"))
                 continue
             }
             parseLine(line)
         }
     }
 
-    private mutating func report(_ code: DiagnosticCode, _ message: String, at location: SourceLocation, hint: String? = nil) {
+    private mutating func report(_ code: DiagnosticCode, _ message: Wording, at location: SourceLocation, hint: Wording? = nil) {
         diagnostics.append(Diagnostic(code, message, at: location, hint: hint))
     }
 
@@ -114,8 +139,10 @@ struct Parser {
         guard let keyword = text.name(keywordAt, as: Keyword.self) else {
             let word = text.string(keywordAt)
             let suggestion = Spelling.closest(to: word.lowercased(), among: Keyword.allCases.map(\.rawValue))
-            report(.unknownStatement, "unknown statement `\(word)`", at: line.location(keywordAt),
-                   hint: suggestion.map { "did you mean `\($0)`?" } ?? "a line starts with stage, node, objection, keys, cue, say, tip, need, do, or `-` for an answer")
+            report(.unknownStatement, Wording(en: "unknown statement `\(word)`", zh: "不认识的关键字 `\(word)`"), at: line.location(keywordAt),
+                   hint: .didYouMean(suggestion, else: Wording(
+                    en: "a line starts with stage, node, objection, keys, cue, say, tip, need, do, or `-` for an answer",
+                    zh: "每行以 stage、node、objection、keys、cue、say、tip、need、do 开头，回答以 `-` 开头")))
             return
         }
         let rest = text.droppingLeadingSpaces(keywordAt.upperBound..<text.all.upperBound)
@@ -153,16 +180,17 @@ struct Parser {
             return
         }
         guard let stage = currentStage else {
-            report(.outsideStage, "`\(keyword.rawValue) \(id)` comes before any stage", at: line.location(keywordAt),
-                   hint: "write `stage ID TITLE` above it")
+            report(.outsideStage, Wording(en: "`\(keyword.rawValue) \(id)` comes before any stage", zh: "`\(keyword.rawValue) \(id)` 前面还没有阶段"),
+                   at: line.location(keywordAt), hint: Wording(en: "write `stage ID TITLE` above it", zh: "在上面写 `stage ID 标题`"))
             currentNode = nil
             return
         }
         var node = DraftNode(id: id, location: line.location(idRange), stageIndex: stage, firstAnswerPlace: draft.answerPlaces.count)
+        node.title = title
         if keyword == .objection {
             if title.isEmpty {
-                report(.missingText, "objection `\(id)` needs a title after its ID", at: line.location(idRange),
-                       hint: "e.g. `objection price 价格高`")
+                report(.missingText, Wording(en: "objection `\(id)` needs a title after its ID", zh: "异议处理 `\(id)` 的 ID 后面缺标题"),
+                       at: line.location(idRange), hint: Wording(en: "e.g. `objection price 价格高`", zh: "例如 `objection price 价格高`"))
             }
             node.objection = (title.isEmpty ? id : title, [], false)
         }
@@ -173,14 +201,14 @@ struct Parser {
     private mutating func parseIDAndTitle(_ line: ScannedLine, keyword: String, keywordAt: Range<Int>,
                                           rest: Range<Int>) -> (String, Range<Int>, String)? {
         guard !rest.isEmpty else {
-            report(.missingID, "`\(keyword)` needs an ID", at: line.location(keywordAt), hint: "e.g. `\(keyword) greet`")
+            report(.missingID, Wording(en: "`\(keyword)` needs an ID", zh: "`\(keyword)` 后面缺 ID"), at: line.location(keywordAt),
+                   hint: Wording(en: "e.g. `\(keyword) greet`", zh: "例如 `\(keyword) greet`"))
             return nil
         }
         let idRange = line.text.word(rest)
         let id = line.text.string(idRange)
         guard Self.isValidID(id) else {
-            report(.invalidID, "`\(id)` is not a valid ID", at: line.location(idRange),
-                   hint: "use lower-case English letters, digits and _, starting with a letter")
+            report(.invalidID, Wording(en: "`\(id)` is not a valid ID", zh: "`\(id)` 不能做 ID"), at: line.location(idRange), hint: .idRule)
             return nil
         }
         return (id, idRange, line.text.string(trimming: idRange.upperBound..<rest.upperBound))
@@ -198,8 +226,8 @@ struct Parser {
 
     private mutating func requireNode(_ line: ScannedLine, keywordAt: Range<Int>, keyword: String) -> Int? {
         if currentNode == nil {
-            report(.outsideNode, "`\(keyword)` is not inside a node", at: line.location(keywordAt),
-                   hint: "write `node ID` above it")
+            report(.outsideNode, Wording(en: "`\(keyword)` is not inside a node", zh: "`\(keyword)` 不在任何步骤里"), at: line.location(keywordAt),
+                   hint: Wording(en: "write `node ID` or `objection ID TITLE` above it", zh: "在上面写 `node ID` 或 `objection ID 标题`"))
         }
         return currentNode
     }
@@ -210,8 +238,9 @@ struct Parser {
     private mutating func requireObjection(_ line: ScannedLine, keywordAt: Range<Int>, keyword: String) -> Int? {
         guard let node = requireNode(line, keywordAt: keywordAt, keyword: keyword) else { return nil }
         guard draft.nodes[node].objection != nil else {
-            report(.keysOutsideObjection, "`\(keyword)` belongs to an objection, but `\(draft.nodes[node].id)` is a node",
-                   at: line.location(keywordAt), hint: "start the handler with `objection ID TITLE`")
+            report(.keysOutsideObjection, Wording(en: "`\(keyword)` belongs to an objection, but `\(draft.nodes[node].id)` is a node",
+                                                 zh: "`\(keyword)` 只能用在异议处理里，`\(draft.nodes[node].id)` 是普通步骤"),
+                   at: line.location(keywordAt), hint: Wording(en: "start the handler with `objection ID TITLE`", zh: "用 `objection ID 标题` 开始这个异议处理"))
             return nil
         }
         return node
@@ -227,7 +256,8 @@ struct Parser {
         guard let node = requireObjection(line, keywordAt: keywordAt, keyword: "keys") else { return }
         let keys = words(line, rest).map(\.text)
         if keys.isEmpty {
-            report(.missingText, "`keys` lists no words", at: line.location(keywordAt), hint: "e.g. `keys 贵, 便宜, 价格`")
+            report(.missingText, Wording(en: "`keys` lists no words", zh: "`keys` 后面没有词"), at: line.location(keywordAt),
+                   hint: Wording(en: "e.g. `keys 贵, 便宜, 价格`", zh: "例如 `keys 贵, 便宜, 价格`"))
         }
         draft.nodes[node].objection!.keys += keys
         draft.nodes[node].objection!.keysSeen = true
@@ -239,14 +269,17 @@ struct Parser {
         let weightAt = line.text.word(rest)
         let written = line.text.string(weightAt)
         guard let weight = Int(written), Cue.weights.contains(weight), weight != 0 else {
-            report(.badCueWeight, written.isEmpty ? "`cue` needs a weight and words" : "`\(written)` is not a cue weight",
+            report(.badCueWeight, written.isEmpty ? Wording(en: "`cue` needs a weight and words", zh: "`cue` 后面要写权重和词")
+                                                  : Wording(en: "`\(written)` is not a cue weight", zh: "`\(written)` 不是提示词的权重"),
                    at: line.location(weightAt.isEmpty ? keywordAt : weightAt),
-                   hint: "a whole number from -9 to 9, not 0, then the words: `cue 3 别再打了, 不要再打` or `cue -4 办完了`")
+                   hint: Wording(en: "a whole number from -9 to 9, not 0, then the words: `cue 3 别再打了, 不要再打` or `cue -4 办完了`",
+                                 zh: "先写 -9 到 9 的整数（不能是 0），再写词：`cue 3 别再打了, 不要再打` 或 `cue -4 办完了`"))
             return
         }
         let cues = words(line, weightAt.upperBound..<rest.upperBound)
         if cues.isEmpty {
-            report(.missingText, "`cue \(weight)` lists no words", at: line.location(weightAt), hint: "e.g. `cue 3 别再打了, 不要再打`")
+            report(.missingText, Wording(en: "`cue \(weight)` lists no words", zh: "`cue \(weight)` 后面没有词"), at: line.location(weightAt),
+                   hint: Wording(en: "e.g. `cue 3 别再打了, 不要再打`", zh: "例如 `cue 3 别再打了, 不要再打`"))
         }
         draft.nodes[node].cues += cues.map { Cue(text: $0.text, weight: weight, location: line.location($0.at)) }
     }
@@ -255,7 +288,7 @@ struct Parser {
         guard let node = requireNode(line, keywordAt: keywordAt, keyword: kind.rawValue) else { return }
         let (condition, body) = parseCondition(line, rest)
         guard !line.text.trimmingSpaces(body).isEmpty else {
-            report(.missingText, "`\(kind.rawValue)` has no text", at: line.location(keywordAt))
+            report(.missingText, Wording(en: "`\(kind.rawValue)` has no text", zh: "`\(kind.rawValue)` 后面没有文字"), at: line.location(keywordAt))
             return
         }
         guard let template = parseTemplate(line, body) else { return }
@@ -269,12 +302,12 @@ struct Parser {
         let flagText = rest.lowerBound..<colon
         let flag = text.string(trimming: flagText)
         guard !flag.isEmpty else {
-            report(.missingID, "`need` names no flag", at: line.location(keywordAt), hint: "e.g. `need identity: 先确认身份`")
+            report(.missingID, Wording(en: "`need` names no flag", zh: "`need` 没有写标记名"), at: line.location(keywordAt),
+                   hint: Wording(en: "e.g. `need identity: 先确认身份`", zh: "例如 `need identity: 先确认身份`"))
             return
         }
         guard Self.isValidID(flag) else {
-            report(.invalidID, "`\(flag)` is not a valid flag name", at: line.location(flagText),
-                   hint: "use lower-case English letters, digits and _")
+            report(.invalidID, Wording(en: "`\(flag)` is not a valid flag name", zh: "`\(flag)` 不能做标记名"), at: line.location(flagText), hint: .idRule)
             return
         }
         let reason = colon < rest.upperBound ? text.string(trimming: text.offset(after: colon)..<rest.upperBound) : ""
@@ -288,32 +321,41 @@ struct Parser {
         let dash = text.offset(before: start)
         guard let node = requireNode(line, keywordAt: dash..<start, keyword: "-") else { return }
         guard let arrow = text.lastArrow(in: start..<end) else {
-            report(.answerWithoutArrow, "answer has no `->` to say where it leads", at: line.location(dash..<end),
-                   hint: "write `- 客户的话 -> 下一步的ID`")
+            let hint = Wording(en: "write `- 客户的话 -> 下一步的ID`", zh: "写成 `- 客户的话 -> 下一步的ID`")
+            if let stray = text.strayArrowHead(in: start..<end) {
+                let typed = text.string(stray)
+                report(.answerWithoutArrow, Wording(en: "`\(typed)` is not an arrow: write `->`", zh: "`\(typed)` 不是箭头，请写 `->`"),
+                       at: line.location(stray), hint: hint)
+            } else {
+                report(.answerWithoutArrow, Wording(en: "answer has no `->` to say where it leads", zh: "回答没有 `->`，不知道通往哪一步"),
+                       at: line.location(at: text.droppingTrailingSpaces(start..<end).upperBound), hint: hint)
+            }
             return
         }
         let (condition, words) = parseCondition(line, text.droppingLeadingSpaces(start..<arrow.lowerBound))
         guard !text.trimmingSpaces(words).isEmpty else {
-            report(.missingText, "answer has no text before `->`", at: line.location(dash..<arrow.lowerBound))
+            report(.missingText, Wording(en: "answer has no customer's words before `->`", zh: "回答在 `->` 前面没有客户的话"),
+                   at: line.location(dash..<arrow.upperBound))
             return
         }
         guard let template = parseTemplate(line, text.droppingTrailingSpaces(words)) else { return }
         let targetRange = text.word(text.droppingLeadingSpaces(arrow.upperBound..<end))
         let targetName = text.string(targetRange)
         guard !targetName.isEmpty else {
-            report(.answerWithoutTarget, "answer leads nowhere: no target after `->`", at: line.location(arrow),
-                   hint: "write the ID of the next step, or `return`")
+            report(.answerWithoutTarget, Wording(en: "answer leads nowhere: no target after `\(text.string(arrow))`",
+                                                zh: "回答没有去处：`\(text.string(arrow))` 后面没有目标"), at: line.location(arrow),
+                   hint: Wording(en: "write the ID of the next step, or `return`", zh: "写下一步的 ID，或者 `return`"))
             return
         }
         var tail = text.droppingLeadingSpaces(targetRange.upperBound..<end)
         var explicitID: String?
         var explicitIDPlace: AnswerPlace.Columns?
-        if !tail.isEmpty, text.scalar(at: tail.lowerBound) == "@" {
+        if !tail.isEmpty, case let at = text.scalar(at: tail.lowerBound), at == "@" || at == "＠" {
             let nameEnd = text.word(tail).upperBound
             let name = text.string(text.offset(after: tail.lowerBound)..<nameEnd)
             let location = line.location(tail.lowerBound..<nameEnd)
             guard Self.isValidID(name) else {
-                report(.invalidID, "`@\(name)` is not a valid answer name", at: location, hint: "use lower-case English letters, digits and _")
+                report(.invalidID, Wording(en: "`@\(name)` is not a valid answer name", zh: "`@\(name)` 不能做回答的名字"), at: location, hint: .idRule)
                 return
             }
             explicitID = name
@@ -324,8 +366,9 @@ struct Parser {
         if !tail.isEmpty {
             let word = text.word(tail)
             guard text.matches(word, "do") else {
-                report(.badAction, "unexpected `\(text.string(word))` after the target", at: line.location(word),
-                       hint: "after the target only `@name` and `do ACTION` may follow")
+                report(.badAction, Wording(en: "unexpected `\(text.string(word))` after the target", zh: "目标后面多了 `\(text.string(word))`"),
+                       at: line.location(word),
+                       hint: Wording(en: "after the target only `@name` and `do ACTION` may follow", zh: "目标后面只能写 `@名字` 和 `do 动作`"))
                 return
             }
             actions = parseActions(line, word.upperBound..<end, allowOutcome: false)
@@ -337,7 +380,7 @@ struct Parser {
         draft.answerPlaces.append(AnswerPlace(target: AnswerPlace.Columns(line.location(targetRange)), explicitID: explicitIDPlace))
     }
 
-    /// The last `->` (or `→`) in a piece of text: the one before the target.
+    /// The last arrow (`->`, or as a Chinese input method types it) in a piece of text: the one before the target.
     static func lastArrow(in text: Substring) -> Range<String.Index>? {
         var contiguous = text
         let found = contiguous.withUTF8 { UTF8Text(bytes: $0).lastArrow(in: 0..<$0.count) }
@@ -363,20 +406,23 @@ struct Parser {
                 actions.append(.callback)
             case ("outcome", 2...3):
                 guard allowOutcome else {
-                    report(.badAction, "an outcome belongs on a node, not on an answer", at: location,
-                           hint: "lead the answer to a node that ends the call with `do outcome ...`")
+                    report(.badAction, Wording(en: "an outcome belongs on a node, not on an answer", zh: "结果要写在步骤上，不能写在回答上"), at: location,
+                           hint: Wording(en: "lead the answer to a node that ends the call with `do outcome ...`",
+                                         zh: "让回答通往一个用 `do outcome ...` 结束通话的步骤"))
                     continue
                 }
                 if let outcome = parseOutcome(line, words, location: location) { actions.append(.outcome(outcome)) }
             default:
                 let suggestion = Spelling.closest(to: verb, among: ["mark", "quote", "callback", "outcome"])
-                report(.badAction, "`\(text.string(trimming: part))` is not an action", at: location,
-                       hint: suggestion.map { "did you mean `\($0)`? actions are `mark FLAG`, `quote`, `callback`, `outcome KIND [REASON]`" }
-                            ?? "actions are `mark FLAG`, `quote`, `callback`, `outcome KIND [REASON]`")
+                let actions = Wording(en: "actions are `mark FLAG`, `quote`, `callback`, `outcome KIND [REASON]`",
+                                      zh: "动作有 `mark 标记`、`quote`、`callback`、`outcome 结果 [原因]`")
+                report(.badAction, Wording(en: "`\(text.string(trimming: part))` is not an action", zh: "`\(text.string(trimming: part))` 不是动作"),
+                       at: location,
+                       hint: suggestion.map { Wording(en: Wording.didYouMean($0).en + " " + actions.en, zh: Wording.didYouMean($0).zh + actions.zh) } ?? actions)
             }
         }
         if actions.isEmpty && text.trimmingSpaces(range).isEmpty {
-            report(.badAction, "`do` names no action", at: line.location(at: range.lowerBound))
+            report(.badAction, Wording(en: "`do` names no action", zh: "`do` 后面没有动作"), at: line.location(at: range.lowerBound))
         }
         return actions
     }
@@ -385,22 +431,24 @@ struct Parser {
         let kindWord = line.text.string(words[1])
         guard let kind = OutcomeKind(rawValue: kindWord) else {
             let suggestion = Spelling.closest(to: kindWord, among: OutcomeKind.allCases.map(\.rawValue))
-            report(.badAction, "`\(kindWord)` is not an outcome", at: line.location(words[1]),
-                   hint: suggestion.map { "did you mean `\($0)`?" } ?? "outcomes: " + OutcomeKind.allCases.map(\.rawValue).joined(separator: ", "))
+            let kinds = OutcomeKind.allCases.map(\.rawValue).joined(separator: ", ")
+            report(.badAction, Wording(en: "`\(kindWord)` is not an outcome", zh: "`\(kindWord)` 不是通话结果"), at: line.location(words[1]),
+                   hint: .didYouMean(suggestion, else: Wording(en: "outcomes: " + kinds, zh: "结果有：" + kinds)))
             return nil
         }
         let reasonWord = words.count == 3 ? line.text.string(words[2]) : nil
         if kind == .lost {
             guard let reasonWord, let reason = LossReason(rawValue: reasonWord) else {
-                let given = reasonWord.map { "`\($0)` is not a loss reason" } ?? "`outcome lost` needs a loss reason"
-                report(.badAction, given, at: location,
-                       hint: "reasons: " + LossReason.allCases.map(\.rawValue).joined(separator: ", "))
+                let given = reasonWord.map { Wording(en: "`\($0)` is not a loss reason", zh: "`\($0)` 不是战败原因") }
+                    ?? Wording(en: "`outcome lost` needs a loss reason", zh: "`outcome lost` 后面要写战败原因")
+                let reasons = LossReason.allCases.map(\.rawValue).joined(separator: ", ")
+                report(.badAction, given, at: location, hint: Wording(en: "reasons: " + reasons, zh: "原因有：" + reasons))
                 return nil
             }
             return Outcome(.lost, lossReason: reason)
         }
         if reasonWord != nil {
-            report(.badAction, "only `outcome lost` takes a reason", at: line.location(words[2]))
+            report(.badAction, Wording(en: "only `outcome lost` takes a reason", zh: "只有 `outcome lost` 才写原因"), at: line.location(words[2]))
             return nil
         }
         return Outcome(kind)
@@ -409,10 +457,10 @@ struct Parser {
     /// A leading `[...]` condition, and the text after it.
     private mutating func parseCondition(_ line: ScannedLine, _ range: Range<Int>) -> (Condition?, Range<Int>) {
         let text = line.text
-        guard !range.isEmpty, case let open = text.scalar(at: range.lowerBound), open == "[" || open == "【" else { return (nil, range) }
-        guard let close = text.firstOffset(in: range, where: { $0 == "]" || $0 == "】" }) else {
-            report(.unclosedBracket, "condition `[` is never closed", at: line.location(at: range.lowerBound),
-                   hint: "close it with `]`: `[grade=A]`")
+        guard !range.isEmpty, case let open = text.scalar(at: range.lowerBound), open == "[" || open == "【" || open == "［" else { return (nil, range) }
+        guard let close = text.firstOffset(in: range, where: { $0 == "]" || $0 == "】" || $0 == "］" }) else {
+            report(.unclosedBracket, Wording(en: "condition `[` is never closed", zh: "条件的 `[` 没有配对的 `]`"), at: line.location(at: range.lowerBound),
+                   hint: Wording(en: "close it with `]`: `[grade=A]`", zh: "用 `]` 结束：`[grade=A]`"))
             return (nil, range.upperBound..<range.upperBound)
         }
         let afterClose = text.offset(after: close)
@@ -423,7 +471,7 @@ struct Parser {
             clauses.append(clause)
         }
         guard !clauses.isEmpty else {
-            report(.badCondition, "empty condition `[]`", at: line.location(range.lowerBound..<afterClose))
+            report(.badCondition, Wording(en: "empty condition `[]`", zh: "条件 `[]` 是空的"), at: line.location(range.lowerBound..<afterClose))
             return (nil, rest)
         }
         return (Condition(clauses: clauses), rest)
@@ -443,34 +491,38 @@ struct Parser {
               case let afterOp = opStart + 1,
               case let valueStart = afterOp < part.upperBound && text.bytes[afterOp] == UInt8(ascii: "=") ? afterOp + 1 : afterOp,
               let op = text.name(opStart..<valueStart, as: Clause.Operator.self) else {
-            report(.badCondition, "condition `\(text.string(trimming: part))` has no comparison", at: location(),
-                   hint: "write it like `grade=A`, `claims>=1` or `days<=30`")
+            report(.badCondition, Wording(en: "condition `\(text.string(trimming: part))` has no comparison",
+                                         zh: "条件 `\(text.string(trimming: part))` 没有比较符号"), at: location(),
+                   hint: Wording(en: "write it like `grade=A`, `claims>=1` or `days<=30`", zh: "写成 `grade=A`、`claims>=1` 或 `days<=30` 这样"))
             return nil
         }
         let nameAt = text.trimmingSpaces(part.lowerBound..<opStart)
         guard let field = text.name(nameAt, as: Clause.Field.self) else {
             let name = text.string(nameAt)
             let suggestion = Spelling.closest(to: name, among: Clause.Field.allCases.map(\.rawValue))
-            report(.badCondition, "`\(name)` is not a field a condition can test", at: location(),
-                   hint: suggestion.map { "did you mean `\($0)`?" } ?? "fields: grade, type, claims, days, violations")
+            report(.badCondition, Wording(en: "`\(name)` is not a field a condition can test", zh: "条件不能判断 `\(name)`"), at: location(),
+                   hint: .didYouMean(suggestion, else: Wording(en: "fields: grade, type, claims, days, violations",
+                                                               zh: "能判断的有：grade、type、claims、days、violations")))
             return nil
         }
         let values = text.pieces(of: valueStart..<part.upperBound, separatedBy: { $0 == "|" }).map { text.string(trimming: $0) }
         if field.isNumeric {
             guard values.count == 1, Int(values[0]) != nil else {
-                report(.badCondition, "`\(field.rawValue)` is compared with one whole number", at: location(), hint: "e.g. `\(field.rawValue)>=1`")
+                report(.badCondition, Wording(en: "`\(field.rawValue)` is compared with one whole number", zh: "`\(field.rawValue)` 只能和一个整数比较"),
+                       at: location(), hint: Wording(en: "e.g. `\(field.rawValue)>=1`", zh: "例如 `\(field.rawValue)>=1`"))
                 return nil
             }
         } else {
             guard op == .equal || op == .notEqual else {
-                report(.badCondition, "`\(field.rawValue)` can only be tested with = or !=", at: location())
+                report(.badCondition, Wording(en: "`\(field.rawValue)` can only be tested with = or !=", zh: "`\(field.rawValue)` 只能用 = 或 != 判断"), at: location())
                 return nil
             }
             let isAllowed: (String) -> Bool = field == .grade ? { CustomerGrade(rawValue: $0) != nil } : { CustomerType(rawValue: $0) != nil }
             if let bad = values.first(where: { !isAllowed($0) }) {
                 let allowed = field == .grade ? CustomerGrade.allCases.map(\.rawValue) : CustomerType.allCases.map(\.rawValue)
-                report(.badCondition, "`\(bad)` is not a \(field.rawValue)", at: location(),
-                       hint: "\(field.rawValue) is one of " + allowed.joined(separator: ", "))
+                report(.badCondition, Wording(en: "`\(bad)` is not a \(field.rawValue)", zh: "`\(bad)` 不是有效的 \(field.rawValue)"), at: location(),
+                       hint: Wording(en: "\(field.rawValue) is one of " + allowed.joined(separator: ", "),
+                                     zh: "\(field.rawValue) 只能是：" + allowed.joined(separator: "、")))
                 return nil
             }
         }
@@ -487,7 +539,8 @@ struct Parser {
         while let open = text.firstOffset(in: rest, where: { $0 == "{" }) {
             if open > rest.lowerBound { segments.append(.text(text.string(rest.lowerBound..<open))) }
             guard let close = text.firstOffset(in: open..<rest.upperBound, where: { $0 == "}" }) else {
-                report(.unclosedPlaceholder, "placeholder `{` is never closed", at: line.location(at: open), hint: "close it with `}`: `{name}`")
+                report(.unclosedPlaceholder, Wording(en: "placeholder `{` is never closed", zh: "占位符的 `{` 没有配对的 `}`"), at: line.location(at: open),
+                       hint: Wording(en: "close it with `}`: `{name}`", zh: "用 `}` 结束：`{name}`"))
                 return nil
             }
             let afterClose = close + 1
@@ -496,8 +549,9 @@ struct Parser {
             } else {
                 let name = text.string(open + 1..<close)
                 let suggestion = Spelling.closest(to: name, among: Placeholder.allCases.map(\.rawValue))
-                report(.unknownPlaceholder, "unknown placeholder `{\(name)}`", at: line.location(open..<afterClose),
-                       hint: suggestion.map { "did you mean `{\($0)}`?" } ?? "see the placeholder table in Dialogues/README.md")
+                report(.unknownPlaceholder, Wording(en: "unknown placeholder `{\(name)}`", zh: "没有占位符 `{\(name)}`"), at: line.location(open..<afterClose),
+                       hint: .didYouMean(suggestion.map { "{\($0)}" }, else: Wording(en: "see the placeholder table in Dialogues/README.md",
+                                                                                    zh: "见 Dialogues/README.md 的占位符表")))
                 valid = false
             }
             rest = afterClose..<rest.upperBound

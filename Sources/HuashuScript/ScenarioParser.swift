@@ -40,7 +40,7 @@ private struct ScenarioReader {
     /// The scenario being read in the current file.
     private var current: Int?
 
-    mutating func report(_ code: DiagnosticCode, _ message: String, at location: SourceLocation, hint: String? = nil) {
+    mutating func report(_ code: DiagnosticCode, _ message: Wording, at location: SourceLocation, hint: Wording? = nil) {
         diagnostics.append(Diagnostic(code, message, at: location, hint: hint))
     }
 
@@ -49,7 +49,8 @@ private struct ScenarioReader {
         for (offset, text) in lines.enumerated() {
             let line = SourceLine(file: file, number: offset + 1, text: text)
             if text.count > SourceText.maximumLineCharacters {
-                report(.lineTooLong, "line has \(text.count) characters; at most \(SourceText.maximumLineCharacters) are allowed",
+                report(.lineTooLong, Wording(en: "line has \(text.count) characters; at most \(SourceText.maximumLineCharacters) are allowed",
+                                             zh: "这一行有 \(text.count) 个字，最多只能有 \(SourceText.maximumLineCharacters) 个"),
                        at: line.location(at: text.startIndex))
                 continue
             }
@@ -62,8 +63,9 @@ private struct ScenarioReader {
         var seen: [String: SourceLocation] = [:]
         for scenario in scenarios {
             if let first = seen[scenario.id] {
-                report(.scenarioDuplicateID, "`\(scenario.id)` is already the ID of the scenario at \(first.file):\(first.line)",
-                       at: scenario.location, hint: "rename one of them")
+                report(.scenarioDuplicateID, Wording(en: "`\(scenario.id)` is already the ID of the scenario at \(first.file):\(first.line)",
+                                                zh: "`\(scenario.id)` 已经是 \(first.file):\(first.line) 那个演练场景的 ID"),
+                       at: scenario.location, hint: .renameOne)
             } else {
                 seen[scenario.id] = scenario.location
             }
@@ -71,8 +73,10 @@ private struct ScenarioReader {
             if scenario.profile.name == nil { missing.append("name") }
             if scenario.profile.type == nil { missing.append("type") }
             guard !missing.isEmpty else { continue }
-            report(.scenarioMissingProfile, "scenario `\(scenario.id)` has no \(missing.joined(separator: " and "))",
-                   at: scenario.location, hint: "add e.g. `name 张伟` and `type 价格敏感型` under it")
+            report(.scenarioMissingProfile, Wording(en: "scenario `\(scenario.id)` has no \(missing.joined(separator: " and "))",
+                                                    zh: "演练场景 `\(scenario.id)` 缺少 \(missing.joined(separator: " 和 "))"),
+                   at: scenario.location, hint: Wording(en: "add e.g. `name 张伟` and `type 价格敏感型` under it",
+                                                        zh: "在下面加上，例如 `name 张伟` 和 `type 价格敏感型`"))
         }
     }
 
@@ -96,15 +100,17 @@ private struct ScenarioReader {
             readProfile(line, index: index, keyword: keyword, keywordAt: keywordAt, rest: rest)
         default:
             let suggestion = Spelling.closest(to: keyword.lowercased(), among: ScenarioParser.keywords)
-            report(.scenarioUnknownStatement, "unknown statement `\(keyword)` in a scenario", at: line.location(keywordAt),
-                   hint: suggestion.map { "did you mean `\($0)`?" } ?? "a scenario line starts with scenario, a profile field, at, weight or says")
+            report(.scenarioUnknownStatement, Wording(en: "unknown statement `\(keyword)` in a scenario", zh: "演练场景里不认识 `\(keyword)`"),
+                   at: line.location(keywordAt),
+                   hint: .didYouMean(suggestion, else: Wording(en: "a scenario line starts with scenario, a profile field, at, weight or says",
+                                                               zh: "演练场景的行以 scenario、客户资料字段、at、weight 或 says 开头")))
         }
     }
 
     private mutating func requireScenario(_ line: SourceLine, keywordAt: Range<String.Index>, keyword: String) -> Int? {
         guard let current else {
-            report(.outsideScenario, "`\(keyword)` comes before any scenario", at: line.location(keywordAt),
-                   hint: "write `scenario ID TITLE` above it")
+            report(.outsideScenario, Wording(en: "`\(keyword)` comes before any scenario", zh: "`\(keyword)` 前面还没有演练场景"), at: line.location(keywordAt),
+                   hint: Wording(en: "write `scenario ID TITLE` above it", zh: "在上面写 `scenario ID 标题`"))
             return nil
         }
         return current
@@ -113,15 +119,15 @@ private struct ScenarioReader {
     private mutating func readScenario(_ line: SourceLine, keywordAt: Range<String.Index>, rest: Substring) {
         current = nil
         guard !rest.isEmpty else {
-            report(.missingID, "`scenario` needs an ID", at: line.location(keywordAt), hint: "e.g. `scenario price_haggler 嫌贵的老客户`")
+            report(.missingID, Wording(en: "`scenario` needs an ID", zh: "`scenario` 后面缺 ID"), at: line.location(keywordAt),
+                   hint: Wording(en: "e.g. `scenario price_haggler 嫌贵的老客户`", zh: "例如 `scenario price_haggler 嫌贵的老客户`"))
             return
         }
         let idEnd = rest.firstIndex(where: \.isWhitespace) ?? rest.endIndex
         let id = String(rest[rest.startIndex..<idEnd])
         let location = line.location(rest.startIndex..<idEnd)
         guard Parser.isValidID(id) else {
-            report(.invalidID, "`\(id)` is not a valid scenario ID", at: location,
-                   hint: "use lower-case English letters, digits and _, starting with a letter")
+            report(.invalidID, Wording(en: "`\(id)` is not a valid scenario ID", zh: "`\(id)` 不能做演练场景的 ID"), at: location, hint: .idRule)
             return
         }
         let title = rest[idEnd...].trimmingSpaces
@@ -133,10 +139,10 @@ private struct ScenarioReader {
         let value = rest.trimmingSpaces
         let location = rest.isEmpty ? line.location(keywordAt) : line.location(rest.startIndex..<rest.scenarioTrimmedEnd.endIndex)
         guard !value.isEmpty else {
-            report(.missingText, "`\(keyword)` has no value", at: location)
+            report(.missingText, Wording(en: "`\(keyword)` has no value", zh: "`\(keyword)` 后面没有值"), at: location)
             return
         }
-        func bad(_ message: String, _ hint: String) {
+        func bad(_ message: Wording, _ hint: Wording) {
             report(.scenarioBadProfile, message, at: location, hint: hint)
         }
         var profile = scenarios[index].profile
@@ -148,19 +154,24 @@ private struct ScenarioReader {
         case "insurer": profile.lastInsurer = value
         case "grade":
             guard let grade = CustomerGrade(rawValue: InputNormalisation.foldFullWidth(value).uppercased()) else {
-                return bad("`\(value)` is not a customer grade", "grade is one of A, B, C, D")
+                return bad(Wording(en: "`\(value)` is not a customer grade", zh: "`\(value)` 不是客户等级"),
+                           Wording(en: "grade is one of A, B, C, D", zh: "等级只能是 A、B、C、D"))
             }
             profile.grade = grade
         case "type":
             guard let type = CustomerType(rawValue: value) ?? CustomerType(rawValue: value + "型") else {
-                return bad("`\(value)` is not a customer type", "type is one of " + CustomerType.allCases.map(\.rawValue).joined(separator: ", "))
+                let types = CustomerType.allCases.map(\.rawValue)
+                return bad(Wording(en: "`\(value)` is not a customer type", zh: "`\(value)` 不是客户类型"),
+                           Wording(en: "type is one of " + types.joined(separator: ", "), zh: "类型只能是" + types.joined(separator: "、")))
             }
             profile.type = type
         case "claims", "violations", "days":
             let folded = InputNormalisation.foldFullWidth(value)
             guard let number = Int(folded), keyword == "days" || number >= 0 else {
-                return bad("`\(keyword)` takes a whole number, not `\(value)`",
-                           keyword == "days" ? "days to expiry, e.g. `days 25` (negative when already lapsed)" : "e.g. `\(keyword) 1`")
+                return bad(Wording(en: "`\(keyword)` takes a whole number, not `\(value)`", zh: "`\(keyword)` 要写整数，不是 `\(value)`"),
+                           keyword == "days"
+                            ? Wording(en: "days to expiry, e.g. `days 25` (negative when already lapsed)", zh: "距到期的天数，例如 `days 25`（已脱保写负数）")
+                            : Wording(en: "e.g. `\(keyword) 1`", zh: "例如 `\(keyword) 1`"))
             }
             switch keyword {
             case "claims": profile.claims = number
@@ -171,12 +182,14 @@ private struct ScenarioReader {
             var folded = InputNormalisation.foldFullWidth(value).filter { $0 != "," }
             if folded.hasSuffix("元") { folded.removeLast() }
             guard let amount = Double(folded), amount > 0 else {
-                return bad("`\(value)` is not a premium", "last year's premium in yuan, e.g. `premium 4860`")
+                return bad(Wording(en: "`\(value)` is not a premium", zh: "`\(value)` 不是保费金额"),
+                           Wording(en: "last year's premium in yuan, e.g. `premium 4860`", zh: "上年保费（元），例如 `premium 4860`"))
             }
             profile.lastPremium = folded
         case "callback":
             guard let callback = ScenarioCallback(chinese: value) else {
-                return bad("`\(value)` is not a callback time", "one of 明天上午, 明天下午, 后天上午, 后天下午")
+                return bad(Wording(en: "`\(value)` is not a callback time", zh: "`\(value)` 不是回访时间"),
+                           Wording(en: "one of 明天上午, 明天下午, 后天上午, 后天下午", zh: "只能是明天上午、明天下午、后天上午、后天下午"))
             }
             profile.callback = callback
         default:
@@ -187,21 +200,23 @@ private struct ScenarioReader {
 
     private mutating func readSays(_ line: SourceLine, keywordAt: Range<String.Index>, rest: Substring) {
         guard !rest.isEmpty else {
-            report(.missingID, "`says` needs a handler or answer ID and the words", at: line.location(keywordAt),
-                   hint: "e.g. `says price 太贵了,便宜点吧`")
+            report(.missingID, Wording(en: "`says` needs a handler or answer ID and the words", zh: "`says` 后面要写异议或回答的 ID 和客户的话"),
+                   at: line.location(keywordAt), hint: Wording(en: "e.g. `says price 太贵了,便宜点吧`", zh: "例如 `says price 太贵了,便宜点吧`"))
             return
         }
         let keyEnd = rest.firstIndex(where: \.isWhitespace) ?? rest.endIndex
         let key = String(rest[rest.startIndex..<keyEnd])
         let keyLocation = line.location(rest.startIndex..<keyEnd)
         guard isValidKey(key) else {
-            report(.invalidID, "`\(key)` is neither a handler ID nor an answer ID", at: keyLocation,
-                   hint: "a handler ID such as `price`, or an answer ID such as `quote>close_confirm`")
+            report(.invalidID, Wording(en: "`\(key)` is neither a handler ID nor an answer ID", zh: "`\(key)` 既不是异议 ID 也不是回答 ID"), at: keyLocation,
+                   hint: Wording(en: "a handler ID such as `price`, or an answer ID such as `quote>close_confirm`",
+                                 zh: "异议 ID 如 `price`，或回答 ID 如 `quote>close_confirm`"))
             return
         }
         let body = rest[keyEnd...].drop(while: \.isWhitespace).scenarioTrimmedEnd
         guard !body.isEmpty else {
-            report(.missingText, "`says \(key)` has no words", at: keyLocation, hint: "write what the customer says after the ID")
+            report(.missingText, Wording(en: "`says \(key)` has no words", zh: "`says \(key)` 后面没有客户的话"), at: keyLocation,
+                   hint: Wording(en: "write what the customer says after the ID", zh: "在 ID 后面写客户说的话"))
             return
         }
         let (text, range) = Self.unquoted(body)
@@ -217,36 +232,41 @@ private struct ScenarioReader {
             let numberEnd = rest.firstIndex(where: \.isWhitespace) ?? rest.endIndex
             let numberText = rest[rest.startIndex..<numberEnd]
             guard let number = InputNormalisation.integer(numberText), number > 0 else {
-                report(.scenarioBadReaction, numberText.isEmpty ? "`weight` needs a number" : "`\(numberText)` is not a weight",
+                report(.scenarioBadReaction, numberText.isEmpty ? Wording(en: "`weight` needs a number", zh: "`weight` 后面要写数字")
+                                                                  : Wording(en: "`\(numberText)` is not a weight", zh: "`\(numberText)` 不是权重"),
                        at: numberText.isEmpty ? line.location(keywordAt) : line.location(numberText.startIndex..<numberText.endIndex),
-                       hint: "a whole number above 0: `weight 3 at quote -> close_confirm`")
+                       hint: Wording(en: "a whole number above 0: `weight 3 at quote -> close_confirm`", zh: "大于 0 的整数：`weight 3 at quote -> close_confirm`"))
                 return nil
             }
             weight = number
             rest = rest[numberEnd...].drop(while: \.isWhitespace)
             let atEnd = rest.firstIndex(where: \.isWhitespace) ?? rest.endIndex
             guard rest[rest.startIndex..<atEnd] == "at" else {
-                report(.scenarioBadReaction, "expected `at` after the weight", at: line.location(rest.startIndex..<atEnd),
-                       hint: "`weight \(number) at NODE -> ANSWER`")
+                report(.scenarioBadReaction, Wording(en: "expected `at` after the weight", zh: "权重后面应该是 `at`"), at: line.location(rest.startIndex..<atEnd),
+                       hint: Wording(en: "`weight \(number) at NODE -> ANSWER`", zh: "`weight \(number) at 步骤 -> 回答`"))
                 return nil
             }
             rest = rest[atEnd...].drop(while: \.isWhitespace)
         }
         guard let arrow = Parser.lastArrow(in: rest) else {
-            report(.scenarioBadReaction, "reaction has no `->` to say what the customer does", at: line.location(keywordAt.lowerBound..<line.text.endIndex),
-                   hint: "`at quote -> close_confirm` or `at quote say 太贵了 -> objection price`")
+            report(.scenarioBadReaction, Wording(en: "reaction has no `->` to say what the customer does", zh: "反应没有 `->`，不知道客户做什么"),
+                   at: line.location(at: line.text.scenarioTrimmedEnd.endIndex),
+                   hint: Wording(en: "`at quote -> close_confirm` or `at quote say 太贵了 -> objection price`",
+                                 zh: "`at quote -> close_confirm` 或 `at quote say 太贵了 -> objection price`"))
             return nil
         }
         let head = rest[rest.startIndex..<arrow.lowerBound]
         let nodeEnd = head.firstIndex(where: \.isWhitespace) ?? head.endIndex
         let node = String(head[head.startIndex..<nodeEnd])
         guard !node.isEmpty else {
-            report(.missingID, "reaction names no step", at: line.location(keywordAt), hint: "`at NODE -> ANSWER`")
+            report(.missingID, Wording(en: "reaction names no step", zh: "反应没有写步骤"), at: line.location(keywordAt),
+                   hint: Wording(en: "`at NODE -> ANSWER`", zh: "`at 步骤 -> 回答`"))
             return nil
         }
         let nodeLocation = line.location(head.startIndex..<nodeEnd)
         guard Parser.isValidID(node) else {
-            report(.invalidID, "`\(node)` is not a valid step ID", at: nodeLocation, hint: "use the ID after `node` or `objection` in the script")
+            report(.invalidID, Wording(en: "`\(node)` is not a valid step ID", zh: "`\(node)` 不能做步骤 ID"), at: nodeLocation,
+                   hint: Wording(en: "use the ID after `node` or `objection` in the script", zh: "用话术里 `node` 或 `objection` 后面的 ID"))
             return nil
         }
         var words: String?
@@ -255,13 +275,14 @@ private struct ScenarioReader {
         if !afterNode.isEmpty {
             let sayEnd = afterNode.firstIndex(where: \.isWhitespace) ?? afterNode.endIndex
             guard afterNode[afterNode.startIndex..<sayEnd] == "say" else {
-                report(.scenarioBadReaction, "unexpected `\(afterNode)` after the step", at: line.location(afterNode.startIndex..<afterNode.endIndex),
-                       hint: "only `say WORDS` may come between the step and `->`")
+                report(.scenarioBadReaction, Wording(en: "unexpected `\(afterNode)` after the step", zh: "步骤后面多了 `\(afterNode)`"),
+                       at: line.location(afterNode.startIndex..<afterNode.endIndex),
+                       hint: Wording(en: "only `say WORDS` may come between the step and `->`", zh: "步骤和 `->` 之间只能写 `say 客户的话`"))
                 return nil
             }
             let body = afterNode[sayEnd...].drop(while: \.isWhitespace)
             guard !body.isEmpty else {
-                report(.missingText, "`say` has no words", at: line.location(afterNode.startIndex..<sayEnd))
+                report(.missingText, Wording(en: "`say` has no words", zh: "`say` 后面没有客户的话"), at: line.location(afterNode.startIndex..<sayEnd))
                 return nil
             }
             let (text, range) = Self.unquoted(body)
@@ -274,33 +295,36 @@ private struct ScenarioReader {
         let moveLocation: SourceLocation
         switch parts.count {
         case 1 where parts[0] == "objection":
-            report(.scenarioBadReaction, "`objection` needs the handler's ID", at: line.location(parts[0].startIndex..<parts[0].endIndex),
-                   hint: "`-> objection price`")
+            report(.scenarioBadReaction, Wording(en: "`objection` needs the handler's ID", zh: "`objection` 后面要写异议 ID"),
+                   at: line.location(parts[0].startIndex..<parts[0].endIndex), hint: Wording(en: "`-> objection price`", zh: "`-> objection price`"))
             return nil
         case 1:
             let target = String(parts[0])
             moveLocation = line.location(parts[0].startIndex..<parts[0].endIndex)
             let answerID = target.contains(">") ? target : "\(node)>\(target)"
             guard isValidKey(answerID) else {
-                report(.invalidID, "`\(target)` is not an answer", at: moveLocation,
-                       hint: "the answer's ID (`\(node)>close_confirm`), its target (`close_confirm`), `@name` or `return`")
+                report(.invalidID, Wording(en: "`\(target)` is not an answer", zh: "`\(target)` 不是回答"), at: moveLocation,
+                       hint: Wording(en: "the answer's ID (`\(node)>close_confirm`), its target (`close_confirm`), `@name` or `return`",
+                                     zh: "回答的 ID（`\(node)>close_confirm`）、它的目标（`close_confirm`）、`@名字` 或 `return`"))
                 return nil
             }
             move = .answer(answerID)
         case 2 where parts[0] == "objection":
             moveLocation = line.location(parts[1].startIndex..<parts[1].endIndex)
             guard Parser.isValidID(parts[1]) else {
-                report(.invalidID, "`\(parts[1])` is not a valid handler ID", at: moveLocation)
+                report(.invalidID, Wording(en: "`\(parts[1])` is not a valid handler ID", zh: "`\(parts[1])` 不能做异议 ID"), at: moveLocation)
                 return nil
             }
             move = .objection(String(parts[1]))
         case 0:
-            report(.scenarioBadReaction, "reaction has nothing after `->`", at: line.location(arrow),
-                   hint: "an answer (`close_confirm`) or `objection HANDLER`")
+            report(.scenarioBadReaction, Wording(en: "reaction has nothing after `->`", zh: "反应的 `->` 后面什么也没写"), at: line.location(arrow),
+                   hint: Wording(en: "an answer (`close_confirm`) or `objection HANDLER`", zh: "写回答（`close_confirm`）或 `objection 异议ID`"))
             return nil
         default:
-            report(.scenarioBadReaction, "`\(tail)` is not an answer or an objection", at: line.location(tail.startIndex..<tail.endIndex),
-                   hint: "after `->`: an answer (`close_confirm`, `quote>close_confirm`) or `objection HANDLER`")
+            report(.scenarioBadReaction, Wording(en: "`\(tail)` is not an answer or an objection", zh: "`\(tail)` 既不是回答也不是异议"),
+                   at: line.location(tail.startIndex..<tail.endIndex),
+                   hint: Wording(en: "after `->`: an answer (`close_confirm`, `quote>close_confirm`) or `objection HANDLER`",
+                                 zh: "`->` 后面写回答（`close_confirm`、`quote>close_confirm`）或 `objection 异议ID`"))
             return nil
         }
         return ScenarioReaction(node: node, nodeLocation: nodeLocation, words: words, wordsLocation: wordsLocation, move: move,

@@ -19,8 +19,10 @@ public struct SourceText: Sendable {
     /// one diagnostic that stops this file from being read. Every range holds valid UTF-8.
     func lineRanges() -> Result<LineRanges, Diagnostic> {
         if bytes.count > Self.maximumBytes {
-            return .failure(Diagnostic(.fileTooLarge, "file is \(bytes.count / 1024) KB; a script file may be at most \(Self.maximumBytes / 1024) KB",
-                                       at: SourceLocation(file: name, line: 1, column: 1), hint: "split it into several .huashu files"))
+            return .failure(Diagnostic(.fileTooLarge, Wording(en: "file is \(bytes.count / 1024) KB; a script file may be at most \(Self.maximumBytes / 1024) KB",
+                                                               zh: "文件有 \(bytes.count / 1024) KB，话术文件最大 \(Self.maximumBytes / 1024) KB"),
+                                       at: SourceLocation(file: name, line: 1, column: 1),
+                                       hint: Wording(en: "split it into several .huashu files", zh: "拆成几个 .huashu 文件")))
         }
         var body = bytes[...]
         if body.starts(with: [0xEF, 0xBB, 0xBF]) { body = body.dropFirst(3) }
@@ -29,8 +31,8 @@ public struct SourceText: Sendable {
             return .failure(invalidUTF8Diagnostic(body))
         }
         if Self.isBlank(body) {
-            return .failure(Diagnostic(.emptyFile, "file is empty", at: SourceLocation(file: name, line: 1, column: 1),
-                                       hint: "write a script in it or delete it"))
+            return .failure(Diagnostic(.emptyFile, Wording(en: "file is empty", zh: "文件是空的"), at: SourceLocation(file: name, line: 1, column: 1),
+                                       hint: Wording(en: "write a script in it or delete it", zh: "写上话术，或者删掉这个文件")))
         }
         return .success(LineRanges(body: body))
     }
@@ -71,12 +73,14 @@ public struct SourceText: Sendable {
                 break loop
             case .error:
                 let byte = String(body[before], radix: 16, uppercase: true)
-                return Diagnostic(.notUTF8, "file is not UTF-8: byte 0x\(byte) cannot start or continue a character",
+                return Diagnostic(.notUTF8, Wording(en: "file is not UTF-8: byte 0x\(byte) cannot start or continue a character",
+                                                    zh: "文件不是 UTF-8 编码：字节 0x\(byte) 不能组成字符"),
                                   at: SourceLocation(file: name, line: line, column: column),
-                                  hint: "save the file as UTF-8; files saved as GBK/GB18030 must be converted first")
+                                  hint: Wording(en: "save the file as UTF-8; files saved as GBK/GB18030 must be converted first",
+                                                zh: "把文件另存为 UTF-8；GBK/GB18030 的文件要先转换"))
             }
         }
-        return Diagnostic(.notUTF8, "file is not UTF-8", at: SourceLocation(file: name, line: line, column: column))
+        return Diagnostic(.notUTF8, Wording(en: "file is not UTF-8", zh: "文件不是 UTF-8 编码"), at: SourceLocation(file: name, line: line, column: column))
     }
 }
 

@@ -109,18 +109,53 @@ struct UTF8Text {
         Name.allCases.first { matches(range, $0.rawValue) }
     }
 
-    /// The last `->` (or `→`) in the range: the one before an answer's target.
-    /// ASCII bytes never occur inside a longer scalar, so scanning bytes backwards finds the same arrow as scanning scalars.
+    /// The last arrow in the range: the one before an answer's target. A Chinese input method
+    /// types `->` as `－＞`, `-＞`, `－>` or `—》`, so a dash (`-`, `－`, `—`) before a head (`>`, `＞`, `》`)
+    /// is an arrow, and so are `→` and `⟶`. Scanned by bytes from the end: only a byte that can
+    /// end an arrow is looked at twice, and ASCII bytes never occur inside a longer scalar.
     func lastArrow(in range: Range<Int>) -> Range<Int>? {
+        var end = range.upperBound
+        while end > range.lowerBound {
+            if let start = arrowStart(endingAt: end, from: range.lowerBound) { return start..<end }
+            end -= 1
+        }
+        return nil
+    }
+
+    private func arrowStart(endingAt end: Int, from lower: Int) -> Int? {
+        let head: Int
+        switch bytes[end - 1] {
+        case UInt8(ascii: ">"):
+            head = end - 1
+        case 0x92, 0xB6:
+            return ends(at: end, lower, [0xE2, 0x86, 0x92]) || ends(at: end, lower, [0xE2, 0x9F, 0xB6]) ? end - 3 : nil
+        case 0x9E, 0x8B:
+            guard ends(at: end, lower, [0xEF, 0xBC, 0x9E]) || ends(at: end, lower, [0xE3, 0x80, 0x8B]) else { return nil }
+            head = end - 3
+        default:
+            return nil
+        }
+        if head > lower, bytes[head - 1] == UInt8(ascii: "-") { return head - 1 }
+        if ends(at: head, lower, [0xEF, 0xBC, 0x8D]) || ends(at: head, lower, [0xE2, 0x80, 0x94]) { return head - 3 }
+        return nil
+    }
+
+    private func ends(at end: Int, _ lower: Int, _ scalar: [UInt8]) -> Bool {
+        end - scalar.count >= lower && bytes[(end - scalar.count)..<end].elementsEqual(scalar)
+    }
+
+    /// Where a head of an arrow stands without its dash (`=>`, `>`, `》`): what a trainer meant as
+    /// an arrow but lint cannot take, with the character typed before it when that is not a word.
+    func strayArrowHead(in range: Range<Int>) -> Range<Int>? {
         var offset = range.upperBound
         while offset > range.lowerBound {
-            offset -= 1
-            if bytes[offset] == 0x92, offset - 2 >= range.lowerBound, bytes[offset - 2] == 0xE2, bytes[offset - 1] == 0x86 {
-                return offset - 2..<offset + 1
-            }
-            if bytes[offset] == UInt8(ascii: ">"), offset > range.lowerBound, bytes[offset - 1] == UInt8(ascii: "-") {
-                return offset - 1..<offset + 1
-            }
+            offset = self.offset(before: offset)
+            let scalar = scalar(at: offset)
+            guard scalar == ">" || scalar == "＞" || scalar == "》" else { continue }
+            let after = self.offset(after: offset)
+            guard offset > range.lowerBound, case let before = self.offset(before: offset),
+                  "=＝_~～一–".unicodeScalars.contains(self.scalar(at: before)) else { return offset..<after }
+            return before..<after
         }
         return nil
     }

@@ -19,13 +19,19 @@ struct Lint: ParsableCommand {
     @Option(help: ArgumentHelp("Also warn about keys and cues that make their handler win cases of this evaluation set meant for another (see `huashu search --eval`).", valueName: "file"))
     var eval: String?
 
+    @Option(help: ArgumentHelp("Language of the messages: zh or en (default: $HUASHU_LANG, else English when the locale is, else Chinese).",
+                               valueName: "zh|en"))
+    var lang: String?
+
     func run() throws {
         try reportingUserErrors {
+            let language = try MessageLanguage.resolve(lang)
             if let explain {
-                print(try LintReport.explanation(of: explain))
+                print(try LintReport.explanation(of: explain, language: language), terminator: "")
                 return
             }
-            let report = try LintReport.run(paths.isEmpty ? [ScriptFiles.defaultPath] : paths, colored: color || isTerminal(.standardOutput), eval: eval)
+            let report = try LintReport.run(paths.isEmpty ? [ScriptFiles.defaultPath] : paths, colored: color || isTerminal(.standardOutput),
+                                            language: language, eval: eval)
             if !report.text.isEmpty { print(report.text, terminator: "") }
             if report.hasErrors { throw ExitCode.failure }
         }

@@ -6,6 +6,6 @@ import HuashuScript
 public func fuzzScript(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let source = SourceText(name: "fuzz.huashu", bytes: Array(UnsafeBufferPointer(start: data, count: size)))
     let result = ScriptCompiler.compile([source])
-    _ = DiagnosticsFormatter(sources: [source]).format(result.diagnostics)
+    for language in Language.allCases { _ = DiagnosticsFormatter(sources: [source], language: language).format(result.diagnostics) }
     return 0
 }

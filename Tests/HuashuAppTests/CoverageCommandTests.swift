@@ -21,38 +21,53 @@ struct CoverageCommandTests {
         // A live call is never counted.
         #expect(try fixture.piped(["call", "粤B12345"], input: "1\n.end refused\n").status == 0)
 
-        let turns = haggler.exchanges.filter { $0.customer != nil }.count + twice.exchanges.filter { $0.customer != nil }.count
         let result = try fixture.piped(["coverage", "--agent", "小李"], input: "")
         #expect(result.status == 0)
         let lines = result.output.components(separatedBy: "\n")
-        #expect(lines.first == "学员 小李：演练 2 通，客户开口 \(turns) 次，一次答对 \(turns - 1) 次 (\(Int((Double(turns - 1) * 100 / Double(turns)).rounded()))%)")
-        func row(_ id: String, _ header: String) throws -> [String] {
-            let start = try #require(lines.firstIndex { $0.hasPrefix("  \(header)") })
-            let line = try #require(lines[start...].first { $0.contains("[\(id)]") })
-            return line.split(separator: " ").suffix(3).map(String.init)
+        // The summary first: calls, scenarios, success, what to practise next.
+        #expect(lines[0] == "学员 小李")
+        #expect(lines[1] == "  演练 2 通，场景 2/6 个：price_haggler、two_objections")
+        #expect(lines[2] == "  全程无错 1/2 通（成功率 50%）")
+        #expect(lines[3].hasPrefix("  最该练：价格高 [price]（1/2 次一次找对）；从未练过的 "))
+        func row(_ title: String, under header: String) throws -> [String] {
+            let start = try #require(lines.firstIndex { $0.hasPrefix(header) })
+            let line = try #require(lines[start...].first { $0.trimmingCharacters(in: .whitespaces).hasPrefix(title) }, "\(result.output)")
+            return line.trimmingCharacters(in: .whitespaces).dropFirst(title.count).split(separator: " ").map(String.init)
         }
-        #expect(try row("price", "异议处理") == ["2", "1", "50%"])
-        #expect(try row("think", "异议处理") == ["1", "1", "100%"])
-        #expect(try row("meet_in_person", "异议处理") == ["0", "-", "从未练过"])
-        #expect(try row("quote", "步骤") == ["3", "2", "67%"])
-        #expect(try row("greet", "步骤") == ["2", "2", "100%"])
-        #expect(try row("how_number", "步骤") == ["0", "-", "从未练过"])
-        // Never practised first, then the weakest.
-        let objections = lines.drop { !$0.hasPrefix("  异议处理") }.dropFirst().prefix { !$0.hasPrefix("  步骤") }
-        let handlers = try ScriptFiles.load([RehearsalPlan.dialogues]).objections.count
-        #expect(objections.count == handlers)
-        #expect(objections.prefix(handlers - 2).allSatisfy { $0.hasSuffix("从未练过") })
-        #expect(objections.suffix(2).map { $0.split(separator: " ").last.map(String.init) ?? "" } == ["50%", "100%"])
+        let today = String(CoverageReport.dateTime(Date().timeIntervalSince1970).prefix(10))
+        // Counted in rehearsals: price came up in both, found at once in one.
+        let price = try row("价格高 [price]", under: "异议处理")
+        #expect(price.prefix(3) == ["2", "1", "(50%)"])
+        #expect(price.last == today)
+        #expect(try row("还要考虑 [think]", under: "异议处理").prefix(3) == ["1", "1", "(100%)"])
+        #expect(result.output.contains("  从未练过：尚未到期 [not_due]、"))
+        #expect(result.output.contains("要求面谈 [meet_in_person]、"))
+        // Answer options: practised ones with their step, the rest of a practised step's options listed.
+        #expect(try row("问候核实 [greet] → “是我”", under: "回答选项").prefix(4) == ["2", "2", "(100%)", "4"], "typing `1`: 3 s to read and 1 to type")
+        #expect(try row("价格高 [price] → “别家报得低”", under: "回答选项").prefix(3) == ["1", "1", "(100%)"])
+        #expect(lines.contains { $0.hasPrefix("    报价 [quote]：") && $0.contains("“再考虑考虑”") })
+        // Mistakes with their date, scenario and what the script meant.
+        #expect(lines.contains("出错 1 处（最近的在前）"))
+        #expect(lines.contains { $0.hasPrefix("  \(today) ") && $0.contains("[price_haggler] 在 报价 [quote]，客户说“") && $0.contains("你进了 别家更便宜 [cheaper_elsewhere]；应该进 价格高 [price]") })
+        #expect(lines.count < 60, "a screenful, not 85 lines")
 
         let everyone = try fixture.piped(["coverage"], input: "")
-        #expect(everyone.output.contains("学员 小李：演练 2 通"))
-        #expect(everyone.output.contains("学员 小王：演练 1 通，客户开口 1 次，一次答对 0 次 (0%)"))
+        #expect(everyone.output.contains("学员 小李\n  演练 2 通"))
+        #expect(everyone.output.contains("学员 小王\n  演练 0 通（另有中途放弃 1 通，不计入），场景 0/6 个\n"))
         let li = try #require(everyone.output.range(of: "学员 小李")), wang = try #require(everyone.output.range(of: "学员 小王"))
         #expect(li.lowerBound < wang.lowerBound)
 
+        // An agent with live calls but no rehearsal is told so; a name nobody has is an error.
+        let liveOnly = try fixture.piped(["call", "粤B67890", "--agent", "小赵"], input: "1\n.end refused\n")
+        #expect(liveOnly.status == 0)
+        let zhao = try fixture.piped(["coverage", "--agent", "小赵"], input: "")
+        #expect(zhao.status == 0)
+        #expect(zhao.output.contains("学员 小赵\n  演练 0 通，场景 0/6 个\n"))
+        #expect(zhao.output.contains("还没有完成的演练。"))
         let nobody = try fixture.piped(["coverage", "--agent", "小张"], input: "")
-        #expect(nobody.output.hasPrefix("学员 小张：演练 0 通，客户开口 0 次，一次答对 0 次\n"))
-        #expect(nobody.output.contains("价格高 [price]"))
+        #expect(nobody.status == 1)
+        #expect(nobody.output.contains("no trainee or agent named 小张"))
+        #expect(nobody.output.contains("trainees: 小李, 小王"))
     }
 
     @Test func coverageIsScoredFromTheLogBySameRulesAsTheSheet() throws {

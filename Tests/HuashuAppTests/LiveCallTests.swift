@@ -190,6 +190,15 @@ struct LiveCallTests {
         #expect(try fixture.sqlite("SELECT agent, action, customer_id, detail FROM audit") == "小李|do_not_call_override|3|粤A11111")
     }
 
+    @Test func returningFromAHandlerNamesTheStepInChinese() throws {
+        let fixture = try Fixture()
+        // Greeting, then the customer objects to the price and the agent returns to where the call was.
+        let result = try fixture.piped(["call", "粤B12345"], input: "太贵了\n\n4\n.end thinking\n")
+        #expect(result.status == 0)
+        #expect(result.output.contains("回到刚才的步骤：问候核实"))
+        #expect(!result.output.contains("回到刚才的步骤: greet"))
+    }
+
     @Test func aCustomerCanBeNamedByNumber() throws {
         let fixture = try Fixture()
         let result = try fixture.piped(["call", "#2"], input: ".end thinking\n")

@@ -147,7 +147,7 @@ struct SearchCommandTests {
         #expect(clean.status == 0 && clean.output.isEmpty, "\(clean.output)")
         let greedy = try fixture.piped(["lint", "--eval", ObjectionSearchTests.evalSet, folder.path], input: "")
         #expect(greedy.status == 0, "a warning, not an error")
-        #expect(greedy.output.contains("`能` makes `busy` win"))
+        #expect(greedy.output.contains("`能` 让 `busy` 赢了"))
         #expect(greedy.output.contains("[H075]"))
     }
 }

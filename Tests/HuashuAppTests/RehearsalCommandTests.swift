@@ -182,9 +182,40 @@ struct RehearsalCommandTests {
         #expect(run.output.contains("  1. 价格高 [price] · ✓ 错了 1 次后找对 · 3 步 · "))
         #expect(run.output.contains("""
             出错 1 处：
-              1. 在 需求报价 [quote]，客户说“\(objection)”，你进了 别家更便宜 [cheaper_elsewhere]。
+              1. 在 报价 [quote]，客户说“\(objection)”，你进了 别家更便宜 [cheaper_elsewhere]。
                  脚本：应该进 价格高 [price]：我明白，谁都想花得值。
             """))
+    }
+
+    @Test func eachScreenSaysWhatToTypeAndAPipedRunTimesItselfFromItsInput() throws {
+        let fixture = try Fixture()
+        let plan = try RehearsalPlan.make("price_haggler", seed: 7)
+        let run = try fixture.rehearse("price_haggler", seed: 7, plan: plan)
+        #expect(run.status == 0)
+        #expect(run.output.contains("请输入：答案编号 1-"))
+        #expect(run.output.contains("客户: 今年续保要多少钱？\n请输入：报价金额（元，例如 4860）\n"))
+        // Three seconds to read each screen and one per character typed: the same input always takes the same time.
+        let seconds = plan.lines.reduce(0) { $0 + 3 + $1.trimmingCharacters(in: .whitespaces).count }
+        #expect(run.output.contains(String(format: "用时 %02d:%02d", seconds / 60, seconds % 60)), "\(seconds) s")
+        #expect(!run.output.contains("用时 00:00"))
+        let again = try fixture.rehearse("price_haggler", seed: 7, plan: plan)
+        #expect(Fixture.steady(again.output).replacingOccurrences(of: "#[0-9]+", with: "", options: .regularExpression)
+                == Fixture.steady(run.output).replacingOccurrences(of: "#[0-9]+", with: "", options: .regularExpression))
+        // The log carries the same clock, so coverage times the finding of a handler from it.
+        let span = try fixture.sqlite("SELECT CAST(round((julianday(max(at)) - julianday(min(at))) * 86400) AS INTEGER) FROM call_steps WHERE call_id = (SELECT min(id) FROM calls)")
+        #expect(Int(span) ?? 0 > 30)
+    }
+
+    @Test func aRehearsalLeftBeforeItsEndIsMarkedAbandonedAndLeftOutOfCoverage() throws {
+        let fixture = try Fixture()
+        let plan = try RehearsalPlan.make("price_haggler", seed: 7)
+        let left = try fixture.piped(["rehearse", "--scenario", "price_haggler", "--seed", "7"], input: plan.lines.prefix(3).joined(separator: "\n") + "\n.quit\n")
+        #expect(left.status == 0)
+        #expect(left.output.contains("结果 中途退出（通话 #1 记为已放弃，不计入 huashu coverage）"))
+        #expect(try fixture.sqlite("SELECT training, outcome IS NULL, abandoned_at IS NOT NULL FROM calls") == "1|1|1")
+        let coverage = try fixture.piped(["coverage", "--agent", "小李"], input: "")
+        #expect(coverage.output.contains("演练 0 通"), "\(coverage.output)")
+        #expect(coverage.output.contains("中途放弃 1 通，不计入"))
     }
 
     @Test func aBrokenScenarioStopsTheRehearsalAndLintNamesTheLine() throws {
@@ -198,6 +229,6 @@ struct RehearsalCommandTests {
         let rehearse = try fixture.piped(["rehearse", "--dialogues", copy.path, "--scenario", "two_objections"], input: "")
         #expect(rehearse.status == 1)
         #expect(rehearse.output.contains("the rehearsal scenarios have errors"))
-        #expect(rehearse.output.contains("40-two-objections.scenario:22:6: error: the script has no step `price_vs_last_yr` [H065]"))
+        #expect(rehearse.output.contains("40-two-objections.scenario:22:6: 错误: 话术里没有步骤 `price_vs_last_yr` [H065]"))
     }
 }

@@ -10,7 +10,7 @@ struct ScenarioLintTests {
         // Only the scenarios: they are checked against the default script ($HUASHU_DIALOGUES).
         #expect(try fixture.piped(["lint", dialogues.appendingPathComponent("scenarios").path], input: "") == (0, ""))
         #expect(try fixture.piped(["lint", dialogues.appendingPathComponent("scenarios/40-two-objections.scenario").path], input: "") == (0, ""))
-        let explained = try fixture.piped(["lint", "--explain", "H068"], input: "")
+        let explained = try fixture.piped(["lint", "--lang", "en", "--explain", "H068"], input: "")
         #expect(explained.output.hasPrefix("H068 (error): A trainee who types what the customer said must find the handler meant."))
     }
 
@@ -26,7 +26,7 @@ struct ScenarioLintTests {
                                   with: "keys 已经续了, 续过了, 已经续保")
             .split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.hasPrefix("  cue 3 买过了") }.joined(separator: "\n")
             .write(to: objections, atomically: true, encoding: .utf8)
-        let result = try fixture.piped(["lint", copy.path], input: "")
+        let result = try fixture.piped(["lint", copy.path], input: "", environment: ["LANG": "en_US.UTF-8"])
         #expect(result.status == 1)
         let output = result.output
         #expect(output.contains("scenarios/10-price-haggler.scenario:21:15: error: `price` has no answer `price>cheaper_elsewhere` [H066]"))
@@ -49,7 +49,7 @@ struct ScenarioLintTests {
               at qoute -> objection price
               at quote -> objection pricey
             """.write(to: folder.appendingPathComponent("late.scenario"), atomically: true, encoding: .utf8)
-        let result = try fixture.piped(["lint", folder.path], input: "")
+        let result = try fixture.piped(["lint", folder.path], input: "", environment: ["HUASHU_LANG": "en"])
         #expect(result.status == 1)
         #expect(result.output.contains("late.scenario:1:10: error: scenario `late` has no type [H062]"))
         #expect(result.output.contains("late.scenario:3:8: error: `无所谓形` is not a customer type [H061]"))

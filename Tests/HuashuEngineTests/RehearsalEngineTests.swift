@@ -207,7 +207,7 @@ struct RehearsalEngineTests {
         #expect(sheet.contains("  1. 价格高 [price] · ✓ 错了 1 次后找对 · 3 步 · 17 秒\n     客户：\(objection.words)\n"))
         #expect(sheet.contains("""
             出错 1 处：
-              1. 在 需求报价 [quote]，客户说“\(objection.words)”，你进了 别家更便宜 [cheaper_elsewhere]。
+              1. 在 报价 [quote]，客户说“\(objection.words)”，你进了 别家更便宜 [cheaper_elsewhere]。
                  脚本：应该进 价格高 [price]：我明白，谁都想花得值。我先帮您找找差在哪儿：是比去年多了，还是别家报得更低？
             """))
     }
@@ -221,9 +221,9 @@ struct RehearsalEngineTests {
         rehearsal.type(.answer("greet>confirm_car"), expect: .handled)
         rehearsal.type(.answer("confirm_car>call_purpose"), expect: .mistake)
         let sheet = rehearsal.customer.score.sheet(title: "t", engine: rehearsal.engine, state: rehearsal.state)
-        #expect(sheet.contains("  1. 在 确认身份 [greet]，客户说“\(greeting.words)”，你选了“正忙着呢” [greet>busy]。\n"
+        #expect(sheet.contains("  1. 在 问候核实 [greet]，客户说“\(greeting.words)”，你选了“正忙着呢” [greet>busy]。\n"
                                + "     脚本：应该选“是我” [greet>confirm_car]，接着说：张伟先生，跟您核对一下："))
-        #expect(sheet.contains("  2. 在 确认身份 [confirm_car]，客户还没开口，你选了“是，我在开” [confirm_car>call_purpose]。\n"
+        #expect(sheet.contains("  2. 在 核对车辆 [confirm_car]，客户还没开口，你选了“是，我在开” [confirm_car>call_purpose]。\n"
                                + "     脚本：客户还没开口，先等客户回应。"))
 
         var refused = EngineRehearsal(try ShippedRehearsal.customer("price_haggler", seed: 7))

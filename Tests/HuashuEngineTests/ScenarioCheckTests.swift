@@ -34,7 +34,7 @@ struct ScenarioCheckTests {
         let compiled = ScriptCompiler.compile([SourceText(name: "t.huashu", text: script)])
         #expect(compiled.diagnostics == [])
         let (_, diagnostics) = ScenarioChecker.lint([SourceText(name: "s.scenario", text: scenario)], script: compiled.script)
-        return diagnostics.map { "\($0.location.line):\($0.location.column) \($0.code.rawValue) \($0.message)" }
+        return diagnostics.map { "\($0.location.line):\($0.location.column) \($0.code.rawValue) \($0.message.en)" }
     }
 
     static let head = "scenario s 例子\n  name 张三\n  type 无所谓型\n"

@@ -40,7 +40,7 @@ struct ParserTests {
     }
 
     @Test func answerErrors() {
-        #expect(diagnose(minimal + "\n  - 没有箭头").contains("7:3 H017"))
+        #expect(diagnose(minimal + "\n  - 没有箭头").contains("7:9 H017"), "at the end, where the arrow is missing")
         #expect(diagnose(minimal + "\n  - 没有目标 ->").contains("7:10 H018"))
     }
 

@@ -66,11 +66,11 @@ struct ScenarioParserTests {
             """
         let book = ScenarioParser.parse([SourceText(name: "b.scenario", text: text)])
         #expect(book.diagnostics.map { "\($0.location.line):\($0.location.column) \($0.code.rawValue)" } == [
-            "1:1 H063", "2:10 H062", "3:9 H061", "4:8 H061", "5:8 H061", "6:12 H061", "7:3 H060", "8:3 H064",
+            "1:1 H063", "2:10 H062", "3:9 H061", "4:8 H061", "5:8 H061", "6:12 H061", "7:3 H060", "8:23 H064",
             "9:15 H064", "10:10 H064", "11:12 H064", "12:10 H070",
         ])
-        #expect(book.diagnostics.first { $0.code == .scenarioUnknownStatement }?.hint == "did you mean `at`?")
-        #expect(book.diagnostics.first { $0.code == .scenarioMissingProfile }?.message == "scenario `bad` has no name and type")
+        #expect(book.diagnostics.first { $0.code == .scenarioUnknownStatement }?.hint?.en == "did you mean `at`?")
+        #expect(book.diagnostics.first { $0.code == .scenarioMissingProfile }?.message.en == "scenario `bad` has no name and type")
     }
 
     @Test func namesTheScriptNoLongerHasAreFound() {
@@ -98,7 +98,7 @@ struct ScenarioParserTests {
               at greet -> objection done
               at done -> greet
             """)])
-        let found = ScenarioReferences.check(book, script: script).map { "\($0.location.line):\($0.location.column) \($0.code.rawValue) \($0.hint ?? "")" }
+        let found = ScenarioReferences.check(book, script: script).map { "\($0.location.line):\($0.location.column) \($0.code.rawValue) \($0.hint?.en ?? "")" }
         #expect(found == [
             "6:6 H065 did you mean `greet`?",
             "7:15 H066 did you mean `greet>done`?",
