@@ -20,8 +20,10 @@ struct ScenarioLintTests {
         try FileManager.default.copyItem(at: Fixture.repository.appendingPathComponent("Dialogues"), to: copy)
         let objections = copy.appendingPathComponent("50-objections.huashu")
         let text = try String(contentsOf: objections, encoding: .utf8)
-        // A removed answer, and a handler whose keys no longer match what the customer says.
-        try text.replacingOccurrences(of: "  - 别家报得低 -> cheaper_elsewhere\n", with: "")
+        // A removed answer, and a handler whose keys and cues no longer match what the customer says.
+        let withoutCues = text.components(separatedBy: "\n").filter { !$0.hasPrefix("  cue 3 买过了") }.joined(separator: "\n")
+        try withoutCues.replacingOccurrences(of: "  - 别家报得低 -> cheaper_elsewhere\n", with: "")
+            .replacingOccurrences(of: "objection already_bought 已经买了", with: "objection already_bought 已购")
             .replacingOccurrences(of: "keys 买了, 已经买了, 已经续了, 续过了, 已经办了, 交过钱了, 在别处买了, 早就买了, 办好了, 已经续保",
                                   with: "keys 已经续了, 续过了, 已经续保")
             .write(to: objections, atomically: true, encoding: .utf8)
