@@ -36,6 +36,8 @@ public struct ObjectionFinder: Sendable {
         public var label: String { text + (weight == 1 ? "" : "×\(weight)") + (byPinyin ? "(拼音)" : "") }
     }
 
+    /// Words longer than this share their spread with no other handler: the index of stretches stays small.
+    static let longestWord = 12
     /// At most this many characters of what was typed are read: a search stays bounded.
     public static let longestQuery = 200
     /// A handler that removes the customer must score at least this, and twice the next, to come first.
@@ -46,7 +48,7 @@ public struct ObjectionFinder: Sendable {
         let han: [Unicode.Scalar]
         let syllables: [[UInt8]]
         let full: [UInt8]
-        /// The trainer's weight times how few handlers share the word.
+        /// The trainer's weight divided by how many handlers hold the word.
         let weight: Double
         let written: Int
     }
@@ -62,7 +64,7 @@ public struct ObjectionFinder: Sendable {
     private let entries: [Entry]
     /// In how many handlers' words a two-character piece or a character appears.
     private let pieceSpread: [PieceKey: Int]
-    /// Each handler's pieces, as indexes into `pieceSpread`'s keys.
+    /// Each handler's pieces: the two-character runs and the characters (fillers left out) of its words.
     private let pieces: [Set<PieceKey>]
 
     private struct PieceKey: Hashable, Sendable {
@@ -91,15 +93,20 @@ public struct ObjectionFinder: Sendable {
         let hanSets = positives.map { $0.map { hanOf($0.0) } }
         var pieceSpread: [PieceKey: Int] = [:]
         var pieces: [Set<PieceKey>] = []
+        // How many handlers hold each stretch of a word's characters: a word's own spread is then one look-up.
+        var holders: [[Unicode.Scalar]: Int] = [:]
         for words in hanSets {
             var own: Set<PieceKey> = []
+            var stretches: Set<[Unicode.Scalar]> = []
             for han in words {
                 for at in han.indices {
                     if !SpokenFiller.characters.contains(Character(han[at])) { own.insert(PieceKey(first: han[at], second: nil)) }
                     if at + 1 < han.count { own.insert(PieceKey(first: han[at], second: han[at + 1])) }
+                    for end in at + 1...min(han.count, at + Self.longestWord) { stretches.insert(Array(han[at..<end])) }
                 }
             }
             for piece in own { pieceSpread[piece, default: 0] += 1 }
+            for stretch in stretches { holders[stretch, default: 0] += 1 }
             pieces.append(own)
         }
         func word(_ text: String, weight: Int, spread: Int) -> Word {
@@ -111,8 +118,7 @@ public struct ObjectionFinder: Sendable {
             let words = positives[index].map { text, weight in
                 let han = hanOf(text)
                 // How many handlers hold this word, alone or inside a longer one.
-                let spread = han.isEmpty ? 1 : hanSets.filter { $0.contains { Self.find(han, in: $0) } }.count
-                return word(text, weight: weight, spread: spread)
+                return word(text, weight: weight, spread: holders[han] ?? 1)
             }
             let negatives = node.cues.filter { $0.weight < 0 }.map {
                 word(InputNormalisation.foldFullWidth($0.text).lowercased(), weight: $0.weight, spread: 1)

@@ -55,8 +55,8 @@ final class PinyinReadings: Sendable {
 
     private let main: [Character: String]
     private let others: [Character: [String]]
-    private let words: [String: [String]]
-    private let longestWord: Int
+    /// Words of the table by their first character, longest first.
+    private let words: [Character: [(characters: [Character], syllables: [String])]]
 
     private init() {
         var main: [Character: String] = [:]
@@ -70,28 +70,24 @@ final class PinyinReadings: Sendable {
             let fields = line.split(separator: " ").map(String.init)
             if let character = fields.first?.first { others[character] = Array(fields.dropFirst()) }
         }
-        var words: [String: [String]] = [:]
-        var longest = 1
+        var words: [Character: [(characters: [Character], syllables: [String])]] = [:]
         for line in PinyinTable.words.split(separator: "\n") {
             let fields = line.split(separator: " ").map(String.init)
-            guard let word = fields.first else { continue }
-            words[word] = Array(fields.dropFirst())
-            longest = max(longest, word.count)
+            guard let word = fields.first, let first = word.first else { continue }
+            words[first, default: []].append((Array(word), Array(fields.dropFirst())))
         }
         self.main = main
         self.others = others
-        self.words = words
-        self.longestWord = longest
+        self.words = words.mapValues { $0.sorted { $0.characters.count > $1.characters.count } }
     }
 
     /// The reading at `at`: the longest word of the table starting there, else the character's main reading.
     func read(_ characters: [Character], at: Int) -> (syllables: [String], length: Int) {
-        var length = min(longestWord, characters.count - at)
-        while length >= 2 {
-            if let reading = words[String(characters[at..<at + length])] { return (reading, length) }
-            length -= 1
-        }
         let character = characters[at]
+        for word in words[character] ?? [] where word.characters.count <= characters.count - at
+            && characters[at..<at + word.characters.count].elementsEqual(word.characters) {
+            return (word.syllables, word.characters.count)
+        }
         return ([main[character] ?? String(character)], 1)
     }
 
