@@ -47,6 +47,8 @@ public struct ObjectionFinder: Sendable {
         let text: String
         let han: [Unicode.Scalar]
         let syllables: [[UInt8]]
+        /// A one-character polyphone's other readings (还: huan), typed as pinyin too.
+        let otherReadings: [[UInt8]]
         let full: [UInt8]
         /// The trainer's weight divided by how many handlers hold the word.
         let weight: Double
@@ -111,7 +113,9 @@ public struct ObjectionFinder: Sendable {
         }
         func word(_ text: String, weight: Int, spread: Int) -> Word {
             let pinyin = Pinyin(text).syllables.map { Array($0.utf8) }
-            return Word(text: text, han: hanOf(text), syllables: pinyin, full: pinyin.flatMap { $0 },
+            let han = hanOf(text)
+            let others = han.count == 1 && text.count == 1 ? Pinyin.readings(of: Character(han[0])).dropFirst().map { Array($0.utf8) } : []
+            return Word(text: text, han: han, syllables: pinyin, otherReadings: others, full: pinyin.flatMap { $0 },
                         weight: Double(weight) / Double(max(spread, 1)), written: weight)
         }
         entries = handlers.enumerated().map { index, node in
@@ -206,7 +210,9 @@ public struct ObjectionFinder: Sendable {
             let length = Double(1 + max(word.han.count, word.syllables.count))
             if !word.han.isEmpty, Self.mark(word.han, in: han, covered: &covered) {
                 found.append((word, 10 * word.weight * length, false))
-            } else if typedLatin, let coverage = ([heard.spoken] + heard.latinRuns).compactMap({ Self.abbreviation($0, of: word.syllables) })
+            } else if typedLatin, let coverage = ([heard.spoken] + heard.latinRuns).flatMap({ typed in
+                ([word.syllables] + word.otherReadings.map { [$0] }).compactMap { Self.abbreviation(typed, of: $0) }
+            })
                         .max(by: { $0.share < $1.share }) {
                 found.append((word, 10 * word.weight * (1 + Double(coverage.syllables)) * coverage.share, true))
             } else if typedLatin, word.syllables.count >= 2, Self.find(word.full, in: heard.spoken) {

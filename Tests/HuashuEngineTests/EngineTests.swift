@@ -224,6 +224,7 @@ struct ObjectionFinderTests {
         objection cost 嫌贵
           keys 太贵
           cue 2 便宜
+          cue 1 重
           - 好 -> return
         objection other 别家
           keys 别家
@@ -248,6 +249,12 @@ struct ObjectionFinderTests {
         #expect(finder.rank("别家便宜").first?.handlerID == "other")
         let cost = try #require(finder.rank("便宜").first)
         #expect(cost.cues.map(\.label) == ["便宜×2"])
+    }
+
+    @Test func aOneCharacterPolyphoneIsFoundByEachReading() throws {
+        let finder = try sharingFinder()
+        #expect(finder.rank("zhong").first?.handlerID == "cost")
+        #expect(finder.rank("chong").first?.handlerID == "cost")
     }
 
     @Test func aNegativeCuePullsItsHandlerDown() throws {
