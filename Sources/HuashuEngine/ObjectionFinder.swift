@@ -91,7 +91,7 @@ public struct ObjectionFinder: Sendable {
             }
             return order.map { ($0, weights[$0]!) }
         }
-        let hanOf = { (text: String) in Array(text.unicodeScalars.filter { Character($0).isHan }) }
+        let hanOf = { (text: String) in Array(text.unicodeScalars.filter { $0.isHan }) }
         let hanSets = positives.map { $0.map { hanOf($0.0) } }
         var pieceSpread: [PieceKey: Int] = [:]
         var pieces: [Set<PieceKey>] = []
@@ -185,7 +185,7 @@ public struct ObjectionFinder: Sendable {
         let latinRuns: [[UInt8]]
 
         init(_ folded: String) {
-            han = Array(folded.unicodeScalars.filter { Character($0).isHan })
+            han = Array(folded.unicodeScalars.filter { $0.isHan })
             syllables = Pinyin(folded).syllables.map { Array($0.utf8) }
             spoken = syllables.flatMap { $0 }.filter(Self.isLetter)
             var runs: [[UInt8]] = [[]]
