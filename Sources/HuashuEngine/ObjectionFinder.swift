@@ -43,7 +43,8 @@ public struct ObjectionFinder: Sendable {
     /// A handler that removes the customer must score at least this, and twice the next, to come first.
     static let refusalScore = 40
 
-    private struct Word: Sendable {
+    /// A class: a search looks at every word of every handler, and a reference costs one retain, not one per field.
+    private final class Word: Sendable {
         let text: String
         let han: [Unicode.Scalar]
         let syllables: [[UInt8]]
@@ -53,6 +54,16 @@ public struct ObjectionFinder: Sendable {
         /// The trainer's weight divided by how many handlers hold the word.
         let weight: Double
         let written: Int
+
+        init(text: String, han: [Unicode.Scalar], syllables: [[UInt8]], otherReadings: [[UInt8]], full: [UInt8], weight: Double, written: Int) {
+            self.text = text
+            self.han = han
+            self.syllables = syllables
+            self.otherReadings = otherReadings
+            self.full = full
+            self.weight = weight
+            self.written = written
+        }
     }
 
     private struct Entry: Sendable {
