@@ -36,19 +36,34 @@ public struct ObjectionFinder: Sendable {
         public var label: String { text + (weight == 1 ? "" : "×\(weight)") + (byPinyin ? "(拼音)" : "") }
     }
 
+    /// Words longer than this share their spread with no other handler: the index of stretches stays small.
+    static let longestWord = 12
     /// At most this many characters of what was typed are read: a search stays bounded.
     public static let longestQuery = 200
     /// A handler that removes the customer must score at least this, and twice the next, to come first.
     static let refusalScore = 40
 
-    private struct Word: Sendable {
+    /// A class: a search looks at every word of every handler, and a reference costs one retain, not one per field.
+    private final class Word: Sendable {
         let text: String
         let han: [Unicode.Scalar]
         let syllables: [[UInt8]]
+        /// A one-character polyphone's other readings (还: huan), typed as pinyin too.
+        let otherReadings: [[UInt8]]
         let full: [UInt8]
-        /// The trainer's weight times how few handlers share the word.
+        /// The trainer's weight divided by how many handlers hold the word.
         let weight: Double
         let written: Int
+
+        init(text: String, han: [Unicode.Scalar], syllables: [[UInt8]], otherReadings: [[UInt8]], full: [UInt8], weight: Double, written: Int) {
+            self.text = text
+            self.han = han
+            self.syllables = syllables
+            self.otherReadings = otherReadings
+            self.full = full
+            self.weight = weight
+            self.written = written
+        }
     }
 
     private struct Entry: Sendable {
@@ -62,7 +77,7 @@ public struct ObjectionFinder: Sendable {
     private let entries: [Entry]
     /// In how many handlers' words a two-character piece or a character appears.
     private let pieceSpread: [PieceKey: Int]
-    /// Each handler's pieces, as indexes into `pieceSpread`'s keys.
+    /// Each handler's pieces: the two-character runs and the characters (fillers left out) of its words.
     private let pieces: [Set<PieceKey>]
 
     private struct PieceKey: Hashable, Sendable {
@@ -87,32 +102,38 @@ public struct ObjectionFinder: Sendable {
             }
             return order.map { ($0, weights[$0]!) }
         }
-        let hanOf = { (text: String) in Array(text.unicodeScalars.filter { Character($0).isHan }) }
+        let hanOf = { (text: String) in Array(text.unicodeScalars.filter { $0.isHan }) }
         let hanSets = positives.map { $0.map { hanOf($0.0) } }
         var pieceSpread: [PieceKey: Int] = [:]
         var pieces: [Set<PieceKey>] = []
+        // How many handlers hold each stretch of a word's characters: a word's own spread is then one look-up.
+        var holders: [[Unicode.Scalar]: Int] = [:]
         for words in hanSets {
             var own: Set<PieceKey> = []
+            var stretches: Set<[Unicode.Scalar]> = []
             for han in words {
                 for at in han.indices {
                     if !SpokenFiller.characters.contains(Character(han[at])) { own.insert(PieceKey(first: han[at], second: nil)) }
                     if at + 1 < han.count { own.insert(PieceKey(first: han[at], second: han[at + 1])) }
+                    for end in at + 1...min(han.count, at + Self.longestWord) { stretches.insert(Array(han[at..<end])) }
                 }
             }
             for piece in own { pieceSpread[piece, default: 0] += 1 }
+            for stretch in stretches { holders[stretch, default: 0] += 1 }
             pieces.append(own)
         }
         func word(_ text: String, weight: Int, spread: Int) -> Word {
             let pinyin = Pinyin(text).syllables.map { Array($0.utf8) }
-            return Word(text: text, han: hanOf(text), syllables: pinyin, full: pinyin.flatMap { $0 },
+            let han = hanOf(text)
+            let others = han.count == 1 && text.count == 1 ? Pinyin.readings(of: Character(han[0])).dropFirst().map { Array($0.utf8) } : []
+            return Word(text: text, han: han, syllables: pinyin, otherReadings: others, full: pinyin.flatMap { $0 },
                         weight: Double(weight) / Double(max(spread, 1)), written: weight)
         }
         entries = handlers.enumerated().map { index, node in
             let words = positives[index].map { text, weight in
                 let han = hanOf(text)
                 // How many handlers hold this word, alone or inside a longer one.
-                let spread = han.isEmpty ? 1 : hanSets.filter { $0.contains { Self.find(han, in: $0) } }.count
-                return word(text, weight: weight, spread: spread)
+                return word(text, weight: weight, spread: holders[han] ?? 1)
             }
             let negatives = node.cues.filter { $0.weight < 0 }.map {
                 word(InputNormalisation.foldFullWidth($0.text).lowercased(), weight: $0.weight, spread: 1)
@@ -175,7 +196,7 @@ public struct ObjectionFinder: Sendable {
         let latinRuns: [[UInt8]]
 
         init(_ folded: String) {
-            han = Array(folded.unicodeScalars.filter { Character($0).isHan })
+            han = Array(folded.unicodeScalars.filter { $0.isHan })
             syllables = Pinyin(folded).syllables.map { Array($0.utf8) }
             spoken = syllables.flatMap { $0 }.filter(Self.isLetter)
             var runs: [[UInt8]] = [[]]
@@ -200,7 +221,9 @@ public struct ObjectionFinder: Sendable {
             let length = Double(1 + max(word.han.count, word.syllables.count))
             if !word.han.isEmpty, Self.mark(word.han, in: han, covered: &covered) {
                 found.append((word, 10 * word.weight * length, false))
-            } else if typedLatin, let coverage = ([heard.spoken] + heard.latinRuns).compactMap({ Self.abbreviation($0, of: word.syllables) })
+            } else if typedLatin, let coverage = ([heard.spoken] + heard.latinRuns).flatMap({ typed in
+                ([word.syllables] + word.otherReadings.map { [$0] }).compactMap { Self.abbreviation(typed, of: $0) }
+            })
                         .max(by: { $0.share < $1.share }) {
                 found.append((word, 10 * word.weight * (1 + Double(coverage.syllables)) * coverage.share, true))
             } else if typedLatin, word.syllables.count >= 2, Self.find(word.full, in: heard.spoken) {

@@ -10,30 +10,30 @@ public struct Pinyin: Sendable, Equatable {
 
     public init(_ text: String) {
         var syllables: [String] = []
-        var other = ""
-        let characters = Array(text.lowercased())
+        var other = String.UnicodeScalarView()
+        let characters = Array(text.lowercased().unicodeScalars)
         var at = 0
         while at < characters.count {
             let character = characters[at]
             guard character.isHan else {
-                if character.isLetter || character.isNumber {
+                if character.properties.isAlphabetic || character.properties.numericType != nil {
                     other.append(character)
                 } else if !other.isEmpty {
-                    syllables.append(other)
-                    other = ""
+                    syllables.append(String(other))
+                    other = String.UnicodeScalarView()
                 }
                 at += 1
                 continue
             }
             if !other.isEmpty {
-                syllables.append(other)
-                other = ""
+                syllables.append(String(other))
+                other = String.UnicodeScalarView()
             }
             let (read, length) = PinyinReadings.shared.read(characters, at: at)
             syllables += read
             at += length
         }
-        if !other.isEmpty { syllables.append(other) }
+        if !other.isEmpty { syllables.append(String(other)) }
         self.syllables = syllables
     }
 
@@ -45,7 +45,7 @@ public struct Pinyin: Sendable, Equatable {
 
     /// Every reading of a character, most frequent first (还: hai, huan); empty when unknown.
     public static func readings(of character: Character) -> [String] {
-        PinyinReadings.shared.readings(of: character)
+        character.unicodeScalars.count == 1 ? PinyinReadings.shared.readings(of: character.unicodeScalars.first!) : []
     }
 }
 
@@ -53,49 +53,47 @@ public struct Pinyin: Sendable, Equatable {
 final class PinyinReadings: Sendable {
     static let shared = PinyinReadings()
 
-    private let main: [Character: String]
-    private let others: [Character: [String]]
-    private let words: [String: [String]]
-    private let longestWord: Int
+    // Keyed by scalars: every character of the table is one, and they hash far faster than `Character`s.
+    private let main: [Unicode.Scalar: String]
+    private let others: [Unicode.Scalar: [String]]
+    /// Words of the table by their first character, longest first.
+    private let words: [Unicode.Scalar: [(characters: [Unicode.Scalar], syllables: [String])]]
 
     private init() {
-        var main: [Character: String] = [:]
-        for line in PinyinTable.characters.split(separator: "\n") {
+        var main: [Unicode.Scalar: String] = [:]
+        main.reserveCapacity(16_500)
+        for line in PinyinTable.characters.unicodeScalars.split(separator: "\n") {
             guard let space = line.firstIndex(of: " ") else { continue }
-            let reading = String(line[..<space])
+            let reading = String(String.UnicodeScalarView(line[..<space]))
             for character in line[line.index(after: space)...] { main[character] = reading }
         }
-        var others: [Character: [String]] = [:]
+        var others: [Unicode.Scalar: [String]] = [:]
         for line in PinyinTable.alternatives.split(separator: "\n") {
             let fields = line.split(separator: " ").map(String.init)
-            if let character = fields.first?.first { others[character] = Array(fields.dropFirst()) }
+            if let character = fields.first?.unicodeScalars.first { others[character] = Array(fields.dropFirst()) }
         }
-        var words: [String: [String]] = [:]
-        var longest = 1
+        var words: [Unicode.Scalar: [(characters: [Unicode.Scalar], syllables: [String])]] = [:]
         for line in PinyinTable.words.split(separator: "\n") {
             let fields = line.split(separator: " ").map(String.init)
-            guard let word = fields.first else { continue }
-            words[word] = Array(fields.dropFirst())
-            longest = max(longest, word.count)
+            guard let word = fields.first, let first = word.unicodeScalars.first else { continue }
+            words[first, default: []].append((Array(word.unicodeScalars), Array(fields.dropFirst())))
         }
         self.main = main
         self.others = others
-        self.words = words
-        self.longestWord = longest
+        self.words = words.mapValues { $0.sorted { $0.characters.count > $1.characters.count } }
     }
 
     /// The reading at `at`: the longest word of the table starting there, else the character's main reading.
-    func read(_ characters: [Character], at: Int) -> (syllables: [String], length: Int) {
-        var length = min(longestWord, characters.count - at)
-        while length >= 2 {
-            if let reading = words[String(characters[at..<at + length])] { return (reading, length) }
-            length -= 1
-        }
+    func read(_ characters: [Unicode.Scalar], at: Int) -> (syllables: [String], length: Int) {
         let character = characters[at]
-        return ([main[character] ?? String(character)], 1)
+        for word in words[character] ?? [] where word.characters.count <= characters.count - at
+            && characters[at..<at + word.characters.count].elementsEqual(word.characters) {
+            return (word.syllables, word.characters.count)
+        }
+        return ([main[character] ?? String(Character(character))], 1)
     }
 
-    func readings(of character: Character) -> [String] {
+    func readings(of character: Unicode.Scalar) -> [String] {
         guard let first = main[character] else { return [] }
         return [first] + (others[character] ?? [])
     }
@@ -103,8 +101,12 @@ final class PinyinReadings: Sendable {
 
 extension Character {
     /// True for a CJK ideograph.
+    public var isHan: Bool { unicodeScalars.first?.isHan ?? false }
+}
+
+extension Unicode.Scalar {
+    /// True for a CJK ideograph.
     public var isHan: Bool {
-        guard let v = unicodeScalars.first?.value else { return false }
-        return (0x4E00...0x9FFF).contains(v) || (0x3400...0x4DBF).contains(v) || (0x20000...0x2FFFD).contains(v)
+        (0x4E00...0x9FFF).contains(value) || (0x3400...0x4DBF).contains(value) || (0x20000...0x2FFFD).contains(value)
     }
 }

@@ -49,6 +49,7 @@ struct RefusalSafetyTests {
                                                        "end  -> do_not_call"])
         let verify = try fixture.piped(["verify"], input: "")
         #expect(verify.status == 0, "\(verify.output)")
+        #expect(try fixture.piped(["replay", "1"], input: "").output.contains("撤销结果: 勿扰"))
     }
 
     @Test func endingAsDoNotCallByCommandAsksToo() throws {

@@ -210,6 +210,68 @@ struct ObjectionFinderTests {
         #expect(finder.rank("ｊｇ").first?.handlerID == "price")
     }
 
+    /// Three handlers sharing words, one with a negative cue, one that can mark the customer 勿扰.
+    static let sharing = """
+        stage identity 确认身份
+        node greet
+          say 您好
+          - 好 -> done
+        node done
+          do outcome won
+        node never
+          do outcome do_not_call
+        stage objection 异议
+        objection cost 嫌贵
+          keys 太贵
+          cue 2 便宜
+          cue 1 重
+          - 好 -> return
+        objection other 别家
+          keys 别家
+          cue 1 便宜
+          cue -4 买了
+          - 好 -> return
+        objection stop 别打
+          keys 别再打了
+          cue 1 便宜
+          - 好 -> never
+          - 你说 -> return
+        """
+
+    func sharingFinder() throws -> ObjectionFinder {
+        let result = ScriptCompiler.compile([SourceText(name: "sharing.huashu", text: Self.sharing)])
+        #expect(result.diagnostics == [])
+        return ObjectionFinder(script: try #require(result.script))
+    }
+
+    @Test func aWordManyHandlersShareCountsLessThanOneThatNamesOne() throws {
+        let finder = try sharingFinder()
+        #expect(finder.rank("便宜").map(\.handlerID) == ["cost", "other", "stop"], "便宜 is in three handlers: the weightier cue wins, the refusal never first")
+        #expect(finder.rank("别家便宜").first?.handlerID == "other")
+        let cost = try #require(finder.rank("便宜").first)
+        #expect(cost.cues.map(\.label) == ["便宜×2"])
+    }
+
+    @Test func aOneCharacterPolyphoneIsFoundByEachReading() throws {
+        let finder = try sharingFinder()
+        #expect(finder.rank("zhong").first?.handlerID == "cost")
+        #expect(finder.rank("chong").first?.handlerID == "cost")
+    }
+
+    @Test func aNegativeCuePullsItsHandlerDown() throws {
+        let finder = try sharingFinder()
+        #expect(finder.rank("别家便宜").first?.handlerID == "other")
+        #expect(!finder.rank("别家便宜，我已经买了").contains { $0.handlerID == "other" })
+    }
+
+    @Test func aHandlerThatCanMarkDoNotCallComesFirstOnlyWhenTheWordsAreUnmistakable() throws {
+        let finder = try sharingFinder()
+        let weak = finder.rank("便宜").last
+        #expect(weak?.handlerID == "stop" && weak?.removesCustomer == true && weak?.unmistakable == false)
+        let strong = try #require(finder.rank("别再打了").first)
+        #expect(strong.handlerID == "stop" && strong.unmistakable)
+    }
+
     @Test func nothingMatchesNonsense() throws {
         let finder = ObjectionFinder(script: try makeEngine().script)
         #expect(finder.rank("???").isEmpty)
