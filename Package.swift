@@ -24,10 +24,12 @@ let package = Package(
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         // Chinese text in a terminal: display width, full-width input, pinyin.
         .target(name: "HuashuText"),
+        // Renewal-domain rules (callback times as customers say them). Pure, no I/O.
+        .target(name: "HuashuRenewal", dependencies: ["HuashuText"]),
         // The dialogue language: lexer, parser, model, checker. Pure.
         .target(name: "HuashuScript", dependencies: ["HuashuText"]),
         // The call state machine and objection search. Pure and deterministic.
-        .target(name: "HuashuEngine", dependencies: ["HuashuScript"]),
+        .target(name: "HuashuEngine", dependencies: ["HuashuScript", "HuashuRenewal"]),
         // Customer ledger files: decoding, CSV, field checks. Pure.
         .target(name: "HuashuLedger", dependencies: ["HuashuText"]),
         // SQLite: schema, the call log, customers, follow-ups.
@@ -43,17 +45,18 @@ let package = Package(
         // The programs' behaviour: the live-call loop and the command bodies.
         .target(
             name: "HuashuApp",
-            dependencies: ["HuashuScript", "HuashuEngine", "HuashuLedger", "HuashuStore", "HuashuTerminal"]
+            dependencies: ["HuashuScript", "HuashuEngine", "HuashuRenewal", "HuashuLedger", "HuashuStore", "HuashuTerminal"]
         ),
         .executableTarget(
             name: "huashu",
             dependencies: ["HuashuApp", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "HuashuTextTests", dependencies: ["HuashuText"]),
+        .testTarget(name: "HuashuRenewalTests", dependencies: ["HuashuRenewal"]),
         .testTarget(name: "HuashuScriptTests", dependencies: ["HuashuScript"]),
-        .testTarget(name: "HuashuEngineTests", dependencies: ["HuashuEngine"]),
+        .testTarget(name: "HuashuEngineTests", dependencies: ["HuashuEngine", "HuashuRenewal"]),
         .testTarget(name: "HuashuLedgerTests", dependencies: ["HuashuLedger"]),
         .testTarget(name: "HuashuStoreTests", dependencies: ["HuashuStore", "HuashuEngine", "HuashuScript"]),
-        .testTarget(name: "HuashuAppTests", dependencies: ["HuashuApp", "HuashuStore", "HuashuScript", "HuashuEngine", "huashu"]),
+        .testTarget(name: "HuashuAppTests", dependencies: ["HuashuApp", "HuashuStore", "HuashuScript", "HuashuEngine", "HuashuRenewal", "huashu"]),
     ]
 )
