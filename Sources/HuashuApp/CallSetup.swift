@@ -1,6 +1,7 @@
 import Foundation
 import HuashuEngine
 import HuashuLedger
+import HuashuRenewal
 import HuashuScript
 import HuashuStore
 import HuashuTerminal
@@ -60,7 +61,8 @@ public enum CallRunner {
     static func open(customer: Customer, script: Script, store: Store, options: CallOptions,
                      training: Bool) throws(UserError) -> (LiveCall, CallStep) {
         guard let customerID = customer.id else { throw UserError("\(customer.plate) is not saved in \(options.database)") }
-        let context = CallContext(customer: CustomerFacts(customer, today: options.today), agent: options.agent, dealer: options.dealer)
+        let context = CallContext(customer: CustomerFacts(customer, today: options.today), agent: options.agent, dealer: options.dealer,
+                                  callDay: LocalDay.callbackDay(options.today))
         let engine = CallEngine(script: script, context: context)
         let first = engine.start()
         let now = Date()
@@ -205,6 +207,20 @@ enum LocalDay {
 
     static func string(_ date: Date) -> String {
         day(date).description
+    }
+
+    /// The day as the renewal rules count it.
+    static func callbackDay(_ date: Date) -> CallbackDay {
+        let today = day(date)
+        return CallbackDay(year: today.year, month: today.month, day: today.day)!
+    }
+
+    /// Minutes after local midnight.
+    static func minute(_ date: Date) -> Int {
+        var time = time_t(date.timeIntervalSince1970.rounded(.down))
+        var parts = tm()
+        localtime_r(&time, &parts)
+        return Int(parts.tm_hour) * 60 + Int(parts.tm_min)
     }
 
     /// Whole days from `from`'s calendar day to the day written `yyyy-MM-dd`.

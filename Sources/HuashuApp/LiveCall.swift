@@ -1,5 +1,6 @@
 import Foundation
 import HuashuEngine
+import HuashuRenewal
 import HuashuScript
 import HuashuStore
 import HuashuTerminal
@@ -34,6 +35,9 @@ final class LiveCall {
     private var offered: [ObjectionFinder.Match] = []
     /// The agent pressed Enter past a quote or callback request.
     private var skippedAwaiting = false
+    /// A callback time read from the customer's words, shown in full, booked
+    /// only when the agent confirms; then the outcome, for `.end callback 周日下午`.
+    private var pendingCallback: (reading: CallbackReading, then: Outcome?)?
 
     init(engine: CallEngine, customer: Customer, store: Store, log: CallLogWriter, reader: LineReader,
          view: CallView, state: CallState, startedAt: Date, training: Bool) {
@@ -84,6 +88,16 @@ final class LiveCall {
 
     private func handle(_ raw: String) throws(UserError) -> Flow {
         let text = InputNormalisation.foldFullWidth(raw).trimmingSpaces
+        if let pending = pendingCallback {
+            pendingCallback = nil
+            let choice = InputNormalisation.integer(text).flatMap { pending.reading.choices.indices.contains($0 - 1) ? pending.reading.choices[$0 - 1] : nil }
+            if text.isEmpty || ["y", "yes", "是", "好", "确认"].contains(text.lowercased()) || choice != nil {
+                try apply(.callback(choice ?? pending.reading.time))
+                if let outcome = pending.then, state.callback != nil { try apply(.end(outcome, lostTo: nil)) }
+                return .stay
+            }
+            say("回访没有预约。")
+        }
         if text.hasPrefix(".") || text.hasPrefix("/") {
             return try MetaCommand.run(text.dropFirst(), in: self)
         }
@@ -98,6 +112,7 @@ final class LiveCall {
             }
         } else if state.awaiting == .quote && !skippedAwaiting, CallEngine.premium(text) != nil {
             try apply(.quote(text))
+        } else if state.awaiting == .callback && !skippedAwaiting, offerCallback(text, then: nil, orSearch: true) {
         } else {
             search(text)
         }
@@ -110,8 +125,8 @@ final class LiveCall {
             return try apply(.objection(offered[number - 1].handlerID))
         }
         if state.awaiting == .callback && !skippedAwaiting {
-            guard CallbackSlot.closedChoices.indices.contains(number - 1) else { return say(view.warn("回访时间请选 1-4。")) }
-            return try apply(.callback(CallbackSlot.closedChoices[number - 1]))
+            guard CallbackTime.closedChoices.indices.contains(number - 1) else { return say(view.warn("回访时间请选 1-4。")) }
+            return try apply(.callback(CallbackTime.closedChoices[number - 1]))
         }
         if state.awaiting == .quote && !skippedAwaiting {
             return try apply(.quote(String(number)))
@@ -121,6 +136,29 @@ final class LiveCall {
             return say(view.warn("这一步只有 1-\(answers.count) 号选项。输入客户说的话可以找异议处理,.help 看命令。"))
         }
         try apply(.answer(answers[number - 1].id))
+    }
+
+    /// Reads a callback time from the customer's words and shows it in full for the agent to confirm.
+    /// With `orSearch`, words with no time in them at all are left for the objection search (false).
+    @discardableResult
+    func offerCallback(_ words: String, then outcome: Outcome?, orSearch: Bool = false) -> Bool {
+        let now = Date()
+        let today = LocalDay.callbackDay(now)
+        // Callbacks count from the call's day; a call resumed on a later day counts the days between.
+        let callDay = engine.context.callDay ?? today
+        let shift = callDay.days(until: today)
+        let daysToExpiry = engine.context.customer.daysToExpiry.map { $0 - shift }
+        switch CallbackTimeParser.read(words, now: CallbackClock(today: today, minute: LocalDay.minute(now)), daysToExpiry: daysToExpiry) {
+        case .success(let reading):
+            let shifted = reading.later(by: shift)
+            pendingCallback = (shifted, outcome)
+            say(view.callbackConfirmation(shifted, callDay: callDay))
+            return true
+        case .failure(let refusal):
+            if orSearch, case .noTime = refusal.reason { return false }
+            say(view.warn("不能约这个时间: " + refusal.description))
+            return true
+        }
     }
 
     func search(_ words: String) {
@@ -164,7 +202,7 @@ final class LiveCall {
             switch event {
             case .noteTaken: say("已记下备注。")
             case .quoteRecorded(let amount): say("已记录报价 \(amount) 元。")
-            case .callbackBooked(let slot): say("已约回访: \(slot.chinese)。")
+            case .callbackBooked(let time): say("已约回访: \(time.chinese(from: engine.context.callDay))。")
             case .returned(let to, _): say(view.dim("回到刚才的步骤: \(to)"))
             default: break
             }
@@ -188,6 +226,7 @@ final class LiveCall {
 
     private func prompt() -> String {
         if !offered.isEmpty { return "选择异议> " }
+        if pendingCallback != nil { return "确认回访(回车/y)> " }
         if !skippedAwaiting {
             switch state.awaiting {
             case .quote: return "报价金额> "
@@ -233,15 +272,15 @@ enum FollowUpSchedule {
         var plans: [FollowUpPlan] = []
         for event in events {
             switch event {
-            case .callbackBooked(let slot):
-                plans.append(FollowUpPlan(kind: .callback, due: localTime(callStart, daysAhead: slot.daysAhead, hour: slot.halfDay.hour)))
+            case .callbackBooked(let time):
+                plans.append(FollowUpPlan(kind: .callback, due: localTime(callStart, daysAhead: time.daysAhead, minute: time.minute)))
             case .ended(let outcome, _):
                 switch outcome.kind {
-                case .committed: plans.append(FollowUpPlan(kind: .payment, due: localTime(callStart, daysAhead: 1, hour: 10)))
+                case .committed: plans.append(FollowUpPlan(kind: .payment, due: localTime(callStart, daysAhead: 1, minute: 10 * 60)))
                 case .thinking where state.callback == nil:
-                    plans.append(FollowUpPlan(kind: .thinking, due: localTime(callStart, daysAhead: 2, hour: 10)))
+                    plans.append(FollowUpPlan(kind: .thinking, due: localTime(callStart, daysAhead: 2, minute: 10 * 60)))
                 case .callback where state.callback == nil:
-                    plans.append(FollowUpPlan(kind: .callback, due: localTime(callStart, daysAhead: 1, hour: 10)))
+                    plans.append(FollowUpPlan(kind: .callback, due: localTime(callStart, daysAhead: 1, minute: 10 * 60)))
                 default: break
                 }
             default:
@@ -251,7 +290,7 @@ enum FollowUpSchedule {
         return plans
     }
 
-    static func localTime(_ date: Date, daysAhead: Int, hour: Int) -> String {
-        LocalDay.day(date).adding(days: daysAhead).description + (hour < 10 ? " 0" : " ") + String(hour) + ":00"
+    static func localTime(_ date: Date, daysAhead: Int, minute: Int) -> String {
+        LocalDay.day(date).adding(days: daysAhead).description + " " + CallbackTime(daysAhead: daysAhead, minute: minute).clock
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import HuashuEngine
+import HuashuRenewal
 import HuashuScript
 import HuashuStore
 import HuashuText
@@ -30,17 +31,24 @@ struct MetaCommand: Sendable {
             try call.apply(.quote(arguments))
             return .stay
         },
-        MetaCommand(names: ["callback", "cb"], usage: ".callback [1-4]", help: "约回访:明天/后天,上午/下午") { arguments, call in
-            guard let number = InputNormalisation.integer(arguments), CallbackSlot.closedChoices.indices.contains(number - 1) else {
-                call.say((call.view.callbackChoices() + ["用 .callback 编号 预约,例如 .callback 2"]).joined(separator: "\n"))
-                return .stay
+        MetaCommand(names: ["callback", "cb"], usage: ".callback 时间|1-4", help: "约回访,客户原话如 今天四点以后、周日下午;或选 1-4") { arguments, call in
+            if let number = InputNormalisation.integer(arguments), CallbackTime.closedChoices.indices.contains(number - 1) {
+                try call.apply(.callback(CallbackTime.closedChoices[number - 1]))
+            } else if arguments.isEmpty {
+                call.say((call.view.callbackChoices() + ["用 .callback 客户的原话 或 .callback 编号 预约,例如 .callback 周日下午"]).joined(separator: "\n"))
+            } else {
+                call.offerCallback(arguments, then: nil)
             }
-            try call.apply(.callback(CallbackSlot.closedChoices[number - 1]))
             return .stay
         },
-        MetaCommand(names: ["end", "e"], usage: ".end 结果 [原因] [去向]", help: "结束通话,如 .end won / .end lost price 平安") { arguments, call in
+        MetaCommand(names: ["end", "e"], usage: ".end 结果 [原因] [去向]", help: "结束通话,如 .end won / .end lost price 平安 / .end callback 周日下午") { arguments, call in
             switch OutcomeWords.parse(arguments) {
-            case .success(let (outcome, lostTo)): try call.apply(.end(outcome, lostTo: lostTo))
+            case .success(let ending):
+                if let words = ending.callbackWords {
+                    call.offerCallback(words, then: ending.outcome)
+                } else {
+                    try call.apply(.end(ending.outcome, lostTo: ending.lostTo))
+                }
             case .failure(let error): call.say(call.view.warn(error.description))
             }
             return .stay
@@ -120,21 +128,34 @@ enum OutcomeWords {
     static let chineseOutcomes: [String: OutcomeKind] = Dictionary(uniqueKeysWithValues: OutcomeKind.allCases.map { ($0.chinese, $0) })
     static let chineseReasons: [String: LossReason] = Dictionary(uniqueKeysWithValues: LossReason.allCases.map { ($0.chinese, $0) })
 
-    static func parse(_ text: String) -> Result<(Outcome, String?), UserError> {
+    /// What `.end` asks for: the outcome, where a lost customer went, and the callback time said with
+    /// `callback` or `thinking` (booked, once confirmed, before the call ends).
+    struct Ending {
+        var outcome: Outcome
+        var lostTo: String?
+        var callbackWords: String?
+    }
+
+    static func parse(_ text: String) -> Result<Ending, UserError> {
         let words = text.split(whereSeparator: { $0.isWhitespace }).map(String.init)
         let outcomes = OutcomeKind.allCases.map { "\($0.rawValue)(\($0.chinese))" }.joined(separator: " ")
         guard let first = words.first else { return .failure(UserError("用法: .end 结果 [原因] [去向]。结果: \(outcomes)")) }
         guard let kind = OutcomeKind(rawValue: first.lowercased()) ?? chineseOutcomes[first] else {
             return .failure(UserError("不认识的结果 \(first)。结果: \(outcomes)"))
         }
+        if kind == .callback || kind == .thinking {
+            let time = words.dropFirst().joined(separator: " ")
+            return .success(Ending(outcome: Outcome(kind), callbackWords: time.isEmpty ? nil : time))
+        }
         guard kind == .lost else {
-            return words.count == 1 ? .success((Outcome(kind), nil)) : .failure(UserError("只有 lost(战败) 需要原因。"))
+            return words.count == 1 ? .success(Ending(outcome: Outcome(kind)))
+                : .failure(UserError("只有 lost(战败) 要写原因和去向;callback(约回访)、thinking(考虑中) 可以写回访时间,如 .end callback 周日下午。"))
         }
         let reasons = LossReason.allCases.map { "\($0.rawValue)(\($0.chinese))" }.joined(separator: " ")
         guard words.count >= 2, let reason = LossReason(rawValue: words[1].lowercased()) ?? chineseReasons[words[1]] else {
             return .failure(UserError("战败要写原因: .end lost 原因 [去向保险公司]。原因: \(reasons)"))
         }
         let lostTo = words.count > 2 ? words[2...].joined(separator: " ") : nil
-        return .success((Outcome(.lost, lossReason: reason), lostTo))
+        return .success(Ending(outcome: Outcome(.lost, lossReason: reason), lostTo: lostTo))
     }
 }

@@ -1,3 +1,4 @@
+import HuashuRenewal
 import HuashuScript
 import HuashuText
 

@@ -1,3 +1,4 @@
+import HuashuRenewal
 import HuashuScript
 
 /// What the agent sees for the current step, with the customer's data filled
@@ -61,7 +62,7 @@ extension CallEngine {
         case .agent: found = context.agent
         case .dealer: found = context.dealer
         case .quote: found = state.quote
-        case .callback: found = state.callback?.chinese
+        case .callback: found = state.callback?.chinese(from: context.callDay)
         default: found = context.customer.values[placeholder.rawValue]
         }
         guard let found, !found.isEmpty else { return nil }

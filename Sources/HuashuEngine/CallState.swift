@@ -1,3 +1,4 @@
+import HuashuRenewal
 import HuashuScript
 
 /// What the script's conditions and placeholders may know about the customer.
@@ -27,46 +28,14 @@ public struct CallContext: Sendable, Codable, Equatable {
     public var customer: CustomerFacts
     public var agent: String
     public var dealer: String
+    /// The local day the call started: callbacks are counted from it. Nil in calls logged before it was kept.
+    public var callDay: CallbackDay?
 
-    public init(customer: CustomerFacts, agent: String, dealer: String) {
+    public init(customer: CustomerFacts, agent: String, dealer: String, callDay: CallbackDay? = nil) {
         self.customer = customer
         self.agent = agent
         self.dealer = dealer
-    }
-}
-
-/// A callback booked with a closed question: tomorrow or the day after,
-/// morning or afternoon.
-public struct CallbackSlot: Sendable, Codable, Equatable, Hashable {
-    public enum HalfDay: String, Sendable, Codable, CaseIterable {
-        case morning, afternoon
-        public var chinese: String { self == .morning ? "上午" : "下午" }
-        /// The hour the follow-up is due.
-        public var hour: Int { self == .morning ? 10 : 15 }
-    }
-
-    public var daysAhead: Int
-    public var halfDay: HalfDay
-
-    public init(daysAhead: Int, halfDay: HalfDay) {
-        self.daysAhead = daysAhead
-        self.halfDay = halfDay
-    }
-
-    /// The four slots an agent offers.
-    public static let closedChoices: [CallbackSlot] = [1, 2].flatMap { day in
-        HalfDay.allCases.map { CallbackSlot(daysAhead: day, halfDay: $0) }
-    }
-
-    public var chinese: String {
-        let day: String
-        switch daysAhead {
-        case 0: day = "今天"
-        case 1: day = "明天"
-        case 2: day = "后天"
-        default: day = "\(daysAhead)天后"
-        }
-        return day + halfDay.chinese
+        self.callDay = callDay
     }
 }
 
@@ -93,7 +62,7 @@ public struct CallState: Sendable, Codable, Equatable {
     /// Flags marked so far, sorted so the serialised state is stable.
     public private(set) var flags: [String] = []
     public var quote: String?
-    public var callback: CallbackSlot?
+    public var callback: CallbackTime?
     public var awaiting: Awaiting?
     public var outcome: Outcome?
     public var lostTo: String?
@@ -131,7 +100,7 @@ public enum CallInput: Sendable, Codable, Equatable {
     case back
     case note(String)
     case quote(String)
-    case callback(CallbackSlot)
+    case callback(CallbackTime)
     case end(Outcome, lostTo: String?)
 
     var isNote: Bool { if case .note = self { return true } else { return false } }
@@ -149,7 +118,7 @@ public enum CallEvent: Sendable, Codable, Equatable {
     case flagMarked(String)
     case noteTaken(String)
     case quoteRecorded(String)
-    case callbackBooked(CallbackSlot)
+    case callbackBooked(CallbackTime)
     case awaiting(Awaiting)
     case ended(Outcome, lostTo: String?)
 }

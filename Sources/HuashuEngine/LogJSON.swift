@@ -1,3 +1,4 @@
+import HuashuRenewal
 import HuashuScript
 
 /// The JSON a logged step stores for its input, events and state, written by
@@ -121,10 +122,11 @@ public enum LogJSON {
 }
 
 extension LogJSON.Writer {
-    mutating func write(_ slot: CallbackSlot) {
+    mutating func write(_ slot: CallbackTime) {
         object {
             $0.field("daysAhead", slot.daysAhead)
-            $0.field("halfDay", slot.halfDay.rawValue)
+            $0.field("minute", slot.minute)
+            $0.field("after") { $0.raw(slot.after ? "true" : "false") }
         }
     }
 

@@ -20,6 +20,11 @@ public struct CallbackTime: Sendable, Hashable, Codable {
         [10 * 60, 15 * 60].map { CallbackTime(daysAhead: day, minute: $0) }
     }
 
+    /// The same time counted from a day `days` earlier.
+    public func later(by days: Int) -> CallbackTime {
+        CallbackTime(daysAhead: daysAhead + days, minute: minute, after: after)
+    }
+
     /// `16:00`, `09:30`.
     public var clock: String { CallbackTime.clock(minute) }
 
@@ -34,7 +39,13 @@ public struct CallbackTime: Sendable, Hashable, Codable {
         return day + " " + clock + (after ? " 以后" : "")
     }
 
-    /// `明天下午` for a closed-question slot, `12月6日(周日) 16:00` otherwise: as it is offered.
+    /// `明天下午`: a slot of the closed question as offered and as a rehearsal's customer asks for it.
+    public var slotName: String {
+        let part = minute < 12 * 60 ? "上午" : minute < 13 * 60 ? "中午" : minute < 18 * 60 ? "下午" : "晚上"
+        return relativeDay + part
+    }
+
+    /// `今天`, `明天`, `后天`, `3天后`: the day counted from the call's own.
     public var relativeDay: String {
         switch daysAhead {
         case 0: return "今天"
@@ -71,6 +82,16 @@ public struct CallbackReading: Sendable, Equatable {
     public let time: CallbackTime
     /// Two concrete slots near what was said, for an agent who asks "X or Y?".
     public let choices: [CallbackTime]
+
+    public init(time: CallbackTime, choices: [CallbackTime]) {
+        self.time = time
+        self.choices = choices
+    }
+
+    /// The same reading counted from a day `days` earlier.
+    public func later(by days: Int) -> CallbackReading {
+        CallbackReading(time: time.later(by: days), choices: choices.map { $0.later(by: days) })
+    }
 }
 
 /// Why a spoken time cannot be booked, in words an agent can act on.
@@ -79,6 +100,8 @@ public struct CallbackRefusal: Error, Sendable, Equatable, CustomStringConvertib
         case empty
         /// The part of the words that could not be read.
         case unreadable(String)
+        /// Nothing in the words names a day or a time (they may be an objection instead).
+        case noTime(String)
         /// A day that does not exist, as written: `2月30日`.
         case noSuchDay(String)
         /// Already gone: the time it resolved to.
@@ -95,7 +118,7 @@ public struct CallbackRefusal: Error, Sendable, Equatable, CustomStringConvertib
         switch reason {
         case .empty:
             return "没写回访时间。例如: 今天四点以后、周日下午、下周一上午十点、月底前、过两天、12-13 16:00"
-        case .unreadable(let part):
+        case .unreadable(let part), .noTime(let part):
             return "看不懂「\(part)」。可以这样写: 今天四点以后、周日下午、下周一上午十点、月底前、过两天、12-13 16:00"
         case .noSuchDay(let day): return "没有\(day)这一天。"
         case .past(let time): return "\(time) 已经过去了,请约以后的时间。"

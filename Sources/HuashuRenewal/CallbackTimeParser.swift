@@ -227,10 +227,10 @@ public enum CallbackTimeParser {
                 said.timeBefore = true
             }
             skipSpaces()
-            guard at == chars.count else { throw CallbackRefusal(reason: .unreadable(rest)) }
             guard said.day != nil || said.part != nil || said.time != nil else {
-                throw CallbackRefusal(reason: .unreadable(String(chars)))
+                throw CallbackRefusal(reason: .noTime(String(chars)))
             }
+            guard at == chars.count else { throw CallbackRefusal(reason: .unreadable(rest)) }
             return said
         }
 

@@ -1,4 +1,5 @@
 import HuashuEngine
+import HuashuRenewal
 import Foundation
 import HuashuScript
 import Testing
@@ -138,10 +139,10 @@ struct EngineTests {
         let engine = try makeEngine()
         var step = run(engine, [.answer("greet>book")])
         #expect(step.state.awaiting == .callback)
-        step = engine.step(step.state, .callback(CallbackSlot(daysAhead: 2, halfDay: .afternoon)))
-        #expect(step.events == [.callbackBooked(CallbackSlot(daysAhead: 2, halfDay: .afternoon))])
+        step = engine.step(step.state, .callback(CallbackTime(daysAhead: 2, minute: 900)))
+        #expect(step.events == [.callbackBooked(CallbackTime(daysAhead: 2, minute: 900))])
         step = engine.step(step.state, .answer("book>end_callback"))
-        #expect(engine.screen(step.state).says == ["好的,后天下午再联系您。"])
+        #expect(engine.screen(step.state).says == ["好的,后天 15:00再联系您。"])
         #expect(step.state.outcome == Outcome(.callback))
     }
 
