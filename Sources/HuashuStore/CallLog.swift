@@ -6,7 +6,21 @@ import HuashuLedger
 /// A follow-up the call leaves behind: a booked callback, a "thinking"
 /// customer to chase, a payment to collect. `due` is local time, `yyyy-MM-dd HH:mm`.
 public struct FollowUpPlan: Sendable, Equatable {
-    public enum Kind: String, Sendable { case callback, thinking, payment }
+    public enum Kind: String, Sendable {
+        case callback, thinking, payment
+        /// After a loss: did the customer insure elsewhere before the old policy ended (脱保核查)?
+        case lapseCheck = "lapse_check"
+
+        /// As the queue and report name it.
+        public var chinese: String {
+            switch self {
+            case .callback: return "预约回访"
+            case .thinking: return "考虑中跟进"
+            case .payment: return "催缴保费"
+            case .lapseCheck: return "脱保核查"
+            }
+        }
+    }
     public let kind: Kind
     public let due: String
 
@@ -142,6 +156,10 @@ public final class CallLogWriter {
                 """, arguments: [at, outcome.kind.rawValue, outcome.lossReason?.rawValue, state.lostTo, state.quote, callID])
             if outcome.kind == .doNotCall {
                 try db.execute(sql: "UPDATE customers SET do_not_call = 1 WHERE id = (SELECT customer_id FROM calls WHERE id = ?)",
+                               arguments: [callID])
+            }
+            if outcome.kind == .wrongNumber {
+                try db.execute(sql: "UPDATE customers SET phone_invalid = 1 WHERE id = (SELECT customer_id FROM calls WHERE id = ?)",
                                arguments: [callID])
             }
         }

@@ -29,6 +29,9 @@ public struct Customer: Sendable, Equatable, Codable, FetchableRecord, Persistab
     public var doNotCall: Bool
     /// A made-up customer a rehearsal plays; never in the queue or the reports.
     public var training: Bool
+    /// The phone reached someone else (号码错误): out of the dial queue, on the
+    /// correction list, until a ledger import brings a different number.
+    public var phoneInvalid: Bool
 
     public enum CodingKeys: String, CodingKey, ColumnExpression {
         case id, plate, name, honorific, phone, model, claims, violations, grade, type, agent, notes, extra, training
@@ -39,13 +42,15 @@ public struct Customer: Sendable, Equatable, Codable, FetchableRecord, Persistab
         case compulsoryExpiry = "compulsory_expiry"
         case vehicleUse = "vehicle_use"
         case doNotCall = "do_not_call"
+        case phoneInvalid = "phone_invalid"
     }
 
     public init(id: Int64? = nil, plate: String, name: String, honorific: String? = nil, phone: String? = nil,
                 idNumber: String? = nil, model: String? = nil, lastInsurer: String? = nil, lastPremium: String? = nil,
                 commercialExpiry: String? = nil, compulsoryExpiry: String? = nil, claims: Int? = nil, violations: Int? = nil,
                 grade: String? = nil, type: String? = nil, agent: String? = nil, vehicleUse: String? = nil,
-                notes: String? = nil, extra: String? = nil, doNotCall: Bool = false, training: Bool = false) {
+                notes: String? = nil, extra: String? = nil, doNotCall: Bool = false, training: Bool = false,
+                phoneInvalid: Bool = false) {
         self.id = id
         self.plate = plate
         self.name = name
@@ -67,6 +72,7 @@ public struct Customer: Sendable, Equatable, Codable, FetchableRecord, Persistab
         self.extra = extra
         self.doNotCall = doNotCall
         self.training = training
+        self.phoneInvalid = phoneInvalid
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) {
