@@ -28,11 +28,12 @@ public enum QueueReport {
     public static func run(_ options: Options, now: Date = Date()) throws(UserError) -> String {
         let plan = try RenewalPlan.chosen(options.plan)
         var today = LocalDay.day(now)
-        // Today's list at this minute: a callback booked for later today waits for its time. Another day's list is the whole day.
+        // The list as of this minute: a callback booked for later today waits for its time.
+        // A day named with --date is planned whole: every follow-up on it is listed at its time.
         var minute = LocalDay.minute(now)
         if let text = options.date {
             guard let day = try? LedgerValue.date(text) else { throw UserError("--date `\(text)` is not a day; write it as YYYY-MM-DD") }
-            if day != today { minute = RenewalQueue.wholeDay }
+            minute = RenewalQueue.wholeDay
             today = day
         }
         let store = try openStore(options.database, mustExist: true)
