@@ -81,7 +81,19 @@ final class LiveCall {
                 if try handle(text) == .leave { return }
             }
         }
+        try askWhereTheCustomerWent()
         write(view.bold("通话结束。") + "\n")
+    }
+
+    /// A loss ended by the script's own goodbye has no destination yet: it is asked for, and the price gap with it.
+    private func askWhereTheCustomerWent() throws(UserError) {
+        while !training, state.outcome?.kind == .lost, state.lostTo == nil {
+            guard case .line(let text) = reader.readLine(prompt: "客户去了哪家保险公司?可加差价,如 平安 300;不知道写 不详> ") else { return }
+            let words = InputNormalisation.foldFullWidth(text).split(whereSeparator: { $0.isWhitespace }).map(String.init)
+            guard let insurer = words.first else { continue }
+            try apply(.fact(.destination, insurer))
+            if words.count > 1 { try apply(.fact(.priceGap, words[1])) }
+        }
     }
 
     enum Flow { case stay, leave }
@@ -181,7 +193,7 @@ final class LiveCall {
         let answered = step.state.quote != state.quote || step.state.callback != state.callback
         state = step.state
         confirm(step.events)
-        if moved || answered || state.hasEnded { draw(screen) }
+        if moved || answered || state.hasEnded && !input.isAfterword { draw(screen) }
     }
 
     /// Logs a step; returns its screen, which is what was logged as shown.
@@ -190,7 +202,8 @@ final class LiveCall {
         let stage = engine.script.nodes[step.state.node]?.stageID ?? ""
         do {
             try log.record(input: input, step: step, stage: stage, shown: screen.says.joined(separator: "\n"), at: Date(),
-                           followUps: FollowUpSchedule.plans(for: step.events, state: step.state, callStart: startedAt))
+                           followUps: FollowUpSchedule.plans(for: step.events, state: step.state, callStart: startedAt,
+                                                             daysToExpiry: engine.context.customer.daysToExpiry))
         } catch {
             throw UserError("the step could not be saved, so the call stops here (resume it with `huashu resume \(log.callID)`): \(error)")
         }
@@ -203,6 +216,7 @@ final class LiveCall {
             case .noteTaken: say("已记下备注。")
             case .quoteRecorded(let amount): say("已记录报价 \(amount) 元。")
             case .callbackBooked(let time): say("已约回访: \(time.chinese(from: engine.context.callDay))。")
+            case .factRecorded(let fact, let value): say("已记录\(fact.chinese): \(value)。")
             case .returned(let to, _): say(view.dim("回到刚才的步骤: \(to)"))
             default: break
             }
@@ -265,10 +279,13 @@ final class LiveCall {
     }
 }
 
-/// When a call's outcome leaves work for later: a booked callback at its slot,
-/// a thinking customer chased within 3 days, a committed payment collected next day.
+/// When a call's outcome leaves work for later: a booked callback at its time,
+/// a thinking customer chased within 3 days, a committed payment collected next
+/// day (one: booking it closes any still open), and after a loss a lapse check
+/// (脱保核查) the day after the old policy ends, 10:00.
 enum FollowUpSchedule {
-    static func plans(for events: [CallEvent], state: CallState, callStart: Date) -> [FollowUpPlan] {
+    /// `daysToExpiry` counts from the call's start day.
+    static func plans(for events: [CallEvent], state: CallState, callStart: Date, daysToExpiry: Int?) -> [FollowUpPlan] {
         var plans: [FollowUpPlan] = []
         for event in events {
             switch event {
@@ -281,6 +298,8 @@ enum FollowUpSchedule {
                     plans.append(FollowUpPlan(kind: .thinking, due: localTime(callStart, daysAhead: 2, minute: 10 * 60)))
                 case .callback where state.callback == nil:
                     plans.append(FollowUpPlan(kind: .callback, due: localTime(callStart, daysAhead: 1, minute: 10 * 60)))
+                case .lost:
+                    plans.append(FollowUpPlan(kind: .lapseCheck, due: localTime(callStart, daysAhead: max((daysToExpiry ?? 0) + 1, 1), minute: 10 * 60)))
                 default: break
                 }
             default:

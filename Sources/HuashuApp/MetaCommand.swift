@@ -48,9 +48,19 @@ struct MetaCommand: Sendable {
                     call.offerCallback(words, then: ending.outcome)
                 } else {
                     try call.apply(.end(ending.outcome, lostTo: ending.lostTo))
+                    if let gap = ending.priceGap, call.state.hasEnded { try call.apply(.fact(.priceGap, gap)) }
                 }
             case .failure(let error): call.say(call.view.warn(error.description))
             }
+            return .stay
+        },
+        MetaCommand(names: ["record", "rec"], usage: ".record 项目 内容", help: "记录结果字段,如 .record 付款 扫码 / .record 交付 电子保单") { arguments, call in
+            let field = String(arguments.prefix { !$0.isWhitespace })
+            guard let fact = FactWords.fact(field) else {
+                call.say(call.view.warn("记录什么? 项目: " + FactWords.list))
+                return .stay
+            }
+            try call.apply(.fact(fact, arguments.dropFirst(field.count).trimmingSpaces))
             return .stay
         },
         MetaCommand(names: ["search", "s", "o"], usage: ".search 词", help: "查找异议处理") { arguments, call in
@@ -134,6 +144,7 @@ enum OutcomeWords {
         var outcome: Outcome
         var lostTo: String?
         var callbackWords: String?
+        var priceGap: String?
     }
 
     static func parse(_ text: String) -> Result<Ending, UserError> {
@@ -152,10 +163,35 @@ enum OutcomeWords {
                 : .failure(UserError("只有 lost(战败) 要写原因和去向;callback(约回访)、thinking(考虑中) 可以写回访时间,如 .end callback 周日下午。"))
         }
         let reasons = LossReason.allCases.map { "\($0.rawValue)(\($0.chinese))" }.joined(separator: " ")
+        let usage = ".end lost 原因 去向保险公司 [差价],如 .end lost price 平安 300;去向不知道写 不详。"
         guard words.count >= 2, let reason = LossReason(rawValue: words[1].lowercased()) ?? chineseReasons[words[1]] else {
-            return .failure(UserError("战败要写原因: .end lost 原因 [去向保险公司]。原因: \(reasons)"))
+            return .failure(UserError("战败要写原因和去向: \(usage)原因: \(reasons)"))
         }
-        let lostTo = words.count > 2 ? words[2...].joined(separator: " ") : nil
-        return .success(Ending(outcome: Outcome(.lost, lossReason: reason), lostTo: lostTo))
+        guard words.count >= 3 else { return .failure(UserError("战败要写客户去了哪家保险公司: \(usage)")) }
+        var rest = Array(words[2...])
+        var gap: String?
+        if rest.count > 1, let amount = CallEngine.premium(rest[rest.count - 1]) {
+            gap = amount
+            rest.removeLast()
+        }
+        return .success(Ending(outcome: Outcome(.lost, lossReason: reason), lostTo: rest.joined(separator: " "), priceGap: gap))
+    }
+}
+
+/// `.record` field names, in English or Chinese.
+enum FactWords {
+    static let names: [String: CallFact] = {
+        var names = Dictionary(uniqueKeysWithValues: CallFact.allCases.map { ($0.rawValue, $0) })
+        for fact in CallFact.allCases { names[fact.chinese] = fact }
+        names["付款"] = .payment
+        names["gap"] = .priceGap
+        names["vehicle"] = .otherVehicle
+        return names
+    }()
+
+    static let list = CallFact.allCases.map { "\($0.chinese)(\($0.rawValue))" }.joined(separator: " ")
+
+    static func fact(_ word: String) -> CallFact? {
+        names[word.lowercased()] ?? names[word]
     }
 }

@@ -152,6 +152,7 @@ struct ReplayText {
             var parts = ["通话结果: " + CallList.outcomeText(outcome, reason: call.lossReason, lostTo: call.lostTo)]
             if let quote = call.quote { parts.append("报价 \(quote) 元") }
             if let callback = last?.callback { parts.append("约回访 \(callback.chinese(from: context?.callDay))") }
+            for fact in last?.facts ?? [] where fact.fact != .destination { parts.append("\(fact.fact.chinese) \(fact.value)") }
             if let ended = call.endedAt { parts.append("结束于 " + SupervisorTime.localWithSeconds(ended)) }
             lines.append(parts.joined(separator: " · "))
         } else if let step = steps.last {
@@ -233,6 +234,8 @@ struct ReplayText {
                 phrases.append("约回访 \(slot.chinese(from: context?.callDay))")
             case .ended(let outcome, let lostTo):
                 phrases.append("结果: " + CallList.outcomeText(outcome.kind.rawValue, reason: outcome.lossReason?.rawValue, lostTo: lostTo))
+            case .factRecorded(let fact, let value):
+                phrases.append("\(fact.chinese): \(value)")
             case .flagMarked, .awaiting:
                 break
             }
@@ -253,6 +256,7 @@ struct ReplayText {
         case .quote(let amount): return "报价「\(amount)」"
         case .callback(let slot): return "约回访 \(slot.chinese(from: context?.callDay))"
         case .end(let outcome, _): return "结束为\(outcome.kind.chinese)"
+        case .fact(let fact, let value): return "记录\(fact.chinese)「\(value)」"
         }
     }
 

@@ -23,7 +23,7 @@ public struct CallEngine: Sendable {
     }
 
     public func step(_ state: CallState, _ input: CallInput) -> CallStep {
-        if state.hasEnded, !input.isNote { return refuse(state, "通话已结束,不能再继续。") }
+        if state.hasEnded, !input.isAfterword { return refuse(state, "通话已结束,不能再继续。") }
         switch input {
         case .answer(let id): return answer(id, state)
         case .objection(let id): return raiseObjection(id, state)
@@ -44,6 +44,19 @@ public struct CallEngine: Sendable {
             next.lostTo = lostTo
             next.awaiting = nil
             return CallStep(state: next, events: [.ended(outcome, lostTo: lostTo)])
+        case .fact(let fact, let typed):
+            switch fact.checked(typed) {
+            case .failure(let error): return refuse(state, error.description)
+            case .success(let value):
+                var next = state
+                if let index = next.facts.firstIndex(where: { $0.fact == fact }) {
+                    next.facts[index].value = value
+                } else {
+                    next.facts.append(CallFactValue(fact: fact, value: value))
+                }
+                if fact == .destination { next.lostTo = value }
+                return CallStep(state: next, events: [.factRecorded(fact, value)])
+            }
         }
     }
 

@@ -39,6 +39,75 @@ public struct CallContext: Sendable, Codable, Equatable {
     }
 }
 
+/// A fact of the outcome the agent records as a field, not a note: what the
+/// queue, the report and the follow-ups read.
+public enum CallFact: String, Sendable, Codable, CaseIterable {
+    /// 险种: the covers bought, as listed (`交强险 车损 三者100万`).
+    case covers
+    /// 保费: the premium agreed, in yuan.
+    case premium
+    /// 付款方式: one of `CallFact.paymentMethods`.
+    case payment
+    /// 交付: `寄到 ADDRESS`, `来店取` or `电子保单`.
+    case delivery
+    /// 去向: the insurer a lost customer went to (`不详` when the customer would not say).
+    case destination
+    /// 差价: how much cheaper the other offer was, in yuan.
+    case priceGap = "price_gap"
+    /// 另一台车: a second vehicle the customer mentioned, a new lead.
+    case otherVehicle = "other_vehicle"
+
+    public var chinese: String {
+        switch self {
+        case .covers: return "险种"
+        case .premium: return "保费"
+        case .payment: return "付款方式"
+        case .delivery: return "交付"
+        case .destination: return "去向"
+        case .priceGap: return "差价"
+        case .otherVehicle: return "另一台车"
+        }
+    }
+
+    public static let paymentMethods = ["转账", "扫码", "刷卡", "到店", "链接"]
+    public static let deliveries = ["寄到", "来店取", "电子保单"]
+
+    /// The value as it is kept, or why it cannot be: amounts as plain digits, payment and delivery from their lists.
+    public func checked(_ typed: String) -> Result<String, CallFactError> {
+        let value = typed.split(whereSeparator: { $0 == " " || $0 == "\u{3000}" }).joined(separator: " ")
+        guard !value.isEmpty else { return .failure(CallFactError("\(chinese)是空的。")) }
+        switch self {
+        case .premium, .priceGap:
+            return CallEngine.premium(value).map { .success($0) } ?? .failure(CallFactError("\(chinese)要写金额数字,例如 4860 或 300。"))
+        case .payment:
+            return Self.paymentMethods.contains(value) ? .success(value)
+                : .failure(CallFactError("付款方式写 " + Self.paymentMethods.joined(separator: "、") + " 之一。"))
+        case .delivery:
+            if value == "来店取" || value == "电子保单" { return .success(value) }
+            if value.hasPrefix("寄到"), value.count > 3 { return .success(value) }
+            return .failure(CallFactError("交付写 寄到 地址、来店取 或 电子保单。"))
+        case .covers, .destination, .otherVehicle:
+            return .success(value)
+        }
+    }
+}
+
+public struct CallFactError: Error, Sendable, Equatable, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// A recorded fact and its value, in the state's list.
+public struct CallFactValue: Sendable, Codable, Equatable {
+    public var fact: CallFact
+    public var value: String
+
+    public init(fact: CallFact, value: String) {
+        self.fact = fact
+        self.value = value
+    }
+}
+
 /// An input the node asked for when the call arrived: the quoted premium or a callback time.
 public enum Awaiting: String, Sendable, Codable, Equatable {
     case quote, callback
@@ -70,12 +139,34 @@ public struct CallState: Sendable, Codable, Equatable {
     public var trail: [Frame] = []
     /// Objection handlers entered in this call, in order, repeats included.
     public var objectionsRaised: [String] = []
+    /// Facts recorded, one value per fact (the latest), in the order first recorded.
+    public var facts: [CallFactValue] = []
 
     public init(node: String) {
         self.node = node
     }
 
     public var hasEnded: Bool { outcome != nil }
+
+    public func fact(_ fact: CallFact) -> String? {
+        facts.first { $0.fact == fact }?.value
+    }
+
+    /// Older logged states have no facts: decoded as none.
+    public init(from decoder: any Decoder) throws {
+        let values = try decoder.container(keyedBy: CodingKeys.self)
+        node = try values.decode(String.self, forKey: .node)
+        detours = try values.decode([String].self, forKey: .detours)
+        flags = try values.decode([String].self, forKey: .flags)
+        quote = try values.decodeIfPresent(String.self, forKey: .quote)
+        callback = try values.decodeIfPresent(CallbackTime.self, forKey: .callback)
+        awaiting = try values.decodeIfPresent(Awaiting.self, forKey: .awaiting)
+        outcome = try values.decodeIfPresent(Outcome.self, forKey: .outcome)
+        lostTo = try values.decodeIfPresent(String.self, forKey: .lostTo)
+        trail = try values.decode([Frame].self, forKey: .trail)
+        objectionsRaised = try values.decode([String].self, forKey: .objectionsRaised)
+        facts = try values.decodeIfPresent([CallFactValue].self, forKey: .facts) ?? []
+    }
 
     /// Records where the call was before a move, for `back`.
     mutating func remember(_ before: CallState) {
@@ -102,8 +193,15 @@ public enum CallInput: Sendable, Codable, Equatable {
     case quote(String)
     case callback(CallbackTime)
     case end(Outcome, lostTo: String?)
+    case fact(CallFact, String)
 
-    var isNote: Bool { if case .note = self { return true } else { return false } }
+    /// Notes and facts may still be added once the call has ended: the goodbye is said before they are typed.
+    public var isAfterword: Bool {
+        switch self {
+        case .note, .fact: return true
+        default: return false
+        }
+    }
 }
 
 /// What happened, in order: what the store records and the screen reports.
@@ -121,6 +219,7 @@ public enum CallEvent: Sendable, Codable, Equatable {
     case callbackBooked(CallbackTime)
     case awaiting(Awaiting)
     case ended(Outcome, lostTo: String?)
+    case factRecorded(CallFact, String)
 }
 
 /// The result of one engine step.

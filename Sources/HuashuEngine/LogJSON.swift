@@ -150,6 +150,11 @@ extension LogJSON.Writer {
                 $0.field("_0") { $0.write(outcome) }
                 $0.field("lostTo", lostTo)
             }
+        case .fact(let fact, let value):
+            enumCase("fact") {
+                $0.field("_0", fact.rawValue)
+                $0.field("_1", value)
+            }
         }
     }
 
@@ -184,6 +189,11 @@ extension LogJSON.Writer {
                 $0.field("_0") { $0.write(outcome) }
                 $0.field("lostTo", lostTo)
             }
+        case .factRecorded(let fact, let value):
+            enumCase("factRecorded") {
+                $0.field("_0", fact.rawValue)
+                $0.field("_1", value)
+            }
         }
     }
 
@@ -206,6 +216,16 @@ extension LogJSON.Writer {
                 }
             }
             $0.field("objectionsRaised") { $0.array(state.objectionsRaised) { $0.value($1) } }
+            if !state.facts.isEmpty {
+                $0.field("facts") {
+                    $0.array(state.facts) { out, fact in
+                        out.object {
+                            $0.field("fact", fact.fact.rawValue)
+                            $0.field("value", fact.value)
+                        }
+                    }
+                }
+            }
         }
     }
 }

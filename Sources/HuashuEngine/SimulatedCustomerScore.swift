@@ -204,6 +204,7 @@ extension RehearsalScore {
         case .note: return "记了备注"
         case .quote(let amount): return "报价 \(amount) 元"
         case .end(let outcome, _): return "结束了通话（\(outcome.kind.chinese)）"
+        case .fact(let fact, let value): return "记了\(fact.chinese)：\(value)"
         }
     }
 

@@ -44,9 +44,17 @@ public struct CallRecord: Sendable, Equatable, Codable, FetchableRecord {
     public var lossReason: String?
     public var lostTo: String?
     public var quote: String?
+    /// The facts recorded in the call (`CallFact`), as a JSON object: `{"payment":"扫码"}`.
+    public var facts: String?
+
+    /// The recorded facts by name, in `CallFact` order.
+    public var factValues: [(fact: CallFact, value: String)] {
+        guard let facts, let object = try? JSONDecoder().decode([String: String].self, from: Data(facts.utf8)) else { return [] }
+        return CallFact.allCases.compactMap { fact in object[fact.rawValue].map { (fact, $0) } }
+    }
 
     enum CodingKeys: String, CodingKey {
-        case id, agent, training, context, outcome, quote
+        case id, agent, training, context, outcome, quote, facts
         case customerID = "customer_id"
         case startedAt = "started_at"
         case endedAt = "ended_at"
@@ -124,14 +132,16 @@ public final class CallLogWriter {
         guard let hash = row.hash(with: hasher) else { throw StoreError("the step could not be hashed for the call log (out of memory)") }
         row.hash = hash
         let ended = step.events.contains { if case .ended = $0 { return true } else { return false } }
+        let recorded = step.events.contains { if case .factRecorded = $0 { return true } else { return false } }
         let insert = { (db: Database) in try Self.insert(row, into: db) }
-        if !ended && followUps.isEmpty {
+        if !ended && !recorded && followUps.isEmpty {
             // One statement is its own transaction.
             try store.writeWithoutTransaction(insert)
         } else {
             try store.write { db in
                 try insert(db)
                 try Self.recordConsequences(db, callID: callID, at: row.at, state: step.state, ended: ended, followUps: followUps)
+                if recorded { try Self.recordFacts(db, callID: callID, state: step.state) }
             }
         }
         seq = row.seq
@@ -145,6 +155,16 @@ public final class CallLogWriter {
         p.bind(row.answerID); p.bind(row.handlerID); p.bind(row.note); p.bind(row.stage); p.bind(row.node)
         p.bind(row.shown); p.bind(row.events); p.bind(row.state); p.bind(row.prevHash); p.bind(row.hash)
         if let failure = p.run() { throw p.error(failure) }
+    }
+
+    /// The call's facts where queries read them; the destination is also where a lost customer went.
+    private static func recordFacts(_ db: Database, callID: Int64, state: CallState) throws {
+        let object = Dictionary(state.facts.map { ($0.fact.rawValue, $0.value) }, uniquingKeysWith: { $1 })
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let text = String(decoding: try encoder.encode(object), as: UTF8.self)
+        try db.execute(sql: "UPDATE calls SET facts = ?, lost_to = coalesce(?, lost_to) WHERE id = ?",
+                       arguments: [text, state.fact(.destination), callID])
     }
 
     /// The outcome on the call, do-not-call on the customer, follow-ups closed and booked.
@@ -308,6 +328,7 @@ extension CallInput {
         case .quote: return "quote"
         case .callback: return "callback"
         case .end: return "end"
+        case .fact: return "fact"
         }
     }
 

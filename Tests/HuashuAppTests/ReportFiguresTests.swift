@@ -40,7 +40,8 @@ enum LoggedCalls {
         func record(_ input: CallInput?, _ step: CallStep, _ at: Date) throws {
             try log.record(input: input, step: step, stage: script.nodes[step.state.node]?.stageID ?? "",
                            shown: engine.screen(step.state).says.joined(separator: "\n"), at: at,
-                           followUps: FollowUpSchedule.plans(for: step.events, state: step.state, callStart: start))
+                           followUps: FollowUpSchedule.plans(for: step.events, state: step.state, callStart: start,
+                                                             daysToExpiry: context.customer.daysToExpiry))
         }
         try record(nil, first, start)
         var state = first.state
