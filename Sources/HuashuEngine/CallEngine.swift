@@ -36,7 +36,9 @@ public struct CallEngine: Sendable {
             var next = state
             next.callback = slot
             if next.awaiting == .callback { next.awaiting = nil }
-            return CallStep(state: next, events: [.callbackBooked(slot)])
+            var events: [CallEvent] = [.callbackBooked(slot)]
+            if next.mark(Gate.callbackBooked) { events.append(.flagMarked(Gate.callbackBooked)) }
+            return CallStep(state: next, events: events)
         case .end(let outcome, let lostTo):
             if outcome.kind == .lost && outcome.lossReason == nil { return refuse(state, "战败需要注明原因。") }
             var next = state

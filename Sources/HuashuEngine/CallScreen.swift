@@ -63,6 +63,8 @@ extension CallEngine {
         case .dealer: found = context.dealer
         case .quote: found = state.quote
         case .callback: found = state.callback?.chinese(from: context.callDay)
+        // Gender unknown: the full name alone is a polite, neutral address (张伟, not 张伟【缺:称呼】).
+        case .honorific: return context.customer.values[placeholder.rawValue] ?? ""
         default: found = context.customer.values[placeholder.rawValue]
         }
         guard let found, !found.isEmpty else { return nil }

@@ -76,6 +76,7 @@ public enum DiagnosticCode: String, Sendable, CaseIterable {
     case noScript = "H040"
     case noWayToEnd = "H041"
     case sharedKey = "H042"
+    case callbackUngated = "H049"
     // Rehearsal scenarios (`.scenario` files), checked against the script.
     case scenarioUnknownStatement = "H060"
     case scenarioBadProfile = "H061"
@@ -132,6 +133,7 @@ public enum DiagnosticCode: String, Sendable, CaseIterable {
         case .flagNeverMarked: return "A step needs a flag that no `do mark` ever sets, so the step can never be entered."
         case .noScript: return "No .huashu files were found where the script was expected."
         case .noWayToEnd: return "Once the call reaches this step, no path leads to an outcome."
+        case .callbackUngated: return "A line with `{callback}` would be read aloud with a gap before a callback is booked: give its step `need callback_booked: REASON`, so it is refused until the time is booked."
         case .sharedKey: return "Two objection handlers list the same key, so typing it cannot tell them apart. Keep the key in the handler it belongs to."
         case .scenarioUnknownStatement:
             return "A scenario line starts with scenario, a profile field (name, honorific, plate, grade, type, claims, violations, days, model, premium, insurer, callback), at, weight or says."

@@ -150,7 +150,7 @@ struct Checker {
         for (stageIndex, stage) in draft.stages.enumerated() where !filledStages[stageIndex] {
             report(.emptyStage, "stage `\(stage.id)` has no nodes", at: stage.location, hint: "add nodes under it or remove it")
         }
-        var marked: Set<String> = ["quoted"]
+        var marked: Set<String> = ["quoted", Gate.callbackBooked]
         for node in nodes {
             for case .mark(let flag) in node.actions { marked.insert(flag) }
             // Answers are read in place: a copy of one retains each of its parts.
@@ -178,6 +178,10 @@ struct Checker {
             if node.isObjection && node.keys.isEmpty {
                 report(.objectionWithoutKeys, "objection `\(id)` has no keys, so the agent cannot find it by the customer's words",
                        at: node.location, hint: "add `keys` with the words a customer says, e.g. `keys 贵, 便宜`")
+            }
+            if node.usesCallback, !node.gates.contains(where: { $0.flag == Gate.callbackBooked }) {
+                report(.callbackUngated, "`\(id)` says the booked callback time but can be reached before one is booked",
+                       at: node.location, hint: "add `need \(Gate.callbackBooked): 先约好回访时间。` under `node \(id)`")
             }
             for gate in node.gates where !marked.contains(gate.flag) {
                 let suggestion = Spelling.closest(to: gate.flag, among: marked.sorted())

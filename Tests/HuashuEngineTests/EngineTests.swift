@@ -22,6 +22,7 @@ let engineScript = """
       do callback
       - 约好了 -> end_callback
     node end_callback
+      need callback_booked: 先约好回访时间。
       say 好的,{callback}再联系您。
       do outcome callback
 
@@ -139,8 +140,10 @@ struct EngineTests {
         let engine = try makeEngine()
         var step = run(engine, [.answer("greet>book")])
         #expect(step.state.awaiting == .callback)
+        // The goodbye that says the time is not reached before a time is booked.
+        #expect(engine.step(step.state, .answer("book>end_callback")).events == [.refused(reason: "先约好回访时间。")])
         step = engine.step(step.state, .callback(CallbackTime(daysAhead: 2, minute: 900)))
-        #expect(step.events == [.callbackBooked(CallbackTime(daysAhead: 2, minute: 900))])
+        #expect(step.events == [.callbackBooked(CallbackTime(daysAhead: 2, minute: 900)), .flagMarked("callback_booked")])
         step = engine.step(step.state, .answer("book>end_callback"))
         #expect(engine.screen(step.state).says == ["好的,后天 15:00再联系您。"])
         #expect(step.state.outcome == Outcome(.callback))
