@@ -86,3 +86,40 @@ enum LedgerDateText {
         try HuashuLedger.LedgerValue.date(day).adding(days: 1).description
     }
 }
+
+@Suite("The agent's and dealer's names before the first call", .serialized)
+struct AgentNameTests {
+    @Test func askedOnceOnATerminalKeptInTheConfigFileAndUsedThroughAPipe() throws {
+        let fixture = try Fixture()
+        var environment = fixture.environment
+        environment["HUASHU_AGENT"] = nil
+        environment["HUASHU_DEALER"] = nil
+        environment["XDG_CONFIG_HOME"] = fixture.folder.appendingPathComponent("config").path
+        let terminal = try PseudoTerminal([Fixture.binary, "call", "粤B12345"], environment: environment)
+        terminal.waitFor("你的名字")
+        terminal.type("小陈\r")
+        terminal.waitFor("门店名称")
+        terminal.type("鹏程丰田\r")
+        terminal.waitFor("鹏程丰田的续保顾问小陈")
+        terminal.type(".quit\r")
+        #expect(terminal.waitForExit() == 0)
+        let file = fixture.folder.appendingPathComponent("config/huashu/config").path
+        #expect(try String(contentsOfFile: file, encoding: .utf8) == "agent = 小陈\ndealer = 鹏程丰田\n")
+        #expect(try FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? Int == 0o600)
+
+        let piped = try Fixture.run(Fixture.binary, ["call", "粤B67890"], environment: environment, input: ".quit\n")
+        #expect(piped.output.contains("鹏程丰田的续保顾问小陈"))
+        #expect(!piped.output.contains("你的名字"))
+    }
+
+    @Test func withoutANameTheGreetingNeverSaysAgent() throws {
+        let fixture = try Fixture()
+        var environment = fixture.environment
+        environment["HUASHU_AGENT"] = nil
+        environment["USER"] = nil
+        environment["XDG_CONFIG_HOME"] = fixture.folder.path
+        let piped = try Fixture.run(Fixture.binary, ["call", "粤B12345"], environment: environment, input: ".quit\n")
+        #expect(!piped.output.contains("顾问agent"))
+        #expect(piped.output.contains("鹏程丰田的续保顾问"))
+    }
+}

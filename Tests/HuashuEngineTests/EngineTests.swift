@@ -131,7 +131,7 @@ struct EngineTests {
 
         let serviceD = try makeEngine(CustomerFacts(grade: .d, type: .serviceSensitive, claims: 0, daysToExpiry: 45, values: ["name": "王芳"]))
         let start = serviceD.start().state
-        #expect(serviceD.screen(start).says == ["您好,请问是王芳【缺:称呼】吗?"])
+        #expect(serviceD.screen(start).says == ["您好,请问是王芳吗?"])
         #expect(!serviceD.visibleAnswers(start).map(\.id).contains("greet>claims_info"))
         #expect(serviceD.screen(run(serviceD, [.answer("greet>needs")]).state).says == ["出险后我们全程跟进。"])
     }
