@@ -10,6 +10,8 @@ public struct QueueEntry: Sendable, Equatable {
         case followUp(kind: String, due: String)
         /// A touchpoint of the renewal timeline.
         case timeline(RenewalTouch)
+        /// A vehicle a customer mentioned on a call, not yet called: its details to check.
+        case lead(call: Int64)
     }
 
     public let customer: Customer
@@ -119,6 +121,11 @@ public enum RenewalQueue {
                                        reason: "\(label) \(when)".trimmingCharacters(in: .whitespaces) + (late < 0 ? " (未到时间)" : ""),
                                        overdueDays: dueDay.days(until: today), lateMinutes: late, daysToExpiry: daysToExpiry, lastCall: lastCall)
                 if entry.notYetDue { later.append((followUp.due, entry)) } else { booked.append((followUp.due, entry)) }
+                continue
+            }
+            if let call = customer.leadFromCall, history == nil {
+                timeline.append(QueueEntry(customer: customer, why: .lead(call: call), reason: "新线索(通话#\(call)提到的另一台车) 待核实",
+                                           overdueDays: 0, daysToExpiry: daysToExpiry, lastCall: nil))
                 continue
             }
             guard let expiry else { continue }

@@ -86,7 +86,11 @@ public enum CallFact: String, Sendable, Codable, CaseIterable {
             if value == "来店取" || value == "电子保单" { return .success(value) }
             if value.hasPrefix("寄到"), value.count > 3 { return .success(value) }
             return .failure(CallFactError("交付写 寄到 地址、来店取 或 电子保单。"))
-        case .covers, .destination, .otherVehicle:
+        case .otherVehicle:
+            // The plate first: it is the new lead's key.
+            let plate = value.prefix { $0 != " " }
+            return (6...9).contains(plate.count) ? .success(value) : .failure(CallFactError("另一台车写 车牌 [车型],如 粤B99999 宝马X3。"))
+        case .covers, .destination:
             return .success(value)
         }
     }

@@ -165,6 +165,15 @@ public final class CallLogWriter {
         let text = String(decoding: try encoder.encode(object), as: UTF8.self)
         try db.execute(sql: "UPDATE calls SET facts = ?, lost_to = coalesce(?, lost_to) WHERE id = ?",
                        arguments: [text, state.fact(.destination), callID])
+        // A second vehicle: a new customer row with this customer's name and phone, marked as a lead to check.
+        if let vehicle = state.fact(.otherVehicle) {
+            let words = vehicle.split(separator: " ").map(String.init)
+            try db.execute(sql: """
+                INSERT INTO customers (plate, name, honorific, phone, model, agent, lead_from_call)
+                SELECT ?, u.name, u.honorific, u.phone, ?, c.agent, c.id FROM calls c JOIN customers u ON u.id = c.customer_id
+                WHERE c.id = ? ON CONFLICT (plate) DO NOTHING
+                """, arguments: [words[0].uppercased(), words.count > 1 ? words.dropFirst().joined(separator: " ") : nil, callID])
+        }
     }
 
     /// The outcome on the call, do-not-call on the customer, follow-ups closed and booked.

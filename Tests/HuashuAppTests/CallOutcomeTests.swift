@@ -123,3 +123,22 @@ struct AgentNameTests {
         #expect(piped.output.contains("鹏程丰田的续保顾问"))
     }
 }
+
+@Suite("A second vehicle becomes a lead", .serialized)
+struct SecondVehicleTests {
+    @Test func aSecondVehicleMentionedIsANewCustomerMarkedForReviewOnTheQueue() throws {
+        let fixture = try Fixture()
+        let input = ".record 另一台车 宝马\n.record 另一台车 粤b99999 宝马X3\n.end thinking\n"
+        let result = try fixture.piped(["call", "粤B12345"], input: input)
+        #expect(result.output.contains("不能这样做: 另一台车写 车牌 [车型]"))
+        #expect(result.output.contains("已记录另一台车: 粤b99999 宝马X3。"))
+        let lead = try #require(try fixture.store.findCustomers("粤B99999").first)
+        #expect([lead.name, lead.phone, lead.model, lead.agent] == ["张伟", "13812345678", "宝马X3", "小李"])
+        #expect(lead.leadFromCall == 1)
+        let queue = try fixture.piped(["queue"], input: "").output
+        #expect(queue.contains("新线索(通话#1提到的另一台车) 待核实"))
+        // The ledger bringing the vehicle makes it an ordinary customer.
+        _ = try fixture.store.upsert([Customer(plate: "粤B99999", name: "张伟", commercialExpiry: "2027-03-01")])
+        #expect(try fixture.store.findCustomers("粤B99999").first?.leadFromCall == nil)
+    }
+}

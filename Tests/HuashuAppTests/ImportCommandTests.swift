@@ -273,7 +273,8 @@ struct ImportCommandTests {
     @Test func aDryRunDoesNotMigrateADatabaseFromAnOlderVersion() throws {
         // The fixture's database as the first version of huashu left it: no rehearsal column, one migration.
         _ = try fixture.sqlite("""
-            ALTER TABLE customers DROP COLUMN training; ALTER TABLE customers DROP COLUMN phone_invalid; ALTER TABLE calls DROP COLUMN facts;
+            ALTER TABLE customers DROP COLUMN training; ALTER TABLE customers DROP COLUMN phone_invalid;
+            ALTER TABLE customers DROP COLUMN lead_from_call; ALTER TABLE calls DROP COLUMN facts;
             DELETE FROM grdb_migrations WHERE identifier NOT LIKE 'v1:%'
             """)
         let good = file("good.csv", "客户姓名,车牌号\n新客户,粤B80001\n")
