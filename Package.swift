@@ -25,10 +25,12 @@ let package = Package(
         .target(name: "HuashuText"),
         // The one calendar: days, months, local time and log timestamps, without ICU.
         .target(name: "HuashuCalendar", dependencies: ["HuashuText"]),
+        // Renewal-domain rules (callback times as customers say them). Pure, no I/O.
+        .target(name: "HuashuRenewal", dependencies: ["HuashuText"]),
         // The dialogue language: lexer, parser, model, checker. Pure.
         .target(name: "HuashuScript", dependencies: ["HuashuText"]),
         // The call state machine and objection search. Pure and deterministic.
-        .target(name: "HuashuEngine", dependencies: ["HuashuScript"]),
+        .target(name: "HuashuEngine", dependencies: ["HuashuScript", "HuashuRenewal"]),
         // Customer ledger files: decoding, CSV, field checks. Pure.
         .target(name: "HuashuLedger", dependencies: ["HuashuText", "HuashuCalendar"]),
         // SQLite: schema, the call log, customers, follow-ups.
@@ -44,7 +46,7 @@ let package = Package(
         // The programs' behaviour: the live-call loop and the command bodies.
         .target(
             name: "HuashuApp",
-            dependencies: ["HuashuCalendar", "HuashuScript", "HuashuEngine", "HuashuLedger", "HuashuStore", "HuashuTerminal"]
+            dependencies: ["HuashuCalendar", "HuashuScript", "HuashuEngine", "HuashuRenewal", "HuashuLedger", "HuashuStore", "HuashuTerminal"]
         ),
         .executableTarget(
             name: "huashu",
@@ -52,10 +54,11 @@ let package = Package(
         ),
         .testTarget(name: "HuashuTextTests", dependencies: ["HuashuText"]),
         .testTarget(name: "HuashuCalendarTests", dependencies: ["HuashuCalendar"]),
+        .testTarget(name: "HuashuRenewalTests", dependencies: ["HuashuRenewal"]),
         .testTarget(name: "HuashuScriptTests", dependencies: ["HuashuScript"]),
-        .testTarget(name: "HuashuEngineTests", dependencies: ["HuashuEngine"]),
+        .testTarget(name: "HuashuEngineTests", dependencies: ["HuashuEngine", "HuashuRenewal"]),
         .testTarget(name: "HuashuLedgerTests", dependencies: ["HuashuLedger", "HuashuCalendar"]),
         .testTarget(name: "HuashuStoreTests", dependencies: ["HuashuStore", "HuashuCalendar", "HuashuEngine", "HuashuScript"]),
-        .testTarget(name: "HuashuAppTests", dependencies: ["HuashuApp", "HuashuCalendar", "HuashuStore", "HuashuScript", "HuashuEngine", "huashu"]),
+        .testTarget(name: "HuashuAppTests", dependencies: ["HuashuApp", "HuashuCalendar", "HuashuStore", "HuashuScript", "HuashuEngine", "HuashuRenewal", "huashu"]),
     ]
 )

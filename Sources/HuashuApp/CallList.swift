@@ -1,5 +1,6 @@
 import Foundation
 import HuashuCalendar
+import HuashuEngine
 import HuashuScript
 import HuashuStore
 import HuashuText
@@ -61,7 +62,8 @@ public enum CallList {
             TextWrap.padded(TerminalText.visible(row.customerName + (row.honorific ?? "") + " " + row.plate), to: 22),
             TextWrap.padded(duration, to: 6),
             (call.training ? "【演练】" : "") + outcomeText(call.outcome, reason: call.lossReason, lostTo: call.lostTo)
-                + (call.quote.map { "  报价\($0)元" } ?? ""),
+                + (call.quote.map { "  报价\($0)元" } ?? "")
+                + call.factValues.filter { $0.fact != .destination }.map { "  \($0.fact.chinese) \($0.value)" }.joined(),
         ]
         return cells.joined(separator: "  ")
     }

@@ -2,6 +2,7 @@ import Foundation
 import HuashuCalendar
 import HuashuEngine
 import HuashuLedger
+import HuashuRenewal
 import HuashuScript
 import HuashuStore
 import HuashuTerminal
@@ -16,12 +17,18 @@ public struct CallOptions: Sendable {
     public var overrideDoNotCall = false
     public var today: Date
 
-    public init(database: String?, dialogues: [String], agent: String?, dealer: String?, today: Date = Date()) {
+    /// `asking`: a command that speaks to customers may ask on a terminal for names nothing else gives.
+    public init(database: String?, dialogues: [String], agent: String?, dealer: String?, today: Date = Date(), asking: Bool = true) {
         let environment = ProcessInfo.processInfo.environment
         self.database = database ?? Store.defaultPath()
         self.dialogues = dialogues.isEmpty ? [ScriptFiles.defaultPath] : dialogues
-        self.agent = agent ?? environment["HUASHU_AGENT"] ?? environment["USER"] ?? "agent"
-        self.dealer = dealer ?? environment["HUASHU_DEALER"] ?? "本店"
+        // --agent, $HUASHU_AGENT, the config file (asked for once on a terminal), then the login name.
+        let givenAgent = agent ?? environment["HUASHU_AGENT"].flatMap { $0.isEmpty ? nil : $0 }
+        let givenDealer = dealer ?? environment["HUASHU_DEALER"].flatMap { $0.isEmpty ? nil : $0 }
+        let kept = givenAgent != nil && givenDealer != nil ? (agent: nil, dealer: nil)
+            : AgentConfig.names(environment, needAgent: givenAgent == nil, needDealer: givenDealer == nil, asking: asking)
+        self.agent = givenAgent ?? kept.agent ?? environment["USER"] ?? "续保顾问"
+        self.dealer = givenDealer ?? kept.dealer ?? "本店"
         self.today = today
     }
 
@@ -63,7 +70,8 @@ public enum CallRunner {
     static func open(customer: Customer, script: Script, store: Store, options: CallOptions,
                      training: Bool) throws(UserError) -> (LiveCall, CallStep) {
         guard let customerID = customer.id else { throw UserError("\(customer.plate) is not saved in \(options.database)") }
-        let context = CallContext(customer: CustomerFacts(customer, today: options.today), agent: options.agent, dealer: options.dealer)
+        let context = CallContext(customer: CustomerFacts(customer, today: options.today), agent: options.agent, dealer: options.dealer,
+                                  callDay: LocalDay.callbackDay(options.today))
         let engine = CallEngine(script: script, context: context)
         let first = engine.start()
         let now = Date()

@@ -1,5 +1,6 @@
 import Foundation
 import HuashuEngine
+import HuashuRenewal
 import HuashuScript
 import HuashuStore
 import HuashuText
@@ -67,8 +68,18 @@ struct CallView {
     }
 
     func callbackChoices() -> [String] {
-        ["约回访时间(封闭式提问:明天还是后天,上午还是下午?):"]
-            + CallbackSlot.closedChoices.enumerated().map { " \($0.offset + 1)) \($0.element.chinese)" }
+        ["约回访时间(封闭式提问:明天还是后天,上午还是下午?),或输入客户的原话(如 今天四点以后、周日下午):"]
+            + CallbackTime.closedChoices.enumerated().map { " \($0.offset + 1)) \($0.element.slotName) \($0.element.clock)" }
+    }
+
+    /// A time read from the customer's words, in full, before it is booked; with the closed question that fits it.
+    func callbackConfirmation(_ reading: CallbackReading, callDay: CallbackDay?) -> String {
+        var lines = [bold("约回访: " + reading.time.chinese(from: callDay)) + "  回车或 y 确认,输入别的取消"]
+        if reading.choices.count == 2 {
+            let slots = reading.choices.map { $0.chinese(from: callDay) }
+            lines.append("封闭式提问: 您看\(slots[0])还是\(slots[1])?  1) \(slots[0])  2) \(slots[1])")
+        }
+        return lines.joined(separator: "\n")
     }
 
     func matches(_ found: [ObjectionFinder.Match]) -> String {

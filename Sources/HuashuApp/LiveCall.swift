@@ -1,6 +1,7 @@
 import Foundation
 import HuashuCalendar
 import HuashuEngine
+import HuashuRenewal
 import HuashuScript
 import HuashuStore
 import HuashuTerminal
@@ -38,6 +39,9 @@ final class LiveCall {
     private var offered: [ObjectionFinder.Match] = []
     /// The agent pressed Enter past a quote or callback request.
     private var skippedAwaiting = false
+    /// A callback time read from the customer's words, shown in full, booked
+    /// only when the agent confirms; then the outcome, for `.end callback 周日下午`.
+    private var pendingCallback: (reading: CallbackReading, then: Outcome?)?
 
     init(engine: CallEngine, customer: Customer, store: Store, log: CallLogWriter, reader: LineReader,
          view: CallView, state: CallState, startedAt: Date, training: Bool) {
@@ -90,7 +94,19 @@ final class LiveCall {
                 if try handle(text) == .leave { return }
             }
         }
+        try askWhereTheCustomerWent()
         write(view.bold("通话结束。") + "\n")
+    }
+
+    /// A loss ended by the script's own goodbye has no destination yet: it is asked for, and the price gap with it.
+    private func askWhereTheCustomerWent() throws(UserError) {
+        while !training, state.outcome?.kind == .lost, state.lostTo == nil {
+            guard case .line(let text) = reader.readLine(prompt: "客户去了哪家保险公司?可加差价,如 平安 300;不知道写 不详> ") else { return }
+            let words = InputNormalisation.foldFullWidth(text).split(whereSeparator: { $0.isWhitespace }).map(String.init)
+            guard let insurer = words.first else { continue }
+            try apply(.fact(.destination, insurer))
+            if words.count > 1 { try apply(.fact(.priceGap, words[1])) }
+        }
     }
 
     enum Flow { case stay, leave }
@@ -152,6 +168,16 @@ final class LiveCall {
             return .stay
         }
         let text = InputNormalisation.foldFullWidth(raw).trimmingSpaces
+        if let pending = pendingCallback {
+            pendingCallback = nil
+            let choice = InputNormalisation.integer(text).flatMap { pending.reading.choices.indices.contains($0 - 1) ? pending.reading.choices[$0 - 1] : nil }
+            if text.isEmpty || ["y", "yes", "是", "好", "确认"].contains(text.lowercased()) || choice != nil {
+                try apply(.callback(choice ?? pending.reading.time))
+                if let outcome = pending.then, state.callback != nil { try apply(.end(outcome, lostTo: nil)) }
+                return .stay
+            }
+            say("回访没有预约。")
+        }
         if text.hasPrefix(".") || text.hasPrefix("/") {
             return try MetaCommand.run(text.dropFirst(), in: self)
         }
@@ -170,6 +196,7 @@ final class LiveCall {
             }
         } else if state.awaiting == .quote && !skippedAwaiting, CallEngine.premium(text) != nil {
             try apply(.quote(text))
+        } else if state.awaiting == .callback && !skippedAwaiting, offerCallback(text, then: nil, orSearch: true) {
         } else {
             search(text)
         }
@@ -182,8 +209,8 @@ final class LiveCall {
             return try take(offered[number - 1])
         }
         if state.awaiting == .callback && !skippedAwaiting {
-            guard CallbackSlot.closedChoices.indices.contains(number - 1) else { return say(view.warn("回访时间请选 1-4。")) }
-            return try apply(.callback(CallbackSlot.closedChoices[number - 1]))
+            guard CallbackTime.closedChoices.indices.contains(number - 1) else { return say(view.warn("回访时间请选 1-4。")) }
+            return try apply(.callback(CallbackTime.closedChoices[number - 1]))
         }
         if state.awaiting == .quote && !skippedAwaiting {
             return try apply(.quote(String(number)))
@@ -196,6 +223,29 @@ final class LiveCall {
         if case .node(let target) = answer.target, let handler = engine.script.nodes[target], handler.isObjection,
            ObjectionFinder.removesCustomer(handler, engine.script), !confirmRemoval("进入「\(handler.title ?? target)」") { return }
         try apply(.answer(answer.id))
+    }
+
+    /// Reads a callback time from the customer's words and shows it in full for the agent to confirm.
+    /// With `orSearch`, words with no time in them at all are left for the objection search (false).
+    @discardableResult
+    func offerCallback(_ words: String, then outcome: Outcome?, orSearch: Bool = false) -> Bool {
+        let now = Date()
+        let today = LocalDay.callbackDay(now)
+        // Callbacks count from the call's day; a call resumed on a later day counts the days between.
+        let callDay = engine.context.callDay ?? today
+        let shift = callDay.days(until: today)
+        let daysToExpiry = engine.context.customer.daysToExpiry.map { $0 - shift }
+        switch CallbackTimeParser.read(words, now: CallbackClock(today: today, minute: LocalDay.minute(now)), daysToExpiry: daysToExpiry) {
+        case .success(let reading):
+            let shifted = reading.later(by: shift)
+            pendingCallback = (shifted, outcome)
+            say(view.callbackConfirmation(shifted, callDay: callDay))
+            return true
+        case .failure(let refusal):
+            if orSearch, case .noTime = refusal.reason { return false }
+            say(view.warn("不能约这个时间: " + refusal.description))
+            return true
+        }
     }
 
     func search(_ words: String) {
@@ -218,7 +268,7 @@ final class LiveCall {
         let answered = step.state.quote != state.quote || step.state.callback != state.callback
         state = step.state
         confirm(step.events)
-        if moved || answered || state.hasEnded { draw(screen) }
+        if moved || answered || state.hasEnded && !input.isAfterword { draw(screen) }
     }
 
     /// Logs a step; returns its screen, which is what was logged as shown.
@@ -229,7 +279,8 @@ final class LiveCall {
         while true {
             do {
                 try log.record(input: input, step: step, stage: stage, shown: screen.says.joined(separator: "\n"), at: at,
-                               followUps: FollowUpSchedule.plans(for: step.events, state: step.state, callStart: startedAt))
+                               followUps: FollowUpSchedule.plans(for: step.events, state: step.state, callStart: startedAt,
+                                                                 daysToExpiry: engine.context.customer.daysToExpiry))
                 return screen
             } catch let error where error.isBusy {
                 // Only Ctrl-C ends a wait for a busy database.
@@ -256,7 +307,8 @@ final class LiveCall {
             switch event {
             case .noteTaken: say("已记下备注。")
             case .quoteRecorded(let amount): say("已记录报价 \(amount) 元。")
-            case .callbackBooked(let slot): say("已约回访: \(slot.chinese)。")
+            case .callbackBooked(let time): say("已约回访: \(time.chinese(from: engine.context.callDay))。")
+            case .factRecorded(let fact, let value): say("已记录\(fact.chinese): \(value)。")
             case .returned(let to, _): say(view.dim("回到刚才的步骤：\(engine.script.nodes[to]?.name ?? to)"))
             default: break
             }
@@ -280,6 +332,7 @@ final class LiveCall {
 
     private func prompt() -> String {
         if !offered.isEmpty { return "选择异议 1-\(offered.count),Esc 退出> " }
+        if pendingCallback != nil { return "确认回访(回车/y)> " }
         if !skippedAwaiting {
             switch state.awaiting {
             case .quote: return "报价金额> "
@@ -318,22 +371,27 @@ final class LiveCall {
     }
 }
 
-/// When a call's outcome leaves work for later: a booked callback at its slot,
-/// a thinking customer chased within 3 days, a committed payment collected next day.
+/// When a call's outcome leaves work for later: a booked callback at its time,
+/// a thinking customer chased within 3 days, a committed payment collected next
+/// day (one: booking it closes any still open), and after a loss a lapse check
+/// (脱保核查) the day after the old policy ends, 10:00.
 enum FollowUpSchedule {
-    static func plans(for events: [CallEvent], state: CallState, callStart: Date) -> [FollowUpPlan] {
+    /// `daysToExpiry` counts from the call's start day.
+    static func plans(for events: [CallEvent], state: CallState, callStart: Date, daysToExpiry: Int?) -> [FollowUpPlan] {
         var plans: [FollowUpPlan] = []
         for event in events {
             switch event {
-            case .callbackBooked(let slot):
-                plans.append(FollowUpPlan(kind: .callback, due: localTime(callStart, daysAhead: slot.daysAhead, hour: slot.halfDay.hour)))
+            case .callbackBooked(let time):
+                plans.append(FollowUpPlan(kind: .callback, due: localTime(callStart, daysAhead: time.daysAhead, minute: time.minute)))
             case .ended(let outcome, _):
                 switch outcome.kind {
-                case .committed: plans.append(FollowUpPlan(kind: .payment, due: localTime(callStart, daysAhead: 1, hour: 10)))
+                case .committed: plans.append(FollowUpPlan(kind: .payment, due: localTime(callStart, daysAhead: 1, minute: 10 * 60)))
                 case .thinking where state.callback == nil:
-                    plans.append(FollowUpPlan(kind: .thinking, due: localTime(callStart, daysAhead: 2, hour: 10)))
+                    plans.append(FollowUpPlan(kind: .thinking, due: localTime(callStart, daysAhead: 2, minute: 10 * 60)))
                 case .callback where state.callback == nil:
-                    plans.append(FollowUpPlan(kind: .callback, due: localTime(callStart, daysAhead: 1, hour: 10)))
+                    plans.append(FollowUpPlan(kind: .callback, due: localTime(callStart, daysAhead: 1, minute: 10 * 60)))
+                case .lost:
+                    plans.append(FollowUpPlan(kind: .lapseCheck, due: localTime(callStart, daysAhead: max((daysToExpiry ?? 0) + 1, 1), minute: 10 * 60)))
                 default: break
                 }
             default:
@@ -343,7 +401,7 @@ enum FollowUpSchedule {
         return plans
     }
 
-    static func localTime(_ date: Date, daysAhead: Int, hour: Int) -> String {
-        LocalDay.day(date).adding(days: daysAhead).description + (hour < 10 ? " 0" : " ") + String(hour) + ":00"
+    static func localTime(_ date: Date, daysAhead: Int, minute: Int) -> String {
+        LocalDay.day(date).adding(days: daysAhead).description + " " + CallbackTime(daysAhead: daysAhead, minute: minute).clock
     }
 }

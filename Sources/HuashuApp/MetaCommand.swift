@@ -1,5 +1,6 @@
 import Foundation
 import HuashuEngine
+import HuashuRenewal
 import HuashuScript
 import HuashuStore
 import HuashuText
@@ -32,21 +33,37 @@ struct MetaCommand: Sendable {
             try call.apply(.quote(arguments))
             return .stay
         },
-        MetaCommand(names: ["callback", "cb"], usage: ".callback [1-4]", help: "约回访:明天/后天,上午/下午") { arguments, call in
-            guard let number = InputNormalisation.integer(arguments), CallbackSlot.closedChoices.indices.contains(number - 1) else {
-                call.say((call.view.callbackChoices() + ["用 .callback 编号 预约,例如 .callback 2"]).joined(separator: "\n"))
-                return .stay
+        MetaCommand(names: ["callback", "cb"], usage: ".callback 时间|1-4", help: "约回访,客户原话如 今天四点以后、周日下午;或选 1-4") { arguments, call in
+            if let number = InputNormalisation.integer(arguments), CallbackTime.closedChoices.indices.contains(number - 1) {
+                try call.apply(.callback(CallbackTime.closedChoices[number - 1]))
+            } else if arguments.isEmpty {
+                call.say((call.view.callbackChoices() + ["用 .callback 客户的原话 或 .callback 编号 预约,例如 .callback 周日下午"]).joined(separator: "\n"))
+            } else {
+                call.offerCallback(arguments, then: nil)
             }
-            try call.apply(.callback(CallbackSlot.closedChoices[number - 1]))
             return .stay
         },
-        MetaCommand(names: ["end", "e"], usage: ".end 结果 [原因] [去向]", help: "结束通话,如 .end won / .end lost price 平安") { arguments, call in
+        MetaCommand(names: ["end", "e"], usage: ".end 结果 [原因] [去向]", help: "结束通话,如 .end won / .end lost price 平安 / .end callback 周日下午") { arguments, call in
             switch OutcomeWords.parse(arguments) {
-            case .success(let (outcome, lostTo)):
-                if outcome.kind.removesFromFutureCalls, !call.confirmRemoval("结束为\(outcome.kind.chinese)") { return .stay }
-                try call.apply(.end(outcome, lostTo: lostTo))
+            case .success(let ending):
+                if let words = ending.callbackWords {
+                    call.offerCallback(words, then: ending.outcome)
+                } else {
+                    if ending.outcome.kind.removesFromFutureCalls, !call.confirmRemoval("结束为\(ending.outcome.kind.chinese)") { return .stay }
+                    try call.apply(.end(ending.outcome, lostTo: ending.lostTo))
+                    if let gap = ending.priceGap, call.state.hasEnded { try call.apply(.fact(.priceGap, gap)) }
+                }
             case .failure(let error): call.say(call.view.warn(error.description))
             }
+            return .stay
+        },
+        MetaCommand(names: ["record", "rec"], usage: ".record 项目 内容", help: "记录结果字段,如 .record 付款 扫码 / .record 交付 电子保单") { arguments, call in
+            let field = String(arguments.prefix { !$0.isWhitespace })
+            guard let fact = FactWords.fact(field) else {
+                call.say(call.view.warn("记录什么? 项目: " + FactWords.list))
+                return .stay
+            }
+            try call.apply(.fact(fact, arguments.dropFirst(field.count).trimmingSpaces))
             return .stay
         },
         MetaCommand(names: ["search", "s", "o"], usage: ".search 词", help: "查找异议处理") { arguments, call in
@@ -139,21 +156,60 @@ enum OutcomeWords {
     static let chineseOutcomes: [String: OutcomeKind] = Dictionary(uniqueKeysWithValues: OutcomeKind.allCases.map { ($0.chinese, $0) })
     static let chineseReasons: [String: LossReason] = Dictionary(uniqueKeysWithValues: LossReason.allCases.map { ($0.chinese, $0) })
 
-    static func parse(_ text: String) -> Result<(Outcome, String?), UserError> {
+    /// What `.end` asks for: the outcome, where a lost customer went, and the callback time said with
+    /// `callback` or `thinking` (booked, once confirmed, before the call ends).
+    struct Ending {
+        var outcome: Outcome
+        var lostTo: String?
+        var callbackWords: String?
+        var priceGap: String?
+    }
+
+    static func parse(_ text: String) -> Result<Ending, UserError> {
         let words = text.split(whereSeparator: { $0.isWhitespace }).map(String.init)
         let outcomes = OutcomeKind.allCases.map { "\($0.rawValue)(\($0.chinese))" }.joined(separator: " ")
         guard let first = words.first else { return .failure(UserError("用法: .end 结果 [原因] [去向]。结果: \(outcomes)")) }
         guard let kind = OutcomeKind(rawValue: first.lowercased()) ?? chineseOutcomes[first] else {
             return .failure(UserError("不认识的结果 \(first)。结果: \(outcomes)"))
         }
+        if kind == .callback || kind == .thinking {
+            let time = words.dropFirst().joined(separator: " ")
+            return .success(Ending(outcome: Outcome(kind), callbackWords: time.isEmpty ? nil : time))
+        }
         guard kind == .lost else {
-            return words.count == 1 ? .success((Outcome(kind), nil)) : .failure(UserError("只有 lost(战败) 需要原因。"))
+            return words.count == 1 ? .success(Ending(outcome: Outcome(kind)))
+                : .failure(UserError("只有 lost(战败) 要写原因和去向;callback(约回访)、thinking(考虑中) 可以写回访时间,如 .end callback 周日下午。"))
         }
         let reasons = LossReason.allCases.map { "\($0.rawValue)(\($0.chinese))" }.joined(separator: " ")
+        let usage = ".end lost 原因 去向保险公司 [差价],如 .end lost price 平安 300;去向不知道写 不详。"
         guard words.count >= 2, let reason = LossReason(rawValue: words[1].lowercased()) ?? chineseReasons[words[1]] else {
-            return .failure(UserError("战败要写原因: .end lost 原因 [去向保险公司]。原因: \(reasons)"))
+            return .failure(UserError("战败要写原因和去向: \(usage)原因: \(reasons)"))
         }
-        let lostTo = words.count > 2 ? words[2...].joined(separator: " ") : nil
-        return .success((Outcome(.lost, lossReason: reason), lostTo))
+        guard words.count >= 3 else { return .failure(UserError("战败要写客户去了哪家保险公司: \(usage)")) }
+        var rest = Array(words[2...])
+        var gap: String?
+        if rest.count > 1, let amount = CallEngine.premium(rest[rest.count - 1]) {
+            gap = amount
+            rest.removeLast()
+        }
+        return .success(Ending(outcome: Outcome(.lost, lossReason: reason), lostTo: rest.joined(separator: " "), priceGap: gap))
+    }
+}
+
+/// `.record` field names, in English or Chinese.
+enum FactWords {
+    static let names: [String: CallFact] = {
+        var names = Dictionary(uniqueKeysWithValues: CallFact.allCases.map { ($0.rawValue, $0) })
+        for fact in CallFact.allCases { names[fact.chinese] = fact }
+        names["付款"] = .payment
+        names["gap"] = .priceGap
+        names["vehicle"] = .otherVehicle
+        return names
+    }()
+
+    static let list = CallFact.allCases.map { "\($0.chinese)(\($0.rawValue))" }.joined(separator: " ")
+
+    static func fact(_ word: String) -> CallFact? {
+        names[word.lowercased()] ?? names[word]
     }
 }

@@ -14,24 +14,33 @@ public enum QueueReport {
         public var agent: String?
         /// `dealer` or `insurer`; nil for `$HUASHU_PLAN`, else dealer.
         public var plan: String?
+        /// The phones found wrong on calls, to fix in the ledger, instead of the call list.
+        public var corrections: Bool
 
-        public init(database: String?, date: String?, agent: String?, plan: String?) {
+        public init(database: String?, date: String?, agent: String?, plan: String?, corrections: Bool = false) {
             self.database = database ?? Store.defaultPath()
             self.date = date
             self.agent = agent
             self.plan = plan
+            self.corrections = corrections
         }
     }
 
     public static func run(_ options: Options, now: Date = Date()) throws(UserError) -> String {
         let plan = try RenewalPlan.chosen(options.plan)
         var today = LocalDay.day(now)
+        // The list as of this minute: a callback booked for later today waits for its time.
+        // A day named with --date is planned whole: every follow-up on it is listed at its time.
+        var minute = LocalDay.minute(now)
         if let text = options.date {
             today = try CommandLineDate.day(text, option: "--date")
+            minute = RenewalQueue.wholeDay
         }
         let store = try openStore(options.database, mustExist: true)
+        if options.corrections { return try PhoneCorrections.text(store: store, agent: options.agent) }
         let entries = try wrap { try RenewalQueue.entries(customers: store.allCustomers(), calls: store.lastCalls(),
-                                                          followUps: store.openFollowUps(), today: today, plan: plan, agent: options.agent) }
+                                                          followUps: store.openFollowUps(), today: today, minute: minute, plan: plan,
+                                                          agent: options.agent) }
         return text(entries, today: today, plan: plan, agent: options.agent)
     }
 
@@ -46,7 +55,7 @@ public enum QueueReport {
             let days = entry.daysToExpiry.map { $0 >= 0 ? "剩\($0)天" : "脱保\(-$0)天" } ?? "无到期日"
             let grade = c.grade == "D" ? "D 易流失" : c.grade ?? "-"
             rows.append([String(offset + 1), "\(c.name) #\(c.id ?? 0)", c.plate, grade, days, entry.reason,
-                         entry.overdue ? "逾期\(entry.overdueDays)天" : "", entry.lastCall ?? "未联系过"])
+                         entry.overdueText, entry.lastCall ?? "未联系过"])
         }
         rows = rows.map { $0.map { TerminalText.visible($0) } }
         let widths = rows[0].indices.map { column in rows.map { $0[column].displayWidth }.max() ?? 0 }
@@ -59,5 +68,35 @@ public enum QueueReport {
             out += line + "\n"
         }
         return TerminalText.visible(out, keeping: .lineBreaks)
+    }
+}
+
+/// The information-correction list (信息更正): customers whose phone reached
+/// someone else, out of the dial queue until the ledger brings a new number.
+public enum PhoneCorrections {
+    public struct Row: Sendable, Equatable {
+        public let customer: Customer
+        /// The local day of the last call, when the number was found wrong.
+        public let foundOn: String?
+    }
+
+    public static func rows(store: Store, agent: String?) throws(UserError) -> [Row] {
+        let customers = try wrap { try store.allCustomers() }
+        let calls = try wrap { try store.lastCalls() }
+        let wanted = agent?.trimmingCharacters(in: .whitespaces)
+        return customers.filter { $0.phoneInvalid && !$0.training }
+            .filter { customer in wanted.map { customer.agent?.trimmingCharacters(in: .whitespaces) == $0 } ?? true }
+            .map { Row(customer: $0, foundOn: $0.id.flatMap { calls[$0] }.flatMap { RenewalQueue.day(timestamp: $0.last.startedAt) }?.description) }
+    }
+
+    public static func text(store: Store, agent: String?) throws(UserError) -> String {
+        let rows = try rows(store: store, agent: agent)
+        guard !rows.isEmpty else { return "没有需要更正的电话号码。\n" }
+        let table = rows.map { row in
+            let c = row.customer
+            return ["\(c.name) #\(c.id ?? 0)", c.plate, PersonalData.phone(c.phone) ?? "无电话", row.foundOn ?? "-", c.agent ?? "-"]
+        }
+        return "\(rows.count) 位客户的电话号码错误,请在台帐里更正后重新导入(换了号码的客户回到拨打队列):\n"
+            + ReportTable.grid(["客户", "车牌", "错误的号码", "发现于", "专员"], table).joined(separator: "\n") + "\n"
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import HuashuCalendar
 import HuashuEngine
+import HuashuRenewal
 import HuashuScript
 import HuashuStore
 import HuashuTerminal
@@ -180,7 +181,7 @@ final class RehearsalObserver: CallObserver {
     static func expectedInput(_ state: CallState, engine: CallEngine) -> String {
         switch state.awaiting {
         case .quote: return "请输入：报价金额（元，例如 4860）"
-        case .callback: return "请输入：回访时间的编号 1-\(CallbackSlot.closedChoices.count)"
+        case .callback: return "请输入：回访时间，照客户的原话（如 周日下午、明天四点以后），或编号 1-\(CallbackTime.closedChoices.count)"
         case nil:
             let count = engine.visibleAnswers(state).count
             let numbers = count == 1 ? "答案编号 1" : "答案编号 1-\(count)"

@@ -11,6 +11,8 @@ public struct QueueEntry: Sendable, Equatable {
         case followUp(kind: String, due: String)
         /// A touchpoint of the renewal timeline.
         case timeline(RenewalTouch)
+        /// A vehicle a customer mentioned on a call, not yet called: its details to check.
+        case lead(call: Int64)
     }
 
     public let customer: Customer
@@ -19,25 +21,48 @@ public struct QueueEntry: Sendable, Equatable {
     public let reason: String
     /// Days since the call fell due; 0 when it is due today.
     public let overdueDays: Int
+    /// For a follow-up due today: minutes since its time (negative while it is still to come).
+    public let lateMinutes: Int
     /// Negative once the policy has lapsed; nil without an expiry date.
     public let daysToExpiry: Int?
     /// What the last call said and when: `考虑中 2026-08-29`, `战败(价格) 2025-10-02`, `未结束 2026-08-30`.
     public let lastCall: String?
 
-    public var overdue: Bool { overdueDays > 0 }
+    public var overdue: Bool { overdueDays > 0 || lateMinutes >= 60 }
+    /// A follow-up booked for later today: listed last until its time comes.
+    public var notYetDue: Bool { lateMinutes < 0 }
+
+    /// `逾期2天`, `逾期3小时`, or empty.
+    public var overdueText: String {
+        overdueDays > 0 ? "逾期\(overdueDays)天" : lateMinutes >= 60 ? "逾期\(lateMinutes / 60)小时" : ""
+    }
+
+    init(customer: Customer, why: Why, reason: String, overdueDays: Int, lateMinutes: Int = 0, daysToExpiry: Int?, lastCall: String?) {
+        self.customer = customer
+        self.why = why
+        self.reason = reason
+        self.overdueDays = overdueDays
+        self.lateMinutes = lateMinutes
+        self.daysToExpiry = daysToExpiry
+        self.lastCall = lastCall
+    }
 }
 
-/// A day's call list (see DOMAIN.md, "The renewal timeline"):
+/// A day's call list (see DOMAIN.md, "The renewal timeline"), most urgent first:
 ///
-/// 1. follow-ups booked in earlier calls that are due by the end of the day,
-///    earliest first, whatever the grade: a time promised to the customer;
-/// 2. then the customers the timeline asks for (`RenewalTimeline`), by grade
-///    A, B, C, ungraded, and D (likely lost) last; within a grade, nearest
-///    the expiry date first (before or after it; on a tie the one not yet lapsed).
+/// 1. follow-ups booked in earlier calls whose time has come (overdue ones
+///    flagged), earliest first, whatever the grade: a time promised to the customer;
+/// 2. then the customers the timeline asks for (`RenewalTimeline`), by how
+///    near the expiry is (within 7 days or lapsed, 8-30, 31-60, further), and
+///    within the same urgency by grade A, B, C, ungraded, and D (likely lost)
+///    last; then nearest the expiry date first (on a tie the one not yet lapsed);
+/// 3. last, follow-ups booked for later today, by their time: a callback due
+///    at 16:00 moves to the top at 16:00, not in the morning.
 ///
-/// Left out: do-not-call (勿扰) and rehearsal-only customers, and customers whose latest finished
+/// Left out: do-not-call (勿扰) and rehearsal-only customers, those whose phone
+/// was found wrong (until an import brings another), and customers whose latest finished
 /// call this renewal season (`RenewalSeason`) was won, lost (the
-/// vehicle sold is a loss reason), do-not-call or a wrong number. A customer
+/// vehicle sold is a loss reason) or do-not-call. A customer
 /// with a follow-up booked for a later day waits for it. A win or loss from
 /// an earlier season does not count: once the ledger brings the new expiry
 /// date, the customer is on the timeline again.
@@ -47,18 +72,22 @@ public enum RenewalQueue {
         try build(store: store, today: today, plan: try RenewalPlan.chosen(nil), agent: nil)
     }
 
-    /// Today's list from the store; with `agent`, only the customers the ledger gives that agent (专员).
-    public static func build(store: Store, today: Date, plan: RenewalPlan, agent: String?) throws(UserError) -> [QueueEntry] {
+    /// The list at the moment `now`; with `agent`, only the customers the ledger gives that agent (专员).
+    public static func build(store: Store, today now: Date, plan: RenewalPlan, agent: String?) throws(UserError) -> [QueueEntry] {
         let customers = try wrap { try store.allCustomers() }
         let followUps = try wrap { try store.openFollowUps() }
         let calls = try wrap { try store.lastCalls() }
-        return entries(customers: customers, calls: calls, followUps: followUps, today: LocalDay.day(today), plan: plan, agent: agent)
+        return entries(customers: customers, calls: calls, followUps: followUps, today: LocalDay.day(now), minute: LocalDay.minute(now),
+                       plan: plan, agent: agent)
     }
 
-    /// The list from data in hand: pure, for any day.
+    /// The end of the day: a list for a whole day counts every follow-up booked on it as due.
+    public static let wholeDay = 24 * 60
+
+    /// The list from data in hand: pure, for any day, at `minute` after its midnight.
     public static func entries(customers: [Customer], calls: [Int64: LastCalls],
                                followUps: [(customerID: Int64, kind: String, due: String)],
-                               today: LedgerDate, plan: RenewalPlan, agent: String?) -> [QueueEntry] {
+                               today: LedgerDate, minute: Int = wholeDay, plan: RenewalPlan, agent: String?) -> [QueueEntry] {
         var firstFollowUp: [Int64: (kind: String, due: String)] = [:]
         for followUp in followUps where firstFollowUp[followUp.customerID].map({ followUp.due < $0.due }) ?? true {
             firstFollowUp[followUp.customerID] = (followUp.kind, followUp.due)
@@ -66,14 +95,16 @@ public enum RenewalQueue {
         let wantedAgent = agent?.trimmingCharacters(in: .whitespaces)
         var booked: [(due: String, entry: QueueEntry)] = []
         var timeline: [QueueEntry] = []
-        for customer in customers where !customer.doNotCall && !customer.training {
+        var later: [(due: String, entry: QueueEntry)] = []
+        for customer in customers where !customer.doNotCall && !customer.training && !customer.phoneInvalid {
             guard let id = customer.id else { continue }
             if let wantedAgent, !wantedAgent.isEmpty, customer.agent?.trimmingCharacters(in: .whitespaces) != wantedAgent { continue }
             let expiry = customer.commercialExpiry.flatMap { try? LedgerValue.date($0) }
             let history = calls[id]
             // A do-not-call ending still standing keeps the customer out above; one a supervisor lifted does not end the season.
+            // A wrong number is left out by the phone's mark instead, so that a new number brings the customer back.
             if let ended = history?.lastEnded, let outcome = ended.outcome, RenewalSeason.finalOutcomes.contains(outcome),
-               outcome != OutcomeKind.doNotCall.rawValue {
+               outcome != OutcomeKind.doNotCall.rawValue, outcome != OutcomeKind.wrongNumber.rawValue {
                 let seasonStart = expiry?.adding(days: -RenewalSeason.days)
                 if let endedDay = day(timestamp: ended.startedAt), seasonStart.map({ endedDay >= $0 }) ?? true { continue }
             }
@@ -86,10 +117,17 @@ public enum RenewalQueue {
                 guard dueDay <= today else { continue }
                 let time = followUp.due.dropFirst(10).trimmingCharacters(in: .whitespaces)
                 let when = readable == nil ? followUp.due : dueDay == today ? time : "\(dueDay) \(time)".trimmingCharacters(in: .whitespaces)
-                let label = ["callback": "预约回访", "thinking": "考虑中跟进", "payment": "催缴保费"][followUp.kind] ?? followUp.kind
-                booked.append((followUp.due, QueueEntry(customer: customer, why: .followUp(kind: followUp.kind, due: followUp.due),
-                                                        reason: "\(label) \(when)".trimmingCharacters(in: .whitespaces),
-                                                        overdueDays: dueDay.days(until: today), daysToExpiry: daysToExpiry, lastCall: lastCall)))
+                let label = FollowUpPlan.Kind(rawValue: followUp.kind)?.chinese ?? followUp.kind
+                let late = dueDay == today && readable != nil && minute != wholeDay ? minute - Self.minute(of: time) : 0
+                let entry = QueueEntry(customer: customer, why: .followUp(kind: followUp.kind, due: followUp.due),
+                                       reason: "\(label) \(when)".trimmingCharacters(in: .whitespaces) + (late < 0 ? " (未到时间)" : ""),
+                                       overdueDays: dueDay.days(until: today), lateMinutes: late, daysToExpiry: daysToExpiry, lastCall: lastCall)
+                if entry.notYetDue { later.append((followUp.due, entry)) } else { booked.append((followUp.due, entry)) }
+                continue
+            }
+            if let call = customer.leadFromCall, history == nil {
+                timeline.append(QueueEntry(customer: customer, why: .lead(call: call), reason: "新线索(通话#\(call)提到的另一台车) 待核实",
+                                           overdueDays: 0, daysToExpiry: daysToExpiry, lastCall: nil))
                 continue
             }
             guard let expiry else { continue }
@@ -99,11 +137,33 @@ public enum RenewalQueue {
                                        daysToExpiry: daysToExpiry, lastCall: lastCall))
         }
         timeline.sort { order($0) < order($1) }
-        return booked.sorted { ($0.due, $0.entry.customer.id ?? 0) < ($1.due, $1.entry.customer.id ?? 0) }.map(\.entry) + timeline
+        func byTime(_ list: [(due: String, entry: QueueEntry)]) -> [QueueEntry] {
+            list.sorted { ($0.due, $0.entry.customer.id ?? 0) < ($1.due, $1.entry.customer.id ?? 0) }.map(\.entry)
+        }
+        return byTime(booked) + timeline + byTime(later)
     }
 
-    /// A, B, C, ungraded, then D; then the days to or since expiry, the insured first on a tie; then the ledger order.
-    static func order(_ entry: QueueEntry) -> (Int, Int, Int, Int64) {
+    /// `16:30` as minutes after midnight; a time that cannot be read counts as midnight (due at once).
+    static func minute(of time: String) -> Int {
+        let parts = time.split(separator: ":")
+        guard parts.count == 2, let hour = Int(parts[0]), let minute = Int(parts[1]) else { return 0 }
+        return hour * 60 + minute
+    }
+
+    /// How urgent the expiry makes a timeline call: within 7 days or lapsed, 8-30, 31-60, further.
+    static func urgency(_ daysToExpiry: Int?) -> Int {
+        guard let days = daysToExpiry else { return 3 }
+        switch days {
+        case ...7: return 0
+        case 8...30: return 1
+        case 31...60: return 2
+        default: return 3
+        }
+    }
+
+    /// Urgency from the expiry; within it A, B, C, ungraded, then D; then the days to or since expiry,
+    /// the insured first on a tie; then the ledger order.
+    static func order(_ entry: QueueEntry) -> (Int, Int, Int, Int, Int64) {
         let rank: Int
         switch entry.customer.grade {
         case "A": rank = 0
@@ -113,7 +173,7 @@ public enum RenewalQueue {
         default: rank = 3
         }
         let days = entry.daysToExpiry ?? Int.max
-        return (rank, abs(days), days < 0 ? 1 : 0, entry.customer.id ?? 0)
+        return (urgency(entry.daysToExpiry), rank, abs(days), days < 0 ? 1 : 0, entry.customer.id ?? 0)
     }
 
     /// `考虑中 2026-08-29`: the outcome in Chinese (and the loss reason) and the local day of the call.

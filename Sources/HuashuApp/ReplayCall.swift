@@ -154,7 +154,8 @@ struct ReplayText {
         if let outcome = call.outcome {
             var parts = ["通话结果: " + CallList.outcomeText(outcome, reason: call.lossReason, lostTo: call.lostTo)]
             if let quote = call.quote { parts.append("报价 \(quote) 元") }
-            if let callback = last?.callback { parts.append("约回访 \(callback.chinese)") }
+            if let callback = last?.callback { parts.append("约回访 \(callback.chinese(from: context?.callDay))") }
+            for fact in last?.facts ?? [] where fact.fact != .destination { parts.append("\(fact.fact.chinese) \(fact.value)") }
             if let ended = call.endedAt { parts.append("结束于 " + SupervisorTime.localWithSeconds(ended)) }
             lines.append(parts.joined(separator: " · "))
         } else if let step = steps.last {
@@ -233,11 +234,13 @@ struct ReplayText {
             case .quoteRecorded(let amount):
                 phrases.append("报价 \(amount) 元")
             case .callbackBooked(let slot):
-                phrases.append("约回访 \(slot.chinese)")
+                phrases.append("约回访 \(slot.chinese(from: context?.callDay))")
             case .ended(let outcome, let lostTo):
                 phrases.append("结果: " + CallList.outcomeText(outcome.kind.rawValue, reason: outcome.lossReason?.rawValue, lostTo: lostTo))
             case .reopened(let outcome):
                 phrases.append("撤销结果: " + outcome.kind.chinese)
+            case .factRecorded(let fact, let value):
+                phrases.append("\(fact.chinese): \(value)")
             case .flagMarked, .awaiting:
                 break
             }
@@ -256,8 +259,9 @@ struct ReplayText {
         case .back: return "退回上一步"
         case .note: return "备注"
         case .quote(let amount): return "报价「\(amount)」"
-        case .callback(let slot): return "约回访 \(slot.chinese)"
+        case .callback(let slot): return "约回访 \(slot.chinese(from: context?.callDay))"
         case .end(let outcome, _): return "结束为\(outcome.kind.chinese)"
+        case .fact(let fact, let value): return "记录\(fact.chinese)「\(value)」"
         }
     }
 

@@ -1,3 +1,4 @@
+import HuashuRenewal
 import HuashuScript
 import HuashuText
 
@@ -22,7 +23,7 @@ public struct CallEngine: Sendable {
     }
 
     public func step(_ state: CallState, _ input: CallInput) -> CallStep {
-        if let outcome = state.outcome, !input.isNote, !(input == .back && outcome.kind.removesFromFutureCalls) {
+        if let outcome = state.outcome, !input.isAfterword, !(input == .back && outcome.kind.removesFromFutureCalls) {
             return refuse(state, "通话已结束,不能再继续。")
         }
         switch input {
@@ -37,7 +38,9 @@ public struct CallEngine: Sendable {
             var next = state
             next.callback = slot
             if next.awaiting == .callback { next.awaiting = nil }
-            return CallStep(state: next, events: [.callbackBooked(slot)])
+            var events: [CallEvent] = [.callbackBooked(slot)]
+            if next.mark(Gate.callbackBooked) { events.append(.flagMarked(Gate.callbackBooked)) }
+            return CallStep(state: next, events: events)
         case .end(let outcome, let lostTo):
             if outcome.kind == .lost && outcome.lossReason == nil { return refuse(state, "战败需要注明原因。") }
             var next = state
@@ -45,6 +48,19 @@ public struct CallEngine: Sendable {
             next.lostTo = lostTo
             next.awaiting = nil
             return CallStep(state: next, events: [.ended(outcome, lostTo: lostTo)])
+        case .fact(let fact, let typed):
+            switch fact.checked(typed) {
+            case .failure(let error): return refuse(state, error.description)
+            case .success(let value):
+                var next = state
+                if let index = next.facts.firstIndex(where: { $0.fact == fact }) {
+                    next.facts[index].value = value
+                } else {
+                    next.facts.append(CallFactValue(fact: fact, value: value))
+                }
+                if fact == .destination { next.lostTo = value }
+                return CallStep(state: next, events: [.factRecorded(fact, value)])
+            }
         }
     }
 

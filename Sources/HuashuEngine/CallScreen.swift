@@ -1,3 +1,4 @@
+import HuashuRenewal
 import HuashuScript
 
 /// What the agent sees for the current step, with the customer's data filled
@@ -61,7 +62,9 @@ extension CallEngine {
         case .agent: found = context.agent
         case .dealer: found = context.dealer
         case .quote: found = state.quote
-        case .callback: found = state.callback?.chinese
+        case .callback: found = state.callback?.chinese(from: context.callDay)
+        // Gender unknown: the full name alone is a polite, neutral address (张伟, not 张伟【缺:称呼】).
+        case .honorific: return context.customer.values[placeholder.rawValue] ?? ""
         default: found = context.customer.values[placeholder.rawValue]
         }
         guard let found, !found.isEmpty else { return nil }

@@ -1,3 +1,4 @@
+import HuashuRenewal
 import HuashuScript
 
 /// What the script's conditions and placeholders may know about the customer.
@@ -27,46 +28,87 @@ public struct CallContext: Sendable, Codable, Equatable {
     public var customer: CustomerFacts
     public var agent: String
     public var dealer: String
+    /// The local day the call started: callbacks are counted from it. Nil in calls logged before it was kept.
+    public var callDay: CallbackDay?
 
-    public init(customer: CustomerFacts, agent: String, dealer: String) {
+    public init(customer: CustomerFacts, agent: String, dealer: String, callDay: CallbackDay? = nil) {
         self.customer = customer
         self.agent = agent
         self.dealer = dealer
+        self.callDay = callDay
     }
 }
 
-/// A callback booked with a closed question: tomorrow or the day after,
-/// morning or afternoon.
-public struct CallbackSlot: Sendable, Codable, Equatable, Hashable {
-    public enum HalfDay: String, Sendable, Codable, CaseIterable {
-        case morning, afternoon
-        public var chinese: String { self == .morning ? "上午" : "下午" }
-        /// The hour the follow-up is due.
-        public var hour: Int { self == .morning ? 10 : 15 }
-    }
-
-    public var daysAhead: Int
-    public var halfDay: HalfDay
-
-    public init(daysAhead: Int, halfDay: HalfDay) {
-        self.daysAhead = daysAhead
-        self.halfDay = halfDay
-    }
-
-    /// The four slots an agent offers.
-    public static let closedChoices: [CallbackSlot] = [1, 2].flatMap { day in
-        HalfDay.allCases.map { CallbackSlot(daysAhead: day, halfDay: $0) }
-    }
+/// A fact of the outcome the agent records as a field, not a note: what the
+/// queue, the report and the follow-ups read.
+public enum CallFact: String, Sendable, Codable, CaseIterable {
+    /// 险种: the covers bought, as listed (`交强险 车损 三者100万`).
+    case covers
+    /// 保费: the premium agreed, in yuan.
+    case premium
+    /// 付款方式: one of `CallFact.paymentMethods`.
+    case payment
+    /// 交付: `寄到 ADDRESS`, `来店取` or `电子保单`.
+    case delivery
+    /// 去向: the insurer a lost customer went to (`不详` when the customer would not say).
+    case destination
+    /// 差价: how much cheaper the other offer was, in yuan.
+    case priceGap = "price_gap"
+    /// 另一台车: a second vehicle the customer mentioned, a new lead.
+    case otherVehicle = "other_vehicle"
 
     public var chinese: String {
-        let day: String
-        switch daysAhead {
-        case 0: day = "今天"
-        case 1: day = "明天"
-        case 2: day = "后天"
-        default: day = "\(daysAhead)天后"
+        switch self {
+        case .covers: return "险种"
+        case .premium: return "保费"
+        case .payment: return "付款方式"
+        case .delivery: return "交付"
+        case .destination: return "去向"
+        case .priceGap: return "差价"
+        case .otherVehicle: return "另一台车"
         }
-        return day + halfDay.chinese
+    }
+
+    public static let paymentMethods = ["转账", "扫码", "刷卡", "到店", "链接"]
+    public static let deliveries = ["寄到", "来店取", "电子保单"]
+
+    /// The value as it is kept, or why it cannot be: amounts as plain digits, payment and delivery from their lists.
+    public func checked(_ typed: String) -> Result<String, CallFactError> {
+        let value = typed.split(whereSeparator: { $0 == " " || $0 == "\u{3000}" }).joined(separator: " ")
+        guard !value.isEmpty else { return .failure(CallFactError("\(chinese)是空的。")) }
+        switch self {
+        case .premium, .priceGap:
+            return CallEngine.premium(value).map { .success($0) } ?? .failure(CallFactError("\(chinese)要写金额数字,例如 4860 或 300。"))
+        case .payment:
+            return Self.paymentMethods.contains(value) ? .success(value)
+                : .failure(CallFactError("付款方式写 " + Self.paymentMethods.joined(separator: "、") + " 之一。"))
+        case .delivery:
+            if value == "来店取" || value == "电子保单" { return .success(value) }
+            if value.hasPrefix("寄到"), value.count > 3 { return .success(value) }
+            return .failure(CallFactError("交付写 寄到 地址、来店取 或 电子保单。"))
+        case .otherVehicle:
+            // The plate first: it is the new lead's key.
+            let plate = value.prefix { $0 != " " }
+            return (6...9).contains(plate.count) ? .success(value) : .failure(CallFactError("另一台车写 车牌 [车型],如 粤B99999 宝马X3。"))
+        case .covers, .destination:
+            return .success(value)
+        }
+    }
+}
+
+public struct CallFactError: Error, Sendable, Equatable, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// A recorded fact and its value, in the state's list.
+public struct CallFactValue: Sendable, Codable, Equatable {
+    public var fact: CallFact
+    public var value: String
+
+    public init(fact: CallFact, value: String) {
+        self.fact = fact
+        self.value = value
     }
 }
 
@@ -93,7 +135,7 @@ public struct CallState: Sendable, Codable, Equatable {
     /// Flags marked so far, sorted so the serialised state is stable.
     public private(set) var flags: [String] = []
     public var quote: String?
-    public var callback: CallbackSlot?
+    public var callback: CallbackTime?
     public var awaiting: Awaiting?
     public var outcome: Outcome?
     public var lostTo: String?
@@ -101,12 +143,34 @@ public struct CallState: Sendable, Codable, Equatable {
     public var trail: [Frame] = []
     /// Objection handlers entered in this call, in order, repeats included.
     public var objectionsRaised: [String] = []
+    /// Facts recorded, one value per fact (the latest), in the order first recorded.
+    public var facts: [CallFactValue] = []
 
     public init(node: String) {
         self.node = node
     }
 
     public var hasEnded: Bool { outcome != nil }
+
+    public func fact(_ fact: CallFact) -> String? {
+        facts.first { $0.fact == fact }?.value
+    }
+
+    /// Older logged states have no facts: decoded as none.
+    public init(from decoder: any Decoder) throws {
+        let values = try decoder.container(keyedBy: CodingKeys.self)
+        node = try values.decode(String.self, forKey: .node)
+        detours = try values.decode([String].self, forKey: .detours)
+        flags = try values.decode([String].self, forKey: .flags)
+        quote = try values.decodeIfPresent(String.self, forKey: .quote)
+        callback = try values.decodeIfPresent(CallbackTime.self, forKey: .callback)
+        awaiting = try values.decodeIfPresent(Awaiting.self, forKey: .awaiting)
+        outcome = try values.decodeIfPresent(Outcome.self, forKey: .outcome)
+        lostTo = try values.decodeIfPresent(String.self, forKey: .lostTo)
+        trail = try values.decode([Frame].self, forKey: .trail)
+        objectionsRaised = try values.decode([String].self, forKey: .objectionsRaised)
+        facts = try values.decodeIfPresent([CallFactValue].self, forKey: .facts) ?? []
+    }
 
     /// Records where the call was before a move, for `back`.
     mutating func remember(_ before: CallState) {
@@ -131,10 +195,17 @@ public enum CallInput: Sendable, Codable, Equatable {
     case back
     case note(String)
     case quote(String)
-    case callback(CallbackSlot)
+    case callback(CallbackTime)
     case end(Outcome, lostTo: String?)
+    case fact(CallFact, String)
 
-    var isNote: Bool { if case .note = self { return true } else { return false } }
+    /// Notes and facts may still be added once the call has ended: the goodbye is said before they are typed.
+    public var isAfterword: Bool {
+        switch self {
+        case .note, .fact: return true
+        default: return false
+        }
+    }
 }
 
 /// What happened, in order: what the store records and the screen reports.
@@ -149,11 +220,12 @@ public enum CallEvent: Sendable, Codable, Equatable {
     case flagMarked(String)
     case noteTaken(String)
     case quoteRecorded(String)
-    case callbackBooked(CallbackSlot)
+    case callbackBooked(CallbackTime)
     case awaiting(Awaiting)
     case ended(Outcome, lostTo: String?)
     /// The ending was taken back with `back` before the call was closed.
     case reopened(Outcome)
+    case factRecorded(CallFact, String)
 }
 
 /// The result of one engine step.

@@ -1,3 +1,4 @@
+import HuashuRenewal
 import HuashuScript
 
 /// The JSON a logged step stores for its input, events and state, written by
@@ -121,10 +122,11 @@ public enum LogJSON {
 }
 
 extension LogJSON.Writer {
-    mutating func write(_ slot: CallbackSlot) {
+    mutating func write(_ slot: CallbackTime) {
         object {
             $0.field("daysAhead", slot.daysAhead)
-            $0.field("halfDay", slot.halfDay.rawValue)
+            $0.field("minute", slot.minute)
+            $0.field("after") { $0.raw(slot.after ? "true" : "false") }
         }
     }
 
@@ -147,6 +149,11 @@ extension LogJSON.Writer {
             enumCase("end") {
                 $0.field("_0") { $0.write(outcome) }
                 $0.field("lostTo", lostTo)
+            }
+        case .fact(let fact, let value):
+            enumCase("fact") {
+                $0.field("_0", fact.rawValue)
+                $0.field("_1", value)
             }
         }
     }
@@ -183,6 +190,11 @@ extension LogJSON.Writer {
                 $0.field("lostTo", lostTo)
             }
         case .reopened(let outcome): enumCase("reopened") { $0.field("_0") { $0.write(outcome) } }
+        case .factRecorded(let fact, let value):
+            enumCase("factRecorded") {
+                $0.field("_0", fact.rawValue)
+                $0.field("_1", value)
+            }
         }
     }
 
@@ -205,6 +217,16 @@ extension LogJSON.Writer {
                 }
             }
             $0.field("objectionsRaised") { $0.array(state.objectionsRaised) { $0.value($1) } }
+            if !state.facts.isEmpty {
+                $0.field("facts") {
+                    $0.array(state.facts) { out, fact in
+                        out.object {
+                            $0.field("fact", fact.fact.rawValue)
+                            $0.field("value", fact.value)
+                        }
+                    }
+                }
+            }
         }
     }
 }

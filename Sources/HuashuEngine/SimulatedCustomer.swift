@@ -1,3 +1,4 @@
+import HuashuRenewal
 import HuashuScript
 
 /// What the simulated customer does on one screen: gives one of the step's
@@ -9,7 +10,7 @@ public struct CustomerTurn: Sendable, Equatable {
         /// An objection, by the handler meant.
         case objection(String)
         /// The time the customer picks when the agent asks when to call back.
-        case callback(CallbackSlot)
+        case callback(CallbackTime)
     }
 
     /// Where the customer's choice came from.
@@ -54,7 +55,7 @@ public struct CustomerTurn: Sendable, Equatable {
         switch intent {
         case .answer(let id): tag = "答:" + id
         case .objection(let handler): tag = "异议:" + handler
-        case .callback(let slot): tag = "回访:" + slot.chinese
+        case .callback(let slot): tag = "回访:" + slot.slotName
         }
         return "\(Self.notePrefix)\(tag)] \(words)"
     }
@@ -73,7 +74,7 @@ public struct CustomerTurn: Sendable, Equatable {
         case "答": self.init(node: node, intent: .answer(value), words: words, origin: .logged)
         case "异议": self.init(node: node, intent: .objection(value), words: words, origin: .logged)
         case "回访":
-            guard let slot = CallbackSlot.closedChoices.first(where: { $0.chinese == value }) else { return nil }
+            guard let slot = CallbackTime.closedChoices.first(where: { $0.slotName == value }) else { return nil }
             self.init(node: node, intent: .callback(slot), words: words, origin: .logged)
         default: return nil
         }
@@ -179,9 +180,9 @@ public struct SimulatedCustomer: Sendable {
 
     private mutating func decide(_ state: CallState) -> CustomerTurn? {
         if state.awaiting == .callback {
-            let slot = scenario.profile.callback.map { CallbackSlot(daysAhead: $0.daysAhead, halfDay: $0.afternoon ? .afternoon : .morning) }
-                ?? CallbackSlot.closedChoices[random.below(CallbackSlot.closedChoices.count)]
-            let phrases = ["\(slot.chinese)吧。", "\(slot.chinese)可以。", "那就\(slot.chinese)，到时候打给我。", "\(slot.chinese)我有空。"]
+            let slot = scenario.profile.callback.map { CallbackTime(daysAhead: $0.daysAhead, minute: $0.afternoon ? 15 * 60 : 10 * 60) }
+                ?? CallbackTime.closedChoices[random.below(CallbackTime.closedChoices.count)]
+            let phrases = ["\(slot.slotName)吧。", "\(slot.slotName)可以。", "那就\(slot.slotName)，到时候打给我。", "\(slot.slotName)我有空。"]
             return CustomerTurn(node: state.node, intent: .callback(slot), words: choose("回访", from: phrases), origin: .callback)
         }
         while cursor < scenario.sequence.count, scenario.sequence[cursor].node == state.node {

@@ -1,3 +1,4 @@
+import HuashuRenewal
 import HuashuScript
 import HuashuText
 
@@ -187,8 +188,8 @@ extension RehearsalScore {
             }
             return line
         case .callback(let slot):
-            let number = (CallbackSlot.closedChoices.firstIndex(of: slot) ?? 0) + 1
-            return "应该约\(slot.chinese)（回访时间选 \(number)）"
+            let number = (CallbackTime.closedChoices.firstIndex(of: slot) ?? 0) + 1
+            return "应该约\(slot.slotName)（回访时间选 \(number)）"
         }
     }
 
@@ -198,11 +199,12 @@ extension RehearsalScore {
             let answer = engine.script.nodes[node]?.answers.first { $0.id == id }
             return "选了“\(answer.map { engine.fill($0.text, state) } ?? id)” [\(id)]"
         case .objection(let handler): return "进了 " + handlerName(handler, engine)
-        case .callback(let slot): return "约了\(slot.chinese)"
+        case .callback(let slot): return "约了\(slot.slotName)"
         case .back: return "退回了一步"
         case .note: return "记了备注"
         case .quote(let amount): return "报价 \(amount) 元"
         case .end(let outcome, _): return "结束了通话（\(outcome.kind.chinese)）"
+        case .fact(let fact, let value): return "记了\(fact.chinese)：\(value)"
         }
     }
 

@@ -159,6 +159,7 @@ public enum DiagnosticCode: String, Sendable, CaseIterable {
     case sharedKey = "H042"
     case handlerNeverResumes = "H043"
     case answerLoopsToItself = "H044"
+    case callbackUngated = "H049"
     // Rehearsal scenarios (`.scenario` files), checked against the script.
     case scenarioUnknownStatement = "H060"
     case scenarioBadProfile = "H061"
@@ -377,6 +378,11 @@ public enum DiagnosticCode: String, Sendable, CaseIterable {
         case .scenarioNeverEnds: return CatalogueEntry(.warning,
             en: "Played against the script, the rehearsal goes round in circles and never reaches an outcome. Add a reaction that leads towards an ending.",
             zh: "按话术演练，通话一直在兜圈子，永远走不到结果。请加一个走向结束的反应。")
+        case .callbackUngated: return CatalogueEntry(.error,
+            en: "A line with `{callback}` would be read aloud with a gap before a callback is booked: give its step `need callback_booked: REASON`, so it is refused until the time is booked.",
+            zh: "含有 `{callback}` 的话，在约好回访之前读出来就会缺一块：给这个步骤加上 `need callback_booked: 原因`，没约好时间之前不让进入。",
+            wrong: "  - 改天再说 -> later\nnode later 约回访\n  say 那我{callback}再打给您。\n  do outcome callback",
+            right: "  - 改天再说 -> later\nnode later 约回访\n  need callback_booked: 先约好回访时间。\n  say 那我{callback}再打给您。\n  do outcome callback")
         case .badCueWeight: return CatalogueEntry(.error,
             en: "A cue line is `cue WEIGHT WORD, WORD`: a whole number from -9 to 9 (not 0), then the words. A higher weight points the search harder at the handler; a negative one says the words mean it is NOT this handler (`cue -4 办完了` under a refusal).",
             zh: "提示词一行写作 `cue 权重 词, 词`：先写 -9 到 9 之间的整数（不能是 0），再写词。权重越高，搜索越偏向这个异议处理；负数表示客户说了这些词就不是这个异议处理（比如拒绝下面写 `cue -4 办完了`）。",

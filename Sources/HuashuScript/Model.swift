@@ -66,6 +66,12 @@ public final class Node: Sendable {
 
     public var keys: [String] { if case .objection(_, let keys) = kind { return keys } else { return [] } }
 
+    /// Whether a line or an answer of this node fills in `{callback}`.
+    public var usesCallback: Bool {
+        func uses(_ template: Template) -> Bool { template.segments.contains(.placeholder(.callback)) }
+        return lines.contains { uses($0.template) } || answers.contains { uses($0.text) }
+    }
+
     /// The outcome this node sets on arrival, if it ends the call.
     public var outcome: Outcome? {
         for case .outcome(let outcome) in actions { return outcome }
@@ -113,6 +119,9 @@ public struct Gate: Sendable {
     public let flag: String
     public let reason: String
     public let location: SourceLocation
+
+    /// The flag the engine marks when a callback is booked: a step that says `{callback}` needs it.
+    public static let callbackBooked = "callback_booked"
 }
 
 public enum Action: Sendable, Equatable {

@@ -6,7 +6,21 @@ import HuashuCalendar
 /// A follow-up the call leaves behind: a booked callback, a "thinking"
 /// customer to chase, a payment to collect. `due` is local time, `yyyy-MM-dd HH:mm`.
 public struct FollowUpPlan: Sendable, Equatable {
-    public enum Kind: String, Sendable { case callback, thinking, payment }
+    public enum Kind: String, Sendable {
+        case callback, thinking, payment
+        /// After a loss: did the customer insure elsewhere before the old policy ended (脱保核查)?
+        case lapseCheck = "lapse_check"
+
+        /// As the queue and report name it.
+        public var chinese: String {
+            switch self {
+            case .callback: return "预约回访"
+            case .thinking: return "考虑中跟进"
+            case .payment: return "催缴保费"
+            case .lapseCheck: return "脱保核查"
+            }
+        }
+    }
     public let kind: Kind
     public let due: String
 
@@ -30,9 +44,17 @@ public struct CallRecord: Sendable, Equatable, Codable, FetchableRecord {
     public var lossReason: String?
     public var lostTo: String?
     public var quote: String?
+    /// The facts recorded in the call (`CallFact`), as a JSON object: `{"payment":"扫码"}`.
+    public var facts: String?
+
+    /// The recorded facts by name, in `CallFact` order.
+    public var factValues: [(fact: CallFact, value: String)] {
+        guard let facts, let object = try? JSONDecoder().decode([String: String].self, from: Data(facts.utf8)) else { return [] }
+        return CallFact.allCases.compactMap { fact in object[fact.rawValue].map { (fact, $0) } }
+    }
 
     enum CodingKeys: String, CodingKey {
-        case id, agent, training, context, outcome, quote
+        case id, agent, training, context, outcome, quote, facts
         case customerID = "customer_id"
         case startedAt = "started_at"
         case endedAt = "ended_at"
@@ -53,23 +75,36 @@ public struct CallEnding: Equatable, Sendable {
     public var lossReason: String?
     public var lostTo: String?
     public var quote: String?
+    /// The facts recorded in the call (covers, premium, payment, delivery...), as sorted JSON; set as they are recorded.
+    public var facts: String?
 
     /// The row's columns, in the order of `arguments`.
-    static let columns = ["ended_at", "outcome", "loss_reason", "lost_to", "quote"]
+    static let columns = ["ended_at", "outcome", "loss_reason", "lost_to", "quote", "facts"]
     static let assignments = columns.map { $0 + " = ?" }.joined(separator: ", ")
 
-    /// The ending the row must show after a step with this state, logged at `at`; all nil while the call goes on.
+    /// What the row must show after a step with this state, logged at `at`: its facts, and its ending
+    /// (all nil while the call goes on). A destination recorded as a fact is where a lost customer went.
     init(state: CallState?, at: String) {
-        guard let state, let outcome = state.outcome else { return }
+        guard let state else { return }
+        facts = Self.factsText(state)
+        guard let outcome = state.outcome else { return }
         endedAt = at
         self.outcome = outcome.kind.rawValue
         lossReason = outcome.lossReason?.rawValue
-        lostTo = state.lostTo
+        lostTo = state.fact(.destination) ?? state.lostTo
         quote = state.quote
     }
 
+    private static func factsText(_ state: CallState) -> String? {
+        guard !state.facts.isEmpty else { return nil }
+        let object = Dictionary(state.facts.map { ($0.fact.rawValue, $0.value) }, uniquingKeysWith: { $1 })
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return (try? encoder.encode(object)).map { String(decoding: $0, as: UTF8.self) }
+    }
+
     /// In the order of `columns`.
-    var values: [String?] { [endedAt, outcome, lossReason, lostTo, quote] }
+    var values: [String?] { [endedAt, outcome, lossReason, lostTo, quote, facts] }
     var arguments: StatementArguments { StatementArguments(values) }
 }
 
@@ -156,9 +191,11 @@ public final class CallLogWriter {
         row.hash = hash
         let ended = step.events.contains { if case .ended = $0 { return true } else { return false } }
         let reopened = step.events.contains { if case .reopened = $0 { return true } else { return false } }
-        // The call's row follows its log: written when the call ends, and cleared when the agent takes the
-        // ending back (no other step follows an ending), so verify finds it equal to the last logged state.
-        let rowFollows = ended || reopened
+        let recorded = step.events.contains { if case .factRecorded = $0 { return true } else { return false } }
+        // The call's row follows its log: written when a step ends the call, takes the ending back, records a
+        // fact, or adds to an ended call (a note or a fact typed after the goodbye), so verify finds it equal to
+        // the last logged state.
+        let rowFollows = ended || reopened || recorded || step.state.hasEnded
         let insert = { (db: Database) in try self.insertOnHead(&row, into: db) }
         if !rowFollows && followUps.isEmpty {
             // One statement is its own transaction.
@@ -168,9 +205,10 @@ public final class CallLogWriter {
             markBeforeRemoval = try store.write { db in
                 try insert(db)
                 if reopened { try Self.reopen(db, callID: callID, at: row.at, restoring: markBeforeRemoval) }
-                return try Self.recordConsequences(db, callID: callID, at: row.at, state: step.state, ended: ended, rowFollows: rowFollows,
-                                                   followUps: followUps)
-                    ?? (reopened ? nil : markBeforeRemoval)
+                let mark = try Self.recordConsequences(db, callID: callID, at: row.at, state: step.state, ended: ended, rowFollows: rowFollows,
+                                                       followUps: followUps)
+                if recorded { try Self.recordLead(db, callID: callID, state: step.state) }
+                return mark ?? (reopened ? nil : markBeforeRemoval)
             }
         }
         seq = row.seq
@@ -208,6 +246,19 @@ public final class CallLogWriter {
         return db.changesCount == 1
     }
 
+    /// A second vehicle the customer mentioned: a new customer row with this customer's name and
+    /// phone, marked as a lead to check. (The facts themselves reach the row through `CallEnding`.)
+    private static func recordLead(_ db: Database, callID: Int64, state: CallState) throws {
+        if let vehicle = state.fact(.otherVehicle) {
+            let words = vehicle.split(separator: " ").map(String.init)
+            try db.execute(sql: """
+                INSERT INTO customers (plate, name, honorific, phone, model, agent, lead_from_call)
+                SELECT ?, u.name, u.honorific, u.phone, ?, c.agent, c.id FROM calls c JOIN customers u ON u.id = c.customer_id
+                WHERE c.id = ? ON CONFLICT (plate) DO NOTHING
+                """, arguments: [words[0].uppercased(), words.count > 1 ? words.dropFirst().joined(separator: " ") : nil, callID])
+        }
+    }
+
     /// The outcome on the call, do-not-call on the customer, follow-ups closed and booked.
     /// Returns the customer's do-not-call mark from before, when this step set it.
     private static func recordConsequences(_ db: Database, callID: Int64, at: String, state: CallState, ended: Bool, rowFollows: Bool,
@@ -221,6 +272,10 @@ public final class CallLogWriter {
             markBefore = try Bool.fetchOne(db, sql: "SELECT do_not_call FROM customers WHERE id = (SELECT customer_id FROM calls WHERE id = ?)",
                                            arguments: [callID])
             try db.execute(sql: "UPDATE customers SET do_not_call = 1 WHERE id = (SELECT customer_id FROM calls WHERE id = ?)",
+                           arguments: [callID])
+        }
+        if ended, state.outcome?.kind == .wrongNumber {
+            try db.execute(sql: "UPDATE customers SET phone_invalid = 1 WHERE id = (SELECT customer_id FROM calls WHERE id = ?)",
                            arguments: [callID])
         }
         for plan in followUps {
@@ -324,6 +379,7 @@ extension CallInput {
         case .quote: return "quote"
         case .callback: return "callback"
         case .end: return "end"
+        case .fact: return "fact"
         }
     }
 

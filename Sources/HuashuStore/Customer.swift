@@ -29,6 +29,12 @@ public struct Customer: Sendable, Equatable, Codable, FetchableRecord, Persistab
     public var doNotCall: Bool
     /// A made-up customer a rehearsal plays; never in the queue or the reports.
     public var training: Bool
+    /// The phone reached someone else (号码错误): out of the dial queue, on the
+    /// correction list, until a ledger import brings a different number.
+    public var phoneInvalid: Bool
+    /// A second vehicle a customer mentioned on this call: a new lead, to be
+    /// checked and completed (no ledger row brought it yet).
+    public var leadFromCall: Int64?
 
     public enum CodingKeys: String, CodingKey, ColumnExpression {
         case id, plate, name, honorific, phone, model, claims, violations, grade, type, agent, notes, extra, training
@@ -39,13 +45,16 @@ public struct Customer: Sendable, Equatable, Codable, FetchableRecord, Persistab
         case compulsoryExpiry = "compulsory_expiry"
         case vehicleUse = "vehicle_use"
         case doNotCall = "do_not_call"
+        case phoneInvalid = "phone_invalid"
+        case leadFromCall = "lead_from_call"
     }
 
     public init(id: Int64? = nil, plate: String, name: String, honorific: String? = nil, phone: String? = nil,
                 idNumber: String? = nil, model: String? = nil, lastInsurer: String? = nil, lastPremium: String? = nil,
                 commercialExpiry: String? = nil, compulsoryExpiry: String? = nil, claims: Int? = nil, violations: Int? = nil,
                 grade: String? = nil, type: String? = nil, agent: String? = nil, vehicleUse: String? = nil,
-                notes: String? = nil, extra: String? = nil, doNotCall: Bool = false, training: Bool = false) {
+                notes: String? = nil, extra: String? = nil, doNotCall: Bool = false, training: Bool = false,
+                phoneInvalid: Bool = false, leadFromCall: Int64? = nil) {
         self.id = id
         self.plate = plate
         self.name = name
@@ -67,6 +76,8 @@ public struct Customer: Sendable, Equatable, Codable, FetchableRecord, Persistab
         self.extra = extra
         self.doNotCall = doNotCall
         self.training = training
+        self.phoneInvalid = phoneInvalid
+        self.leadFromCall = leadFromCall
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) {

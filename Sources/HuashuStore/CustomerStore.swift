@@ -34,7 +34,8 @@ public struct UpsertSummary: Sendable, Equatable {
 
 extension Store {
     /// Inserts new plates and updates changed ones in one transaction; a
-    /// customer's id, call history and do-not-call mark are kept. A ledger
+    /// customer's id, call history and do-not-call mark are kept, and a phone
+    /// marked invalid stays so unless the row brings a different number. A ledger
     /// row for the plate of a rehearsal-only customer makes it a real one.
     /// With `dryRun`, the same work is done and rolled back: the summary says what would change.
     /// `merge` makes the customer to store from the one given and the one
@@ -212,7 +213,7 @@ public struct LastCalls: Sendable, Equatable {
 enum CustomerColumns {
     static let names = ["plate", "name", "honorific", "phone", "id_number", "model", "last_insurer", "last_premium",
                         "commercial_expiry", "compulsory_expiry", "claims", "violations", "grade", "type", "agent",
-                        "vehicle_use", "notes", "extra", "do_not_call", "training"]
+                        "vehicle_use", "notes", "extra", "do_not_call", "training", "phone_invalid", "lead_from_call"]
     static let written = names.joined(separator: ", ")
     static let placeholders = names.map { _ in "?" }.joined(separator: ", ")
     static let assignments = names.map { "\($0) = ?" }.joined(separator: ", ")
@@ -246,7 +247,8 @@ enum CustomerColumns {
                 model: text(6), lastInsurer: text(7), lastPremium: text(8), commercialExpiry: text(9), compulsoryExpiry: text(10),
                 claims: integer(11).map(Int.init), violations: integer(12).map(Int.init), grade: text(13), type: text(14),
                 agent: text(15), vehicleUse: text(16), notes: text(17), extra: text(18),
-                doNotCall: integer(19).map { $0 != 0 } ?? false, training: integer(20).map { $0 != 0 } ?? false))
+                doNotCall: integer(19).map { $0 != 0 } ?? false, training: integer(20).map { $0 != 0 } ?? false,
+                phoneInvalid: integer(21).map { $0 != 0 } ?? false, leadFromCall: integer(22)))
         }
         return customers
     }
@@ -270,7 +272,7 @@ private final class BoundStatement {
         p.bind(c.lastInsurer); p.bind(c.lastPremium); p.bind(c.commercialExpiry); p.bind(c.compulsoryExpiry)
         p.bind(c.claims.map(Int64.init)); p.bind(c.violations.map(Int64.init)); p.bind(c.grade); p.bind(c.type)
         p.bind(c.agent); p.bind(c.vehicleUse); p.bind(c.notes); p.bind(c.extra)
-        p.bind(c.doNotCall ? 1 : 0); p.bind(c.training ? 1 : 0)
+        p.bind(c.doNotCall ? 1 : 0); p.bind(c.training ? 1 : 0); p.bind(c.phoneInvalid ? 1 : 0); p.bind(c.leadFromCall)
         if let id { p.bind(id) }
         guard let failure = p.run() else { return true }
         if allowingConflict && failure == .SQLITE_CONSTRAINT_UNIQUE { return false }
@@ -322,6 +324,8 @@ struct CustomerUpsert {
             var customer = merge?(given, old) ?? given
             customer.id = id
             customer.doNotCall = old.doNotCall
+            // A number found wrong on a call stays wrong until the ledger brings a different one.
+            customer.phoneInvalid = customer.phoneInvalid || old.phoneInvalid && customer.phone == old.phone
             if customer == old {
                 summary.unchanged += 1
             } else {

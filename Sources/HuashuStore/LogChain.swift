@@ -45,10 +45,10 @@ public enum LogChain {
             """),
         ("calls_fixed", """
             CREATE TRIGGER calls_fixed BEFORE UPDATE ON calls
-            WHEN (OLD.outcome IS NOT NULL AND NEW.outcome IS NOT NULL) OR NEW.id IS NOT OLD.id OR NEW.customer_id IS NOT OLD.customer_id
+            WHEN NEW.id IS NOT OLD.id OR NEW.customer_id IS NOT OLD.customer_id
               OR NEW.agent IS NOT OLD.agent OR NEW.started_at IS NOT OLD.started_at
               OR NEW.script_version IS NOT OLD.script_version OR NEW.training IS NOT OLD.training OR NEW.context IS NOT OLD.context
-            BEGIN SELECT RAISE(ABORT, 'a call''s row is written when it begins, when it ends and when its ending is taken back; the log holds the rest'); END
+            BEGIN SELECT RAISE(ABORT, 'a call''s row as begun never changes; its ending follows the log'); END
             """),
     ]
 

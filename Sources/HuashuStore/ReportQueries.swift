@@ -312,6 +312,7 @@ enum ReportSQL {
         }
     }
 
+    /// Times promised to customers; a lapse check after a loss is the dealer's own and not counted.
     static func followUps(_ db: Database, _ w: ReportWindow) throws -> [FollowUpDisciplineRow] {
         try Row.fetchAll(db, sql: """
             SELECT c.agent,
@@ -321,6 +322,7 @@ enum ReportSQL {
                    sum(f.done_at IS NULL AND substr(f.due_at, 1, 10) >= :today) AS pending
             FROM follow_ups f LEFT JOIN calls c ON c.id = f.call_id
             WHERE f.due_at >= :first AND f.due_at < :end AND COALESCE(c.training, 0) = 0 AND (:agent IS NULL OR c.agent = :agent)
+              AND f.kind != 'lapse_check'
             GROUP BY c.agent ORDER BY c.agent
             """, arguments: ["today": w.today, "first": w.firstDay, "end": w.endDay, "agent": w.agent]).map { row in
             FollowUpDisciplineRow(agent: row["agent"], onTime: row["on_time"], late: row["late"], missed: row["missed"], pending: row["pending"])

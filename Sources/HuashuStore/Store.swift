@@ -34,6 +34,16 @@ public final class Store: Sendable {
         migrator.registerMigration("v3-trainer: abandoned rehearsals") { db in
             try db.execute(sql: "ALTER TABLE calls ADD COLUMN abandoned_at TEXT")
         }
+        migrator.registerMigration("v3-calls: phone_invalid and leads on customers, facts on calls") { db in
+            try db.execute(sql: """
+                ALTER TABLE customers ADD COLUMN phone_invalid INTEGER NOT NULL DEFAULT 0;
+                UPDATE customers SET phone_invalid = 1 WHERE (
+                  SELECT outcome FROM calls WHERE customer_id = customers.id AND outcome IS NOT NULL AND training = 0
+                  ORDER BY started_at DESC, id DESC LIMIT 1) = 'wrong_number';
+                ALTER TABLE calls ADD COLUMN facts TEXT;
+                ALTER TABLE customers ADD COLUMN lead_from_call INTEGER;
+                """)
+        }
         return migrator
     }()
 

@@ -8,7 +8,7 @@ struct DatabaseOption: ParsableArguments {
 
     /// Only the database: the scripts, agent and dealer left to their defaults.
     var callOptions: CallOptions {
-        CallOptions(database: db, dialogues: [], agent: nil, dealer: nil)
+        CallOptions(database: db, dialogues: [], agent: nil, dealer: nil, asking: false)
     }
 }
 
@@ -19,10 +19,10 @@ struct CommonOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Dialogue file or folder; repeat for several (default: $HUASHU_DIALOGUES or Dialogues/).", valueName: "path"))
     var dialogues: [String] = []
 
-    @Option(help: ArgumentHelp("The agent's name, shown to customers as {agent} (default: $HUASHU_AGENT, else $USER).", valueName: "name"))
+    @Option(help: ArgumentHelp("The agent's name, shown to customers as {agent} (default: $HUASHU_AGENT, else the config file $XDG_CONFIG_HOME/huashu/config, asked for once on a terminal).", valueName: "name"))
     var agent: String?
 
-    @Option(help: ArgumentHelp("The dealer's name, {dealer} in the scripts (default: $HUASHU_DEALER).", valueName: "name"))
+    @Option(help: ArgumentHelp("The dealer's name, {dealer} in the scripts (default: $HUASHU_DEALER, else the config file).", valueName: "name"))
     var dealer: String?
 
     var callOptions: CallOptions {

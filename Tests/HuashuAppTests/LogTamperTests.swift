@@ -122,10 +122,12 @@ struct LogTamperTests {
 
     @Test func changingACallsOutcomeInItsRow() throws {
         let fixture = try Self.twoCalls()
-        let refused = try Fixture.run("/usr/bin/sqlite3", [fixture.database, "UPDATE calls SET outcome = 'won' WHERE id = 1"],
+        // The row's ending follows the log (facts recorded after the goodbye, an ending taken back), so the
+        // trigger guards only the row as begun; verify compares the ending with the log.
+        let refused = try Fixture.run("/usr/bin/sqlite3", [fixture.database, "UPDATE calls SET agent = '小王' WHERE id = 1"],
                                       environment: fixture.environment)
-        #expect(refused.status != 0, "an ended call's row is fixed")
-        _ = try fixture.sqlite("DROP TRIGGER calls_fixed; UPDATE calls SET outcome = 'won', loss_reason = NULL, lost_to = NULL WHERE id = 1;")
+        #expect(refused.status != 0, "a call's row as begun is fixed")
+        _ = try fixture.sqlite("UPDATE calls SET outcome = 'won', loss_reason = NULL, lost_to = NULL WHERE id = 1; DROP TRIGGER calls_fixed;")
         let result = try Self.verify(fixture)
         #expect(result.status == 1)
         #expect(result.output.contains("call #1: its row says outcome = 'won', but its log says 'lost'"))

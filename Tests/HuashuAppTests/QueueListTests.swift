@@ -99,7 +99,7 @@ struct QueueLedger {
     func list(_ plan: RenewalPlan, agent: String? = nil) throws -> [String] {
         let entries = try RenewalQueue.build(store: store, today: try #require(LocalNoon.date(Self.today)), plan: plan, agent: agent)
         return entries.map { entry in
-            "\(entry.customer.plate): \(entry.reason)" + (entry.overdue ? " 逾期\(entry.overdueDays)天" : "") + " | \(entry.lastCall ?? "-")"
+            "\(entry.customer.plate): \(entry.reason)" + (entry.overdue ? " " + entry.overdueText : "") + " | \(entry.lastCall ?? "-")"
         }
     }
 
@@ -119,25 +119,25 @@ enum LocalNoon {
 
 @Suite("Queue: the day's call list")
 struct QueueListTests {
-    @Test func theDealersListCallbacksFirstThenGradeAThroughCThenUngradedThenD() throws {
+    @Test func theDealersListIsUrgencyFirstThenGradeWithinTheSameUrgency() throws {
         let ledger = try QueueLedger()
         #expect(try ledger.list(.dealer) == [
-            // Booked follow-ups, earliest first, whatever the grade.
+            // Booked follow-ups whose time has come, earliest first, whatever the grade; at noon, 10:00 is two hours late.
             "粤B10002: 考虑中跟进 2026-08-30 15:00 逾期2天 | 考虑中 2026-08-28",
-            "粤B10001: 预约回访 10:00 | 约回访 2026-08-29",
-            // Grade A, nearest the expiry first.
+            "粤B10001: 预约回访 10:00 逾期2小时 | 约回访 2026-08-29",
+            // Within 7 days of expiry or lapsed, by grade: a grade-C lapse comes before any grade A with months left.
             "粤B10006: 到期前7天提醒 | 拒绝 2026-08-29",
-            "粤B10019: 90-60天 每15天跟进 逾期10天 | 成交 2025-11-10",
-            "粤B10003: 首次联系(90-60天) | -",
-            // Grade B.
             "粤B10007: 到期前1天最后提醒 | 已承诺未付款 2026-08-30",
-            "粤B10004: 90-60天 每15天跟进 | 未接通 2026-08-17",
-            // Grade C: lapsed 10 days ago is nearer the expiry date than 50 days ahead.
             "粤B10008: 脱保跟进 逾期2天 | 未接通 2026-08-27",
-            "粤B10005: 60-30天 每7天跟进 逾期2天 | 考虑中 2026-08-23",
-            // No grade, then D (likely lost) last.
+            // 8 to 30 days: no grade, then D (likely lost).
             "粤B10010: 首次联系(最后30天) | -",
             "粤B10009: 最后30天 每3天跟进 | 拒绝 2026-08-29",
+            // 31 to 60 days.
+            "粤B10005: 60-30天 每7天跟进 逾期2天 | 考虑中 2026-08-23",
+            // Further: grade A, nearest the expiry first, then B.
+            "粤B10019: 90-60天 每15天跟进 逾期10天 | 成交 2025-11-10",
+            "粤B10003: 首次联系(90-60天) | -",
+            "粤B10004: 90-60天 每15天跟进 | 未接通 2026-08-17",
         ])
     }
 
@@ -145,13 +145,13 @@ struct QueueListTests {
         let ledger = try QueueLedger()
         #expect(try ledger.list(.insurer) == [
             "粤B10002: 考虑中跟进 2026-08-30 15:00 逾期2天 | 考虑中 2026-08-28",
-            "粤B10001: 预约回访 10:00 | 约回访 2026-08-29",
+            "粤B10001: 预约回访 10:00 逾期2小时 | 约回访 2026-08-29",
             "粤B10006: 续保坚持(到期前7天) | 拒绝 2026-08-29",
             // 粤B10019, 粤B10003 (80 and 90 days) and 粤B10004 (75) are before the insurer's first touchpoint at 60;
             // 粤B10007 (1 day, called at 3) and 粤B10009 (20 days, called at 23) have no touchpoint since their last call.
             "粤B10008: 脱保跟进 逾期2天 | 未接通 2026-08-27",
-            "粤B10005: 续保提醒(到期前55天) 逾期5天 | 考虑中 2026-08-23",
             "粤B10010: 首次联系 · 续保确认(到期前25天) | -",
+            "粤B10005: 续保提醒(到期前55天) 逾期5天 | 考虑中 2026-08-23",
         ])
     }
 
@@ -167,10 +167,10 @@ struct QueueListTests {
         let ledger = try QueueLedger()
         let entries = try RenewalQueue.build(store: ledger.store, today: try #require(LocalNoon.date("2026-09-03")), plan: .dealer, agent: nil)
         // Nobody called 林二 or 陈一 since: their follow-ups are still open, now further overdue, and still first.
-        #expect(entries.prefix(3).map { "\($0.customer.plate): \($0.reason)" + ($0.overdue ? " 逾期\($0.overdueDays)天" : "") } == [
+        #expect(entries.prefix(3).map { "\($0.customer.plate): \($0.reason)" + ($0.overdue ? " " + $0.overdueText : "") } == [
             "粤B10002: 考虑中跟进 2026-08-30 15:00 逾期4天",
             "粤B10001: 预约回访 2026-09-01 10:00 逾期2天",
-            "粤B10018: 预约回访 09:00",
+            "粤B10018: 预约回访 09:00 逾期3小时",
         ])
         #expect(entries[2].why == .followUp(kind: "callback", due: "2026-09-03 09:00"))
     }
@@ -185,9 +185,9 @@ struct QueueListTests {
     @Test func anAgentSeesOnlyTheCustomersTheLedgerGivesThem() throws {
         let ledger = try QueueLedger()
         #expect(try ledger.list(.dealer, agent: "小李").map(QueueLedger.plate)
-            == ["粤B10001", "粤B10006", "粤B10003", "粤B10008", "粤B10005", "粤B10009"])
+            == ["粤B10001", "粤B10006", "粤B10008", "粤B10009", "粤B10005", "粤B10003"])
         #expect(try ledger.list(.dealer, agent: "小王").map(QueueLedger.plate)
-            == ["粤B10002", "粤B10019", "粤B10007", "粤B10004", "粤B10010"])
+            == ["粤B10002", "粤B10007", "粤B10010", "粤B10019", "粤B10004"])
         #expect(try ledger.list(.dealer, agent: "小张").isEmpty)
     }
 
@@ -201,14 +201,14 @@ struct QueueListTests {
              1  林二 #2     粤B10002  D 易流失  剩45天    考虑中跟进 2026-08-30 15:00  逾期2天   考虑中 2026-08-28
              2  陈一 #1     粤B10001  A         剩20天    预约回访 10:00                         约回访 2026-08-29
              3  郑六 #6     粤B10006  A         剩7天     到期前7天提醒                          拒绝 2026-08-29
-             4  许十九 #19  粤B10019  A         剩80天    90-60天 每15天跟进           逾期10天  成交 2025-11-10
-             5  黄三 #3     粤B10003  A         剩90天    首次联系(90-60天)                      未联系过
-             6  王七 #7     粤B10007  B         剩1天     到期前1天最后提醒                      已承诺未付款 2026-08-30
-             7  周四 #4     粤B10004  B         剩75天    90-60天 每15天跟进                     未接通 2026-08-17
-             8  冯八 #8     粤B10008  C         脱保10天  脱保跟进                     逾期2天   未接通 2026-08-27
-             9  吴五 #5     粤B10005  C         剩50天    60-30天 每7天跟进            逾期2天   考虑中 2026-08-23
-            10  褚十 #10    粤B10010  -         剩25天    首次联系(最后30天)                     未联系过
-            11  陈九 #9     粤B10009  D 易流失  剩20天    最后30天 每3天跟进                     拒绝 2026-08-29
+             4  王七 #7     粤B10007  B         剩1天     到期前1天最后提醒                      已承诺未付款 2026-08-30
+             5  冯八 #8     粤B10008  C         脱保10天  脱保跟进                     逾期2天   未接通 2026-08-27
+             6  褚十 #10    粤B10010  -         剩25天    首次联系(最后30天)                     未联系过
+             7  陈九 #9     粤B10009  D 易流失  剩20天    最后30天 每3天跟进                     拒绝 2026-08-29
+             8  吴五 #5     粤B10005  C         剩50天    60-30天 每7天跟进            逾期2天   考虑中 2026-08-23
+             9  许十九 #19  粤B10019  A         剩80天    90-60天 每15天跟进           逾期10天  成交 2025-11-10
+            10  黄三 #3     粤B10003  A         剩90天    首次联系(90-60天)                      未联系过
+            11  周四 #4     粤B10004  B         剩75天    90-60天 每15天跟进                     未接通 2026-08-17
 
             """)
         // Every column starts at the same screen column on every row, a Chinese character counting two.
@@ -289,5 +289,54 @@ struct QueueListTests {
         #expect(try fixture.store.calls(ofCustomer: 4).isEmpty, "小王's customer is left to 小王")
         let wang = try fixture.piped(["call", "--next", "--agent", "小王"], input: ".quit\n")
         #expect(wang.output.contains("钱一"))
+    }
+}
+
+@Suite("Queue: exact callback times and wrong numbers")
+struct QueueCallbackTimeTests {
+    static let customers = [
+        Customer(id: 1, plate: "粤B20001", name: "甲", commercialExpiry: "2026-12-20", grade: "C"),
+        Customer(id: 2, plate: "粤B20002", name: "乙", commercialExpiry: "2027-02-20", grade: "A"),
+        Customer(id: 3, plate: "粤B20003", name: "丙", commercialExpiry: "2026-12-08", grade: "B"),
+    ]
+
+    static func plates(at minute: Int) throws -> [String] {
+        RenewalQueue.entries(customers: customers, calls: [:],
+                             followUps: [(customerID: 1, kind: "callback", due: "2026-12-06 16:00")],
+                             today: try LedgerValue.date("2026-12-06"), minute: minute, plan: .dealer, agent: nil)
+            .map { "\($0.customer.plate) \($0.reason)" + ($0.overdue ? " " + $0.overdueText : "") }
+    }
+
+    @Test func aCallbackDueAtFourIsAtTheTopFromFourNotFromTheMorning() throws {
+        #expect(try Self.plates(at: 10 * 60) == ["粤B20003 首次联系(最后30天)", "粤B20002 首次联系(90-60天)", "粤B20001 预约回访 16:00 (未到时间)"])
+        #expect(try Self.plates(at: 16 * 60) == ["粤B20001 预约回访 16:00", "粤B20003 首次联系(最后30天)", "粤B20002 首次联系(90-60天)"])
+        #expect(try Self.plates(at: 18 * 60 + 5).first == "粤B20001 预约回访 16:00 逾期2小时")
+        #expect(try Self.plates(at: RenewalQueue.wholeDay).first == "粤B20001 预约回访 16:00")
+    }
+
+    @Test func aWrongNumberLeavesTheQueueForTheCorrectionListUntilANewNumberIsImported() throws {
+        let ledger = try QueueLedger()
+        try ledger.call(10, daysAgo: 3, .wrongNumber)
+        #expect(try ledger.store.customer(id: 10)?.phoneInvalid == true)
+        #expect(try !ledger.list(.dealer).map(QueueLedger.plate).contains("粤B10010"))
+        let corrections = try ledger.huashu(["queue", "--corrections"])
+        #expect(corrections.status == 0)
+        #expect(corrections.output.contains("粤B10010"))
+        #expect(corrections.output.contains("138****0000"))
+        #expect(corrections.output.contains("褚十 #10"))
+
+        // The same number again changes nothing; a different one puts the customer back.
+        var same = try #require(try ledger.store.customer(id: 10))
+        same.id = nil
+        same.phoneInvalid = false  // as a ledger row comes
+        _ = try ledger.store.upsert([same])
+        #expect(try ledger.store.customer(id: 10)?.phoneInvalid == true)
+        same.phone = "13911112222"
+        _ = try ledger.store.upsert([same])
+        #expect(try ledger.store.customer(id: 10)?.phoneInvalid == false)
+        #expect(try ledger.list(.dealer).map(QueueLedger.plate).contains("粤B10010"))
+        let none = try ledger.huashu(["queue", "--corrections"])
+        #expect(!none.output.contains("粤B10010"))
+        #expect(none.output.hasPrefix("1 位客户的电话号码错误"), "粤B10015, found wrong before, is still on it")
     }
 }

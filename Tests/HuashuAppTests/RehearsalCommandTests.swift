@@ -1,6 +1,7 @@
 import Foundation
 import HuashuApp
 import HuashuEngine
+import HuashuRenewal
 import HuashuScript
 import HuashuStore
 import Testing
@@ -51,7 +52,7 @@ struct RehearsalPlan {
                 let number = try #require(engine.visibleAnswers(state).firstIndex { $0.id == id }) + 1
                 typed.append(String(number))
             case .callback(let slot):
-                typed.append(String(try #require(CallbackSlot.closedChoices.firstIndex(of: slot)) + 1))
+                typed.append(String(try #require(CallbackTime.closedChoices.firstIndex(of: slot)) + 1))
             case .objection(let handler):
                 if let wrong = wrongFirst[handler] {
                     let taken = try #require(finder.rank(wrong).first?.handlerID)

@@ -2,6 +2,7 @@ import HuashuCalendar
 import Foundation
 @testable import HuashuApp
 import HuashuEngine
+import HuashuRenewal
 import HuashuScript
 import HuashuStore
 import Testing
@@ -40,7 +41,8 @@ enum LoggedCalls {
         func record(_ input: CallInput?, _ step: CallStep, _ at: Date) throws {
             try log.record(input: input, step: step, stage: script.nodes[step.state.node]?.stageID ?? "",
                            shown: engine.screen(step.state).says.joined(separator: "\n"), at: at,
-                           followUps: FollowUpSchedule.plans(for: step.events, state: step.state, callStart: start))
+                           followUps: FollowUpSchedule.plans(for: step.events, state: step.state, callStart: start,
+                                                             daysToExpiry: context.customer.daysToExpiry))
         }
         try record(nil, first, start)
         var state = first.state
@@ -106,7 +108,7 @@ struct ReportMonthFixture {
         try call("粤B00003", "小王", LoggedCalls.at(2024, 3, 10, 10), toQuote + [.objection("think"), .answer("think>price"), .answer("price>return"), LoggedCalls.end(.thinking)])
         // A callback for tomorrow morning, made late (on the 15th), then won there.
         try call("粤B00006", "小李", LoggedCalls.at(2024, 3, 12, 10), [.answer("greet>confirm_car"), .answer("confirm_car>call_purpose"),
-                                                        .answer("call_purpose>book_callback"), .callback(CallbackSlot(daysAhead: 1, halfDay: .morning)),
+                                                        .answer("call_purpose>book_callback"), .callback(CallbackTime(daysAhead: 1, minute: 600)),
                                                         .answer("book_callback>end_callback")])
         try call("粤B00006", "小李", LoggedCalls.at(2024, 3, 15, 10), toQuote + [.objection("price"), .answer("price>return"), .answer("quote>close_confirm"), LoggedCalls.end(.won)])
         // Committed, paid the next morning before the payment follow-up was due.

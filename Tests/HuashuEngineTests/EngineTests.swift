@@ -1,4 +1,5 @@
 import HuashuEngine
+import HuashuRenewal
 import Foundation
 import HuashuScript
 import Testing
@@ -21,6 +22,7 @@ let engineScript = """
       do callback
       - 约好了 -> end_callback
     node end_callback
+      need callback_booked: 先约好回访时间。
       say 好的,{callback}再联系您。
       do outcome callback
 
@@ -140,7 +142,7 @@ struct EngineTests {
 
         let serviceD = try makeEngine(CustomerFacts(grade: .d, type: .serviceSensitive, claims: 0, daysToExpiry: 45, values: ["name": "王芳"]))
         let start = serviceD.start().state
-        #expect(serviceD.screen(start).says == ["您好,请问是王芳【缺:称呼】吗?"])
+        #expect(serviceD.screen(start).says == ["您好,请问是王芳吗?"])
         #expect(!serviceD.visibleAnswers(start).map(\.id).contains("greet>claims_info"))
         #expect(serviceD.screen(run(serviceD, [.answer("greet>needs")]).state).says == ["出险后我们全程跟进。"])
     }
@@ -149,10 +151,12 @@ struct EngineTests {
         let engine = try makeEngine()
         var step = run(engine, [.answer("greet>book")])
         #expect(step.state.awaiting == .callback)
-        step = engine.step(step.state, .callback(CallbackSlot(daysAhead: 2, halfDay: .afternoon)))
-        #expect(step.events == [.callbackBooked(CallbackSlot(daysAhead: 2, halfDay: .afternoon))])
+        // The goodbye that says the time is not reached before a time is booked.
+        #expect(engine.step(step.state, .answer("book>end_callback")).events == [.refused(reason: "先约好回访时间。")])
+        step = engine.step(step.state, .callback(CallbackTime(daysAhead: 2, minute: 900)))
+        #expect(step.events == [.callbackBooked(CallbackTime(daysAhead: 2, minute: 900)), .flagMarked("callback_booked")])
         step = engine.step(step.state, .answer("book>end_callback"))
-        #expect(engine.screen(step.state).says == ["好的,后天下午再联系您。"])
+        #expect(engine.screen(step.state).says == ["好的,后天 15:00再联系您。"])
         #expect(step.state.outcome == Outcome(.callback))
     }
 

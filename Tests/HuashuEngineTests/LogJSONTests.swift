@@ -1,4 +1,5 @@
 import Foundation
+import HuashuRenewal
 import HuashuScript
 import Testing
 @testable import HuashuEngine
@@ -6,7 +7,7 @@ import Testing
 /// Steps are logged as hand-written JSON and read back by `JSONDecoder`
 /// (resume, replay): every case must come back equal.
 @Suite struct LogJSONTests {
-    static let slot = CallbackSlot(daysAhead: 2, halfDay: .afternoon)
+    static let slot = CallbackTime(daysAhead: 2, minute: 900)
     static let lost = Outcome(.lost, lossReason: .compulsoryOnly)
 
     @Test(arguments: [

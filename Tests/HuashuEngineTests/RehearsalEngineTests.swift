@@ -1,5 +1,6 @@
 import Foundation
 import HuashuEngine
+import HuashuRenewal
 import HuashuScript
 import Testing
 
@@ -99,7 +100,7 @@ struct EngineRehearsal {
             switch turn.turn.intent {
             case .answer(let id): intent = id
             case .objection(let handler): intent = "objection " + handler
-            case .callback(let slot): intent = "callback " + slot.chinese
+            case .callback(let slot): intent = "callback " + slot.slotName
             }
             return "\(turn.turn.node) \(intent) \(turn.turn.words)"
         }
@@ -242,10 +243,10 @@ struct RehearsalEngineTests {
         #expect(try rehearsal.hear().intent == .answer("not_owner>book_owner"))
         rehearsal.type(.answer("not_owner>book_owner"))
         let slot = try rehearsal.hear()
-        #expect(slot.intent == .callback(CallbackSlot(daysAhead: 1, halfDay: .afternoon)))
+        #expect(slot.intent == .callback(CallbackTime(daysAhead: 1, minute: 900)))
         #expect(slot.words.contains("明天下午"))
-        rehearsal.type(.callback(CallbackSlot(daysAhead: 2, halfDay: .morning)), expect: .mistake)
-        rehearsal.type(.callback(CallbackSlot(daysAhead: 1, halfDay: .afternoon)), expect: .handled)
+        rehearsal.type(.callback(CallbackTime(daysAhead: 2, minute: 600)), expect: .mistake)
+        rehearsal.type(.callback(CallbackTime(daysAhead: 1, minute: 900)), expect: .handled)
         rehearsal.playRight()
         #expect(rehearsal.state.outcome == Outcome(.callback))
         let sheet = rehearsal.customer.score.sheet(title: "t", engine: rehearsal.engine, state: rehearsal.state)
@@ -256,7 +257,7 @@ struct RehearsalEngineTests {
         let turns = [
             CustomerTurn(node: "quote", intent: .objection("price"), words: "太贵了]，便宜点", origin: .firstAnswer),
             CustomerTurn(node: "quote", intent: .answer("quote>close_confirm"), words: "行", origin: .sequence(2)),
-            CustomerTurn(node: "book_callback", intent: .callback(CallbackSlot(daysAhead: 2, halfDay: .afternoon)), words: "后天下午吧。",
+            CustomerTurn(node: "book_callback", intent: .callback(CallbackTime(daysAhead: 2, minute: 900)), words: "后天下午吧。",
                          origin: .callback),
         ]
         #expect(turns.map(\.note) == ["客户[异议:price] 太贵了]，便宜点", "客户[答:quote>close_confirm] 行", "客户[回访:后天下午] 后天下午吧。"])

@@ -88,3 +88,26 @@ struct FormatterTests {
             """)
     }
 }
+
+@Suite("Checker: nothing half-filled is read aloud")
+struct CallbackGateTests {
+    static let withLater = minimal.replacingOccurrences(of: "  - 是本人 -> done", with: "  - 是本人 -> done\n  - 不方便 -> later")
+
+    @Test func aLineSayingTheCallbackNeedsTheBookedGate() {
+        #expect(diagnose(Self.withLater + "\nnode later\n  say 那我{callback}再打给您。\n  do outcome callback") == ["8:6 H049"])
+        #expect(diagnose(Self.withLater + "\nnode later\n  say 好的。\n  - [days>1] {callback}见 -> done") == ["8:6 H049"])
+        #expect(diagnose(Self.withLater + "\nnode later\n  need callback_booked: 先约时间。\n  say 那我{callback}再打给您。\n  do outcome callback") == [])
+        #expect(diagnose(Self.withLater + "\nnode later\n  say 那我明天再打给您。\n  do outcome callback") == [])
+    }
+
+    @Test func everyShippedStepSayingTheCallbackIsGated() throws {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Dialogues")
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".huashu") }.sorted()
+        let sources = try files.map { SourceText(name: $0, text: try String(contentsOf: folder.appendingPathComponent($0), encoding: .utf8)) }
+        let script = try #require(ScriptCompiler.compile(sources).script)
+        let saying = script.nodes.values.filter(\.usesCallback)
+        #expect(!saying.isEmpty)
+        for node in saying { #expect(node.gates.contains { $0.flag == Gate.callbackBooked }, "\(node.id)") }
+    }
+}
