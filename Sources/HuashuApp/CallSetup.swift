@@ -117,16 +117,19 @@ public enum CallRunner {
 
     /// The customer named, or with `next` the top of today's queue: the agent's own customers
     /// (the ledger's 专员) first, then those the ledger gives nobody; never a colleague's.
-    private static func pick(query: String?, next: Bool, store: Store, today: Date, agent: String) throws(UserError) -> Customer {
-        if let query {
-            let found = try wrap { try store.findCustomers(query) }
-            guard let first = found.first else { throw UserError("no customer matches `\(query)` (try a plate, phone, ID number, name or #id)") }
-            guard found.count == 1 else {
-                let list = found.map { "  #\($0.id ?? 0) \($0.name) \($0.plate)" }.joined(separator: "\n")
-                throw UserError("`\(query)` matches \(found.count) customers; name one by plate or #id:\n\(list)")
-            }
-            return first
+    /// The one customer a plate, phone, ID number, name or #id names; several or none is an error.
+    static func find(_ query: String, in store: Store) throws(UserError) -> Customer {
+        let found = try wrap { try store.findCustomers(query) }
+        guard let first = found.first else { throw UserError("no customer matches `\(query)` (try a plate, phone, ID number, name or #id)") }
+        guard found.count == 1 else {
+            let list = found.map { "  #\($0.id ?? 0) \($0.name) \($0.plate)" }.joined(separator: "\n")
+            throw UserError("`\(query)` matches \(found.count) customers; name one by plate or #id:\n\(list)")
         }
+        return first
+    }
+
+    private static func pick(query: String?, next: Bool, store: Store, today: Date, agent: String) throws(UserError) -> Customer {
+        if let query { return try find(query, in: store) }
         guard next else { throw UserError("name a customer (plate, phone, name or #id) or use --next for the top of today's queue") }
         let queue = try RenewalQueue.build(store: store, today: today)
         let me = agent.trimmingCharacters(in: .whitespaces)

@@ -34,7 +34,7 @@ public struct QueueEntry: Sendable, Equatable {
 ///    A, B, C, ungraded, and D (likely lost) last; within a grade, nearest
 ///    the expiry date first (before or after it; on a tie the one not yet lapsed).
 ///
-/// Left out: do-not-call (勿扰) and rehearsal-only customers, and customers whose latest finished
+/// Left out: do-not-call (勿扰), no valid phone (缺少有效电话) and rehearsal-only customers, and customers whose latest finished
 /// call this renewal season (`RenewalSeason`) was won, lost (the
 /// vehicle sold is a loss reason), do-not-call or a wrong number. A customer
 /// with a follow-up booked for a later day waits for it. A win or loss from
@@ -65,7 +65,7 @@ public enum RenewalQueue {
         let wantedAgent = agent?.trimmingCharacters(in: .whitespaces)
         var booked: [(due: String, entry: QueueEntry)] = []
         var timeline: [QueueEntry] = []
-        for customer in customers where !customer.doNotCall && !customer.training {
+        for customer in customers where !customer.doNotCall && !customer.phoneInvalid && !customer.training {
             guard let id = customer.id else { continue }
             if let wantedAgent, !wantedAgent.isEmpty, customer.agent?.trimmingCharacters(in: .whitespaces) != wantedAgent { continue }
             let expiry = customer.commercialExpiry.flatMap { try? LedgerValue.date($0) }

@@ -32,6 +32,10 @@ public struct LedgerRecord: Sendable, Equatable {
     /// Columns Huashu has no field for, by their header text: a dealer's own
     /// columns (address, 年审, 实收保费) must survive an import.
     public var extra: [String: String]
+    /// Cells that failed their check: kept out of the record, the vehicle imported all the same.
+    public var held: [LedgerProblem] = []
+    /// Each held cell as it was written, in the order of `held`.
+    public var heldCells: [String] = []
 
     public init(row: Int, name: String, plate: String, phone: String? = nil, idNumber: String? = nil,
                 honorific: String? = nil, model: String? = nil, lastInsurer: String? = nil,

@@ -16,6 +16,8 @@ public struct LedgerRows: Sendable {
     public private(set) var problems: [LedgerProblem] = []
     /// The cells of every rejected row so far, exactly as read.
     public private(set) var rejectedRows: [(row: Int, cells: [String])] = []
+    /// The cells of imported rows held for review, by row.
+    public private(set) var held: [LedgerProblem] = []
     /// Rows read after the header, blank ones included.
     public private(set) var rowsRead = 0
     /// The good rows among them.
@@ -54,7 +56,7 @@ public struct LedgerRows: Sendable {
         headerRow = found.row
         expectedRows = min(text.count / 150, 1_000_000)
         self.scanner = scanner
-        rowReader = LedgerRowReader(columns: found.columns, lookForNUL: text.withUnsafeBufferPointer { bytes in bytes.baseAddress.map { memchr($0, 0, bytes.count) != nil } ?? false }, expectedRows: expectedRows)
+        rowReader = LedgerRowReader(columns: found.columns, lookForNUL: text.withUnsafeBufferPointer { bytes in bytes.baseAddress.map { memchr($0, 0, bytes.count) != nil } ?? false })
     }
 
     /// The good records among the next `limit` rows of the file; nil when no row is left.
@@ -69,6 +71,7 @@ public struct LedgerRows: Sendable {
             if LedgerRowReader.isBlank(record.cells) { continue }
             switch rowReader.read(record, row: scanner.row) {
             case .success(let customer):
+                if !customer.held.isEmpty { held.append(contentsOf: customer.held) }
                 records.append(customer)
             case .failure(let rowProblems):
                 problems.append(contentsOf: rowProblems.problems)

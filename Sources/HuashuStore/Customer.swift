@@ -27,6 +27,9 @@ public struct Customer: Sendable, Equatable, Codable, FetchableRecord, Persistab
     /// Ledger columns Huashu has no field for, kept as JSON so nothing is dropped.
     public var extra: String?
     public var doNotCall: Bool
+    /// No number to dial: the ledger gave none (or a placeholder such as 无), or the team marked
+    /// the number wrong. Kept out of the queue until an import brings a different number.
+    public var phoneInvalid: Bool
     /// A made-up customer a rehearsal plays; never in the queue or the reports.
     public var training: Bool
 
@@ -39,13 +42,15 @@ public struct Customer: Sendable, Equatable, Codable, FetchableRecord, Persistab
         case compulsoryExpiry = "compulsory_expiry"
         case vehicleUse = "vehicle_use"
         case doNotCall = "do_not_call"
+        case phoneInvalid = "phone_invalid"
     }
 
     public init(id: Int64? = nil, plate: String, name: String, honorific: String? = nil, phone: String? = nil,
                 idNumber: String? = nil, model: String? = nil, lastInsurer: String? = nil, lastPremium: String? = nil,
                 commercialExpiry: String? = nil, compulsoryExpiry: String? = nil, claims: Int? = nil, violations: Int? = nil,
                 grade: String? = nil, type: String? = nil, agent: String? = nil, vehicleUse: String? = nil,
-                notes: String? = nil, extra: String? = nil, doNotCall: Bool = false, training: Bool = false) {
+                notes: String? = nil, extra: String? = nil, doNotCall: Bool = false, phoneInvalid: Bool = false,
+                training: Bool = false) {
         self.id = id
         self.plate = plate
         self.name = name
@@ -66,6 +71,7 @@ public struct Customer: Sendable, Equatable, Codable, FetchableRecord, Persistab
         self.notes = notes
         self.extra = extra
         self.doNotCall = doNotCall
+        self.phoneInvalid = phoneInvalid
         self.training = training
     }
 

@@ -18,6 +18,9 @@ public final class Store: Sendable {
         migrator.registerMigration("v2: rehearsal customers") { db in
             try db.execute(sql: "ALTER TABLE customers ADD COLUMN training INTEGER NOT NULL DEFAULT 0")
         }
+        migrator.registerMigration("v3-ledger: phone_invalid, change history, review list") { db in
+            try db.execute(sql: Schema.ledgerReview)
+        }
         return migrator
     }()
 
@@ -156,6 +159,38 @@ public struct StoreError: Error, CustomStringConvertible, Sendable {
 }
 
 enum Schema {
+    /// What an import changed in a stored customer, field by field, and what it held back for a
+    /// person to decide: conflicting names and phones, cells that failed their check.
+    static let ledgerReview = """
+    ALTER TABLE customers ADD COLUMN phone_invalid INTEGER NOT NULL DEFAULT 0;
+    CREATE TABLE customer_changes (
+        id INTEGER PRIMARY KEY,
+        customer_id INTEGER NOT NULL REFERENCES customers(id),
+        field TEXT NOT NULL,
+        old TEXT,
+        new TEXT,
+        file TEXT NOT NULL,
+        row INTEGER,
+        at TEXT NOT NULL
+    );
+    CREATE INDEX customer_changes_by_customer ON customer_changes(customer_id, id);
+    CREATE TABLE ledger_review (
+        id INTEGER PRIMARY KEY,
+        customer_id INTEGER NOT NULL REFERENCES customers(id),
+        kind TEXT NOT NULL,
+        field TEXT NOT NULL,
+        stored TEXT,
+        given TEXT,
+        message TEXT NOT NULL,
+        file TEXT NOT NULL,
+        row INTEGER,
+        at TEXT NOT NULL,
+        resolved_at TEXT,
+        resolution TEXT
+    );
+    CREATE INDEX ledger_review_open ON ledger_review(resolved_at, customer_id);
+    """
+
     static let version1 = """
     CREATE TABLE customers (
         id INTEGER PRIMARY KEY,

@@ -9,7 +9,7 @@ struct Huashu: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "huashu",
         abstract: "Renewal-call scripts (话术) for motor-insurance agents: live calls, rehearsal, replay and reports.",
-        subcommands: [Call.self, Resume.self, Queue.self, Import.self, Lint.self, Verify.self, Calls.self, Replay.self, Report.self, Rehearse.self, Coverage.self])
+        subcommands: [Call.self, Resume.self, Queue.self, Import.self, CustomerCommand.self, Review.self, Lint.self, Verify.self, Calls.self, Replay.self, Report.self, Rehearse.self, Coverage.self])
 }
 
 /// Runs a command body, turning a `UserError` into its message and exit code 1.

@@ -44,7 +44,7 @@ struct StoreTests {
     }
 
     func load(_ store: Store, _ customers: [Customer]) throws -> UpsertSummary {
-        var pending: [Customer]? = customers
+        var pending: [LedgerEntry]? = customers.map { LedgerEntry(customer: $0, row: 0) }
         return try store.upsert(batches: { defer { pending = nil }; return pending }, keep: { true }, firstLoad: true)
     }
 
