@@ -115,7 +115,7 @@ public enum LedgerImport {
         if summary.conflicts > 0 { held.append("\(summary.conflicts) \(summary.conflicts == 1 ? "conflict" : "conflicts")") }
         return "\(verb) \(count) customers from \(options.file) (\(encoding.rawValue)): "
             + "\(summary.inserted) new, \(summary.updated) updated\(changed), \(summary.unchanged) unchanged"
-            + (skipped == 0 ? "" : "; \(skipped) rows skipped")
+            + (skipped == 0 ? "" : "; \(skipped) \(skipped == 1 ? "row" : "rows") skipped")
             + (held.isEmpty ? "" : "; \(held.joined(separator: " and ")) held for review (see `huashu review list`)") + "\n"
     }
 

@@ -101,6 +101,8 @@ struct LedgerRowReader {
         }
 
         guard problems.isEmpty else {
+            // A refused row goes back whole for correction: everything wrong with it is said at once.
+            problems += held.map { ($0.column, $0.problem) }
             let ordered = problems.enumerated().sorted { ($0.element.column, $0.offset) < ($1.element.column, $1.offset) }
             return .failure(RowProblems(problems: ordered.map(\.element.problem)))
         }

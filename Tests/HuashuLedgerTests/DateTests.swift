@@ -86,17 +86,19 @@ struct DateTests {
         #expect(date == LedgerDate(daysSince1970: 50_000))
     }
 
-    @Test func datesInAFileBecomeRowProblemsWithTheColumnName() throws {
+    @Test func aBadDateInAFileIsHeldWithTheColumnNameAndTheVehicleKept() throws {
         let parse = try Fixture.read([
             "客户姓名,车牌号,商业险到期,交强险到期日",
             "张三,粤B12345,2026-02-30,2026/11/22",
             "李四,粤B12346,46348,2026年1月5日",
         ])
-        #expect(parse.problems.map(\.description) == [
+        #expect(parse.problems == [])
+        #expect(parse.records.flatMap(\.held).map(\.description) == [
             "row 2, column 商业险到期: `2026-02-30` is not a valid date (2026-02 has 28 days)",
         ])
-        #expect(parse.records.map(\.row) == [3])
-        #expect(parse.records.first?.commercialExpiry?.description == "2026-11-22")
-        #expect(parse.records.first?.compulsoryExpiry?.description == "2026-01-05")
+        #expect(parse.records.map(\.row) == [2, 3])
+        #expect(parse.records[0].commercialExpiry == nil && parse.records[0].compulsoryExpiry?.description == "2026-11-22")
+        #expect(parse.records[1].commercialExpiry?.description == "2026-11-22")
+        #expect(parse.records[1].compulsoryExpiry?.description == "2026-01-05")
     }
 }

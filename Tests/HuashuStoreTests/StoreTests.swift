@@ -39,7 +39,8 @@ struct StoreTests {
         #expect(try store.upsert([customer]) == UpsertSummary(inserted: 0, updated: 0, unchanged: 1))
         var changed = customer
         changed.lastPremium = "5000"
-        #expect(try store.upsert([changed], dryRun: true) == UpsertSummary(inserted: 0, updated: 1, unchanged: 0))
+        #expect(try store.upsert([changed], dryRun: true) == UpsertSummary(
+            inserted: 0, updated: 1, unchanged: 0, changes: [FieldChange(plate: "粤B12345", row: 0, field: "last_premium", old: "4860", new: "5000")]))
         #expect(try store.allCustomers().first?.lastPremium == "4860", "a dry run writes nothing")
     }
 
