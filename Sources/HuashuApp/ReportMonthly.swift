@@ -252,6 +252,8 @@ struct MonthlyReport {
     let lossByInsurer: [Count]
     let uncontrolled: [DueCustomerRow]
     let lapsed: [DueCustomerRow]
+    /// Due customers with no phone to dial (缺少有效电话): an exception the queue cannot work.
+    let noPhone: Int
     let agents: [AgentLine]
     let followUps: FollowUpDisciplineRow
     let followUpsByAgent: [FollowUpDisciplineRow]
@@ -285,6 +287,7 @@ struct MonthlyReport {
         lossByInsurer = Self.counted(lostCustomers.map { ($0.lostTo ?? "").isEmpty ? "未注明" : $0.lostTo! })
         uncontrolled = due.filter { !$0.hasFinalOutcome && (!$0.calledRecently || $0.followUpOverdue) }
         lapsed = due.filter { $0.expiry < today && !$0.isWon }
+        noPhone = due.filter(\.phoneInvalid).count
 
         var names = Set(data.agents.map(\.agent))
         if let agent { names.insert(agent) } else { names.formUnion(targets.byAgent.keys) }

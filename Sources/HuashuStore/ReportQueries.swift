@@ -94,6 +94,8 @@ public struct DueCustomerRow: Sendable, Equatable {
     public var followUpOverdue: Bool
     /// The latest live call started within the quiet window (the last 3 days).
     public var calledRecently: Bool
+    /// No phone to dial (缺少有效电话): the customer is kept out of the queue.
+    public var phoneInvalid = false
 
     public var hasFinalOutcome: Bool { outcome.map(RenewalSeason.finalOutcomes.contains) ?? false }
     public var isWon: Bool { outcome == "won" }
@@ -261,7 +263,7 @@ enum ReportSQL {
     static func due(_ db: Database, _ w: ReportWindow) throws -> [DueCustomerRow] {
         let sql = """
             WITH due AS (
-                SELECT u.id, u.name, u.plate, u.vehicle_use, u.commercial_expiry, u.agent,
+                SELECT u.id, u.name, u.plate, u.vehicle_use, u.commercial_expiry, u.agent, u.phone_invalid,
                        (SELECT count(*) FROM calls c WHERE c.customer_id = u.id AND c.training = 0) AS calls,
                        (SELECT c.id FROM calls c WHERE c.customer_id = u.id AND c.training = 0
                         ORDER BY c.started_at DESC, c.id DESC LIMIT 1) AS latest,
@@ -276,7 +278,7 @@ enum ReportSQL {
                    r.outcome, r.loss_reason, r.lost_to, r.quote,
                    due.id IN (SELECT f.customer_id FROM follow_ups f LEFT JOIN calls c ON c.id = f.call_id
                               WHERE f.done_at IS NULL AND f.due_at < :now AND COALESCE(c.training, 0) = 0) AS overdue,
-                   COALESCE(l.started_at >= :quiet, 0) AS recent
+                   COALESCE(l.started_at >= :quiet, 0) AS recent, due.phone_invalid
             FROM due LEFT JOIN calls l ON l.id = due.latest LEFT JOIN calls r ON r.id = due.result
             WHERE :agent IS NULL OR COALESCE(NULLIF(due.agent, ''), l.agent) = :agent
             ORDER BY due.commercial_expiry, due.id
@@ -286,7 +288,7 @@ enum ReportSQL {
             DueCustomerRow(id: row["id"], name: row["name"], plate: row["plate"], vehicleUse: row["vehicle_use"],
                            expiry: row["commercial_expiry"], agent: row["responsible"], calls: row["calls"], lastCallAt: row["last_call"],
                            outcome: row["outcome"], lossReason: row["loss_reason"], lostTo: row["lost_to"], quote: row["quote"],
-                           followUpOverdue: row["overdue"], calledRecently: row["recent"])
+                           followUpOverdue: row["overdue"], calledRecently: row["recent"], phoneInvalid: row["phone_invalid"])
         }
     }
 

@@ -3,7 +3,7 @@ import Testing
 /// Every command explains itself, and offers only the options it uses.
 @Suite("--help on every command")
 struct HelpTests {
-    static let commands = ["call", "resume", "queue", "import", "lint", "verify", "calls", "replay", "report", "rehearse", "coverage"]
+    static let commands = ["call", "resume", "queue", "import", "customer", "review", "lint", "verify", "calls", "replay", "report", "rehearse", "coverage"]
 
     func help(_ command: [String]) throws -> (status: Int32, output: String) {
         try Fixture.run(Fixture.binary, command + ["--help"], environment: ["LANG": "C.UTF-8", "PATH": "/usr/bin:/bin"])

@@ -106,6 +106,8 @@ struct LedgerReimportTests {
         let queue = try huashu("queue").output
         #expect(!queue.contains("客户0") && !queue.contains("客户4"))
         #expect(queue.contains("客户5"), "a landline keeps its area code and is dialled")
+        let report = try huashu("report", "--month", String(Self.inDays(10).prefix(7)))
+        #expect(report.output.contains("缺少有效电话 5 人"), "an exception in the month's report")
         for _ in 0..<4 {
             let call = try fixture.piped(["call", "--next"], input: ".quit\n")
             #expect(!(0...4).contains { call.output.contains("客户\($0)") })
