@@ -174,14 +174,17 @@ extension CallView {
 extension CustomerFacts {
     /// What the script may know of a ledger customer on a given day.
     init(_ customer: Customer, today: Date) {
-        let days = customer.commercialExpiry.flatMap { LocalDay.daysBetween(today, $0) }
+        // The policy the call is about: the first not yet expired of 商业险 and 交强险.
+        let policy = VehiclePolicy.current(VehiclePolicy.of(customer), today: LocalDay.day(today))
+        let days = policy.map { LocalDay.day(today).days(until: $0.expiry) }
         var values: [String: String] = [
             "name": customer.name, "plate": customer.plate,
         ]
         values["honorific"] = customer.honorific
         values["model"] = customer.model
         values["phone"] = Masking.phone(customer.phone)
-        values["expiry"] = customer.commercialExpiry
+        values["expiry"] = policy?.expiry.description ?? customer.commercialExpiry
+        values["policy"] = policy?.kind.chinese
         values["compulsory_expiry"] = customer.compulsoryExpiry
         values["days"] = days.map(String.init)
         values["last_premium"] = customer.lastPremium
@@ -208,10 +211,5 @@ enum LocalDay {
 
     static func string(_ date: Date) -> String {
         day(date).description
-    }
-
-    /// Whole days from `from`'s calendar day to the day written `yyyy-MM-dd`.
-    static func daysBetween(_ from: Date, _ to: String) -> Int? {
-        (try? LedgerValue.date(to)).map { day(from).days(until: $0) }
     }
 }

@@ -68,8 +68,14 @@ public enum RenewalQueue {
         for customer in customers where !customer.doNotCall && !customer.phoneInvalid && !customer.training {
             guard let id = customer.id else { continue }
             if let wantedAgent, !wantedAgent.isEmpty, customer.agent?.trimmingCharacters(in: .whitespaces) != wantedAgent { continue }
-            let expiry = customer.commercialExpiry.flatMap { try? LedgerValue.date($0) }
+            // Each policy has its own timeline: the first with a contact due today is the reason.
+            let policies = VehiclePolicy.of(customer)
             let history = calls[id]
+            let lastContact = history.flatMap { day(timestamp: $0.last.startedAt) }
+            let due = policies.lazy.compactMap { policy in
+                RenewalTimeline.due(expiry: policy.expiry, lastContact: lastContact, today: today, plan: plan).map { (policy, $0) }
+            }.first
+            let expiry = (due?.0 ?? VehiclePolicy.current(policies, today: today))?.expiry
             if let ended = history?.lastEnded, let outcome = ended.outcome, RenewalSeason.finalOutcomes.contains(outcome) {
                 let seasonStart = expiry?.adding(days: -RenewalSeason.days)
                 if let endedDay = day(timestamp: ended.startedAt), seasonStart.map({ endedDay >= $0 }) ?? true { continue }
@@ -89,10 +95,9 @@ public enum RenewalQueue {
                                                         overdueDays: dueDay.days(until: today), daysToExpiry: daysToExpiry, lastCall: lastCall)))
                 continue
             }
-            guard let expiry else { continue }
-            let lastContact = history.flatMap { day(timestamp: $0.last.startedAt) }
-            guard let touch = RenewalTimeline.due(expiry: expiry, lastContact: lastContact, today: today, plan: plan) else { continue }
-            timeline.append(QueueEntry(customer: customer, why: .timeline(touch), reason: touch.reason, overdueDays: touch.overdueDays,
+            guard let (policy, touch) = due else { continue }
+            timeline.append(QueueEntry(customer: customer, why: .timeline(touch), reason: policy.label(among: policies) + touch.reason,
+                                       overdueDays: touch.overdueDays,
                                        daysToExpiry: daysToExpiry, lastCall: lastCall))
         }
         timeline.sort { order($0) < order($1) }

@@ -198,6 +198,26 @@ struct LedgerReimportTests {
         #expect(try huashu("review", "keep", "1").status == 0)
     }
 
+    @Test func twoRowsOfOnePlateMakeOneVehicleWithTwoPoliciesAndACompulsoryOnlyVehicleIsQueued() throws {
+        let path = try file("policies.csv", """
+            客户姓名,联系电话,车牌号,商业险到期日,交强险到期日,上年保费
+            钱一,13600001111,粤B60001,\(Self.inDays(20)),,4200
+            钱一,13600001111,粤B60001,,\(Self.inDays(100)),
+            孙二,13600002222,粤B60002,,\(Self.inDays(15)),
+
+            """, gb18030: true)
+        #expect(try huashu("import", path).output.hasSuffix("2 new, 1 updated (1 field changed), 0 unchanged\n"))
+        let qian = try #require(try fixture.store.findCustomers("粤B60001").first)
+        #expect(qian.commercialExpiry == Self.inDays(20) && qian.compulsoryExpiry == Self.inDays(100) && qian.lastPremium == "4200")
+        let queue = try huashu("queue").output.split(separator: "\n")
+        #expect(queue.contains { $0.contains("孙二") && $0.contains("交强险 ") }, "a 交强险-only vehicle is a renewal too")
+        #expect(queue.contains { $0.contains("钱一") && $0.contains("商业险 ") }, "the policy that is due is named")
+        let call = try fixture.piped(["call", "粤B60001"], input: ".quit\n")
+        #expect(call.output.contains("商业险到期 \(Self.inDays(20)) · 交强险到期 \(Self.inDays(100)) (商业险剩20天)"))
+        let only = try fixture.piped(["call", "粤B60002"], input: ".quit\n")
+        #expect(only.output.contains("交强险到期 \(Self.inDays(15)) (剩15天)"))
+    }
+
     /// For random pairs of ledgers A and B: importing A then B never loses a
     /// value A gave that B leaves empty (or has no row or column for).
     @Test func importingAThenBNeverLosesAValueOfAThatBLeavesEmpty() throws {
