@@ -10,6 +10,8 @@ import HuashuStore
 /// - a different owner name, or a different phone where one is stored, is not
 ///   applied but held for review (`huashu review`): a ledger is not proof that
 ///   the car changed hands. A phone the team marked invalid is replaced at once;
+/// - rows of one plate in one file are one vehicle: their policies merge, but
+///   the same policy with two expiry dates is held for review (the first kept);
 /// - the customer is marked 缺少有效电话 (`phoneInvalid`) while no phone is
 ///   stored, or while the stored one is still the number marked wrong.
 struct LedgerMerge: Sendable {
@@ -26,7 +28,7 @@ struct LedgerMerge: Sendable {
         self.clearingEmptyCells = clearingEmptyCells
     }
 
-    func callAsFunction(_ entry: LedgerEntry, _ stored: Customer) -> (Customer, [HeldValue]) {
+    func callAsFunction(_ entry: LedgerEntry, _ stored: Customer, earlierRow: Bool) -> (Customer, [HeldValue]) {
         let given = entry.customer
         var held: [HeldValue] = []
         var customer = given.keepingValues(of: stored) { field in
@@ -43,6 +45,16 @@ struct LedgerMerge: Sendable {
             held.append(HeldValue(kind: .conflict, field: "phone", stored: old, given: new,
                                   message: "the ledger gives another phone number for this plate"))
             customer.phone = old
+        }
+        if earlierRow {
+            for (policy, field, old, new) in [("商业险", "commercial_expiry", stored.commercialExpiry, given.commercialExpiry),
+                                              ("交强险", "compulsory_expiry", stored.compulsoryExpiry, given.compulsoryExpiry)] {
+                guard let old, let new, old != new else { continue }
+                held.append(HeldValue(kind: .conflict, field: field, stored: old, given: new,
+                                      message: "the file gives this plate a second \(policy) expiry date"))
+            }
+            customer.commercialExpiry = stored.commercialExpiry ?? given.commercialExpiry
+            customer.compulsoryExpiry = stored.compulsoryExpiry ?? given.compulsoryExpiry
         }
         customer.phoneInvalid = customer.phone == nil || (stored.phoneInvalid && customer.phone == stored.phone)
         customer.extra = mergedExtra(given.extra, stored.extra)

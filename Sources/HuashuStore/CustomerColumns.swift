@@ -177,7 +177,9 @@ final class BoundStatement {
 struct CustomerUpsert {
     private let db: Database
     private let source: String?
-    private let reconcile: ((LedgerEntry, Customer) -> (Customer, [HeldValue]))?
+    private let reconcile: ((LedgerEntry, Customer, Bool) -> (Customer, [HeldValue]))?
+    /// Plates of stored customers an earlier row of this import already met.
+    private var met: Set<String> = []
     private let at = Timestamp.string(Date())
     private var summary = UpsertSummary()
     private var stored: [String: Customer] = [:]
@@ -186,7 +188,7 @@ struct CustomerUpsert {
     private let change: Statement?
     private let review: Statement?
 
-    init(_ db: Database, source: String?, reconcile: ((LedgerEntry, Customer) -> (Customer, [HeldValue]))?) throws {
+    init(_ db: Database, source: String?, reconcile: ((LedgerEntry, Customer, Bool) -> (Customer, [HeldValue]))?) throws {
         self.db = db
         self.source = source
         self.reconcile = reconcile
@@ -213,6 +215,7 @@ struct CustomerUpsert {
     private mutating func store(_ entry: LedgerEntry) throws {
         let given = entry.customer
         var old = stored.isEmpty ? nil : stored[given.plate]
+        var earlierRow = false
         if old == nil {
             if try insert.run(db, given, id: nil, allowingConflict: true) {
                 summary.inserted += 1
@@ -221,9 +224,13 @@ struct CustomerUpsert {
             }
             // The plate came earlier in this same import.
             old = try CustomerColumns.fetchAll(db, where: "WHERE plate = ?", arguments: [given.plate]).first
+            earlierRow = true
+            met.insert(given.plate)
+        } else {
+            earlierRow = !met.insert(given.plate).inserted
         }
         guard let old, let id = old.id else { return }
-        var (customer, held) = reconcile?(entry, old) ?? (given, [])
+        var (customer, held) = reconcile?(entry, old, earlierRow) ?? (given, [])
         customer.id = id
         customer.doNotCall = old.doNotCall
         try hold(entry.held + held, customer: id, row: entry.row)

@@ -96,7 +96,8 @@ extension Store {
     /// When it is done, `keep` decides whether the transaction is committed
     /// or rolled back; the summary says what was (or would have been) done.
     /// `reconcile` makes the customer to store from a row and the customer already
-    /// stored under its plate (by default the row's, whole), and says what it held back.
+    /// stored under its plate (by default the row's, whole), and says what it held back;
+    /// its last argument is true when that customer came from an earlier row of this import.
     /// With a `source` (the file's name), every value changed in a stored customer is
     /// recorded in `customer_changes`, and every value held back in `ledger_review`.
     ///
@@ -113,7 +114,7 @@ extension Store {
     /// locks for long. The file is left in WAL mode; should that switch fail,
     /// the next huashu process to open the file makes it.
     public func upsert(batches next: () -> [LedgerEntry]?, keep: () -> Bool, firstLoad: Bool = false, source: String? = nil,
-                       reconcile: ((_ given: LedgerEntry, _ stored: Customer) -> (Customer, [HeldValue]))? = nil) throws(StoreError) -> UpsertSummary {
+                       reconcile: ((_ given: LedgerEntry, _ stored: Customer, _ earlierRow: Bool) -> (Customer, [HeldValue]))? = nil) throws(StoreError) -> UpsertSummary {
         try writeWithoutTransaction { db in
             let hasCustomers = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM customers)") ?? true
             let journalled = try firstLoad && !hasCustomers && rollbackJournalIfAlone(db)

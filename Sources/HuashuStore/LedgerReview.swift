@@ -74,7 +74,7 @@ extension Store {
             }
             let at = Timestamp.string(date)
             if take {
-                guard item.kind == .conflict, ["name", "phone"].contains(item.field) else {
+                guard item.kind == .conflict, ["name", "phone", "commercial_expiry", "compulsory_expiry"].contains(item.field) else {
                     throw StoreError("review item #\(id) is a cell that failed its check (\(item.message)); correct it in the ledger and import again, or `huashu review keep \(id)` to close it")
                 }
                 let old = try String.fetchOne(db, sql: "SELECT \(item.field) FROM customers WHERE id = ?", arguments: [item.customerID])

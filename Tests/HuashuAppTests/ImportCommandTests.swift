@@ -358,9 +358,10 @@ struct ImportCommandTests {
         let refused = try huashu("import", late)
         #expect(refused.status == 1)
         #expect(refused.output.hasPrefix("huashu: \(late): row 8890, column 车牌号: `粤C888` is not a valid plate"))
-        // A plate repeated far apart is the same vehicle: its other owner is held for review, with the true row number.
+        // A plate repeated far apart is the same vehicle: its other owner, phone and 商业险 date are held for review,
+        // with the true row number.
         let repeated = file("repeated.csv", text.replacingOccurrences(of: "粤C08999", with: "粤C00001"))
-        #expect(try huashu("import", repeated).output.hasSuffix("2 conflicts held for review (see `huashu review list`)\n"))
+        #expect(try huashu("import", repeated).output.hasSuffix("3 conflicts held for review (see `huashu review list`)\n"))
         #expect(try fixture.sqlite("SELECT row || ' ' || stored || ' ' || given FROM ledger_review WHERE field = 'name'") == "9001 客户1 客户8999")
         #expect(try imported().count == rows, "no customer added")
     }

@@ -204,9 +204,13 @@ struct LedgerReimportTests {
             钱一,13600001111,粤B60001,\(Self.inDays(20)),,4200
             钱一,13600001111,粤B60001,,\(Self.inDays(100)),
             孙二,13600002222,粤B60002,,\(Self.inDays(15)),
+            钱一,13600001111,粤B60001,\(Self.inDays(25)),,
 
             """, gb18030: true)
-        #expect(try huashu("import", path).output.hasSuffix("2 new, 1 updated (1 field changed), 0 unchanged\n"))
+        #expect(try huashu("import", path).output
+            .hasSuffix("2 new, 1 updated (1 field changed), 1 unchanged; 1 conflict held for review (see `huashu review list`)\n"))
+        #expect(try huashu("review").output.contains(
+            "粤B60001 商业险到期日: stored \(Self.inDays(20)), ledger \(Self.inDays(25)) (\(path) row 5): the file gives this plate a second 商业险 expiry date"))
         let qian = try #require(try fixture.store.findCustomers("粤B60001").first)
         #expect(qian.commercialExpiry == Self.inDays(20) && qian.compulsoryExpiry == Self.inDays(100) && qian.lastPremium == "4200")
         let queue = try huashu("queue").output.split(separator: "\n")
