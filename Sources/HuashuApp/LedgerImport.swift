@@ -34,7 +34,7 @@ public enum LedgerImport {
         let bytes = try FileBytes.read(options.file)
         let rows: LedgerRows
         do {
-            rows = try LedgerRows(bytes, encoding: encoding)
+            rows = try LedgerRows(bytes, encoding: encoding, today: LocalDay.day(Date()))
         } catch {
             throw UserError("\(options.file): \(error.description)")
         }

@@ -9,6 +9,8 @@ struct LedgerRowReader {
     let columns: LedgerColumns
     /// Only files that contain a NUL byte pay for looking for one in every cell.
     let lookForNUL: Bool
+    /// The day expiry dates are judged against (`LedgerValue.implausibleExpiry`); nil: not judged.
+    var today: LedgerDate?
 
     static func isBlank(_ cells: [String]) -> Bool {
         cells.allSatisfy { $0.isEmpty || CellText.trimmed($0).isEmpty }
@@ -51,8 +53,8 @@ struct LedgerRowReader {
                     result.idNumber = identity.number
                     personalID = identity.holder == .person
                 case .model: result.model = value
-                case .commercialExpiry: result.commercialExpiry = try LedgerValue.date(value)
-                case .compulsoryExpiry: result.compulsoryExpiry = try LedgerValue.date(value)
+                case .commercialExpiry: result.commercialExpiry = try expiry(value)
+                case .compulsoryExpiry: result.compulsoryExpiry = try expiry(value)
                 case .lastPremium: result.lastPremium = try LedgerValue.premium(value)
                 case .lastInsurer: result.lastInsurer = value
                 case .claims: result.claims = try LedgerValue.count(value)
@@ -112,6 +114,14 @@ struct LedgerRowReader {
         result.honorific = salutationHonorific ?? genderHonorific
             ?? (personalID ? result.idNumber.flatMap(LedgerValue.honorific(fromPersonalID:)) : nil)
         return .success(result)
+    }
+
+    private func expiry(_ value: String) throws(LedgerValueError) -> LedgerDate {
+        let date = try LedgerValue.date(value)
+        if let today, let reason = LedgerValue.implausibleExpiry(date, today: today) {
+            throw LedgerValueError("\(Quoting.quoted(value)) as an expiry date: \(reason)")
+        }
+        return date
     }
 
     /// Names padded for alignment in a sheet ("张  三") are closed up; names

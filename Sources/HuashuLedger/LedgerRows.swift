@@ -32,7 +32,8 @@ public struct LedgerRows: Sendable {
     /// Throws LedgerFileError for a file that cannot be read at all (not
     /// decodable in the encoding, no header, no name/plate column). The
     /// encoding is detected when not given: UTF-8 (with or without BOM), else GB18030/GBK.
-    public init(_ bytes: [UInt8], encoding forced: LedgerEncoding? = nil) throws(LedgerFileError) {
+    /// With `today`, expiry dates implausibly far from it are held for review.
+    public init(_ bytes: [UInt8], encoding forced: LedgerEncoding? = nil, today: LedgerDate? = nil) throws(LedgerFileError) {
         let (text, start, usedEncoding, remainder) = try LedgerDecoding.utf8(bytes, forced: forced)
         unchecked = remainder
         var scanner = CSVScanner(text, delimiter: CSVScanner.delimiter(of: text), start: start)
@@ -56,7 +57,8 @@ public struct LedgerRows: Sendable {
         headerRow = found.row
         expectedRows = min(text.count / 150, 1_000_000)
         self.scanner = scanner
-        rowReader = LedgerRowReader(columns: found.columns, lookForNUL: text.withUnsafeBufferPointer { bytes in bytes.baseAddress.map { memchr($0, 0, bytes.count) != nil } ?? false })
+        rowReader = LedgerRowReader(columns: found.columns, lookForNUL: text.withUnsafeBufferPointer { bytes in bytes.baseAddress.map { memchr($0, 0, bytes.count) != nil } ?? false },
+                                    today: today)
     }
 
     /// The good records among the next `limit` rows of the file; nil when no row is left.

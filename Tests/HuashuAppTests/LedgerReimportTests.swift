@@ -222,6 +222,25 @@ struct LedgerReimportTests {
         #expect(only.output.contains("交强险到期 \(Self.inDays(15)) (剩15天)"))
     }
 
+    @Test func datesThatCannotBeKnownOrAreImplausibleAreHeldNeverGuessed() throws {
+        // `27-1-5`: a two-digit year first, read because a one-digit day cannot be a year.
+        let near = try #require((20...50).map(Self.inDays).first { $0.hasSuffix("-0\($0.last!)") })
+        let short = String(near.dropFirst(2))
+        let path = try file("dates.csv", """
+            客户姓名,车牌号,商业险到期日,交强险到期日
+            周一,粤B70001,\(short.replacingOccurrences(of: "-0", with: "-")),08/03/27
+            周二,粤B70002,2019/1/1,\(Self.inDays(800))
+
+            """)
+        let result = try huashu("import", path)
+        #expect(result.output.contains("row 2, column 交强险到期日: `08/03/27` could be 2008-03-27 or a day and month before the year 2027; the order cannot be known"))
+        #expect(result.output.contains("row 3, column 商业险到期日: `2019/1/1` as an expiry date: 2019-01-01 is more than a year before today"))
+        #expect(result.output.contains("row 3, column 交强险到期日: `\(Self.inDays(800))` as an expiry date: \(Self.inDays(800)) is more than two years after today"))
+        #expect(result.output.hasSuffix("2 new, 0 updated, 0 unchanged; 3 cells held for review (see `huashu review list`)\n"))
+        #expect(try fixture.sqlite("SELECT group_concat(plate || ':' || ifnull(commercial_expiry, '-') || ':' || ifnull(compulsory_expiry, '-'), ' ') FROM customers WHERE id > 3")
+            == "粤B70001:\(near):- 粤B70002:-:-")
+    }
+
     /// For random pairs of ledgers A and B: importing A then B never loses a
     /// value A gave that B leaves empty (or has no row or column for).
     @Test func importingAThenBNeverLosesAValueOfAThatBLeavesEmpty() throws {
