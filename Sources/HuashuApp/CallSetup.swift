@@ -177,10 +177,12 @@ extension CustomerFacts {
         // The policy the call is about: the first not yet expired of 商业险 and 交强险.
         let policy = VehiclePolicy.current(VehiclePolicy.of(customer), today: LocalDay.day(today))
         let days = policy.map { LocalDay.day(today).days(until: $0.expiry) }
+        // A company's vehicle (单位客户) is discussed with its contact person; with no form of
+        // address known for them, none is used (an empty honorific is not a gap).
         var values: [String: String] = [
-            "name": customer.name, "plate": customer.plate,
+            "name": customer.isCompany ? customer.contact ?? customer.name : customer.name, "plate": customer.plate,
         ]
-        values["honorific"] = customer.honorific
+        values["honorific"] = customer.isCompany ? customer.honorific ?? "" : customer.honorific
         values["model"] = customer.model
         values["phone"] = Masking.phone(customer.phone)
         values["expiry"] = policy?.expiry.description ?? customer.commercialExpiry

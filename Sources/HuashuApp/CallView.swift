@@ -30,7 +30,9 @@ struct CallView {
 
     /// The header, laid out once per call; only the timer changes from screen to screen.
     func customerHeader(_ customer: Customer, facts: CustomerFacts, training: Bool) -> CallHeader {
-        let who = [customer.name + (customer.honorific ?? ""), customer.plate, customer.model ?? "车型未知"].joined(separator: " · ")
+        let person = customer.isCompany ? "\(facts.values["name"] ?? customer.name)\(customer.honorific ?? "") (单位: \(customer.name))"
+            : customer.name + (customer.honorific ?? "")
+        let who = [person, customer.plate, customer.model ?? "车型未知"].joined(separator: " · ")
         let last = "上年 \(customer.lastInsurer ?? "承保公司未知") \(customer.lastPremium.map { $0 + "元" } ?? "保费未知")"
         let days = facts.daysToExpiry.map { $0 >= 0 ? "剩\($0)天" : "已脱保\(-$0)天" } ?? "天数未知"
         // Both policies when they expire on different days; the days count to the one the call is about.

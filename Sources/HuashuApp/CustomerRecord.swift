@@ -29,17 +29,20 @@ public enum CustomerRecord {
         if c.phoneInvalid { flags.append("缺少有效电话") }
         if !reviews.isEmpty { flags.append("待审核 \(reviews.count)") }
         if c.training { flags.append("演练客户") }
+        if c.isCompany { flags.append("单位客户") }
         var out = "#\(c.id ?? 0) \(c.plate) \(c.name)\(c.honorific.map { " \($0)" } ?? "")\n"
         out += "标记: " + (flags.isEmpty ? "无" : flags.joined(separator: "、")) + "\n"
         let fields: [(String, String?)] = [
+            (LedgerField.contact.title, c.contact), (LedgerField.holderType.title, c.holderType),
             (LedgerField.phone.title, shown(c.phone, field: "phone", unmasked: unmasked)),
             (LedgerField.idNumber.title, shown(c.idNumber, field: "id_number", unmasked: unmasked)),
             (LedgerField.model.title, c.model), (LedgerField.vehicleUse.title, c.vehicleUse),
             (LedgerField.commercialExpiry.title, c.commercialExpiry), (LedgerField.compulsoryExpiry.title, c.compulsoryExpiry),
             (LedgerField.lastInsurer.title, c.lastInsurer), (LedgerField.lastPremium.title, c.lastPremium),
+            (LedgerField.lastCover.title, c.lastCover), (LedgerField.sumInsured.title, c.sumInsured),
             (LedgerField.claims.title, c.claims.map(String.init)), (LedgerField.violations.title, c.violations.map(String.init)),
             (LedgerField.grade.title, c.grade), (LedgerField.type.title, c.type), (LedgerField.agent.title, c.agent),
-            (LedgerField.notes.title, c.notes), ("其他列", c.extra),
+            (LedgerField.address.title, c.address), (LedgerField.notes.title, c.notes), ("其他列", c.extra),
         ]
         let width = fields.map { DisplayWidth.of($0.0) }.max() ?? 0
         for (title, value) in fields where value != nil {

@@ -83,7 +83,8 @@ extension Customer {
                   model: record.model, lastInsurer: record.lastInsurer, lastPremium: record.lastPremium,
                   commercialExpiry: record.commercialExpiry?.description, compulsoryExpiry: record.compulsoryExpiry?.description,
                   claims: record.claims, violations: record.violations, grade: record.grade, type: record.type, agent: record.agent,
-                  vehicleUse: record.vehicleUse, notes: record.notes, extra: record.extra.isEmpty ? nil : Self.extraJSON(record.extra),
+                  vehicleUse: record.vehicleUse, notes: record.notes, contact: record.contact, holderType: record.holderType,
+                  lastCover: record.lastCover, sumInsured: record.sumInsured, address: record.address, extra: record.extra.isEmpty ? nil : Self.extraJSON(record.extra),
                   phoneInvalid: record.phone == nil)
     }
 

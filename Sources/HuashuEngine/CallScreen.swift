@@ -64,7 +64,8 @@ extension CallEngine {
         case .callback: found = state.callback?.chinese
         default: found = context.customer.values[placeholder.rawValue]
         }
-        guard let found, !found.isEmpty else { return nil }
+        // An empty honorific is deliberate (a company's contact whose form of address is unknown).
+        guard let found, !found.isEmpty || placeholder == .honorific else { return nil }
         return found
     }
 }

@@ -7,6 +7,7 @@ public enum LedgerField: String, Sendable, CaseIterable {
     case commercialExpiry, compulsoryExpiry
     case lastPremium, lastInsurer, claims, violations
     case grade, type, gender, salutation, agent, vehicleUse, notes
+    case contact, holderType, lastCover, sumInsured, address
 
     /// The header Huashu writes, and the one named in error messages.
     public var title: String {
@@ -34,6 +35,11 @@ public enum LedgerField: String, Sendable, CaseIterable {
         case .agent: "agent"
         case .vehicleUse: "vehicle use"
         case .notes: "notes"
+        case .contact: "contact person"
+        case .holderType: "policyholder type (个人 or 单位)"
+        case .lastCover: "last year's cover"
+        case .sumInsured: "sum insured"
+        case .address: "address"
         }
     }
 
@@ -58,6 +64,11 @@ public enum LedgerField: String, Sendable, CaseIterable {
         case .agent: ["专员", "续保专员", "维系专员", "业务员", "agent"]
         case .vehicleUse: ["使用性质", "车辆使用性质", "vehicle_use", "usage"]
         case .notes: ["备注", "说明", "notes", "note", "remarks"]
+        case .contact: ["联系人", "联系人姓名", "经办人", "contact", "contact_person"]
+        case .holderType: ["投保人类型", "客户性质", "投保人性质", "holder_type"]
+        case .lastCover: ["上年险种", "险种", "投保险种", "last_cover", "cover"]
+        case .sumInsured: ["保额", "保险金额", "三者保额", "sum_insured"]
+        case .address: ["住址", "联系地址", "通讯地址", "address"]
         }
     }
 

@@ -29,6 +29,15 @@ public struct LedgerRecord: Sendable, Equatable {
     /// 使用性质 as written (家庭自用, 营运, 非营运, ...): it changes the quote, so it is kept.
     public var vehicleUse: String?
     public var notes: String?
+    /// For a company's vehicle (单位客户), the person the agent speaks to.
+    public var contact: String?
+    /// 个人 or 单位: from 投保人类型, else 单位 for a unified social credit code in the ID column.
+    public var holderType: String?
+    /// 上年险种 as written: the covers bought last year.
+    public var lastCover: String?
+    /// 保额 in plain yuan, like the premium.
+    public var sumInsured: String?
+    public var address: String?
     /// Columns Huashu has no field for, by their header text: a dealer's own
     /// columns (address, 年审, 实收保费) must survive an import.
     public var extra: [String: String]
@@ -86,6 +95,11 @@ public struct LedgerRecord: Sendable, Equatable {
         case .agent: agent ?? ""
         case .vehicleUse: vehicleUse ?? ""
         case .notes: notes ?? ""
+        case .contact: contact ?? ""
+        case .holderType: holderType ?? ""
+        case .lastCover: lastCover ?? ""
+        case .sumInsured: sumInsured ?? ""
+        case .address: address ?? ""
         }
     }
 }

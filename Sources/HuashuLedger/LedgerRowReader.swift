@@ -24,6 +24,7 @@ struct LedgerRowReader {
         var genderHonorific: String?
         var salutationHonorific: String?
         var personalID = false
+        var companyID = false
         var plateCell = ""
 
         func problem(_ column: Int, _ message: String) {
@@ -52,6 +53,7 @@ struct LedgerRowReader {
                     let identity = try LedgerValue.identity(value)
                     result.idNumber = identity.number
                     personalID = identity.holder == .person
+                    companyID = identity.holder == .company
                 case .model: result.model = value
                 case .commercialExpiry: result.commercialExpiry = try expiry(value)
                 case .compulsoryExpiry: result.compulsoryExpiry = try expiry(value)
@@ -68,6 +70,11 @@ struct LedgerRowReader {
                 case .agent: result.agent = value
                 case .vehicleUse: result.vehicleUse = value
                 case .notes: result.notes = value
+                case .contact: result.contact = Self.name(value)
+                case .holderType: result.holderType = try LedgerValue.holderType(value)
+                case .lastCover: result.lastCover = value
+                case .sumInsured: result.sumInsured = try LedgerValue.premium(value)
+                case .address: result.address = value
                 }
             } catch {
                 if field == .plate {
@@ -111,6 +118,7 @@ struct LedgerRowReader {
         held.sort { $0.column < $1.column }
         result.held = held.map(\.problem)
         result.heldCells = held.map(\.cell)
+        if result.holderType == nil && companyID { result.holderType = LedgerValue.companyHolder }
         result.honorific = salutationHonorific ?? genderHonorific
             ?? (personalID ? result.idNumber.flatMap(LedgerValue.honorific(fromPersonalID:)) : nil)
         return .success(result)

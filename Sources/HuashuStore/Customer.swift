@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import HuashuLedger
 
 /// One insured vehicle from the renewal ledger (续保电子台帐), as stored.
 public struct Customer: Sendable, Equatable, Codable, FetchableRecord, PersistableRecord {
@@ -24,6 +25,13 @@ public struct Customer: Sendable, Equatable, Codable, FetchableRecord, Persistab
     public var agent: String?
     public var vehicleUse: String?
     public var notes: String?
+    /// A company's contact person, whom the call addresses.
+    public var contact: String?
+    /// 个人 or 单位 (单位客户).
+    public var holderType: String?
+    public var lastCover: String?
+    public var sumInsured: String?
+    public var address: String?
     /// Ledger columns Huashu has no field for, kept as JSON so nothing is dropped.
     public var extra: String?
     public var doNotCall: Bool
@@ -34,7 +42,10 @@ public struct Customer: Sendable, Equatable, Codable, FetchableRecord, Persistab
     public var training: Bool
 
     public enum CodingKeys: String, CodingKey, ColumnExpression {
-        case id, plate, name, honorific, phone, model, claims, violations, grade, type, agent, notes, extra, training
+        case id, plate, name, honorific, phone, model, claims, violations, grade, type, agent, notes, extra, training, contact, address
+        case holderType = "holder_type"
+        case lastCover = "last_cover"
+        case sumInsured = "sum_insured"
         case idNumber = "id_number"
         case lastInsurer = "last_insurer"
         case lastPremium = "last_premium"
@@ -49,7 +60,8 @@ public struct Customer: Sendable, Equatable, Codable, FetchableRecord, Persistab
                 idNumber: String? = nil, model: String? = nil, lastInsurer: String? = nil, lastPremium: String? = nil,
                 commercialExpiry: String? = nil, compulsoryExpiry: String? = nil, claims: Int? = nil, violations: Int? = nil,
                 grade: String? = nil, type: String? = nil, agent: String? = nil, vehicleUse: String? = nil,
-                notes: String? = nil, extra: String? = nil, doNotCall: Bool = false, phoneInvalid: Bool = false,
+                notes: String? = nil, contact: String? = nil, holderType: String? = nil, lastCover: String? = nil,
+                sumInsured: String? = nil, address: String? = nil, extra: String? = nil, doNotCall: Bool = false, phoneInvalid: Bool = false,
                 training: Bool = false) {
         self.id = id
         self.plate = plate
@@ -69,11 +81,19 @@ public struct Customer: Sendable, Equatable, Codable, FetchableRecord, Persistab
         self.agent = agent
         self.vehicleUse = vehicleUse
         self.notes = notes
+        self.contact = contact
+        self.holderType = holderType
+        self.lastCover = lastCover
+        self.sumInsured = sumInsured
+        self.address = address
         self.extra = extra
         self.doNotCall = doNotCall
         self.phoneInvalid = phoneInvalid
         self.training = training
     }
+
+    /// A company's vehicle (单位客户): the call speaks to the contact person.
+    public var isCompany: Bool { holderType == LedgerValue.companyHolder }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) {
         id = inserted.rowID

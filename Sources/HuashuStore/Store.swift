@@ -18,7 +18,7 @@ public final class Store: Sendable {
         migrator.registerMigration("v2: rehearsal customers") { db in
             try db.execute(sql: "ALTER TABLE customers ADD COLUMN training INTEGER NOT NULL DEFAULT 0")
         }
-        migrator.registerMigration("v3-ledger: phone_invalid, change history, review list") { db in
+        migrator.registerMigration("v3-ledger: phone_invalid, company contact columns, change history, review list") { db in
             try db.execute(sql: Schema.ledgerReview)
         }
         return migrator
@@ -163,6 +163,11 @@ enum Schema {
     /// person to decide: conflicting names and phones, cells that failed their check.
     static let ledgerReview = """
     ALTER TABLE customers ADD COLUMN phone_invalid INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE customers ADD COLUMN contact TEXT;
+    ALTER TABLE customers ADD COLUMN holder_type TEXT;
+    ALTER TABLE customers ADD COLUMN last_cover TEXT;
+    ALTER TABLE customers ADD COLUMN sum_insured TEXT;
+    ALTER TABLE customers ADD COLUMN address TEXT;
     CREATE TABLE customer_changes (
         id INTEGER PRIMARY KEY,
         customer_id INTEGER NOT NULL REFERENCES customers(id),

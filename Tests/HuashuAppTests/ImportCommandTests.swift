@@ -275,6 +275,8 @@ struct ImportCommandTests {
         // The fixture's database as the first version of huashu left it: no rehearsal column, one migration.
         _ = try fixture.sqlite("""
             ALTER TABLE customers DROP COLUMN training; ALTER TABLE customers DROP COLUMN phone_invalid;
+            ALTER TABLE customers DROP COLUMN contact; ALTER TABLE customers DROP COLUMN holder_type; ALTER TABLE customers DROP COLUMN last_cover;
+            ALTER TABLE customers DROP COLUMN sum_insured; ALTER TABLE customers DROP COLUMN address;
             DROP TABLE customer_changes; DROP TABLE ledger_review; DELETE FROM grdb_migrations WHERE identifier NOT LIKE 'v1%'
             """)
         let good = file("good.csv", "客户姓名,车牌号\n新客户,粤B80001\n")

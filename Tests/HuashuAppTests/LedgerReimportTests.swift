@@ -241,6 +241,31 @@ struct LedgerReimportTests {
             == "粤B70001:\(near):- 粤B70002:-:-")
     }
 
+    @Test func aCompanyIsMarkedByItsCreditCodeAndTheCallSpeaksToItsContact() throws {
+        let path = try file("company.csv", """
+            客户姓名,联系人,联系电话,身份证号,车牌号,商业险到期日,投保人类型,上年险种,保额,住址
+            深圳市鹏程物流有限公司,李明,13600007777,91350100M000100Y43,粤B80001,\(Self.inDays(20)),,三者100万+车损,"1,000,000",南山区科技园
+            深圳市远航贸易有限公司,王强,13600008888,91350100M000100Y45,粤B80002,\(Self.inDays(20)),,,,
+            顺达车行,,13600009999,,粤B80003,\(Self.inDays(20)),企业,,,
+
+            """, gb18030: true)
+        let result = try huashu("import", path)
+        #expect(result.output.contains("row 3, column 身份证号: `91350100M000100Y45` is not a valid 统一社会信用代码 (a company's unified social credit code): the last character should be 3 for the 17 before it, so one of them is probably mistyped"))
+        #expect(result.output.hasSuffix("3 new, 0 updated, 0 unchanged; 1 cell held for review (see `huashu review list`)\n"))
+        #expect(try fixture.sqlite("SELECT group_concat(plate || ':' || ifnull(holder_type, '-') || ':' || ifnull(contact, '-'), ' ') FROM customers WHERE id > 3")
+            == "粤B80001:单位:李明 粤B80002:-:王强 粤B80003:单位:-")
+        let record = try huashu("customer", "粤B80001").output
+        #expect(record.contains("标记: 单位客户"))
+        #expect(record.contains("1000000") && record.contains("三者100万+车损") && record.contains("南山区科技园"))
+
+        let call = try fixture.piped(["call", "粤B80001"], input: ".quit\n").output
+        #expect(call.contains("李明 (单位: 深圳市鹏程物流有限公司) · 粤B80001"))
+        #expect(call.contains("请问是李明吗"))
+        #expect(!call.contains("【缺"), "no gap marker for a company's contact")
+        let noContact = try fixture.piped(["call", "粤B80003"], input: ".quit\n").output
+        #expect(noContact.contains("请问是顺达车行吗") && !noContact.contains("【缺"))
+    }
+
     /// For random pairs of ledgers A and B: importing A then B never loses a
     /// value A gave that B leaves empty (or has no row or column for).
     @Test func importingAThenBNeverLosesAValueOfAThatBLeavesEmpty() throws {
