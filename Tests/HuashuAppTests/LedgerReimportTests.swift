@@ -220,6 +220,8 @@ struct LedgerReimportTests {
         #expect(call.output.contains("商业险到期 \(Self.inDays(20)) · 交强险到期 \(Self.inDays(100)) (商业险剩20天)"))
         let only = try fixture.piped(["call", "粤B60002"], input: ".quit\n")
         #expect(only.output.contains("交强险到期 \(Self.inDays(15)) (剩15天)"))
+        let report = try huashu("report", "--month", String(Self.inDays(15).prefix(7))).output
+        #expect(report.contains("其中交强险单独到期 1 单, 成交 0 单"), "a compulsory-only renewal is a renewal in the report")
     }
 
     @Test func datesThatCannotBeKnownOrAreImplausibleAreHeldNeverGuessed() throws {
