@@ -161,6 +161,8 @@ struct LedgerReimportTests {
 
             """, "importing the file again does not ask twice")
         #expect(try huashu("customer", "粤B67890").output.contains("标记: 待审核 2"))
+        #expect(try huashu("review", "--unmask").output.contains("stored 13998765432, ledger 13900000000"))
+        #expect(try fixture.sqlite("SELECT action || ' ' || detail FROM audit") == "unmask huashu review list --unmask")
 
         #expect(try huashu("review", "take", "1").output == "#1: 粤B67890 客户姓名 is now 王小芳\n")
         #expect(try huashu("review", "keep", "2").output == "#2: 粤B67890 keeps its stored 联系电话\n")
