@@ -76,23 +76,6 @@ struct LedgerMerge: Sendable {
     }
 }
 
-extension Customer {
-    /// A ledger row as a stored customer; unknown columns kept as JSON.
-    init(_ record: LedgerRecord) {
-        self.init(plate: record.plate, name: record.name, honorific: record.honorific, phone: record.phone, idNumber: record.idNumber,
-                  model: record.model, lastInsurer: record.lastInsurer, lastPremium: record.lastPremium,
-                  commercialExpiry: record.commercialExpiry?.description, compulsoryExpiry: record.compulsoryExpiry?.description,
-                  claims: record.claims, violations: record.violations, grade: record.grade, type: record.type, agent: record.agent,
-                  vehicleUse: record.vehicleUse, notes: record.notes, contact: record.contact, holderType: record.holderType,
-                  lastCover: record.lastCover, sumInsured: record.sumInsured, address: record.address, extra: record.extra.isEmpty ? nil : Self.extraJSON(record.extra),
-                  phoneInvalid: record.phone == nil)
-    }
-
-    static func extraJSON(_ extra: [String: String]) -> String? {
-        (try? JSONSerialization.data(withJSONObject: extra, options: [.sortedKeys])).map { String(decoding: $0, as: UTF8.self) }
-    }
-}
-
 extension LedgerEntry {
     /// A ledger row to store, with the cells the reader held back.
     init(_ record: LedgerRecord) {

@@ -72,6 +72,28 @@ public enum LedgerField: String, Sendable, CaseIterable {
         }
     }
 
+    /// The rule that turns a cell into the text stored for this field: the
+    /// cell as written, or its check's normal form. nil for the fields read by
+    /// rules of their own in `LedgerRowReader` (name, plate, phone, ID number,
+    /// dates, counts, gender, form of address). A new text column is its case,
+    /// its words above, one line here, and its line in `CustomerColumns.all`.
+    public var textRule: (@Sendable (String) throws(LedgerValueError) -> String)? {
+        switch self {
+        case .model, .lastInsurer, .agent, .vehicleUse, .notes, .lastCover, .address: { $0 }
+        case .lastPremium, .sumInsured: LedgerValue.premium
+        case .grade: LedgerValue.grade
+        case .type: LedgerValue.customerType
+        case .holderType: LedgerValue.holderType
+        case .contact: LedgerValue.personName
+        case .name, .phone, .idNumber, .plate, .commercialExpiry, .compulsoryExpiry, .claims, .violations, .gender, .salutation: nil
+        }
+    }
+
+    /// The fields stored as text, in the order of `LedgerRecord`'s text slots.
+    public static let textFields = allCases.filter { $0.textRule != nil }
+    /// Each text field's slot in `LedgerRecord`.
+    public static let textSlot: [LedgerField: Int] = Dictionary(uniqueKeysWithValues: textFields.enumerated().map { ($1, $0) })
+
     /// The field a header cell names, or nil for a column Huashu keeps in `extra`.
     public init?(header: String) {
         guard let field = LedgerField.byHeaderKey[LedgerField.headerKey(header)] else { return nil }

@@ -45,8 +45,12 @@ struct LedgerRowReader {
             if field == .plate { plateCell = value }
             guard !value.isEmpty else { continue }
             do throws(LedgerValueError) {
+                if let (slot, rule) = columns.textRules[index] {
+                    result.setText(try rule(value), slot: slot)
+                    continue
+                }
                 switch field {
-                case .name: result.name = Self.name(value)
+                case .name: result.name = LedgerValue.personName(value)
                 case .plate: result.plate = try LedgerValue.plate(value)
                 case .phone: result.phone = LedgerValue.isPlaceholderPhone(value) ? nil : try LedgerValue.phone(value)
                 case .idNumber:
@@ -54,27 +58,15 @@ struct LedgerRowReader {
                     result.idNumber = identity.number
                     personalID = identity.holder == .person
                     companyID = identity.holder == .company
-                case .model: result.model = value
                 case .commercialExpiry: result.commercialExpiry = try expiry(value)
                 case .compulsoryExpiry: result.compulsoryExpiry = try expiry(value)
-                case .lastPremium: result.lastPremium = try LedgerValue.premium(value)
-                case .lastInsurer: result.lastInsurer = value
                 case .claims: result.claims = try LedgerValue.count(value)
                 case .violations: result.violations = try LedgerValue.count(value)
-                case .grade: result.grade = try LedgerValue.grade(value)
-                case .type: result.type = try LedgerValue.customerType(value)
                 case .gender: genderHonorific = try LedgerValue.honorific(gender: value)
                 case .salutation:
                     salutationHonorific = LedgerValue.honorific(salutation: value)
                     if salutationHonorific == nil, let key = columns.extraKeys[index] { result.extra[key] = value }
-                case .agent: result.agent = value
-                case .vehicleUse: result.vehicleUse = value
-                case .notes: result.notes = value
-                case .contact: result.contact = Self.name(value)
-                case .holderType: result.holderType = try LedgerValue.holderType(value)
-                case .lastCover: result.lastCover = value
-                case .sumInsured: result.sumInsured = try LedgerValue.premium(value)
-                case .address: result.address = value
+                default: break  // a text field, read above
                 }
             } catch {
                 if field == .plate {
@@ -118,7 +110,7 @@ struct LedgerRowReader {
         held.sort { $0.column < $1.column }
         result.held = held.map(\.problem)
         result.heldCells = held.map(\.cell)
-        if result.holderType == nil && companyID { result.holderType = LedgerValue.companyHolder }
+        if result[text: .holderType] == nil && companyID { result[text: .holderType] = LedgerValue.companyHolder }
         result.honorific = salutationHonorific ?? genderHonorific
             ?? (personalID ? result.idNumber.flatMap(LedgerValue.honorific(fromPersonalID:)) : nil)
         return .success(result)
@@ -130,14 +122,6 @@ struct LedgerRowReader {
             throw LedgerValueError("\(Quoting.quoted(value)) as an expiry date: \(reason)")
         }
         return date
-    }
-
-    /// Names padded for alignment in a sheet ("张  三") are closed up; names
-    /// with Latin letters keep their spaces.
-    private static func name(_ value: String) -> String {
-        guard !CellText.isPlain(value), value.unicodeScalars.contains(where: CellText.isBlank) else { return value }
-        let letters = value.filter { !$0.unicodeScalars.allSatisfy(CellText.isBlank) }
-        return letters.allSatisfy(\.isHan) ? letters : value
     }
 }
 

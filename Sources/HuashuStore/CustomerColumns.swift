@@ -17,11 +17,13 @@ struct CustomerColumn: Sendable {
     let read: @Sendable (inout Customer, CustomerColumns.Cursor) -> Void
     /// Sets the value from another customer's.
     let copy: @Sendable (inout Customer, Customer) -> Void
+    /// Sets a text column's value; nil for the other kinds.
+    var assign: (@Sendable (inout Customer, String?) -> Void)? = nil
 
     static func text(_ name: String, _ field: LedgerField?, _ get: @escaping @Sendable (Customer) -> String?,
                      _ set: @escaping @Sendable (inout Customer, String?) -> Void) -> CustomerColumn {
         CustomerColumn(name: name, field: field, text: get, bind: { $0.bind(get($1)) }, read: { set(&$0, $1.text()) },
-                       copy: { set(&$0, get($1)) })
+                       copy: { set(&$0, get($1)) }, assign: set)
     }
 
     static func count(_ name: String, _ field: LedgerField, _ get: @escaping @Sendable (Customer) -> Int?,
@@ -68,6 +70,12 @@ enum CustomerColumns {
         .flag("phone_invalid", { $0.phoneInvalid }, { $0.phoneInvalid = $1 }),
         .flag("training", { $0.training }, { $0.training = $1 }),
     ]
+
+    /// The ledger's text fields and how each is set in a customer, by the record's text slot.
+    static let ledgerTexts: [(slot: Int, assign: @Sendable (inout Customer, String?) -> Void)] = all.compactMap { column in
+        guard let field = column.field, let slot = LedgerField.textSlot[field], let assign = column.assign else { return nil }
+        return (slot, assign)
+    }
 
     static let names = all.map(\.name)
     static let written = names.joined(separator: ", ")
@@ -136,6 +144,23 @@ enum CustomerColumns {
 }
 
 extension Customer {
+    /// A ledger row as a stored customer: its text fields through `CustomerColumns`,
+    /// unknown columns kept as JSON, marked 缺少有效电话 without a phone.
+    public init(_ record: LedgerRecord) {
+        self.init(plate: record.plate, name: record.name, honorific: record.honorific, phone: record.phone, idNumber: record.idNumber,
+                  commercialExpiry: record.commercialExpiry?.description, compulsoryExpiry: record.compulsoryExpiry?.description,
+                  claims: record.claims, violations: record.violations, extra: record.extra.isEmpty ? nil : Self.extraJSON(record.extra),
+                  phoneInvalid: record.phone == nil)
+        if !record.texts.isEmpty {
+            for (slot, assign) in CustomerColumns.ledgerTexts { assign(&self, record.texts[slot]) }
+        }
+    }
+
+    /// Columns Huashu has no field for, as stored: JSON with sorted keys.
+    public static func extraJSON(_ extra: [String: String]) -> String? {
+        (try? JSONSerialization.data(withJSONObject: extra, options: [.sortedKeys])).map { String(decoding: $0, as: UTF8.self) }
+    }
+
     /// This customer with each ledger value it lacks (nil or empty) taken from
     /// `stored`, except for the fields `cleared` names: an empty cell never
     /// erases what an earlier import stored unless the import asks it to.

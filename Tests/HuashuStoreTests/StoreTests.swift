@@ -1,7 +1,8 @@
 import Foundation
 import HuashuEngine
 import HuashuScript
-import HuashuStore
+import HuashuLedger
+@testable import HuashuStore
 import Testing
 
 @Suite("The SQLite store")
@@ -30,6 +31,17 @@ struct StoreTests {
         let store = try openStore()
         let mode = try FileManager.default.attributesOfItem(atPath: store.path)[.posixPermissions] as? Int
         #expect(mode == 0o600)
+    }
+
+    /// The column table is the one place a ledger column is stored: a text field without its line there fails here.
+    @Test func everyLedgerTextFieldHasAStoredColumnAndComesBackFromARecord() throws {
+        #expect(CustomerColumns.ledgerTexts.map(\.slot).sorted() == Array(LedgerField.textFields.indices))
+        var record = LedgerRecord(row: 2, name: "张伟", plate: "粤B12345")
+        for field in LedgerField.textFields { record[text: field] = "值\(field.rawValue)" }
+        let customer = Customer(record)
+        let stored = CustomerColumns.all.filter { $0.field.map(LedgerField.textFields.contains) ?? false }
+        #expect(stored.count == LedgerField.textFields.count)
+        for column in stored { #expect(column.text(customer) == "值\(column.field!.rawValue)") }
     }
 
     @Test func importingTheSameCustomersTwiceChangesNothing() throws {
