@@ -44,14 +44,18 @@ public struct LedgerRecord: Sendable, Equatable {
         self.claims = claims
         self.violations = violations
         self.extra = extra
-        self.model = model
-        self.lastInsurer = lastInsurer
-        self.lastPremium = lastPremium
-        self.grade = grade
-        self.type = type
-        self.agent = agent
-        self.vehicleUse = vehicleUse
-        self.notes = notes
+        for (field, value) in [(LedgerField.model, model), (.lastInsurer, lastInsurer), (.lastPremium, lastPremium), (.grade, grade),
+                               (.type, type), (.agent, agent), (.vehicleUse, vehicleUse), (.notes, notes)] where value != nil {
+            self[text: field] = value
+        }
+    }
+
+    /// An empty record for the reader to fill: no look-up of text slots for values it has not read.
+    init(row: Int) {
+        self.row = row
+        name = ""
+        plate = ""
+        extra = [:]
     }
 
     /// A text field's value (see `LedgerField.textRule`); nil for the others.

@@ -18,7 +18,7 @@ struct LedgerRowReader {
 
     /// The record, or the row's problems in column order (never both).
     mutating func read(_ record: CSVRecord, row: Int) -> Result<LedgerRecord, RowProblems> {
-        var result = LedgerRecord(row: row, name: "", plate: "")
+        var result = LedgerRecord(row: row)
         var problems: [(column: Int, problem: LedgerProblem)] = []
         var held: [(column: Int, problem: LedgerProblem, cell: String)] = []
         var genderHonorific: String?
@@ -110,7 +110,7 @@ struct LedgerRowReader {
         held.sort { $0.column < $1.column }
         result.held = held.map(\.problem)
         result.heldCells = held.map(\.cell)
-        if result[text: .holderType] == nil && companyID { result[text: .holderType] = LedgerValue.companyHolder }
+        if companyID && result[text: .holderType] == nil { result[text: .holderType] = LedgerValue.companyHolder }
         result.honorific = salutationHonorific ?? genderHonorific
             ?? (personalID ? result.idNumber.flatMap(LedgerValue.honorific(fromPersonalID:)) : nil)
         return .success(result)

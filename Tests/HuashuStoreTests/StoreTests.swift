@@ -44,6 +44,20 @@ struct StoreTests {
         for column in stored { #expect(column.text(customer) == "值\(column.field!.rawValue)") }
     }
 
+    @Test func everyColumnIsBoundInTheTablesOrder() throws {
+        let store = try openStore()
+        let customer = Customer(plate: "粤B12345", name: "张伟", honorific: "先生", phone: "13812345678", idNumber: "110105194912310029",
+                                model: "凯美瑞", lastInsurer: "平安", lastPremium: "4860", commercialExpiry: "2027-01-01",
+                                compulsoryExpiry: "2027-02-02", claims: 3, violations: 4, grade: "A", type: "价格敏感型", agent: "小李",
+                                vehicleUse: "家庭自用", notes: "备注", contact: "李明", holderType: "单位", lastCover: "三者",
+                                sumInsured: "1000000", address: "南山区", extra: #"{"x":"y"}"#, doNotCall: true, phoneInvalid: true)
+        _ = try store.upsert([customer])
+        var expected = customer
+        expected.id = 1
+        #expect(try store.allCustomers() == [expected])
+        #expect(CustomerColumns.all.count == Mirror(reflecting: customer).children.count - 1, "a column for every field but the id")
+    }
+
     @Test func importingTheSameCustomersTwiceChangesNothing() throws {
         let store = try openStore()
         let customer = Customer(plate: "粤B12345", name: "张伟", lastPremium: "4860")
