@@ -37,12 +37,12 @@ let package = Package(
         .target(
             name: "HuashuStore",
             dependencies: [
-                "HuashuEngine", "HuashuCalendar", "CSQLiteTuning", "CCrypto",
+                "HuashuEngine", "HuashuCalendar", "HuashuLedger", "CSQLiteTuning", "CCrypto",
                 .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),
         // Line editing (libedit) and width-aware text for the terminal.
-        .target(name: "HuashuTerminal", dependencies: ["CLibEdit"]),
+        .target(name: "HuashuTerminal", dependencies: ["CLibEdit", "HuashuText"]),
         // The programs' behaviour: the live-call loop and the command bodies.
         .target(
             name: "HuashuApp",

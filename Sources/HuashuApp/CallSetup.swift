@@ -206,14 +206,19 @@ extension CallView {
 extension CustomerFacts {
     /// What the script may know of a ledger customer on a given day.
     init(_ customer: Customer, today: Date) {
-        let days = customer.commercialExpiry.flatMap { LocalDay.daysBetween(today, $0) }
+        // The policy the call is about: the first not yet expired of 商业险 and 交强险.
+        let policy = VehiclePolicy.current(VehiclePolicy.of(customer), today: LocalDay.day(today))
+        let days = policy.map { LocalDay.day(today).days(until: $0.expiry) }
+        // A company's vehicle (单位客户) is discussed with its contact person; with no form of
+        // address known for them, none is used (an empty honorific is not a gap).
         var values: [String: String] = [
-            "name": customer.name, "plate": customer.plate,
+            "name": customer.isCompany ? customer.contact ?? customer.name : customer.name, "plate": customer.plate,
         ]
-        values["honorific"] = customer.honorific
+        values["honorific"] = customer.isCompany ? customer.honorific ?? "" : customer.honorific
         values["model"] = customer.model
         values["phone"] = PersonalData.phone(customer.phone)
-        values["expiry"] = customer.commercialExpiry
+        values["expiry"] = policy?.expiry.description ?? customer.commercialExpiry
+        values["policy"] = policy?.kind.chinese
         values["compulsory_expiry"] = customer.compulsoryExpiry
         values["days"] = days.map(String.init)
         values["last_premium"] = customer.lastPremium

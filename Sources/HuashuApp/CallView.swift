@@ -31,10 +31,16 @@ struct CallView {
 
     /// The header, laid out once per call; only the timer changes from screen to screen.
     func customerHeader(_ customer: Customer, facts: CustomerFacts, training: Bool) -> CallHeader {
-        let who = [customer.name + (customer.honorific ?? ""), customer.plate, customer.model ?? "车型未知"].joined(separator: " · ")
+        let person = customer.isCompany ? "\(facts.values["name"] ?? customer.name)\(customer.honorific ?? "") (单位: \(customer.name))"
+            : customer.name + (customer.honorific ?? "")
+        let who = [person, customer.plate, customer.model ?? "车型未知"].joined(separator: " · ")
         let last = "上年 \(customer.lastInsurer ?? "承保公司未知") \(customer.lastPremium.map { $0 + "元" } ?? "保费未知")"
         let days = facts.daysToExpiry.map { $0 >= 0 ? "剩\($0)天" : "已脱保\(-$0)天" } ?? "天数未知"
-        let expiry = "商业险到期 \(customer.commercialExpiry ?? "未知") (\(days))"
+        // Both policies when they expire on different days; the days count to the one the call is about.
+        var expiries = customer.commercialExpiry == nil && customer.compulsoryExpiry != nil ? [] : ["商业险到期 \(customer.commercialExpiry ?? "未知")"]
+        if let compulsory = customer.compulsoryExpiry, compulsory != customer.commercialExpiry { expiries.append("交强险到期 \(compulsory)") }
+        let about = expiries.count > 1 ? facts.values["policy"] ?? "" : ""
+        let expiry = expiries.joined(separator: " · ") + " (\(about)\(days))"
         let details = [expiry, "出险\(customer.claims.map(String.init) ?? "?")次",
                        (customer.grade.map { $0 + "级" } ?? "未分级"), customer.type ?? "类型未知",
                        PersonalData.phone(customer.phone) ?? "无电话", "通话 " + CallHeader.timerMark]

@@ -11,7 +11,7 @@ final class LedgerFeed: @unchecked Sendable {  // every var is guarded by `condi
     static let waitingBatches = 4
 
     private let condition = NSCondition()
-    private var waiting: [(customers: [Customer], rowsRead: Int)] = []
+    private var waiting: [(entries: [LedgerEntry], rowsRead: Int)] = []
     private var finished: Result<LedgerRows, LedgerFileError>?
     private var stopped = false
     private let stopsAtFirstProblem: Bool
@@ -29,12 +29,12 @@ final class LedgerFeed: @unchecked Sendable {  // every var is guarded by `condi
         let outcome: Result<LedgerRows, LedgerFileError>
         do {
             while let records = try rows.next(rows: Self.batchRows) {
-                // Customers are made only for a batch that can still be kept.
+                // Entries are made only for a batch that can still be kept.
                 guard wanted(after: rows) else { continue }
-                let customers = records.map(Customer.init)
+                let entries = records.map(LedgerEntry.init)
                 condition.lock()
                 while waiting.count >= Self.waitingBatches && !stopped { condition.wait() }
-                if !stopped { waiting.append((customers, rows.rowsRead)) }
+                if !stopped { waiting.append((entries, rows.rowsRead)) }
                 condition.broadcast()
                 condition.unlock()
             }
@@ -59,9 +59,9 @@ final class LedgerFeed: @unchecked Sendable {  // every var is guarded by `condi
         return !stopped
     }
 
-    /// The next batch of customers and the number of rows read up to its
+    /// The next batch of rows to store and the number of rows read up to its
     /// last, waiting for the reader if need be; nil when there are no more.
-    func next() -> (customers: [Customer], rowsRead: Int)? {
+    func next() -> (entries: [LedgerEntry], rowsRead: Int)? {
         condition.lock()
         defer { condition.unlock() }
         while waiting.isEmpty && finished == nil && !stopped { condition.wait() }

@@ -1,6 +1,8 @@
 import Foundation
+import HuashuCalendar
 import HuashuLedger
 import HuashuStore
+import HuashuText
 
 /// `huashu import`: a ledger exported from Excel or WPS into the customers
 /// table, all or nothing, reporting every bad row by number and column.
@@ -10,12 +12,15 @@ public enum LedgerImport {
         public var encoding: String?
         public var dryRun = false
         public var skipBadRows = false
+        /// An empty cell erases the stored value (by default it keeps it).
+        public var clearEmptyCells = false
 
-        public init(file: String, encoding: String?, dryRun: Bool, skipBadRows: Bool) {
+        public init(file: String, encoding: String?, dryRun: Bool, skipBadRows: Bool, clearEmptyCells: Bool = false) {
             self.file = file
             self.encoding = encoding
             self.dryRun = dryRun
             self.skipBadRows = skipBadRows
+            self.clearEmptyCells = clearEmptyCells
         }
     }
 
@@ -31,7 +36,7 @@ public enum LedgerImport {
         let bytes = try FileBytes.read(options.file)
         let rows: LedgerRows
         do {
-            rows = try LedgerRows(bytes, encoding: encoding)
+            rows = try LedgerRows(bytes, encoding: encoding, today: LocalDay.day(Date()))
         } catch {
             throw UserError("\(options.file): \(error.description)")
         }
@@ -52,6 +57,10 @@ public enum LedgerImport {
         let (summary, parse) = try store(rows, into: target, options, progress: progress)
         kept = options.skipBadRows || parse.problems.isEmpty
         var report = ""
+        if !parse.held.isEmpty {
+            report += parse.held.prefix(50).map { "\(options.file): \(PersonalData.masked($0.description)) (held for review; the vehicle is imported)\n" }.joined()
+            if parse.held.count > 50 { report += "… and \(parse.held.count - 50) more cells held for review\n" }
+        }
         if !parse.problems.isEmpty {
             let shown = PrivateText.shown(parse.problems.prefix(50).map { "\(options.file): \($0)" }.joined(separator: "\n"))
             let more = parse.problems.count > 50 ? "\n… and \(parse.problems.count - 50) more problems" : ""
@@ -65,6 +74,7 @@ public enum LedgerImport {
             report += shown + more + "\n"
             if !options.dryRun { report += try writeRejected(parse, beside: options.file) }
         }
+        if options.dryRun { report += changeList(summary.changes) }
         return report + summaryLine(options, count: parse.recordCount, encoding: parse.encoding, summary: summary, skipped: parse.rejectedRows.count)
     }
 
@@ -85,11 +95,12 @@ public enum LedgerImport {
                     reported = batch.rowsRead / LedgerReader.progressInterval
                     progress("read \(batch.rowsRead) rows…")
                 }
-                return batch.customers
+                return batch.entries
             }, keep: {
                 guard let outcome = try? feed.outcome() else { return false }
                 return !options.dryRun && (options.skipBadRows || outcome.problems.isEmpty)
-            }, firstLoad: !options.dryRun, merge: keepingColumnsMissingFrom(rows.header))
+            }, firstLoad: !options.dryRun, source: options.file,
+            reconcile: LedgerMerge(header: rows.header, clearingEmptyCells: options.clearEmptyCells).callAsFunction)
         }
         do {
             return (summary, try feed.outcome())
@@ -98,42 +109,24 @@ public enum LedgerImport {
         }
     }
 
-    /// A ledger updates what it has columns for: a sheet of plates and new
-    /// phone numbers must not wipe out the grades, notes and expiry dates of
-    /// the customers already stored. Columns Huashu does not know replace the
-    /// stored ones only when the file has some.
-    static func keepingColumnsMissingFrom(_ header: [String]) -> @Sendable (Customer, Customer) -> Customer {
-        let present = Set(header.compactMap(LedgerField.init(header:)))
-        let hasExtra = header.contains { cell in
-            !cell.trimmingCharacters(in: .whitespaces).isEmpty && LedgerField(header: cell) == nil && cell != LedgerField.problemsColumn
-        }
-        return { given, stored in
-            var c = given
-            if !present.contains(.phone) { c.phone = stored.phone }
-            if !present.contains(.idNumber) { c.idNumber = stored.idNumber }
-            if present.isDisjoint(with: [.gender, .salutation, .idNumber]) { c.honorific = stored.honorific }
-            if !present.contains(.model) { c.model = stored.model }
-            if !present.contains(.lastInsurer) { c.lastInsurer = stored.lastInsurer }
-            if !present.contains(.lastPremium) { c.lastPremium = stored.lastPremium }
-            if !present.contains(.commercialExpiry) { c.commercialExpiry = stored.commercialExpiry }
-            if !present.contains(.compulsoryExpiry) { c.compulsoryExpiry = stored.compulsoryExpiry }
-            if !present.contains(.claims) { c.claims = stored.claims }
-            if !present.contains(.violations) { c.violations = stored.violations }
-            if !present.contains(.grade) { c.grade = stored.grade }
-            if !present.contains(.type) { c.type = stored.type }
-            if !present.contains(.agent) { c.agent = stored.agent }
-            if !present.contains(.vehicleUse) { c.vehicleUse = stored.vehicleUse }
-            if !present.contains(.notes) { c.notes = stored.notes }
-            if !hasExtra { c.extra = stored.extra }
-            return c
-        }
-    }
-
     static func summaryLine(_ options: Options, count: Int, encoding: LedgerEncoding, summary: UpsertSummary, skipped: Int) -> String {
         let verb = options.dryRun ? "would import" : "imported"
+        let changed = summary.updated == 0 ? "" : " (\(summary.changes.count) \(summary.changes.count == 1 ? "field" : "fields") changed)"
+        var held: [String] = []
+        if summary.heldCells > 0 { held.append("\(summary.heldCells) \(summary.heldCells == 1 ? "cell" : "cells")") }
+        if summary.conflicts > 0 { held.append("\(summary.conflicts) \(summary.conflicts == 1 ? "conflict" : "conflicts")") }
         return "\(verb) \(count) customers from \(options.file) (\(encoding.rawValue)): "
-            + "\(summary.inserted) new, \(summary.updated) updated, \(summary.unchanged) unchanged"
-            + (skipped == 0 ? "" : "; \(skipped) rows skipped") + "\n"
+            + "\(summary.inserted) new, \(summary.updated) updated\(changed), \(summary.unchanged) unchanged"
+            + (skipped == 0 ? "" : "; \(skipped) \(skipped == 1 ? "row" : "rows") skipped")
+            + (held.isEmpty ? "" : "; \(held.joined(separator: " and ")) held for review (see `huashu review list`)") + "\n"
+    }
+
+    /// What a dry run would change in stored customers, one value a line, phone and ID numbers masked.
+    static func changeList(_ changes: [FieldChange]) -> String {
+        changes.map { change in
+            let shown = { (value: String?) in CustomerRecord.shown(value, field: change.field, unmasked: false) }
+            return "row \(change.row) \(change.plate) \(change.title): \(shown(change.old)) → \(shown(change.new))\n"
+        }.joined()
     }
 
     private static func removeDatabase(_ path: String) {
@@ -145,18 +138,5 @@ public enum LedgerImport {
         let bytes = parse.correctionCSV()
         try PrivateFile.write(bytes, to: path, what: "the rejected rows")
         return "the \(parse.rejectedRows.count) rejected rows are in \(path), with the problem in the last column\n"
-    }
-}
-
-extension Customer {
-    /// A ledger row as a stored customer; unknown columns kept as JSON.
-    init(_ record: LedgerRecord) {
-        let extra = record.extra.isEmpty ? nil : (try? JSONSerialization.data(withJSONObject: record.extra, options: [.sortedKeys]))
-            .map { String(decoding: $0, as: UTF8.self) }
-        self.init(plate: record.plate, name: record.name, honorific: record.honorific, phone: record.phone, idNumber: record.idNumber,
-                  model: record.model, lastInsurer: record.lastInsurer, lastPremium: record.lastPremium,
-                  commercialExpiry: record.commercialExpiry?.description, compulsoryExpiry: record.compulsoryExpiry?.description,
-                  claims: record.claims, violations: record.violations, grade: record.grade, type: record.type, agent: record.agent,
-                  vehicleUse: record.vehicleUse, notes: record.notes, extra: extra)
     }
 }

@@ -59,8 +59,8 @@ public struct QueueEntry: Sendable, Equatable {
 /// 3. last, follow-ups booked for later today, by their time: a callback due
 ///    at 16:00 moves to the top at 16:00, not in the morning.
 ///
-/// Left out: do-not-call (勿扰) and rehearsal-only customers, those whose phone
-/// was found wrong (until an import brings another), and customers whose latest finished
+/// Left out: do-not-call (勿扰), no valid phone (缺少有效电话: none in the ledger, or found wrong on a
+/// call, until an import brings another) and rehearsal-only customers, and customers whose latest finished
 /// call this renewal season (`RenewalSeason`) was won, lost (the
 /// vehicle sold is a loss reason) or do-not-call. A customer
 /// with a follow-up booked for a later day waits for it. A win or loss from
@@ -99,8 +99,14 @@ public enum RenewalQueue {
         for customer in customers where !customer.doNotCall && !customer.training && !customer.phoneInvalid {
             guard let id = customer.id else { continue }
             if let wantedAgent, !wantedAgent.isEmpty, customer.agent?.trimmingCharacters(in: .whitespaces) != wantedAgent { continue }
-            let expiry = customer.commercialExpiry.flatMap { try? LedgerValue.date($0) }
+            // Each policy has its own timeline: the first with a contact due today is the reason.
+            let policies = VehiclePolicy.of(customer)
             let history = calls[id]
+            let lastContact = history.flatMap { day(timestamp: $0.last.startedAt) }
+            let due = policies.lazy.compactMap { policy in
+                RenewalTimeline.due(expiry: policy.expiry, lastContact: lastContact, today: today, plan: plan).map { (policy, $0) }
+            }.first
+            let expiry = (due?.0 ?? VehiclePolicy.current(policies, today: today))?.expiry
             // A do-not-call ending still standing keeps the customer out above; one a supervisor lifted does not end the season.
             // A wrong number is left out by the phone's mark instead, so that a new number brings the customer back.
             if let ended = history?.lastEnded, let outcome = ended.outcome, RenewalSeason.finalOutcomes.contains(outcome),
@@ -130,10 +136,9 @@ public enum RenewalQueue {
                                            overdueDays: 0, daysToExpiry: daysToExpiry, lastCall: nil))
                 continue
             }
-            guard let expiry else { continue }
-            let lastContact = history.flatMap { day(timestamp: $0.last.startedAt) }
-            guard let touch = RenewalTimeline.due(expiry: expiry, lastContact: lastContact, today: today, plan: plan) else { continue }
-            timeline.append(QueueEntry(customer: customer, why: .timeline(touch), reason: touch.reason, overdueDays: touch.overdueDays,
+            guard let (policy, touch) = due else { continue }
+            timeline.append(QueueEntry(customer: customer, why: .timeline(touch), reason: policy.label(among: policies) + touch.reason,
+                                       overdueDays: touch.overdueDays,
                                        daysToExpiry: daysToExpiry, lastCall: lastCall))
         }
         timeline.sort { order($0) < order($1) }

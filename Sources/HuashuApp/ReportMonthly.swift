@@ -242,6 +242,11 @@ struct MonthlyReport {
     let lossByInsurer: [Count]
     let uncontrolled: [DueCustomerRow]
     let lapsed: [DueCustomerRow]
+    /// Due customers with no phone to dial (缺少有效电话): an exception the queue cannot work.
+    let noPhone: Int
+    /// Due 交强险 policies expiring on a day of their own (a compulsory-only renewal is a renewal).
+    let compulsoryDue: Int
+    let compulsoryWon: Int
     let agents: [AgentLine]
     let followUps: FollowUpDisciplineRow
     let followUpsByAgent: [FollowUpDisciplineRow]
@@ -275,6 +280,9 @@ struct MonthlyReport {
         lossByInsurer = Self.counted(lostCustomers.map { ($0.lostTo ?? "").isEmpty ? "未注明" : $0.lostTo! })
         uncontrolled = due.filter { !$0.hasFinalOutcome && (!$0.calledRecently || $0.followUpOverdue) }
         lapsed = due.filter { $0.expiry < today && !$0.isWon }
+        noPhone = due.filter(\.phoneInvalid).count
+        compulsoryDue = due.filter { $0.policy == "交强险" }.count
+        compulsoryWon = due.filter { $0.policy == "交强险" && $0.isWon }.count
 
         var names = Set(data.agents.map(\.agent))
         if let agent { names.insert(agent) } else { names.formUnion(targets.byAgent.keys) }

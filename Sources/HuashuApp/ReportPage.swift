@@ -11,7 +11,7 @@ enum ReportPage {
         body.append("<header><h1>\(escape(title))</h1><p class=\"meta\">统计日 \(escape(r.today)) · 演练通话不计</p></header>")
         body.append(tiles([
             ("续保率", MonthlyReport.percent(r.renewalRate), "\(r.won) / \(r.due.count) 人"),
-            ("本月到期", String(r.due.count), "尚无最终结果 \(r.open) 人"),
+            ("本月到期", String(r.due.count), "尚无最终结果 \(r.open) 人" + (r.noPhone == 0 ? "" : ", 缺少有效电话 \(r.noPhone) 人")),
             ("本月通话", String(r.totalCalls), "\(r.agents.filter { $0.calls > 0 }.count) 位专员"),
             ("失控客户", String(r.uncontrolled.count), "见第四节定义"),
             ("脱保客户", String(r.lapsed.count), "到期已过未成交"),

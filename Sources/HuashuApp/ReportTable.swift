@@ -12,7 +12,9 @@ enum ReportTable {
 
         out.append("一、续保率")
         out.append("  本月到期 \(r.due.count) 人, 已续保(成交) \(r.won) 人, 续保率 \(MonthlyReport.percent(r.renewalRate)); "
-                   + "尚无最终结果 \(r.open) 人")
+                   + "尚无最终结果 \(r.open) 人"
+                   + (r.compulsoryDue == 0 ? "" : "; 其中交强险单独到期 \(r.compulsoryDue) 单, 成交 \(r.compulsoryWon) 单")
+                   + (r.noPhone == 0 ? "" : "; 缺少有效电话 \(r.noPhone) 人(不进拨号队列, 请补录电话)"))
         if !r.byUse.isEmpty {
             out += grid(["使用性质", "到期", "成交", "续保率"],
                         r.byUse.map { [$0.use, String($0.due), String($0.won), MonthlyReport.percent(MonthlyReport.ratio($0.won, $0.due))] },

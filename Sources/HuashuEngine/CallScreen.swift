@@ -67,7 +67,8 @@ extension CallEngine {
         case .honorific: return context.customer.values[placeholder.rawValue] ?? ""
         default: found = context.customer.values[placeholder.rawValue]
         }
-        guard let found, !found.isEmpty else { return nil }
+        // An empty honorific is deliberate (a company's contact whose form of address is unknown).
+        guard let found, !found.isEmpty || placeholder == .honorific else { return nil }
         return found
     }
 }

@@ -9,6 +9,8 @@ struct LedgerColumns {
     /// unrecognised forms of address are kept); nil for ignored columns.
     let extraKeys: [String?]
     let columnOf: [LedgerField: Int]
+    /// For a column of a text field: its slot in the record and its rule (`LedgerField.textRule`).
+    let textRules: [(slot: Int, rule: @Sendable (String) throws(LedgerValueError) -> String)?]
 
     var count: Int { names.count }
 
@@ -45,6 +47,10 @@ struct LedgerColumns {
         self.fields = fields
         self.extraKeys = extraKeys
         self.columnOf = columnOf
+        textRules = fields.map { field in
+            guard let field, let rule = field.textRule, let slot = LedgerField.textSlot[field] else { return nil }
+            return (slot, rule)
+        }
     }
 
     /// The name used in problems for a field's column, or its title when the file has none.

@@ -7,6 +7,7 @@ public enum LedgerField: String, Sendable, CaseIterable {
     case commercialExpiry, compulsoryExpiry
     case lastPremium, lastInsurer, claims, violations
     case grade, type, gender, salutation, agent, vehicleUse, notes
+    case contact, holderType, lastCover, sumInsured, address
 
     /// The header Huashu writes, and the one named in error messages.
     public var title: String {
@@ -34,6 +35,11 @@ public enum LedgerField: String, Sendable, CaseIterable {
         case .agent: "agent"
         case .vehicleUse: "vehicle use"
         case .notes: "notes"
+        case .contact: "contact person"
+        case .holderType: "policyholder type (个人 or 单位)"
+        case .lastCover: "last year's cover"
+        case .sumInsured: "sum insured"
+        case .address: "address"
         }
     }
 
@@ -58,8 +64,35 @@ public enum LedgerField: String, Sendable, CaseIterable {
         case .agent: ["专员", "续保专员", "维系专员", "业务员", "agent"]
         case .vehicleUse: ["使用性质", "车辆使用性质", "vehicle_use", "usage"]
         case .notes: ["备注", "说明", "notes", "note", "remarks"]
+        case .contact: ["联系人", "联系人姓名", "经办人", "contact", "contact_person"]
+        case .holderType: ["投保人类型", "客户性质", "投保人性质", "holder_type"]
+        case .lastCover: ["上年险种", "险种", "投保险种", "last_cover", "cover"]
+        case .sumInsured: ["保额", "保险金额", "三者保额", "sum_insured"]
+        case .address: ["住址", "联系地址", "通讯地址", "address"]
         }
     }
+
+    /// The rule that turns a cell into the text stored for this field: the
+    /// cell as written, or its check's normal form. nil for the fields read by
+    /// rules of their own in `LedgerRowReader` (name, plate, phone, ID number,
+    /// dates, counts, gender, form of address). A new text column is its case,
+    /// its words above, one line here, and its line in `CustomerColumns.all`.
+    public var textRule: (@Sendable (String) throws(LedgerValueError) -> String)? {
+        switch self {
+        case .model, .lastInsurer, .agent, .vehicleUse, .notes, .lastCover, .address: { $0 }
+        case .lastPremium, .sumInsured: LedgerValue.premium
+        case .grade: LedgerValue.grade
+        case .type: LedgerValue.customerType
+        case .holderType: LedgerValue.holderType
+        case .contact: LedgerValue.personName
+        case .name, .phone, .idNumber, .plate, .commercialExpiry, .compulsoryExpiry, .claims, .violations, .gender, .salutation: nil
+        }
+    }
+
+    /// The fields stored as text, in the order of `LedgerRecord`'s text slots.
+    public static let textFields = allCases.filter { $0.textRule != nil }
+    /// Each text field's slot in `LedgerRecord`.
+    public static let textSlot: [LedgerField: Int] = Dictionary(uniqueKeysWithValues: textFields.enumerated().map { ($1, $0) })
 
     /// The field a header cell names, or nil for a column Huashu keeps in `extra`.
     public init?(header: String) {

@@ -15,25 +15,20 @@ public struct LedgerRecord: Sendable, Equatable {
     public var idNumber: String?
     /// 先生 or 女士, from 称呼, else 性别, else the sex digit of a person's ID number.
     public var honorific: String?
-    public var model: String?
-    public var lastInsurer: String?
-    /// Plain yuan, two decimals when there are any: "4860", "4860.50".
-    public var lastPremium: String?
     public var commercialExpiry: LedgerDate?
     public var compulsoryExpiry: LedgerDate?
     public var claims: Int?
     public var violations: Int?
-    /// "A" (sure) to "D" (likely lost).
-    public var grade: String?
-    /// "价格敏感型", "服务敏感型" or "无所谓型".
-    public var type: String?
-    public var agent: String?
-    /// 使用性质 as written (家庭自用, 营运, 非营运, ...): it changes the quote, so it is kept.
-    public var vehicleUse: String?
-    public var notes: String?
+    /// The fields stored as text (`LedgerField.textRule`) by `LedgerField.textSlot`;
+    /// empty while none has a value, so that equal records compare equal.
+    public private(set) var texts: [String?] = []
     /// Columns Huashu has no field for, by their header text: a dealer's own
     /// columns (address, 年审, 实收保费) must survive an import.
     public var extra: [String: String]
+    /// Cells that failed their check: kept out of the record, the vehicle imported all the same.
+    public var held: [LedgerProblem] = []
+    /// Each held cell as it was written, in the order of `held`.
+    public var heldCells: [String] = []
 
     public init(row: Int, name: String, plate: String, phone: String? = nil, idNumber: String? = nil,
                 honorific: String? = nil, model: String? = nil, lastInsurer: String? = nil,
@@ -46,20 +41,60 @@ public struct LedgerRecord: Sendable, Equatable {
         self.phone = phone
         self.idNumber = idNumber
         self.honorific = honorific
-        self.model = model
-        self.lastInsurer = lastInsurer
-        self.lastPremium = lastPremium
         self.commercialExpiry = commercialExpiry
         self.compulsoryExpiry = compulsoryExpiry
         self.claims = claims
         self.violations = violations
-        self.grade = grade
-        self.type = type
-        self.agent = agent
-        self.vehicleUse = vehicleUse
-        self.notes = notes
         self.extra = extra
+        for (field, value) in [(LedgerField.model, model), (.lastInsurer, lastInsurer), (.lastPremium, lastPremium), (.grade, grade),
+                               (.type, type), (.agent, agent), (.vehicleUse, vehicleUse), (.notes, notes)] where value != nil {
+            self[text: field] = value
+        }
     }
+
+    /// An empty record for the reader to fill: no look-up of text slots for values it has not read.
+    init(row: Int) {
+        self.row = row
+        name = ""
+        plate = ""
+        extra = [:]
+    }
+
+    /// A text field's value (see `LedgerField.textRule`); nil for the others.
+    public subscript(text field: LedgerField) -> String? {
+        get {
+            guard let slot = LedgerField.textSlot[field], slot < texts.count else { return nil }
+            return texts[slot]
+        }
+        set {
+            guard let slot = LedgerField.textSlot[field] else { return }
+            if let newValue {
+                setText(newValue, slot: slot)
+            } else if slot < texts.count {
+                texts[slot] = nil
+                if texts.allSatisfy({ $0 == nil }) { texts = [] }
+            }
+        }
+    }
+
+    /// Sets a text field by its slot: the reader's way, without a look-up per cell.
+    mutating func setText(_ value: String, slot: Int) {
+        if texts.isEmpty { texts = Array(repeating: nil, count: LedgerField.textFields.count) }
+        texts[slot] = value
+    }
+
+    public var model: String? { get { self[text: .model] } set { self[text: .model] = newValue } }
+    public var lastInsurer: String? { get { self[text: .lastInsurer] } set { self[text: .lastInsurer] = newValue } }
+    /// Plain yuan, two decimals when there are any: "4860", "4860.50".
+    public var lastPremium: String? { get { self[text: .lastPremium] } set { self[text: .lastPremium] = newValue } }
+    /// "A" (sure) to "D" (likely lost).
+    public var grade: String? { get { self[text: .grade] } set { self[text: .grade] = newValue } }
+    /// "价格敏感型", "服务敏感型" or "无所谓型".
+    public var type: String? { get { self[text: .type] } set { self[text: .type] = newValue } }
+    public var agent: String? { get { self[text: .agent] } set { self[text: .agent] = newValue } }
+    /// 使用性质 as written (家庭自用, 营运, 非营运, ...): it changes the quote, so it is kept.
+    public var vehicleUse: String? { get { self[text: .vehicleUse] } set { self[text: .vehicleUse] = newValue } }
+    public var notes: String? { get { self[text: .notes] } set { self[text: .notes] = newValue } }
 
     /// The cell to write for a field when exporting records back to CSV, in a
     /// form `LedgerReader.read` accepts again; empty when the value is absent.
@@ -70,20 +105,13 @@ public struct LedgerRecord: Sendable, Equatable {
         case .phone: phone ?? ""
         case .idNumber: idNumber ?? ""
         case .plate: plate
-        case .model: model ?? ""
         case .commercialExpiry: commercialExpiry?.description ?? ""
         case .compulsoryExpiry: compulsoryExpiry?.description ?? ""
-        case .lastPremium: lastPremium ?? ""
-        case .lastInsurer: lastInsurer ?? ""
         case .claims: claims.map(String.init) ?? ""
         case .violations: violations.map(String.init) ?? ""
-        case .grade: grade ?? ""
-        case .type: type ?? ""
         case .gender: honorific == "先生" ? "男" : honorific == "女士" ? "女" : ""
         case .salutation: honorific ?? ""
-        case .agent: agent ?? ""
-        case .vehicleUse: vehicleUse ?? ""
-        case .notes: notes ?? ""
+        default: self[text: field] ?? ""
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import HuashuCalendar
 
 /// A ledger file whose encoding and header are known, read a batch of rows at
 /// a time: a large file can then be stored while its later rows are still
@@ -16,6 +17,8 @@ public struct LedgerRows: Sendable {
     public private(set) var problems: [LedgerProblem] = []
     /// The cells of every rejected row so far, exactly as read.
     public private(set) var rejectedRows: [(row: Int, cells: [String])] = []
+    /// The cells of imported rows held for review, by row.
+    public private(set) var held: [LedgerProblem] = []
     /// Rows read after the header, blank ones included.
     public private(set) var rowsRead = 0
     /// The good rows among them.
@@ -30,7 +33,8 @@ public struct LedgerRows: Sendable {
     /// Throws LedgerFileError for a file that cannot be read at all (not
     /// decodable in the encoding, no header, no name/plate column). The
     /// encoding is detected when not given: UTF-8 (with or without BOM), else GB18030/GBK.
-    public init(_ bytes: [UInt8], encoding forced: LedgerEncoding? = nil) throws(LedgerFileError) {
+    /// With `today`, expiry dates implausibly far from it are held for review.
+    public init(_ bytes: [UInt8], encoding forced: LedgerEncoding? = nil, today: LedgerDate? = nil) throws(LedgerFileError) {
         let (text, start, usedEncoding, remainder) = try LedgerDecoding.utf8(bytes, forced: forced)
         unchecked = remainder
         var scanner = CSVScanner(text, delimiter: CSVScanner.delimiter(of: text), start: start)
@@ -54,7 +58,8 @@ public struct LedgerRows: Sendable {
         headerRow = found.row
         expectedRows = min(text.count / 150, 1_000_000)
         self.scanner = scanner
-        rowReader = LedgerRowReader(columns: found.columns, lookForNUL: text.withUnsafeBufferPointer { bytes in bytes.baseAddress.map { memchr($0, 0, bytes.count) != nil } ?? false }, expectedRows: expectedRows)
+        rowReader = LedgerRowReader(columns: found.columns, lookForNUL: text.withUnsafeBufferPointer { bytes in bytes.baseAddress.map { memchr($0, 0, bytes.count) != nil } ?? false },
+                                    today: today)
     }
 
     /// The good records among the next `limit` rows of the file; nil when no row is left.
@@ -69,6 +74,7 @@ public struct LedgerRows: Sendable {
             if LedgerRowReader.isBlank(record.cells) { continue }
             switch rowReader.read(record, row: scanner.row) {
             case .success(let customer):
+                if !customer.held.isEmpty { held.append(contentsOf: customer.held) }
                 records.append(customer)
             case .failure(let rowProblems):
                 problems.append(contentsOf: rowProblems.problems)

@@ -61,6 +61,14 @@ extension LedgerValue {
         guard sawYear == sawMonth, group == 2, !lengths.contains(0) else {
             throw notADate()
         }
+        if lengths[0] == 2, lengths[1] <= 2, lengths[2] <= 2, !sawYear {
+            // `25-3-8`: a two-digit year first, unless the last group could be the year too.
+            guard lengths[2] == 1 || values[0] > 31 else {
+                let (a, b, c) = (values[0], values[1], values[2])
+                throw LedgerValueError("\(Quoting.quoted(original)) could be 20\(twoDigits(a))-\(twoDigits(b))-\(twoDigits(c)) or a day and month before the year 20\(twoDigits(c)); the order cannot be known (\(dateFormats))")
+            }
+            return try checked(year: 2000 + values[0], month: values[1], day: values[2], original: original)
+        }
         guard lengths[0] == 4, lengths[1] <= 2, lengths[2] <= 2 else {
             if lengths[2] == 4 {
                 throw LedgerValueError("\(Quoting.quoted(original)) puts the year last; day and month would be guesswork (\(dateFormats))")
@@ -133,6 +141,20 @@ extension LedgerValue {
             throw LedgerValueError("\(Quoting.quoted(original)) is not a date; as an Excel serial number it would have to be between \(low) (\(plausibleYears.lowerBound)-01-01) and \(high) (\(plausibleYears.upperBound)-12-31) (\(dateFormats))")
         }
         return date
+    }
+
+    private static func twoDigits(_ value: Int) -> String {
+        value < 10 ? "0\(value)" : String(value)
+    }
+
+    /// A policy's expiry far from today is a typing or export mistake more
+    /// often than a real date: more than a year past, or more than two years
+    /// ahead (a policy runs one year). The reason, or nil when plausible.
+    public static func implausibleExpiry(_ date: LedgerDate, today: LedgerDate) -> String? {
+        let days = today.days(until: date)
+        if days < -365 { return "\(date) is more than a year before today (\(today)); check the year" }
+        if days > 730 { return "\(date) is more than two years after today (\(today)); check the year" }
+        return nil
     }
 
     private static func checked(year: Int, month: Int, day: Int, original: String) throws(LedgerValueError) -> LedgerDate {

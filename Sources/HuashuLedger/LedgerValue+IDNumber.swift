@@ -54,6 +54,9 @@ extension LedgerValue {
         if isCreditCode(bytes) {
             return (value, .company)
         }
+        if let expected = creditCodeCheckCharacter(bytes) {
+            throw LedgerValueError("\(Quoting.quoted(original)) is not a valid 统一社会信用代码 (a company's unified social credit code): the last character should be \(Character(Unicode.Scalar(expected))) for the 17 before it, so one of them is probably mistyped")
+        }
         throw LedgerValueError("\(Quoting.quoted(original)) is not a valid ID number (\(idRule))")
     }
 
@@ -105,13 +108,30 @@ extension LedgerValue {
     }
 
     private static func isCreditCode(_ bytes: [UInt8]) -> Bool {
-        guard bytes.count == 18 else { return false }
+        guard let expected = creditCodeCheckCharacter(bytes) else { return false }
+        return bytes.last == expected
+    }
+
+    /// The GB 32100 check character for 18 characters shaped like a credit code (letters
+    /// among them, all from the code's alphabet); nil for anything else.
+    private static func creditCodeCheckCharacter(_ bytes: [UInt8]) -> UInt8? {
+        guard bytes.count == 18, let last = bytes.last, creditCodeCharacters.contains(last) else { return nil }
         var sum = 0
         for (byte, weight) in zip(bytes.prefix(17), creditCodeWeights) {
-            guard let value = creditCodeCharacters.firstIndex(of: byte) else { return false }
+            guard let value = creditCodeCharacters.firstIndex(of: byte) else { return nil }
             sum += value * weight
         }
-        guard let last = bytes.last, creditCodeCharacters.contains(last) else { return false }
-        return creditCodeCharacters[(31 - sum % 31) % 31] == last
+        return creditCodeCharacters[(31 - sum % 31) % 31]
+    }
+
+    /// How the ledger marks a company's vehicle.
+    public static let companyHolder = "单位"
+
+    /// 投保人类型: 个人 (a person) or 单位 (a company, 企业, 公司, 机关 ...).
+    public static func holderType(_ text: String) throws(LedgerValueError) -> String {
+        let value = CellText.withoutBlanks(CellText.folded(CellText.trimmed(text)))
+        if ["个人", "私人", "自然人", "person", "individual"].contains(value.lowercased()) { return "个人" }
+        if ["单位", "企业", "公司", "机关", "团体", "法人", "company", "organization"].contains(value.lowercased()) { return companyHolder }
+        throw LedgerValueError("\(Quoting.quoted(text)) is not a policyholder type (个人 or 单位)")
     }
 }

@@ -71,6 +71,18 @@ extension LedgerValue {
         throw invalid()
     }
 
+    /// A phone cell that holds no number to dial: a word instead of a number
+    /// (无, 暂无, 不详), all zeros, fewer than 7 digits, or a mobile number cut
+    /// short. Such a vehicle is imported without a phone and marked 缺少有效电话;
+    /// anything else that is not a number is a mistake worth a person's look.
+    public static func isPlaceholderPhone(_ text: String) -> Bool {
+        let value = CellText.folded(CellText.trimmed(text))
+        guard !looksLikeScientificNotation(value) else { return false }
+        let digits = value.utf8.filter(\.isASCIIDigit)
+        if digits.allSatisfy({ $0 == UInt8(ascii: "0") }) { return true }
+        return digits.count < 7 || (digits.first == UInt8(ascii: "1") && digits.count < 11)
+    }
+
     /// `1.38123E+10`: what Excel writes for a long number in a "General" cell.
     static func looksLikeScientificNotation(_ value: String) -> Bool {
         let bytes = Array(value.utf8)

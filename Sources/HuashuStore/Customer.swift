@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import HuashuLedger
 
 /// One insured vehicle from the renewal ledger (续保电子台帐), as stored.
 public struct Customer: Sendable, Equatable, Codable, FetchableRecord, PersistableRecord {
@@ -24,20 +25,30 @@ public struct Customer: Sendable, Equatable, Codable, FetchableRecord, Persistab
     public var agent: String?
     public var vehicleUse: String?
     public var notes: String?
+    /// A company's contact person, whom the call addresses.
+    public var contact: String?
+    /// 个人 or 单位 (单位客户).
+    public var holderType: String?
+    public var lastCover: String?
+    public var sumInsured: String?
+    public var address: String?
     /// Ledger columns Huashu has no field for, kept as JSON so nothing is dropped.
     public var extra: String?
     public var doNotCall: Bool
+    /// No number to dial: the ledger gave none (or a placeholder such as 无), or the team marked
+    /// the number wrong. Kept out of the queue until an import brings a different number.
+    public var phoneInvalid: Bool
     /// A made-up customer a rehearsal plays; never in the queue or the reports.
     public var training: Bool
-    /// The phone reached someone else (号码错误): out of the dial queue, on the
-    /// correction list, until a ledger import brings a different number.
-    public var phoneInvalid: Bool
     /// A second vehicle a customer mentioned on this call: a new lead, to be
     /// checked and completed (no ledger row brought it yet).
     public var leadFromCall: Int64?
 
     public enum CodingKeys: String, CodingKey, ColumnExpression {
-        case id, plate, name, honorific, phone, model, claims, violations, grade, type, agent, notes, extra, training
+        case id, plate, name, honorific, phone, model, claims, violations, grade, type, agent, notes, extra, training, contact, address
+        case holderType = "holder_type"
+        case lastCover = "last_cover"
+        case sumInsured = "sum_insured"
         case idNumber = "id_number"
         case lastInsurer = "last_insurer"
         case lastPremium = "last_premium"
@@ -53,8 +64,9 @@ public struct Customer: Sendable, Equatable, Codable, FetchableRecord, Persistab
                 idNumber: String? = nil, model: String? = nil, lastInsurer: String? = nil, lastPremium: String? = nil,
                 commercialExpiry: String? = nil, compulsoryExpiry: String? = nil, claims: Int? = nil, violations: Int? = nil,
                 grade: String? = nil, type: String? = nil, agent: String? = nil, vehicleUse: String? = nil,
-                notes: String? = nil, extra: String? = nil, doNotCall: Bool = false, training: Bool = false,
-                phoneInvalid: Bool = false, leadFromCall: Int64? = nil) {
+                notes: String? = nil, contact: String? = nil, holderType: String? = nil, lastCover: String? = nil,
+                sumInsured: String? = nil, address: String? = nil, extra: String? = nil, doNotCall: Bool = false, phoneInvalid: Bool = false,
+                training: Bool = false, leadFromCall: Int64? = nil) {
         self.id = id
         self.plate = plate
         self.name = name
@@ -73,12 +85,20 @@ public struct Customer: Sendable, Equatable, Codable, FetchableRecord, Persistab
         self.agent = agent
         self.vehicleUse = vehicleUse
         self.notes = notes
+        self.contact = contact
+        self.holderType = holderType
+        self.lastCover = lastCover
+        self.sumInsured = sumInsured
+        self.address = address
         self.extra = extra
         self.doNotCall = doNotCall
-        self.training = training
         self.phoneInvalid = phoneInvalid
+        self.training = training
         self.leadFromCall = leadFromCall
     }
+
+    /// A company's vehicle (单位客户): the call speaks to the contact person.
+    public var isCompany: Bool { holderType == LedgerValue.companyHolder }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) {
         id = inserted.rowID

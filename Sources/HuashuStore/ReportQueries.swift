@@ -94,6 +94,10 @@ public struct DueCustomerRow: Sendable, Equatable {
     public var followUpOverdue: Bool
     /// The latest live call started within the quiet window (the last 3 days).
     public var calledRecently: Bool
+    /// No phone to dial (缺少有效电话): the customer is kept out of the queue.
+    public var phoneInvalid = false
+    /// The policy due (商业险, or 交强险 when it expires on a day of its own): each is a renewal.
+    public var policy = "商业险"
 
     public var hasFinalOutcome: Bool { outcome.map(RenewalSeason.finalOutcomes.contains) ?? false }
     public var isWon: Bool { outcome == "won" }
@@ -256,37 +260,45 @@ enum ReportSQL {
         ["start": w.startUTC, "end": w.endUTC, "agent": w.agent]
     }
 
-    /// Each due customer with their latest live call and their result call, found through
+    /// Each policy due in the month (a vehicle's 交强险 on a day of its own is a renewal of its own), with the customer's latest live call and their result call, found through
     /// `calls_by_customer`; overdue follow-ups as one set, looked up once per customer.
     static func due(_ db: Database, _ w: ReportWindow) throws -> [DueCustomerRow] {
         let sql = """
-            WITH due AS (
-                SELECT u.id, u.name, u.plate, u.vehicle_use, u.commercial_expiry, u.agent,
+            WITH policy AS (
+                SELECT id, commercial_expiry AS expiry, '商业险' AS kind FROM customers
+                WHERE commercial_expiry >= :first AND commercial_expiry < :end AND training = 0
+                UNION ALL
+                SELECT id, compulsory_expiry, '交强险' FROM customers
+                WHERE compulsory_expiry >= :first AND compulsory_expiry < :end AND training = 0
+                  AND compulsory_expiry IS NOT commercial_expiry
+            ), due AS (
+                SELECT u.id, u.name, u.plate, u.vehicle_use, p.expiry, p.kind, u.agent, u.phone_invalid,
                        (SELECT count(*) FROM calls c WHERE c.customer_id = u.id AND c.training = 0) AS calls,
                        (SELECT c.id FROM calls c WHERE c.customer_id = u.id AND c.training = 0
                         ORDER BY c.started_at DESC, c.id DESC LIMIT 1) AS latest,
                        (SELECT c.id FROM calls c WHERE c.customer_id = u.id AND c.training = 0 AND c.outcome IS NOT NULL
-                          AND date(c.started_at, 'localtime') >= date(u.commercial_expiry, '-\(RenewalSeason.days) days')
+                          AND date(c.started_at, 'localtime') >= date(p.expiry, '-\(RenewalSeason.days) days')
                         ORDER BY c.outcome IN \(RenewalSeason.finalOutcomesSQL) DESC, c.started_at DESC, c.id DESC
                         LIMIT 1) AS result
-                FROM customers u WHERE u.commercial_expiry >= :first AND u.commercial_expiry < :end AND u.training = 0
+                FROM policy p JOIN customers u ON u.id = p.id
             )
-            SELECT due.id, due.name, due.plate, due.vehicle_use, due.commercial_expiry,
+            SELECT due.id, due.name, due.plate, due.vehicle_use, due.expiry, due.kind,
                    COALESCE(NULLIF(due.agent, ''), l.agent) AS responsible, due.calls, l.started_at AS last_call,
                    r.outcome, r.loss_reason, r.lost_to, r.quote,
                    due.id IN (SELECT f.customer_id FROM follow_ups f LEFT JOIN calls c ON c.id = f.call_id
                               WHERE f.done_at IS NULL AND f.due_at < :now AND COALESCE(c.training, 0) = 0) AS overdue,
-                   COALESCE(l.started_at >= :quiet, 0) AS recent
+                   COALESCE(l.started_at >= :quiet, 0) AS recent, due.phone_invalid
             FROM due LEFT JOIN calls l ON l.id = due.latest LEFT JOIN calls r ON r.id = due.result
             WHERE :agent IS NULL OR COALESCE(NULLIF(due.agent, ''), l.agent) = :agent
-            ORDER BY due.commercial_expiry, due.id
+            ORDER BY due.expiry, due.id, due.kind DESC
             """
         let arguments: StatementArguments = ["first": w.firstDay, "end": w.endDay, "now": w.nowLocal, "quiet": w.quietBeforeUTC, "agent": w.agent]
         return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
             DueCustomerRow(id: row["id"], name: row["name"], plate: row["plate"], vehicleUse: row["vehicle_use"],
-                           expiry: row["commercial_expiry"], agent: row["responsible"], calls: row["calls"], lastCallAt: row["last_call"],
+                           expiry: row["expiry"], agent: row["responsible"], calls: row["calls"], lastCallAt: row["last_call"],
                            outcome: row["outcome"], lossReason: row["loss_reason"], lostTo: row["lost_to"], quote: row["quote"],
-                           followUpOverdue: row["overdue"], calledRecently: row["recent"])
+                           followUpOverdue: row["overdue"], calledRecently: row["recent"], phoneInvalid: row["phone_invalid"],
+                           policy: row["kind"])
         }
     }
 

@@ -44,6 +44,9 @@ public final class Store: Sendable {
                 ALTER TABLE customers ADD COLUMN lead_from_call INTEGER;
                 """)
         }
+        migrator.registerMigration("v3-ledger: company contact columns, change history, review list") { db in
+            try db.execute(sql: Schema.ledgerReview)
+        }
         return migrator
     }()
 
@@ -258,6 +261,42 @@ public struct StoreError: Error, CustomStringConvertible, Sendable {
 }
 
 enum Schema {
+    /// What an import changed in a stored customer, field by field, and what it held back for a
+    /// person to decide: conflicting names and phones, cells that failed their check.
+    static let ledgerReview = """
+    ALTER TABLE customers ADD COLUMN contact TEXT;
+    ALTER TABLE customers ADD COLUMN holder_type TEXT;
+    ALTER TABLE customers ADD COLUMN last_cover TEXT;
+    ALTER TABLE customers ADD COLUMN sum_insured TEXT;
+    ALTER TABLE customers ADD COLUMN address TEXT;
+    CREATE TABLE customer_changes (
+        id INTEGER PRIMARY KEY,
+        customer_id INTEGER NOT NULL REFERENCES customers(id),
+        field TEXT NOT NULL,
+        old TEXT,
+        new TEXT,
+        file TEXT NOT NULL,
+        row INTEGER,
+        at TEXT NOT NULL
+    );
+    CREATE INDEX customer_changes_by_customer ON customer_changes(customer_id, id);
+    CREATE TABLE ledger_review (
+        id INTEGER PRIMARY KEY,
+        customer_id INTEGER NOT NULL REFERENCES customers(id),
+        kind TEXT NOT NULL,
+        field TEXT NOT NULL,
+        stored TEXT,
+        given TEXT,
+        message TEXT NOT NULL,
+        file TEXT NOT NULL,
+        row INTEGER,
+        at TEXT NOT NULL,
+        resolved_at TEXT,
+        resolution TEXT
+    );
+    CREATE INDEX ledger_review_open ON ledger_review(resolved_at, customer_id);
+    """
+
     static let version1 = """
     CREATE TABLE customers (
         id INTEGER PRIMARY KEY,

@@ -8,8 +8,11 @@ struct Import: ParsableCommand {
         abstract: "Import the customer ledger (续保电子台帐) from a CSV exported by Excel or WPS.",
         discussion: """
             Reads UTF-8 (with or without BOM) and GB18030/GBK, Chinese or English headers in any order, and Excel dates. \
-            All or nothing: a file with bad rows imports nothing unless --skip-bad-rows is given. Importing the same file \
-            twice changes nothing; a changed row updates the customer and keeps their calls.
+            Only a row without a usable plate (or a damaged line) is a bad row: a file with bad rows imports nothing unless \
+            --skip-bad-rows is given. A bad cell elsewhere is left out and held for review; so is an owner name or phone \
+            that differs from the stored one (see `huashu review`). An empty cell keeps the stored value unless \
+            --clear-empty-cells is given. Importing the same file twice changes nothing; every change to a stored customer \
+            is recorded (`huashu customer`) and --dry-run lists them.
             """)
 
     @Argument(help: "The ledger CSV file.")
@@ -24,11 +27,15 @@ struct Import: ParsableCommand {
     @Flag(help: "Import the good rows and write the bad ones to FILE.rejected.csv for correction.")
     var skipBadRows = false
 
+    @Flag(help: "Let an empty cell erase the stored value (by default it keeps it); name and plate are never erased.")
+    var clearEmptyCells = false
+
     @OptionGroup var database: DatabaseOption
 
     func run() throws {
         try reportingUserErrors {
-            let options = LedgerImport.Options(file: file, encoding: encoding, dryRun: dryRun, skipBadRows: skipBadRows)
+            let options = LedgerImport.Options(file: file, encoding: encoding, dryRun: dryRun, skipBadRows: skipBadRows,
+                                                clearEmptyCells: clearEmptyCells)
             let showProgress = isTerminal(.standardError)
             let report = try LedgerImport.run(options, database: database.callOptions.database) { line in
                 if showProgress { FileHandle.standardError.write(Data("\r\(line)".utf8)) }

@@ -162,18 +162,16 @@ struct ImportCommandTests {
 
         """
 
-    @Test func aFileWithBadRowsIsRefusedWholeEveryProblemNamedByRowAndColumn() throws {
+    @Test func aFileWithARowWithoutAUsablePlateIsRefusedWholeEveryProblemNamedByRowAndColumn() throws {
         let path = file("bad.csv", Self.badLedger)
         let result = try huashu("import", path)
         #expect(result.status == 1)
         #expect(result.output == """
-            huashu: \(path): row 3, column 联系电话: `1381234` is not a valid phone number (11-digit mobile starting with 1, or a landline with area code such as 020-12345678)
-            \(path): row 3, column 身份证号: `1101**********4515` is not a valid ID number: the last character should be 4 for the 17 digits before it, so one of them is probably mistyped
+            huashu: \(path): row 3, column 身份证号: `1101**********4515` is not a valid ID number: the last character should be 4 for the 17 digits before it, so one of them is probably mistyped
             \(path): row 3, column 车牌号: `粤B 7002` is not a valid plate (a province character such as 粤, a letter, then 5 letters or digits, or 6 for a new-energy vehicle: 粤B12345, 粤BD12345)
             \(path): row 3, column 商业险到期日: `2026-13-01` is not a valid date (there is no month 13)
             \(path): row 3, column 上年保费: `abc` is not an amount (write it as 4860 or 4860.50; ¥, thousands commas and 元 are allowed)
-            \(path): row 4, column 车牌号: plate 粤B70001 already appears in row 2; keep one row per vehicle
-            2 of 4 rows have problems; nothing was imported. Fix them, or import the good rows with --skip-bad-rows (the bad ones go to a CSV for correction).
+            1 of 4 rows have problems; nothing was imported. Fix them, or import the good rows with --skip-bad-rows (the bad ones go to a CSV for correction).
 
             """)
         #expect(try imported().isEmpty, "nothing written, not even the good rows")
@@ -184,21 +182,21 @@ struct ImportCommandTests {
         #expect(!FileManager.default.fileExists(atPath: fresh), "a refused import does not even create the database")
     }
 
-    @Test func duplicatePlatesAreFoundHoweverTheyAreWritten() throws {
+    @Test func rowsOfOnePlateMakeOneVehicleHoweverThePlateIsWritten() throws {
         let path = file("dup.csv", """
-            客户姓名,车牌号
-            张三,粤B·70001
-            李四,粤b 70001
-            王五,粤B70001
+            客户姓名,车牌号,上年保费
+            张三,粤B·70001,
+            张三,粤b 70001,4860
+            王五,粤B70001,
 
             """)
         let result = try huashu("import", path)
-        #expect(result.status == 1)
-        #expect(result.output.hasPrefix("""
-            huashu: \(path): row 3, column 车牌号: plate 粤B70001 already appears in row 2; keep one row per vehicle
-            \(path): row 4, column 车牌号: plate 粤B70001 already appears in row 2; keep one row per vehicle
-            2 of 3 rows have problems
+        #expect(result.status == 0)
+        #expect(result.output.hasSuffix("""
+            imported 3 customers from \(path) (utf-8): 1 new, 1 updated (1 field changed), 1 unchanged; 1 conflict held for review (see `huashu review list`)
+
             """))
+        #expect(try imported().map { "\($0.plate) \($0.name) \($0.lastPremium ?? "-")" } == ["粤B70001 张三 4860"])
     }
 
     @Test func skipBadRowsImportsTheRestAndHandsTheBadOnesBackForCorrection() throws {
@@ -207,30 +205,30 @@ struct ImportCommandTests {
         let rejected = fixture.folder.appendingPathComponent("bad.rejected.csv").path
         #expect(result.status == 0)
         #expect(result.output.hasSuffix("""
-            \(path): row 4, column 车牌号: plate 粤B70001 already appears in row 2; keep one row per vehicle
-            the 2 rejected rows are in \(rejected), with the problem in the last column
-            imported 2 customers from \(path) (utf-8): 2 new, 0 updated, 0 unchanged; 2 rows skipped
+            \(path): row 3, column 上年保费: `abc` is not an amount (write it as 4860 or 4860.50; ¥, thousands commas and 元 are allowed)
+            the 1 rejected rows are in \(rejected), with the problem in the last column
+            imported 3 customers from \(path) (utf-8): 2 new, 1 updated (1 field changed), 0 unchanged; 1 row skipped; 2 conflicts held for review (see `huashu review list`)
 
             """))
+        // Row 4 is row 2's vehicle: its other owner and phone are held, its new premium taken (46348 is its same expiry).
         #expect(try imported().map { "\($0.plate) \($0.name) \($0.phone ?? "-") \($0.lastPremium ?? "-")" }
-            == ["粤B70001 张三 13812345678 4860", "粤A70004 刘洋 020-12345678 4150"])
+            == ["粤B70001 张三 13812345678 3980", "粤A70004 刘洋 020-12345678 4150"])
 
-        // The rejected rows as they were, for Excel (BOM, CRLF, long digits kept as text), with what is wrong.
+        // The rejected row as it was, for Excel (BOM, CRLF, long digits kept as text), with what is wrong.
         let bytes = try #require(FileManager.default.contents(atPath: rejected))
         #expect(bytes.starts(with: [0xEF, 0xBB, 0xBF]))
         let lines = String(decoding: bytes.dropFirst(3), as: UTF8.self).components(separatedBy: "\r\n")
         #expect(lines[0] == "客户姓名,联系电话,身份证号,车牌号,商业险到期日,上年保费,导入问题")
-        #expect(lines[1].hasPrefix(#"王五,1381234,="110101199003074515",粤B 7002,2026-13-01,abc,"row 3: 联系电话: `1381234` is not"#))
-        #expect(lines[2] == "李四,13700001111,,粤b70001,46348,3980,row 4: 车牌号: plate 粤B70001 already appears in row 2; keep one row per vehicle")
-        #expect(lines.count == 4 && lines[3].isEmpty)
+        #expect(lines[1].hasPrefix(#"王五,1381234,="110101199003074515",粤B 7002,2026-13-01,abc,"row 3: 身份证号: `110101199003074515` is not"#))
+        #expect(lines.count == 3 && lines[2].isEmpty)
 
         // Fixed in the sheet and imported again: the extra column is ignored.
         let fixed = file("fixed.csv", String(decoding: bytes, as: UTF8.self)
             .replacingOccurrences(of: "1381234,", with: "13812340000,").replacingOccurrences(of: "074515", with: "074514")
             .replacingOccurrences(of: "粤B 7002", with: "粤B70002").replacingOccurrences(of: "2026-13-01", with: "2026-12-01")
-            .replacingOccurrences(of: ",abc,", with: ",5000,").replacingOccurrences(of: "粤b70001", with: "粤B70003"))
-        #expect(try huashu("import", fixed).output == "imported 2 customers from \(fixed) (utf-8): 2 new, 0 updated, 0 unchanged\n")
-        #expect(try imported().count == 4)
+            .replacingOccurrences(of: ",abc,", with: ",5000,"))
+        #expect(try huashu("import", fixed).output == "imported 1 customers from \(fixed) (utf-8): 1 new, 0 updated, 0 unchanged\n")
+        #expect(try imported().count == 3)
     }
 
     @Test func badRowsAreHandedBackOnlyOnceTheGoodOnesAreStored() throws {
@@ -254,14 +252,17 @@ struct ImportCommandTests {
 
             """)
         let before = try fixture.store.allCustomers()
-        #expect(try huashu("import", good, "--dry-run").output
-            == "would import 2 customers from \(good) (utf-8): 1 new, 1 updated, 0 unchanged\n")
+        #expect(try huashu("import", good, "--dry-run").output == """
+            row 2 粤B12345 上年保费: 4860 → 5100
+            would import 2 customers from \(good) (utf-8): 1 new, 1 updated (1 field changed), 0 unchanged
+
+            """)
         #expect(try fixture.store.allCustomers() == before)
 
         let bad = file("bad.csv", Self.badLedger)
         let skipping = try huashu("import", bad, "--dry-run", "--skip-bad-rows")
         #expect(skipping.status == 0)
-        #expect(skipping.output.hasSuffix("would import 2 customers from \(bad) (utf-8): 2 new, 0 updated, 0 unchanged; 2 rows skipped\n"))
+        #expect(skipping.output.hasSuffix("would import 3 customers from \(bad) (utf-8): 2 new, 1 updated (1 field changed), 0 unchanged; 1 row skipped; 2 conflicts held for review (see `huashu review list`)\n"))
         #expect(!FileManager.default.fileExists(atPath: fixture.folder.appendingPathComponent("bad.rejected.csv").path))
         #expect(try fixture.store.allCustomers() == before)
 
@@ -307,9 +308,9 @@ struct ImportCommandTests {
             粤A11111,李强,13700001111,3980
 
             """)
-        #expect(try huashu("import", path).output.hasSuffix("0 new, 1 updated, 1 unchanged\n"))
+        #expect(try huashu("import", path).output.hasSuffix("0 new, 1 updated (1 field changed), 1 unchanged; 1 conflict held for review (see `huashu review list`)\n"))
         let after = try #require(try fixture.store.customer(id: 1))
-        #expect(after.phone == "13812349999")
+        #expect(after.phone == "13812345678", "another phone for the plate waits for review")
         #expect(after.lastPremium == "5100")
         #expect(after.model == before.model && after.model == "丰田凯美瑞", "no 车型 column: the stored model stays")
         #expect(after.grade == "A" && after.commercialExpiry == before.commercialExpiry)
@@ -324,7 +325,8 @@ struct ImportCommandTests {
             Customer(plate: "粤B90001", name: "甲", lastPremium: "3100"),
             Customer(plate: "粤B90001", name: "甲", lastPremium: "3100"),
         ])
-        #expect(summary == UpsertSummary(inserted: 1, updated: 1, unchanged: 1))
+        #expect(summary == UpsertSummary(inserted: 1, updated: 1, unchanged: 1,
+                                         changes: [FieldChange(plate: "粤B90001", row: 0, field: "last_premium", old: "3000", new: "3100")]))
         #expect(try imported().map { "\($0.id ?? 0) \($0.plate) \($0.lastPremium ?? "-")" } == ["4 粤B90001 3100"])
     }
 
@@ -351,14 +353,16 @@ struct ImportCommandTests {
         }
         #expect(try huashu("import", path).output.hasSuffix("0 new, 0 updated, \(rows) unchanged\n"))
 
-        // A bad row near the end, or a plate repeated far apart, refuses the whole file with the true row numbers.
-        let late = file("late.csv", text.replacingOccurrences(of: "客户8888,13800008888", with: "客户8888,12345"))
+        // A row without a usable plate near the end refuses the whole file with the true row number.
+        let late = file("late.csv", text.replacingOccurrences(of: "客户8888,13800008888,粤C08888", with: "客户8888,13800008888,粤C888"))
         let refused = try huashu("import", late)
         #expect(refused.status == 1)
-        #expect(refused.output.hasPrefix("huashu: \(late): row 8890, column 联系电话: `12345` is not a valid phone number"))
+        #expect(refused.output.hasPrefix("huashu: \(late): row 8890, column 车牌号: `粤C888` is not a valid plate"))
+        // A plate repeated far apart is the same vehicle: its other owner, phone and 商业险 date are held for review,
+        // with the true row number.
         let repeated = file("repeated.csv", text.replacingOccurrences(of: "粤C08999", with: "粤C00001"))
-        #expect(try huashu("import", repeated).output
-            .hasPrefix("huashu: \(repeated): row 9001, column 车牌号: plate 粤C00001 already appears in row 3; keep one row per vehicle"))
-        #expect(try imported().count == rows, "nothing changed")
+        #expect(try huashu("import", repeated).output.hasSuffix("3 conflicts held for review (see `huashu review list`)\n"))
+        #expect(try fixture.sqlite("SELECT row || ' ' || stored || ' ' || given FROM ledger_review WHERE field = 'name'") == "9001 客户1 客户8999")
+        #expect(try imported().count == rows, "no customer added")
     }
 }

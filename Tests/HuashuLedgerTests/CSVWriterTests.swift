@@ -38,8 +38,8 @@ struct CSVWriterTests {
         #expect(parse.problems == [])
         #expect(parse.records.count == awkward.count)
         // The reader trims cells it stores, so compare with the raw cells a rejected row would keep.
-        let strict = try LedgerReader.read(LedgerReader.csv(header: ["客户姓名", "车牌号", "原样", "联系电话"],
-                                                            rows: rows.map { $0 + ["bad"] }))
+        let strict = try LedgerReader.read(LedgerReader.csv(header: ["客户姓名", "车牌号", "原样", "车牌号"],
+                                                            rows: rows.map { [$0[0], "", $0[2], $0[1]] }))
         // Cells a spreadsheet would run are written with a leading ' (OWASP), which the reader drops again.
         #expect(strict.rejectedRows.map { $0.cells[2] } == awkward.map(SpreadsheetCell.inert))
     }

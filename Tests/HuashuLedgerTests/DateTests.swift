@@ -47,11 +47,31 @@ struct DateTests {
         ("2026/11/31", "`2026/11/31` is not a valid date (2026-11 has 30 days)"),
         ("1026-11-22", "`1026-11-22` is outside the years 1990-2099; check the year"),
         ("22/11/2026", "`22/11/2026` puts the year last; day and month would be guesswork (write it as 2026/11/22, 2026-11-22, 2026.11.22 or 2026年11月22日)"),
+        ("08/03/25", "`08/03/25` could be 2008-03-25 or a day and month before the year 2025; the order cannot be known (write it as 2026/11/22, 2026-11-22, 2026.11.22 or 2026年11月22日)"),
+        ("12-11-26", "`12-11-26` could be 2012-11-26 or a day and month before the year 2026; the order cannot be known (write it as 2026/11/22, 2026-11-22, 2026.11.22 or 2026年11月22日)"),
         ("下个月", "`下个月` is not a date (write it as 2026/11/22, 2026-11-22, 2026.11.22 or 2026年11月22日)"),
         ("2026年11月", "`2026年11月` is not a date (write it as 2026/11/22, 2026-11-22, 2026.11.22 or 2026年11月22日)"),
     ])
     func invalidDatesSayWhatIsWrong(text: String, message: String) {
         #expect(throws: LedgerValueError(message)) { try LedgerValue.date(text) }
+    }
+
+    @Test func aTwoDigitYearFirstIsReadWhenNothingElseFits() throws {
+        #expect(try LedgerValue.date("25-3-8").description == "2025-03-08")
+        #expect(try LedgerValue.date("26.12.5").description == "2026-12-05")
+        #expect(try LedgerValue.date("27/1/5").description == "2027-01-05")
+        #expect(try LedgerValue.date("45/11/22").description == "2045-11-22", "45 cannot be a day")
+        #expect(throws: LedgerValueError.self) { try LedgerValue.date("25-2-30") }
+    }
+
+    @Test func anExpiryFarFromTodayIsImplausible() throws {
+        let today = try #require(LedgerDate(year: 2026, month: 12, day: 6))
+        #expect(LedgerValue.implausibleExpiry(try LedgerValue.date("2025-12-06"), today: today) == nil)
+        #expect(LedgerValue.implausibleExpiry(try LedgerValue.date("2025-12-05"), today: today)
+            == "2025-12-05 is more than a year before today (2026-12-06); check the year")
+        #expect(LedgerValue.implausibleExpiry(try LedgerValue.date("2028-12-05"), today: today) == nil)
+        #expect(LedgerValue.implausibleExpiry(try LedgerValue.date("2028-12-06"), today: today)
+            == "2028-12-06 is more than two years after today (2026-12-06); check the year")
     }
 
     @Test func leapYearsAreRespected() throws {
@@ -87,17 +107,19 @@ struct DateTests {
         #expect(date == LedgerDate(daysSince1970: 50_000))
     }
 
-    @Test func datesInAFileBecomeRowProblemsWithTheColumnName() throws {
+    @Test func aBadDateInAFileIsHeldWithTheColumnNameAndTheVehicleKept() throws {
         let parse = try Fixture.read([
             "客户姓名,车牌号,商业险到期,交强险到期日",
             "张三,粤B12345,2026-02-30,2026/11/22",
             "李四,粤B12346,46348,2026年1月5日",
         ])
-        #expect(parse.problems.map(\.description) == [
+        #expect(parse.problems == [])
+        #expect(parse.records.flatMap(\.held).map(\.description) == [
             "row 2, column 商业险到期: `2026-02-30` is not a valid date (2026-02 has 28 days)",
         ])
-        #expect(parse.records.map(\.row) == [3])
-        #expect(parse.records.first?.commercialExpiry?.description == "2026-11-22")
-        #expect(parse.records.first?.compulsoryExpiry?.description == "2026-01-05")
+        #expect(parse.records.map(\.row) == [2, 3])
+        #expect(parse.records[0].commercialExpiry == nil && parse.records[0].compulsoryExpiry?.description == "2026-11-22")
+        #expect(parse.records[1].commercialExpiry?.description == "2026-11-22")
+        #expect(parse.records[1].compulsoryExpiry?.description == "2026-01-05")
     }
 }

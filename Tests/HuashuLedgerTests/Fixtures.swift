@@ -40,7 +40,9 @@ enum Fixture {
     }
 
     static func problems(header: String, rows: [String]) throws(LedgerFileError) -> [String] {
-        try read([header] + rows).problems.map(\.description)
+        let parse = try read([header] + rows)
+        // Rejected rows' problems and held cells alike: each says what is wrong and where.
+        return (parse.problems + parse.records.flatMap(\.held)).sorted { $0.row < $1.row }.map(\.description)
     }
 }
 

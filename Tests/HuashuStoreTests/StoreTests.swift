@@ -1,7 +1,8 @@
 import Foundation
 import HuashuEngine
 import HuashuScript
-import HuashuStore
+import HuashuLedger
+@testable import HuashuStore
 import Testing
 
 @Suite("The SQLite store")
@@ -32,6 +33,31 @@ struct StoreTests {
         #expect(mode == 0o600)
     }
 
+    /// The column table is the one place a ledger column is stored: a text field without its line there fails here.
+    @Test func everyLedgerTextFieldHasAStoredColumnAndComesBackFromARecord() throws {
+        #expect(CustomerColumns.ledgerTexts.map(\.slot).sorted() == Array(LedgerField.textFields.indices))
+        var record = LedgerRecord(row: 2, name: "张伟", plate: "粤B12345")
+        for field in LedgerField.textFields { record[text: field] = "值\(field.rawValue)" }
+        let customer = Customer(record)
+        let stored = CustomerColumns.all.filter { $0.field.map(LedgerField.textFields.contains) ?? false }
+        #expect(stored.count == LedgerField.textFields.count)
+        for column in stored { #expect(column.text(customer) == "值\(column.field!.rawValue)") }
+    }
+
+    @Test func everyColumnIsBoundInTheTablesOrder() throws {
+        let store = try openStore()
+        let customer = Customer(plate: "粤B12345", name: "张伟", honorific: "先生", phone: "13812345678", idNumber: "110105194912310029",
+                                model: "凯美瑞", lastInsurer: "平安", lastPremium: "4860", commercialExpiry: "2027-01-01",
+                                compulsoryExpiry: "2027-02-02", claims: 3, violations: 4, grade: "A", type: "价格敏感型", agent: "小李",
+                                vehicleUse: "家庭自用", notes: "备注", contact: "李明", holderType: "单位", lastCover: "三者",
+                                sumInsured: "1000000", address: "南山区", extra: #"{"x":"y"}"#, doNotCall: true, phoneInvalid: true)
+        _ = try store.upsert([customer])
+        var expected = customer
+        expected.id = 1
+        #expect(try store.allCustomers() == [expected])
+        #expect(CustomerColumns.all.count == Mirror(reflecting: customer).children.count - 1, "a column for every field but the id")
+    }
+
     @Test func importingTheSameCustomersTwiceChangesNothing() throws {
         let store = try openStore()
         let customer = Customer(plate: "粤B12345", name: "张伟", lastPremium: "4860")
@@ -39,12 +65,13 @@ struct StoreTests {
         #expect(try store.upsert([customer]) == UpsertSummary(inserted: 0, updated: 0, unchanged: 1))
         var changed = customer
         changed.lastPremium = "5000"
-        #expect(try store.upsert([changed], dryRun: true) == UpsertSummary(inserted: 0, updated: 1, unchanged: 0))
+        #expect(try store.upsert([changed], dryRun: true) == UpsertSummary(
+            inserted: 0, updated: 1, unchanged: 0, changes: [FieldChange(plate: "粤B12345", row: 0, field: "last_premium", old: "4860", new: "5000")]))
         #expect(try store.allCustomers().first?.lastPremium == "4860", "a dry run writes nothing")
     }
 
     func load(_ store: Store, _ customers: [Customer]) throws -> UpsertSummary {
-        var pending: [Customer]? = customers
+        var pending: [LedgerEntry]? = customers.map { LedgerEntry(customer: $0, row: 0) }
         return try store.upsert(batches: { defer { pending = nil }; return pending }, keep: { true }, firstLoad: true)
     }
 
@@ -99,16 +126,16 @@ struct StoreTests {
         #expect(output.contains("append-only"))
     }
 
-    /// An update import commits a batch at a time; one not kept in the end is put back as it was.
-    @Test func anUpdateImportNotKeptIsUndoneAfterItsBatches() throws {
+    /// An import not kept in the end (a bad row found late) leaves the customers as they were.
+    @Test func anUpdateImportNotKeptChangesNothing() throws {
         let store = try openStore()
         _ = try store.upsert([Customer(plate: "粤B12345", name: "张伟", lastPremium: "4860", doNotCall: true)])
         let before = try store.allCustomers()
-        let customers = [Customer(plate: "粤B12345", name: "张伟", lastPremium: "9999")]
-            + (0..<2_500).map { Customer(plate: "粤D\(10_000 + $0)", name: "客户\($0)") }
-        var pending: [Customer]? = customers
+        let customers = ([Customer(plate: "粤B12345", name: "张伟", lastPremium: "9999")]
+            + (0..<2_500).map { Customer(plate: "粤D\(10_000 + $0)", name: "客户\($0)") }).map { LedgerEntry(customer: $0, row: 0) }
+        var pending: [LedgerEntry]? = customers
         let summary = try store.upsert(batches: { defer { pending = nil }; return pending }, keep: { false }, firstLoad: true)
-        #expect(summary == UpsertSummary(inserted: 2_500, updated: 1, unchanged: 0))
+        #expect(summary.inserted == 2_500 && summary.updated == 1)
         #expect(try store.allCustomers() == before)
         pending = customers
         _ = try store.upsert(batches: { defer { pending = nil }; return pending }, keep: { true }, firstLoad: true)
