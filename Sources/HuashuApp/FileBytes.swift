@@ -54,7 +54,10 @@ enum PrivateFile {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw failure(what, path, errno) }
         defer { close(fd) }
-        guard fchmod(fd, 0o600) == 0 else { throw failure(what, path, errno) }
+        // Only a regular file is narrowed: `--out /dev/stdout` must not change the terminal's mode.
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw failure(what, path, errno) }
+        if info.st_mode & S_IFMT == S_IFREG && fchmod(fd, 0o600) != 0 { throw failure(what, path, errno) }
         var offset = 0
         while offset < bytes.count {
             let written = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress! + offset, bytes.count - offset) }

@@ -91,3 +91,18 @@ struct LogChainTests {
         #expect(try store.call(3)?.outcome == "lost")
     }
 }
+
+@Suite("Database errors in words")
+struct StoreErrorTests {
+    @Test func aFullDiskSaysSoWithThePath() {
+        let error = StoreError(describing: DatabaseError(resultCode: .SQLITE_FULL, message: "database or disk is full"), path: "/data/huashu.sqlite")
+        #expect(error.description == "the disk holding the database /data/huashu.sqlite is full: nothing more could be written; free some space and try again")
+        #expect(!error.isBusy)
+    }
+
+    @Test func aBusyDatabaseIsMarkedSoACallCanWaitOn() {
+        let error = StoreError(describing: DatabaseError(resultCode: .SQLITE_BUSY, message: "database is locked"), path: "/data/huashu.sqlite")
+        #expect(error.isBusy)
+        #expect(error.description.contains("/data/huashu.sqlite is busy"))
+    }
+}
