@@ -86,6 +86,9 @@ print("fixed:", len(diagnostics_for(uri)), "diagnostics")
 target = request("textDocument/definition", {"textDocument": {"uri": uri}, "position": position_of("-> done", fixed, 4)})
 print("definition:", pathlib.Path(target["uri"][len("file://"):]).name, target["range"]["start"]["line"], target["range"]["start"]["character"])
 
+hover = request("textDocument/hover", {"textDocument": {"uri": uri}, "position": position_of("-> done", fixed, 4)})
+print("hover node:", " | ".join(hover["contents"]["value"].splitlines()[1:]))
+
 answer = fixed.split("\n").index(next(line for line in fixed.split("\n") if "-> done" in line))
 line = fixed.split("\n")[answer]
 labels = [item["label"] for item in request("textDocument/completion", {"textDocument": {"uri": uri}, "position": {"line": answer, "character": len(line.encode("utf-16-le")) // 2}})]

@@ -41,11 +41,13 @@ public enum CallList {
         }
         let rows = try wrap { try store.listCalls(filter) }
         guard !rows.isEmpty else { return "没有符合条件的通话。\n" }
-        return TerminalText.visible(rows.map(line).joined(separator: "\n") + "\n", keeping: .lineBreaks)
+        let abandoned = try wrap { try store.abandonedRehearsals() }
+        return TerminalText.visible(rows.map { line($0, abandoned: abandoned.contains($0.call.id)) }.joined(separator: "\n") + "\n",
+                                    keeping: .lineBreaks)
     }
 
     /// `#12  2026-11-02 10:15  小李  张伟先生 粤B12345  03:25  战败(价格,去向平安)  报价4860元`
-    static func line(_ row: CallListRow) -> String {
+    static func line(_ row: CallListRow, abandoned: Bool = false) -> String {
         let call = row.call
         let duration: String
         if let ended = call.endedAt, let seconds = SupervisorTime.seconds(from: call.startedAt, to: ended) {
@@ -61,7 +63,7 @@ public enum CallList {
             TextWrap.padded(TerminalText.visible(call.agent), to: 8),
             TextWrap.padded(TerminalText.visible(row.customerName + (row.honorific ?? "") + " " + row.plate), to: 22),
             TextWrap.padded(duration, to: 6),
-            (call.training ? "【演练】" : "") + outcomeText(call.outcome, reason: call.lossReason, lostTo: call.lostTo)
+            (call.training ? "【演练】" : "") + (abandoned ? "已放弃" : outcomeText(call.outcome, reason: call.lossReason, lostTo: call.lostTo))
                 + (call.quote.map { "  报价\($0)元" } ?? "")
                 + call.factValues.filter { $0.fact != .destination }.map { "  \($0.fact.chinese) \($0.value)" }.joined(),
         ]

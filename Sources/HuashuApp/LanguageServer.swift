@@ -5,7 +5,8 @@ import HuashuScript
 /// the trainer types (the same as `huashu lint`, over the whole folder the file
 /// belongs to, open files as they are in the editor), go to a node's
 /// definition, completion of targets, placeholders, fields and keywords, and
-/// hover with the `--explain` text of the diagnostic under the cursor.
+/// hover with the `--explain` text of the diagnostic under the cursor (or the
+/// declaring line of the node named there).
 public final class LanguageServer {
     private let transport: LanguageServerTransport
     private let language: Language
@@ -214,13 +215,18 @@ public final class LanguageServer {
     // MARK: Requests
 
     private func definition(_ position: Position) -> Any? {
-        let word = position.word
-        guard !word.isEmpty else { return nil }
-        let declarations = ScriptVocabulary.declarations(sources(under: root(of: position.path), fileExtension: "huashu"))
-        guard let location = declarations[word] else { return nil }
+        guard let declared = declaration(of: position.word, from: position.path) else { return nil }
+        return ["uri": Self.uri(declared.file), "range": range(declared.location, lines: declared.lines)]
+    }
+
+    /// Where the node or objection with this ID is declared in the script of the file's folder.
+    private func declaration(of id: String, from path: String) -> (location: SourceLocation, file: String, number: Int, line: String, lines: [Substring])? {
+        guard !id.isEmpty,
+              let location = ScriptVocabulary.declarations(sources(under: root(of: path), fileExtension: "huashu"))[id] else { return nil }
         let lines = ((open[location.file] ?? (try? String(contentsOfFile: location.file, encoding: .utf8))) ?? "")
             .split(separator: "\n", omittingEmptySubsequences: false)
-        return ["uri": Self.uri(location.file), "range": range(location, lines: lines)]
+        let line = location.line - 1 < lines.count ? String(lines[location.line - 1]).trimmingSpaces : ""
+        return (location, location.file, location.line, line, lines)
     }
 
     private func hover(_ position: Position) -> Any? {
@@ -232,6 +238,10 @@ public final class LanguageServer {
         }
         var codes = here.map(\.code)
         if codes.isEmpty, let code = DiagnosticCode(rawValue: position.word.uppercased()) { codes = [code] }
+        if codes.isEmpty, let declared = declaration(of: position.word, from: position.path) {
+            // A node or objection named here: its declaring line and where it is.
+            return ["contents": ["kind": "markdown", "value": "```\n\(declared.line)\n```\n\((declared.file as NSString).lastPathComponent):\(declared.number)"]]
+        }
         guard !codes.isEmpty else { return nil }
         let text = codes.map { "```\n" + DiagnosticsFormatter.explanation(of: $0, in: language) + "```" }.joined(separator: "\n")
         return ["contents": ["kind": "markdown", "value": text]]

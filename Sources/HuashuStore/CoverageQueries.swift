@@ -43,6 +43,11 @@ extension Store {
         }
     }
 
+    /// The rehearsals marked abandoned, for the list of calls.
+    public func abandonedRehearsals() throws(StoreError) -> Set<Int64> {
+        try read { db in Set(try Int64.fetchAll(db, sql: "SELECT id FROM calls WHERE abandoned_at IS NOT NULL")) }
+    }
+
     /// How many rehearsals each trainee left before their end (or has not finished yet).
     public func unfinishedRehearsals(agent: String? = nil) throws(StoreError) -> [String: Int] {
         try read { db in

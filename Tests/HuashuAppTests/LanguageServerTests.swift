@@ -33,6 +33,7 @@ struct LanguageServerTests {
         #expect(lines.contains("hover: H032 (错误): 回答通往一个不存在的步骤。请检查 ID 的拼写。"))
         #expect(lines.contains("fixed: 0 diagnostics"))
         #expect(lines.contains("definition: 20-close.huashu 1 5"))
+        #expect(lines.contains("hover node: node done 成交 | ``` | 20-close.huashu:2"))
         #expect(lines.contains("targets: True True True"))
         #expect(lines.contains("placeholders: True True"))
         #expect(lines.contains("exit: 0"))

@@ -217,6 +217,7 @@ struct RehearsalCommandTests {
         let coverage = try fixture.piped(["coverage", "--agent", "小李"], input: "")
         #expect(coverage.output.contains("演练 0 通"), "\(coverage.output)")
         #expect(coverage.output.contains("中途放弃 1 通，不计入"))
+        #expect(try fixture.piped(["calls"], input: "").output.contains("【演练】已放弃"))
     }
 
     @Test func aBrokenScenarioStopsTheRehearsalAndLintNamesTheLine() throws {
