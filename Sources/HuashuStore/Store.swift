@@ -31,6 +31,9 @@ public final class Store: Sendable {
         migrator.registerMigration("v3-log: one chain through every step, ids never reused, call rows fixed") { db in
             try Schema.chainEveryStep(db)
         }
+        migrator.registerMigration("v4-central: push marks") { db in
+            try db.execute(sql: Schema.pushMarks)
+        }
         return migrator
     }()
 
