@@ -33,7 +33,7 @@ public struct CentralPush {
         let total = try store.rowCount(table, after: mark)
         var cursor = mark, done = 0, sent = 0
         // The last id before the first row that may still change: the mark may move up to it, no further.
-        var settledUpTo: Int64? = mark
+        var settledUpTo = mark, settling = true
         // PostgreSQL takes at most 65,535 parameters in one statement.
         let limit = max(1, min(batch, 65_000 / (table.columns.count + 1)))
         while true {
@@ -43,10 +43,11 @@ public struct CentralPush {
                 try central.execute(insert(table, rows: rows.count), [desk] + rows.flatMap(\.values),
                                     what: "pushing \(table.noun) \(rows[0].id)-\(last.id) of desk \(desk)").count
             }
-            for row in rows where settledUpTo != nil {
-                settledUpTo = row.settled ? row.id : nil
+            let moved = settledUpTo
+            for row in rows where settling {
+                if row.settled { settledUpTo = row.id } else { settling = false }
             }
-            if let settledUpTo, settledUpTo > mark { try store.setPushMark(table, to: settledUpTo) }
+            if settledUpTo > moved { try store.setPushMark(table, to: settledUpTo) }
             cursor = last.id
             done += rows.count
             if total > limit { progress("\(table.noun): \(min(done, total)) of \(total) pushed") }

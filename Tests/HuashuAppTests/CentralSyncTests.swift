@@ -101,8 +101,8 @@ struct CentralSyncTests {
         #expect(third.output.contains(": 1 calls, 0 call steps, 1 follow-ups, 0 audit rows sent"), "\(third.output)")
         #expect(try cluster.value("SELECT outcome FROM calls WHERE desk = 'desk-a' AND id = 4") == "lost")
         #expect(try cluster.value("SELECT done_at FROM follow_ups WHERE desk = 'desk-a' AND id = 1") == "2026-12-02")
-        #expect(try fixture.sqlite("SELECT pushed_table, last_id FROM central_push_marks ORDER BY pushed_table")
-            == "audit|2\ncall_steps|14\ncalls|4\nfollow_ups|1")
+        let marks = try fixture.sqlite("SELECT pushed_table, last_id FROM central_push_marks ORDER BY pushed_table")
+        #expect(marks == "audit|2\ncall_steps|14\ncalls|4\nfollow_ups|1", "the marks: \(marks)")
         try expectLevel(fixture, cluster, "after the endings")
     }
 
