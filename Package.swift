@@ -21,6 +21,8 @@ let package = Package(
         .systemLibrary(name: "CSQLiteTuning", providers: [.apt(["libsqlite3-dev"])]),
         // OpenSSL's libcrypto: SHA-256 for the call log's hash chain, hardware-accelerated.
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        // libpq: the team's central store on PostgreSQL (libpq's conventions: URLs, .pgpass, PG* variables).
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         // Chinese text in a terminal: display width, full-width input, pinyin.
         .target(name: "HuashuText"),
         // The one calendar: days, months, local time and log timestamps, without ICU.
@@ -41,12 +43,14 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),
+        // The team's central store: the PostgreSQL connection, its schema, pushing a desk's log up.
+        .target(name: "HuashuCentral", dependencies: ["CLibPQ", "HuashuStore"]),
         // Line editing (libedit) and width-aware text for the terminal.
         .target(name: "HuashuTerminal", dependencies: ["CLibEdit", "HuashuText"]),
         // The programs' behaviour: the live-call loop and the command bodies.
         .target(
             name: "HuashuApp",
-            dependencies: ["HuashuCalendar", "HuashuScript", "HuashuEngine", "HuashuRenewal", "HuashuLedger", "HuashuStore", "HuashuTerminal"]
+            dependencies: ["HuashuCalendar", "HuashuScript", "HuashuEngine", "HuashuRenewal", "HuashuLedger", "HuashuStore", "HuashuCentral", "HuashuTerminal"]
         ),
         .executableTarget(
             name: "huashu",
@@ -59,6 +63,6 @@ let package = Package(
         .testTarget(name: "HuashuEngineTests", dependencies: ["HuashuEngine", "HuashuRenewal"]),
         .testTarget(name: "HuashuLedgerTests", dependencies: ["HuashuLedger", "HuashuCalendar"]),
         .testTarget(name: "HuashuStoreTests", dependencies: ["HuashuStore", "HuashuCalendar", "HuashuEngine", "HuashuScript"]),
-        .testTarget(name: "HuashuAppTests", dependencies: ["HuashuApp", "HuashuCalendar", "HuashuStore", "HuashuScript", "HuashuEngine", "HuashuRenewal", "huashu"]),
+        .testTarget(name: "HuashuAppTests", dependencies: ["HuashuApp", "HuashuCalendar", "HuashuStore", "HuashuCentral", "HuashuScript", "HuashuEngine", "HuashuRenewal", "huashu"]),
     ]
 )

@@ -47,6 +47,9 @@ public final class Store: Sendable {
         migrator.registerMigration("v3-ledger: company contact columns, change history, review list") { db in
             try db.execute(sql: Schema.ledgerReview)
         }
+        migrator.registerMigration("v4-central: push marks") { db in
+            try db.execute(sql: Schema.pushMarks)
+        }
         return migrator
     }()
 

@@ -1,0 +1,55 @@
+import Foundation
+import HuashuCentral
+import HuashuStore
+
+/// `huashu central init` and `huashu sync` as text.
+public enum CentralSync {
+    /// Creates or upgrades the central schema; says what to give desks and supervisors.
+    public static func initialise(url: String?) throws(UserError) -> String {
+        let central = try connect(url)
+        let applied = try wrap { try CentralSchema.migrate(central) }
+        let done = applied.isEmpty
+            ? "\(central.url) already has huashu's central schema (version \(CentralSchema.version)); nothing to do\n"
+            : "\(central.url): central schema now at version \(CentralSchema.version) (applied \(applied.joined(separator: "; ")))\n"
+        return done + """
+
+            For each desk:
+              export HUASHU_CENTRAL='\(central.url)'
+              export HUASHU_DESK=<a name unique to the desk>   (default: the machine's host name)
+              huashu sync                                       (pushes the desk's calls, steps, follow-ups, audit)
+            Passwords go in each desk's ~/.pgpass (mode 0600) or $PGPASSFILE, never in the address.
+            For supervisors: every desk's rows are in the tables calls, call_steps, follow_ups and audit,
+            keyed by (desk, id); desks lists who has synced and when.
+
+            """
+    }
+
+    /// Pushes the desk's log; progress lines go to `progress`, the summary is returned.
+    public static func sync(url: String?, desk: String?, batch: Int, options: CallOptions,
+                            progress: (String) -> Void) throws(UserError) -> String {
+        guard batch > 0 else { throw UserError("--batch wants a number of rows above 0; got \(batch)") }
+        let store = try openStore(options.database, mustExist: true)
+        let central = try connect(url)
+        let proposed = desk.flatMap { $0.isEmpty ? nil : $0 }
+            ?? ProcessInfo.processInfo.environment["HUASHU_DESK"].flatMap { $0.isEmpty ? nil : $0 }
+        let name = try wrap { try store.deskName(proposed: proposed ?? hostName, explicit: proposed != nil) }
+        let push = CentralPush(store: store, central: central, desk: name, batch: batch)
+        let sent = try wrap { try push.run(progress: progress) }
+        let counts = sent.map { "\($0.sent) \($0.table.noun)" }.joined(separator: ", ")
+        return "desk \(name) synced to \(central.url): \(counts) sent\n"
+    }
+
+    private static func connect(_ option: String?) throws(UserError) -> CentralConnection {
+        guard let url = CentralConnection.url(option: option) else {
+            throw UserError("no central store named: give --central postgresql://user@host/database, or set $HUASHU_CENTRAL")
+        }
+        return try wrap { try CentralConnection(url: url) }
+    }
+
+    private static var hostName: String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count - 1) == 0 else { return "desk" }
+        let name = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return name.isEmpty ? "desk" : name
+    }
+}

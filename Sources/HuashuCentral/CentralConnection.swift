@@ -1,0 +1,151 @@
+import CLibPQ
+import Foundation
+
+/// A problem with the central store, said in words: what failed and where.
+/// Never holds a password: a URL that carries one is refused before connecting.
+public struct CentralError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+
+    public init(_ description: String) {
+        self.description = description
+    }
+}
+
+/// One libpq connection to the team's central store. Passwords come from
+/// libpq's own places (`.pgpass`, `PGPASSFILE`, `PGPASSWORD`), never the URL.
+public final class CentralConnection {
+    /// Seconds to wait for the server when neither the URL nor `PGCONNECT_TIMEOUT` says.
+    static let defaultConnectTimeout = "5"
+
+    /// The URL as given (it holds no password), for messages.
+    public let url: String
+    private let connection: OpaquePointer
+
+    /// `--central URL`, else `$HUASHU_CENTRAL`; nil when neither names one.
+    public static func url(option: String?, environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+        if let option, !option.isEmpty { return option }
+        return environment["HUASHU_CENTRAL"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    public init(url: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws(CentralError) {
+        self.url = url
+        let options = try Self.parse(url)
+        if let password = options["password"], !password.isEmpty {
+            throw CentralError("the central store's address carries a password; take it out and put it in ~/.pgpass "
+                + "(or the file $PGPASSFILE names), so it never shows in a process list, a shell history or a log")
+        }
+        // The URL's own connect_timeout, listed later, wins over this default.
+        let waitsItsOwn = options["connect_timeout"] != nil || environment["PGCONNECT_TIMEOUT"] != nil
+        let keywords = (waitsItsOwn ? [] : ["connect_timeout"]) + ["dbname", "application_name"]
+        let values = (waitsItsOwn ? [] : [Self.defaultConnectTimeout]) + [url, "huashu"]
+        let connection = withCStrings(keywords) { keys in
+            withCStrings(values) { vals in PQconnectdbParams(keys, vals, 1) }
+        }
+        guard let connection else { throw CentralError("cannot connect to the central store \(url): out of memory") }
+        guard PQstatus(connection) == CONNECTION_OK else {
+            let reason = Self.message(connection)
+            PQfinish(connection)
+            throw CentralError("cannot connect to the central store \(url): \(reason)")
+        }
+        self.connection = connection
+        _ = try execute("SET client_min_messages = warning")
+    }
+
+    deinit { PQfinish(connection) }
+
+    /// The connection string's settings as libpq reads them (a URL or `key=value` pairs).
+    private static func parse(_ url: String) throws(CentralError) -> [String: String] {
+        var error: UnsafeMutablePointer<CChar>?
+        guard let options = PQconninfoParse(url, &error) else {
+            let reason = error.map { String(cString: $0).trimmingCharacters(in: .whitespacesAndNewlines) } ?? "out of memory"
+            if let error { PQfreemem(error) }
+            throw CentralError("`\(url)` is not a PostgreSQL connection string (\(reason)); "
+                + "write it as postgresql://user@host/database")
+        }
+        defer { PQconninfoFree(options) }
+        var found: [String: String] = [:]
+        var option = options
+        while let keyword = option.pointee.keyword {
+            if let value = option.pointee.val { found[String(cString: keyword)] = String(cString: value) }
+            option += 1
+        }
+        return found
+    }
+
+    /// Runs one statement with `$1`, `$2`, ... bound to `parameters` (text, or NULL for nil);
+    /// returns the rows as text. `what` names the work in the error when it fails.
+    @discardableResult
+    public func execute(_ sql: String, _ parameters: [String?] = [], what: String? = nil) throws(CentralError) -> [[String?]] {
+        let result = withOptionalCStrings(parameters) { values in
+            PQexecParams(connection, sql, Int32(parameters.count), nil, values, nil, nil, 0)
+        }
+        return try rows(of: result, what: what)
+    }
+
+    /// Runs several statements without parameters (a migration), as one string.
+    public func executeScript(_ sql: String, what: String) throws(CentralError) {
+        _ = try rows(of: PQexec(connection, sql), what: what)
+    }
+
+    private func rows(of result: OpaquePointer?, what: String?) throws(CentralError) -> [[String?]] {
+        defer { PQclear(result) }
+        switch PQresultStatus(result) {
+        case PGRES_COMMAND_OK:
+            return []
+        case PGRES_TUPLES_OK:
+            let rows = PQntuples(result), columns = PQnfields(result)
+            return (0..<rows).map { row in
+                (0..<columns).map { column in
+                    PQgetisnull(result, row, column) == 1 ? nil : String(cString: PQgetvalue(result, row, column))
+                }
+            }
+        default:
+            let reason = result.map { String(cString: PQresultErrorMessage($0)) } ?? ""
+            throw failure(what ?? "a statement", reason: reason)
+        }
+    }
+
+    /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
+    public func transaction<T>(_ body: () throws(CentralError) -> T) throws(CentralError) -> T {
+        try execute("BEGIN", what: "starting a transaction")
+        do {
+            let value = try body()
+            try execute("COMMIT", what: "committing")
+            return value
+        } catch {
+            _ = try? execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    /// What failed, in words, and whether the server went away meanwhile.
+    private func failure(_ what: String, reason: String) -> CentralError {
+        let detail = reason.isEmpty ? Self.message(connection) : Self.firstLine(reason)
+        if PQstatus(connection) != CONNECTION_OK {
+            return CentralError("lost the central store \(url) while \(what): \(detail)")
+        }
+        return CentralError("the central store \(url) refused \(what): \(detail)")
+    }
+
+    private static func message(_ connection: OpaquePointer) -> String {
+        firstLine(String(cString: PQerrorMessage(connection)))
+    }
+
+    /// libpq's messages end in a newline and sometimes add a hint line; the first line says what happened.
+    private static func firstLine(_ text: String) -> String {
+        let lines = text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        return lines.first ?? "no reason given"
+    }
+}
+
+/// A NULL-terminated list, as libpq's keyword and value arrays are.
+private func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafePointer<CChar>?>?) -> R) -> R {
+    withOptionalCStrings(strings + [nil]) { body($0) }
+}
+
+/// C copies of `strings` (NULL for nil) for the length of `body`.
+private func withOptionalCStrings<R>(_ strings: [String?], _ body: (UnsafePointer<UnsafePointer<CChar>?>?) -> R) -> R {
+    let copies = strings.map { $0.map { strdup($0) } ?? nil }
+    defer { copies.forEach { free($0) } }
+    return copies.map { UnsafePointer($0) }.withUnsafeBufferPointer { body($0.baseAddress) }
+}

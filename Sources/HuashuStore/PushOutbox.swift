@@ -1,0 +1,127 @@
+import Foundation
+import GRDB
+
+/// A table of the desk's log that goes up to the team's central store, in id
+/// order, each row once. Calls and follow-ups change once after they are
+/// written (a call ends, a follow-up is done): they are `settled` then, and
+/// until then they are sent again with the columns that may still change.
+public enum PushedTable: String, CaseIterable, Sendable {
+    case calls
+    case callSteps = "call_steps"
+    case followUps = "follow_ups"
+    case audit
+
+    /// The columns pushed, `id` first.
+    public var columns: [String] {
+        switch self {
+        case .calls:
+            ["id", "customer_id", "agent", "started_at", "script_version", "training", "context"] + CallEnding.columns
+        case .callSteps:
+            ["id", "call_id", "seq", "at", "input_kind", "input", "answer_id", "handler_id", "note", "stage", "node",
+             "shown", "events", "state", "prev_hash", "hash", "link"]
+        case .followUps:
+            ["id", "customer_id", "call_id", "kind", "due_at", "done_at"]
+        case .audit:
+            ["id", "at", "agent", "action", "customer_id", "call_id", "detail"]
+        }
+    }
+
+    /// The columns a later push may still fill in, and the one whose value says the row will not change again.
+    public var changing: (columns: [String], settledBy: String)? {
+        switch self {
+        case .calls: (CallEnding.columns, "ended_at")
+        case .followUps: (["done_at"], "done_at")
+        case .callSteps, .audit: nil
+        }
+    }
+
+    /// What a person calls these rows, for progress lines.
+    public var noun: String {
+        switch self {
+        case .calls: "calls"
+        case .callSteps: "call steps"
+        case .followUps: "follow-ups"
+        case .audit: "audit rows"
+        }
+    }
+}
+
+/// One row on its way up: its values as text (SQLite's own rendering), nil for NULL.
+public struct PushRow: Sendable {
+    public let id: Int64
+    public let values: [String?]
+    /// False while the row may still change (a call not ended, a follow-up not done).
+    public let settled: Bool
+}
+
+extension Store {
+    /// The id up to which every row of `table` is on the central store and will not change.
+    public func pushMark(_ table: PushedTable) throws(StoreError) -> Int64 {
+        try read { db in
+            try Int64.fetchOne(db, sql: "SELECT last_id FROM central_push_marks WHERE pushed_table = ?", arguments: [table.rawValue]) ?? 0
+        }
+    }
+
+    /// Moves the mark on; called only once the central store has committed the rows up to `id`.
+    public func setPushMark(_ table: PushedTable, to id: Int64) throws(StoreError) {
+        try write { db in
+            try db.execute(sql: """
+                INSERT INTO central_push_marks (pushed_table, last_id) VALUES (?, ?)
+                ON CONFLICT (pushed_table) DO UPDATE SET last_id = excluded.last_id
+                """, arguments: [table.rawValue, id])
+        }
+    }
+
+    /// How many rows of `table` come after `id`, for progress.
+    public func rowCount(_ table: PushedTable, after id: Int64) throws(StoreError) -> Int {
+        try read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table.rawValue) WHERE id > ?", arguments: [id]) ?? 0 }
+    }
+
+    /// Up to `limit` rows of `table` after `id`, in id order.
+    public func rows(_ table: PushedTable, after id: Int64, limit: Int) throws(StoreError) -> [PushRow] {
+        let settled = table.changing.map { "\($0.settledBy) IS NOT NULL" } ?? "1"
+        return try read { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT \(table.columns.joined(separator: ", ")), \(settled) FROM \(table.rawValue) WHERE id > ? ORDER BY id LIMIT ?
+                """, arguments: [id, limit])
+            return rows.map { row in
+                let count = table.columns.count
+                let values = (0..<count).map { index -> String? in
+                    switch (row[index] as DatabaseValue).storage {
+                    case .null: nil
+                    case .int64(let value): String(value)
+                    case .double(let value): String(value)
+                    case .string(let value): value
+                    case .blob(let value): String(decoding: value, as: UTF8.self)
+                    }
+                }
+                return PushRow(id: row[0], values: values, settled: row[count] as Bool)
+            }
+        }
+    }
+
+    /// The name this desk pushes under: the one stored at its first sync; `proposed` is stored when there is none.
+    /// Naming a different one (`--desk`, `$HUASHU_DESK`) is refused: the central store would see two desks.
+    public func deskName(proposed: String, explicit: Bool) throws(StoreError) -> String {
+        try write { db in
+            if let stored = try String.fetchOne(db, sql: "SELECT name FROM central_desk") {
+                guard !explicit || stored == proposed else {
+                    throw StoreError("\(path) already syncs as desk `\(stored)`; it cannot become `\(proposed)` "
+                        + "(its rows on the central store are keyed by that name)")
+                }
+                return stored
+            }
+            try db.execute(sql: "INSERT INTO central_desk (only, name) VALUES (1, ?)", arguments: [proposed])
+            return proposed
+        }
+    }
+}
+
+extension Schema {
+    /// How far each table has gone up, and the desk's name on the central store. `IF NOT EXISTS`: a
+    /// file whose migration records were cut back (as the dry-run test makes one) migrates again cleanly.
+    static let pushMarks = """
+        CREATE TABLE IF NOT EXISTS central_push_marks (pushed_table TEXT PRIMARY KEY, last_id INTEGER NOT NULL);
+        CREATE TABLE IF NOT EXISTS central_desk (only INTEGER PRIMARY KEY CHECK (only = 1), name TEXT NOT NULL);
+        """
+}

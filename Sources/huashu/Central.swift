@@ -1,0 +1,65 @@
+import ArgumentParser
+import HuashuApp
+
+/// `--central`, for every command that talks to the team's central store.
+struct CentralOption: ParsableArguments {
+    @Option(help: ArgumentHelp("The central store as a libpq URL, e.g. postgresql://agent7@renewal-db/huashu "
+        + "(default: $HUASHU_CENTRAL); the password comes from ~/.pgpass, $PGPASSFILE or $PGPASSWORD.", valueName: "url"))
+    var central: String?
+}
+
+struct Central: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "central",
+        abstract: "Set up a team's central store on PostgreSQL.",
+        subcommands: [CentralInit.self])
+}
+
+struct CentralInit: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "init",
+        abstract: "Create or upgrade the central store's schema, and print what to give desks and supervisors.",
+        discussion: """
+            Safe to run again: it applies only the migrations the server lacks, and refuses a server whose schema \
+            is newer than this huashu knows.
+            """)
+
+    @Argument(help: ArgumentHelp("The central store as a libpq URL (default: $HUASHU_CENTRAL).", valueName: "url"))
+    var url: String?
+
+    func run() throws {
+        try reportingUserErrors {
+            print(try CentralSync.initialise(url: url), terminator: "")
+        }
+    }
+}
+
+struct Sync: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sync",
+        abstract: "Push this desk's calls, steps, follow-ups and audit rows to the central store.",
+        discussion: """
+            Each row goes up once, in order, keyed by desk and local id: a sync cut off anywhere and run again sends \
+            nothing twice and leaves no gap. When the central store cannot be reached it says so and exits 1; the desk's \
+            database is left as it was, and the next sync catches up.
+            """)
+
+    @OptionGroup var central: CentralOption
+
+    @Option(help: ArgumentHelp("This desk's name on the central store, kept from its first sync (default: $HUASHU_DESK, else the host name).", valueName: "name"))
+    var desk: String?
+
+    @Option(help: ArgumentHelp("Rows per transaction on the central store.", valueName: "rows"))
+    var batch: Int = 500
+
+    @OptionGroup var database: DatabaseOption
+
+    func run() throws {
+        try reportingUserErrors {
+            let summary = try CentralSync.sync(url: central.central, desk: desk, batch: batch, options: database.callOptions) { line in
+                printError(line)
+            }
+            print(summary, terminator: "")
+        }
+    }
+}
