@@ -22,7 +22,7 @@ let package = Package(
         // OpenSSL's libcrypto: SHA-256 for the call log's hash chain, hardware-accelerated.
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         // libpq: the team's central store on PostgreSQL (libpq's conventions: URLs, .pgpass, PG* variables).
-        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(name: "CLibPQ", providers: [.apt(["libpq-dev"])]),
         // Chinese text in a terminal: display width, full-width input, pinyin.
         .target(name: "HuashuText"),
         // The one calendar: days, months, local time and log timestamps, without ICU.

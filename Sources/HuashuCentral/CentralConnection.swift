@@ -29,6 +29,9 @@ public final class CentralConnection {
 
     public init(url: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws(CentralError) {
         self.url = url
+        guard huashu_libpq_loaded() != 0 else {
+            throw CentralError("the central store is reached through libpq, which is not installed here (Debian: apt-get install libpq5)")
+        }
         let options = try Self.parse(url)
         if let password = options["password"], !password.isEmpty {
             throw CentralError("the central store's address carries a password; take it out and put it in ~/.pgpass "
@@ -39,30 +42,30 @@ public final class CentralConnection {
         let keywords = (waitsItsOwn ? [] : ["connect_timeout"]) + ["dbname", "application_name"]
         let values = (waitsItsOwn ? [] : [Self.defaultConnectTimeout]) + [url, "huashu"]
         let connection = withCStrings(keywords) { keys in
-            withCStrings(values) { vals in PQconnectdbParams(keys, vals, 1) }
+            withCStrings(values) { vals in huashu_PQconnectdbParams(keys, vals, 1) }
         }
         guard let connection else { throw CentralError("cannot connect to the central store \(url): out of memory") }
-        guard PQstatus(connection) == CONNECTION_OK else {
+        guard huashu_PQstatus(connection) == CONNECTION_OK else {
             let reason = Self.message(connection)
-            PQfinish(connection)
+            huashu_PQfinish(connection)
             throw CentralError("cannot connect to the central store \(url): \(reason)")
         }
         self.connection = connection
         _ = try execute("SET client_min_messages = warning")
     }
 
-    deinit { PQfinish(connection) }
+    deinit { huashu_PQfinish(connection) }
 
     /// The connection string's settings as libpq reads them (a URL or `key=value` pairs).
     private static func parse(_ url: String) throws(CentralError) -> [String: String] {
         var error: UnsafeMutablePointer<CChar>?
-        guard let options = PQconninfoParse(url, &error) else {
+        guard let options = huashu_PQconninfoParse(url, &error) else {
             let reason = error.map { String(cString: $0).trimmingCharacters(in: .whitespacesAndNewlines) } ?? "out of memory"
-            if let error { PQfreemem(error) }
+            if let error { huashu_PQfreemem(error) }
             throw CentralError("`\(url)` is not a PostgreSQL connection string (\(reason)); "
                 + "write it as postgresql://user@host/database")
         }
-        defer { PQconninfoFree(options) }
+        defer { huashu_PQconninfoFree(options) }
         var found: [String: String] = [:]
         var option = options
         while let keyword = option.pointee.keyword {
@@ -77,30 +80,30 @@ public final class CentralConnection {
     @discardableResult
     public func execute(_ sql: String, _ parameters: [String?] = [], what: String? = nil) throws(CentralError) -> [[String?]] {
         let result = withOptionalCStrings(parameters) { values in
-            PQexecParams(connection, sql, Int32(parameters.count), nil, values, nil, nil, 0)
+            huashu_PQexecParams(connection, sql, Int32(parameters.count), nil, values, nil, nil, 0)
         }
         return try rows(of: result, what: what)
     }
 
     /// Runs several statements without parameters (a migration), as one string.
     public func executeScript(_ sql: String, what: String) throws(CentralError) {
-        _ = try rows(of: PQexec(connection, sql), what: what)
+        _ = try rows(of: huashu_PQexec(connection, sql), what: what)
     }
 
     private func rows(of result: OpaquePointer?, what: String?) throws(CentralError) -> [[String?]] {
-        defer { PQclear(result) }
-        switch PQresultStatus(result) {
+        defer { huashu_PQclear(result) }
+        switch huashu_PQresultStatus(result) {
         case PGRES_COMMAND_OK:
             return []
         case PGRES_TUPLES_OK:
-            let rows = PQntuples(result), columns = PQnfields(result)
+            let rows = huashu_PQntuples(result), columns = huashu_PQnfields(result)
             return (0..<rows).map { row in
                 (0..<columns).map { column in
-                    PQgetisnull(result, row, column) == 1 ? nil : String(cString: PQgetvalue(result, row, column))
+                    huashu_PQgetisnull(result, row, column) == 1 ? nil : String(cString: huashu_PQgetvalue(result, row, column))
                 }
             }
         default:
-            let reason = result.map { String(cString: PQresultErrorMessage($0)) } ?? ""
+            let reason = result.map { String(cString: huashu_PQresultErrorMessage($0)) } ?? ""
             throw failure(what ?? "a statement", reason: reason)
         }
     }
@@ -121,14 +124,14 @@ public final class CentralConnection {
     /// What failed, in words, and whether the server went away meanwhile.
     private func failure(_ what: String, reason: String) -> CentralError {
         let detail = reason.isEmpty ? Self.message(connection) : Self.firstLine(reason)
-        if PQstatus(connection) != CONNECTION_OK {
+        if huashu_PQstatus(connection) != CONNECTION_OK {
             return CentralError("lost the central store \(url) while \(what): \(detail)")
         }
         return CentralError("the central store \(url) refused \(what): \(detail)")
     }
 
     private static func message(_ connection: OpaquePointer) -> String {
-        firstLine(String(cString: PQerrorMessage(connection)))
+        firstLine(String(cString: huashu_PQerrorMessage(connection)))
     }
 
     /// libpq's messages end in a newline and sometimes add a hint line; the first line says what happened.
