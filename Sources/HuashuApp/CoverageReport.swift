@@ -184,7 +184,7 @@ public enum CoverageReport {
         switch mistake.input {
         case .answer(let id): did = "选了 " + answerName(id, at: mistake.node, script)
         case .objection(let handler): did = "进了 " + handlerName(handler, script)
-        case .callback(let slot): did = "约了\(slot.chinese)"
+        case .callback(let slot): did = "约了\(slot.chinese(from: nil))"
         default: did = "没有接上"
         }
         var text = "在 \(stepName(mistake.node, script))"
@@ -194,7 +194,7 @@ public enum CoverageReport {
         switch turn.intent {
         case .answer(let id): text += "选 " + answerName(id, at: turn.node, script)
         case .objection(let handler): text += "进 " + handlerName(handler, script)
-        case .callback(let slot): text += "约\(slot.chinese)"
+        case .callback(let slot): text += "约\(slot.chinese(from: nil))"
         }
         return text
     }
