@@ -111,7 +111,11 @@ public enum ReviewList {
             ? "stored \(shown(item.stored)), ledger \(shown(item.given))"
             : "cell \(shown(item.given))"
         // The message quotes the cell: masked with it.
-        let message = unmasked ? item.message : PersonalData.masked(item.message).replacingOccurrences(of: item.given ?? "\u{0}", with: shown(item.given))
+        var message = item.message
+        if !unmasked {
+            message = PersonalData.masked(message)
+            if let given = item.given, !given.isEmpty { message = message.replacingOccurrences(of: given, with: shown(given)) }
+        }
         return "#\(item.id) \(item.plate) \(item.title): \(values) (\(item.file) row \(item.row ?? 0)): \(message)"
     }
 

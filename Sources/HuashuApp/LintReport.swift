@@ -23,8 +23,8 @@ public struct LintReport: Sendable {
         // As compilers do, lint leaves the checked script to the end of the process: freeing a
         // model of thousands of nodes piece by piece costs a tenth of the run, for nothing.
         // Only for the one-shot `huashu lint`: a long-lived process (`huashu lsp`) must not.
-        var diagnostics = self.diagnostics(scripts: sources, scenarios: scenarioSources, keepingScript: true)
-        if let eval, let script = ScriptCompiler.compile(sources).script {
+        var (diagnostics, script) = checked(scripts: sources, scenarios: scenarioSources, keepingScript: true)
+        if let eval, let script {
             diagnostics += try misleadingCues(eval, script: script)
             diagnostics.sort { $0.location < $1.location }
         }
@@ -52,7 +52,12 @@ public struct LintReport: Sendable {
     }
 
     /// Everything lint finds in these scripts and the scenarios checked against them, by place.
-    public static func diagnostics(scripts: [SourceText], scenarios: [SourceText], keepingScript: Bool = false) -> [Diagnostic] {
+    public static func diagnostics(scripts: [SourceText], scenarios: [SourceText]) -> [Diagnostic] {
+        checked(scripts: scripts, scenarios: scenarios, keepingScript: false).diagnostics
+    }
+
+    /// The diagnostics and the compiled script, so that `--eval` measures the script lint checked.
+    private static func checked(scripts: [SourceText], scenarios: [SourceText], keepingScript: Bool) -> (diagnostics: [Diagnostic], script: Script?) {
         let result = ScriptCompiler.compile(scripts)
         if keepingScript { _ = Unmanaged.passRetained(result.script as AnyObject) }
         var diagnostics = result.diagnostics
@@ -60,7 +65,7 @@ public struct LintReport: Sendable {
             diagnostics += ScenarioChecker.lint(scenarios, script: result.script).diagnostics
             diagnostics.sort { $0.location < $1.location }
         }
-        return diagnostics
+        return (diagnostics, result.script)
     }
 
     static func isFolder(_ path: String) -> Bool {
