@@ -30,7 +30,7 @@ let package = Package(
         // Renewal-domain rules (callback times as customers say them). Pure, no I/O.
         .target(name: "HuashuRenewal", dependencies: ["HuashuText"]),
         // The dialogue language: lexer, parser, model, checker. Pure.
-        .target(name: "HuashuScript", dependencies: ["HuashuText"]),
+        .target(name: "HuashuScript", dependencies: ["HuashuText", "HuashuRenewal"]),
         // The call state machine and objection search. Pure and deterministic.
         .target(name: "HuashuEngine", dependencies: ["HuashuScript", "HuashuRenewal"]),
         // Customer ledger files: decoding, CSV, field checks. Pure.
@@ -39,7 +39,7 @@ let package = Package(
         .target(
             name: "HuashuStore",
             dependencies: [
-                "HuashuEngine", "HuashuCalendar", "HuashuLedger", "CSQLiteTuning", "CCrypto",
+                "HuashuEngine", "HuashuRenewal", "HuashuCalendar", "HuashuLedger", "CSQLiteTuning", "CCrypto",
                 .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),

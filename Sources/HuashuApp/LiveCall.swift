@@ -194,7 +194,7 @@ final class LiveCall {
                 skippedAwaiting = true
                 draw()
             }
-        } else if state.awaiting == .quote && !skippedAwaiting, CallEngine.premium(text) != nil {
+        } else if state.awaiting == .quote && !skippedAwaiting, Premium.digits(text) != nil {
             try apply(.quote(text))
         } else if state.awaiting == .callback && !skippedAwaiting, offerCallback(text, then: nil, orSearch: true) {
         } else {

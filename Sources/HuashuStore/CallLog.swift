@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import HuashuEngine
+import HuashuRenewal
 import HuashuCalendar
 
 /// A follow-up the call leaves behind: a booked callback, a "thinking"

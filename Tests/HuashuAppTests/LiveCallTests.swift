@@ -53,6 +53,7 @@ struct LiveCallTests {
         let call = try #require(try fixture.store.call(1))
         #expect(call.outcome == "won")
         #expect(call.quote == "4860")
+        #expect(call.factValues.map { "\($0.fact.rawValue)=\($0.value)" } == ["payment=链接"], "the answer 发链接 records how the customer pays")
         #expect(try fixture.stepSummary(1) == [
             "start  -> greet", "answer greet>confirm_car -> confirm_car", "answer confirm_car>call_purpose -> call_purpose",
             "answer call_purpose>recap -> recap", "answer recap>quote -> quote", "quote  -> quote",
