@@ -109,8 +109,9 @@ struct MetaCommand: Sendable {
 
     static let allNames: [String] = table.flatMap(\.names).filter { $0.count > 2 }
 
-    /// Commands whose words are the customer's own (a note may hold a phone, an address, a complaint).
-    static let privateCommands: Set<String> = ["note", "n"]
+    /// Commands whose words are the customer's own (a note may hold a phone, an address, a complaint;
+    /// a record, the address to post the policy to).
+    static let privateCommands: Set<String> = ["note", "n", "record", "rec"]
 
     /// What the line-editor history keeps of a typed line: commands and searches, masked;
     /// nothing of a note, which belongs in the call log only.
