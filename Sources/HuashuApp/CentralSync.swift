@@ -20,6 +20,23 @@ public enum CentralSync {
             Passwords go in each desk's ~/.pgpass (mode 0600) or $PGPASSFILE, never in the address.
             For supervisors: every desk's rows are in the tables calls, call_steps, follow_ups and audit,
             keyed by (desk, id); desks lists who has synced and when.
+            Logins: huashu central grant LOGIN --role agent --desk DESK   (pushes and reads that desk only)
+                    huashu central grant LOGIN --role supervisor          (reads every desk)
+                    huashu central grant LOGIN --role trainer             (reads rehearsals)
+            No role may change or delete a logged step, not even its owner: the log is append-only.
+
+            """
+    }
+
+    /// Puts a login in a role on the central store, and says what to do next.
+    public static func grant(url: String?, login: String, role: String, desk: String?) throws(UserError) -> String {
+        guard let kind = CentralRole(rawValue: role.lowercased()) else {
+            throw UserError("--role is " + CentralRole.allCases.map(\.rawValue).joined(separator: ", ") + "; got `\(role)`")
+        }
+        let central = try connect(url)
+        let done = try wrap { try central.grant(kind, to: login, desk: desk) }
+        return done.map { $0 + "\n" }.joined() + """
+            Give \(login) a password on the server (psql: \\password \(login)), and \(login) keeps it in ~/.pgpass, never in the address.
 
             """
     }

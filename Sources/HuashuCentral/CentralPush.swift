@@ -22,6 +22,7 @@ public struct CentralPush {
     /// `progress` hears a line after each batch of a push longer than one batch.
     public func run(progress: (String) -> Void) throws -> [(table: PushedTable, sent: Int)] {
         try CentralSchema.requireCurrent(central)
+        try central.requireOwnDesk(desk)
         try central.execute("""
             INSERT INTO desks (name) VALUES ($1) ON CONFLICT (name) DO UPDATE SET last_sync = now()
             """, [desk], what: "registering desk \(desk)")

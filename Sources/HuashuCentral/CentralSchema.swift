@@ -71,6 +71,89 @@ public enum CentralSchema {
                 PRIMARY KEY (desk, id)
             );
             """),
+        ("roles: agents add their own desk's rows, supervisors read every desk, trainers read rehearsals; the log is append-only", """
+            DO $$
+            BEGIN
+                IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'huashu_agent') THEN CREATE ROLE huashu_agent NOLOGIN; END IF;
+                IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'huashu_supervisor') THEN CREATE ROLE huashu_supervisor NOLOGIN; END IF;
+                IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'huashu_trainer') THEN CREATE ROLE huashu_trainer NOLOGIN; END IF;
+            END $$;
+            -- The login that pushes a desk's rows; a supervisor hands a desk to an agent with `huashu central grant`.
+            ALTER TABLE desks ADD COLUMN owner name NOT NULL DEFAULT current_user;
+
+            REVOKE ALL ON desks, calls, call_steps, follow_ups, audit, schema_migrations FROM PUBLIC;
+            GRANT SELECT ON schema_migrations TO huashu_agent, huashu_supervisor, huashu_trainer;
+            GRANT SELECT ON desks, calls, call_steps, follow_ups, audit TO huashu_supervisor;
+            GRANT SELECT ON desks, calls, call_steps TO huashu_trainer;
+            GRANT SELECT, INSERT ON desks, calls, call_steps, follow_ups, audit TO huashu_agent;
+            GRANT UPDATE (last_sync) ON desks TO huashu_agent;
+            GRANT UPDATE (ended_at, outcome, loss_reason, lost_to, quote, facts) ON calls TO huashu_agent;
+            GRANT UPDATE (done_at) ON follow_ups TO huashu_agent;
+
+            -- What even the owner of the tables cannot do: a logged step or audit row never changes or goes,
+            -- a call's beginning never changes and its ending is filled once, a follow-up is done once.
+            CREATE FUNCTION huashu_refuse(why text) RETURNS void LANGUAGE plpgsql AS $f$
+            BEGIN
+                RAISE EXCEPTION 'huashu: %', why USING ERRCODE = 'insufficient_privilege';
+            END $f$;
+            CREATE FUNCTION huashu_append_only() RETURNS trigger LANGUAGE plpgsql AS $f$
+            BEGIN
+                PERFORM huashu_refuse(format('%s is append-only: %s refused', TG_TABLE_NAME, TG_OP));
+                RETURN NULL;
+            END $f$;
+            CREATE FUNCTION huashu_call_settles_once() RETURNS trigger LANGUAGE plpgsql AS $f$
+            BEGIN
+                IF (NEW.desk, NEW.id, NEW.customer_id, NEW.agent, NEW.started_at, NEW.script_version, NEW.training, NEW.context)
+                   IS DISTINCT FROM (OLD.desk, OLD.id, OLD.customer_id, OLD.agent, OLD.started_at, OLD.script_version, OLD.training, OLD.context) THEN
+                    PERFORM huashu_refuse('a call''s beginning never changes');
+                END IF;
+                IF OLD.ended_at IS NOT NULL THEN
+                    PERFORM huashu_refuse('an ended call''s outcome never changes: a correction is a new logged step');
+                END IF;
+                RETURN NEW;
+            END $f$;
+            CREATE FUNCTION huashu_follow_up_done_once() RETURNS trigger LANGUAGE plpgsql AS $f$
+            BEGIN
+                IF OLD.done_at IS NOT NULL OR (NEW.desk, NEW.id, NEW.customer_id, NEW.call_id, NEW.kind, NEW.due_at)
+                   IS DISTINCT FROM (OLD.desk, OLD.id, OLD.customer_id, OLD.call_id, OLD.kind, OLD.due_at) THEN
+                    PERFORM huashu_refuse('a follow-up is booked once and done once');
+                END IF;
+                RETURN NEW;
+            END $f$;
+            CREATE TRIGGER call_steps_append_only BEFORE UPDATE OR DELETE ON call_steps FOR EACH ROW EXECUTE FUNCTION huashu_append_only();
+            CREATE TRIGGER call_steps_never_truncated BEFORE TRUNCATE ON call_steps FOR EACH STATEMENT EXECUTE FUNCTION huashu_append_only();
+            CREATE TRIGGER audit_append_only BEFORE UPDATE OR DELETE ON audit FOR EACH ROW EXECUTE FUNCTION huashu_append_only();
+            CREATE TRIGGER audit_never_truncated BEFORE TRUNCATE ON audit FOR EACH STATEMENT EXECUTE FUNCTION huashu_append_only();
+            CREATE TRIGGER calls_kept BEFORE DELETE ON calls FOR EACH ROW EXECUTE FUNCTION huashu_append_only();
+            CREATE TRIGGER calls_never_truncated BEFORE TRUNCATE ON calls FOR EACH STATEMENT EXECUTE FUNCTION huashu_append_only();
+            CREATE TRIGGER calls_settle_once BEFORE UPDATE ON calls FOR EACH ROW EXECUTE FUNCTION huashu_call_settles_once();
+            CREATE TRIGGER follow_ups_kept BEFORE DELETE ON follow_ups FOR EACH ROW EXECUTE FUNCTION huashu_append_only();
+            CREATE TRIGGER follow_ups_done_once BEFORE UPDATE ON follow_ups FOR EACH ROW EXECUTE FUNCTION huashu_follow_up_done_once();
+
+            -- An agent sees and adds only the rows of desks it owns.
+            CREATE FUNCTION huashu_owns_desk(desk text) RETURNS boolean LANGUAGE sql STABLE AS $f$
+                SELECT EXISTS (SELECT 1 FROM desks d WHERE d.name = desk AND d.owner = current_user)
+            $f$;
+            ALTER TABLE desks ENABLE ROW LEVEL SECURITY;
+            CREATE POLICY agent_registers_own ON desks FOR INSERT TO huashu_agent WITH CHECK (owner = current_user);
+            CREATE POLICY agent_touches_own ON desks FOR UPDATE TO huashu_agent USING (owner = current_user);
+            CREATE POLICY everyone_reads ON desks FOR SELECT TO huashu_agent, huashu_supervisor, huashu_trainer USING (true);
+            ALTER TABLE calls ENABLE ROW LEVEL SECURITY;
+            ALTER TABLE call_steps ENABLE ROW LEVEL SECURITY;
+            ALTER TABLE follow_ups ENABLE ROW LEVEL SECURITY;
+            ALTER TABLE audit ENABLE ROW LEVEL SECURITY;
+            CREATE POLICY agent_own_desk ON calls TO huashu_agent USING (huashu_owns_desk(desk)) WITH CHECK (huashu_owns_desk(desk));
+            CREATE POLICY agent_own_desk ON call_steps TO huashu_agent USING (huashu_owns_desk(desk)) WITH CHECK (huashu_owns_desk(desk));
+            CREATE POLICY agent_own_desk ON follow_ups TO huashu_agent USING (huashu_owns_desk(desk)) WITH CHECK (huashu_owns_desk(desk));
+            CREATE POLICY agent_own_desk ON audit TO huashu_agent USING (huashu_owns_desk(desk)) WITH CHECK (huashu_owns_desk(desk));
+            CREATE POLICY supervisor_reads ON calls FOR SELECT TO huashu_supervisor USING (true);
+            CREATE POLICY supervisor_reads ON call_steps FOR SELECT TO huashu_supervisor USING (true);
+            CREATE POLICY supervisor_reads ON follow_ups FOR SELECT TO huashu_supervisor USING (true);
+            CREATE POLICY supervisor_reads ON audit FOR SELECT TO huashu_supervisor USING (true);
+            CREATE POLICY trainer_reads_rehearsals ON calls FOR SELECT TO huashu_trainer USING (training <> 0);
+            CREATE POLICY trainer_reads_rehearsals ON call_steps FOR SELECT TO huashu_trainer
+                USING (EXISTS (SELECT 1 FROM calls c WHERE c.desk = call_steps.desk AND c.id = call_steps.call_id));
+            """),
     ]
 
     /// The newest schema this build knows.
