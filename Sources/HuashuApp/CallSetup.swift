@@ -61,9 +61,18 @@ public enum CallRunner {
             try wrap { try store.audit(agent: options.agent, action: "do_not_call_override", customerID: customer.id, callID: nil,
                                        detail: customer.plate, at: Date()) }
         }
-        let (call, first) = try open(customer: customer, script: script, store: store, options: options, training: false)
-        try call.recordStart(first)
+        let floor = try CallFloor.claim(customer, store: store, agent: options.agent, say: { printError($0) })
+        let call: LiveCall
+        do {
+            let (opened, first) = try open(customer: customer, script: script, store: store, options: options, training: false)
+            try opened.recordStart(first)
+            call = opened
+        } catch {
+            floor?.release()
+            throw error
+        }
         try call.run()
+        floor?.release(after: call)
     }
 
     /// A new call on the terminal, its log opened: the part a live call and a rehearsal share.
@@ -118,12 +127,15 @@ public enum CallRunner {
         if record.scriptVersion != script.version {
             printError("note: call #\(record.id) started with script version \(record.scriptVersion); continuing with \(script.version)")
         }
+        // Resuming renews this desk's own lease; another desk that took the customer meanwhile keeps it.
+        let floor = try CallFloor.claim(customer, store: store, agent: context.agent, say: { printError($0) })
         let startedAt = Timestamp.date(record.startedAt) ?? Date()
         let call = LiveCall(engine: CallEngine(script: script, context: context), customer: customer, store: store, log: log,
                             reader: LineReaders.standard(historyFile: CallOptions.historyFile, historyEntry: MetaCommand.historyEntry), view: .forStandardOutput,
                             state: state, startedAt: startedAt, training: record.training)
         call.say("继续通话 #\(record.id),从第 \(last.seq) 步之后接着来。")
         try call.run()
+        floor?.release(after: call)
     }
 
     /// The one customer a plate, phone, ID number, name or `#id` names.

@@ -47,13 +47,21 @@ public enum CentralSync {
         guard batch > 0 else { throw UserError("--batch wants a number of rows above 0; got \(batch)") }
         let store = try openStore(options.database, mustExist: true)
         let central = try connect(url)
-        let proposed = desk.flatMap { $0.isEmpty ? nil : $0 }
-            ?? ProcessInfo.processInfo.environment["HUASHU_DESK"].flatMap { $0.isEmpty ? nil : $0 }
-        let name = try wrap { try store.deskName(proposed: proposed ?? hostName, explicit: proposed != nil) }
+        let name = try deskName(store: store, proposed: desk)
         let push = CentralPush(store: store, central: central, desk: name, batch: batch)
         let sent = try wrap { try push.run(progress: progress) }
         let counts = sent.map { "\($0.sent) \($0.table.noun)" }.joined(separator: ", ")
-        return "desk \(name) synced to \(central.url): \(counts) sent\n"
+        // Refusals heard on other desks come down with every sync, so an offline desk honours them from its next one.
+        let marked = try wrap { try central.refusals() }.filter { (try? CallFloor.honour($0, in: store)) == true }.count
+        return "desk \(name) synced to \(central.url): \(counts) sent"
+            + (marked > 0 ? "; \(marked) customer\(marked == 1 ? "" : "s") marked from other desks' refusals" : "") + "\n"
+    }
+
+    /// The desk's name on the central store: --desk, $HUASHU_DESK, the host name; kept in the desk's file from its first use.
+    static func deskName(store: Store, proposed desk: String?) throws(UserError) -> String {
+        let proposed = desk.flatMap { $0.isEmpty ? nil : $0 }
+            ?? ProcessInfo.processInfo.environment["HUASHU_DESK"].flatMap { $0.isEmpty ? nil : $0 }
+        return try wrap { try store.deskName(proposed: proposed ?? hostName, explicit: proposed != nil) }
     }
 
     private static func connect(_ option: String?) throws(UserError) -> CentralConnection {

@@ -154,6 +154,52 @@ public enum CentralSchema {
             CREATE POLICY trainer_reads_rehearsals ON call_steps FOR SELECT TO huashu_trainer
                 USING (EXISTS (SELECT 1 FROM calls c WHERE c.desk = call_steps.desk AND c.id = call_steps.call_id));
             """),
+        ("the floor: a lease on each customer being called, and refusals every desk honours", """
+            -- Customers are keyed by plate across desks: each desk numbers its own customers.
+            CREATE TABLE leases (
+                customer_key text PRIMARY KEY,
+                desk text NOT NULL,
+                agent text NOT NULL,
+                since timestamptz NOT NULL DEFAULT now(),
+                until timestamptz NOT NULL
+            );
+            -- 勿扰 and wrong numbers, from every desk's pushed calls; a wrong number is kept with the phone
+            -- (as the desk showed it, masked) so a new number for the plate calls again.
+            CREATE TABLE refusals (
+                customer_key text NOT NULL,
+                kind text NOT NULL CHECK (kind IN ('do_not_call', 'wrong_number')),
+                phone text NOT NULL DEFAULT '',
+                desk text NOT NULL,
+                call_id bigint NOT NULL,
+                at timestamptz NOT NULL DEFAULT now(),
+                PRIMARY KEY (customer_key, kind, phone)
+            );
+            CREATE FUNCTION huashu_refusal_from_call() RETURNS trigger LANGUAGE plpgsql AS $f$
+            BEGIN
+                IF NEW.outcome IN ('do_not_call', 'wrong_number') AND NEW.training = 0 THEN
+                    INSERT INTO refusals (customer_key, kind, phone, desk, call_id)
+                    VALUES (NEW.context::jsonb #>> '{customer,values,plate}', NEW.outcome,
+                            CASE WHEN NEW.outcome = 'wrong_number' THEN coalesce(NEW.context::jsonb #>> '{customer,values,phone}', '') ELSE '' END,
+                            NEW.desk, NEW.id)
+                    ON CONFLICT DO NOTHING;
+                END IF;
+                RETURN NULL;
+            END $f$;
+            CREATE TRIGGER calls_refusals AFTER INSERT OR UPDATE OF outcome ON calls FOR EACH ROW EXECUTE FUNCTION huashu_refusal_from_call();
+
+            GRANT SELECT, INSERT, UPDATE, DELETE ON leases TO huashu_agent;
+            GRANT SELECT ON leases, refusals TO huashu_supervisor, huashu_agent;
+            GRANT INSERT ON refusals TO huashu_agent;
+            ALTER TABLE leases ENABLE ROW LEVEL SECURITY;
+            CREATE POLICY everyone_reads ON leases FOR SELECT TO huashu_agent, huashu_supervisor USING (true);
+            CREATE POLICY agent_claims ON leases FOR INSERT TO huashu_agent WITH CHECK (huashu_owns_desk(desk));
+            CREATE POLICY agent_renews_or_takes_expired ON leases FOR UPDATE TO huashu_agent
+                USING (huashu_owns_desk(desk) OR until < now()) WITH CHECK (huashu_owns_desk(desk));
+            CREATE POLICY agent_releases_own ON leases FOR DELETE TO huashu_agent USING (huashu_owns_desk(desk));
+            ALTER TABLE refusals ENABLE ROW LEVEL SECURITY;
+            CREATE POLICY everyone_reads ON refusals FOR SELECT TO huashu_agent, huashu_supervisor USING (true);
+            CREATE POLICY agent_adds_own ON refusals FOR INSERT TO huashu_agent WITH CHECK (huashu_owns_desk(desk));
+            """),
     ]
 
     /// The newest schema this build knows.
