@@ -4,11 +4,11 @@ import HuashuEngine
 @testable import HuashuStore
 import Testing
 
-/// Opening a call must cost the same on a centre's million customers and ten million steps as on an
-/// empty file: every statement run from naming the customer to the first logged step is answered
-/// through an index. The statements are the ones the store really runs, heard as it runs them.
-@Suite("Opening a call reads no whole table")
-struct CallOpeningPlanTests {
+/// At a centre's million customers and ten million steps, what the store runs must be planned through
+/// indexes: opening a call costs the same as on an empty file, and the report's figures over the month's
+/// calls read one index. The statements are the ones the store really runs, heard as it runs them.
+@Suite("Query plans at an insurer's scale")
+struct QueryPlanTests {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("huashu-plans-\(UUID().uuidString)")
 
     /// Every statement any of the store's connections ran, values written in.
@@ -75,6 +75,26 @@ struct CallOpeningPlanTests {
         }
         for (sql, plan) in planned {
             #expect(Self.scans(plan, of: sql).isEmpty, "reads a whole table: \(sql)\n\(plan.joined(separator: "\n"))")
+        }
+    }
+
+    /// The outcome and agent figures read the month's calls from `calls_by_start` alone, never their rows.
+    @Test func theReportsFiguresOverTheMonthsCallsReadOneIndex() throws {
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let path = folder.appendingPathComponent("db.sqlite").path
+        let filled = try Store(path: path)
+        _ = try filled.upsert([Customer(plate: "粤B10000", name: "客户", commercialExpiry: "2026-03-10")])
+        try LogChainTests.logCall(filled, customer: 1, note: "上一通")
+
+        let heard = Heard()
+        let store = try Store(path: path, busyWait: nil, statements: heard.add)
+        _ = try store.reportData(ReportWindow(firstDay: "2026-03-01", endDay: "2026-04-01", startUTC: "2026-03-01T00:00:00.000Z",
+                                              endUTC: "2026-04-01T00:00:00.000Z", today: "2026-03-15", nowLocal: "2026-03-15 10:00",
+                                              quietBeforeUTC: "2026-03-12T00:00:00.000Z", agent: nil, handlerIDs: ["price"]))
+        let figures = try plans(heard.take(), in: store).filter { $0.sql.contains("GROUP BY agent") || $0.sql.contains("GROUP BY outcome") }
+        #expect(figures.count == 2, "\(figures.map(\.sql))")
+        for (sql, plan) in figures {
+            #expect(plan.contains { $0.contains("USING COVERING INDEX calls_by_start") }, "\(sql)\n\(plan.joined(separator: "\n"))")
         }
     }
 
