@@ -128,14 +128,19 @@ enum CustomerColumns {
     /// column by column through SQLite's C API: several times faster than
     /// GRDB's generic row decoding when the queue reads 100,000 of them.
     static func fetchAll(_ db: Database, where condition: String = "", arguments: StatementArguments = []) throws -> [Customer] {
-        let statement = try db.makeStatement(sql: "SELECT \(selected) FROM customers \(condition)")
+        try fetch(db.makeStatement(sql: "SELECT \(selected) FROM customers \(condition)"), arguments: arguments, in: db)
+    }
+
+    /// The customers a prepared `SELECT \(selected) FROM customers …` gives, at most `limit`: a statement
+    /// prepared once serves a look-up per ledger row.
+    static func fetch(_ statement: Statement, arguments: StatementArguments, limit: Int = .max, in db: Database) throws -> [Customer] {
         try statement.setArguments(arguments)
         let handle = statement.sqliteStatement
         var customers: [Customer] = []
         sqlite3_reset(handle)
         defer { sqlite3_reset(handle) }
         let cursor = Cursor(handle)
-        while true {
+        while customers.count < limit {
             let code = sqlite3_step(handle)
             if code == SQLITE_DONE { break }
             guard code == SQLITE_ROW else {
@@ -229,11 +234,14 @@ struct CustomerUpsert {
     private let db: Database
     private let source: String?
     private let reconcile: ((LedgerEntry, Customer, Bool) -> (Customer, [HeldValue]))?
-    /// Plates of stored customers an earlier row of this import already met.
-    private var met: Set<String> = []
+    /// Ids of the customers an earlier row of this import met or inserted (a plate may come twice).
+    private var met: Set<Int64> = []
     private let at = Timestamp.string(Date())
     private var summary = UpsertSummary()
-    private var stored: [String: Customer] = [:]
+    /// The stored customer under a plate, one indexed look-up per row: the import's memory is its
+    /// batches', however many customers the file holds. Nil into a table empty at the start (a first
+    /// import), where every row is inserted without a look-up.
+    private let stored: Statement?
     private let insert: BoundStatement
     private let update: BoundStatement
     private let change: Statement?
@@ -251,9 +259,8 @@ struct CustomerUpsert {
         review = source == nil ? nil : try db.makeStatement(sql: """
             INSERT INTO ledger_review (customer_id, kind, field, stored, given, message, file, row, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
-        for customer in try CustomerColumns.fetchAll(db) {
-            stored[customer.plate] = customer
-        }
+        stored = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM customers)") == true
+            ? db.makeStatement(sql: "SELECT \(CustomerColumns.selected) FROM customers WHERE plate = ?") : nil
     }
 
     mutating func run(batches next: () -> [LedgerEntry]?) throws -> UpsertSummary {
@@ -265,20 +272,20 @@ struct CustomerUpsert {
 
     private mutating func store(_ entry: LedgerEntry) throws {
         let given = entry.customer
-        var old = stored.isEmpty ? nil : stored[given.plate]
-        var earlierRow = false
-        if old == nil {
+        var old = try stored.flatMap { try CustomerColumns.fetch($0, arguments: [given.plate], limit: 1, in: db).first }
+        let earlierRow: Bool
+        if let id = old?.id {
+            earlierRow = !met.insert(id).inserted
+        } else {
             if try insert.run(db, given, id: nil, allowingConflict: true) {
                 summary.inserted += 1
+                if stored != nil { met.insert(db.lastInsertedRowID) }
                 if !entry.held.isEmpty { try hold(entry.held, customer: db.lastInsertedRowID, row: entry.row) }
                 return
             }
             // The plate came earlier in this same import.
             old = try CustomerColumns.fetchAll(db, where: "WHERE plate = ?", arguments: [given.plate]).first
             earlierRow = true
-            met.insert(given.plate)
-        } else {
-            earlierRow = !met.insert(given.plate).inserted
         }
         guard let old, let id = old.id else { return }
         var (customer, held) = reconcile?(entry, old, earlierRow) ?? (given, [])
@@ -293,7 +300,6 @@ struct CustomerUpsert {
             return
         }
         try update.run(db, customer, id: id, allowingConflict: false)
-        stored[customer.plate] = customer
         summary.updated += 1
         for (column, before, after) in changed {
             summary.changes.append(FieldChange(plate: customer.plate, row: entry.row, field: column.name, old: before, new: after))

@@ -119,10 +119,11 @@ extension Store {
     /// With a `source` (the file's name), every value changed in a stored customer is
     /// recorded in `customer_changes`, and every value held back in `ledger_review`.
     ///
-    /// Fast enough for an insurer's 100,000-row ledger: the stored customers
-    /// are read once into a dictionary by plate, a new plate is inserted
-    /// without a look-up, and each row costs one step of a statement prepared
-    /// once, its values bound straight from the strings.
+    /// Fast enough for an insurer's million-row ledger: each row looks up its
+    /// plate through the index (none when the table was empty: a first import
+    /// inserts without looking), so memory does not grow with the database,
+    /// and costs one step of a statement prepared once, its values bound
+    /// straight from the strings.
     ///
     /// A `firstLoad` (a real import, not a dry run) into a file with no
     /// customers yet and no other connection runs with a rollback journal:
