@@ -71,6 +71,10 @@ enum CustomerColumns {
         .text("last_cover", .lastCover, { $0.lastCover }, { $0.lastCover = $1 }),
         .text("sum_insured", .sumInsured, { $0.sumInsured }, { $0.sumInsured = $1 }),
         .text("address", .address, { $0.address }, { $0.address = $1 }),
+        .text("commercial_insurer", .commercialInsurer, { $0.commercialInsurer }, { $0.commercialInsurer = $1 }),
+        .text("commercial_premium", .commercialPremium, { $0.commercialPremium }, { $0.commercialPremium = $1 }),
+        .text("compulsory_insurer", .compulsoryInsurer, { $0.compulsoryInsurer }, { $0.compulsoryInsurer = $1 }),
+        .text("compulsory_premium", .compulsoryPremium, { $0.compulsoryPremium }, { $0.compulsoryPremium = $1 }),
         .text("extra", nil, { $0.extra }, { $0.extra = $1 }),
         .flag("do_not_call", { $0.doNotCall }, { $0.doNotCall = $1 }),
         .flag("phone_invalid", { $0.phoneInvalid }, { $0.phoneInvalid = $1 }),
@@ -128,7 +132,7 @@ enum CustomerColumns {
     /// column by column through SQLite's C API: several times faster than
     /// GRDB's generic row decoding when the queue reads 100,000 of them.
     static func fetchAll(_ db: Database, where condition: String = "", arguments: StatementArguments = []) throws -> [Customer] {
-        let statement = try db.makeStatement(sql: "SELECT \(selected) FROM customers \(condition)")
+        let statement = try db.cachedStatement(sql: "SELECT \(selected) FROM customers \(condition)")
         try statement.setArguments(arguments)
         let handle = statement.sqliteStatement
         var customers: [Customer] = []
@@ -160,6 +164,14 @@ extension Customer {
                   phoneInvalid: record.phone == nil)
         if !record.texts.isEmpty {
             for (slot, assign) in CustomerColumns.ledgerTexts { assign(&self, record.texts[slot]) }
+        }
+        // A row with one policy's date only is that policy's row: its insurer and premium are that policy's.
+        if commercialExpiry != nil && compulsoryExpiry == nil {
+            commercialInsurer = commercialInsurer ?? lastInsurer
+            commercialPremium = commercialPremium ?? lastPremium
+        } else if compulsoryExpiry != nil && commercialExpiry == nil {
+            compulsoryInsurer = compulsoryInsurer ?? lastInsurer
+            compulsoryPremium = compulsoryPremium ?? lastPremium
         }
     }
 
@@ -195,7 +207,8 @@ extension Customer {
         p.bind(lastInsurer); p.bind(lastPremium); p.bind(commercialExpiry); p.bind(compulsoryExpiry)
         p.bind(claims.map(Int64.init)); p.bind(violations.map(Int64.init)); p.bind(grade); p.bind(type)
         p.bind(agent); p.bind(vehicleUse); p.bind(notes); p.bind(contact); p.bind(holderType); p.bind(lastCover)
-        p.bind(sumInsured); p.bind(address); p.bind(extra)
+        p.bind(sumInsured); p.bind(address)
+        p.bind(commercialInsurer); p.bind(commercialPremium); p.bind(compulsoryInsurer); p.bind(compulsoryPremium); p.bind(extra)
         p.bind(doNotCall ? 1 : 0); p.bind(phoneInvalid ? 1 : 0); p.bind(training ? 1 : 0); p.bind(leadFromCall)
     }
 }
@@ -232,15 +245,19 @@ struct CustomerUpsert {
     /// Plates of stored customers an earlier row of this import already met.
     private var met: Set<String> = []
     private let at = Timestamp.string(Date())
-    private var summary = UpsertSummary()
+    private(set) var summary = UpsertSummary()
     private var stored: [String: Customer] = [:]
+    /// Each row's stored customer is looked up when it comes (a batched import, whose
+    /// customers may change between batches), instead of all being read at the start.
+    private let lookingUpEachRow: Bool
     private let insert: BoundStatement
     private let update: BoundStatement
     private let change: Statement?
     private let review: Statement?
 
-    init(_ db: Database, source: String?, reconcile: ((LedgerEntry, Customer, Bool) -> (Customer, [HeldValue]))?) throws {
+    init(_ db: Database, source: String?, reconcile: ((LedgerEntry, Customer, Bool) -> (Customer, [HeldValue]))?, lookingUpEachRow: Bool = false) throws {
         self.db = db
+        self.lookingUpEachRow = lookingUpEachRow
         self.source = source
         self.reconcile = reconcile
         insert = try BoundStatement(db, sql: "INSERT INTO customers (\(CustomerColumns.written)) VALUES (\(CustomerColumns.placeholders))")
@@ -251,6 +268,7 @@ struct CustomerUpsert {
         review = source == nil ? nil : try db.makeStatement(sql: """
             INSERT INTO ledger_review (customer_id, kind, field, stored, given, message, file, row, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
+        if lookingUpEachRow { return }
         for customer in try CustomerColumns.fetchAll(db) {
             stored[customer.plate] = customer
         }
@@ -263,13 +281,15 @@ struct CustomerUpsert {
         return summary
     }
 
-    private mutating func store(_ entry: LedgerEntry) throws {
+    mutating func store(_ entry: LedgerEntry) throws {
         let given = entry.customer
-        var old = stored.isEmpty ? nil : stored[given.plate]
+        var old = lookingUpEachRow ? try CustomerColumns.fetchAll(db, where: "WHERE plate = ?", arguments: [given.plate]).first
+            : stored.isEmpty ? nil : stored[given.plate]
         var earlierRow = false
         if old == nil {
             if try insert.run(db, given, id: nil, allowingConflict: true) {
                 summary.inserted += 1
+                if lookingUpEachRow { met.insert(given.plate) }
                 if !entry.held.isEmpty { try hold(entry.held, customer: db.lastInsertedRowID, row: entry.row) }
                 return
             }
@@ -293,7 +313,7 @@ struct CustomerUpsert {
             return
         }
         try update.run(db, customer, id: id, allowingConflict: false)
-        stored[customer.plate] = customer
+        if !lookingUpEachRow { stored[customer.plate] = customer }
         summary.updated += 1
         for (column, before, after) in changed {
             summary.changes.append(FieldChange(plate: customer.plate, row: entry.row, field: column.name, old: before, new: after))
