@@ -97,7 +97,7 @@ public struct LedgerRows: Sendable {
                 rejectedRows.append((scanner.row, record.cells))
             }
         }
-        if case .csv(let csv) = scanner, let error = unchecked?.check(csv.bytes, upTo: csv.position) { throw error }
+        if unchecked != nil, let csv = scanner.csvPosition, let error = unchecked?.check(csv.bytes, upTo: csv.position) { throw error }
         rowsRead += read
         recordCount += records.count
         return read == 0 ? nil : records
@@ -130,41 +130,28 @@ public struct LedgerRows: Sendable {
     }
 }
 
-/// Where a ledger's rows come from: CSV text, or a workbook's sheet.
-private enum RecordSource: Sendable {
-    case csv(CSVScanner)
-    case sheet(SheetRows)
+/// Where a ledger's rows come from: CSV text, or a workbook's sheet. Two
+/// optionals rather than an enum, so that reading a row mutates the scanner in
+/// place instead of copying it out and back for each of 100,000 rows.
+private struct RecordSource: Sendable {
+    private var csv: CSVScanner?
+    private var sheet: SheetRows?
+
+    static func csv(_ scanner: CSVScanner) -> RecordSource { RecordSource(csv: scanner) }
+    static func sheet(_ rows: SheetRows) -> RecordSource { RecordSource(sheet: rows) }
 
     mutating func next() throws(LedgerFileError) -> CSVRecord? {
-        switch self {
-        case .csv(var scanner):
-            let record = scanner.next()
-            self = .csv(scanner)
-            return record
-        case .sheet(var rows):
-            let record = try rows.next()
-            self = .sheet(rows)
-            return record
-        }
+        if csv != nil { return csv!.next() }
+        return try sheet!.next()
     }
 
     /// The row number of the record `next()` returned last.
-    var row: Int {
-        switch self {
-        case .csv(let scanner): scanner.row
-        case .sheet(let rows): rows.row
-        }
-    }
+    var row: Int { csv?.row ?? sheet?.row ?? 0 }
 
-    var bytes: [UInt8] {
-        switch self {
-        case .csv(let scanner): scanner.bytes
-        case .sheet(let rows): rows.bytes
-        }
-    }
+    var bytes: [UInt8] { csv?.bytes ?? sheet?.bytes ?? [] }
 
-    var sheetName: String? {
-        if case .sheet(let rows) = self { return rows.quotedName }
-        return nil
-    }
+    var sheetName: String? { sheet?.quotedName }
+
+    /// The CSV text and how far it is read; nil for a sheet.
+    var csvPosition: (bytes: [UInt8], position: Int)? { csv.map { ($0.bytes, $0.position) } }
 }

@@ -137,10 +137,11 @@ struct XMLScanner: Sendable {
         case "gt": return ">"
         case "quot": return "\""
         case "apos": return "'"
+        // `&#0;` is not XML: left as written, so no NUL reaches a cell.
         case let reference where reference.hasPrefix("#x") || reference.hasPrefix("#X"):
-            return UInt32(reference.dropFirst(2), radix: 16).flatMap(Unicode.Scalar.init)
+            return UInt32(reference.dropFirst(2), radix: 16).flatMap { $0 == 0 ? nil : Unicode.Scalar($0) }
         case let reference where reference.hasPrefix("#"):
-            return UInt32(reference.dropFirst(), radix: 10).flatMap(Unicode.Scalar.init)
+            return UInt32(reference.dropFirst(), radix: 10).flatMap { $0 == 0 ? nil : Unicode.Scalar($0) }
         default: return nil
         }
     }

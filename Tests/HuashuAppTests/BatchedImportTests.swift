@@ -35,7 +35,7 @@ struct BatchedImportTests {
     }
 
     @Test func aKilledUpdateImportLeavesWholeBatchesAndTheNextImportFinishesIt() throws {
-        let rows = 40_000
+        let rows = 20_000
         #expect(try fixture.piped(["import", ledger("first.csv", rows: rows, premium: 1000)], input: "").status == 0)
         let update = ledger("update.csv", rows: rows, premium: 2000, badClaims: true)
 

@@ -20,9 +20,7 @@ struct PolicyImportTests {
         return path
     }
 
-    static func inDays(_ days: Int) -> String {
-        LocalDay.string(Date().addingTimeInterval(Double(days) * 86_400))
-    }
+    static func inDays(_ days: Int) -> String { LedgerReimportTests.inDays(days) }
 
     /// `huashu customer`'s field lines as title → value.
     func record(_ plate: String) throws -> [String: String] {
