@@ -9,6 +9,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", exact: "0.9.20"),
     ],
     targets: [
         // libedit's C API; `static inline` wrappers make its variadic calls reachable from Swift.
@@ -50,7 +51,10 @@ let package = Package(
         // The programs' behaviour: the live-call loop and the command bodies.
         .target(
             name: "HuashuApp",
-            dependencies: ["HuashuCalendar", "HuashuScript", "HuashuEngine", "HuashuRenewal", "HuashuLedger", "HuashuStore", "HuashuCentral", "HuashuTerminal"]
+            dependencies: [
+                "HuashuCalendar", "HuashuScript", "HuashuEngine", "HuashuRenewal", "HuashuLedger", "HuashuStore", "HuashuCentral", "HuashuTerminal",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]
         ),
         .executableTarget(
             name: "huashu",

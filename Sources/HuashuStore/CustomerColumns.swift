@@ -71,6 +71,10 @@ enum CustomerColumns {
         .text("last_cover", .lastCover, { $0.lastCover }, { $0.lastCover = $1 }),
         .text("sum_insured", .sumInsured, { $0.sumInsured }, { $0.sumInsured = $1 }),
         .text("address", .address, { $0.address }, { $0.address = $1 }),
+        .text("commercial_insurer", .commercialInsurer, { $0.commercialInsurer }, { $0.commercialInsurer = $1 }),
+        .text("commercial_premium", .commercialPremium, { $0.commercialPremium }, { $0.commercialPremium = $1 }),
+        .text("compulsory_insurer", .compulsoryInsurer, { $0.compulsoryInsurer }, { $0.compulsoryInsurer = $1 }),
+        .text("compulsory_premium", .compulsoryPremium, { $0.compulsoryPremium }, { $0.compulsoryPremium = $1 }),
         .text("extra", nil, { $0.extra }, { $0.extra = $1 }),
         .flag("do_not_call", { $0.doNotCall }, { $0.doNotCall = $1 }),
         .flag("phone_invalid", { $0.phoneInvalid }, { $0.phoneInvalid = $1 }),
@@ -128,7 +132,7 @@ enum CustomerColumns {
     /// column by column through SQLite's C API: several times faster than
     /// GRDB's generic row decoding when the queue reads 100,000 of them.
     static func fetchAll(_ db: Database, where condition: String = "", arguments: StatementArguments = []) throws -> [Customer] {
-        try fetch(db.makeStatement(sql: "SELECT \(selected) FROM customers \(condition)"), arguments: arguments, in: db)
+        try fetch(db.cachedStatement(sql: "SELECT \(selected) FROM customers \(condition)"), arguments: arguments, in: db)
     }
 
     /// The customers a prepared `SELECT \(selected) FROM customers …` gives, at most `limit`: a statement
@@ -166,6 +170,14 @@ extension Customer {
         if !record.texts.isEmpty {
             for (slot, assign) in CustomerColumns.ledgerTexts { assign(&self, record.texts[slot]) }
         }
+        // A row with one policy's date only is that policy's row: its insurer and premium are that policy's.
+        if commercialExpiry != nil && compulsoryExpiry == nil {
+            commercialInsurer = commercialInsurer ?? lastInsurer
+            commercialPremium = commercialPremium ?? lastPremium
+        } else if compulsoryExpiry != nil && commercialExpiry == nil {
+            compulsoryInsurer = compulsoryInsurer ?? lastInsurer
+            compulsoryPremium = compulsoryPremium ?? lastPremium
+        }
     }
 
     /// Columns Huashu has no field for, as stored: JSON with sorted keys.
@@ -200,7 +212,8 @@ extension Customer {
         p.bind(lastInsurer); p.bind(lastPremium); p.bind(commercialExpiry); p.bind(compulsoryExpiry)
         p.bind(claims.map(Int64.init)); p.bind(violations.map(Int64.init)); p.bind(grade); p.bind(type)
         p.bind(agent); p.bind(vehicleUse); p.bind(notes); p.bind(contact); p.bind(holderType); p.bind(lastCover)
-        p.bind(sumInsured); p.bind(address); p.bind(extra)
+        p.bind(sumInsured); p.bind(address)
+        p.bind(commercialInsurer); p.bind(commercialPremium); p.bind(compulsoryInsurer); p.bind(compulsoryPremium); p.bind(extra)
         p.bind(doNotCall ? 1 : 0); p.bind(phoneInvalid ? 1 : 0); p.bind(training ? 1 : 0); p.bind(leadFromCall)
     }
 }
@@ -237,7 +250,7 @@ struct CustomerUpsert {
     /// Ids of the customers an earlier row of this import met or inserted (a plate may come twice).
     private var met: Set<Int64> = []
     private let at = Timestamp.string(Date())
-    private var summary = UpsertSummary()
+    private(set) var summary = UpsertSummary()
     /// The stored customer under a plate, one indexed look-up per row: the import's memory is its
     /// batches', however many customers the file holds. Nil into a table empty at the start (a first
     /// import), where every row is inserted without a look-up.
@@ -270,7 +283,7 @@ struct CustomerUpsert {
         return summary
     }
 
-    private mutating func store(_ entry: LedgerEntry) throws {
+    mutating func store(_ entry: LedgerEntry) throws {
         let given = entry.customer
         var old = try stored.flatMap { try CustomerColumns.fetch($0, arguments: [given.plate], limit: 1, in: db).first }
         let earlierRow: Bool

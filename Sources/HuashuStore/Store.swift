@@ -58,6 +58,19 @@ public final class Store: Sendable {
                 CREATE INDEX calls_by_start ON calls(started_at, training, agent, outcome, customer_id, ended_at);
                 """)
         }
+        migrator.registerMigration("v5-ledger: insurer and premium per policy") { db in
+            // A stored vehicle with one policy's date has that policy's insurer and premium.
+            try db.execute(sql: """
+                ALTER TABLE customers ADD COLUMN commercial_insurer TEXT;
+                ALTER TABLE customers ADD COLUMN commercial_premium TEXT;
+                ALTER TABLE customers ADD COLUMN compulsory_insurer TEXT;
+                ALTER TABLE customers ADD COLUMN compulsory_premium TEXT;
+                UPDATE customers SET commercial_insurer = last_insurer, commercial_premium = last_premium
+                  WHERE commercial_expiry IS NOT NULL AND compulsory_expiry IS NULL;
+                UPDATE customers SET compulsory_insurer = last_insurer, compulsory_premium = last_premium
+                  WHERE compulsory_expiry IS NOT NULL AND commercial_expiry IS NULL;
+                """)
+        }
         return migrator
     }()
 

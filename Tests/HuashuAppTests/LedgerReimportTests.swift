@@ -245,7 +245,7 @@ struct LedgerReimportTests {
 
             """)
         #expect(try huashu("import", path).output
-            .hasSuffix("1 new, 3 updated (3 fields changed), 1 unchanged; 2 conflicts held for review (see `huashu review list`)\n"))
+            .hasSuffix("1 new, 3 updated (4 fields changed), 1 unchanged; 2 conflicts held for review (see `huashu review list`)\n"), "周五's 3100 is both 上年保费 and the 商业险's premium")
         let review = try huashu("review").output
         #expect(review.contains("粤B60001 商业险到期日: stored \(Self.inDays(20)), ledger \(Self.inDays(25)) (\(path) row 5): the file gives this plate a second 商业险 expiry date"))
         #expect(review.contains("粤B60005 商业险到期日: stored \(Self.inDays(40)), ledger \(Self.inDays(41))"))
