@@ -118,6 +118,20 @@ struct LogTamperTests {
         #expect(sealed.output.contains("does not pass through the seal \(seal)"))
     }
 
+    /// A report reads the step's typed columns: one changed, even with every hash recomputed over it, disagrees with the events.
+    @Test func changingAStepsTypedColumn() throws {
+        let fixture = try Self.twoCalls()
+        _ = try fixture.sqlite("DROP TRIGGER call_steps_no_update; UPDATE call_steps SET outcome = 'won' WHERE id = 5;")
+        let edited = try Self.verify(fixture)
+        #expect(edited.status == 1)
+        #expect(edited.output.contains("call #1 step 5: its content was changed after it was logged"))
+        #expect(edited.output.contains("call #1 step 5: its typed columns do not say what its events say"))
+        try Self.rechain(fixture)
+        let rechained = try Self.verify(fixture)
+        #expect(rechained.status == 1, "found without a seal: the columns are checked against the events")
+        #expect(rechained.output.contains("call #1 step 5: its typed columns do not say what its events say"))
+    }
+
     @Test func changingACallsOutcomeInItsRow() throws {
         let fixture = try Self.twoCalls()
         // The row's ending follows the log (facts recorded after the goodbye, an ending taken back), so the
