@@ -112,14 +112,15 @@ public enum CallRunner {
         guard let customer = try wrap({ try store.customer(id: record.customerID) }) else {
             throw UserError("call #\(record.id) names customer \(record.customerID), who is not in the database")
         }
-        let (log, last) = try wrap { try store.continueCall(record) }
+        let (log, last, logged) = try wrap { try store.continueCall(record) }
         let context: CallContext
-        let state: CallState
         do {
             context = try JSONDecoder().decode(CallContext.self, from: Data(record.context.utf8))
-            state = try last.decodedState()
         } catch {
-            throw UserError("call #\(record.id) cannot be resumed: its log does not decode (\(error))")
+            throw UserError("call #\(record.id) cannot be resumed: its context does not decode (\(error))")
+        }
+        guard let state = logged else {
+            throw UserError("call #\(record.id) cannot be resumed: its log does not read (step \(last.seq))")
         }
         guard script.nodes[state.node] != nil else {
             throw UserError("call #\(record.id) stopped at step `\(state.node)`, which today's script no longer has")

@@ -23,6 +23,7 @@ final class LiveCall {
     let customer: Customer
     let store: Store
     let log: CallLogWriter
+    let recorder: CallRecorder
     var reader: LineReader
     let view: CallView
     let startedAt: Date
@@ -49,6 +50,7 @@ final class LiveCall {
         self.customer = customer
         self.store = store
         self.log = log
+        recorder = CallRecorder(engine: engine, log: log, startedAt: startedAt)
         self.reader = reader
         self.view = view
         self.state = state
@@ -63,7 +65,7 @@ final class LiveCall {
 
     /// Logs the first screen of a new call.
     func recordStart(_ step: CallStep) throws(UserError) {
-        _ = try commit(nil, step)
+        _ = try committed { at throws(StoreError) in (step, try recorder.record(nil, step, at: at)) }
     }
 
     /// Runs until the call has an outcome or the agent leaves it open.
@@ -256,8 +258,7 @@ final class LiveCall {
     /// One step: engine, commit, then screen.
     func apply(_ input: CallInput) throws(UserError) {
         offered = []
-        let step = engine.step(state, input)
-        let screen = try commit(input, step)
+        let (step, screen) = try committed { at throws(StoreError) in try recorder.take(input, from: state, at: at) }
         observer?.didStep(input, step)
         for case .refused(let reason) in step.events {
             say(view.warn("不能这样做: " + reason))
@@ -271,17 +272,13 @@ final class LiveCall {
         if moved || answered || state.hasEnded && !input.isAfterword { draw(screen) }
     }
 
-    /// Logs a step; returns its screen, which is what was logged as shown.
-    private func commit(_ input: CallInput?, _ step: CallStep) throws(UserError) -> CallScreen {
-        let screen = engine.screen(step.state)
-        let stage = engine.script.nodes[step.state.node]?.stageID ?? ""
+    /// Takes and logs a step through the recorder at this moment, waiting while the database is busy
+    /// (the step is taken again from the same state: the engine is pure).
+    private func committed(_ take: (Date) throws(StoreError) -> (CallStep, CallScreen)) throws(UserError) -> (CallStep, CallScreen) {
         let at = clock()
         while true {
             do {
-                try log.record(input: input, step: step, stage: stage, shown: screen.says.joined(separator: "\n"), at: at,
-                               followUps: FollowUpSchedule.plans(for: step.events, state: step.state, callStart: startedAt,
-                                                                 daysToExpiry: engine.context.customer.daysToExpiry))
-                return screen
+                return try take(at)
             } catch let error where error.isBusy {
                 // Only Ctrl-C ends a wait for a busy database.
                 guard keepsWaiting() else {

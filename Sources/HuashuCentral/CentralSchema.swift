@@ -71,6 +71,10 @@ public enum CentralSchema {
                 PRIMARY KEY (desk, id)
             );
             """),
+        // A desk's steps logged since its v5 keep no state snapshot and no copy of the previous hash.
+        ("steps without state or previous hash", """
+            ALTER TABLE call_steps ALTER COLUMN state DROP NOT NULL, ALTER COLUMN prev_hash DROP NOT NULL;
+            """),
         ("roles: agents add their own desk's rows, supervisors read every desk, trainers read rehearsals; the log is append-only", """
             DO $$
             BEGIN

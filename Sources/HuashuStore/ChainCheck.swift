@@ -51,50 +51,71 @@ extension Store {
             }
             try checkTriggers(db, problem: { problem(nil, nil, $0) })
             let hasher = SHA256()
-            var lastOfCall: [Int64: (seq: Int, hash: [UInt8])] = [:]
+            // Per call: the step number and hash of its last step, as stored and as raw bytes.
+            var lastOfCall: [Int64: (seq: Int, stored: [UInt8], raw: [UInt8])] = [:]
             var previousID: Int64 = 0
             var previousLink: [UInt8] = []
+            let hashed = StepRecord.hashedColumns.map { "s." + $0 }.joined(separator: ", ")
+            let typed = CallLogCodec.Columns.names.map { "s." + $0 }.joined(separator: ", ")
+            // Columns: 0-6 id, call, seq, prev_hash, hash, link, state; 7… hashed; then typed, the call's row.
+            let firstHashed: Int32 = 7
+            let firstTyped = firstHashed + Int32(StepRecord.hashedColumns.count)
+            let firstCall = firstTyped + Int32(CallLogCodec.Columns.names.count)
             let rows = RawRows(try db.makeStatement(sql: """
-                SELECT s.id, s.call_id, s.seq, s.prev_hash, s.hash, s.link,
-                       s.at, s.input_kind, s.input, s.answer_id, s.handler_id, s.note, s.stage, s.node, s.shown, s.events, s.state,
+                SELECT s.id, s.call_id, s.seq, s.prev_hash, s.hash, s.link, s.state, \(hashed), \(typed),
                        c.id IS NOT NULL, c.\(LogChain.callColumns.replacingOccurrences(of: ", ", with: ", c."))
                 FROM call_steps s LEFT JOIN calls c ON c.id = s.call_id ORDER BY s.id
                 """))
             while try rows.next(db) {
                 let (id, callID, seq) = (rows.int(0), rows.int(1), Int(rows.int(2)))
+                let beforeV5 = !rows.isNull(6)
                 if call == nil || callID == call { report.steps += 1 }
                 if id != previousID + 1 {
                     problem(callID, seq, id > previousID + 1 ? "steps #\(previousID + 1)…#\(id - 1) of the log are missing (deleted)" : "its id repeats")
                 }
-                if rows.int(17) == 0 { problem(callID, seq, "its call's row is missing (deleted)") }
+                let hasCall = rows.int(firstCall) == 1
+                if !hasCall { problem(callID, seq, "its call's row is missing (deleted)") }
                 let earlier = lastOfCall[callID]
                 if seq != (earlier?.seq ?? 0) + 1 {
                     let expected = (earlier?.seq ?? 0) + 1
                     problem(callID, seq, seq > expected ? "steps \(expected)…\(seq - 1) are missing (deleted)" : "step number repeats")
                 }
-                if rows.bytes(3).elementsEqual(earlier?.hash ?? []) == false {
-                    problem(callID, seq, "does not link to the step before it")
+                let stored = Array(rows.bytes(4))
+                let hash: [UInt8]
+                if beforeV5 {
+                    // As hashed then: the content in hex, over the state and the previous hash as stored.
+                    if rows.bytes(3).elementsEqual(earlier?.stored ?? []) == false {
+                        problem(callID, seq, "does not link to the step before it")
+                    }
+                    let content = (firstHashed..<firstHashed + 12).map { rows.bytes($0) } + [rows.bytes(6), rows.bytes(3)]
+                    hash = hasher.hex(byteFields: content).map { Array($0.utf8) } ?? []
+                } else {
+                    hash = hasher.digest(byteFields: [(earlier?.raw ?? [])[...]] + (firstHashed..<firstTyped).map { rows.bytes($0) }) ?? []
                 }
-                let content = [ArraySlice(String(callID).utf8), ArraySlice(String(seq).utf8)] + (6...16).map { rows.bytes(Int32($0)) } + [rows.bytes(3)]
-                let hash = hasher.hex(byteFields: content).map { Array($0.utf8) } ?? []
-                if !rows.bytes(4).elementsEqual(hash) {
+                if stored != hash {
                     problem(callID, seq, "its content was changed after it was logged")
                 }
-                let callRow = seq == 1 && rows.int(17) == 1 ? (18..<25).map { rows.bytes(Int32($0)) } : nil
-                let link = LogChain.link(hasher, id: id, previous: previousLink[...], hash: rows.bytes(4), call: callRow).map { Array($0.utf8) } ?? []
+                let text = { (column: Int32) in rows.isNull(column) ? nil : String(decoding: rows.bytes(column), as: UTF8.self) }
+                let columns = CallLogCodec.events(text(firstHashed + 11) ?? "").map(CallLogCodec.Columns.init)
+                if columns?.values != (firstTyped..<firstCall).map(text) {
+                    problem(callID, seq, "its typed columns do not say what its events say: the row was changed")
+                }
+                let callRow = seq == 1 && hasCall ? (firstCall + 1..<firstCall + 8).map { rows.bytes($0) } : nil
+                let link = beforeV5 ? LogChain.linkBeforeV5(hasher, id: id, previous: previousLink, hash: stored[...], call: callRow) ?? []
+                                    : LogChain.link(hasher, id: id, previous: previousLink[...], hash: stored[...], call: callRow) ?? []
                 if !rows.bytes(5).elementsEqual(link) {
                     problem(callID, seq, seq == 1 ? "its link in the log does not hold: the step, or its call's row as begun, was changed"
                                                   : "its link in the log does not hold: a step before it was changed, removed or rewritten")
                 }
+                previousLink = LogChain.bytes(hex: link)
                 if let seal, seal.id == id {
-                    report.sealHeld = link.starts(with: Array(seal.link.utf8))
+                    report.sealHeld = SHA256.hex(previousLink).hasPrefix(seal.link)
                     if !report.sealHeld {
                         problem(nil, nil, "the log does not pass through the seal \(seal): it was changed before step #\(seal.id), even if every hash was recomputed")
                     }
                 }
-                lastOfCall[callID] = (seq, Array(rows.bytes(4)))
+                lastOfCall[callID] = (seq, stored, LogChain.bytes(hex: stored))
                 previousID = id
-                previousLink = link
             }
             if let seal, seal.id > previousID {
                 problem(nil, nil, "the log ends at step #\(previousID), before the seal \(seal): steps it covered were deleted")
@@ -122,33 +143,56 @@ extension Store {
         }
     }
 
-    /// Each call's row against its log: the ending taken from its last step's state, byte for byte; the ids issued.
-    /// Returns the number of calls checked.
+    /// Each call's row against its log: the ending taken from the state its steps leave (`StepRecord.state`),
+    /// byte for byte; the ids issued. Returns the number of calls checked.
     private func checkCalls(_ db: Database, only call: Int64?, problem: (Int64?, Int?, String) -> Void) throws -> Int {
         var count = 0
+        let endings = CallEnding.columns.map { "c." + $0 }.joined(separator: ", ")
         let rows = RawRows(try db.makeStatement(sql: """
-            SELECT c.id, s.at, s.state, s.seq, \(CallEnding.columns.map { "c." + $0 }.joined(separator: ", "))
-            FROM calls c LEFT JOIN call_steps s ON s.call_id = c.id AND s.seq = (SELECT max(seq) FROM call_steps WHERE call_id = c.id)
-            ORDER BY c.id
+            SELECT c.id, \(endings), s.seq, s.at, s.input_kind, s.input, s.answer_id, s.handler_id, s.note, s.events, s.state
+            FROM calls c LEFT JOIN call_steps s ON s.call_id = c.id ORDER BY c.id, s.seq
             """))
+        let firstStep = Int32(1 + CallEnding.columns.count)
         var newest: Int64 = 0
-        while try rows.next(db) {
-            let id = rows.int(0)
-            if id > newest + 1 { problem(nil, nil, "calls #\(newest + 1)…#\(id - 1) are missing (deleted)") }
-            newest = id
-            if let call, call != id { continue }
+        // The call being read: its row's ending, the state its steps left so far, and its last step.
+        var current: (id: Int64, stored: [[UInt8]?], state: CallState?, pending: StepRecord?, last: StepRecord?)?
+        func finish() {
+            guard let (id, stored, folded, pending, last) = current else { return }
             count += 1
-            let state = rows.isNull(2) ? nil : try? JSONDecoder().decode(CallState.self, from: Data(rows.bytes(2)))
-            if !rows.isNull(2) && state == nil { problem(id, Int(rows.int(3)), "its state cannot be read") }
-            let expected = CallEnding(state: state, at: String(decoding: rows.bytes(1), as: UTF8.self)).values
-            for (offset, column) in CallEnding.columns.enumerated() {
-                let stored: [UInt8]? = rows.isNull(Int32(4 + offset)) ? nil : Array(rows.bytes(Int32(4 + offset)))
-                if stored != expected[offset].map({ Array($0.utf8) }) {
-                    problem(id, nil, "its row says \(column) = \(stored.map { "'\(String(decoding: $0, as: UTF8.self))'" } ?? "NULL"), "
-                            + "but its log says \(expected[offset].map { "'\($0)'" } ?? "NULL"): the row was changed")
-                }
+            let state = pending?.state(after: nil) ?? folded
+            if last != nil && state == nil { problem(id, last?.seq, "its log cannot be read") }
+            let expected = CallEnding(state: state, at: last?.at ?? "").values
+            for (offset, column) in CallEnding.columns.enumerated() where stored[offset] != expected[offset].map({ Array($0.utf8) }) {
+                problem(id, nil, "its row says \(column) = \(stored[offset].map { "'\(String(decoding: $0, as: UTF8.self))'" } ?? "NULL"), "
+                        + "but its log says \(expected[offset].map { "'\($0)'" } ?? "NULL"): the row was changed")
             }
         }
+        while try rows.next(db) {
+            let id = rows.int(0)
+            if id != current?.id {
+                finish()
+                current = nil
+                if id > newest + 1 { problem(nil, nil, "calls #\(newest + 1)…#\(id - 1) are missing (deleted)") }
+                newest = id
+                if let call, call != id { continue }
+                current = (id, (1..<firstStep).map { rows.isNull($0) ? nil : Array(rows.bytes($0)) }, nil, nil, nil)
+            }
+            guard current != nil, !rows.isNull(firstStep) else { continue }
+            let text = { (column: Int32) in rows.isNull(firstStep + column) ? nil : String(decoding: rows.bytes(firstStep + column), as: UTF8.self) }
+            var step = StepRecord(callID: id, seq: Int(rows.int(firstStep)), at: text(1) ?? "", input: nil, stage: "", node: "", shown: "", events: [])
+            (step.inputKind, step.input, step.answerID, step.handlerID, step.note) = (text(2) ?? "", text(3), text(4), text(5), text(6))
+            (step.events, step.state) = (text(7) ?? "", text(8))
+            if step.isBeforeV5 {
+                // Read only if a later step needs it: the last state kept is the call's.
+                current!.pending = step
+            } else {
+                let previous = current!.pending?.state(after: nil) ?? current!.state
+                current!.pending = nil
+                current!.state = step.state(after: previous)
+            }
+            current!.last = step
+        }
+        finish()
         let issued = try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'calls'") ?? 0
         if issued > newest { problem(nil, nil, "the newest calls #\(newest + 1)…#\(issued) are missing (deleted)") }
         return count

@@ -46,7 +46,7 @@ public enum PushedTable: String, CaseIterable, Sendable {
     }
 }
 
-/// One row on its way up: its values as text (SQLite's own rendering), nil for NULL.
+/// One row on its way up: its values as text (SQLite's own rendering; a hash or link kept as bytes in hex), nil for NULL.
 public struct PushRow: Sendable {
     public let id: Int64
     public let values: [String?]
@@ -92,7 +92,7 @@ extension Store {
                     case .int64(let value): String(value)
                     case .double(let value): String(value)
                     case .string(let value): value
-                    case .blob(let value): String(decoding: value, as: UTF8.self)
+                    case .blob(let value): SHA256.hex(Array(value))
                     }
                 }
                 return PushRow(id: row[0], values: values, settled: row[count] as Bool)

@@ -356,7 +356,7 @@ enum ReportSQL {
                    count(DISTINCT CASE WHEN m.outcome = 'won' THEN s.call_id END) AS won_calls,
                    max(s.input_kind = 'objection') AS searched
             FROM m JOIN call_steps s ON s.call_id = m.id
-            WHERE s.input_kind IN ('objection', 'answer') AND s.events LIKE '%"entered"%' AND s.events NOT LIKE '%"returned"%'
+            WHERE s.input_kind IN ('objection', 'answer') AND s.entered IS NOT NULL AND s.returned_to IS NULL
               AND (s.input_kind = 'objection' OR s.node IN (SELECT value FROM json_each(:handlers)))
             GROUP BY s.node
             """, arguments: handlerArguments(w, handlers)).map { row in
@@ -372,7 +372,7 @@ enum ReportSQL {
             used AS (
                 SELECT DISTINCT s.call_id, s.answer_id, m.outcome
                 FROM m JOIN call_steps s ON s.call_id = m.id
-                WHERE m.outcome IS NOT NULL AND s.input_kind = 'answer' AND s.events LIKE '%"answered"%'
+                WHERE m.outcome IS NOT NULL AND s.input_kind = 'answer' AND s.answered IS NOT NULL
                   AND substr(s.answer_id, 1, instr(s.answer_id, '>') - 1) IN (SELECT value FROM json_each(:handlers))
             )
             SELECT substr(answer_id, 1, instr(answer_id, '>') - 1) AS handler, answer_id, count(*) AS calls, sum(outcome = 'won') AS won
