@@ -154,15 +154,21 @@ public enum CallRunner {
     private static func pick(query: String?, next: Bool, store: Store, today: Date, agent: String) throws(UserError) -> Customer {
         if let query { return try customer(matching: query, store: store) }
         guard next else { throw UserError("name a customer (plate, phone, name or #id) or use --next for the top of today's queue") }
-        let queue = try RenewalQueue.build(store: store, today: today)
-        let me = agent.trimmingCharacters(in: .whitespaces)
-        func owner(_ entry: QueueEntry) -> String { entry.customer.agent?.trimmingCharacters(in: .whitespaces) ?? "" }
-        guard let top = queue.first(where: { owner($0) == me }) ?? queue.first(where: { owner($0).isEmpty }) else {
-            throw UserError(queue.isEmpty
-                ? "nobody is due for a call today; import a ledger with `huashu import` or see `huashu queue`"
-                : "none of today's \(queue.count) customers is yours (\(me)) or unassigned; see `huashu queue`")
+        let plan = try RenewalPlan.chosen(nil)
+        let day = LocalDay.day(today), minute = LocalDay.minute(today)
+        func first(_ owner: QueueOwner) throws(UserError) -> Customer? {
+            var found: Customer?
+            try RenewalQueue.each(store: store, today: day, minute: minute, plan: plan, owner: owner, limit: 1) { found = $0.customer }
+            return found
         }
-        return top.customer
+        let me = agent.trimmingSpaces
+        if !me.isEmpty, let mine = try first(.agent(me)) { return mine }
+        if let unassigned = try first(.nobody) { return unassigned }
+        var count = 0
+        try RenewalQueue.each(store: store, today: day, minute: minute, plan: plan, owner: .anyone) { _ in count += 1 }
+        throw UserError(count == 0
+            ? "nobody is due for a call today; import a ledger with `huashu import` or see `huashu queue`"
+            : "none of today's \(count) customers is yours (\(me)) or unassigned; see `huashu queue`")
     }
 }
 

@@ -1,3 +1,5 @@
+import HuashuRenewal
+
 /// A loaded, checked call script: what the engine walks. Built only by
 /// `ScriptCompiler`, so every target, placeholder and condition in it is valid.
 public struct Script: Sendable {
@@ -139,52 +141,6 @@ public struct Outcome: Sendable, Equatable, Hashable, Codable {
     public init(_ kind: OutcomeKind, lossReason: LossReason? = nil) {
         self.kind = kind
         self.lossReason = kind == .lost ? lossReason : nil
-    }
-}
-
-public enum OutcomeKind: String, Sendable, CaseIterable, Codable {
-    case won, committed, callback, thinking, lost
-    case noAnswer = "no_answer"
-    case wrongNumber = "wrong_number"
-    case refused
-    case doNotCall = "do_not_call"
-
-    public var chinese: String {
-        switch self {
-        case .won: return "成交"
-        case .committed: return "已承诺未付款"
-        case .callback: return "约回访"
-        case .thinking: return "考虑中"
-        case .lost: return "战败"
-        case .noAnswer: return "未接通"
-        case .wrongNumber: return "号码错误"
-        case .refused: return "拒绝"
-        case .doNotCall: return "勿扰"
-        }
-    }
-
-    /// The customer is taken off every future call list (勿扰): the one outcome
-    /// that must never be reached by a slip, and that a supervisor can lift.
-    public var removesFromFutureCalls: Bool { self == .doNotCall }
-}
-
-public enum LossReason: String, Sendable, CaseIterable, Codable {
-    case price, service, telesales, friend
-    case compulsoryOnly = "compulsory_only"
-    case unreachable, sold, moved, other
-
-    public var chinese: String {
-        switch self {
-        case .price: return "价格"
-        case .service: return "服务"
-        case .telesales: return "电销"
-        case .friend: return "朋友/代理"
-        case .compulsoryOnly: return "只投交强险"
-        case .unreachable: return "联系不上"
-        case .sold: return "车已卖/报废"
-        case .moved: return "迁出"
-        case .other: return "其他"
-        }
     }
 }
 

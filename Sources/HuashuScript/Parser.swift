@@ -1,3 +1,4 @@
+import HuashuRenewal
 import HuashuText
 
 /// The parser's output for all files: declarations in file order, with their
