@@ -60,8 +60,9 @@ public enum QueueReport {
     /// The list as printed: a title line, a header, one row per customer.
     static func text(_ rows: [[String]], today: LedgerDate, plan: RenewalPlan, agent: String?) -> String {
         let whose = agent.map { " · 专员 \($0)" } ?? ""
-        guard rows.count > 1 else { return "\(today) 没有需要联系的客户(\(plan.chinese)\(whose))。\n" }
-        var out = "\(today) 要联系 \(rows.count - 1) 位客户(\(plan.chinese)\(whose)):\n"
+        guard rows.count > 1 else { return TerminalText.visible("\(today) 没有需要联系的客户(\(plan.chinese)\(whose))。") + "\n" }
+        // The cells are made visible one by one (`cells`); the title carries the agent's name as typed.
+        var out = TerminalText.visible("\(today) 要联系 \(rows.count - 1) 位客户(\(plan.chinese)\(whose)):") + "\n"
         let widths = rows[0].indices.map { column in rows.map { $0[column].displayWidth }.max() ?? 0 }
         for row in rows {
             let cells = row.enumerated().map { column, cell in
@@ -71,7 +72,7 @@ public enum QueueReport {
             while line.hasSuffix(" ") { line.removeLast() }
             out += line + "\n"
         }
-        return TerminalText.visible(out, keeping: .lineBreaks)
+        return out
     }
 }
 

@@ -22,12 +22,9 @@ extension Store {
     public func queue(today: LedgerDate, minute: Int, plan: RenewalPlan, owner: QueueOwner, limit: Int? = nil,
                       _ each: (Customer, QueueStanding) -> Void) throws(StoreError) {
         try read { db in
-            db.add(function: QueueQuery.keyFunction)
+            db.add(function: QueueQuery.key(today: today, minute: minute, plan: plan))
             let statement = try db.makeStatement(sql: QueueQuery.sql(owner: owner, limited: limit != nil))
-            var arguments: StatementArguments = ["today": today.description, "minute": minute, "plan": plan.rawValue]
-            if case .agent(let name) = owner { arguments += ["agent": name.trimmingSpaces] }
-            if let limit { arguments += ["limit": limit] }
-            try statement.setArguments(arguments)
+            try statement.setArguments(QueueQuery.arguments(owner: owner, limit: limit))
             let handle = statement.sqliteStatement
             sqlite3_reset(handle)
             defer { sqlite3_reset(handle) }
@@ -50,9 +47,14 @@ extension Store {
         }
     }
 
-    /// The SQL of `queue`, for `EXPLAIN QUERY PLAN` in the tests.
-    public static func queueSQL(owner: QueueOwner, limited: Bool) -> String {
-        QueueQuery.sql(owner: owner, limited: limited)
+    /// The plan SQLite chooses for `queue` (`EXPLAIN QUERY PLAN`, one line per step): the tests read it.
+    public func queuePlan(owner: QueueOwner, limited: Bool) throws(StoreError) -> String {
+        try read { db in
+            db.add(function: QueueQuery.key(today: LedgerDate(daysSince1970: 0), minute: 0, plan: .dealer))
+            return try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + QueueQuery.sql(owner: owner, limited: limited),
+                                    arguments: QueueQuery.arguments(owner: owner, limit: limited ? 1 : nil))
+                .map { row -> String in row["detail"] }.joined(separator: "\n")
+        }
     }
 }
 
@@ -93,26 +95,29 @@ extension VehiclePolicy {
 /// The call list's one query.
 enum QueueQuery {
     /// Who is never on a list, whatever the day: do-not-call (勿扰), no valid phone, rehearsal customers.
+    /// A customer's earliest follow-up is looked up among their own open ones (`INDEXED BY`): left to
+    /// itself, SQLite walks every open follow-up in due order for each customer to save a sort of one or two.
     static func sql(owner: QueueOwner, limited: Bool) -> String {
         let ownerCondition: String
         switch owner {
         case .anyone: ownerCondition = ""
         case .agent: ownerCondition = "AND trim(c.agent) = :agent"
-        case .nobody: ownerCondition = "AND (c.agent IS NULL OR trim(c.agent) = '')"
+        case .nobody: ownerCondition = "AND (trim(c.agent) IS NULL OR trim(c.agent) = '')"
         }
         let customerColumns = CustomerColumns.names.map { "q." + $0 }.joined(separator: ", ")
         return """
             SELECT q.id, \(customerColumns),
                    l.started_at, l.outcome, l.loss_reason, e.started_at, e.outcome, f.kind, f.due_at,
                    huashu_queue_key(q.commercial_expiry, q.compulsory_expiry, q.grade, q.lead_from_call,
-                                    l.started_at, e.started_at, e.outcome, f.kind, f.due_at, :today, :minute, :plan) AS place
+                                    l.started_at, e.started_at, e.outcome, f.kind, f.due_at) AS place
             FROM (
                 SELECT c.id, \(CustomerColumns.names.map { "c." + $0 }.joined(separator: ", ")),
                        (SELECT k.id FROM calls k WHERE k.customer_id = c.id AND k.training = 0
                         ORDER BY k.started_at DESC, k.id DESC LIMIT 1) AS last_call,
                        (SELECT k.id FROM calls k WHERE k.customer_id = c.id AND k.training = 0 AND k.outcome IS NOT NULL
                         ORDER BY k.started_at DESC, k.id DESC LIMIT 1) AS last_ended,
-                       (SELECT u.id FROM follow_ups u WHERE u.customer_id = c.id AND u.done_at IS NULL
+                       (SELECT u.id FROM follow_ups u INDEXED BY follow_ups_open_by_customer
+                        WHERE u.customer_id = c.id AND u.done_at IS NULL
                         ORDER BY u.due_at, u.id LIMIT 1) AS follow_up
                 FROM customers c
                 WHERE c.do_not_call = 0 AND c.training = 0 AND c.phone_invalid = 0 \(ownerCondition)
@@ -126,15 +131,22 @@ enum QueueQuery {
             """
     }
 
-    /// `RenewalQueueRule`'s key for one row; NULL when the customer is not on the day's list.
-    static let keyFunction = DatabaseFunction("huashu_queue_key", argumentCount: 12, pure: true) { values in
-        func text(_ index: Int) -> String? { String.fromDatabaseValue(values[index]) }
-        guard let today = text(9).flatMap(CalendarText.day), let minute = Int.fromDatabaseValue(values[10]),
-              let plan = text(11).flatMap(RenewalPlan.init(rawValue:)) else { return nil }
-        let candidate = QueueCandidate(commercialExpiry: text(0), compulsoryExpiry: text(1), grade: text(2),
-                                       leadFromCall: Int64.fromDatabaseValue(values[3]), lastCallAt: text(4), lastOutcome: nil,
-                                       lastLossReason: nil, lastEndedAt: text(5), lastEndedOutcome: text(6),
-                                       followUpKind: text(7), followUpDue: text(8))
-        return RenewalQueueRule.standing(candidate, today: today, minute: minute, plan: plan)?.key
+    static func arguments(owner: QueueOwner, limit: Int?) -> StatementArguments {
+        var arguments: StatementArguments = [:]
+        if case .agent(let name) = owner { arguments += ["agent": name.trimmingSpaces] }
+        if let limit { arguments += ["limit": limit] }
+        return arguments
+    }
+
+    /// `RenewalQueueRule`'s key for one row on `today` at `minute`; NULL when the customer is not on the list.
+    static func key(today: LedgerDate, minute: Int, plan: RenewalPlan) -> DatabaseFunction {
+        DatabaseFunction("huashu_queue_key", argumentCount: 9, pure: true) { values in
+            func text(_ index: Int) -> String? { String.fromDatabaseValue(values[index]) }
+            let candidate = QueueCandidate(commercialExpiry: text(0), compulsoryExpiry: text(1), grade: text(2),
+                                           leadFromCall: Int64.fromDatabaseValue(values[3]), lastCallAt: text(4), lastOutcome: nil,
+                                           lastLossReason: nil, lastEndedAt: text(5), lastEndedOutcome: text(6),
+                                           followUpKind: text(7), followUpDue: text(8))
+            return RenewalQueueRule.standing(candidate, today: today, minute: minute, plan: plan)?.key
+        }
     }
 }

@@ -79,15 +79,21 @@ struct QueueLedger {
 
     /// Logs a finished call `daysAgo` days before today at noon, the way a live call would.
     func call(_ customer: Int64, daysAgo: Int, _ outcome: OutcomeKind, reason: LossReason? = nil, followUp: FollowUpPlan? = nil) throws {
+        try call(customer, daysAgo: daysAgo, outcome: outcome, reason: reason, followUp: followUp)
+    }
+
+    /// Logs a call `daysAgo` days before today at `hour`; without an outcome it is left unfinished.
+    func call(_ customer: Int64, daysAgo: Int, outcome: OutcomeKind?, reason: LossReason? = nil, hour: Int = 12,
+              followUp: FollowUpPlan? = nil) throws {
         let day = try LedgerValue.date(Self.day(-daysAgo))
-        let at = try #require(Calendar.current.date(from: DateComponents(year: day.year, month: day.month, day: day.day, hour: 12)))
+        let at = try #require(Calendar.current.date(from: DateComponents(year: day.year, month: day.month, day: day.day, hour: hour)))
         let log = try store.beginCall(customerID: customer, agent: "小李", scriptVersion: "test",
                                       context: CallContext(customer: CustomerFacts(), agent: "小李", dealer: "鹏程丰田"),
                                       training: false, at: at)
         var state = CallState(node: "wrap_up")
-        state.outcome = Outcome(outcome, lossReason: reason)
+        state.outcome = outcome.map { Outcome($0, lossReason: reason) }
         try log.record(input: nil,
-                       step: CallStep(state: state, events: [.ended(Outcome(outcome, lossReason: reason), lostTo: nil)]),
+                       step: CallStep(state: state, events: outcome.map { [.ended(Outcome($0, lossReason: reason), lostTo: nil)] } ?? []),
                        stage: "wrap_up", shown: "", at: at, followUps: followUp.map { [$0] } ?? [])
     }
 
