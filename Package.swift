@@ -33,7 +33,7 @@ let package = Package(
         // The dialogue language: lexer, parser, model, checker. Pure.
         .target(name: "HuashuScript", dependencies: ["HuashuText", "HuashuRenewal"]),
         // The call state machine and objection search. Pure and deterministic.
-        .target(name: "HuashuEngine", dependencies: ["HuashuScript", "HuashuRenewal"]),
+        .target(name: "HuashuEngine", dependencies: ["HuashuCalendar", "HuashuScript", "HuashuRenewal"]),
         // Customer ledger files: decoding, CSV, field checks. Pure.
         .target(name: "HuashuLedger", dependencies: ["HuashuText", "HuashuCalendar"]),
         // SQLite: schema, the call log, customers, follow-ups.

@@ -35,7 +35,7 @@ public enum CallRunner {
                      training: Bool) throws(UserError) -> (LiveCall, CallStep) {
         guard let customerID = customer.id else { throw UserError("\(customer.plate) is not saved in \(options.database)") }
         let context = CallContext(customer: CustomerFacts(customer, today: options.today), agent: options.agent, dealer: options.dealer,
-                                  callDay: LocalDay.callbackDay(options.today))
+                                  callDay: LocalDay.day(options.today))
         let engine = CallEngine(script: script, context: context)
         let first = engine.start()
         let now = Date()

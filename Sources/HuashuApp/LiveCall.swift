@@ -230,7 +230,7 @@ final class LiveCall {
     @discardableResult
     func offerCallback(_ words: String, then outcome: Outcome?, orSearch: Bool = false) -> Bool {
         let now = Date()
-        let today = LocalDay.callbackDay(now)
+        let today = LocalDay.day(now)
         // Callbacks count from the call's day; a call resumed on a later day counts the days between.
         let callDay = engine.context.callDay ?? today
         let shift = callDay.days(until: today)
