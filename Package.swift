@@ -28,12 +28,13 @@ let package = Package(
         .target(name: "HuashuText"),
         // The one calendar: days, months, local time and log timestamps, without ICU.
         .target(name: "HuashuCalendar", dependencies: ["HuashuText"]),
-        // Renewal-domain rules (callback times as customers say them). Pure, no I/O.
-        .target(name: "HuashuRenewal", dependencies: ["HuashuText"]),
+        // Renewal-domain rules: the timeline and its touchpoints, the queue's order, the season,
+        // outcomes, follow-ups, pay bands, callback times as customers say them. Pure, no I/O.
+        .target(name: "HuashuRenewal", dependencies: ["HuashuText", "HuashuCalendar"]),
         // The dialogue language: lexer, parser, model, checker. Pure.
         .target(name: "HuashuScript", dependencies: ["HuashuText", "HuashuRenewal"]),
         // The call state machine and objection search. Pure and deterministic.
-        .target(name: "HuashuEngine", dependencies: ["HuashuScript", "HuashuRenewal"]),
+        .target(name: "HuashuEngine", dependencies: ["HuashuCalendar", "HuashuScript", "HuashuRenewal"]),
         // Customer ledger files: decoding, CSV, field checks. Pure.
         .target(name: "HuashuLedger", dependencies: ["HuashuText", "HuashuCalendar"]),
         // SQLite: schema, the call log, customers, follow-ups.
@@ -62,7 +63,7 @@ let package = Package(
         ),
         .testTarget(name: "HuashuTextTests", dependencies: ["HuashuText"]),
         .testTarget(name: "HuashuCalendarTests", dependencies: ["HuashuCalendar"]),
-        .testTarget(name: "HuashuRenewalTests", dependencies: ["HuashuRenewal"]),
+        .testTarget(name: "HuashuRenewalTests", dependencies: ["HuashuRenewal", "HuashuCalendar"]),
         .testTarget(name: "HuashuScriptTests", dependencies: ["HuashuScript"]),
         .testTarget(name: "HuashuEngineTests", dependencies: ["HuashuEngine", "HuashuRenewal"]),
         .testTarget(name: "HuashuLedgerTests", dependencies: ["HuashuLedger", "HuashuCalendar"]),

@@ -1,3 +1,4 @@
+import HuashuCalendar
 import Foundation
 import HuashuEngine
 import HuashuRenewal
@@ -88,7 +89,7 @@ struct CallView {
     }
 
     /// A time read from the customer's words, in full, before it is booked; with the closed question that fits it.
-    func callbackConfirmation(_ reading: CallbackReading, callDay: CallbackDay?) -> String {
+    func callbackConfirmation(_ reading: CallbackReading, callDay: LedgerDate?) -> String {
         var lines = [bold("约回访: " + reading.time.chinese(from: callDay)) + "  回车或 y 确认,输入别的取消"]
         if reading.choices.count == 2 {
             let slots = reading.choices.map { $0.chinese(from: callDay) }

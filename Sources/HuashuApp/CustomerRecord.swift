@@ -10,7 +10,7 @@ import HuashuText
 public enum CustomerRecord {
     public static func run(_ query: String, unmask: Bool, options: CallOptions, now: Date = Date()) throws(UserError) -> String {
         let store = try openStore(options.database, mustExist: true)
-        let customer = try CallRunner.customer(matching: query, store: store)
+        let customer = try CustomerLookup.one(matching: query, in: store)
         guard let id = customer.id else { return "" }
         if unmask {
             try wrap {

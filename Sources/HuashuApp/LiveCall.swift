@@ -232,7 +232,7 @@ final class LiveCall {
     @discardableResult
     func offerCallback(_ words: String, then outcome: Outcome?, orSearch: Bool = false) -> Bool {
         let now = Date()
-        let today = LocalDay.callbackDay(now)
+        let today = LocalDay.day(now)
         // Callbacks count from the call's day; a call resumed on a later day counts the days between.
         let callDay = engine.context.callDay ?? today
         let shift = callDay.days(until: today)
@@ -368,37 +368,18 @@ final class LiveCall {
     }
 }
 
-/// When a call's outcome leaves work for later: a booked callback at its time,
-/// a thinking customer chased within 3 days, a committed payment collected next
-/// day (one: booking it closes any still open), and after a loss a lapse check
-/// (脱保核查) the day after the old policy ends, 10:00.
+/// A step's events as the follow-up rule (`FollowUpRule`) reads them.
 enum FollowUpSchedule {
     /// `daysToExpiry` counts from the call's start day.
     static func plans(for events: [CallEvent], state: CallState, callStart: Date, daysToExpiry: Int?) -> [FollowUpPlan] {
-        var plans: [FollowUpPlan] = []
-        for event in events {
+        let relevant = events.compactMap { event -> FollowUpRule.Event? in
             switch event {
-            case .callbackBooked(let time):
-                plans.append(FollowUpPlan(kind: .callback, due: localTime(callStart, daysAhead: time.daysAhead, minute: time.minute)))
-            case .ended(let outcome, _):
-                switch outcome.kind {
-                case .committed: plans.append(FollowUpPlan(kind: .payment, due: localTime(callStart, daysAhead: 1, minute: 10 * 60)))
-                case .thinking where state.callback == nil:
-                    plans.append(FollowUpPlan(kind: .thinking, due: localTime(callStart, daysAhead: 2, minute: 10 * 60)))
-                case .callback where state.callback == nil:
-                    plans.append(FollowUpPlan(kind: .callback, due: localTime(callStart, daysAhead: 1, minute: 10 * 60)))
-                case .lost:
-                    plans.append(FollowUpPlan(kind: .lapseCheck, due: localTime(callStart, daysAhead: max((daysToExpiry ?? 0) + 1, 1), minute: 10 * 60)))
-                default: break
-                }
-            default:
-                break
+            case .callbackBooked(let time): .callbackBooked(time)
+            case .ended(let outcome, _): .ended(outcome.kind)
+            default: nil
             }
         }
-        return plans
-    }
-
-    static func localTime(_ date: Date, daysAhead: Int, minute: Int) -> String {
-        LocalDay.day(date).adding(days: daysAhead).description + " " + CallbackTime(daysAhead: daysAhead, minute: minute).clock
+        guard !relevant.isEmpty else { return [] }
+        return FollowUpRule.plans(for: relevant, callbackBooked: state.callback != nil, callDay: LocalDay.day(callStart), daysToExpiry: daysToExpiry)
     }
 }

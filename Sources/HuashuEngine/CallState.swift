@@ -1,3 +1,4 @@
+import HuashuCalendar
 import HuashuRenewal
 import HuashuScript
 
@@ -29,9 +30,9 @@ public struct CallContext: Sendable, Codable, Equatable {
     public var agent: String
     public var dealer: String
     /// The local day the call started: callbacks are counted from it. Nil in calls logged before it was kept.
-    public var callDay: CallbackDay?
+    public var callDay: LedgerDate?
 
-    public init(customer: CustomerFacts, agent: String, dealer: String, callDay: CallbackDay? = nil) {
+    public init(customer: CustomerFacts, agent: String, dealer: String, callDay: LedgerDate? = nil) {
         self.customer = customer
         self.agent = agent
         self.dealer = dealer

@@ -1,3 +1,4 @@
+import HuashuRenewal
 import HuashuText
 import HuashuRenewal
 

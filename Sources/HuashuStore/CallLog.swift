@@ -3,33 +3,7 @@ import GRDB
 import HuashuEngine
 import HuashuRenewal
 import HuashuCalendar
-
-/// A follow-up the call leaves behind: a booked callback, a "thinking"
-/// customer to chase, a payment to collect. `due` is local time, `yyyy-MM-dd HH:mm`.
-public struct FollowUpPlan: Sendable, Equatable {
-    public enum Kind: String, Sendable {
-        case callback, thinking, payment
-        /// After a loss: did the customer insure elsewhere before the old policy ended (脱保核查)?
-        case lapseCheck = "lapse_check"
-
-        /// As the queue and report name it.
-        public var chinese: String {
-            switch self {
-            case .callback: return "预约回访"
-            case .thinking: return "考虑中跟进"
-            case .payment: return "催缴保费"
-            case .lapseCheck: return "脱保核查"
-            }
-        }
-    }
-    public let kind: Kind
-    public let due: String
-
-    public init(kind: Kind, due: String) {
-        self.kind = kind
-        self.due = due
-    }
-}
+import HuashuRenewal
 
 /// A call as stored: who, when, which script version, and how it ended.
 public struct CallRecord: Sendable, Equatable, Codable, FetchableRecord {

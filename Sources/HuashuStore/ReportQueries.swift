@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import HuashuRenewal
 
 // The supervisor's read-only views of the log: the call list and the
 // monthly report's raw figures. Every figure is one aggregate query, so the
@@ -99,7 +100,7 @@ public struct DueCustomerRow: Sendable, Equatable {
     /// The policy due (商业险, or 交强险 when it expires on a day of its own): each is a renewal.
     public var policy = "商业险"
 
-    public var hasFinalOutcome: Bool { outcome.map(RenewalSeason.finalOutcomes.contains) ?? false }
+    public var hasFinalOutcome: Bool { outcome.flatMap(OutcomeKind.init(rawValue:))?.isFinal ?? false }
     public var isWon: Bool { outcome == "won" }
 }
 
@@ -277,8 +278,8 @@ enum ReportSQL {
                        (SELECT c.id FROM calls c WHERE c.customer_id = u.id AND c.training = 0
                         ORDER BY c.started_at DESC, c.id DESC LIMIT 1) AS latest,
                        (SELECT c.id FROM calls c WHERE c.customer_id = u.id AND c.training = 0 AND c.outcome IS NOT NULL
-                          AND date(c.started_at, 'localtime') >= date(p.expiry, '-\(RenewalSeason.days) days')
-                        ORDER BY c.outcome IN \(RenewalSeason.finalOutcomesSQL) DESC, c.started_at DESC, c.id DESC
+                          AND date(c.started_at, 'localtime') >= date(p.expiry, :seasonStart)
+                        ORDER BY c.outcome IN (SELECT value FROM json_each(:finalOutcomes)) DESC, c.started_at DESC, c.id DESC
                         LIMIT 1) AS result
                 FROM policy p JOIN customers u ON u.id = p.id
             )
@@ -292,7 +293,8 @@ enum ReportSQL {
             WHERE :agent IS NULL OR COALESCE(NULLIF(due.agent, ''), l.agent) = :agent
             ORDER BY due.expiry, due.id, due.kind DESC
             """
-        let arguments: StatementArguments = ["first": w.firstDay, "end": w.endDay, "now": w.nowLocal, "quiet": w.quietBeforeUTC, "agent": w.agent]
+        let arguments: StatementArguments = ["first": w.firstDay, "end": w.endDay, "now": w.nowLocal, "quiet": w.quietBeforeUTC, "agent": w.agent,
+                                             "seasonStart": RenewalSeason.sqliteModifier, "finalOutcomes": RenewalSeason.finalOutcomesJSON]
         return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
             DueCustomerRow(id: row["id"], name: row["name"], plate: row["plate"], vehicleUse: row["vehicle_use"],
                            expiry: row["expiry"], agent: row["responsible"], calls: row["calls"], lastCallAt: row["last_call"],
@@ -381,14 +383,4 @@ enum ReportSQL {
             RebuttalRow(handler: row["handler"], answer: row["answer_id"], calls: row["calls"], won: row["won"])
         }
     }
-}
-
-/// One customer's renewal season: from 180 days before the expiry date. An
-/// outcome from an earlier season (last year's win) says nothing about this
-/// one, for the queue and the monthly report alike.
-public enum RenewalSeason {
-    public static let days = 180
-    /// Outcomes that settle a season: nobody calls the customer again about it.
-    public static let finalOutcomes: Set<String> = ["won", "lost", "do_not_call", "wrong_number"]
-    static let finalOutcomesSQL = "(" + finalOutcomes.sorted().map { "'\($0)'" }.joined(separator: ", ") + ")"
 }

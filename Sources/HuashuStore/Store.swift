@@ -75,6 +75,11 @@ public final class Store: Sendable {
         migrator.registerMigration("v5-log: typed step columns, hashes as bytes, no state or previous hash on new steps") { db in
             try Schema.typedSteps(db)
         }
+        // `queue --agent` and `call --next` find an agent's customers (or the unassigned) through
+        // an index on the name as the queue compares it (`QueueQuery`), not by reading every customer.
+        migrator.registerMigration("v5-renewal: customers by agent") { db in
+            try db.execute(sql: "CREATE INDEX customers_by_agent ON customers(trim(agent))")
+        }
         return migrator
     }()
 

@@ -110,7 +110,7 @@ struct LiveCallTests {
         agent.choose("是我", thenSee: "是，我在开")
         agent.choose("是，我在开", thenSee: "现在不方便")
         agent.choose("现在不方便", thenSee: "回访时间>")
-        agent.type("4", thenSee: "已约回访: " + LocalDay.callbackDay(Date()).adding(days: 2).chinese + " 15:00")
+        agent.type("4", thenSee: "已约回访: " + LocalDay.day(Date()).adding(days: 2).chinese + " 15:00")
         agent.choose("约好了", thenSee: "通话结果: 约回访")
         #expect(agent.terminal.waitForExit() == 0)
         let due = LocalDay.string(Date().addingTimeInterval(2 * 86_400)) + " 15:00"
