@@ -48,26 +48,20 @@ public enum QueueReport {
     public static func text(_ entries: [QueueEntry], today: LedgerDate, plan: RenewalPlan, agent: String?) -> String {
         let whose = agent.map { " · 专员 \($0)" } ?? ""
         guard !entries.isEmpty else { return "\(today) 没有需要联系的客户(\(plan.chinese)\(whose))。\n" }
-        var out = "\(today) 要联系 \(entries.count) 位客户(\(plan.chinese)\(whose)):\n"
-        var rows = [["", "客户", "车牌", "等级", "到期", "为什么今天打", "逾期", "上次通话"]]
-        for (offset, entry) in entries.enumerated() {
+        let title = "\(today) 要联系 \(entries.count) 位客户(\(plan.chinese)\(whose)):"
+        return TerminalText.visible(title, keeping: .lineBreaks) + "\n" + ReportTable.lines(grid(entries), indent: "").joined(separator: "\n") + "\n"
+    }
+
+    static func grid(_ entries: [QueueEntry]) -> ReportGrid {
+        let columns = [ReportColumn("", .count), ReportColumn("客户"), ReportColumn("车牌"), ReportColumn("等级"), ReportColumn("到期"),
+                       ReportColumn("为什么今天打"), ReportColumn("逾期"), ReportColumn("上次通话")]
+        return ReportGrid(columns: columns, rows: entries.enumerated().map { offset, entry in
             let c = entry.customer
             let days = entry.daysToExpiry.map { $0 >= 0 ? "剩\($0)天" : "脱保\(-$0)天" } ?? "无到期日"
             let grade = c.grade == "D" ? "D 易流失" : c.grade ?? "-"
-            rows.append([String(offset + 1), "\(c.name) #\(c.id ?? 0)", c.plate, grade, days, entry.reason,
-                         entry.overdueText, entry.lastCall ?? "未联系过"])
-        }
-        rows = rows.map { $0.map { TerminalText.visible($0) } }
-        let widths = rows[0].indices.map { column in rows.map { $0[column].displayWidth }.max() ?? 0 }
-        for row in rows {
-            let cells = row.enumerated().map { column, cell in
-                column == 0 ? String(repeating: " ", count: widths[0] - cell.displayWidth) + cell : TextWrap.padded(cell, to: widths[column])
-            }
-            var line = cells.joined(separator: "  ")
-            while line.hasSuffix(" ") { line.removeLast() }
-            out += line + "\n"
-        }
-        return TerminalText.visible(out, keeping: .lineBreaks)
+            return [.count(offset + 1), .text("\(c.name) #\(c.id ?? 0)"), .text(c.plate), .text(grade), .text(days), .text(entry.reason),
+                    .text(entry.overdueText), .text(entry.lastCall ?? "未联系过")]
+        })
     }
 }
 
@@ -86,17 +80,27 @@ public enum PhoneCorrections {
         let wanted = agent?.trimmingCharacters(in: .whitespaces)
         return customers.filter { $0.phoneInvalid && !$0.training }
             .filter { customer in wanted.map { customer.agent?.trimmingCharacters(in: .whitespaces) == $0 } ?? true }
-            .map { Row(customer: $0, foundOn: $0.id.flatMap { calls[$0] }.flatMap { RenewalQueue.day(timestamp: $0.last.startedAt) }?.description) }
+            .map { customer in
+                let found = customer.id.flatMap { calls[$0]?.lastEnded }.flatMap { $0.outcome == "wrong_number" ? $0 : nil }
+                return Row(customer: customer, foundOn: found.flatMap { RenewalQueue.day(timestamp: $0.startedAt) }?.description)
+            }
     }
 
     public static func text(store: Store, agent: String?) throws(UserError) -> String {
         let rows = try rows(store: store, agent: agent)
         guard !rows.isEmpty else { return "没有需要更正的电话号码。\n" }
-        let table = rows.map { row in
-            let c = row.customer
-            return ["\(c.name) #\(c.id ?? 0)", c.plate, PersonalData.phone(c.phone) ?? "无电话", row.foundOn ?? "-", c.agent ?? "-"]
-        }
-        return "\(rows.count) 位客户的电话号码错误,请在台帐里更正后重新导入(换了号码的客户回到拨打队列):\n"
-            + ReportTable.grid(["客户", "车牌", "错误的号码", "发现于", "专员"], table).joined(separator: "\n") + "\n"
+        return "\(rows.count) 位客户的电话号码错误或缺少有效电话,请在台帐里更正后重新导入(换了号码的客户回到拨打队列):\n"
+            + ReportTable.lines(grid(rows)).joined(separator: "\n") + "\n"
+    }
+
+    /// A wrong number found on a call says when; a phone the ledger never gave (缺少有效电话) says so.
+    static func grid(_ rows: [Row]) -> ReportGrid {
+        ReportGrid(columns: [ReportColumn("客户"), ReportColumn("车牌"), ReportColumn("电话"), ReportColumn("情况"), ReportColumn("发现于", .date),
+                             ReportColumn("专员")],
+                   rows: rows.map { row in
+                       let c = row.customer
+                       return [.text("\(c.name) #\(c.id ?? 0)"), .text(c.plate), .text(PersonalData.phone(c.phone) ?? "无电话"),
+                               .text(row.foundOn == nil ? "缺少有效电话" : "号码错误"), .text(row.foundOn ?? "-"), .text(c.agent ?? "-")]
+                   }, empty: "没有需要更正的电话号码。")
     }
 }
