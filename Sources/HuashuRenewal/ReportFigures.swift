@@ -113,6 +113,7 @@ public struct WinRate: Sendable, Equatable {
         let denominator = 1 + z * z / n
         let centre = (p + z * z / (2 * n)) / denominator
         let half = z * ((p * (1 - p) / n + z * z / (4 * n * n)).squareRoot()) / denominator
-        return (max(0, centre - half), min(1, centre + half))
+        // At 0 or all won the bound is exactly 0 or 1; rounding would leave it a hair inside and the rate outside its interval.
+        return (won == 0 ? 0 : max(0, centre - half), won == total ? 1 : min(1, centre + half))
     }
 }
