@@ -26,7 +26,7 @@ struct CallFloor {
 
     static func claim(_ customer: Customer, store: Store, agent: String, say: (String) -> Void) throws(UserError) -> Claim {
         guard let url = CentralConnection.url(option: nil) else { return .mine(nil) }
-        let desk = try CentralSync.deskName(store: store, proposed: nil)
+        let desk = try DeskName.resolve(store: store, proposed: nil)
         let central: CentralConnection
         do {
             central = try CentralConnection(url: url)

@@ -1,5 +1,7 @@
 import Foundation
+import HuashuCalendar
 import HuashuEngine
+import HuashuRenewal
 import HuashuStore
 
 /// The one path a call step takes, for the live call, the rehearsal's
@@ -25,5 +27,21 @@ struct CallRecorder {
                        followUps: FollowUpSchedule.plans(for: step.events, state: step.state, callStart: startedAt,
                                                          daysToExpiry: engine.context.customer.daysToExpiry))
         return screen
+    }
+}
+
+/// A step's events as the follow-up rule (`FollowUpRule`) reads them.
+enum FollowUpSchedule {
+    /// `daysToExpiry` counts from the call's start day.
+    static func plans(for events: [CallEvent], state: CallState, callStart: Date, daysToExpiry: Int?) -> [FollowUpPlan] {
+        let relevant = events.compactMap { event -> FollowUpRule.Event? in
+            switch event {
+            case .callbackBooked(let time): .callbackBooked(time)
+            case .ended(let outcome, _): .ended(outcome.kind)
+            default: nil
+            }
+        }
+        guard !relevant.isEmpty else { return [] }
+        return FollowUpRule.plans(for: relevant, callbackBooked: state.callback != nil, callDay: LocalDay.day(callStart), daysToExpiry: daysToExpiry)
     }
 }

@@ -67,7 +67,7 @@ public enum CallRunner {
                                                  context: context, training: training, at: now) }
         let call = LiveCall(engine: engine, customer: customer, store: store, log: log,
                             reader: LineReaders.standard(historyFile: CallOptions.historyFile, historyEntry: MetaCommand.historyEntry), view: .forStandardOutput,
-                            state: first.state, startedAt: now, training: training)
+                            state: first.state, startedAt: now, training: training, commands: MetaCommand.forCalls)
         return (call, first)
     }
 
@@ -116,7 +116,7 @@ public enum CallRunner {
         let startedAt = Timestamp.date(record.startedAt) ?? Date()
         let call = LiveCall(engine: CallEngine(script: script, context: context), customer: customer, store: store, log: log,
                             reader: LineReaders.standard(historyFile: CallOptions.historyFile, historyEntry: MetaCommand.historyEntry), view: .forStandardOutput,
-                            state: state, startedAt: startedAt, training: record.training)
+                            state: state, startedAt: startedAt, training: record.training, commands: MetaCommand.forCalls)
         call.say("继续通话 #\(record.id),从第 \(last.seq) 步之后接着来。")
         try call.run()
         floor?.release(after: call)

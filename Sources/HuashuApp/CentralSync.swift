@@ -47,7 +47,7 @@ public enum CentralSync {
         guard batch > 0 else { throw UserError("--batch wants a number of rows above 0; got \(batch)") }
         let store = try openStore(options.database, mustExist: true)
         let central = try connect(url)
-        let name = try deskName(store: store, proposed: desk)
+        let name = try DeskName.resolve(store: store, proposed: desk)
         let push = CentralPush(store: store, central: central, desk: name, batch: batch)
         let sent = try wrap { try push.run(progress: progress) }
         let counts = sent.map { "\($0.sent) \($0.table.noun)" }.joined(separator: ", ")
@@ -57,24 +57,11 @@ public enum CentralSync {
             + (marked > 0 ? "; \(marked) customer\(marked == 1 ? "" : "s") marked from other desks' refusals" : "") + "\n"
     }
 
-    /// The desk's name on the central store: --desk, $HUASHU_DESK, the host name; kept in the desk's file from its first use.
-    static func deskName(store: Store, proposed desk: String?) throws(UserError) -> String {
-        let proposed = desk.flatMap { $0.isEmpty ? nil : $0 }
-            ?? ProcessInfo.processInfo.environment["HUASHU_DESK"].flatMap { $0.isEmpty ? nil : $0 }
-        return try wrap { try store.deskName(proposed: proposed ?? hostName, explicit: proposed != nil) }
-    }
 
     private static func connect(_ option: String?) throws(UserError) -> CentralConnection {
         guard let url = CentralConnection.url(option: option) else {
             throw UserError("no central store named: give --central postgresql://user@host/database, or set $HUASHU_CENTRAL")
         }
         return try wrap { try CentralConnection(url: url) }
-    }
-
-    private static var hostName: String {
-        var buffer = [CChar](repeating: 0, count: 256)
-        guard gethostname(&buffer, buffer.count - 1) == 0 else { return "desk" }
-        let name = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        return name.isEmpty ? "desk" : name
     }
 }

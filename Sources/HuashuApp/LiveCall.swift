@@ -44,8 +44,12 @@ final class LiveCall {
     /// only when the agent confirms; then the outcome, for `.end callback 周日下午`.
     private var pendingCallback: (reading: CallbackReading, then: Outcome?)?
 
+    /// The `.` commands this call obeys.
+    let commands: CallCommands
+
     init(engine: CallEngine, customer: Customer, store: Store, log: CallLogWriter, reader: LineReader,
-         view: CallView, state: CallState, startedAt: Date, training: Bool) {
+         view: CallView, state: CallState, startedAt: Date, training: Bool, commands: CallCommands) {
+        self.commands = commands
         self.engine = engine
         self.customer = customer
         self.store = store
@@ -122,7 +126,7 @@ final class LiveCall {
             let text = InputNormalisation.foldFullWidth(raw).trimmingSpaces
             if text.isEmpty { return .close }
             // Only `.back` may follow an ending: the call's row holds the ending as logged.
-            if [".back", "/back", ".b"].contains(text) { return try MetaCommand.run(text.dropFirst(), in: self) == .leave ? .leave : .stay }
+            if [".back", "/back", ".b"].contains(text) { return try commands.run(text.dropFirst(), self) == .leave ? .leave : .stay }
             say(view.warn("通话已结束。回车结束通话,.back 撤销勿扰。"))
             return .stay
         case .endOfInput:
@@ -181,7 +185,7 @@ final class LiveCall {
             say("回访没有预约。")
         }
         if text.hasPrefix(".") || text.hasPrefix("/") {
-            return try MetaCommand.run(text.dropFirst(), in: self)
+            return try commands.run(text.dropFirst(), self)
         }
         if let number = InputNormalisation.integer(text) {
             try choose(number)
@@ -361,25 +365,17 @@ final class LiveCall {
     }
 
     func completionWords() -> [String] {
-        var words = MetaCommand.allNames.map { "." + $0 }
+        var words = commands.names.map { "." + $0 }
         words += engine.visibleAnswers(state).indices.map { String($0 + 1) }
         words += engine.script.objections.map(\.id)
         return words
     }
 }
 
-/// A step's events as the follow-up rule (`FollowUpRule`) reads them.
-enum FollowUpSchedule {
-    /// `daysToExpiry` counts from the call's start day.
-    static func plans(for events: [CallEvent], state: CallState, callStart: Date, daysToExpiry: Int?) -> [FollowUpPlan] {
-        let relevant = events.compactMap { event -> FollowUpRule.Event? in
-            switch event {
-            case .callbackBooked(let time): .callbackBooked(time)
-            case .ended(let outcome, _): .ended(outcome.kind)
-            default: nil
-            }
-        }
-        guard !relevant.isEmpty else { return [] }
-        return FollowUpRule.plans(for: relevant, callbackBooked: state.callback != nil, callDay: LocalDay.day(callStart), daysToExpiry: daysToExpiry)
-    }
+/// The `.` commands a call obeys, handed in by whoever opens it: the loop knows how to
+/// pass a line on, the table (`MetaCommand`) knows the commands, and only the table knows the call.
+struct CallCommands: Sendable {
+    /// Every command's names, for Tab completion.
+    let names: [String]
+    let run: @Sendable (Substring, LiveCall) throws(UserError) -> LiveCall.Flow
 }

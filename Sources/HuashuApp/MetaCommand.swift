@@ -124,6 +124,9 @@ struct MetaCommand: Sendable {
         return TerminalText.visible(PersonalData.masked(line))
     }
 
+    /// The table as a call takes it.
+    static let forCalls = CallCommands(names: allNames, run: { line, call throws(UserError) in try run(line, in: call) })
+
     static func run(_ line: Substring, in call: LiveCall) throws(UserError) -> LiveCall.Flow {
         let name = String(line.prefix { !$0.isWhitespace }).lowercased()
         let arguments = line.dropFirst(name.count).trimmingSpaces

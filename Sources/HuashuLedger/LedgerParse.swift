@@ -47,6 +47,6 @@ public struct LedgerParse: Sendable {
             cells.append("row \(rejected.row): " + (byRow[rejected.row] ?? []).joined(separator: "; "))
             return cells
         }
-        return LedgerReader.csv(header: fullHeader, rows: rows, keepingLongNumbersAsText: true)
+        return ExcelCSV.write(header: fullHeader, rows: rows, keepingLongNumbersAsText: true)
     }
 }

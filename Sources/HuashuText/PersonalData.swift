@@ -13,6 +13,12 @@ public enum PersonalData {
         var out = String.UnicodeScalarView()
         var index = 0
         while index < scalars.count {
+            // A UUID or a hash (a temporary folder's name, a seal) is not a person's number, however its digits fall.
+            if let end = hexIdentifierEnd(scalars, from: index) {
+                out.append(contentsOf: scalars[index..<end])
+                index = end
+                continue
+            }
             guard digit(scalars[index]) != nil || (isPlus(scalars[index]) && index + 1 < scalars.count && digit(scalars[index + 1]) != nil) else {
                 out.append(scalars[index])
                 index += 1
@@ -115,6 +121,20 @@ public enum PersonalData {
         }
         if text.count == 18 || (text.count == 15 && !hasX) { return keepingEnds(text, 4) }
         return nil
+    }
+
+    /// Where a run of hex digits (and `-`) starting here ends, when it holds at least 32 of them and a
+    /// letter a-f: a UUID or a digest. Nil anywhere else, or in the middle of such a run.
+    private static func hexIdentifierEnd(_ s: [Unicode.Scalar], from start: Int) -> Int? {
+        func isHex(_ scalar: Unicode.Scalar) -> Bool { scalar.properties.isASCIIHexDigit }
+        guard isHex(s[start]) || s[start] == "-", start == 0 || !(isHex(s[start - 1]) || s[start - 1] == "-") else { return nil }
+        var end = start, hexDigits = 0, letters = 0
+        while end < s.count, isHex(s[end]) || s[end] == "-" {
+            if isHex(s[end]) { hexDigits += 1 }
+            if s[end].value > 0x39 { letters += 1 }
+            end += 1
+        }
+        return hexDigits >= 32 && letters > 0 ? end : nil
     }
 
     /// The ASCII value of an ASCII or full-width digit.

@@ -6,7 +6,7 @@ import HuashuLedger
 @Suite("Writing CSV")
 struct CSVWriterTests {
     @Test func theOutputIsWhatExcelWrites() {
-        let bytes = LedgerReader.csv(header: ["客户姓名", "备注"], rows: [["张三", "说\"再考虑\",下周打"], ["李四", "两行\n备注"]])
+        let bytes = ExcelCSV.write(header: ["客户姓名", "备注"], rows: [["张三", "说\"再考虑\",下周打"], ["李四", "两行\n备注"]])
         let expected: [UInt8] = [0xEF, 0xBB, 0xBF]
             + Array("客户姓名,备注\r\n张三,\"说\"\"再考虑\"\",下周打\"\r\n李四,\"两行\n备注\"\r\n".utf8)
         #expect(bytes == expected)
@@ -22,7 +22,7 @@ struct CSVWriterTests {
         let fields = LedgerField.allCases.filter { $0 != .gender }
         let header = fields.map(\.title) + ["家庭住址"]
         let rows = original.records.map { record in fields.map { record.cell($0) } + [record.extra["家庭住址"] ?? ""] }
-        let again = try LedgerReader.read(LedgerReader.csv(header: header, rows: rows))
+        let again = try LedgerReader.read(ExcelCSV.write(header: header, rows: rows))
         #expect(again.problems == [])
         #expect(again.records == original.records)
         #expect(again.records.first?.notes == "老客户,\"VIP\"\n周末勿扰")
@@ -34,18 +34,18 @@ struct CSVWriterTests {
         for (index, cell) in awkward.enumerated() {
             rows.append(["客户\(index)", "粤B\(10_000 + index)", cell])
         }
-        let parse = try LedgerReader.read(LedgerReader.csv(header: ["客户姓名", "车牌号", "原样"], rows: rows))
+        let parse = try LedgerReader.read(ExcelCSV.write(header: ["客户姓名", "车牌号", "原样"], rows: rows))
         #expect(parse.problems == [])
         #expect(parse.records.count == awkward.count)
         // The reader trims cells it stores, so compare with the raw cells a rejected row would keep.
-        let strict = try LedgerReader.read(LedgerReader.csv(header: ["客户姓名", "车牌号", "原样", "车牌号"],
+        let strict = try LedgerReader.read(ExcelCSV.write(header: ["客户姓名", "车牌号", "原样", "车牌号"],
                                                             rows: rows.map { [$0[0], "", $0[2], $0[1]] }))
         // Cells a spreadsheet would run are written with a leading ' (OWASP), which the reader drops again.
         #expect(strict.rejectedRows.map { $0.cells[2] } == awkward.map(SpreadsheetCell.inert))
     }
 
     @Test func longNumbersCanBeProtectedFromExcel() throws {
-        let bytes = LedgerReader.csv(header: ["客户姓名", "车牌号", "身份证号", "联系电话"],
+        let bytes = ExcelCSV.write(header: ["客户姓名", "车牌号", "身份证号", "联系电话"],
                                      rows: [["张三", "粤B12345", Fixture.manID, "07551234567"]],
                                      keepingLongNumbersAsText: true)
         let text = String(decoding: bytes.dropFirst(3), as: UTF8.self)

@@ -40,7 +40,7 @@ struct CorrectionFileTests {
         var fixed = correction.rejectedRows[0].cells
         fixed[1] = "粤B12346"
         fixed[2] = "13812345670"
-        let again = try LedgerReader.read(LedgerReader.csv(header: correction.header, rows: [fixed]))
+        let again = try LedgerReader.read(ExcelCSV.write(header: correction.header, rows: [fixed]))
         #expect(again.problems == [])
         #expect(again.records.first?.plate == "粤B12346")
         #expect(again.records.first?.idNumber == "440301199003071230")

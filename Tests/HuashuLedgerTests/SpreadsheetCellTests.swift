@@ -23,7 +23,7 @@ struct SpreadsheetCellTests {
     }
 
     @Test func theWriterUsesIt() {
-        let bytes = LedgerReader.csv(header: ["客户", "备注"], rows: [["=cmd", "@x"], ["张伟", "-1"]])
+        let bytes = ExcelCSV.write(header: ["客户", "备注"], rows: [["=cmd", "@x"], ["张伟", "-1"]])
         let text = String(decoding: bytes.dropFirst(3), as: UTF8.self)
         #expect(text == "客户,备注\r\n'=cmd,'@x\r\n张伟,'-1\r\n")
     }

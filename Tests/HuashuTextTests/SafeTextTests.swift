@@ -41,12 +41,16 @@ struct SafeTextTests {
         ("4403-0119-9001-0112-3x", "4403**********123X"),
         ("440301900101123", "4403*******1123"),
         ("客户说身份证是440301199001011234,手机13912345678。", "客户说身份证是4403**********1234,手机139****5678。"),
+        ("/tmp/13912345678.csv", "/tmp/139****5678.csv"),
     ])
     func everyFormOfPhoneAndIDIsMasked(typed: String, masked: String) {
         #expect(PersonalData.masked(typed) == masked)
     }
 
-    @Test(arguments: ["报价4860元", "单号20240310", "2026-11-02 10:15", "粤B12345", "第3次", "139", "预算 5000-6000"])
+    @Test(arguments: ["报价4860元", "单号20240310", "2026-11-02 10:15", "粤B12345", "第3次", "139", "预算 5000-6000",
+                      // A temporary folder's UUID and a seal's digest hold digit runs that read like a phone or an ID.
+                      "/tmp/huashu-test-14CE8B34-8C10-4317-4542-1D2B28F2B87F/late.csv: row 8890",
+                      "seal 3f2a13912345678e4401011990030712340000000000aa11 ok"])
     func otherNumbersAreKept(text: String) {
         #expect(PersonalData.masked(text) == text)
     }
