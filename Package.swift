@@ -54,7 +54,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "huashu",
-            dependencies: ["HuashuApp", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["HuashuApp", "HuashuStore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "HuashuTextTests", dependencies: ["HuashuText"]),
         .testTarget(name: "HuashuCalendarTests", dependencies: ["HuashuCalendar"]),

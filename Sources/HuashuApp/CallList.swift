@@ -8,7 +8,7 @@ import HuashuText
 /// `huashu calls`: the logged calls, newest first, one line each.
 public enum CallList {
     public struct Options: Sendable {
-        public var database: String
+        public var database: StoreLocation
         public var agent: String?
         /// A plate, phone, ID number, name or #id, as `huashu call` takes it.
         public var customer: String?
@@ -18,9 +18,9 @@ public enum CallList {
         public var since: String?
         public var limit: Int?
 
-        public init(database: String?, agent: String? = nil, customer: String? = nil, outcome: String? = nil,
+        public init(database: StoreLocation, agent: String? = nil, customer: String? = nil, outcome: String? = nil,
                     since: String? = nil, limit: Int? = nil) {
-            self.database = database ?? Store.defaultPath()
+            self.database = database
             self.agent = agent
             self.customer = customer
             self.outcome = outcome

@@ -10,7 +10,7 @@ import HuashuText
 
 /// What every call-making command needs to know, from options and environment.
 public struct CallOptions: Sendable {
-    public var database: String
+    public var database: StoreLocation
     public var dialogues: [String]
     public var agent: String
     public var dealer: String
@@ -18,9 +18,9 @@ public struct CallOptions: Sendable {
     public var today: Date
 
     /// `asking`: a command that speaks to customers may ask on a terminal for names nothing else gives.
-    public init(database: String?, dialogues: [String], agent: String?, dealer: String?, today: Date = Date(), asking: Bool = true) {
+    public init(database: StoreLocation, dialogues: [String], agent: String?, dealer: String?, today: Date = Date(), asking: Bool = true) {
         let environment = ProcessInfo.processInfo.environment
-        self.database = database ?? Store.defaultPath()
+        self.database = database
         self.dialogues = dialogues.isEmpty ? [ScriptFiles.defaultPath] : dialogues
         // --agent, $HUASHU_AGENT, the config file (asked for once on a terminal), then the login name.
         let givenAgent = agent ?? environment["HUASHU_AGENT"].flatMap { $0.isEmpty ? nil : $0 }
@@ -34,7 +34,8 @@ public struct CallOptions: Sendable {
 
     /// The database for a call on the terminal: its steps wait out a busy file (`BusyWait.liveCall`).
     public func openStore() throws(UserError) -> Store {
-        do { return try Store(path: database, busyWait: .liveCall) } catch { throw UserError(error.description) }
+        let path = try deskFile(database)
+        do { return try Store(path: path, busyWait: .liveCall) } catch { throw UserError(error.description) }
     }
 
     /// `$HUASHU_HISTORY`, else `~/.huashu_history`, as psql and sqlite3 keep theirs.
@@ -137,11 +138,11 @@ public enum CallRunner {
     }
 
     /// A supervisor lifts a customer's do-not-call (勿扰) mark; the audit table keeps who, why and when.
-    public static func liftDoNotCall(customer query: String, by supervisor: String, reason: String, database: String?) throws(UserError) -> String {
+    public static func liftDoNotCall(customer query: String, by supervisor: String, reason: String, database: StoreLocation) throws(UserError) -> String {
         let who = supervisor.trimmingSpaces, why = reason.trimmingSpaces
         guard !who.isEmpty else { throw UserError("say who lifts it: --by NAME") }
         guard !why.isEmpty else { throw UserError("say why it is lifted: --reason TEXT") }
-        let store = try HuashuApp.openStore(database ?? Store.defaultPath(), mustExist: true)
+        let store = try HuashuApp.openStore(database, mustExist: true)
         let customer = try customer(matching: query, store: store)
         guard let id = customer.id, try wrap({ try store.liftDoNotCall(customerID: id, by: who, reason: why, at: Date()) }) else {
             throw UserError("\(customer.name) (\(customer.plate)) is not marked do-not-call (勿扰); nothing to lift")
@@ -177,7 +178,8 @@ extension BusyWait {
 
 /// Opens the database; commands that only read it want it to exist already,
 /// so a mistyped `--db` is an error instead of an empty new file.
-func openStore(_ path: String, mustExist: Bool = false) throws(UserError) -> Store {
+func openStore(_ location: StoreLocation, mustExist: Bool = false) throws(UserError) -> Store {
+    let path = try deskFile(location)
     if mustExist && !FileManager.default.fileExists(atPath: path) {
         throw UserError("no database at \(path); calls are logged there by `huashu call` (or name one with --db)")
     }
@@ -230,5 +232,14 @@ extension CustomerFacts {
         self.init(grade: customer.grade.flatMap(CustomerGrade.init(rawValue:)), type: customer.type.flatMap(CustomerType.init(rawValue:)),
                   claims: customer.claims, violations: customer.violations, daysToExpiry: days,
                   values: values.mapValues { TerminalText.visible($0) })
+    }
+}
+
+/// The desk's SQLite file: a live call, an import, a sync and the ledger's commands write there, never to the central store.
+func deskFile(_ location: StoreLocation) throws(UserError) -> String {
+    switch location {
+    case .file(let path): return path
+    case .central(let url):
+        throw UserError("\(url) is a team's central store; this command works on a desk's SQLite file (give --db PATH, or leave --db out)")
     }
 }

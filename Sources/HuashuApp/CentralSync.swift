@@ -25,10 +25,10 @@ public enum CentralSync {
     }
 
     /// Pushes the desk's log; progress lines go to `progress`, the summary is returned.
-    public static func sync(url: String?, desk: String?, batch: Int, options: CallOptions,
+    public static func sync(url: String?, desk: String?, batch: Int, database: StoreLocation,
                             progress: (String) -> Void) throws(UserError) -> String {
         guard batch > 0 else { throw UserError("--batch wants a number of rows above 0; got \(batch)") }
-        let store = try openStore(options.database, mustExist: true)
+        let store = try openStore(database, mustExist: true)
         let central = try connect(url)
         let proposed = desk.flatMap { $0.isEmpty ? nil : $0 }
             ?? ProcessInfo.processInfo.environment["HUASHU_DESK"].flatMap { $0.isEmpty ? nil : $0 }

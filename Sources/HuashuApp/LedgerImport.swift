@@ -25,7 +25,7 @@ public enum LedgerImport {
     }
 
     /// Imports and returns the report to print; bad rows without `--skip-bad-rows` are a `UserError`.
-    public static func run(_ options: Options, database: String, progress: @escaping (String) -> Void) throws(UserError) -> String {
+    public static func run(_ options: Options, database location: StoreLocation, progress: @escaping (String) -> Void) throws(UserError) -> String {
         var encoding: LedgerEncoding?
         if let name = options.encoding {
             guard let known = LedgerEncoding(name: name) else {
@@ -40,6 +40,7 @@ public enum LedgerImport {
         } catch {
             throw UserError("\(options.file): \(error.description)")
         }
+        let database = try deskFile(location)
         let existed = FileManager.default.fileExists(atPath: database)
         // A dry run works on a scratch file when the database does not exist yet (nothing is
         // created) or would have to be migrated to this version's schema (nothing is changed).
@@ -84,7 +85,7 @@ public enum LedgerImport {
     /// only when they are to be skipped.
     private static func store(_ rows: LedgerRows, into database: String, _ options: Options,
                               progress: (String) -> Void) throws(UserError) -> (UpsertSummary, LedgerRows) {
-        let store = try openStore(database)
+        let store = try openStore(.file(database))
         let feed = LedgerFeed(rows, stopsAtFirstProblem: !options.skipBadRows)
         defer { feed.stop() }
         var reported = 0

@@ -7,7 +7,7 @@ import HuashuText
 /// `huashu queue`: a day's call list as a table whose Chinese columns line up.
 public enum QueueReport {
     public struct Options: Sendable {
-        public var database: String
+        public var database: StoreLocation
         /// `YYYY-MM-DD` (other ledger date spellings work too); nil for today.
         public var date: String?
         /// Only customers whose ledger agent (专员) column is this name.
@@ -17,8 +17,8 @@ public enum QueueReport {
         /// The phones found wrong on calls, to fix in the ledger, instead of the call list.
         public var corrections: Bool
 
-        public init(database: String?, date: String?, agent: String?, plan: String?, corrections: Bool = false) {
-            self.database = database ?? Store.defaultPath()
+        public init(database: StoreLocation, date: String?, agent: String?, plan: String?, corrections: Bool = false) {
+            self.database = database
             self.date = date
             self.agent = agent
             self.plan = plan

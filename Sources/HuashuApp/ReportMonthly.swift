@@ -13,7 +13,7 @@ public enum MonthlyReportCommand {
     }
 
     public struct Options: Sendable {
-        public var database: String
+        public var database: StoreLocation
         public var dialogues: [String]
         /// `yyyy-MM`; nil for the month of `today`.
         public var month: String?
@@ -25,9 +25,9 @@ public enum MonthlyReportCommand {
         public var targets: String?
         public var today: Date
 
-        public init(database: String?, dialogues: [String], month: String? = nil, agent: String? = nil, format: Format = .table,
+        public init(database: StoreLocation, dialogues: [String], month: String? = nil, agent: String? = nil, format: Format = .table,
                     output: String? = nil, targets: String? = nil, today: Date = Date()) {
-            self.database = database ?? Store.defaultPath()
+            self.database = database
             self.dialogues = dialogues.isEmpty ? [ScriptFiles.defaultPath] : dialogues
             self.month = month
             self.agent = agent

@@ -56,7 +56,7 @@ struct Sync: ParsableCommand {
 
     func run() throws {
         try reportingUserErrors {
-            let summary = try CentralSync.sync(url: central.central, desk: desk, batch: batch, options: database.callOptions) { line in
+            let summary = try CentralSync.sync(url: central.central, desk: desk, batch: batch, database: database.location) { line in
                 printError(line)
             }
             print(summary, terminator: "")
