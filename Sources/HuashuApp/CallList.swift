@@ -35,7 +35,7 @@ public enum CallList {
         if let since = options.since {
             filter.since = Timestamp.string(LocalTime.date(try CommandLineDate.day(since, option: "--since")))
         }
-        let store = try openStore(options.database, mustExist: true)
+        let store = try openSupervisorStore(options.database)
         if let query = options.customer {
             filter.customerIDs = try CustomerLookup.find(query, in: store).compactMap(\.id)
         }

@@ -10,7 +10,7 @@ public enum CallLogCheck {
             }
             expected = parsed
         }
-        let store = try openStore(database, mustExist: true)
+        let store = try openSupervisorStore(database)
         let result = try wrap { try store.verifyChains(call: call, seal: expected) }
         if let call, result.calls == 0 { throw UserError("no call #\(call) in \(database)") }
         guard result.problems.isEmpty else {

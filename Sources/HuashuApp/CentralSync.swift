@@ -18,8 +18,10 @@ public enum CentralSync {
               export HUASHU_DESK=<a name unique to the desk>   (default: the machine's host name)
               huashu sync                                       (pushes the desk's calls, steps, follow-ups, audit)
             Passwords go in each desk's ~/.pgpass (mode 0600) or $PGPASSFILE, never in the address.
-            For supervisors: every desk's rows are in the tables calls, call_steps, follow_ups and audit,
-            keyed by (desk, id); desks lists who has synced and when.
+            For supervisors: huashu calls, replay, report, verify, coverage and queue read every desk with
+              --db '\(central.url)'
+            (customers are one by plate, calls numbered for the team). In SQL: the views team.calls,
+            team.call_steps, team.customers and team.follow_ups; the desks' own rows keyed by (desk, id).
 
             """
     }

@@ -36,8 +36,10 @@ public enum QueueReport {
             today = try CommandLineDate.day(text, option: "--date")
             minute = RenewalQueue.wholeDay
         }
-        let store = try openStore(options.database, mustExist: true)
-        if options.corrections { return try PhoneCorrections.text(store: store, agent: options.agent) }
+        if options.corrections {
+            return try PhoneCorrections.text(store: openStore(options.database, mustExist: true), agent: options.agent)
+        }
+        let store = try openSupervisorStore(options.database)
         let entries = try wrap { try RenewalQueue.entries(customers: store.allCustomers(), calls: store.lastCalls(),
                                                           followUps: store.openFollowUps(), today: today, minute: minute, plan: plan,
                                                           agent: options.agent) }

@@ -56,7 +56,7 @@ public enum MonthlyReportCommand {
         let month = try ReportMonth(options.month, today: options.today)
         let targets = try options.targets.map { path throws(UserError) in try AgentTargets.read(path) } ?? AgentTargets(byAgent: [:], source: nil)
         let script = try? ScriptFiles.load(options.dialogues)
-        let store = try openStore(options.database, mustExist: true)
+        let store = try openSupervisorStore(options.database)
         let window = month.window(now: options.today, agent: options.agent, handlers: script?.objections.map(\.id) ?? [])
         let data = try wrap { try store.reportData(window) }
         return MonthlyReport(month: month, today: window.today, agent: options.agent, data: data, targets: targets, script: script)

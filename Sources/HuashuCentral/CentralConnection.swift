@@ -1,5 +1,6 @@
 import CLibPQ
 import Foundation
+import GRDB
 
 /// A problem with the central store, said in words: what failed and where.
 /// Never holds a password: a URL that carries one is refused before connecting.
@@ -83,6 +84,37 @@ public final class CentralConnection {
             huashu_PQexecParams(connection, sql, Int32(parameters.count), nil, values, nil, nil, 0)
         }
         return try rows(of: result, what: what)
+    }
+
+    /// Runs one query and returns its rows named and typed as SQLite gives them (integers and
+    /// booleans as Int64, other numbers as Double, the rest as text), so a desk's record types
+    /// and row readers take them as they are.
+    public func fetch(_ sql: String, _ parameters: [String?] = [], what: String) throws(CentralError) -> [Row] {
+        let result = withOptionalCStrings(parameters) { values in
+            huashu_PQexecParams(connection, sql, Int32(parameters.count), nil, values, nil, nil, 0)
+        }
+        defer { huashu_PQclear(result) }
+        guard huashu_PQresultStatus(result) == PGRES_TUPLES_OK else {
+            throw failure(what, reason: result.map { String(cString: huashu_PQresultErrorMessage($0)) } ?? "")
+        }
+        let columns = (0..<huashu_PQnfields(result)).map { column in
+            (name: String(cString: huashu_PQfname(result, column)), type: huashu_PQftype(result, column))
+        }
+        return (0..<huashu_PQntuples(result)).map { row in
+            var values: [String: (any DatabaseValueConvertible)?] = [:]
+            for (index, column) in columns.enumerated() {
+                let at = Int32(index)
+                guard huashu_PQgetisnull(result, row, at) == 0 else { values[column.name] = DatabaseValue.null; continue }
+                let text = String(cString: huashu_PQgetvalue(result, row, at))
+                switch column.type {
+                case 16: values[column.name] = Int64(text == "t" ? 1 : 0)
+                case 20, 21, 23: values[column.name] = Int64(text)
+                case 700, 701, 1700: values[column.name] = Double(text)
+                default: values[column.name] = text
+                }
+            }
+            return Row(values)
+        }
     }
 
     /// Runs several statements without parameters (a migration), as one string.

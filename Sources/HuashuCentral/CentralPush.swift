@@ -40,8 +40,13 @@ public struct CentralPush {
             let rows = try store.rows(table, after: cursor, limit: limit)
             guard let last = rows.last else { break }
             sent += try central.transaction { () throws(CentralError) -> Int in
-                try central.execute(insert(table, rows: rows.count), [desk] + rows.flatMap(\.values),
-                                    what: "pushing \(table.noun) \(rows[0].id)-\(last.id) of desk \(desk)").count
+                let what = "pushing \(table.noun) \(rows[0].id)-\(last.id) of desk \(desk)"
+                let count = try central.execute(insert(table, rows: rows.count), [desk] + rows.flatMap(\.values), what: what).count
+                if let numbering = TeamNumbering(table) {
+                    try central.execute(numbering.lock, what: what)
+                    try central.execute(numbering.insert, [desk, String(rows[0].id), String(last.id)], what: what)
+                }
+                return count
             }
             let moved = settledUpTo
             for row in rows where settling {
@@ -64,13 +69,46 @@ public struct CentralPush {
         let onConflict: String
         if let changing = table.changing {
             let assignments = changing.columns.map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
-            // Only what is still open on the central store is filled in; a settled row stays as it was pushed.
-            onConflict = "DO UPDATE SET \(assignments) WHERE \(table.rawValue).\(changing.settledBy) IS NULL "
-                + "AND excluded.\(changing.settledBy) IS NOT NULL"
+            let stored = changing.columns.map { "\(table.rawValue).\($0)" }.joined(separator: ", ")
+            let sent = changing.columns.map { "excluded.\($0)" }.joined(separator: ", ")
+            // Only a row that differs is written (and counted); a settled row stays as it was pushed.
+            onConflict = "DO UPDATE SET \(assignments) WHERE (\(stored)) IS DISTINCT FROM (\(sent))"
+                + (changing.settledBy.map { " AND \(table.rawValue).\($0) IS NULL" } ?? "")
         } else {
             onConflict = "DO NOTHING"
         }
         return "INSERT INTO \(table.rawValue) (desk, \(table.columns.joined(separator: ", "))) VALUES "
             + tuples.joined(separator: ", ") + " ON CONFLICT (desk, id) \(onConflict) RETURNING 1"
+    }
+}
+
+/// The team's numbers for what every desk numbers on its own: a customer by plate (two desks
+/// that imported the same ledger call the same customer), a call by desk and id. Given in push
+/// order, one writer at a time, without gaps: a team of one desk sees its own numbers.
+struct TeamNumbering {
+    let lock: String
+    let insert: String
+
+    init?(_ table: PushedTable) {
+        switch table {
+        case .customers:
+            lock = "LOCK TABLE team_customers IN EXCLUSIVE MODE"
+            insert = """
+                INSERT INTO team_customers (id, plate)
+                SELECT (SELECT coalesce(max(id), 0) FROM team_customers) + row_number() OVER (ORDER BY c.id), c.plate
+                FROM customers c WHERE c.desk = $1 AND c.id BETWEEN $2 AND $3
+                  AND NOT EXISTS (SELECT 1 FROM team_customers t WHERE t.plate = c.plate)
+                """
+        case .calls:
+            lock = "LOCK TABLE call_numbers IN EXCLUSIVE MODE"
+            insert = """
+                INSERT INTO call_numbers (number, desk, id)
+                SELECT (SELECT coalesce(max(number), 0) FROM call_numbers) + row_number() OVER (ORDER BY c.id), c.desk, c.id
+                FROM calls c WHERE c.desk = $1 AND c.id BETWEEN $2 AND $3
+                  AND NOT EXISTS (SELECT 1 FROM call_numbers n WHERE n.desk = c.desk AND n.id = c.id)
+                """
+        case .callSteps, .followUps, .audit:
+            return nil
+        }
     }
 }

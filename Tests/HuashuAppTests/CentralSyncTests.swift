@@ -83,7 +83,7 @@ struct CentralSyncTests {
 
         let first = try sync(fixture, cluster)
         #expect(first.status == 0, "\(first.output)")
-        #expect(first.output == "desk desk-a synced to \(cluster.url): 4 calls, 14 call steps, 4 follow-ups, 2 audit rows sent\n")
+        #expect(first.output == "desk desk-a synced to \(cluster.url): 3 customers, 4 calls, 14 call steps, 4 follow-ups, 2 audit rows sent\n")
         try expectLevel(fixture, cluster)
         #expect(try cluster.value("SELECT count(*) FROM calls WHERE outcome IS NULL") == "1")
         #expect(try cluster.value("SELECT input FROM call_steps WHERE desk = 'desk-a' AND id = 1") == "太贵了")
@@ -91,14 +91,14 @@ struct CentralSyncTests {
         // Nothing new: the open call and the open follow-ups are offered again, and nothing changes.
         let second = try sync(fixture, cluster)
         #expect(second.status == 0)
-        #expect(second.output.contains(": 0 calls, 0 call steps, 0 follow-ups, 0 audit rows sent"), "\(second.output)")
+        #expect(second.output.contains(": 0 customers, 0 calls, 0 call steps, 0 follow-ups, 0 audit rows sent"), "\(second.output)")
         try expectLevel(fixture, cluster, "second sync")
 
         // The open call ends and a follow-up is done: only those columns follow, once.
         _ = try fixture.sqlite("UPDATE calls SET ended_at = '2026-12-01T11:00:00+08:00', outcome = 'lost' WHERE id = 4;"
             + "UPDATE follow_ups SET done_at = '2026-12-02' WHERE id = 1")
         let third = try sync(fixture, cluster)
-        #expect(third.output.contains(": 1 calls, 0 call steps, 1 follow-ups, 0 audit rows sent"), "\(third.output)")
+        #expect(third.output.contains(": 0 customers, 1 calls, 0 call steps, 1 follow-ups, 0 audit rows sent"), "\(third.output)")
         #expect(try cluster.value("SELECT outcome FROM calls WHERE desk = 'desk-a' AND id = 4") == "lost")
         #expect(try cluster.value("SELECT done_at FROM follow_ups WHERE desk = 'desk-a' AND id = 1") == "2026-12-02")
         let marks = try fixture.sqlite("SELECT pushed_table, last_id FROM central_push_marks ORDER BY pushed_table")

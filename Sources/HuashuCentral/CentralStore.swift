@@ -1,0 +1,179 @@
+import Foundation
+import GRDB
+import HuashuStore
+
+/// The team's central store as the supervisor's commands read it: every desk's
+/// log through the `team` views (customers by plate, calls by team number, the
+/// desk's own column names), answering the same questions with the same row
+/// types as a desk's SQLite file. Text is compared byte by byte (`COLLATE "C"`)
+/// and NULLs sort first, as SQLite does, so the same data prints the same.
+public final class CentralStore: SupervisorStore {
+    public let central: CentralConnection
+
+    /// Opens the store for reading; local days and months are the supervisor's own, as on a desk.
+    public init(url: String, timeZone: String = TimeZone.current.identifier) throws(CentralError) {
+        central = try CentralConnection(url: url)
+        try CentralSchema.requireCurrent(central)
+        try central.execute("SELECT set_config('TimeZone', $1, false)", [timeZone], what: "setting the time zone \(timeZone)")
+    }
+
+    private func fetch(_ sql: String, _ parameters: [String?] = [], _ what: String) throws(CentralError) -> [Row] {
+        try central.fetch(sql, parameters, what: what)
+    }
+
+    public func call(_ id: Int64) throws -> CallRecord? {
+        try fetch("SELECT * FROM team.calls WHERE id = $1", [String(id)], "reading call #\(id)").first.map { try CallRecord(row: $0) }
+    }
+
+    public func steps(of callID: Int64) throws -> [StepRecord] {
+        try fetch("SELECT * FROM team.call_steps WHERE call_id = $1 ORDER BY seq", [String(callID)], "reading the steps of call #\(callID)")
+            .map { try StepRecord(row: $0) }
+    }
+
+    public func customer(id: Int64) throws -> Customer? {
+        try fetch("SELECT * FROM team.customers WHERE id = $1", [String(id)], "reading customer #\(id)").first.map { try Customer(row: $0) }
+    }
+
+    public func findCustomers(_ key: CustomerKey) throws -> [Customer] {
+        var text = key.text.trimmingCharacters(in: .whitespaces)
+        if text.hasPrefix("#") { text.removeFirst() }
+        if let id = Int64(text), let customer = try customer(id: id) { return [customer] }
+        return try fetch("""
+            SELECT * FROM team.customers WHERE plate = $1 OR phone = $2 OR id_number = $3 OR name = $4 ORDER BY id
+            """, [key.plate ?? text.uppercased(), key.phone ?? text, key.idNumber ?? text.uppercased(), text], "finding customers")
+            .map { try Customer(row: $0) }
+    }
+
+    public func listCalls(_ filter: CallListFilter) throws -> [CallListRow] {
+        var conditions: [String] = [], parameters: [String?] = []
+        func bind(_ value: String) -> String {
+            parameters.append(value)
+            return "$\(parameters.count)"
+        }
+        if let agent = filter.agent { conditions.append("c.agent = \(bind(agent))") }
+        if let ids = filter.customerIDs {
+            conditions.append("c.customer_id = ANY(\(bind("{" + ids.map(String.init).joined(separator: ",") + "}"))::bigint[])")
+        }
+        if let outcome = filter.outcome {
+            conditions.append(outcome == "unfinished" ? "c.outcome IS NULL" : "c.outcome = \(bind(outcome))")
+        }
+        if let since = filter.since { conditions.append("c.started_at >= \(bind(since))") }
+        return try fetch("""
+            SELECT c.*, u.name AS customer_name, u.honorific AS customer_honorific, u.plate AS customer_plate,
+                   (SELECT max(s.at) FROM team.call_steps s WHERE s.call_id = c.id) AS last_step_at
+            FROM team.calls c JOIN team.customers u ON u.id = c.customer_id
+            \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
+            ORDER BY c.started_at COLLATE "C" DESC, c.id DESC
+            \(filter.limit.map { "LIMIT \(max($0, 0))" } ?? "")
+            """, parameters, "listing calls").map(ReportRow.callListRow)
+    }
+
+    public func abandonedRehearsals() throws -> Set<Int64> {
+        Set(try fetch("SELECT id FROM team.calls WHERE abandoned_at IS NOT NULL", [], "reading abandoned rehearsals").map { $0["id"] })
+    }
+
+    public func trainingSteps(agent: String?) throws -> [TrainingStepRow] {
+        try fetch("""
+            SELECT c.id AS call_id, c.agent, c.started_at, s.seq, s.at, s.input_kind, s.input, s.note, s.node, s.events
+            FROM team.calls c JOIN team.call_steps s ON s.call_id = c.id
+            WHERE c.training = 1 AND c.outcome IS NOT NULL AND c.abandoned_at IS NULL AND ($1::text IS NULL OR c.agent = $1)
+            ORDER BY c.agent COLLATE "C", c.started_at COLLATE "C", c.id, s.seq
+            """, [agent], "reading rehearsals").map(ReportRow.trainingStep)
+    }
+
+    public func unfinishedRehearsals(agent: String?) throws -> [String: Int] {
+        var counts: [String: Int] = [:]
+        for row in try fetch("""
+            SELECT agent, count(*) AS n FROM team.calls
+            WHERE training = 1 AND (outcome IS NULL OR abandoned_at IS NOT NULL) AND ($1::text IS NULL OR agent = $1) GROUP BY agent
+            """, [agent], "reading unfinished rehearsals") {
+            counts[row["agent"]] = row["n"]
+        }
+        return counts
+    }
+
+    public func knowsAgent(_ agent: String) throws -> Bool {
+        try fetch("SELECT EXISTS (SELECT 1 FROM team.calls WHERE agent = $1) AS known", [agent], "looking for agent \(agent)")
+            .first?["known"] ?? false
+    }
+
+    public func allCustomers() throws -> [Customer] {
+        try fetch("SELECT * FROM team.customers ORDER BY id", [], "reading customers").map { try Customer(row: $0) }
+    }
+
+    public func lastCalls() throws -> [Int64: LastCalls] {
+        ReportRow.lastCalls(try fetch("""
+            SELECT customer_id, started_at, outcome, loss_reason FROM team.calls WHERE training = 0 ORDER BY started_at COLLATE "C", id
+            """, [], "reading the latest calls"))
+    }
+
+    public func openFollowUps() throws -> [(customerID: Int64, kind: String, due: String)] {
+        try fetch("""
+            SELECT customer_id, kind, due_at FROM team.follow_ups WHERE done_at IS NULL ORDER BY due_at COLLATE "C", desk COLLATE "C", id
+            """, [], "reading open follow-ups").map { (customerID: $0["customer_id"], kind: $0["kind"], due: $0["due_at"]) }
+    }
+
+    public func reportData(_ window: ReportWindow) throws -> ReportData {
+        let month = CentralReportSQL(window)
+        // One snapshot for every figure, as a desk reads its file in one transaction.
+        try central.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", what: "starting the report")
+        defer { _ = try? central.execute("COMMIT") }
+        return try ReportData.gather(window, due: { try fetch(month.due, month.dueParameters, "reading the customers due").map(ReportRow.due) },
+                                     outcomes: { try fetch(month.outcomes, month.monthParameters, "counting outcomes").map(ReportRow.outcome) },
+                                     agents: { try fetch(month.agents, month.monthParameters, "counting agents' calls").map(ReportRow.agent) },
+                                     followUps: { try fetch(month.followUps, month.followUpParameters, "counting follow-ups").map(ReportRow.followUps) },
+                                     entered: { try fetch(month.entered, month.handlerParameters($0), "counting objections").map(ReportRow.entered) },
+                                     rebuttals: { try fetch(month.rebuttals, month.handlerParameters($0), "counting rebuttals").map(ReportRow.rebuttal) })
+    }
+
+    /// Every desk's chain, walked from its own first step, as `verify` walks a desk's file;
+    /// `call` is a team call number. A problem names its desk.
+    public func verifyChains(call: Int64?, seal: LogChain.Seal?) throws -> ChainReport {
+        var only: (desk: String, id: Int64)?
+        if let call {
+            guard let found = try fetch("SELECT desk, desk_id FROM team.calls WHERE id = $1", [String(call)], "finding call #\(call)").first else {
+                return ChainReport()
+            }
+            only = (found["desk"], found["desk_id"])
+        }
+        var report = ChainReport()
+        let desks: [String] = try fetch("SELECT name FROM desks ORDER BY name COLLATE \"C\"", [], "listing desks").map { $0["name"] }
+        for desk in desks where only == nil || only?.desk == desk {
+            let walked = try walk(desk: desk, only: only?.id, seal: seal)
+            report.calls += walked.calls
+            report.steps += walked.steps
+            report.sealHeld = report.sealHeld || walked.sealHeld
+            report.problems += walked.problems.map { ChainProblem(callID: nil, seq: nil, message: "desk \(desk): \($0)") }
+        }
+        return report
+    }
+
+    private func walk(desk: String, only: Int64?, seal: LogChain.Seal?) throws -> ChainReport {
+        var walk = ChainWalk(only: only, seal: seal)
+        let callColumns = LogChain.callColumns.split(separator: ",").map { "c." + $0.trimmingCharacters(in: .whitespaces) }
+        let steps = try central.execute("""
+            SELECT s.id, s.call_id, s.seq, s.prev_hash, s.hash, s.link, \(ChainWalk.contentColumns.map { "s." + $0 }.joined(separator: ", ")),
+                   (c.id IS NOT NULL)::int, \(callColumns.joined(separator: ", "))
+            FROM call_steps s LEFT JOIN calls c ON c.desk = s.desk AND c.id = s.call_id WHERE s.desk = $1 ORDER BY s.id
+            """, [desk], what: "reading the steps of desk \(desk)")
+        func bytes(_ text: String?) -> ArraySlice<UInt8> { ArraySlice((text ?? "").utf8) }
+        for row in steps {
+            let seq = Int(row[2] ?? "") ?? 0, exists = row[17] == "1"
+            walk.step(id: Int64(row[0] ?? "") ?? 0, callID: Int64(row[1] ?? "") ?? 0, seq: seq, prevHash: bytes(row[3]), hash: bytes(row[4]),
+                      link: bytes(row[5]), content: (6...16).map { bytes(row[$0]) }, callExists: exists,
+                      callRow: seq == 1 && exists ? (18..<25).map { bytes(row[$0]) } : nil)
+        }
+        walk.finishSteps()
+        let calls = try central.execute("""
+            SELECT c.id, s.at, s.state, s.seq, \(CallEnding.columns.map { "c." + $0 }.joined(separator: ", "))
+            FROM calls c LEFT JOIN LATERAL (SELECT at, state, seq FROM call_steps WHERE desk = c.desk AND call_id = c.id ORDER BY seq DESC LIMIT 1) s
+              ON true
+            WHERE c.desk = $1 ORDER BY c.id
+            """, [desk], what: "reading the calls of desk \(desk)")
+        for row in calls {
+            walk.callRow(id: Int64(row[0] ?? "") ?? 0, lastStepAt: bytes(row[1]), state: row[2].map { ArraySlice($0.utf8) },
+                         seq: Int(row[3] ?? "") ?? 0, stored: CallEnding.columns.indices.map { row[4 + $0].map { ArraySlice($0.utf8) } })
+        }
+        return walk.report
+    }
+}
