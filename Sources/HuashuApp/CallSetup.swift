@@ -15,6 +15,8 @@ public struct CallOptions: Sendable {
     public var agent: String
     public var dealer: String
     public var overrideDoNotCall = false
+    /// The team's central store each ended call is pushed to in the background; nil for none.
+    public var central: String?
     public var today: Date
 
     /// `asking`: a command that speaks to customers may ask on a terminal for names nothing else gives.
@@ -30,6 +32,7 @@ public struct CallOptions: Sendable {
         self.agent = givenAgent ?? kept.agent ?? environment["USER"] ?? "续保顾问"
         self.dealer = givenDealer ?? kept.dealer ?? "本店"
         self.today = today
+        self.central = CentralSync.url(option: nil, environment: environment)
     }
 
     /// The database for a call on the terminal: its steps wait out a busy file (`BusyWait.liveCall`).
@@ -65,6 +68,7 @@ public enum CallRunner {
         let (call, first) = try open(customer: customer, script: script, store: store, options: options, training: false)
         try call.recordStart(first)
         try call.run()
+        CentralBackgroundPush.afterCall(options)
     }
 
     /// A new call on the terminal, its log opened: the part a live call and a rehearsal share.
@@ -125,6 +129,7 @@ public enum CallRunner {
                             state: state, startedAt: startedAt, training: record.training)
         call.say("继续通话 #\(record.id),从第 \(last.seq) 步之后接着来。")
         try call.run()
+        CentralBackgroundPush.afterCall(options)
     }
 
     /// The one customer a plate, phone, ID number, name or `#id` names.

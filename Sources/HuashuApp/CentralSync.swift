@@ -27,6 +27,21 @@ public enum CentralSync {
     }
 
     /// Pushes the desk's log; progress lines go to `progress`, the summary is returned.
+    /// A push after a call, detached: nothing printed; an outage is left for the desk to say once.
+    public static func backgroundSync(url: String?, database: StoreLocation) {
+        guard case .file(let path) = database else { return }
+        // One push at a time per desk: a second waits, then finds little left to send.
+        let lock = open(path + "-central-push.lock", O_CREAT | O_RDWR, 0o600)
+        if lock >= 0 { flock(lock, LOCK_EX) }
+        defer { if lock >= 0 { close(lock) } }
+        do {
+            _ = try sync(url: url, desk: nil, batch: 500, database: database) { _ in }
+            CentralBackgroundPush.note(database: path, failure: nil)
+        } catch {
+            CentralBackgroundPush.note(database: path, failure: error.description)
+        }
+    }
+
     public static func sync(url: String?, desk: String?, batch: Int, database: StoreLocation,
                             progress: (String) -> Void) throws(UserError) -> String {
         guard batch > 0 else { throw UserError("--batch wants a number of rows above 0; got \(batch)") }
@@ -37,13 +52,20 @@ public enum CentralSync {
         let name = try wrap { try store.deskName(proposed: proposed ?? hostName, explicit: proposed != nil) }
         let push = CentralPush(store: store, central: central, desk: name, batch: batch)
         let sent = try wrap { try push.run(progress: progress) }
+        CentralBackgroundPush.note(database: store.path, failure: nil)
         let counts = sent.map { "\($0.sent) \($0.table.noun)" }.joined(separator: ", ")
         return "desk \(name) synced to \(central.url): \(counts) sent\n"
     }
 
+    /// `--central`, else `$HUASHU_CENTRAL`, else `central = URL` in the config file; nil when none names one.
+    public static func url(option: String?, environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+        CentralConnection.url(option: option, environment: environment) ?? AgentConfig.read(AgentConfig.path(environment))["central"]
+    }
+
     private static func connect(_ option: String?) throws(UserError) -> CentralConnection {
-        guard let url = CentralConnection.url(option: option) else {
-            throw UserError("no central store named: give --central postgresql://user@host/database, or set $HUASHU_CENTRAL")
+        guard let url = url(option: option) else {
+            throw UserError("no central store named: give --central postgresql://user@host/database, set $HUASHU_CENTRAL, "
+                + "or write `central = URL` in \(AgentConfig.path(ProcessInfo.processInfo.environment))")
         }
         return try wrap { try CentralConnection(url: url) }
     }

@@ -29,7 +29,7 @@ public struct CentralPush {
     }
 
     private func push(_ table: PushedTable, progress: (String) -> Void) throws -> Int {
-        let mark = try store.pushMark(table)
+        let mark = try behindMark(table, progress: progress)
         let total = try store.rowCount(table, after: mark)
         var cursor = mark, done = 0, sent = 0
         // The last id before the first row that may still change: the mark may move up to it, no further.
@@ -58,6 +58,22 @@ public struct CentralPush {
             if total > limit { progress("\(table.noun): \(min(done, total)) of \(total) pushed") }
         }
         return sent
+    }
+
+    /// The desk's mark, moved back to what the central store holds when that is less: a store
+    /// restored from a backup older than the last push gets the rows it lost again. A backup is
+    /// one snapshot, and rows go up in id order, so every row up to its newest is there.
+    private func behindMark(_ table: PushedTable, progress: (String) -> Void) throws -> Int64 {
+        let mark = try store.pushMark(table)
+        guard mark > 0 else { return mark }
+        let rows = try central.execute("SELECT coalesce(max(id), 0) FROM \(table.rawValue) WHERE desk = $1", [desk],
+                                       what: "reading how far desk \(desk)'s \(table.noun) reached")
+        let held = rows.first?.first.flatMap { $0.flatMap { Int64($0) } } ?? 0
+        guard held < mark else { return mark }
+        progress("the central store has this desk's \(table.noun) only up to #\(held), not #\(mark) as pushed "
+            + "(restored from an older backup?): sending the rest again")
+        try store.setPushMark(table, to: held)
+        return held
     }
 
     /// One statement for a batch: `$1` is the desk, each row's values follow in `table.columns` order.

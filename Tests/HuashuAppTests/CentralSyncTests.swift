@@ -215,4 +215,38 @@ struct CentralSyncTests {
         #expect(renamed.status == 1)
         #expect(renamed.output.contains("already syncs as desk `desk-a`"), "\(renamed.output)")
     }
+
+    @Test func aCentralStoreRestoredFromAnOlderBackupGetsWhatItLostAgain() throws {
+        let fixture = try Fixture()
+        let cluster = try ThrowawayCluster()
+        #expect(try fixture.piped(["central", "init", cluster.url], input: "").status == 0)
+        try logCalls(fixture, calls: 3, steps: 4)
+        #expect(try sync(fixture, cluster).status == 0)
+        let backup = fixture.folder.appendingPathComponent("central.sql").path
+        let bin = "/usr/lib/postgresql/15/bin/"
+        let dump = try Fixture.run(bin + "pg_dump", ["-h", cluster.folder, "-U", "huashu", "-d", "postgres", "-f", backup], environment: [:])
+        #expect(dump.status == 0, "\(dump.output)")
+
+        try logCalls(fixture, calls: 2, steps: 3)
+        #expect(try sync(fixture, cluster).status == 0)
+        #expect(try cluster.value("SELECT count(*) FROM calls") == "5")
+
+        // The server is restored from the backup taken before the second push.
+        let psql = ["-h", cluster.folder, "-U", "huashu", "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-q"]
+        #expect(try Fixture.run(bin + "psql", psql + ["-c", "DROP SCHEMA team CASCADE; DROP SCHEMA public CASCADE; CREATE SCHEMA public"],
+                                environment: [:]).status == 0)
+        let restore = try Fixture.run(bin + "psql", psql + ["-f", backup], environment: [:])
+        #expect(restore.status == 0, "\(restore.output)")
+        #expect(try cluster.value("SELECT count(*) FROM calls") == "3")
+
+        let again = try sync(fixture, cluster)
+        #expect(again.status == 0, "\(again.output)")
+        #expect(again.output.contains("the central store has this desk's calls only up to #3, not #5 as pushed (restored from an older backup?)"),
+                "\(again.output)")
+        #expect(again.output.contains(": 0 customers, 2 calls, 6 call steps, 2 follow-ups, 1 audit rows sent"), "\(again.output)")
+        try expectLevel(fixture, cluster, "after the restore")
+        #expect(try cluster.ids("SELECT number FROM call_numbers ORDER BY number") == [1, 2, 3, 4, 5])
+        let quiet = try sync(fixture, cluster)
+        #expect(!quiet.output.contains("restored"), "said only when behind: \(quiet.output)")
+    }
 }
