@@ -117,6 +117,45 @@ public final class CentralConnection {
         }
     }
 
+    /// Sends `rows` through `copy` (a `COPY … FROM STDIN` in text format): the way in that costs
+    /// the server least, with no statement to parse and no parameters to bind.
+    public func copy(_ copy: String, rows: [[String?]], what: String) throws(CentralError) {
+        let start = huashu_PQexec(connection, copy)
+        guard huashu_PQresultStatus(start) == PGRES_COPY_IN else {
+            _ = try self.rows(of: start, what: what)
+            throw failure(what, reason: "the server did not start the copy")
+        }
+        huashu_PQclear(start)
+        var text: [UInt8] = []
+        for row in rows {
+            for (index, value) in row.enumerated() {
+                if index > 0 { text.append(UInt8(ascii: "\t")) }
+                guard let value else { text += Array("\\N".utf8); continue }
+                for byte in value.utf8 {
+                    switch byte {
+                    case UInt8(ascii: "\\"): text += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
+                    case UInt8(ascii: "\t"): text += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
+                    case UInt8(ascii: "\n"): text += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
+                    case UInt8(ascii: "\r"): text += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
+                    default: text.append(byte)
+                    }
+                }
+            }
+            text.append(UInt8(ascii: "\n"))
+        }
+        let sent = text.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { huashu_PQputCopyData(connection, $0.baseAddress, Int32($0.count)) }
+        }
+        let ended = huashu_PQputCopyEnd(connection, sent == 1 ? nil : "huashu could not send the rows")
+        var reason: String?
+        while let result = huashu_PQgetResult(connection) {
+            if huashu_PQresultStatus(result) != PGRES_COMMAND_OK { reason = String(cString: huashu_PQresultErrorMessage(result)) }
+            huashu_PQclear(result)
+        }
+        if let reason { throw failure(what, reason: reason) }
+        if sent != 1 || ended != 1 { throw failure(what, reason: "") }
+    }
+
     /// Runs several statements without parameters (a migration), as one string.
     public func executeScript(_ sql: String, what: String) throws(CentralError) {
         _ = try rows(of: huashu_PQexec(connection, sql), what: what)

@@ -34,14 +34,18 @@ public struct CentralPush {
         var cursor = mark, done = 0, sent = 0
         // The last id before the first row that may still change: the mark may move up to it, no further.
         var settledUpTo = mark, settling = true
-        // PostgreSQL takes at most 65,535 parameters in one statement.
-        let limit = max(1, min(batch, 65_000 / (table.columns.count + 1)))
+        let limit = max(1, batch)
+        let columns = "desk, " + table.columns.joined(separator: ", ")
+        // Each batch is copied into a staging table of the same shape, then inserted from there.
+        try central.execute("CREATE TEMP TABLE IF NOT EXISTS staged_\(table.rawValue) (LIKE \(table.rawValue)) ON COMMIT DELETE ROWS",
+                            what: "staging \(table.noun)")
         while true {
             let rows = try store.rows(table, after: cursor, limit: limit)
             guard let last = rows.last else { break }
             sent += try central.transaction { () throws(CentralError) -> Int in
                 let what = "pushing \(table.noun) \(rows[0].id)-\(last.id) of desk \(desk)"
-                let count = try central.execute(insert(table, rows: rows.count), [desk] + rows.flatMap(\.values), what: what).count
+                try central.copy("COPY staged_\(table.rawValue) (\(columns)) FROM STDIN", rows: rows.map { [desk] + $0.values }, what: what)
+                let count = try central.execute(insert(table), what: what).count
                 if let numbering = TeamNumbering(table) {
                     try central.execute(numbering.lock, what: what)
                     try central.execute(numbering.insert, [desk, String(rows[0].id), String(last.id)], what: what)
@@ -76,12 +80,8 @@ public struct CentralPush {
         return held
     }
 
-    /// One statement for a batch: `$1` is the desk, each row's values follow in `table.columns` order.
-    private func insert(_ table: PushedTable, rows: Int) -> String {
-        let width = table.columns.count
-        let tuples = (0..<rows).map { row in
-            "($1, " + (0..<width).map { "$\(2 + row * width + $0)" }.joined(separator: ", ") + ")"
-        }
+    /// The statement that moves a staged batch into its table, a row the table has already left as it is.
+    private func insert(_ table: PushedTable) -> String {
         let onConflict: String
         if let changing = table.changing {
             let assignments = changing.columns.map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
@@ -93,8 +93,9 @@ public struct CentralPush {
         } else {
             onConflict = "DO NOTHING"
         }
-        return "INSERT INTO \(table.rawValue) (desk, \(table.columns.joined(separator: ", "))) VALUES "
-            + tuples.joined(separator: ", ") + " ON CONFLICT (desk, id) \(onConflict) RETURNING 1"
+        let columns = "desk, " + table.columns.joined(separator: ", ")
+        return "INSERT INTO \(table.rawValue) (\(columns)) SELECT \(columns) FROM staged_\(table.rawValue) ORDER BY id "
+            + "ON CONFLICT (desk, id) \(onConflict) RETURNING 1"
     }
 }
 

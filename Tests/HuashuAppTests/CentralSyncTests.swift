@@ -249,4 +249,17 @@ struct CentralSyncTests {
         let quiet = try sync(fixture, cluster)
         #expect(!quiet.output.contains("restored"), "said only when behind: \(quiet.output)")
     }
+
+    @Test func textWithTabsNewlinesBackslashesAndNullMarkersArrivesAsWritten() throws {
+        let fixture = try Fixture()
+        let cluster = try ThrowawayCluster()
+        #expect(try fixture.piped(["central", "init", cluster.url], input: "").status == 0)
+        let detail = "a\tb\nc\\d\\N e\r f 客户说\"不要\""
+        try fixture.store.audit(agent: "小李\t", action: "note", customerID: nil, callID: nil, detail: detail, at: Date())
+        try fixture.store.audit(agent: "小李", action: "note", customerID: nil, callID: nil, detail: nil, at: Date())
+        #expect(try sync(fixture, cluster).status == 0)
+        let rows = try cluster.connect().execute("SELECT agent, detail FROM audit ORDER BY id")
+        #expect(rows.map { $0[0] } == ["小李\t", "小李"])
+        #expect(rows.map { $0[1] } == [detail, nil])
+    }
 }
