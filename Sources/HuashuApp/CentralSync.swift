@@ -4,6 +4,9 @@ import HuashuStore
 
 /// `huashu central init` and `huashu sync` as text.
 public enum CentralSync {
+    /// Rows per transaction on the central store: each commit waits for the server's disk, so fewer is faster.
+    public static let defaultBatch = 5_000
+
     /// Creates or upgrades the central schema; says what to give desks and supervisors.
     public static func initialise(url: String?) throws(UserError) -> String {
         let central = try connect(url)
@@ -35,7 +38,7 @@ public enum CentralSync {
         if lock >= 0 { flock(lock, LOCK_EX) }
         defer { if lock >= 0 { close(lock) } }
         do {
-            _ = try sync(url: url, desk: nil, batch: 500, database: database) { _ in }
+            _ = try sync(url: url, desk: nil, batch: defaultBatch, database: database) { _ in }
             CentralBackgroundPush.note(database: path, failure: nil)
         } catch {
             CentralBackgroundPush.note(database: path, failure: error.description)

@@ -51,7 +51,7 @@ struct Sync: ParsableCommand {
     var desk: String?
 
     @Option(help: ArgumentHelp("Rows per transaction on the central store.", valueName: "rows"))
-    var batch: Int = 500
+    var batch: Int = CentralSync.defaultBatch
 
     @OptionGroup var database: DatabaseOption
 
