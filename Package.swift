@@ -9,6 +9,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", exact: "0.9.20"),
     ],
     targets: [
         // libedit's C API; `static inline` wrappers make its variadic calls reachable from Swift.
@@ -27,30 +28,34 @@ let package = Package(
         .target(name: "HuashuText"),
         // The one calendar: days, months, local time and log timestamps, without ICU.
         .target(name: "HuashuCalendar", dependencies: ["HuashuText"]),
-        // Renewal-domain rules (callback times as customers say them). Pure, no I/O.
-        .target(name: "HuashuRenewal", dependencies: ["HuashuText"]),
+        // Renewal-domain rules: the timeline and its touchpoints, the queue's order, the season,
+        // outcomes, follow-ups, pay bands, callback times as customers say them. Pure, no I/O.
+        .target(name: "HuashuRenewal", dependencies: ["HuashuText", "HuashuCalendar"]),
         // The dialogue language: lexer, parser, model, checker. Pure.
-        .target(name: "HuashuScript", dependencies: ["HuashuText"]),
+        .target(name: "HuashuScript", dependencies: ["HuashuText", "HuashuRenewal"]),
         // The call state machine and objection search. Pure and deterministic.
-        .target(name: "HuashuEngine", dependencies: ["HuashuScript", "HuashuRenewal"]),
+        .target(name: "HuashuEngine", dependencies: ["HuashuCalendar", "HuashuScript", "HuashuRenewal"]),
         // Customer ledger files: decoding, CSV, field checks. Pure.
         .target(name: "HuashuLedger", dependencies: ["HuashuText", "HuashuCalendar"]),
         // SQLite: schema, the call log, customers, follow-ups.
         .target(
             name: "HuashuStore",
             dependencies: [
-                "HuashuEngine", "HuashuCalendar", "HuashuLedger", "CSQLiteTuning", "CCrypto",
+                "HuashuEngine", "HuashuRenewal", "HuashuCalendar", "HuashuLedger", "CSQLiteTuning", "CCrypto",
                 .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),
         // The team's central store: the PostgreSQL connection, its schema, pushing a desk's log up.
-        .target(name: "HuashuCentral", dependencies: ["CLibPQ", "HuashuStore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "HuashuCentral", dependencies: ["CLibPQ", "HuashuCalendar", "HuashuRenewal", "HuashuStore", .product(name: "GRDB", package: "GRDB.swift")]),
         // Line editing (libedit) and width-aware text for the terminal.
         .target(name: "HuashuTerminal", dependencies: ["CLibEdit", "HuashuText"]),
         // The programs' behaviour: the live-call loop and the command bodies.
         .target(
             name: "HuashuApp",
-            dependencies: ["HuashuCalendar", "HuashuScript", "HuashuEngine", "HuashuRenewal", "HuashuLedger", "HuashuStore", "HuashuCentral", "HuashuTerminal"]
+            dependencies: [
+                "HuashuCalendar", "HuashuScript", "HuashuEngine", "HuashuRenewal", "HuashuLedger", "HuashuStore", "HuashuCentral", "HuashuTerminal",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]
         ),
         .executableTarget(
             name: "huashu",
@@ -58,7 +63,7 @@ let package = Package(
         ),
         .testTarget(name: "HuashuTextTests", dependencies: ["HuashuText"]),
         .testTarget(name: "HuashuCalendarTests", dependencies: ["HuashuCalendar"]),
-        .testTarget(name: "HuashuRenewalTests", dependencies: ["HuashuRenewal"]),
+        .testTarget(name: "HuashuRenewalTests", dependencies: ["HuashuRenewal", "HuashuCalendar"]),
         .testTarget(name: "HuashuScriptTests", dependencies: ["HuashuScript"]),
         .testTarget(name: "HuashuEngineTests", dependencies: ["HuashuEngine", "HuashuRenewal"]),
         .testTarget(name: "HuashuLedgerTests", dependencies: ["HuashuLedger", "HuashuCalendar"]),

@@ -66,4 +66,20 @@ static inline int huashu_history_save(HistoryW *h, const char *path) {
     return history_w(h, &ev, H_SAVE, path);
 }
 
+/* Walking the loaded entries from the oldest to the newest, to scrub a file an older version wrote. */
+static inline const wchar_t *huashu_history_oldest(HistoryW *h) {
+    HistEventW ev;
+    return history_w(h, &ev, H_LAST) == 0 ? ev.str : NULL;
+}
+
+static inline const wchar_t *huashu_history_newer(HistoryW *h) {
+    HistEventW ev;
+    return history_w(h, &ev, H_PREV) == 0 ? ev.str : NULL;
+}
+
+static inline int huashu_history_clear(HistoryW *h) {
+    HistEventW ev;
+    return history_w(h, &ev, H_CLEAR);
+}
+
 #endif

@@ -1,6 +1,7 @@
 import Foundation
 import HuashuCalendar
 import HuashuEngine
+import HuashuRenewal
 import HuashuScript
 import HuashuStore
 import HuashuText

@@ -1,3 +1,4 @@
+import HuashuCalendar
 import Foundation
 import HuashuEngine
 import HuashuRenewal
@@ -29,12 +30,21 @@ struct CallView {
     func bold(_ text: String) -> String { styled ? "\u{1B}[1m\(text)\u{1B}[0m" : text }
     func warn(_ text: String) -> String { styled ? "\u{1B}[33m\(text)\u{1B}[0m" : text }
 
+    /// Last year's insurer and premium: each policy's when the ledger gave both apart.
+    static func lastYear(_ c: Customer) -> String {
+        let said = { (insurer: String?, premium: String?) in "\(insurer ?? "承保公司未知") \(premium.map { $0 + "元" } ?? "保费未知")" }
+        guard c.commercialInsurer ?? c.commercialPremium != nil, c.compulsoryInsurer ?? c.compulsoryPremium != nil else {
+            return "上年 " + said(c.lastInsurer, c.lastPremium)
+        }
+        return "上年 商业险 " + said(c.commercialInsurer, c.commercialPremium) + " · 交强险 " + said(c.compulsoryInsurer, c.compulsoryPremium)
+    }
+
     /// The header, laid out once per call; only the timer changes from screen to screen.
     func customerHeader(_ customer: Customer, facts: CustomerFacts, training: Bool) -> CallHeader {
         let person = customer.isCompany ? "\(facts.values["name"] ?? customer.name)\(customer.honorific ?? "") (单位: \(customer.name))"
             : customer.name + (customer.honorific ?? "")
         let who = [person, customer.plate, customer.model ?? "车型未知"].joined(separator: " · ")
-        let last = "上年 \(customer.lastInsurer ?? "承保公司未知") \(customer.lastPremium.map { $0 + "元" } ?? "保费未知")"
+        let last = Self.lastYear(customer)
         let days = facts.daysToExpiry.map { $0 >= 0 ? "剩\($0)天" : "已脱保\(-$0)天" } ?? "天数未知"
         // Both policies when they expire on different days; the days count to the one the call is about.
         var expiries = customer.commercialExpiry == nil && customer.compulsoryExpiry != nil ? [] : ["商业险到期 \(customer.commercialExpiry ?? "未知")"]
@@ -79,7 +89,7 @@ struct CallView {
     }
 
     /// A time read from the customer's words, in full, before it is booked; with the closed question that fits it.
-    func callbackConfirmation(_ reading: CallbackReading, callDay: CallbackDay?) -> String {
+    func callbackConfirmation(_ reading: CallbackReading, callDay: LedgerDate?) -> String {
         var lines = [bold("约回访: " + reading.time.chinese(from: callDay)) + "  回车或 y 确认,输入别的取消"]
         if reading.choices.count == 2 {
             let slots = reading.choices.map { $0.chinese(from: callDay) }

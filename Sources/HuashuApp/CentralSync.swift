@@ -25,6 +25,23 @@ public enum CentralSync {
               --db '\(central.url)'
             (customers are one by plate, calls numbered for the team). In SQL: the views team.calls,
             team.call_steps, team.customers and team.follow_ups; the desks' own rows keyed by (desk, id).
+            Logins: huashu central grant LOGIN --role agent --desk DESK   (pushes and reads that desk only)
+                    huashu central grant LOGIN --role supervisor          (reads every desk)
+                    huashu central grant LOGIN --role trainer             (reads rehearsals)
+            No role may change or delete a logged step, not even its owner: the log is append-only.
+
+            """
+    }
+
+    /// Puts a login in a role on the central store, and says what to do next.
+    public static func grant(url: String?, login: String, role: String, desk: String?) throws(UserError) -> String {
+        guard let kind = CentralRole(rawValue: role.lowercased()) else {
+            throw UserError("--role is " + CentralRole.allCases.map(\.rawValue).joined(separator: ", ") + "; got `\(role)`")
+        }
+        let central = try connect(url)
+        let done = try wrap { try central.grant(kind, to: login, desk: desk) }
+        return done.map { $0 + "\n" }.joined() + """
+            Give \(login) a password on the server (psql: \\password \(login)), and \(login) keeps it in ~/.pgpass, never in the address.
 
             """
     }
@@ -50,14 +67,22 @@ public enum CentralSync {
         guard batch > 0 else { throw UserError("--batch wants a number of rows above 0; got \(batch)") }
         let store = try openStore(database, mustExist: true)
         let central = try connect(url)
-        let proposed = desk.flatMap { $0.isEmpty ? nil : $0 }
-            ?? ProcessInfo.processInfo.environment["HUASHU_DESK"].flatMap { $0.isEmpty ? nil : $0 }
-        let name = try wrap { try store.deskName(proposed: proposed ?? hostName, explicit: proposed != nil) }
+        let name = try deskName(store: store, proposed: desk)
         let push = CentralPush(store: store, central: central, desk: name, batch: batch)
         let sent = try wrap { try push.run(progress: progress) }
         CentralBackgroundPush.note(database: store.path, failure: nil)
         let counts = sent.map { "\($0.sent) \($0.table.noun)" }.joined(separator: ", ")
-        return "desk \(name) synced to \(central.url): \(counts) sent\n"
+        // Refusals heard on other desks come down with every sync, so an offline desk honours them from its next one.
+        let marked = try wrap { try central.refusals() }.filter { (try? CallFloor.honour($0, in: store)) == true }.count
+        return "desk \(name) synced to \(central.url): \(counts) sent"
+            + (marked > 0 ? "; \(marked) customer\(marked == 1 ? "" : "s") marked from other desks' refusals" : "") + "\n"
+    }
+
+    /// The desk's name on the central store: --desk, $HUASHU_DESK, the host name; kept in the desk's file from its first use.
+    static func deskName(store: Store, proposed desk: String?) throws(UserError) -> String {
+        let proposed = desk.flatMap { $0.isEmpty ? nil : $0 }
+            ?? ProcessInfo.processInfo.environment["HUASHU_DESK"].flatMap { $0.isEmpty ? nil : $0 }
+        return try wrap { try store.deskName(proposed: proposed ?? hostName, explicit: proposed != nil) }
     }
 
     /// `--central`, else `$HUASHU_CENTRAL`, else `central = URL` in the config file; nil when none names one.

@@ -141,7 +141,6 @@ public enum CoverageReport {
     public static func score(_ call: [TrainingStepRow]) -> RehearsalScore {
         var score = RehearsalScore()
         var previous: String?
-        let decoder = JSONDecoder()
         for row in call {
             let time = Timestamp.date(row.at)?.timeIntervalSince1970 ?? 0
             guard let from = previous else {
@@ -152,9 +151,8 @@ public enum CoverageReport {
                 if let note = row.note, let turn = CustomerTurn(note: note, node: row.node) { score.customerSaid(turn, at: time) }
                 continue
             }
-            guard let json = row.input, let input = try? decoder.decode(CallInput.self, from: Data(json.utf8)) else { continue }
-            let events = (try? decoder.decode([CallEvent].self, from: Data(row.events.utf8))) ?? []
-            let refused = events.lazy.compactMap { event -> String? in
+            guard let input = row.input else { continue }
+            let refused = row.events.lazy.compactMap { event -> String? in
                 if case .refused(let reason) = event { return reason } else { return nil }
             }.first
             _ = score.trainee(input, from: from, to: row.node, refused: refused, at: time)

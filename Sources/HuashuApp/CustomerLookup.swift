@@ -12,4 +12,14 @@ enum CustomerLookup {
         guard !found.isEmpty else { throw UserError("no customer matches `\(query)` (try a plate, phone, ID number, name or #id)") }
         return found
     }
+
+    /// The one customer a plate, phone, ID number, name or `#id` names.
+    static func one(matching query: String, in store: Store) throws(UserError) -> Customer {
+        let found = try find(query, in: store)
+        guard let first = found.first, found.count == 1 else {
+            let list = found.map { "  #\($0.id ?? 0) \($0.name) \($0.plate)" }.joined(separator: "\n")
+            throw UserError("`\(query)` matches \(found.count) customers; name one by plate or #id:\n\(list)")
+        }
+        return first
+    }
 }

@@ -10,7 +10,7 @@ import HuashuText
 public enum CustomerRecord {
     public static func run(_ query: String, unmask: Bool, options: CallOptions, now: Date = Date()) throws(UserError) -> String {
         let store = try openStore(options.database, mustExist: true)
-        let customer = try CallRunner.customer(matching: query, store: store)
+        let customer = try CustomerLookup.one(matching: query, in: store)
         guard let id = customer.id else { return "" }
         if unmask {
             try wrap {
@@ -39,6 +39,8 @@ public enum CustomerRecord {
             (LedgerField.model.title, c.model), (LedgerField.vehicleUse.title, c.vehicleUse),
             (LedgerField.commercialExpiry.title, c.commercialExpiry), (LedgerField.compulsoryExpiry.title, c.compulsoryExpiry),
             (LedgerField.lastInsurer.title, c.lastInsurer), (LedgerField.lastPremium.title, c.lastPremium),
+            (LedgerField.commercialInsurer.title, c.commercialInsurer), (LedgerField.commercialPremium.title, c.commercialPremium),
+            (LedgerField.compulsoryInsurer.title, c.compulsoryInsurer), (LedgerField.compulsoryPremium.title, c.compulsoryPremium),
             (LedgerField.lastCover.title, c.lastCover), (LedgerField.sumInsured.title, c.sumInsured),
             (LedgerField.claims.title, c.claims.map(String.init)), (LedgerField.violations.title, c.violations.map(String.init)),
             (LedgerField.grade.title, c.grade), (LedgerField.type.title, c.type), (LedgerField.agent.title, c.agent),

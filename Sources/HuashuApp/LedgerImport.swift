@@ -14,9 +14,12 @@ public enum LedgerImport {
         public var skipBadRows = false
         /// An empty cell erases the stored value (by default it keeps it).
         public var clearEmptyCells = false
+        /// The sheet of a workbook to read (by default the first).
+        public var sheet: String?
 
-        public init(file: String, encoding: String?, dryRun: Bool, skipBadRows: Bool, clearEmptyCells: Bool = false) {
+        public init(file: String, encoding: String?, dryRun: Bool, skipBadRows: Bool, clearEmptyCells: Bool = false, sheet: String? = nil) {
             self.file = file
+            self.sheet = sheet
             self.encoding = encoding
             self.dryRun = dryRun
             self.skipBadRows = skipBadRows
@@ -34,9 +37,13 @@ public enum LedgerImport {
             encoding = known
         }
         let bytes = try FileBytes.read(options.file)
+        let workbook = LedgerWorkbook.isArchive(bytes)
+        if workbook && options.encoding != nil { throw UserError("\(options.file): --encoding is for CSV files; a workbook says its own") }
+        if !workbook && options.sheet != nil { throw UserError("\(options.file): --sheet is for a workbook (.xlsx); this file is not one") }
         let rows: LedgerRows
         do {
-            rows = try LedgerRows(bytes, encoding: encoding, today: LocalDay.day(Date()))
+            rows = workbook ? try LedgerWorkbook.rows(options.file, sheet: options.sheet, today: LocalDay.day(Date()))
+                            : try LedgerRows(bytes, encoding: encoding, today: LocalDay.day(Date()))
         } catch {
             throw UserError("\(options.file): \(error.description)")
         }
@@ -76,16 +83,19 @@ public enum LedgerImport {
             if !options.dryRun { report += try writeRejected(parse, beside: options.file) }
         }
         if options.dryRun { report += changeList(summary.changes) }
-        return report + summaryLine(options, count: parse.recordCount, encoding: parse.encoding, summary: summary, skipped: parse.rejectedRows.count)
+        return report + summaryLine(options, count: parse.recordCount, source: parse.sheet.map { "sheet \($0)" } ?? parse.encoding.rawValue, summary: summary, skipped: parse.rejectedRows.count)
     }
 
     /// Writes the file's good rows while it is still being read, in one
     /// transaction that is kept only when the whole file allows it: not on a
     /// dry run, not for a file found unreadable on the way, and with bad rows
-    /// only when they are to be skipped.
+    /// only when they are to be skipped. An update import of a file known to be
+    /// kept is committed in batches instead (`isKept`).
     private static func store(_ rows: LedgerRows, into database: String, _ options: Options,
                               progress: (String) -> Void) throws(UserError) -> (UpsertSummary, LedgerRows) {
         let store = try openStore(.file(database))
+        var inBatches = false
+        if !options.dryRun, try wrap({ try store.hasCustomers() }) { inBatches = try isKept(rows, options) }
         let feed = LedgerFeed(rows, stopsAtFirstProblem: !options.skipBadRows)
         defer { feed.stop() }
         var reported = 0
@@ -100,7 +110,7 @@ public enum LedgerImport {
             }, keep: {
                 guard let outcome = try? feed.outcome() else { return false }
                 return !options.dryRun && (options.skipBadRows || outcome.problems.isEmpty)
-            }, firstLoad: !options.dryRun, source: options.file,
+            }, firstLoad: !options.dryRun, source: options.file, inBatches: inBatches,
             reconcile: LedgerMerge(header: rows.header, clearingEmptyCells: options.clearEmptyCells).callAsFunction)
         }
         do {
@@ -110,13 +120,28 @@ public enum LedgerImport {
         }
     }
 
-    static func summaryLine(_ options: Options, count: Int, encoding: LedgerEncoding, summary: UpsertSummary, skipped: Int) -> String {
+    /// `source`: the file's encoding, or the workbook's sheet.
+    /// Reads the whole file once before an update import, which is committed in batches so
+    /// that agents' steps are not held up behind it: a batch once committed is not taken
+    /// back, so batches start only for a file known to be kept (readable to its end, and
+    /// without bad rows unless they are skipped). Otherwise the import is one transaction.
+    private static func isKept(_ rows: LedgerRows, _ options: Options) throws(UserError) -> Bool {
+        var check = rows
+        do {
+            while try check.next(rows: LedgerReader.progressInterval) != nil {}
+        } catch {
+            throw UserError("\(options.file): \(error.description)")
+        }
+        return options.skipBadRows || check.problems.isEmpty
+    }
+
+    static func summaryLine(_ options: Options, count: Int, source: String, summary: UpsertSummary, skipped: Int) -> String {
         let verb = options.dryRun ? "would import" : "imported"
         let changed = summary.updated == 0 ? "" : " (\(summary.changes.count) \(summary.changes.count == 1 ? "field" : "fields") changed)"
         var held: [String] = []
         if summary.heldCells > 0 { held.append("\(summary.heldCells) \(summary.heldCells == 1 ? "cell" : "cells")") }
         if summary.conflicts > 0 { held.append("\(summary.conflicts) \(summary.conflicts == 1 ? "conflict" : "conflicts")") }
-        return "\(verb) \(count) customers from \(options.file) (\(encoding.rawValue)): "
+        return "\(verb) \(count) customers from \(options.file) (\(source)): "
             + "\(summary.inserted) new, \(summary.updated) updated\(changed), \(summary.unchanged) unchanged"
             + (skipped == 0 ? "" : "; \(skipped) \(skipped == 1 ? "row" : "rows") skipped")
             + (held.isEmpty ? "" : "; \(held.joined(separator: " and ")) held for review (see `huashu review list`)") + "\n"
@@ -135,7 +160,7 @@ public enum LedgerImport {
     }
 
     private static func writeRejected(_ parse: LedgerRows, beside file: String) throws(UserError) -> String {
-        let path = (file.hasSuffix(".csv") ? String(file.dropLast(4)) : file) + ".rejected.csv"
+        let path = (file.hasSuffix(".csv") ? String(file.dropLast(4)) : file.hasSuffix(".xlsx") ? String(file.dropLast(5)) : file) + ".rejected.csv"
         let bytes = parse.correctionCSV()
         try PrivateFile.write(bytes, to: path, what: "the rejected rows")
         return "the \(parse.rejectedRows.count) rejected rows are in \(path), with the problem in the last column\n"

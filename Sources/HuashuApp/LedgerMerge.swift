@@ -56,6 +56,11 @@ struct LedgerMerge: Sendable {
             customer.commercialExpiry = stored.commercialExpiry ?? given.commercialExpiry
             customer.compulsoryExpiry = stored.compulsoryExpiry ?? given.compulsoryExpiry
         }
+        // The vehicle's 上年承保公司 and 上年保费 are its 商业险's once it has one: a 交强险 row does not take their place.
+        if given.commercialExpiry == nil && given.compulsoryExpiry != nil && stored.commercialExpiry != nil {
+            customer.lastInsurer = stored.lastInsurer ?? customer.lastInsurer
+            customer.lastPremium = stored.lastPremium ?? customer.lastPremium
+        }
         customer.phoneInvalid = customer.phone == nil || (stored.phoneInvalid && customer.phone == stored.phone)
         customer.extra = mergedExtra(given.extra, stored.extra)
         return (customer, held)

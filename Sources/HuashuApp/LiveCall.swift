@@ -23,6 +23,7 @@ final class LiveCall {
     let customer: Customer
     let store: Store
     let log: CallLogWriter
+    let recorder: CallRecorder
     var reader: LineReader
     let view: CallView
     let startedAt: Date
@@ -49,6 +50,7 @@ final class LiveCall {
         self.customer = customer
         self.store = store
         self.log = log
+        recorder = CallRecorder(engine: engine, log: log, startedAt: startedAt)
         self.reader = reader
         self.view = view
         self.state = state
@@ -63,7 +65,7 @@ final class LiveCall {
 
     /// Logs the first screen of a new call.
     func recordStart(_ step: CallStep) throws(UserError) {
-        _ = try commit(nil, step)
+        _ = try committed { at throws(StoreError) in (step, try recorder.record(nil, step, at: at)) }
     }
 
     /// Runs until the call has an outcome or the agent leaves it open.
@@ -194,7 +196,7 @@ final class LiveCall {
                 skippedAwaiting = true
                 draw()
             }
-        } else if state.awaiting == .quote && !skippedAwaiting, CallEngine.premium(text) != nil {
+        } else if state.awaiting == .quote && !skippedAwaiting, Premium.digits(text) != nil {
             try apply(.quote(text))
         } else if state.awaiting == .callback && !skippedAwaiting, offerCallback(text, then: nil, orSearch: true) {
         } else {
@@ -230,7 +232,7 @@ final class LiveCall {
     @discardableResult
     func offerCallback(_ words: String, then outcome: Outcome?, orSearch: Bool = false) -> Bool {
         let now = Date()
-        let today = LocalDay.callbackDay(now)
+        let today = LocalDay.day(now)
         // Callbacks count from the call's day; a call resumed on a later day counts the days between.
         let callDay = engine.context.callDay ?? today
         let shift = callDay.days(until: today)
@@ -256,8 +258,7 @@ final class LiveCall {
     /// One step: engine, commit, then screen.
     func apply(_ input: CallInput) throws(UserError) {
         offered = []
-        let step = engine.step(state, input)
-        let screen = try commit(input, step)
+        let (step, screen) = try committed { at throws(StoreError) in try recorder.take(input, from: state, at: at) }
         observer?.didStep(input, step)
         for case .refused(let reason) in step.events {
             say(view.warn("不能这样做: " + reason))
@@ -271,17 +272,13 @@ final class LiveCall {
         if moved || answered || state.hasEnded && !input.isAfterword { draw(screen) }
     }
 
-    /// Logs a step; returns its screen, which is what was logged as shown.
-    private func commit(_ input: CallInput?, _ step: CallStep) throws(UserError) -> CallScreen {
-        let screen = engine.screen(step.state)
-        let stage = engine.script.nodes[step.state.node]?.stageID ?? ""
+    /// Takes and logs a step through the recorder at this moment, waiting while the database is busy
+    /// (the step is taken again from the same state: the engine is pure).
+    private func committed(_ take: (Date) throws(StoreError) -> (CallStep, CallScreen)) throws(UserError) -> (CallStep, CallScreen) {
         let at = clock()
         while true {
             do {
-                try log.record(input: input, step: step, stage: stage, shown: screen.says.joined(separator: "\n"), at: at,
-                               followUps: FollowUpSchedule.plans(for: step.events, state: step.state, callStart: startedAt,
-                                                                 daysToExpiry: engine.context.customer.daysToExpiry))
-                return screen
+                return try take(at)
             } catch let error where error.isBusy {
                 // Only Ctrl-C ends a wait for a busy database.
                 guard keepsWaiting() else {
@@ -371,37 +368,18 @@ final class LiveCall {
     }
 }
 
-/// When a call's outcome leaves work for later: a booked callback at its time,
-/// a thinking customer chased within 3 days, a committed payment collected next
-/// day (one: booking it closes any still open), and after a loss a lapse check
-/// (脱保核查) the day after the old policy ends, 10:00.
+/// A step's events as the follow-up rule (`FollowUpRule`) reads them.
 enum FollowUpSchedule {
     /// `daysToExpiry` counts from the call's start day.
     static func plans(for events: [CallEvent], state: CallState, callStart: Date, daysToExpiry: Int?) -> [FollowUpPlan] {
-        var plans: [FollowUpPlan] = []
-        for event in events {
+        let relevant = events.compactMap { event -> FollowUpRule.Event? in
             switch event {
-            case .callbackBooked(let time):
-                plans.append(FollowUpPlan(kind: .callback, due: localTime(callStart, daysAhead: time.daysAhead, minute: time.minute)))
-            case .ended(let outcome, _):
-                switch outcome.kind {
-                case .committed: plans.append(FollowUpPlan(kind: .payment, due: localTime(callStart, daysAhead: 1, minute: 10 * 60)))
-                case .thinking where state.callback == nil:
-                    plans.append(FollowUpPlan(kind: .thinking, due: localTime(callStart, daysAhead: 2, minute: 10 * 60)))
-                case .callback where state.callback == nil:
-                    plans.append(FollowUpPlan(kind: .callback, due: localTime(callStart, daysAhead: 1, minute: 10 * 60)))
-                case .lost:
-                    plans.append(FollowUpPlan(kind: .lapseCheck, due: localTime(callStart, daysAhead: max((daysToExpiry ?? 0) + 1, 1), minute: 10 * 60)))
-                default: break
-                }
-            default:
-                break
+            case .callbackBooked(let time): .callbackBooked(time)
+            case .ended(let outcome, _): .ended(outcome.kind)
+            default: nil
             }
         }
-        return plans
-    }
-
-    static func localTime(_ date: Date, daysAhead: Int, minute: Int) -> String {
-        LocalDay.day(date).adding(days: daysAhead).description + " " + CallbackTime(daysAhead: daysAhead, minute: minute).clock
+        guard !relevant.isEmpty else { return [] }
+        return FollowUpRule.plans(for: relevant, callbackBooked: state.callback != nil, callDay: LocalDay.day(callStart), daysToExpiry: daysToExpiry)
     }
 }

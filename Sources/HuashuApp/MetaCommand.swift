@@ -59,8 +59,8 @@ struct MetaCommand: Sendable {
         },
         MetaCommand(names: ["record", "rec"], usage: ".record 项目 内容", help: "记录结果字段,如 .record 付款 扫码 / .record 交付 电子保单") { arguments, call in
             let field = String(arguments.prefix { !$0.isWhitespace })
-            guard let fact = FactWords.fact(field) else {
-                call.say(call.view.warn("记录什么? 项目: " + FactWords.list))
+            guard let fact = CallFact(named: field) else {
+                call.say(call.view.warn("记录什么? 项目: " + CallFact.list))
                 return .stay
             }
             try call.apply(.fact(fact, arguments.dropFirst(field.count).trimmingSpaces))
@@ -109,8 +109,9 @@ struct MetaCommand: Sendable {
 
     static let allNames: [String] = table.flatMap(\.names).filter { $0.count > 2 }
 
-    /// Commands whose words are the customer's own (a note may hold a phone, an address, a complaint).
-    static let privateCommands: Set<String> = ["note", "n"]
+    /// Commands whose words are the customer's own (a note may hold a phone, an address, a complaint;
+    /// a record, the address to post the policy to).
+    static let privateCommands: Set<String> = ["note", "n", "record", "rec"]
 
     /// What the line-editor history keeps of a typed line: commands and searches, masked;
     /// nothing of a note, which belongs in the call log only.
@@ -188,28 +189,10 @@ enum OutcomeWords {
         guard words.count >= 3 else { return .failure(UserError("战败要写客户去了哪家保险公司: \(usage)")) }
         var rest = Array(words[2...])
         var gap: String?
-        if rest.count > 1, let amount = CallEngine.premium(rest[rest.count - 1]) {
+        if rest.count > 1, let amount = Premium.digits(rest[rest.count - 1]) {
             gap = amount
             rest.removeLast()
         }
         return .success(Ending(outcome: Outcome(.lost, lossReason: reason), lostTo: rest.joined(separator: " "), priceGap: gap))
-    }
-}
-
-/// `.record` field names, in English or Chinese.
-enum FactWords {
-    static let names: [String: CallFact] = {
-        var names = Dictionary(uniqueKeysWithValues: CallFact.allCases.map { ($0.rawValue, $0) })
-        for fact in CallFact.allCases { names[fact.chinese] = fact }
-        names["付款"] = .payment
-        names["gap"] = .priceGap
-        names["vehicle"] = .otherVehicle
-        return names
-    }()
-
-    static let list = CallFact.allCases.map { "\($0.chinese)(\($0.rawValue))" }.joined(separator: " ")
-
-    static func fact(_ word: String) -> CallFact? {
-        names[word.lowercased()] ?? names[word]
     }
 }

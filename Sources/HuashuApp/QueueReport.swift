@@ -1,6 +1,6 @@
 import Foundation
 import HuashuCalendar
-import HuashuLedger
+import HuashuRenewal
 import HuashuStore
 import HuashuText
 
@@ -34,32 +34,37 @@ public enum QueueReport {
         var minute = LocalDay.minute(now)
         if let text = options.date {
             today = try CommandLineDate.day(text, option: "--date")
-            minute = RenewalQueue.wholeDay
+            minute = RenewalQueueRule.wholeDay
         }
         if options.corrections {
             return try PhoneCorrections.text(store: openStore(options.database, mustExist: true), agent: options.agent)
         }
         let store = try openSupervisorStore(options.database)
-        let entries = try wrap { try RenewalQueue.entries(customers: store.allCustomers(), calls: store.lastCalls(),
-                                                          followUps: store.openFollowUps(), today: today, minute: minute, plan: plan,
-                                                          agent: options.agent) }
-        return text(entries, today: today, plan: plan, agent: options.agent)
+        // Streamed: only the printed cells of the customers on the list are kept, never the ledger.
+        var rows = [header]
+        try RenewalQueue.each(store: store, today: today, minute: minute, plan: plan, owner: RenewalQueue.owner(options.agent)) { entry in
+            rows.append(cells(entry, number: rows.count))
+        }
+        return text(rows, today: today, plan: plan, agent: options.agent)
+    }
+
+    static let header = ["", "客户", "车牌", "等级", "到期", "为什么今天打", "逾期", "上次通话"]
+
+    /// One customer's row: its number on the list, who, when the policy ends, why today.
+    static func cells(_ entry: QueueEntry, number: Int) -> [String] {
+        let c = entry.customer
+        let days = entry.daysToExpiry.map { $0 >= 0 ? "剩\($0)天" : "脱保\(-$0)天" } ?? "无到期日"
+        let grade = c.grade == "D" ? "D 易流失" : c.grade ?? "-"
+        return [String(number), "\(c.name) #\(c.id ?? 0)", c.plate, grade, days, entry.reason, entry.overdueText, entry.lastCall ?? "未联系过"]
+            .map { TerminalText.visible($0) }
     }
 
     /// The list as printed: a title line, a header, one row per customer.
-    public static func text(_ entries: [QueueEntry], today: LedgerDate, plan: RenewalPlan, agent: String?) -> String {
+    static func text(_ rows: [[String]], today: LedgerDate, plan: RenewalPlan, agent: String?) -> String {
         let whose = agent.map { " · 专员 \($0)" } ?? ""
-        guard !entries.isEmpty else { return "\(today) 没有需要联系的客户(\(plan.chinese)\(whose))。\n" }
-        var out = "\(today) 要联系 \(entries.count) 位客户(\(plan.chinese)\(whose)):\n"
-        var rows = [["", "客户", "车牌", "等级", "到期", "为什么今天打", "逾期", "上次通话"]]
-        for (offset, entry) in entries.enumerated() {
-            let c = entry.customer
-            let days = entry.daysToExpiry.map { $0 >= 0 ? "剩\($0)天" : "脱保\(-$0)天" } ?? "无到期日"
-            let grade = c.grade == "D" ? "D 易流失" : c.grade ?? "-"
-            rows.append([String(offset + 1), "\(c.name) #\(c.id ?? 0)", c.plate, grade, days, entry.reason,
-                         entry.overdueText, entry.lastCall ?? "未联系过"])
-        }
-        rows = rows.map { $0.map { TerminalText.visible($0) } }
+        guard rows.count > 1 else { return TerminalText.visible("\(today) 没有需要联系的客户(\(plan.chinese)\(whose))。") + "\n" }
+        // The cells are made visible one by one (`cells`); the title carries the agent's name as typed.
+        var out = TerminalText.visible("\(today) 要联系 \(rows.count - 1) 位客户(\(plan.chinese)\(whose)):") + "\n"
         let widths = rows[0].indices.map { column in rows.map { $0[column].displayWidth }.max() ?? 0 }
         for row in rows {
             let cells = row.enumerated().map { column, cell in
@@ -69,7 +74,7 @@ public enum QueueReport {
             while line.hasSuffix(" ") { line.removeLast() }
             out += line + "\n"
         }
-        return TerminalText.visible(out, keeping: .lineBreaks)
+        return out
     }
 }
 

@@ -48,7 +48,7 @@ public enum RehearsalRunner {
             call.clock = clock
         }
         let observer = RehearsalObserver(customer: SimulatedCustomer(scenario: scenario, book: book, engine: engine, seed: seed),
-                                         log: log, state: first.state, now: clock)
+                                         recorder: call.recorder, state: first.state, now: clock)
         call.observer = observer
         call.say(introduction(scenario, seed: seed, customer: customer, view: call.view))
         try call.recordStart(first)
@@ -159,14 +159,14 @@ public enum RehearsalRunner {
 /// each of the trainee's steps.
 final class RehearsalObserver: CallObserver {
     private(set) var customer: SimulatedCustomer
-    private let log: CallLogWriter
+    private let recorder: CallRecorder
     private var current: CallState
     private let now: () -> Date
     private(set) var logProblem: String?
 
-    init(customer: SimulatedCustomer, log: CallLogWriter, state: CallState, now: @escaping () -> Date = Date.init) {
+    init(customer: SimulatedCustomer, recorder: CallRecorder, state: CallState, now: @escaping () -> Date = Date.init) {
         self.customer = customer
-        self.log = log
+        self.recorder = recorder
         current = state
         self.now = now
     }
@@ -197,10 +197,8 @@ final class RehearsalObserver: CallObserver {
 
     /// A note in the call's log, as if typed with `.note`.
     func record(_ text: String, state: CallState) {
-        let step = customer.engine.step(state, .note(text))
         do {
-            try log.record(input: .note(text), step: step, stage: customer.engine.script.nodes[state.node]?.stageID ?? "",
-                           shown: "", at: now(), followUps: [])
+            _ = try recorder.take(.note(text), from: state, at: now())
         } catch {
             logProblem = String(describing: error)
         }

@@ -108,6 +108,18 @@ struct ReplayText {
     let script: Script?
     let options: CallReplay.Options
     let now: Date
+    /// The state after each step, as its log rebuilds it.
+    let states: [CallState?]
+
+    init(call: CallRecord, customer: Customer?, steps: [StepRecord], script: Script?, options: CallReplay.Options, now: Date) {
+        self.call = call
+        self.customer = customer
+        self.steps = steps
+        self.script = script
+        self.options = options
+        self.now = now
+        states = StepRecord.states(steps)
+    }
 
     /// A call whose last step is this recent may still be going on.
     static let stillLive: TimeInterval = 15 * 60
@@ -153,7 +165,7 @@ struct ReplayText {
 
     func footer() -> [String] {
         var lines = [String(repeating: "─", count: 60)]
-        let last = steps.last.flatMap { try? $0.decodedState() }
+        let last = states.last ?? nil
         if let outcome = call.outcome {
             var parts = ["通话结果: " + CallList.outcomeText(outcome, reason: call.lossReason, lostTo: call.lostTo)]
             if let quote = call.quote { parts.append("报价 \(quote) 元") }
@@ -184,9 +196,8 @@ struct ReplayText {
     func body() -> [Step] {
         var result: [Step] = []
         var previousShown: String?
-        for step in steps {
+        for (step, state) in zip(steps, states) {
             let offset = SupervisorTime.seconds(from: call.startedAt, to: step.at) ?? 0
-            let state = try? step.decodedState()
             let depth = state?.detours.count ?? 0
             let indent = String(repeating: "  ", count: depth)
             var lines = ["\(CallView.clock(offset)) \(indent)[\(stageTitle(step.stage))] \(action(step, state: state))"]
@@ -207,7 +218,7 @@ struct ReplayText {
 
     /// What happened in a step, in words: `选择「是我」→ confirm_car`.
     func action(_ step: StepRecord, state: CallState?) -> String {
-        guard let events = try? JSONDecoder().decode([CallEvent].self, from: Data(step.events.utf8)) else {
+        guard let events = step.decodedEvents else {
             return "\(step.inputKind) → \(step.node)(事件记录无法解析)"
         }
         var phrases: [String] = step.inputKind == "start" ? ["开始"] : []
@@ -253,7 +264,7 @@ struct ReplayText {
 
     /// What the agent tried when the engine refused it.
     private func attempt(_ step: StepRecord, state: CallState?) -> String {
-        guard let text = step.input, let input = try? JSONDecoder().decode(CallInput.self, from: Data(text.utf8)) else {
+        guard let input = step.decodedInput else {
             return "(\(step.inputKind))"
         }
         switch input {

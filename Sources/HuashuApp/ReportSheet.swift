@@ -1,5 +1,6 @@
 import Foundation
 import HuashuLedger
+import HuashuRenewal
 import HuashuScript
 import HuashuStore
 

@@ -98,6 +98,14 @@ public struct LedgerDate: Sendable, Hashable, Comparable, CustomStringConvertibl
         return "\(String(repeating: "0", count: max(0, 4 - y.count)))\(y)-\(m)-\(d)"
     }
 
+    /// 0 for Monday through 6 for Sunday: a Chinese week starts on Monday (周一). 1970-01-01 was a Thursday.
+    public var weekday: Int { ((daysSince1970 + 3) % 7 + 7) % 7 }
+
+    /// The last day of this day's month.
+    public var monthEnd: LedgerDate {
+        LedgerDate(year: year, month: month, day: LedgerDate.daysIn(month: month, year: year)) ?? self
+    }
+
     public static func < (a: LedgerDate, b: LedgerDate) -> Bool {
         (a.year, a.month, a.day) < (b.year, b.month, b.day)
     }
@@ -112,5 +120,26 @@ public struct LedgerDate: Sendable, Hashable, Comparable, CustomStringConvertibl
         case 4, 6, 9, 11: 30
         default: 31
         }
+    }
+}
+
+/// `{"year":2026,"month":12,"day":6}`, as a call's context has stored its day since callbacks were booked.
+extension LedgerDate: Codable {
+    private enum CodingKeys: String, CodingKey { case year, month, day }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        guard let day = LedgerDate(year: try container.decode(Int.self, forKey: .year), month: try container.decode(Int.self, forKey: .month),
+                                   day: try container.decode(Int.self, forKey: .day)) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: container.codingPath, debugDescription: "no such day"))
+        }
+        self = day
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(year, forKey: .year)
+        try container.encode(month, forKey: .month)
+        try container.encode(day, forKey: .day)
     }
 }

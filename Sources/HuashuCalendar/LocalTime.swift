@@ -51,6 +51,12 @@ public enum LocalDay {
         LocalTime(date).day
     }
 
+    /// Minutes after local midnight.
+    public static func minute(_ date: Date) -> Int {
+        let now = LocalTime(date)
+        return now.hour * 60 + now.minute
+    }
+
     public static func string(_ date: Date) -> String {
         day(date).description
     }

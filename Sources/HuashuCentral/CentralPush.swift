@@ -22,6 +22,7 @@ public struct CentralPush {
     /// `progress` hears a line after each batch of a push longer than one batch.
     public func run(progress: (String) -> Void) throws -> [(table: PushedTable, sent: Int)] {
         try CentralSchema.requireCurrent(central)
+        try central.requireOwnDesk(desk)
         try central.execute("""
             INSERT INTO desks (name) VALUES ($1) ON CONFLICT (name) DO UPDATE SET last_sync = now()
             """, [desk], what: "registering desk \(desk)")
@@ -109,7 +110,7 @@ struct TeamNumbering {
     init?(_ table: PushedTable) {
         switch table {
         case .customers:
-            lock = "LOCK TABLE team_customers IN EXCLUSIVE MODE"
+            lock = "SELECT pg_advisory_xact_lock(hashtext('huashu team_customers'))"
             insert = """
                 INSERT INTO team_customers (id, plate)
                 SELECT (SELECT coalesce(max(id), 0) FROM team_customers) + row_number() OVER (ORDER BY c.id), c.plate
@@ -117,7 +118,7 @@ struct TeamNumbering {
                   AND NOT EXISTS (SELECT 1 FROM team_customers t WHERE t.plate = c.plate)
                 """
         case .calls:
-            lock = "LOCK TABLE call_numbers IN EXCLUSIVE MODE"
+            lock = "SELECT pg_advisory_xact_lock(hashtext('huashu call_numbers'))"
             insert = """
                 INSERT INTO call_numbers (number, desk, id)
                 SELECT (SELECT coalesce(max(number), 0) FROM call_numbers) + row_number() OVER (ORDER BY c.id), c.desk, c.id

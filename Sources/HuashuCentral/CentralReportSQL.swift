@@ -1,3 +1,4 @@
+import HuashuRenewal
 import HuashuStore
 
 /// The monthly report's figures in PostgreSQL, over the `team` views: the
@@ -16,8 +17,6 @@ struct CentralReportSQL {
         "(\(column)::timestamptz AT TIME ZONE current_setting('TimeZone'))::date"
     }
 
-    private static let finalOutcomes = "(" + RenewalSeason.finalOutcomes.sorted().map { "'\($0)'" }.joined(separator: ", ") + ")"
-
     /// `$1` start, `$2` end (UTC log timestamps), `$3` the agent or NULL.
     private static let monthCalls = """
         m AS (
@@ -29,7 +28,8 @@ struct CentralReportSQL {
     var monthParameters: [String?] { [window.startUTC, window.endUTC, window.agent] }
 
     var dueParameters: [String?] {
-        [window.firstDay, window.endDay, window.nowLocal, window.quietBeforeUTC, window.agent]
+        [window.firstDay, window.endDay, window.nowLocal, window.quietBeforeUTC, window.agent,
+         String(RenewalSeason.days), RenewalSeason.finalOutcomesJSON]
     }
 
     let due = """
@@ -46,8 +46,8 @@ struct CentralReportSQL {
                    (SELECT c.id FROM team.calls c WHERE c.customer_id = u.id AND c.training = 0
                     ORDER BY c.started_at COLLATE "C" DESC, c.id DESC LIMIT 1) AS latest,
                    (SELECT c.id FROM team.calls c WHERE c.customer_id = u.id AND c.training = 0 AND c.outcome IS NOT NULL
-                      AND \(localDay("c.started_at")) >= p.expiry::date - \(RenewalSeason.days)
-                    ORDER BY c.outcome IN \(finalOutcomes) DESC, c.started_at COLLATE "C" DESC, c.id DESC
+                      AND \(localDay("c.started_at")) >= p.expiry::date - $6::int
+                    ORDER BY c.outcome IN (SELECT jsonb_array_elements_text($7::jsonb)) DESC, c.started_at COLLATE "C" DESC, c.id DESC
                     LIMIT 1) AS result
             FROM policy p JOIN team.customers u ON u.id = p.id
         )
@@ -101,7 +101,7 @@ struct CentralReportSQL {
                count(DISTINCT CASE WHEN m.outcome = 'won' THEN s.call_id END) AS won_calls,
                bool_or(s.input_kind = 'objection') AS searched
         FROM m JOIN team.call_steps s ON s.call_id = m.id
-        WHERE s.input_kind IN ('objection', 'answer') AND s.events LIKE '%"entered"%' AND s.events NOT LIKE '%"returned"%'
+        WHERE s.input_kind IN ('objection', 'answer') AND s.entered IS NOT NULL AND s.returned_to IS NULL
           AND (s.input_kind = 'objection' OR s.node IN (SELECT json_array_elements_text($4::json)))
         GROUP BY s.node
         """
@@ -111,7 +111,7 @@ struct CentralReportSQL {
         used AS (
             SELECT DISTINCT s.call_id, s.answer_id, m.outcome
             FROM m JOIN team.call_steps s ON s.call_id = m.id
-            WHERE m.outcome IS NOT NULL AND s.input_kind = 'answer' AND s.events LIKE '%"answered"%'
+            WHERE m.outcome IS NOT NULL AND s.input_kind = 'answer' AND s.answered IS NOT NULL
               AND substr(s.answer_id, 1, greatest(strpos(s.answer_id, '>') - 1, 0)) IN (SELECT json_array_elements_text($4::json))
         )
         SELECT substr(answer_id, 1, greatest(strpos(answer_id, '>') - 1, 0)) AS handler, answer_id, count(*) AS calls,

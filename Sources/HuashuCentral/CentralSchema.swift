@@ -71,6 +71,139 @@ public enum CentralSchema {
                 PRIMARY KEY (desk, id)
             );
             """),
+        // A desk's steps logged since its v5 keep no state snapshot and no copy of the previous hash.
+        ("steps without state or previous hash", """
+            ALTER TABLE call_steps ALTER COLUMN state DROP NOT NULL, ALTER COLUMN prev_hash DROP NOT NULL;
+            """),
+        ("roles: agents add their own desk's rows, supervisors read every desk, trainers read rehearsals; the log is append-only", """
+            DO $$
+            BEGIN
+                IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'huashu_agent') THEN CREATE ROLE huashu_agent NOLOGIN; END IF;
+                IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'huashu_supervisor') THEN CREATE ROLE huashu_supervisor NOLOGIN; END IF;
+                IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'huashu_trainer') THEN CREATE ROLE huashu_trainer NOLOGIN; END IF;
+            END $$;
+            -- The login that pushes a desk's rows; a supervisor hands a desk to an agent with `huashu central grant`.
+            ALTER TABLE desks ADD COLUMN owner name NOT NULL DEFAULT current_user;
+
+            REVOKE ALL ON desks, calls, call_steps, follow_ups, audit, schema_migrations FROM PUBLIC;
+            GRANT SELECT ON schema_migrations TO huashu_agent, huashu_supervisor, huashu_trainer;
+            GRANT SELECT ON desks, calls, call_steps, follow_ups, audit TO huashu_supervisor;
+            GRANT SELECT ON desks, calls, call_steps TO huashu_trainer;
+            GRANT SELECT, INSERT ON desks, calls, call_steps, follow_ups, audit TO huashu_agent;
+            GRANT UPDATE (last_sync) ON desks TO huashu_agent;
+            GRANT UPDATE (ended_at, outcome, loss_reason, lost_to, quote, facts) ON calls TO huashu_agent;
+            GRANT UPDATE (done_at) ON follow_ups TO huashu_agent;
+
+            -- What even the owner of the tables cannot do: a logged step or audit row never changes or goes,
+            -- a call's beginning never changes and its ending is filled once, a follow-up is done once.
+            CREATE FUNCTION huashu_refuse(why text) RETURNS void LANGUAGE plpgsql AS $f$
+            BEGIN
+                RAISE EXCEPTION 'huashu: %', why USING ERRCODE = 'insufficient_privilege';
+            END $f$;
+            CREATE FUNCTION huashu_append_only() RETURNS trigger LANGUAGE plpgsql AS $f$
+            BEGIN
+                PERFORM huashu_refuse(format('%s is append-only: %s refused', TG_TABLE_NAME, TG_OP));
+                RETURN NULL;
+            END $f$;
+            CREATE FUNCTION huashu_call_settles_once() RETURNS trigger LANGUAGE plpgsql AS $f$
+            BEGIN
+                IF (NEW.desk, NEW.id, NEW.customer_id, NEW.agent, NEW.started_at, NEW.script_version, NEW.training, NEW.context)
+                   IS DISTINCT FROM (OLD.desk, OLD.id, OLD.customer_id, OLD.agent, OLD.started_at, OLD.script_version, OLD.training, OLD.context) THEN
+                    PERFORM huashu_refuse('a call''s beginning never changes');
+                END IF;
+                IF OLD.ended_at IS NOT NULL THEN
+                    PERFORM huashu_refuse('an ended call''s outcome never changes: a correction is a new logged step');
+                END IF;
+                RETURN NEW;
+            END $f$;
+            CREATE FUNCTION huashu_follow_up_done_once() RETURNS trigger LANGUAGE plpgsql AS $f$
+            BEGIN
+                IF OLD.done_at IS NOT NULL OR (NEW.desk, NEW.id, NEW.customer_id, NEW.call_id, NEW.kind, NEW.due_at)
+                   IS DISTINCT FROM (OLD.desk, OLD.id, OLD.customer_id, OLD.call_id, OLD.kind, OLD.due_at) THEN
+                    PERFORM huashu_refuse('a follow-up is booked once and done once');
+                END IF;
+                RETURN NEW;
+            END $f$;
+            CREATE TRIGGER call_steps_append_only BEFORE UPDATE OR DELETE ON call_steps FOR EACH ROW EXECUTE FUNCTION huashu_append_only();
+            CREATE TRIGGER call_steps_never_truncated BEFORE TRUNCATE ON call_steps FOR EACH STATEMENT EXECUTE FUNCTION huashu_append_only();
+            CREATE TRIGGER audit_append_only BEFORE UPDATE OR DELETE ON audit FOR EACH ROW EXECUTE FUNCTION huashu_append_only();
+            CREATE TRIGGER audit_never_truncated BEFORE TRUNCATE ON audit FOR EACH STATEMENT EXECUTE FUNCTION huashu_append_only();
+            CREATE TRIGGER calls_kept BEFORE DELETE ON calls FOR EACH ROW EXECUTE FUNCTION huashu_append_only();
+            CREATE TRIGGER calls_never_truncated BEFORE TRUNCATE ON calls FOR EACH STATEMENT EXECUTE FUNCTION huashu_append_only();
+            CREATE TRIGGER calls_settle_once BEFORE UPDATE ON calls FOR EACH ROW EXECUTE FUNCTION huashu_call_settles_once();
+            CREATE TRIGGER follow_ups_kept BEFORE DELETE ON follow_ups FOR EACH ROW EXECUTE FUNCTION huashu_append_only();
+            CREATE TRIGGER follow_ups_done_once BEFORE UPDATE ON follow_ups FOR EACH ROW EXECUTE FUNCTION huashu_follow_up_done_once();
+
+            -- An agent sees and adds only the rows of desks it owns.
+            CREATE FUNCTION huashu_owns_desk(desk text) RETURNS boolean LANGUAGE sql STABLE AS $f$
+                SELECT EXISTS (SELECT 1 FROM desks d WHERE d.name = desk AND d.owner = current_user)
+            $f$;
+            ALTER TABLE desks ENABLE ROW LEVEL SECURITY;
+            CREATE POLICY agent_registers_own ON desks FOR INSERT TO huashu_agent WITH CHECK (owner = current_user);
+            CREATE POLICY agent_touches_own ON desks FOR UPDATE TO huashu_agent USING (owner = current_user);
+            CREATE POLICY everyone_reads ON desks FOR SELECT TO huashu_agent, huashu_supervisor, huashu_trainer USING (true);
+            ALTER TABLE calls ENABLE ROW LEVEL SECURITY;
+            ALTER TABLE call_steps ENABLE ROW LEVEL SECURITY;
+            ALTER TABLE follow_ups ENABLE ROW LEVEL SECURITY;
+            ALTER TABLE audit ENABLE ROW LEVEL SECURITY;
+            CREATE POLICY agent_own_desk ON calls TO huashu_agent USING (huashu_owns_desk(desk)) WITH CHECK (huashu_owns_desk(desk));
+            CREATE POLICY agent_own_desk ON call_steps TO huashu_agent USING (huashu_owns_desk(desk)) WITH CHECK (huashu_owns_desk(desk));
+            CREATE POLICY agent_own_desk ON follow_ups TO huashu_agent USING (huashu_owns_desk(desk)) WITH CHECK (huashu_owns_desk(desk));
+            CREATE POLICY agent_own_desk ON audit TO huashu_agent USING (huashu_owns_desk(desk)) WITH CHECK (huashu_owns_desk(desk));
+            CREATE POLICY supervisor_reads ON calls FOR SELECT TO huashu_supervisor USING (true);
+            CREATE POLICY supervisor_reads ON call_steps FOR SELECT TO huashu_supervisor USING (true);
+            CREATE POLICY supervisor_reads ON follow_ups FOR SELECT TO huashu_supervisor USING (true);
+            CREATE POLICY supervisor_reads ON audit FOR SELECT TO huashu_supervisor USING (true);
+            CREATE POLICY trainer_reads_rehearsals ON calls FOR SELECT TO huashu_trainer USING (training <> 0);
+            CREATE POLICY trainer_reads_rehearsals ON call_steps FOR SELECT TO huashu_trainer
+                USING (EXISTS (SELECT 1 FROM calls c WHERE c.desk = call_steps.desk AND c.id = call_steps.call_id));
+            """),
+        ("the floor: a lease on each customer being called, and refusals every desk honours", """
+            -- Customers are keyed by plate across desks: each desk numbers its own customers.
+            CREATE TABLE leases (
+                customer_key text PRIMARY KEY,
+                desk text NOT NULL,
+                agent text NOT NULL,
+                since timestamptz NOT NULL DEFAULT now(),
+                until timestamptz NOT NULL
+            );
+            -- 勿扰 and wrong numbers, from every desk's pushed calls; a wrong number is kept with the phone
+            -- (as the desk showed it, masked) so a new number for the plate calls again.
+            CREATE TABLE refusals (
+                customer_key text NOT NULL,
+                kind text NOT NULL CHECK (kind IN ('do_not_call', 'wrong_number')),
+                phone text NOT NULL DEFAULT '',
+                desk text NOT NULL,
+                call_id bigint NOT NULL,
+                at timestamptz NOT NULL DEFAULT now(),
+                PRIMARY KEY (customer_key, kind, phone)
+            );
+            CREATE FUNCTION huashu_refusal_from_call() RETURNS trigger LANGUAGE plpgsql AS $f$
+            BEGIN
+                IF NEW.outcome IN ('do_not_call', 'wrong_number') AND NEW.training = 0 THEN
+                    INSERT INTO refusals (customer_key, kind, phone, desk, call_id)
+                    VALUES (NEW.context::jsonb #>> '{customer,values,plate}', NEW.outcome,
+                            CASE WHEN NEW.outcome = 'wrong_number' THEN coalesce(NEW.context::jsonb #>> '{customer,values,phone}', '') ELSE '' END,
+                            NEW.desk, NEW.id)
+                    ON CONFLICT DO NOTHING;
+                END IF;
+                RETURN NULL;
+            END $f$;
+            CREATE TRIGGER calls_refusals AFTER INSERT OR UPDATE OF outcome ON calls FOR EACH ROW EXECUTE FUNCTION huashu_refusal_from_call();
+
+            GRANT SELECT, INSERT, UPDATE, DELETE ON leases TO huashu_agent;
+            GRANT SELECT ON leases, refusals TO huashu_supervisor, huashu_agent;
+            GRANT INSERT ON refusals TO huashu_agent;
+            ALTER TABLE leases ENABLE ROW LEVEL SECURITY;
+            CREATE POLICY everyone_reads ON leases FOR SELECT TO huashu_agent, huashu_supervisor USING (true);
+            CREATE POLICY agent_claims ON leases FOR INSERT TO huashu_agent WITH CHECK (huashu_owns_desk(desk));
+            CREATE POLICY agent_renews_or_takes_expired ON leases FOR UPDATE TO huashu_agent
+                USING (huashu_owns_desk(desk) OR until < now()) WITH CHECK (huashu_owns_desk(desk));
+            CREATE POLICY agent_releases_own ON leases FOR DELETE TO huashu_agent USING (huashu_owns_desk(desk));
+            ALTER TABLE refusals ENABLE ROW LEVEL SECURITY;
+            CREATE POLICY everyone_reads ON refusals FOR SELECT TO huashu_agent, huashu_supervisor USING (true);
+            CREATE POLICY agent_adds_own ON refusals FOR INSERT TO huashu_agent WITH CHECK (huashu_owns_desk(desk));
+            """),
         ("customers, team numbers and the team's view", """
             CREATE TABLE customers (
                 desk text NOT NULL REFERENCES desks(name),
@@ -80,7 +213,8 @@ public enum CentralSchema {
                 honorific text, phone text, id_number text, model text, last_insurer text, last_premium text,
                 commercial_expiry text, compulsory_expiry text, claims bigint, violations bigint, grade text, type text,
                 agent text, vehicle_use text, notes text, contact text, holder_type text, last_cover text, sum_insured text,
-                address text, extra text,
+                address text, commercial_insurer text, commercial_premium text, compulsory_insurer text, compulsory_premium text,
+                extra text,
                 do_not_call bigint NOT NULL DEFAULT 0,
                 phone_invalid bigint NOT NULL DEFAULT 0,
                 training bigint NOT NULL DEFAULT 0,
@@ -102,7 +236,8 @@ public enum CentralSchema {
             CREATE VIEW team.customers AS
                 SELECT t.id, c.plate, c.name, c.honorific, c.phone, c.id_number, c.model, c.last_insurer, c.last_premium,
                        c.commercial_expiry, c.compulsory_expiry, c.claims, c.violations, c.grade, c.type, c.agent,
-                       c.vehicle_use, c.notes, c.contact, c.holder_type, c.last_cover, c.sum_insured, c.address, c.extra,
+                       c.vehicle_use, c.notes, c.contact, c.holder_type, c.last_cover, c.sum_insured, c.address,
+                       c.commercial_insurer, c.commercial_premium, c.compulsory_insurer, c.compulsory_premium, c.extra,
                        c.do_not_call, c.phone_invalid, c.training, c.lead_from_call
                 FROM team_customers t
                 JOIN LATERAL (SELECT * FROM customers c WHERE c.plate = t.plate ORDER BY c.desk LIMIT 1) c ON true;
@@ -124,6 +259,29 @@ public enum CentralSchema {
                 JOIN customers u ON u.desk = f.desk AND u.id = f.customer_id
                 JOIN team_customers t ON t.plate = u.plate
                 LEFT JOIN call_numbers n ON n.desk = f.desk AND n.id = f.call_id;
+
+            -- The roles of migration 3 on what this one adds: an agent pushes and reads its own desk's
+            -- customers (and numbers them for the team), a supervisor reads every desk and the team views.
+            REVOKE ALL ON customers, team_customers, call_numbers FROM PUBLIC;
+            GRANT SELECT, INSERT ON customers, team_customers, call_numbers TO huashu_agent;
+            GRANT UPDATE ON customers TO huashu_agent;
+            GRANT UPDATE (abandoned_at) ON calls TO huashu_agent;
+            GRANT SELECT ON customers, team_customers, call_numbers TO huashu_supervisor;
+            GRANT USAGE ON SCHEMA team TO huashu_supervisor;
+            GRANT SELECT ON ALL TABLES IN SCHEMA team TO huashu_supervisor;
+            ALTER TABLE customers ENABLE ROW LEVEL SECURITY;
+            CREATE POLICY agent_own_desk ON customers TO huashu_agent USING (huashu_owns_desk(desk)) WITH CHECK (huashu_owns_desk(desk));
+            CREATE POLICY supervisor_reads ON customers FOR SELECT TO huashu_supervisor USING (true);
+            """),
+        // A desk's steps since v5 carry what they did in typed columns; reports count from them.
+        ("steps' typed columns", """
+            ALTER TABLE call_steps ADD COLUMN entered text, ADD COLUMN raised text, ADD COLUMN answered text,
+                ADD COLUMN returned_to text, ADD COLUMN outcome text;
+            CREATE OR REPLACE VIEW team.call_steps AS
+                SELECT s.id, n.number AS call_id, s.seq, s.at, s.input_kind, s.input, s.answer_id, s.handler_id, s.note,
+                       s.stage, s.node, s.shown, s.events, s.state, s.prev_hash, s.hash, s.link, s.desk,
+                       s.entered, s.raised, s.answered, s.returned_to, s.outcome
+                FROM call_steps s JOIN call_numbers n ON n.desk = s.desk AND n.id = s.call_id;
             """),
     ]
 

@@ -1,5 +1,7 @@
 import Foundation
 import GRDB
+import HuashuCalendar
+import HuashuRenewal
 import HuashuStore
 
 /// The team's central store as the supervisor's commands read it: every desk's
@@ -74,7 +76,8 @@ public final class CentralStore: SupervisorStore {
 
     public func trainingSteps(agent: String?) throws -> [TrainingStepRow] {
         try fetch("""
-            SELECT c.id AS call_id, c.agent, c.started_at, s.seq, s.at, s.input_kind, s.input, s.note, s.node, s.events
+            SELECT c.id AS call_id, c.agent, c.started_at, s.seq, s.at, s.input_kind, s.input, s.answer_id, s.handler_id, s.note,
+                   s.node, s.events
             FROM team.calls c JOIN team.call_steps s ON s.call_id = c.id
             WHERE c.training = 1 AND c.outcome IS NOT NULL AND c.abandoned_at IS NULL AND ($1::text IS NULL OR c.agent = $1)
             ORDER BY c.agent COLLATE "C", c.started_at COLLATE "C", c.id, s.seq
@@ -113,6 +116,27 @@ public final class CentralStore: SupervisorStore {
             """, [], "reading open follow-ups").map { (customerID: $0["customer_id"], kind: $0["kind"], due: $0["due_at"]) }
     }
 
+    /// The call list from every desk's rows by `RenewalQueueRule`, as a desk's query gives it (`Store.queue`):
+    /// the same customers left out, the same order (its key, then the customer's number).
+    public func queue(today: LedgerDate, minute: Int, plan: RenewalPlan, owner: QueueOwner, limit: Int?,
+                      _ each: (Customer, QueueStanding) -> Void) throws {
+        let calls = try lastCalls()
+        var followUps: [Int64: (kind: String, due: String)] = [:]
+        for open in try openFollowUps() where followUps[open.customerID] == nil { followUps[open.customerID] = (open.kind, open.due) }
+        var listed: [(customer: Customer, standing: QueueStanding)] = []
+        for customer in try allCustomers() where !customer.doNotCall && !customer.training && !customer.phoneInvalid && owner.owns(customer.agent) {
+            let id = customer.id ?? 0, last = calls[id], followUp = followUps[id]
+            let candidate = QueueCandidate(customer, lastCallAt: last?.last.startedAt, lastOutcome: last?.last.outcome,
+                                           lastLossReason: last?.last.lossReason, lastEndedAt: last?.lastEnded?.startedAt,
+                                           lastEndedOutcome: last?.lastEnded?.outcome, followUpKind: followUp?.kind, followUpDue: followUp?.due)
+            if let standing = RenewalQueueRule.standing(candidate, today: today, minute: minute, plan: plan) { listed.append((customer, standing)) }
+        }
+        listed.sort { a, b in
+            a.standing.key != b.standing.key ? Array(a.standing.key.utf8).lexicographicallyPrecedes(b.standing.key.utf8) : (a.customer.id ?? 0) < (b.customer.id ?? 0)
+        }
+        for entry in listed.prefix(limit ?? listed.count) { each(entry.customer, entry.standing) }
+    }
+
     public func reportData(_ window: ReportWindow) throws -> ReportData {
         let month = CentralReportSQL(window)
         // One snapshot for every figure, as a desk reads its file in one transaction.
@@ -149,31 +173,44 @@ public final class CentralStore: SupervisorStore {
     }
 
     private func walk(desk: String, only: Int64?, seal: LogChain.Seal?) throws -> ChainReport {
-        var walk = ChainWalk(only: only, seal: seal)
+        // A v5 row's hash and link arrive as hex (`PushRow`); rows before v5 kept theirs as hex text already.
+        var walk = ChainWalk(only: only, seal: seal, hashesInHex: true)
         let callColumns = LogChain.callColumns.split(separator: ",").map { "c." + $0.trimmingCharacters(in: .whitespaces) }
+        let hashed = ChainWalk.hashedColumns.count, typed = ChainWalk.typedColumns.count
         let steps = try central.execute("""
-            SELECT s.id, s.call_id, s.seq, s.prev_hash, s.hash, s.link, \(ChainWalk.contentColumns.map { "s." + $0 }.joined(separator: ", ")),
+            SELECT s.id, s.call_id, s.seq, s.prev_hash, s.hash, s.link, s.state,
+                   \((ChainWalk.hashedColumns + ChainWalk.typedColumns).map { "s." + $0 }.joined(separator: ", ")),
                    (c.id IS NOT NULL)::int, \(callColumns.joined(separator: ", "))
             FROM call_steps s LEFT JOIN calls c ON c.desk = s.desk AND c.id = s.call_id WHERE s.desk = $1 ORDER BY s.id
             """, [desk], what: "reading the steps of desk \(desk)")
         func bytes(_ text: String?) -> ArraySlice<UInt8> { ArraySlice((text ?? "").utf8) }
+        let firstTyped = 7 + hashed, firstCall = 7 + hashed + typed
         for row in steps {
-            let seq = Int(row[2] ?? "") ?? 0, exists = row[17] == "1"
+            let seq = Int(row[2] ?? "") ?? 0, exists = row[firstCall] == "1"
             walk.step(id: Int64(row[0] ?? "") ?? 0, callID: Int64(row[1] ?? "") ?? 0, seq: seq, prevHash: bytes(row[3]), hash: bytes(row[4]),
-                      link: bytes(row[5]), content: (6...16).map { bytes(row[$0]) }, callExists: exists,
-                      callRow: seq == 1 && exists ? (18..<25).map { bytes(row[$0]) } : nil)
+                      link: bytes(row[5]), state: row[6].map { ArraySlice($0.utf8) }, hashed: (7..<firstTyped).map { bytes(row[$0]) },
+                      typed: (firstTyped..<firstCall).map { row[$0] }, callExists: exists,
+                      callRow: seq == 1 && exists ? (firstCall + 1..<firstCall + 8).map { bytes(row[$0]) } : nil)
         }
         walk.finishSteps()
+        let endings = CallEnding.columns.map { "c." + $0 }.joined(separator: ", ")
         let calls = try central.execute("""
-            SELECT c.id, s.at, s.state, s.seq, \(CallEnding.columns.map { "c." + $0 }.joined(separator: ", "))
-            FROM calls c LEFT JOIN LATERAL (SELECT at, state, seq FROM call_steps WHERE desk = c.desk AND call_id = c.id ORDER BY seq DESC LIMIT 1) s
-              ON true
-            WHERE c.desk = $1 ORDER BY c.id
+            SELECT c.id, \(endings), \(ChainWalk.stepColumns.map { "s." + $0 }.joined(separator: ", "))
+            FROM calls c LEFT JOIN call_steps s ON s.desk = c.desk AND s.call_id = c.id
+            WHERE c.desk = $1 ORDER BY c.id, s.seq
             """, [desk], what: "reading the calls of desk \(desk)")
+        let firstStep = 1 + CallEnding.columns.count
+        var current: Int64?
         for row in calls {
-            walk.callRow(id: Int64(row[0] ?? "") ?? 0, lastStepAt: bytes(row[1]), state: row[2].map { ArraySlice($0.utf8) },
-                         seq: Int(row[3] ?? "") ?? 0, stored: CallEnding.columns.indices.map { row[4 + $0].map { ArraySlice($0.utf8) } })
+            let id = Int64(row[0] ?? "") ?? 0
+            if id != current {
+                current = id
+                walk.call(id: id, stored: (1..<firstStep).map { row[$0].map { Array($0.utf8) } })
+            }
+            guard row[firstStep] != nil else { continue }
+            walk.callStep(Array(row[firstStep..<firstStep + ChainWalk.stepColumns.count]))
         }
+        walk.finishCalls()
         return walk.report
     }
 }

@@ -53,12 +53,7 @@ public struct CallEngine: Sendable {
             case .failure(let error): return refuse(state, error.description)
             case .success(let value):
                 var next = state
-                if let index = next.facts.firstIndex(where: { $0.fact == fact }) {
-                    next.facts[index].value = value
-                } else {
-                    next.facts.append(CallFactValue(fact: fact, value: value))
-                }
-                if fact == .destination { next.lostTo = value }
+                next.record(fact, value)
                 return CallStep(state: next, events: [.factRecorded(fact, value)])
             }
         }
@@ -131,7 +126,7 @@ public struct CallEngine: Sendable {
     }
 
     private func recordQuote(_ typed: String, _ state: CallState) -> CallStep {
-        guard let amount = Self.premium(typed) else {
+        guard let amount = Premium.digits(typed) else {
             return refuse(state, "报价金额要写数字,例如 4860 或 4860.50。")
         }
         var next = state
@@ -140,18 +135,6 @@ public struct CallEngine: Sendable {
         var events: [CallEvent] = [.quoteRecorded(amount)]
         if next.mark("quoted") { events.append(.flagMarked("quoted")) }
         return CallStep(state: next, events: events)
-    }
-
-    /// A premium typed by an agent (`4,860`, `４８６０元`, `4860.5`) as plain digits, or nil.
-    public static func premium(_ typed: String) -> String? {
-        var text = InputNormalisation.foldFullWidth(typed).trimmingSpaces.filter { $0 != "," }
-        if text.hasSuffix("元") { text.removeLast() }
-        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        guard (1...2).contains(parts.count), let whole = parts.first, !whole.isEmpty, whole.count <= 9,
-              parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }),
-              parts.count == 1 || (1...2).contains(parts[1].count),
-              Int(whole).map({ $0 > 0 }) ?? false else { return nil }
-        return text
     }
 
     // MARK: Arriving at a node
@@ -173,6 +156,9 @@ public struct CallEngine: Sendable {
             case .callback:
                 state.awaiting = .callback
                 events.append(.awaiting(.callback))
+            case .record(let fact, let value):
+                state.record(fact, value)
+                events.append(.factRecorded(fact, value))
             case .outcome(let outcome):
                 state.outcome = outcome
                 state.awaiting = nil

@@ -26,7 +26,8 @@ public struct CallScreen: Sendable, Equatable {
 extension CallEngine {
     public func screen(_ state: CallState) -> CallScreen {
         let node = script.nodes[state.node]
-        let lines = (node?.lines ?? []).filter { holds($0.condition) }
+        // A line with a value the call has not yet filled waits for it: the checker allows that only on the step that asks for it.
+        let lines = (node?.lines ?? []).filter { holds($0.condition) && isKnown($0.template, state) }
         let choices = visibleAnswers(state).enumerated().map { offset, answer in
             CallScreen.Choice(number: offset + 1, answerID: answer.id, text: fill(answer.text, state))
         }
@@ -54,6 +55,13 @@ extension CallEngine {
             }
         }
         return text
+    }
+
+    private func isKnown(_ template: Template, _ state: CallState) -> Bool {
+        template.segments.allSatisfy { segment in
+            guard case .placeholder(let placeholder) = segment, placeholder.flagWhenKnown != nil else { return true }
+            return value(of: placeholder, state) != nil
+        }
     }
 
     private func value(of placeholder: Placeholder, _ state: CallState) -> String? {

@@ -1,3 +1,4 @@
+import HuashuCalendar
 import HuashuRenewal
 import HuashuScript
 
@@ -29,76 +30,14 @@ public struct CallContext: Sendable, Codable, Equatable {
     public var agent: String
     public var dealer: String
     /// The local day the call started: callbacks are counted from it. Nil in calls logged before it was kept.
-    public var callDay: CallbackDay?
+    public var callDay: LedgerDate?
 
-    public init(customer: CustomerFacts, agent: String, dealer: String, callDay: CallbackDay? = nil) {
+    public init(customer: CustomerFacts, agent: String, dealer: String, callDay: LedgerDate? = nil) {
         self.customer = customer
         self.agent = agent
         self.dealer = dealer
         self.callDay = callDay
     }
-}
-
-/// A fact of the outcome the agent records as a field, not a note: what the
-/// queue, the report and the follow-ups read.
-public enum CallFact: String, Sendable, Codable, CaseIterable {
-    /// 险种: the covers bought, as listed (`交强险 车损 三者100万`).
-    case covers
-    /// 保费: the premium agreed, in yuan.
-    case premium
-    /// 付款方式: one of `CallFact.paymentMethods`.
-    case payment
-    /// 交付: `寄到 ADDRESS`, `来店取` or `电子保单`.
-    case delivery
-    /// 去向: the insurer a lost customer went to (`不详` when the customer would not say).
-    case destination
-    /// 差价: how much cheaper the other offer was, in yuan.
-    case priceGap = "price_gap"
-    /// 另一台车: a second vehicle the customer mentioned, a new lead.
-    case otherVehicle = "other_vehicle"
-
-    public var chinese: String {
-        switch self {
-        case .covers: return "险种"
-        case .premium: return "保费"
-        case .payment: return "付款方式"
-        case .delivery: return "交付"
-        case .destination: return "去向"
-        case .priceGap: return "差价"
-        case .otherVehicle: return "另一台车"
-        }
-    }
-
-    public static let paymentMethods = ["转账", "扫码", "刷卡", "到店", "链接"]
-    public static let deliveries = ["寄到", "来店取", "电子保单"]
-
-    /// The value as it is kept, or why it cannot be: amounts as plain digits, payment and delivery from their lists.
-    public func checked(_ typed: String) -> Result<String, CallFactError> {
-        let value = typed.split(whereSeparator: { $0 == " " || $0 == "\u{3000}" }).joined(separator: " ")
-        guard !value.isEmpty else { return .failure(CallFactError("\(chinese)是空的。")) }
-        switch self {
-        case .premium, .priceGap:
-            return CallEngine.premium(value).map { .success($0) } ?? .failure(CallFactError("\(chinese)要写金额数字,例如 4860 或 300。"))
-        case .payment:
-            return Self.paymentMethods.contains(value) ? .success(value)
-                : .failure(CallFactError("付款方式写 " + Self.paymentMethods.joined(separator: "、") + " 之一。"))
-        case .delivery:
-            if value == "来店取" || value == "电子保单" { return .success(value) }
-            if value.hasPrefix("寄到"), value.count > 3 { return .success(value) }
-            return .failure(CallFactError("交付写 寄到 地址、来店取 或 电子保单。"))
-        case .otherVehicle:
-            // The plate first: it is the new lead's key.
-            let plate = value.prefix { $0 != " " }
-            return (6...9).contains(plate.count) ? .success(value) : .failure(CallFactError("另一台车写 车牌 [车型],如 粤B99999 宝马X3。"))
-        case .covers, .destination:
-            return .success(value)
-        }
-    }
-}
-
-public struct CallFactError: Error, Sendable, Equatable, CustomStringConvertible {
-    public let description: String
-    init(_ description: String) { self.description = description }
 }
 
 /// A recorded fact and its value, in the state's list.
@@ -154,6 +93,16 @@ public struct CallState: Sendable, Codable, Equatable {
 
     public func fact(_ fact: CallFact) -> String? {
         facts.first { $0.fact == fact }?.value
+    }
+
+    /// Keeps the latest value of a fact; a destination is also where a lost customer went.
+    mutating func record(_ fact: CallFact, _ value: String) {
+        if let index = facts.firstIndex(where: { $0.fact == fact }) {
+            facts[index].value = value
+        } else {
+            facts.append(CallFactValue(fact: fact, value: value))
+        }
+        if fact == .destination { lostTo = value }
     }
 
     /// Older logged states have no facts: decoded as none.

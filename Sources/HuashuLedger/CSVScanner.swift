@@ -6,6 +6,8 @@ struct CSVRecord {
     var unclosedQuoteCell: Int?
     /// True when cells beyond `CSVScanner.maxCells` held text; they are not kept.
     var droppedText = false
+    /// The cells a workbook stores as numbers (a CSV has none): an ID number stored so has lost digits.
+    var numbers: [Int] = []
 }
 
 /// Splits UTF-8 bytes into records the way Excel reads and writes CSV

@@ -45,7 +45,7 @@ enum LedgerDecoding {
     /// Files people pick by mistake: the workbook itself, or Excel's "Unicode text".
     private static func notCSVKind(_ bytes: [UInt8]) -> String? {
         if bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) { return "an Excel or WPS workbook (.xlsx, a ZIP archive)" }
-        if bytes.starts(with: [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) { return "an old Excel or WPS workbook (.xls or .et)" }
+        if bytes.starts(with: [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) { return "an old Excel or WPS workbook (.xls or .et), or a workbook saved with a password" }
         if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) { return "UTF-16 text (Excel's \"Unicode text\")" }
         return nil
     }

@@ -8,6 +8,8 @@ public enum LedgerField: String, Sendable, CaseIterable {
     case lastPremium, lastInsurer, claims, violations
     case grade, type, gender, salutation, agent, vehicleUse, notes
     case contact, holderType, lastCover, sumInsured, address
+    /// Each policy's own insurer and premium, when the ledger says them apart.
+    case commercialInsurer, commercialPremium, compulsoryInsurer, compulsoryPremium
 
     /// The header Huashu writes, and the one named in error messages.
     public var title: String {
@@ -40,6 +42,10 @@ public enum LedgerField: String, Sendable, CaseIterable {
         case .lastCover: "last year's cover"
         case .sumInsured: "sum insured"
         case .address: "address"
+        case .commercialInsurer: "commercial insurance (商业险) insurer"
+        case .commercialPremium: "commercial insurance (商业险) premium"
+        case .compulsoryInsurer: "compulsory insurance (交强险) insurer"
+        case .compulsoryPremium: "compulsory insurance (交强险) premium"
         }
     }
 
@@ -69,6 +75,10 @@ public enum LedgerField: String, Sendable, CaseIterable {
         case .lastCover: ["上年险种", "险种", "投保险种", "last_cover", "cover"]
         case .sumInsured: ["保额", "保险金额", "三者保额", "sum_insured"]
         case .address: ["住址", "联系地址", "通讯地址", "address"]
+        case .commercialInsurer: ["商业险承保公司", "商业险保险公司", "商业险公司", "commercial_insurer"]
+        case .commercialPremium: ["商业险保费", "商业险金额", "商业保费", "commercial_premium"]
+        case .compulsoryInsurer: ["交强险承保公司", "交强险保险公司", "交强险公司", "compulsory_insurer"]
+        case .compulsoryPremium: ["交强险保费", "交强险金额", "交强保费", "compulsory_premium"]
         }
     }
 
@@ -79,8 +89,8 @@ public enum LedgerField: String, Sendable, CaseIterable {
     /// its words above, one line here, and its line in `CustomerColumns.all`.
     public var textRule: (@Sendable (String) throws(LedgerValueError) -> String)? {
         switch self {
-        case .model, .lastInsurer, .agent, .vehicleUse, .notes, .lastCover, .address: { $0 }
-        case .lastPremium, .sumInsured: LedgerValue.premium
+        case .model, .lastInsurer, .agent, .vehicleUse, .notes, .lastCover, .address, .commercialInsurer, .compulsoryInsurer: { $0 }
+        case .lastPremium, .sumInsured, .commercialPremium, .compulsoryPremium: LedgerValue.premium
         case .grade: LedgerValue.grade
         case .type: LedgerValue.customerType
         case .holderType: LedgerValue.holderType

@@ -14,6 +14,10 @@ public struct LedgerFileError: Error, Sendable, Equatable, CustomStringConvertib
         case undecodable(LedgerEncoding?, byte: Int?, row: Int?)
         /// The best header candidate, at `row`, lacks a column every record needs.
         case missingColumn(LedgerField, row: Int, header: [String])
+        /// A workbook that cannot be read: the string says what is wrong with it.
+        case damagedWorkbook(String)
+        /// `--sheet` names a sheet the workbook lacks; the second value lists those it has.
+        case unknownSheet(String, [String])
     }
 
     public let reason: Reason
@@ -46,6 +50,10 @@ public struct LedgerFileError: Error, Sendable, Equatable, CustomStringConvertib
             let cells = header.map { Quoting.short($0, limit: 20) }.filter { !$0.isEmpty }
             let list = cells.isEmpty ? "nothing" : cells.prefix(12).joined(separator: ", ") + (cells.count > 12 ? ", …" : "")
             text = "row \(row): no column for the \(field.meaning) (\(field.title)); the header has: \(list)"
+        case .damagedWorkbook(let what):
+            text = "the workbook cannot be read: \(what); open it in Excel or WPS and save it again as .xlsx"
+        case .unknownSheet(let name, let sheets):
+            text = "the workbook has no sheet named \(Quoting.quoted(name)); its sheets are: \(sheets.map(Quoting.quoted).joined(separator: ", "))"
         }
         if let hint { return text + "; " + hint }
         return text

@@ -12,6 +12,8 @@ struct LedgerRowReader {
     let lookForNUL: Bool
     /// The day expiry dates are judged against (`LedgerValue.implausibleExpiry`); nil: not judged.
     var today: LedgerDate?
+    /// The sheet a workbook's rows come from (as a cell reference names it); nil for CSV.
+    var sheet: String?
 
     static func isBlank(_ cells: [String]) -> Bool {
         cells.allSatisfy { $0.isEmpty || CellText.trimmed($0).isEmpty }
@@ -29,7 +31,7 @@ struct LedgerRowReader {
         var plateCell = ""
 
         func problem(_ column: Int, _ message: String) {
-            problems.append((column, LedgerProblem(row: row, column: columns.names[column], message: message)))
+            problems.append((column, located(column, row: row, columns.names[column], message)))
         }
 
         let cells = record.cells
@@ -53,8 +55,13 @@ struct LedgerRowReader {
                 switch field {
                 case .name: result.name = LedgerValue.personName(value)
                 case .plate: result.plate = try LedgerValue.plate(value)
-                case .phone: result.phone = LedgerValue.isPlaceholderPhone(value) ? nil : try LedgerValue.phone(value)
+                case .phone:
+                    if record.numbers.contains(index), value.utf8.count > 15 || value.utf8.contains(where: { !$0.isASCIIDigit }) {
+                        throw LedgerValueError.storedAsNumber(value, what: "a phone number")
+                    }
+                    result.phone = LedgerValue.isPlaceholderPhone(value) ? nil : try LedgerValue.phone(value)
                 case .idNumber:
+                    if record.numbers.contains(index) { throw LedgerValueError.storedAsNumber(value, what: "an ID number") }
                     let identity = try LedgerValue.identity(value)
                     result.idNumber = identity.number
                     personalID = identity.holder == .person
@@ -73,33 +80,33 @@ struct LedgerRowReader {
                 if field == .plate {
                     problem(index, error.message)
                 } else {
-                    held.append((index, LedgerProblem(row: row, column: columns.names[index], message: error.message), value))
+                    held.append((index, located(index, row: row, columns.names[index], error.message), value))
                 }
             }
         }
 
         if let nameColumn = columns.columnOf[.name], result.name.isEmpty {
-            held.append((nameColumn, LedgerProblem(row: row, column: columns.names[nameColumn], message: "the customer name is empty"), ""))
+            held.append((nameColumn, located(nameColumn, row: row, columns.names[nameColumn], "the customer name is empty"), ""))
         }
         if let plateColumn = columns.columnOf[.plate], plateCell.isEmpty {
             problem(plateColumn, "the plate is empty; every customer needs the plate of the insured vehicle")
         }
         if cells.count > columns.count,
            let index = cells.indices.dropFirst(columns.count).first(where: { !CellText.trimmed(cells[$0]).isEmpty }) {
-            problems.append((index, LedgerProblem(
-                row: row, column: "column \(LedgerColumns.letter(index))",
-                message: "\(Quoting.quoted(cells[index])) is outside the header's \(columns.count) columns; a cell may contain an unquoted comma")))
+            problems.append((index, located(
+                index, row: row, "column \(LedgerColumns.letter(index))",
+                "\(Quoting.quoted(cells[index])) is outside the header's \(columns.count) columns; a cell may contain an unquoted comma")))
         }
         if record.droppedText {
-            problems.append((CSVScanner.maxCells, LedgerProblem(
-                row: row, column: "column \(LedgerColumns.letter(CSVScanner.maxCells))",
-                message: "the row has text beyond column \(LedgerColumns.letter(CSVScanner.maxCells - 1)), the last column a spreadsheet can have; the file is probably damaged")))
+            problems.append((CSVScanner.maxCells, located(
+                CSVScanner.maxCells, row: row, "column \(LedgerColumns.letter(CSVScanner.maxCells))",
+                "the row has text beyond column \(LedgerColumns.letter(CSVScanner.maxCells - 1)), the last column a spreadsheet can have; the file is probably damaged")))
         }
         if let cell = record.unclosedQuoteCell {
             let column = cell < columns.count ? columns.names[cell] : "column \(LedgerColumns.letter(cell))"
-            problems.append((cell, LedgerProblem(
-                row: row, column: column,
-                message: "a quoted cell starts here and its closing quote (\") is missing, so the rest of the file was read into it")))
+            problems.append((cell, located(
+                cell, row: row, column,
+                "a quoted cell starts here and its closing quote (\") is missing, so the rest of the file was read into it")))
         }
 
         guard problems.isEmpty else {
@@ -115,6 +122,11 @@ struct LedgerRowReader {
         result.honorific = salutationHonorific ?? genderHonorific
             ?? (personalID ? result.idNumber.flatMap(LedgerValue.honorific(fromPersonalID:)) : nil)
         return .success(result)
+    }
+
+    /// A problem at a cell: for a workbook's sheet, also named as Excel names the cell (`Sheet1!C7`).
+    private func located(_ column: Int, row: Int, _ name: String, _ message: String) -> LedgerProblem {
+        LedgerProblem(row: row, column: name, message: message, cell: sheet.map { "\($0)!\(LedgerColumns.letter(column))\(row)" })
     }
 
     private func expiry(_ value: String) throws(LedgerValueError) -> LedgerDate {

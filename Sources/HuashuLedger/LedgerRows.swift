@@ -25,8 +25,10 @@ public struct LedgerRows: Sendable {
     public private(set) var recordCount = 0
     /// About 150 bytes a row in a typical ledger; a guess only sizes the tables.
     public let expectedRows: Int
+    /// The sheet read, for a workbook; nil for a CSV file.
+    public let sheet: String?
 
-    private var scanner: CSVScanner
+    private var scanner: RecordSource
     private var rowReader: LedgerRowReader
     private var unchecked: UTF8Remainder?
 
@@ -36,12 +38,25 @@ public struct LedgerRows: Sendable {
     /// With `today`, expiry dates implausibly far from it are held for review.
     public init(_ bytes: [UInt8], encoding forced: LedgerEncoding? = nil, today: LedgerDate? = nil) throws(LedgerFileError) {
         let (text, start, usedEncoding, remainder) = try LedgerDecoding.utf8(bytes, forced: forced)
+        try self.init(.csv(CSVScanner(text, delimiter: CSVScanner.delimiter(of: text), start: start)), file: bytes, encoding: usedEncoding,
+                      remainder: remainder, expectedRows: min(text.count / 150, 1_000_000), today: today)
+    }
+
+    /// A sheet of a workbook (`Workbook.rows(ofSheet:)`), read with the same checks as a CSV file;
+    /// problems name the cell as the sheet does (`Sheet1!C7`).
+    public init(_ sheet: SheetRows, today: LedgerDate? = nil) throws(LedgerFileError) {
+        try self.init(.sheet(sheet), file: nil, encoding: .utf8, remainder: nil, expectedRows: min(sheet.bytes.count / 400, 1_000_000), today: today)
+    }
+
+    /// `file`: a CSV file's bytes as read, for the advice when no header is found.
+    private init(_ source: RecordSource, file: [UInt8]?, encoding usedEncoding: LedgerEncoding, remainder: UTF8Remainder?,
+                 expectedRows: Int, today: LedgerDate?) throws(LedgerFileError) {
         unchecked = remainder
-        var scanner = CSVScanner(text, delimiter: CSVScanner.delimiter(of: text), start: start)
+        var scanner = source
 
         var candidates: [(row: Int, cells: [String], columns: LedgerColumns)] = []
         var found: (row: Int, cells: [String], columns: LedgerColumns)?
-        while found == nil, candidates.count < Self.headerSearchRows, let record = scanner.next() {
+        while found == nil, candidates.count < Self.headerSearchRows, let record = try scanner.next() {
             guard !LedgerRowReader.isBlank(record.cells) else { continue }
             let columns = LedgerColumns(header: record.cells)
             if columns.columnOf[.name] != nil && columns.columnOf[.plate] != nil {
@@ -51,15 +66,16 @@ public struct LedgerRows: Sendable {
             }
         }
         guard let found else {
-            throw Self.missingHeader(candidates, bytes: bytes, usedEncoding: usedEncoding)
+            throw Self.missingHeader(candidates, bytes: file ?? [], usedEncoding: usedEncoding)
         }
         encoding = usedEncoding
         header = found.cells
         headerRow = found.row
-        expectedRows = min(text.count / 150, 1_000_000)
+        self.expectedRows = expectedRows
         self.scanner = scanner
-        rowReader = LedgerRowReader(columns: found.columns, lookForNUL: text.withUnsafeBufferPointer { bytes in bytes.baseAddress.map { memchr($0, 0, bytes.count) != nil } ?? false },
-                                    today: today)
+        sheet = scanner.sheetName
+        rowReader = LedgerRowReader(columns: found.columns, lookForNUL: scanner.bytes.withUnsafeBufferPointer { bytes in bytes.baseAddress.map { memchr($0, 0, bytes.count) != nil } ?? false },
+                                    today: today, sheet: scanner.sheetName)
     }
 
     /// The good records among the next `limit` rows of the file; nil when no row is left.
@@ -69,7 +85,7 @@ public struct LedgerRows: Sendable {
         var records: [LedgerRecord] = []
         records.reserveCapacity(limit)
         var read = 0
-        while read < limit, let record = scanner.next() {
+        while read < limit, let record = try scanner.next() {
             read += 1
             if LedgerRowReader.isBlank(record.cells) { continue }
             switch rowReader.read(record, row: scanner.row) {
@@ -81,7 +97,7 @@ public struct LedgerRows: Sendable {
                 rejectedRows.append((scanner.row, record.cells))
             }
         }
-        if let error = unchecked?.check(scanner.bytes, upTo: scanner.position) { throw error }
+        if unchecked != nil, let csv = scanner.csvPosition, let error = unchecked?.check(csv.bytes, upTo: csv.position) { throw error }
         rowsRead += read
         recordCount += records.count
         return read == 0 ? nil : records
@@ -112,4 +128,30 @@ public struct LedgerRows: Sendable {
         }
         return LedgerFileError(.missingColumn(missing, row: best.row, header: best.cells), hint: hint)
     }
+}
+
+/// Where a ledger's rows come from: CSV text, or a workbook's sheet. Two
+/// optionals rather than an enum, so that reading a row mutates the scanner in
+/// place instead of copying it out and back for each of 100,000 rows.
+private struct RecordSource: Sendable {
+    private var csv: CSVScanner?
+    private var sheet: SheetRows?
+
+    static func csv(_ scanner: CSVScanner) -> RecordSource { RecordSource(csv: scanner) }
+    static func sheet(_ rows: SheetRows) -> RecordSource { RecordSource(sheet: rows) }
+
+    mutating func next() throws(LedgerFileError) -> CSVRecord? {
+        if csv != nil { return csv!.next() }
+        return try sheet!.next()
+    }
+
+    /// The row number of the record `next()` returned last.
+    var row: Int { csv?.row ?? sheet?.row ?? 0 }
+
+    var bytes: [UInt8] { csv?.bytes ?? sheet?.bytes ?? [] }
+
+    var sheetName: String? { sheet?.quotedName }
+
+    /// The CSV text and how far it is read; nil for a sheet.
+    var csvPosition: (bytes: [UInt8], position: Int)? { csv.map { ($0.bytes, $0.position) } }
 }

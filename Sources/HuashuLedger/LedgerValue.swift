@@ -24,3 +24,10 @@ public enum LedgerValue {
         return letters.allSatisfy(\.isHan) ? letters : value
     }
 }
+
+extension LedgerValueError {
+    /// A workbook cell holding an identifier as a number: Excel keeps 15 digits of a number, and no leading 0 or X.
+    static func storedAsNumber(_ value: String, what: String) -> LedgerValueError {
+        LedgerValueError("\(Quoting.quoted(value)) is \(what) stored in the workbook as a number, which keeps at most 15 digits and no leading 0 or X; format the column as Text in Excel, retype the numbers and save again")
+    }
+}

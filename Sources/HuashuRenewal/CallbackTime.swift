@@ -1,3 +1,5 @@
+import HuashuCalendar
+
 /// A callback booked in a call: a day counted from the call's own day, a local
 /// time, and whether the customer said "from then on" (`以后`). Counting from
 /// the call's day keeps the engine free of clocks; the store turns it into a
@@ -34,7 +36,7 @@ public struct CallbackTime: Sendable, Hashable, Codable {
     }
 
     /// `12月6日(周日) 16:00 以后` from the call's day; without it, `明天 16:00 以后`.
-    public func chinese(from callDay: CallbackDay?) -> String {
+    public func chinese(from callDay: LedgerDate?) -> String {
         let day = callDay.map { $0.adding(days: daysAhead).chinese } ?? relativeDay
         return day + " " + clock + (after ? " 以后" : "")
     }

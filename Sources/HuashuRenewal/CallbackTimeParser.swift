@@ -1,3 +1,4 @@
+import HuashuCalendar
 import HuashuText
 
 /// Reads a callback time as a customer says it (`今天四点以后`, `周日下午`,
@@ -404,32 +405,32 @@ public enum CallbackTimeParser {
     }
 
     /// Days to a written date: exact with a year, else its next occurrence (today included).
-    static func dayAhead(year: Int?, month: Int?, day: Int, nextMonth: Bool, today: CallbackDay) -> Result<Int, CallbackRefusal> {
+    static func dayAhead(year: Int?, month: Int?, day: Int, nextMonth: Bool, today: LedgerDate) -> Result<Int, CallbackRefusal> {
         let written = (month.map { "\($0)月" } ?? "") + "\(day)日"
         if let year, let month {
             let fullYear = year < 100 ? 2000 + year : year
-            guard let date = CallbackDay(year: fullYear, month: month, day: day) else {
+            guard let date = LedgerDate(year: fullYear, month: month, day: day) else {
                 return .failure(CallbackRefusal(reason: .noSuchDay("\(fullYear)年\(written)")))
             }
             return .success(today.days(until: date))
         }
         if let month {
-            guard (1...12).contains(month), (1...31).contains(day), CallbackDay(year: 2000, month: month, day: day) != nil else {
+            guard (1...12).contains(month), (1...31).contains(day), LedgerDate(year: 2000, month: month, day: day) != nil else {
                 return .failure(CallbackRefusal(reason: .noSuchDay(written)))
             }
-            let thisYear = CallbackDay(year: today.year, month: month, day: day)
+            let thisYear = LedgerDate(year: today.year, month: month, day: day)
             if let thisYear, thisYear >= today { return .success(today.days(until: thisYear)) }
             // 2月29日 only in a leap year: the next one that has it.
             for year in today.year + 1...today.year + 4 {
-                if let date = CallbackDay(year: year, month: month, day: day) { return .success(today.days(until: date)) }
+                if let date = LedgerDate(year: year, month: month, day: day) { return .success(today.days(until: date)) }
             }
             return .failure(CallbackRefusal(reason: .noSuchDay(written)))
         }
         let next = today.monthEnd.adding(days: 1)
-        if !nextMonth, let date = CallbackDay(year: today.year, month: today.month, day: day), date >= today {
+        if !nextMonth, let date = LedgerDate(year: today.year, month: today.month, day: day), date >= today {
             return .success(today.days(until: date))
         }
-        guard let date = CallbackDay(year: next.year, month: next.month, day: day) else {
+        guard let date = LedgerDate(year: next.year, month: next.month, day: day) else {
             return .failure(CallbackRefusal(reason: .noSuchDay("\(next.month)月\(day)日")))
         }
         return .success(today.days(until: date))

@@ -159,7 +159,7 @@ public enum DiagnosticCode: String, Sendable, CaseIterable {
     case sharedKey = "H042"
     case handlerNeverResumes = "H043"
     case answerLoopsToItself = "H044"
-    case callbackUngated = "H049"
+    case callFilledUngated = "H049"
     // Rehearsal scenarios (`.scenario` files), checked against the script.
     case scenarioUnknownStatement = "H060"
     case scenarioBadProfile = "H061"
@@ -378,9 +378,9 @@ public enum DiagnosticCode: String, Sendable, CaseIterable {
         case .scenarioNeverEnds: return CatalogueEntry(.warning,
             en: "Played against the script, the rehearsal goes round in circles and never reaches an outcome. Add a reaction that leads towards an ending.",
             zh: "按话术演练，通话一直在兜圈子，永远走不到结果。请加一个走向结束的反应。")
-        case .callbackUngated: return CatalogueEntry(.error,
-            en: "A line with `{callback}` would be read aloud with a gap before a callback is booked: give its step `need callback_booked: REASON`, so it is refused until the time is booked.",
-            zh: "含有 `{callback}` 的话，在约好回访之前读出来就会缺一块：给这个步骤加上 `need callback_booked: 原因`，没约好时间之前不让进入。",
+        case .callFilledUngated: return CatalogueEntry(.error,
+            en: "A line with `{callback}` or `{quote}` would be read aloud with a gap before the time is booked or the premium typed: give its step `need callback_booked: REASON` (or `need quoted: REASON`), so it is refused until the value is known. A step that asks for the value itself (`do callback`, `do quote`) may say it in a `say` line: the line waits until the agent has typed it.",
+            zh: "含有 `{callback}` 或 `{quote}` 的话，在约好回访、填好报价之前读出来就会缺一块：给这个步骤加上 `need callback_booked: 原因`（或 `need quoted: 原因`），没有这个值之前不让进入。本步骤自己问这个值（`do callback`、`do quote`）时，`say` 可以用它：这句话等坐席填好才显示。",
             wrong: "  - 改天再说 -> later\nnode later 约回访\n  say 那我{callback}再打给您。\n  do outcome callback",
             right: "  - 改天再说 -> later\nnode later 约回访\n  need callback_booked: 先约好回访时间。\n  say 那我{callback}再打给您。\n  do outcome callback")
         case .badCueWeight: return CatalogueEntry(.error,

@@ -1,3 +1,5 @@
+import HuashuRenewal
+
 /// A loaded, checked call script: what the engine walks. Built only by
 /// `ScriptCompiler`, so every target, placeholder and condition in it is valid.
 public struct Script: Sendable {
@@ -66,10 +68,25 @@ public final class Node: Sendable {
 
     public var keys: [String] { if case .objection(_, let keys) = kind { return keys } else { return [] } }
 
-    /// Whether a line or an answer of this node fills in `{callback}`.
-    public var usesCallback: Bool {
-        func uses(_ template: Template) -> Bool { template.segments.contains(.placeholder(.callback)) }
-        return lines.contains { uses($0.template) } || answers.contains { uses($0.text) }
+    /// Values known only once the call has asked for them (`{quote}`, `{callback}`) that this node's
+    /// lines or answers would read aloud, with where: the checker proves none is read before it is known.
+    public var callFilledUses: [(placeholder: Placeholder, inAnswer: Bool)] {
+        func uses(_ template: Template) -> [Placeholder] {
+            template.segments.compactMap { if case .placeholder(let p) = $0, p.flagWhenKnown != nil { return p } else { return nil } }
+        }
+        let inLines = Set(lines.flatMap { uses($0.template) }).map { (placeholder: $0, inAnswer: false) }
+        let inAnswers = Set(answers.flatMap { uses($0.text) }).map { (placeholder: $0, inAnswer: true) }
+        return (inLines + inAnswers).sorted { ($0.placeholder.rawValue, $0.inAnswer ? 1 : 0) < ($1.placeholder.rawValue, $1.inAnswer ? 1 : 0) }
+    }
+
+    /// Whether this node itself asks for the value (`do quote`, `do callback`): its lines wait for the answer.
+    public func asks(for placeholder: Placeholder) -> Bool {
+        actions.contains { action in
+            switch (action, placeholder) {
+            case (.quote, .quote), (.callback, .callback): return true
+            default: return false
+            }
+        }
     }
 
     /// The outcome this node sets on arrival, if it ends the call.
@@ -122,12 +139,16 @@ public struct Gate: Sendable {
 
     /// The flag the engine marks when a callback is booked: a step that says `{callback}` needs it.
     public static let callbackBooked = "callback_booked"
+    /// The flag the engine marks when the premium is typed: a step that says `{quote}` needs it.
+    public static let quoted = "quoted"
 }
 
 public enum Action: Sendable, Equatable {
     case mark(String)
     case quote
     case callback
+    /// A fact of the outcome the customer's answer states (`record payment 链接`), checked when the script is read.
+    case record(CallFact, String)
     case outcome(Outcome)
 }
 
@@ -139,52 +160,6 @@ public struct Outcome: Sendable, Equatable, Hashable, Codable {
     public init(_ kind: OutcomeKind, lossReason: LossReason? = nil) {
         self.kind = kind
         self.lossReason = kind == .lost ? lossReason : nil
-    }
-}
-
-public enum OutcomeKind: String, Sendable, CaseIterable, Codable {
-    case won, committed, callback, thinking, lost
-    case noAnswer = "no_answer"
-    case wrongNumber = "wrong_number"
-    case refused
-    case doNotCall = "do_not_call"
-
-    public var chinese: String {
-        switch self {
-        case .won: return "成交"
-        case .committed: return "已承诺未付款"
-        case .callback: return "约回访"
-        case .thinking: return "考虑中"
-        case .lost: return "战败"
-        case .noAnswer: return "未接通"
-        case .wrongNumber: return "号码错误"
-        case .refused: return "拒绝"
-        case .doNotCall: return "勿扰"
-        }
-    }
-
-    /// The customer is taken off every future call list (勿扰): the one outcome
-    /// that must never be reached by a slip, and that a supervisor can lift.
-    public var removesFromFutureCalls: Bool { self == .doNotCall }
-}
-
-public enum LossReason: String, Sendable, CaseIterable, Codable {
-    case price, service, telesales, friend
-    case compulsoryOnly = "compulsory_only"
-    case unreachable, sold, moved, other
-
-    public var chinese: String {
-        switch self {
-        case .price: return "价格"
-        case .service: return "服务"
-        case .telesales: return "电销"
-        case .friend: return "朋友/代理"
-        case .compulsoryOnly: return "只投交强险"
-        case .unreachable: return "联系不上"
-        case .sold: return "车已卖/报废"
-        case .moved: return "迁出"
-        case .other: return "其他"
-        }
     }
 }
 
@@ -216,6 +191,15 @@ public enum Placeholder: String, Sendable, CaseIterable {
     case lastPremium = "last_premium"
     case lastInsurer = "last_insurer"
     case claims, grade, type, agent, dealer, quote, callback
+
+    /// For a value the call fills in, the flag that says it is known; nil for the customer's data.
+    public var flagWhenKnown: String? {
+        switch self {
+        case .quote: return Gate.quoted
+        case .callback: return Gate.callbackBooked
+        default: return nil
+        }
+    }
 
     /// How a missing value is named in the visible marker.
     public var chinese: String {

@@ -1,4 +1,6 @@
+import HuashuRenewal
 import HuashuText
+import HuashuRenewal
 
 /// The parser's output for all files: declarations in file order, with their
 /// places, before any cross-reference is checked.
@@ -73,7 +75,7 @@ struct ScannedLine {
 /// The words of the dialogue language, for an editor's completion.
 public enum ScriptVocabulary {
     public static var keywords: [String] { Parser.Keyword.allCases.map(\.rawValue) }
-    public static let actions = ["mark", "quote", "callback", "outcome"]
+    public static let actions = ["mark", "quote", "callback", "record", "outcome"]
 
     /// Whether the text has an answer's arrow, in any form the parser takes.
     public static func hasArrow(_ text: Substring) -> Bool { Parser.lastArrow(in: text) != nil }
@@ -404,6 +406,8 @@ struct Parser {
                 actions.append(.quote)
             case ("callback", 1):
                 actions.append(.callback)
+            case ("record", 3...):
+                if let record = parseRecord(line, words) { actions.append(record) }
             case ("outcome", 2...3):
                 guard allowOutcome else {
                     report(.badAction, Wording(en: "an outcome belongs on a node, not on an answer", zh: "结果要写在步骤上，不能写在回答上"), at: location,
@@ -413,9 +417,9 @@ struct Parser {
                 }
                 if let outcome = parseOutcome(line, words, location: location) { actions.append(.outcome(outcome)) }
             default:
-                let suggestion = Spelling.closest(to: verb, among: ["mark", "quote", "callback", "outcome"])
-                let actions = Wording(en: "actions are `mark FLAG`, `quote`, `callback`, `outcome KIND [REASON]`",
-                                      zh: "动作有 `mark 标记`、`quote`、`callback`、`outcome 结果 [原因]`")
+                let suggestion = Spelling.closest(to: verb, among: ScriptVocabulary.actions)
+                let actions = Wording(en: "actions are `mark FLAG`, `quote`, `callback`, `record FIELD VALUE`, `outcome KIND [REASON]`",
+                                      zh: "动作有 `mark 标记`、`quote`、`callback`、`record 项目 内容`、`outcome 结果 [原因]`")
                 report(.badAction, Wording(en: "`\(text.string(trimming: part))` is not an action", zh: "`\(text.string(trimming: part))` 不是动作"),
                        at: location,
                        hint: suggestion.map { Wording(en: Wording.didYouMean($0).en + " " + actions.en, zh: Wording.didYouMean($0).zh + actions.zh) } ?? actions)
@@ -425,6 +429,24 @@ struct Parser {
             report(.badAction, Wording(en: "`do` names no action", zh: "`do` 后面没有动作"), at: line.location(at: range.lowerBound))
         }
         return actions
+    }
+
+    private mutating func parseRecord(_ line: ScannedLine, _ words: [Range<Int>]) -> Action? {
+        let field = line.text.string(words[1])
+        guard let fact = CallFact(named: field) else {
+            let suggestion = Spelling.closest(to: field, among: CallFact.allCases.map(\.rawValue))
+            report(.badAction, Wording(en: "`\(field)` is not a field to record", zh: "`\(field)` 不是可以记录的项目"), at: line.location(words[1]),
+                   hint: .didYouMean(suggestion, else: Wording(en: "fields: " + CallFact.list, zh: "项目有：" + CallFact.list)))
+            return nil
+        }
+        let valueRange = words[2].lowerBound..<words[words.count - 1].upperBound
+        switch fact.checked(line.text.string(valueRange)) {
+        case .success(let value): return .record(fact, value)
+        case .failure(let error):
+            report(.badAction, Wording(en: "`record \(field)` cannot hold `\(line.text.string(valueRange))`", zh: "`record \(field)` 不能记为 `\(line.text.string(valueRange))`"),
+                   at: line.location(valueRange), hint: Wording(en: error.description, zh: error.description))
+            return nil
+        }
     }
 
     private mutating func parseOutcome(_ line: ScannedLine, _ words: [Range<Int>], location: SourceLocation) -> Outcome? {

@@ -180,7 +180,7 @@ struct Checker {
             report(.emptyStage, Wording(en: "stage `\(stage.id)` has no nodes", zh: "阶段 `\(stage.id)` 里没有步骤"), at: stage.location,
                    hint: Wording(en: "add nodes under it or remove it", zh: "在下面加步骤，或者删掉它"))
         }
-        var marked: Set<String> = ["quoted", Gate.callbackBooked]
+        var marked: Set<String> = [Gate.quoted, Gate.callbackBooked]
         for node in nodes {
             for case .mark(let flag) in node.actions { marked.insert(flag) }
             // Answers are read in place: a copy of one retains each of its parts.
@@ -221,11 +221,14 @@ struct Checker {
                        at: node.location, hint: Wording(en: "add `keys` with the words a customer says, e.g. `keys 贵, 便宜`",
                                                         zh: "加上 `keys`，写客户会说的词，例如 `keys 贵, 便宜`"))
             }
-            if node.usesCallback, !node.gates.contains(where: { $0.flag == Gate.callbackBooked }) {
-                report(.callbackUngated, Wording(en: "`\(id)` says the booked callback time but can be reached before one is booked",
-                                                 zh: "`\(id)` 会读出约好的回访时间，但还没约好时间就能走到这里"),
-                       at: node.location, hint: Wording(en: "add `need \(Gate.callbackBooked): 先约好回访时间。` under `node \(id)`",
-                                                        zh: "在 `node \(id)` 下面加一行 `need \(Gate.callbackBooked): 先约好回访时间。`"))
+            for (placeholder, inAnswer) in node.callFilledUses {
+                guard let flag = placeholder.flagWhenKnown, !node.gates.contains(where: { $0.flag == flag }),
+                      inAnswer || !node.asks(for: placeholder) else { continue }
+                let name = "{\(placeholder.rawValue)}"
+                report(.callFilledUngated, Wording(en: "`\(id)` says \(name) but can be reached before the \(placeholder.rawValue) is known",
+                                                   zh: "`\(id)` 会读出\(name)，但还不知道\(placeholder.chinese)时就能走到这里"),
+                       at: node.location, hint: Wording(en: "add `need \(flag): REASON` under `node \(id)`",
+                                                        zh: "在 `node \(id)` 下面加一行 `need \(flag): 原因`"))
             }
             for gate in node.gates where !marked.contains(gate.flag) {
                 let suggestion = Spelling.closest(to: gate.flag, among: marked.sorted())

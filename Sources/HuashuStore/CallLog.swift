@@ -1,34 +1,9 @@
 import Foundation
 import GRDB
 import HuashuEngine
+import HuashuRenewal
 import HuashuCalendar
-
-/// A follow-up the call leaves behind: a booked callback, a "thinking"
-/// customer to chase, a payment to collect. `due` is local time, `yyyy-MM-dd HH:mm`.
-public struct FollowUpPlan: Sendable, Equatable {
-    public enum Kind: String, Sendable {
-        case callback, thinking, payment
-        /// After a loss: did the customer insure elsewhere before the old policy ended (脱保核查)?
-        case lapseCheck = "lapse_check"
-
-        /// As the queue and report name it.
-        public var chinese: String {
-            switch self {
-            case .callback: return "预约回访"
-            case .thinking: return "考虑中跟进"
-            case .payment: return "催缴保费"
-            case .lapseCheck: return "脱保核查"
-            }
-        }
-    }
-    public let kind: Kind
-    public let due: String
-
-    public init(kind: Kind, due: String) {
-        self.kind = kind
-        self.due = due
-    }
-}
+import HuashuRenewal
 
 /// A call as stored: who, when, which script version, and how it ended.
 public struct CallRecord: Sendable, Equatable, Codable, FetchableRecord {
@@ -108,12 +83,13 @@ public struct CallEnding: Equatable, Sendable {
     var arguments: StatementArguments { StatementArguments(values) }
 }
 
-/// One logged step: the agent's input and the screen it led to.
-public struct StepRecord: Sendable, Equatable, Codable, FetchableRecord {
+/// One logged step: the agent's input, what the engine did (`CallLogCodec`) and the screen it led to.
+public struct StepRecord: Sendable, Equatable, FetchableRecord {
     public var callID: Int64
     public var seq: Int
     public var at: String
     public var inputKind: String
+    /// The input as `CallLogCodec` writes it, when its kind, answer, handler and note columns do not say it all.
     public var input: String?
     public var answerID: String?
     public var handlerID: String?
@@ -121,31 +97,105 @@ public struct StepRecord: Sendable, Equatable, Codable, FetchableRecord {
     public var stage: String
     public var node: String
     public var shown: String
+    /// The events as `CallLogCodec` writes them (JSON on rows logged before v5).
     public var events: String
-    public var state: String
-    public var prevHash: String
-    public var hash: String
+    /// What the step did, as the row's typed columns.
+    public var columns: CallLogCodec.Columns
+    /// The hash of the row's content and the call's step before it: 32 bytes (64 hex digits on rows before v5).
+    public var hash: [UInt8]
     /// The row's place in the file and its link in the chain through every step (`LogChain`).
     public var id: Int64?
-    public var link: String?
+    public var link: [UInt8]?
+    /// Kept only by rows logged before v5, which hashed them: the state after the step as JSON, and the call's previous hash in hex.
+    public var state: String?
+    public var prevHash: String?
 
-    enum CodingKeys: String, CodingKey {
-        case id, link, seq, at, input, note, stage, node, shown, events, state, hash
-        case callID = "call_id"
-        case inputKind = "input_kind"
-        case answerID = "answer_id"
-        case handlerID = "handler_id"
-        case prevHash = "prev_hash"
+    public init(callID: Int64, seq: Int, at: String, input: CallInput?, stage: String, node: String, shown: String, events: [CallEvent]) {
+        self.callID = callID
+        self.seq = seq
+        self.at = at
+        inputKind = input?.kind ?? "start"
+        self.input = input.flatMap(CallLogCodec.text)
+        answerID = input?.answerID
+        handlerID = input?.handlerID
+        note = input?.noteText
+        self.stage = stage
+        self.node = node
+        self.shown = shown
+        self.events = CallLogCodec.text(events)
+        columns = CallLogCodec.Columns(events)
+        hash = []
     }
 
-    /// The hash of this row's content and the previous row's hash; nil when it cannot be computed.
-    func hash(with hasher: SHA256) -> String? {
-        hasher.hex(fields: [String(callID), String(seq), at, inputKind, input ?? "", answerID ?? "", handlerID ?? "", note ?? "",
-                            stage, node, shown, events, state, prevHash])
+    public init(row: Row) {
+        callID = row["call_id"]
+        seq = row["seq"]
+        at = row["at"]
+        inputKind = row["input_kind"]
+        input = row["input"]
+        answerID = row["answer_id"]
+        handlerID = row["handler_id"]
+        note = row["note"]
+        stage = row["stage"]
+        node = row["node"]
+        shown = row["shown"]
+        events = row["events"]
+        columns = CallLogCodec.Columns([])
+        columns.entered = row["entered"]
+        columns.raised = row["raised"]
+        columns.answered = row["answered"]
+        columns.returnedTo = row["returned_to"]
+        columns.outcome = row["outcome"]
+        hash = Self.bytes(row["hash"])
+        id = row["id"]
+        link = Self.bytes(row["link"])
+        state = row["state"]
+        prevHash = row["prev_hash"]
     }
 
-    public func decodedState() throws -> CallState {
-        try JSONDecoder().decode(CallState.self, from: Data(state.utf8))
+    private static func bytes(_ value: DatabaseValue) -> [UInt8] {
+        switch value.storage {
+        case .blob(let data): return Array(data)
+        case .string(let text): return Array(text.utf8)
+        default: return []
+        }
+    }
+
+    /// Logged before v5: hashed and linked the way rows were then (`LogChain`).
+    public var isBeforeV5: Bool { state != nil }
+
+    /// The columns a v5 row's hash covers, in order, after the call's previous hash.
+    static let hashedColumns = ["call_id", "seq", "at", "input_kind", "input", "answer_id", "handler_id", "note", "stage", "node",
+                                "shown", "events"] + CallLogCodec.Columns.names
+    /// The values of `hashedColumns`.
+    var hashedValues: [String?] {
+        [String(callID), String(seq), at, inputKind, input, answerID, handlerID, note, stage, node, shown, events] + columns.values
+    }
+
+    /// The input, read back by the codec; nil for a call's first step (or a row that does not read).
+    public var decodedInput: CallInput? {
+        CallLogCodec.input(kind: inputKind, text: input, answerID: answerID, handlerID: handlerID, note: note)
+    }
+
+    /// The events, read back by the codec; nil when they do not read.
+    public var decodedEvents: [CallEvent]? { CallLogCodec.events(events) }
+
+    /// The call's state after this step, from the state after the step before it (nil for a first step):
+    /// kept as JSON on rows before v5, rebuilt from the events since.
+    public func state(after previous: CallState?) -> CallState? {
+        if let state { return CallLogCodec.state(state) }
+        guard let events = decodedEvents else { return nil }
+        guard seq > 1 else { return CallState.started(events) }
+        return previous?.after(decodedInput, events)
+    }
+
+    /// The state after each of a call's steps, in order.
+    public static func states(_ steps: [StepRecord]) -> [CallState?] {
+        var previous: CallState?
+        return steps.map { step in
+            previous = step.state(after: previous)
+            return previous
+        }
     }
 }
 
@@ -158,21 +208,21 @@ public final class CallLogWriter {
     public let callID: Int64
     private let store: Store
     private var seq: Int
-    private var lastHash: String
+    private var lastHash: [UInt8]
     /// The call's row as begun, which its first step's link covers; nil once that step is written.
     private var callRow: [String]?
-    private var head: (id: Int64, link: String)?
+    private var head: (id: Int64, link: [UInt8])?
     private let hasher = SHA256()
     /// The customer's do-not-call mark before this call set it, restored if the agent takes the ending back.
     private var markBeforeRemoval: Bool?
     private static let insert = """
-        INSERT INTO call_steps (id, call_id, seq, at, input_kind, input, answer_id, handler_id, note, stage, node, shown, events, state,
-          prev_hash, hash, link)
-        SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17
+        INSERT INTO call_steps (id, call_id, seq, at, input_kind, input, answer_id, handler_id, note, stage, node, shown, events,
+          entered, raised, answered, returned_to, outcome, hash, link)
+        SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20
         WHERE coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'call_steps'), 0) = ?1 - 1
         """
 
-    init(store: Store, callID: Int64, seq: Int, lastHash: String, callRow: [String]? = nil) {
+    init(store: Store, callID: Int64, seq: Int, lastHash: [UInt8], callRow: [String]? = nil) {
         self.store = store
         self.callID = callID
         self.seq = seq
@@ -183,11 +233,11 @@ public final class CallLogWriter {
     /// Commits one step; returns only when it is on disk for other processes to read.
     public func record(input: CallInput?, step: CallStep, stage: String, shown: String, at date: Date,
                        followUps: [FollowUpPlan]) throws(StoreError) {
-        var row = StepRecord(callID: callID, seq: seq + 1, at: Timestamp.string(date), inputKind: input?.kind ?? "start",
-                             input: input.map(LogJSON.text), answerID: input?.answerID, handlerID: input?.handlerID,
-                             note: input?.noteText, stage: stage, node: step.state.node, shown: shown,
-                             events: LogJSON.text(step.events), state: LogJSON.text(step.state), prevHash: lastHash, hash: "")
-        guard let hash = row.hash(with: hasher) else { throw StoreError("the step could not be hashed for the call log (out of memory)") }
+        var row = StepRecord(callID: callID, seq: seq + 1, at: Timestamp.string(date), input: input, stage: stage, node: step.state.node,
+                             shown: shown, events: step.events)
+        guard let hash = hasher.digest(fields: row.hashedValues, after: lastHash) else {
+            throw StoreError("the step could not be hashed for the call log (out of memory)")
+        }
         row.hash = hash
         let ended = step.events.contains { if case .ended = $0 { return true } else { return false } }
         let reopened = step.events.contains { if case .reopened = $0 { return true } else { return false } }
@@ -221,7 +271,7 @@ public final class CallLogWriter {
     private func insertOnHead(_ row: inout StepRecord, into db: Database) throws {
         for _ in 0..<10_000 {
             let (id, previous) = try head ?? LogChain.head(db)
-            guard let link = LogChain.link(hasher, id: id + 1, previous: ArraySlice(previous.utf8), hash: ArraySlice(row.hash.utf8),
+            guard let link = LogChain.link(hasher, id: id + 1, previous: previous[...], hash: row.hash[...],
                                            call: callRow.map { $0.map { ArraySlice($0.utf8) } }) else {
                 throw StoreError("the step could not be hashed for the call log (out of memory)")
             }
@@ -241,7 +291,9 @@ public final class CallLogWriter {
         var p = StatementParameters(try db.cachedStatement(sql: insert))
         p.bind(row.id); p.bind(row.callID); p.bind(Int64(row.seq)); p.bind(row.at); p.bind(row.inputKind); p.bind(row.input)
         p.bind(row.answerID); p.bind(row.handlerID); p.bind(row.note); p.bind(row.stage); p.bind(row.node)
-        p.bind(row.shown); p.bind(row.events); p.bind(row.state); p.bind(row.prevHash); p.bind(row.hash); p.bind(row.link)
+        p.bind(row.shown); p.bind(row.events)
+        for value in row.columns.values { p.bind(value) }
+        p.bind(bytes: row.hash); p.bind(bytes: row.link ?? [])
         if let failure = p.run() { throw p.error(failure) }
         return db.changesCount == 1
     }
@@ -322,15 +374,18 @@ extension Store {
         }
         // As `LogChain.callColumns` reads the row back.
         let row = [String(id), String(customerID), agent, startedAt, scriptVersion, training ? "1" : "0", contextJSON]
-        return CallLogWriter(store: self, callID: id, seq: 0, lastHash: "", callRow: row)
+        return CallLogWriter(store: self, callID: id, seq: 0, lastHash: [], callRow: row)
     }
 
-    /// Picks up a cut-off call's log where it stopped.
-    public func continueCall(_ call: CallRecord) throws(StoreError) -> (CallLogWriter, StepRecord) {
-        guard let last = try steps(of: call.id).last else {
+    /// Picks up a cut-off call's log where it stopped: its writer, its last step and the state that step left
+    /// (nil when the log does not read).
+    public func continueCall(_ call: CallRecord) throws(StoreError) -> (CallLogWriter, StepRecord, CallState?) {
+        let steps = try steps(of: call.id)
+        guard let last = steps.last else {
             throw StoreError("call \(call.id) has no logged step to resume from")
         }
-        return (CallLogWriter(store: self, callID: call.id, seq: last.seq, lastHash: last.hash), last)
+        let hash = last.isBeforeV5 ? LogChain.bytes(hex: last.hash) : last.hash
+        return (CallLogWriter(store: self, callID: call.id, seq: last.seq, lastHash: hash), last, StepRecord.states(steps).last ?? nil)
     }
 
     public func call(_ id: Int64) throws(StoreError) -> CallRecord? {

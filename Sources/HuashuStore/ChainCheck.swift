@@ -53,19 +53,26 @@ extension Store {
     /// the append-only triggers and, if given, that the log passes through `seal`.
     public func verifyChains(call: Int64? = nil, seal: LogChain.Seal? = nil) throws(StoreError) -> ChainReport {
         try read { db in
-            var walk = ChainWalk(only: call, seal: seal)
+            var walk = ChainWalk(only: call, seal: seal, hashesInHex: false)
             try checkTriggers(db, problem: { walk.problem(nil, nil, $0) })
+            let hashed = StepRecord.hashedColumns.map { "s." + $0 }.joined(separator: ", ")
+            let typed = CallLogCodec.Columns.names.map { "s." + $0 }.joined(separator: ", ")
+            // Columns: 0-6 id, call, seq, prev_hash, hash, link, state; 7… hashed; then typed, the call's row.
+            let firstHashed: Int32 = 7
+            let firstTyped = firstHashed + Int32(StepRecord.hashedColumns.count)
+            let firstCall = firstTyped + Int32(CallLogCodec.Columns.names.count)
             let rows = RawRows(try db.makeStatement(sql: """
-                SELECT s.id, s.call_id, s.seq, s.prev_hash, s.hash, s.link,
-                       \(ChainWalk.contentColumns.map { "s." + $0 }.joined(separator: ", ")),
+                SELECT s.id, s.call_id, s.seq, s.prev_hash, s.hash, s.link, s.state, \(hashed), \(typed),
                        c.id IS NOT NULL, c.\(LogChain.callColumns.replacingOccurrences(of: ", ", with: ", c."))
                 FROM call_steps s LEFT JOIN calls c ON c.id = s.call_id ORDER BY s.id
                 """))
             while try rows.next(db) {
-                let seq = Int(rows.int(2))
+                let seq = Int(rows.int(2)), hasCall = rows.int(firstCall) == 1
+                let text = { (column: Int32) in rows.isNull(column) ? nil : String(decoding: rows.bytes(column), as: UTF8.self) }
                 walk.step(id: rows.int(0), callID: rows.int(1), seq: seq, prevHash: rows.bytes(3), hash: rows.bytes(4), link: rows.bytes(5),
-                          content: (6...16).map { rows.bytes(Int32($0)) }, callExists: rows.int(17) == 1,
-                          callRow: seq == 1 && rows.int(17) == 1 ? (18..<25).map { rows.bytes(Int32($0)) } : nil)
+                          state: rows.isNull(6) ? nil : rows.bytes(6), hashed: (firstHashed..<firstTyped).map { rows.bytes($0) },
+                          typed: (firstTyped..<firstCall).map(text), callExists: hasCall,
+                          callRow: seq == 1 && hasCall ? (firstCall + 1..<firstCall + 8).map { rows.bytes($0) } : nil)
             }
             walk.finishSteps()
             let issued = try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'call_steps'") ?? 0
@@ -73,15 +80,25 @@ extension Store {
                 walk.problem(nil, nil, issued > walk.previousID ? "the newest steps #\(walk.previousID + 1)…#\(issued) of the log are missing (deleted)"
                                                                 : "the log's step counter was turned back to #\(issued)")
             }
+            let endings = CallEnding.columns.map { "c." + $0 }.joined(separator: ", ")
             let calls = RawRows(try db.makeStatement(sql: """
-                SELECT c.id, s.at, s.state, s.seq, \(CallEnding.columns.map { "c." + $0 }.joined(separator: ", "))
-                FROM calls c LEFT JOIN call_steps s ON s.call_id = c.id AND s.seq = (SELECT max(seq) FROM call_steps WHERE call_id = c.id)
-                ORDER BY c.id
+                SELECT c.id, \(endings), \(ChainWalk.stepColumns.map { "s." + $0 }.joined(separator: ", "))
+                FROM calls c LEFT JOIN call_steps s ON s.call_id = c.id ORDER BY c.id, s.seq
                 """))
+            let firstStep = Int32(1 + CallEnding.columns.count)
+            var current: Int64?
             while try calls.next(db) {
-                walk.callRow(id: calls.int(0), lastStepAt: calls.bytes(1), state: calls.isNull(2) ? nil : calls.bytes(2), seq: Int(calls.int(3)),
-                             stored: CallEnding.columns.indices.map { calls.isNull(Int32(4 + $0)) ? nil : calls.bytes(Int32(4 + $0)) })
+                let id = calls.int(0)
+                if id != current {
+                    current = id
+                    walk.call(id: id, stored: (1..<firstStep).map { calls.isNull($0) ? nil : Array(calls.bytes($0)) })
+                }
+                guard !calls.isNull(firstStep) else { continue }
+                walk.callStep((firstStep..<firstStep + Int32(ChainWalk.stepColumns.count)).map {
+                    calls.isNull($0) ? nil : String(decoding: calls.bytes($0), as: UTF8.self)
+                })
             }
+            walk.finishCalls()
             let issuedCalls = try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'calls'") ?? 0
             if issuedCalls > walk.newestCall {
                 walk.problem(nil, nil, "the newest calls #\(walk.newestCall + 1)…#\(issuedCalls) are missing (deleted)")
@@ -105,33 +122,47 @@ extension Store {
 }
 
 /// One walk along a log's chain, whichever store holds it: each step in id order (its hash,
-/// its link through every step before it, the numbering of steps and ids), then each call's
-/// row against its last step. What is found goes into `report`; `only` keeps one call's.
+/// its link through every step before it, the numbering of steps and ids, its typed columns
+/// against its events), then each call's row against the state its steps leave. What is found
+/// goes into `report`; `only` keeps one call's.
 public struct ChainWalk {
-    /// The step's columns its hash covers, after the call id and step number, in order.
-    public static let contentColumns = ["at", "input_kind", "input", "answer_id", "handler_id", "note", "stage", "node", "shown", "events", "state"]
+    /// The step columns `callStep` takes, in order: what rebuilds a call's state.
+    public static let stepColumns = ["seq", "at", "input_kind", "input", "answer_id", "handler_id", "note", "events", "state"]
 
     public let only: Int64?
     public let seal: LogChain.Seal?
+    /// A v5 row's hash and link arrive as 64 hex digits (the central store) instead of 32 raw bytes.
+    public let hashesInHex: Bool
     public private(set) var report = ChainReport()
     public private(set) var previousID: Int64 = 0
     public private(set) var newestCall: Int64 = 0
     private var previousLink: [UInt8] = []
-    private var lastOfCall: [Int64: (seq: Int, hash: [UInt8])] = [:]
+    /// Per call: the step number and hash of its last step, as stored and as raw bytes.
+    private var lastOfCall: [Int64: (seq: Int, stored: [UInt8], raw: [UInt8])] = [:]
     private let hasher = SHA256()
+    /// The call being read: its row's ending, the state its steps left so far, and its last step.
+    private var current: (id: Int64, stored: [[UInt8]?], state: CallState?, pending: StepRecord?, last: StepRecord?)?
 
-    public init(only: Int64?, seal: LogChain.Seal?) {
+    public init(only: Int64?, seal: LogChain.Seal?, hashesInHex: Bool) {
         self.only = only
         self.seal = seal
+        self.hashesInHex = hashesInHex
     }
 
     public mutating func problem(_ callID: Int64?, _ seq: Int?, _ message: String) {
         if only == nil || callID == nil || callID == only { report.problems.append(ChainProblem(callID: callID, seq: seq, message: message)) }
     }
 
-    /// The next step in id order; `callRow` is its call's row as begun (`LogChain.callColumns`), for a first step.
-    public mutating func step(id: Int64, callID: Int64, seq: Int, prevHash: ArraySlice<UInt8>, hash: ArraySlice<UInt8>, link stored: ArraySlice<UInt8>,
-                              content: [ArraySlice<UInt8>], callExists: Bool, callRow: [ArraySlice<UInt8>]?) {
+    /// The step columns `step` takes as `hashed` and as `typed`, in order.
+    public static let hashedColumns = StepRecord.hashedColumns
+    public static let typedColumns = CallLogCodec.Columns.names
+
+    /// The next step in id order: `state` nil on a v5 row; `hashed` the values of `hashedColumns`, `typed` of
+    /// `typedColumns`; `callRow` its call's row as begun (`LogChain.callColumns`), for a first step.
+    public mutating func step(id: Int64, callID: Int64, seq: Int, prevHash: ArraySlice<UInt8>, hash: ArraySlice<UInt8>, link: ArraySlice<UInt8>,
+                              state: ArraySlice<UInt8>?, hashed: [ArraySlice<UInt8>], typed: [String?], callExists: Bool,
+                              callRow: [ArraySlice<UInt8>]?) {
+        let beforeV5 = state != nil
         if only == nil || callID == only { report.steps += 1 }
         if id != previousID + 1 {
             problem(callID, seq, id > previousID + 1 ? "steps #\(previousID + 1)…#\(id - 1) of the log are missing (deleted)" : "its id repeats")
@@ -142,28 +173,41 @@ public struct ChainWalk {
             let expected = (earlier?.seq ?? 0) + 1
             problem(callID, seq, seq > expected ? "steps \(expected)…\(seq - 1) are missing (deleted)" : "step number repeats")
         }
-        if prevHash.elementsEqual(earlier?.hash ?? []) == false {
-            problem(callID, seq, "does not link to the step before it")
+        let inHex = hashesInHex && !beforeV5
+        let raw = { (value: ArraySlice<UInt8>) in inHex ? LogChain.bytes(hex: Array(value)) : Array(value) }
+        let stored = raw(hash)
+        let computed: [UInt8]
+        if let state {
+            // As hashed then: the content in hex, over the state and the previous hash as stored.
+            if prevHash.elementsEqual(earlier?.stored ?? []) == false {
+                problem(callID, seq, "does not link to the step before it")
+            }
+            computed = hasher.hex(byteFields: Array(hashed.prefix(12)) + [state, prevHash]).map { Array($0.utf8) } ?? []
+        } else {
+            computed = hasher.digest(byteFields: [(earlier?.raw ?? [])[...]] + hashed) ?? []
         }
-        let fields = [ArraySlice(String(callID).utf8), ArraySlice(String(seq).utf8)] + content + [prevHash]
-        let computed = hasher.hex(byteFields: fields).map { Array($0.utf8) } ?? []
-        if !hash.elementsEqual(computed) {
+        if stored != computed {
             problem(callID, seq, "its content was changed after it was logged")
         }
-        let link = LogChain.link(hasher, id: id, previous: previousLink[...], hash: hash, call: callRow).map { Array($0.utf8) } ?? []
-        if !stored.elementsEqual(link) {
+        let events = hashed.count > 11 ? String(decoding: hashed[11], as: UTF8.self) : ""
+        if CallLogCodec.events(events).map(CallLogCodec.Columns.init)?.values != typed {
+            problem(callID, seq, "its typed columns do not say what its events say: the row was changed")
+        }
+        let expectedLink = beforeV5 ? LogChain.linkBeforeV5(hasher, id: id, previous: previousLink, hash: stored[...], call: callRow) ?? []
+                                    : LogChain.link(hasher, id: id, previous: previousLink[...], hash: stored[...], call: callRow) ?? []
+        if raw(link) != expectedLink {
             problem(callID, seq, seq == 1 ? "its link in the log does not hold: the step, or its call's row as begun, was changed"
                                           : "its link in the log does not hold: a step before it was changed, removed or rewritten")
         }
+        previousLink = LogChain.bytes(hex: expectedLink)
         if let seal, seal.id == id {
-            report.sealHeld = link.starts(with: Array(seal.link.utf8))
+            report.sealHeld = SHA256.hex(previousLink).hasPrefix(seal.link)
             if !report.sealHeld {
                 problem(nil, nil, "the log does not pass through the seal \(seal): it was changed before step #\(seal.id), even if every hash was recomputed")
             }
         }
-        lastOfCall[callID] = (seq, Array(hash))
+        lastOfCall[callID] = (seq, stored, LogChain.bytes(hex: stored))
         previousID = id
-        previousLink = link
     }
 
     /// After the last step: a seal beyond it covered steps since deleted.
@@ -173,21 +217,49 @@ public struct ChainWalk {
         }
     }
 
-    /// The next call in id order: its row's ending (`CallEnding.columns`) against its last step's state, byte for byte.
-    public mutating func callRow(id: Int64, lastStepAt: ArraySlice<UInt8>, state: ArraySlice<UInt8>?, seq: Int, stored: [ArraySlice<UInt8>?]) {
+    /// The next call in id order, with its row's ending (`CallEnding.columns`); its steps follow through `callStep`.
+    public mutating func call(id: Int64, stored: [[UInt8]?]) {
+        finishCall()
+        current = nil
         if id > newestCall + 1 { problem(nil, nil, "calls #\(newestCall + 1)…#\(id - 1) are missing (deleted)") }
         newestCall = id
         if let only, only != id { return }
+        current = (id, stored, nil, nil, nil)
+    }
+
+    /// The current call's next step, in step order: the values of `stepColumns`.
+    public mutating func callStep(_ values: [String?]) {
+        guard let id = current?.id else { return }
+        var step = StepRecord(callID: id, seq: Int(values[0] ?? "") ?? 0, at: values[1] ?? "", input: nil, stage: "", node: "", shown: "", events: [])
+        (step.inputKind, step.input, step.answerID, step.handlerID, step.note) = (values[2] ?? "", values[3], values[4], values[5], values[6])
+        (step.events, step.state) = (values[7] ?? "", values[8])
+        if step.isBeforeV5 {
+            // Read only if a later step needs it: the last state kept is the call's.
+            current!.pending = step
+        } else {
+            let previous = current!.pending?.state(after: nil) ?? current!.state
+            current!.pending = nil
+            current!.state = step.state(after: previous)
+        }
+        current!.last = step
+    }
+
+    /// After the last call.
+    public mutating func finishCalls() {
+        finishCall()
+        current = nil
+    }
+
+    /// The current call's row against the state its log leaves, byte for byte.
+    private mutating func finishCall() {
+        guard let (id, stored, folded, pending, last) = current else { return }
         report.calls += 1
-        let decoded = state.flatMap { try? JSONDecoder().decode(CallState.self, from: Data($0)) }
-        if state != nil && decoded == nil { problem(id, seq, "its state cannot be read") }
-        let expected = CallEnding(state: decoded, at: String(decoding: lastStepAt, as: UTF8.self)).values
-        for (offset, column) in CallEnding.columns.enumerated() {
-            let value = stored[offset].map(Array.init)
-            if value != expected[offset].map({ Array($0.utf8) }) {
-                problem(id, nil, "its row says \(column) = \(value.map { "'\(String(decoding: $0, as: UTF8.self))'" } ?? "NULL"), "
-                        + "but its log says \(expected[offset].map { "'\($0)'" } ?? "NULL"): the row was changed")
-            }
+        let state = pending?.state(after: nil) ?? folded
+        if last != nil && state == nil { problem(id, last?.seq, "its log cannot be read") }
+        let expected = CallEnding(state: state, at: last?.at ?? "").values
+        for (offset, column) in CallEnding.columns.enumerated() where stored[offset] != expected[offset].map({ Array($0.utf8) }) {
+            problem(id, nil, "its row says \(column) = \(stored[offset].map { "'\(String(decoding: $0, as: UTF8.self))'" } ?? "NULL"), "
+                    + "but its log says \(expected[offset].map { "'\($0)'" } ?? "NULL"): the row was changed")
         }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import HuashuEngine
 
 /// One logged step of a rehearsal (a call with `training = 1`), with the
 /// trainee it belongs to: what `huashu coverage` reads back.
@@ -10,12 +11,12 @@ public struct TrainingStepRow: Sendable, Equatable {
     public var seq: Int
     public var at: String
     public var inputKind: String
-    /// The input as JSON (`CallInput`), nil for the first row.
-    public var input: String?
+    /// The input, nil for the first row (or one that does not read).
+    public var input: CallInput?
     public var note: String?
     public var node: String
-    /// The events as JSON (`[CallEvent]`).
-    public var events: String
+    /// The events; empty when they do not read.
+    public var events: [CallEvent]
 }
 
 extension Store {
@@ -24,7 +25,8 @@ extension Store {
     public func trainingSteps(agent: String? = nil) throws(StoreError) -> [TrainingStepRow] {
         try read { db in
             try Row.fetchAll(db, sql: """
-                SELECT c.id AS call_id, c.agent, c.started_at, s.seq, s.at, s.input_kind, s.input, s.note, s.node, s.events
+                SELECT c.id AS call_id, c.agent, c.started_at, s.seq, s.at, s.input_kind, s.input, s.answer_id, s.handler_id, s.note,
+                  s.node, s.events
                 FROM calls c JOIN call_steps s ON s.call_id = c.id
                 WHERE c.training = 1 AND c.outcome IS NOT NULL AND c.abandoned_at IS NULL AND (? IS NULL OR c.agent = ?)
                 ORDER BY c.agent, c.started_at, c.id, s.seq

@@ -32,6 +32,12 @@ public struct Customer: Sendable, Equatable, Codable, FetchableRecord, Persistab
     public var lastCover: String?
     public var sumInsured: String?
     public var address: String?
+    /// Each policy's insurer and premium last year (the ledger's 上年承保公司 and 上年保费
+    /// belong to the policy of a row that has one policy's date only).
+    public var commercialInsurer: String?
+    public var commercialPremium: String?
+    public var compulsoryInsurer: String?
+    public var compulsoryPremium: String?
     /// Ledger columns Huashu has no field for, kept as JSON so nothing is dropped.
     public var extra: String?
     public var doNotCall: Bool
@@ -58,6 +64,10 @@ public struct Customer: Sendable, Equatable, Codable, FetchableRecord, Persistab
         case doNotCall = "do_not_call"
         case phoneInvalid = "phone_invalid"
         case leadFromCall = "lead_from_call"
+        case commercialInsurer = "commercial_insurer"
+        case commercialPremium = "commercial_premium"
+        case compulsoryInsurer = "compulsory_insurer"
+        case compulsoryPremium = "compulsory_premium"
     }
 
     public init(id: Int64? = nil, plate: String, name: String, honorific: String? = nil, phone: String? = nil,
@@ -66,7 +76,8 @@ public struct Customer: Sendable, Equatable, Codable, FetchableRecord, Persistab
                 grade: String? = nil, type: String? = nil, agent: String? = nil, vehicleUse: String? = nil,
                 notes: String? = nil, contact: String? = nil, holderType: String? = nil, lastCover: String? = nil,
                 sumInsured: String? = nil, address: String? = nil, extra: String? = nil, doNotCall: Bool = false, phoneInvalid: Bool = false,
-                training: Bool = false, leadFromCall: Int64? = nil) {
+                training: Bool = false, leadFromCall: Int64? = nil, commercialInsurer: String? = nil, commercialPremium: String? = nil,
+                compulsoryInsurer: String? = nil, compulsoryPremium: String? = nil) {
         self.id = id
         self.plate = plate
         self.name = name
@@ -95,6 +106,10 @@ public struct Customer: Sendable, Equatable, Codable, FetchableRecord, Persistab
         self.phoneInvalid = phoneInvalid
         self.training = training
         self.leadFromCall = leadFromCall
+        self.commercialInsurer = commercialInsurer
+        self.commercialPremium = commercialPremium
+        self.compulsoryInsurer = compulsoryInsurer
+        self.compulsoryPremium = compulsoryPremium
     }
 
     /// A company's vehicle (单位客户): the call speaks to the contact person.

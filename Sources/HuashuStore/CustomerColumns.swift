@@ -71,6 +71,10 @@ enum CustomerColumns {
         .text("last_cover", .lastCover, { $0.lastCover }, { $0.lastCover = $1 }),
         .text("sum_insured", .sumInsured, { $0.sumInsured }, { $0.sumInsured = $1 }),
         .text("address", .address, { $0.address }, { $0.address = $1 }),
+        .text("commercial_insurer", .commercialInsurer, { $0.commercialInsurer }, { $0.commercialInsurer = $1 }),
+        .text("commercial_premium", .commercialPremium, { $0.commercialPremium }, { $0.commercialPremium = $1 }),
+        .text("compulsory_insurer", .compulsoryInsurer, { $0.compulsoryInsurer }, { $0.compulsoryInsurer = $1 }),
+        .text("compulsory_premium", .compulsoryPremium, { $0.compulsoryPremium }, { $0.compulsoryPremium = $1 }),
         .text("extra", nil, { $0.extra }, { $0.extra = $1 }),
         .flag("do_not_call", { $0.doNotCall }, { $0.doNotCall = $1 }),
         .flag("phone_invalid", { $0.phoneInvalid }, { $0.phoneInvalid = $1 }),
@@ -128,14 +132,19 @@ enum CustomerColumns {
     /// column by column through SQLite's C API: several times faster than
     /// GRDB's generic row decoding when the queue reads 100,000 of them.
     static func fetchAll(_ db: Database, where condition: String = "", arguments: StatementArguments = []) throws -> [Customer] {
-        let statement = try db.makeStatement(sql: "SELECT \(selected) FROM customers \(condition)")
+        try fetch(db.cachedStatement(sql: "SELECT \(selected) FROM customers \(condition)"), arguments: arguments, in: db)
+    }
+
+    /// The customers a prepared `SELECT \(selected) FROM customers …` gives, at most `limit`: a statement
+    /// prepared once serves a look-up per ledger row.
+    static func fetch(_ statement: Statement, arguments: StatementArguments, limit: Int = .max, in db: Database) throws -> [Customer] {
         try statement.setArguments(arguments)
         let handle = statement.sqliteStatement
         var customers: [Customer] = []
         sqlite3_reset(handle)
         defer { sqlite3_reset(handle) }
         let cursor = Cursor(handle)
-        while true {
+        while customers.count < limit {
             let code = sqlite3_step(handle)
             if code == SQLITE_DONE { break }
             guard code == SQLITE_ROW else {
@@ -160,6 +169,14 @@ extension Customer {
                   phoneInvalid: record.phone == nil)
         if !record.texts.isEmpty {
             for (slot, assign) in CustomerColumns.ledgerTexts { assign(&self, record.texts[slot]) }
+        }
+        // A row with one policy's date only is that policy's row: its insurer and premium are that policy's.
+        if commercialExpiry != nil && compulsoryExpiry == nil {
+            commercialInsurer = commercialInsurer ?? lastInsurer
+            commercialPremium = commercialPremium ?? lastPremium
+        } else if compulsoryExpiry != nil && commercialExpiry == nil {
+            compulsoryInsurer = compulsoryInsurer ?? lastInsurer
+            compulsoryPremium = compulsoryPremium ?? lastPremium
         }
     }
 
@@ -195,7 +212,8 @@ extension Customer {
         p.bind(lastInsurer); p.bind(lastPremium); p.bind(commercialExpiry); p.bind(compulsoryExpiry)
         p.bind(claims.map(Int64.init)); p.bind(violations.map(Int64.init)); p.bind(grade); p.bind(type)
         p.bind(agent); p.bind(vehicleUse); p.bind(notes); p.bind(contact); p.bind(holderType); p.bind(lastCover)
-        p.bind(sumInsured); p.bind(address); p.bind(extra)
+        p.bind(sumInsured); p.bind(address)
+        p.bind(commercialInsurer); p.bind(commercialPremium); p.bind(compulsoryInsurer); p.bind(compulsoryPremium); p.bind(extra)
         p.bind(doNotCall ? 1 : 0); p.bind(phoneInvalid ? 1 : 0); p.bind(training ? 1 : 0); p.bind(leadFromCall)
     }
 }
@@ -229,11 +247,14 @@ struct CustomerUpsert {
     private let db: Database
     private let source: String?
     private let reconcile: ((LedgerEntry, Customer, Bool) -> (Customer, [HeldValue]))?
-    /// Plates of stored customers an earlier row of this import already met.
-    private var met: Set<String> = []
+    /// Ids of the customers an earlier row of this import met or inserted (a plate may come twice).
+    private var met: Set<Int64> = []
     private let at = Timestamp.string(Date())
-    private var summary = UpsertSummary()
-    private var stored: [String: Customer] = [:]
+    private(set) var summary = UpsertSummary()
+    /// The stored customer under a plate, one indexed look-up per row: the import's memory is its
+    /// batches', however many customers the file holds. Nil into a table empty at the start (a first
+    /// import), where every row is inserted without a look-up.
+    private let stored: Statement?
     private let insert: BoundStatement
     private let update: BoundStatement
     private let change: Statement?
@@ -251,9 +272,8 @@ struct CustomerUpsert {
         review = source == nil ? nil : try db.makeStatement(sql: """
             INSERT INTO ledger_review (customer_id, kind, field, stored, given, message, file, row, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
-        for customer in try CustomerColumns.fetchAll(db) {
-            stored[customer.plate] = customer
-        }
+        stored = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM customers)") == true
+            ? db.makeStatement(sql: "SELECT \(CustomerColumns.selected) FROM customers WHERE plate = ?") : nil
     }
 
     mutating func run(batches next: () -> [LedgerEntry]?) throws -> UpsertSummary {
@@ -263,22 +283,22 @@ struct CustomerUpsert {
         return summary
     }
 
-    private mutating func store(_ entry: LedgerEntry) throws {
+    mutating func store(_ entry: LedgerEntry) throws {
         let given = entry.customer
-        var old = stored.isEmpty ? nil : stored[given.plate]
-        var earlierRow = false
-        if old == nil {
+        var old = try stored.flatMap { try CustomerColumns.fetch($0, arguments: [given.plate], limit: 1, in: db).first }
+        let earlierRow: Bool
+        if let id = old?.id {
+            earlierRow = !met.insert(id).inserted
+        } else {
             if try insert.run(db, given, id: nil, allowingConflict: true) {
                 summary.inserted += 1
+                if stored != nil { met.insert(db.lastInsertedRowID) }
                 if !entry.held.isEmpty { try hold(entry.held, customer: db.lastInsertedRowID, row: entry.row) }
                 return
             }
             // The plate came earlier in this same import.
             old = try CustomerColumns.fetchAll(db, where: "WHERE plate = ?", arguments: [given.plate]).first
             earlierRow = true
-            met.insert(given.plate)
-        } else {
-            earlierRow = !met.insert(given.plate).inserted
         }
         guard let old, let id = old.id else { return }
         var (customer, held) = reconcile?(entry, old, earlierRow) ?? (given, [])
@@ -293,7 +313,6 @@ struct CustomerUpsert {
             return
         }
         try update.run(db, customer, id: id, allowingConflict: false)
-        stored[customer.plate] = customer
         summary.updated += 1
         for (column, before, after) in changed {
             summary.changes.append(FieldChange(plate: customer.plate, row: entry.row, field: column.name, old: before, new: after))

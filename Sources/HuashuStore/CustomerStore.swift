@@ -119,10 +119,11 @@ extension Store {
     /// With a `source` (the file's name), every value changed in a stored customer is
     /// recorded in `customer_changes`, and every value held back in `ledger_review`.
     ///
-    /// Fast enough for an insurer's 100,000-row ledger: the stored customers
-    /// are read once into a dictionary by plate, a new plate is inserted
-    /// without a look-up, and each row costs one step of a statement prepared
-    /// once, its values bound straight from the strings.
+    /// Fast enough for an insurer's million-row ledger: each row looks up its
+    /// plate through the index (none when the table was empty: a first import
+    /// inserts without looking), so memory does not grow with the database,
+    /// and costs one step of a statement prepared once, its values bound
+    /// straight from the strings.
     ///
     /// A `firstLoad` (a real import, not a dry run) into a file with no
     /// customers yet and no other connection runs with a rollback journal:
@@ -131,10 +132,37 @@ extension Store {
     /// calling from a file without customers, so nobody waits on the journal's
     /// locks for long. The file is left in WAL mode; should that switch fail,
     /// the next huashu process to open the file makes it.
-    public func upsert(batches next: () -> [LedgerEntry]?, keep: () -> Bool, firstLoad: Bool = false, source: String? = nil,
+    ///
+    /// With `inBatches` (for an import already known to be kept: `keep` is not asked), a
+    /// file that has customers is updated in transactions of about `batchTime` each, with a
+    /// pause between them in which a waiting agent's step gets the lock: an agent never
+    /// waits long behind an import. Each transaction holds its customers with their change
+    /// and review rows, so a failed or killed import leaves whole batches; each row looks up
+    /// its stored customer afresh, so a mark an agent set between batches is kept.
+    public func upsert(batches next: () -> [LedgerEntry]?, keep: () -> Bool, firstLoad: Bool = false, source: String? = nil, inBatches: Bool = false,
                        reconcile: ((_ given: LedgerEntry, _ stored: Customer, _ earlierRow: Bool) -> (Customer, [HeldValue]))? = nil) throws(StoreError) -> UpsertSummary {
         try writeWithoutTransaction { db in
             let hasCustomers = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM customers)") ?? true
+            if inBatches && hasCustomers {
+                var upsert = try CustomerUpsert(db, source: source, reconcile: reconcile)
+                var pending: ArraySlice<LedgerEntry> = []
+                while true {
+                    if pending.isEmpty {
+                        guard let batch = next() else { break }
+                        pending = batch[...]
+                        continue
+                    }
+                    try db.inTransaction(.immediate) {
+                        let end = Self.monotonicSeconds() + Self.batchTime
+                        repeat {
+                            try upsert.store(pending.removeFirst())
+                        } while !pending.isEmpty && Self.monotonicSeconds() < end
+                        return .commit
+                    }
+                    usleep(Self.batchPause)
+                }
+                return upsert.summary
+            }
             let journalled = try firstLoad && !hasCustomers && rollbackJournalIfAlone(db)
             defer {
                 if journalled {
@@ -155,6 +183,24 @@ extension Store {
             }
             return summary
         }
+    }
+
+    /// How long one transaction of a batched update import holds the lock: a step
+    /// that arrives during it waits at most this long, plus the commit.
+    static let batchTime = 0.010
+    /// The pause after each batch, in µs: a waiting step's busy handler (`BusyWait`)
+    /// tries every millisecond at first, so it gets the lock in this gap.
+    static let batchPause: useconds_t = 2_000
+
+    static func monotonicSeconds() -> Double {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
+    }
+
+    /// True once the file holds a customer: an import into it is an update.
+    public func hasCustomers() throws(StoreError) -> Bool {
+        try read { db in try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM customers)") ?? false }
     }
 
     /// Leaves the write-ahead log for a rollback journal, synced in full (with a rollback journal,

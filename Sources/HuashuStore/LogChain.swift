@@ -11,22 +11,59 @@ import GRDBSQLite
 /// names the newest one issued, so deleting the newest steps shows too.
 /// A seal (`huashu seal`) is the head's id and link kept outside the file:
 /// a log rewritten with every hash recomputed no longer passes through it.
+///
+/// Rows logged since v5 keep their hash and link as 32 raw bytes and no
+/// copy of the previous hash; rows logged before keep them as 64 hex digits,
+/// linked as they were then (`linkBeforeV5`), so a seal taken before the
+/// migration still holds after it. The first v5 row links to the last older
+/// row's link read as bytes.
 public enum LogChain {
-    /// The link of a step: `previous` is the link before it (empty for the first step in the file).
+    /// The link of a step: `previous` is the link before it (raw bytes; empty for the first step in the file).
     static func link(_ hasher: SHA256, id: Int64, previous: ArraySlice<UInt8>, hash: ArraySlice<UInt8>,
-                     call: [ArraySlice<UInt8>]?) -> String? {
-        hasher.hex(byteFields: [ArraySlice("link".utf8), ArraySlice(String(id).utf8), previous, hash] + (call ?? []))
+                     call: [ArraySlice<UInt8>]?) -> [UInt8]? {
+        hasher.digest(byteFields: [ArraySlice("link".utf8), ArraySlice(String(id).utf8), previous, hash] + (call ?? []))
+    }
+
+    /// The link of a step logged before v5, as hex text: over the previous link and its own hash, both in hex.
+    static func linkBeforeV5(_ hasher: SHA256, id: Int64, previous: [UInt8], hash: ArraySlice<UInt8>,
+                             call: [ArraySlice<UInt8>]?) -> [UInt8]? {
+        let previousHex = previous.isEmpty ? [] : Array(SHA256.hex(previous).utf8)
+        return hasher.hex(byteFields: [ArraySlice("link".utf8), ArraySlice(String(id).utf8), previousHex[...], hash] + (call ?? []))
+            .map { Array($0.utf8) }
+    }
+
+    /// A hash or link as stored, as raw bytes: 64 hex digits (before v5) are read as the 32 bytes they spell.
+    static func bytes(hex stored: [UInt8]) -> [UInt8] {
+        guard stored.count == 64 else { return stored }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(32)
+        for index in stride(from: 0, to: 64, by: 2) {
+            guard let high = nibble(stored[index]), let low = nibble(stored[index + 1]) else { return stored }
+            bytes.append(high << 4 | low)
+        }
+        return bytes
+    }
+
+    private static func nibble(_ digit: UInt8) -> UInt8? {
+        switch digit {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return digit - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): return digit - UInt8(ascii: "a") + 10
+        default: return nil
+        }
     }
 
     /// A call's row as begun, in the order the first step's link covers it.
     public static let callColumns = "id, customer_id, agent, started_at, script_version, training, context"
 
-    /// The newest step id issued and its link ("" when that step is gone or there is none yet).
-    static func head(_ db: Database) throws -> (id: Int64, link: String) {
-        let row = try Row.fetchOne(db, sql: """
+    /// The newest step id issued and its link as raw bytes (empty when that step is gone or there is none yet).
+    static func head(_ db: Database) throws -> (id: Int64, link: [UInt8]) {
+        let rows = RawRows(try db.cachedStatement(sql: """
             SELECT s.seq, (SELECT link FROM call_steps WHERE id = s.seq) FROM sqlite_sequence s WHERE s.name = 'call_steps'
-            """)
-        return (row?[0] ?? 0, row?[1] ?? "")
+            """))
+        guard try rows.next(db) else { return (0, []) }
+        let head = (rows.int(0), bytes(hex: Array(rows.bytes(1))))
+        while try rows.next(db) {}
+        return head
     }
 
     /// The append-only rules, as created and as `verify` expects to find them, word for word.
@@ -59,9 +96,9 @@ public enum LogChain {
 
         public var description: String { "\(id)-\(link)" }
 
-        init(id: Int64, fullLink: String) {
+        init(id: Int64, fullLink: [UInt8]) {
             self.id = id
-            self.link = String(fullLink.prefix(20))
+            self.link = String(SHA256.hex(fullLink).prefix(20))
         }
 
         /// A seal as written by `huashu seal`; at least 8 hex digits of the link are needed.

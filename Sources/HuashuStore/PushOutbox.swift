@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import HuashuEngine
 
 /// A table of the desk's log that goes up to the team's central store, in id
 /// order, each row once. Calls and follow-ups change once after they are
@@ -24,7 +25,7 @@ public enum PushedTable: String, CaseIterable, Sendable {
             ["id", "customer_id", "agent", "started_at", "script_version", "training", "context", "abandoned_at"] + CallEnding.columns
         case .callSteps:
             ["id", "call_id", "seq", "at", "input_kind", "input", "answer_id", "handler_id", "note", "stage", "node",
-             "shown", "events", "state", "prev_hash", "hash", "link"]
+             "shown", "events", "state", "prev_hash", "hash", "link"] + CallLogCodec.Columns.names
         case .followUps:
             ["id", "customer_id", "call_id", "kind", "due_at", "done_at"]
         case .audit:
@@ -55,7 +56,7 @@ public enum PushedTable: String, CaseIterable, Sendable {
     }
 }
 
-/// One row on its way up: its values as text (SQLite's own rendering), nil for NULL.
+/// One row on its way up: its values as text (SQLite's own rendering; a hash or link kept as bytes in hex), nil for NULL.
 public struct PushRow: Sendable {
     public let id: Int64
     public let values: [String?]
@@ -101,7 +102,7 @@ extension Store {
                     case .int64(let value): String(value)
                     case .double(let value): String(value)
                     case .string(let value): value
-                    case .blob(let value): String(decoding: value, as: UTF8.self)
+                    case .blob(let value): SHA256.hex(Array(value))
                     }
                 }
                 return PushRow(id: row[0], values: values, settled: row[count] as Bool)

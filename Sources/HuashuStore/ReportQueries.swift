@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import HuashuRenewal
 
 // The supervisor's read-only views of the log: the call list and the
 // monthly report's raw figures. Every figure is one aggregate query, so the
@@ -99,7 +100,7 @@ public struct DueCustomerRow: Sendable, Equatable {
     /// The policy due (商业险, or 交强险 when it expires on a day of its own): each is a renewal.
     public var policy = "商业险"
 
-    public var hasFinalOutcome: Bool { outcome.map(RenewalSeason.finalOutcomes.contains) ?? false }
+    public var hasFinalOutcome: Bool { outcome.flatMap(OutcomeKind.init(rawValue:))?.isFinal ?? false }
     public var isWon: Bool { outcome == "won" }
 }
 
@@ -263,8 +264,8 @@ enum ReportSQL {
                        (SELECT c.id FROM calls c WHERE c.customer_id = u.id AND c.training = 0
                         ORDER BY c.started_at DESC, c.id DESC LIMIT 1) AS latest,
                        (SELECT c.id FROM calls c WHERE c.customer_id = u.id AND c.training = 0 AND c.outcome IS NOT NULL
-                          AND date(c.started_at, 'localtime') >= date(p.expiry, '-\(RenewalSeason.days) days')
-                        ORDER BY c.outcome IN \(RenewalSeason.finalOutcomesSQL) DESC, c.started_at DESC, c.id DESC
+                          AND date(c.started_at, 'localtime') >= date(p.expiry, :seasonStart)
+                        ORDER BY c.outcome IN (SELECT value FROM json_each(:finalOutcomes)) DESC, c.started_at DESC, c.id DESC
                         LIMIT 1) AS result
                 FROM policy p JOIN customers u ON u.id = p.id
             )
@@ -278,7 +279,8 @@ enum ReportSQL {
             WHERE :agent IS NULL OR COALESCE(NULLIF(due.agent, ''), l.agent) = :agent
             ORDER BY due.expiry, due.id, due.kind DESC
             """
-        let arguments: StatementArguments = ["first": w.firstDay, "end": w.endDay, "now": w.nowLocal, "quiet": w.quietBeforeUTC, "agent": w.agent]
+        let arguments: StatementArguments = ["first": w.firstDay, "end": w.endDay, "now": w.nowLocal, "quiet": w.quietBeforeUTC, "agent": w.agent,
+                                             "seasonStart": RenewalSeason.sqliteModifier, "finalOutcomes": RenewalSeason.finalOutcomesJSON]
         return try Row.fetchAll(db, sql: sql, arguments: arguments).map(ReportRow.due)
     }
 
@@ -328,7 +330,7 @@ enum ReportSQL {
                    count(DISTINCT CASE WHEN m.outcome = 'won' THEN s.call_id END) AS won_calls,
                    max(s.input_kind = 'objection') AS searched
             FROM m JOIN call_steps s ON s.call_id = m.id
-            WHERE s.input_kind IN ('objection', 'answer') AND s.events LIKE '%"entered"%' AND s.events NOT LIKE '%"returned"%'
+            WHERE s.input_kind IN ('objection', 'answer') AND s.entered IS NOT NULL AND s.returned_to IS NULL
               AND (s.input_kind = 'objection' OR s.node IN (SELECT value FROM json_each(:handlers)))
             GROUP BY s.node
             """, arguments: handlerArguments(w, handlers)).map(ReportRow.entered)
@@ -342,21 +344,11 @@ enum ReportSQL {
             used AS (
                 SELECT DISTINCT s.call_id, s.answer_id, m.outcome
                 FROM m JOIN call_steps s ON s.call_id = m.id
-                WHERE m.outcome IS NOT NULL AND s.input_kind = 'answer' AND s.events LIKE '%"answered"%'
+                WHERE m.outcome IS NOT NULL AND s.input_kind = 'answer' AND s.answered IS NOT NULL
                   AND substr(s.answer_id, 1, instr(s.answer_id, '>') - 1) IN (SELECT value FROM json_each(:handlers))
             )
             SELECT substr(answer_id, 1, instr(answer_id, '>') - 1) AS handler, answer_id, count(*) AS calls, sum(outcome = 'won') AS won
             FROM used GROUP BY answer_id
             """, arguments: handlerArguments(w, handlers)).map(ReportRow.rebuttal)
     }
-}
-
-/// One customer's renewal season: from 180 days before the expiry date. An
-/// outcome from an earlier season (last year's win) says nothing about this
-/// one, for the queue and the monthly report alike.
-public enum RenewalSeason {
-    public static let days = 180
-    /// Outcomes that settle a season: nobody calls the customer again about it.
-    public static let finalOutcomes: Set<String> = ["won", "lost", "do_not_call", "wrong_number"]
-    static let finalOutcomesSQL = "(" + finalOutcomes.sorted().map { "'\($0)'" }.joined(separator: ", ") + ")"
 }

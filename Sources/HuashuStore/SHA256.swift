@@ -28,12 +28,30 @@ final class SHA256 {
     /// The same digest over fields given as bytes: `verify` hashes what the file holds, byte for byte,
     /// so a NUL in a note (which C strings would cut short) hashes as it was written.
     func hex(byteFields fields: [ArraySlice<UInt8>]) -> String? {
+        digest(byteFields: fields).map(Self.hex)
+    }
+
+    /// The raw digest of fields given as bytes, joined by the unit separator.
+    func digest(byteFields fields: [ArraySlice<UInt8>]) -> [UInt8]? {
         message.removeAll(keepingCapacity: true)
         for (index, field) in fields.enumerated() {
             if index > 0 { message.append(0x1F) }
             message.append(contentsOf: field)
         }
-        return digest(message).map(Self.hex)
+        return digest(message)
+    }
+
+    /// The raw digest of `prefix` (a previous digest, or nothing) and the fields' UTF-8 (nil as empty),
+    /// each joined by the unit separator: a logged step's hash, without building byte arrays per field.
+    func digest(fields: [String?], after prefix: [UInt8]) -> [UInt8]? {
+        message.removeAll(keepingCapacity: true)
+        message.append(contentsOf: prefix)
+        for field in fields {
+            message.append(0x1F)
+            guard var field else { continue }
+            field.withUTF8 { message.append(contentsOf: $0) }
+        }
+        return digest(message)
     }
 
     func digest(_ message: [UInt8]) -> [UInt8]? {

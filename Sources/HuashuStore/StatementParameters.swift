@@ -35,6 +35,16 @@ struct StatementParameters {
         }
     }
 
+    mutating func bind(bytes: [UInt8]) {
+        index += 1
+        let handle = statement.sqliteStatement
+        let index = index
+        bytes.withUnsafeBytes { buffer -> Void in
+            // An empty blob needs a pointer of its own too.
+            sqlite3_bind_blob(handle, index, buffer.baseAddress ?? UnsafeRawPointer(bitPattern: 1), CInt(buffer.count), Self.copied)
+        }
+    }
+
     mutating func bind(_ number: Int64?) {
         index += 1
         if let number { sqlite3_bind_int64(statement.sqliteStatement, index, number) } else { sqlite3_bind_null(statement.sqliteStatement, index) }

@@ -1,6 +1,7 @@
 import CSQLiteTuning
 import Foundation
 import GRDB
+import HuashuEngine
 
 /// The SQLite file every agent's process writes: customers, calls, the
 /// append-only call log and follow-ups. WAL and a busy timeout let several
@@ -50,6 +51,35 @@ public final class Store: Sendable {
         migrator.registerMigration("v4-central: push marks") { db in
             try db.execute(sql: Schema.pushMarks)
         }
+        // The monthly report's outcome and agent figures read the month's calls from the index alone:
+        // through `calls_by_start`, each call was a page read of its row, in random order.
+        migrator.registerMigration("v5-scale: the month's calls read from one index") { db in
+            try db.execute(sql: """
+                DROP INDEX calls_by_start;
+                CREATE INDEX calls_by_start ON calls(started_at, training, agent, outcome, customer_id, ended_at);
+                """)
+        }
+        migrator.registerMigration("v5-ledger: insurer and premium per policy") { db in
+            // A stored vehicle with one policy's date has that policy's insurer and premium.
+            try db.execute(sql: """
+                ALTER TABLE customers ADD COLUMN commercial_insurer TEXT;
+                ALTER TABLE customers ADD COLUMN commercial_premium TEXT;
+                ALTER TABLE customers ADD COLUMN compulsory_insurer TEXT;
+                ALTER TABLE customers ADD COLUMN compulsory_premium TEXT;
+                UPDATE customers SET commercial_insurer = last_insurer, commercial_premium = last_premium
+                  WHERE commercial_expiry IS NOT NULL AND compulsory_expiry IS NULL;
+                UPDATE customers SET compulsory_insurer = last_insurer, compulsory_premium = last_premium
+                  WHERE compulsory_expiry IS NOT NULL AND commercial_expiry IS NULL;
+                """)
+        }
+        migrator.registerMigration("v5-log: typed step columns, hashes as bytes, no state or previous hash on new steps") { db in
+            try Schema.typedSteps(db)
+        }
+        // `queue --agent` and `call --next` find an agent's customers (or the unassigned) through
+        // an index on the name as the queue compares it (`QueueQuery`), not by reading every customer.
+        migrator.registerMigration("v5-renewal: customers by agent") { db in
+            try db.execute(sql: "CREATE INDEX customers_by_agent ON customers(trim(agent))")
+        }
         return migrator
     }()
 
@@ -87,15 +117,23 @@ public final class Store: Sendable {
     /// Opens (creating with mode 0600 if needed) and migrates the database. A live
     /// call passes `busyWait`: its writes wait as long as another process holds
     /// the file, instead of failing after `busyTimeout`.
-    public init(path: String, busyWait: BusyWait? = nil) throws(StoreError) {
+    public convenience init(path: String, busyWait: BusyWait? = nil) throws(StoreError) {
+        try self.init(path: path, busyWait: busyWait, statements: nil)
+    }
+
+    /// `statements` hears every statement any connection runs, its values written in: the tests read
+    /// the query plans of exactly the SQL a command runs.
+    init(path: String, busyWait: BusyWait?, statements: (@Sendable (String) -> Void)?) throws(StoreError) {
         self.path = path
         _ = Self.tuned
         try Self.createPrivately(path)
         var config = Configuration()
         config.busyMode = busyWait.map { .callback($0.callback()) } ?? .timeout(Self.busyTimeout)
         config.foreignKeysEnabled = true
+        config.publicStatementArguments = statements != nil
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            if let statements { db.trace { statements($0.expandedDescription) } }
         }
         do {
             pool = try DatabasePool(path: path, configuration: config)
@@ -375,6 +413,65 @@ enum Schema {
 }
 
 extension Schema {
+    /// Rebuilds `call_steps` with the typed columns `CallLogCodec.Columns` names, filled for every
+    /// existing row by the codec from its events, and with `state` and `prev_hash` optional: steps logged
+    /// from now on keep neither (the state is rebuilt from the events) and hold their hash and link as bytes.
+    /// Existing rows keep every byte they were hashed over, so their chain and any seal taken still hold;
+    /// the counter of ids issued is carried over as it stood.
+    static func typedSteps(_ db: Database) throws {
+        let issued = try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'call_steps'")
+        try db.execute(sql: """
+            CREATE TABLE call_steps_v5 (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                call_id INTEGER NOT NULL REFERENCES calls(id),
+                seq INTEGER NOT NULL,
+                at TEXT NOT NULL,
+                input_kind TEXT NOT NULL,
+                input TEXT,
+                answer_id TEXT,
+                handler_id TEXT,
+                note TEXT,
+                stage TEXT NOT NULL,
+                node TEXT NOT NULL,
+                shown TEXT NOT NULL,
+                events TEXT NOT NULL,
+                entered TEXT,
+                raised TEXT,
+                answered TEXT,
+                returned_to TEXT,
+                outcome TEXT,
+                hash BLOB NOT NULL,
+                link BLOB NOT NULL,
+                state TEXT,
+                prev_hash TEXT,
+                UNIQUE (call_id, seq)
+            );
+            """)
+        let rows = try db.makeStatement(sql: "SELECT id, events FROM call_steps ORDER BY id")
+        let insert = try db.makeStatement(sql: """
+            INSERT INTO call_steps_v5 (id, call_id, seq, at, input_kind, input, answer_id, handler_id, note, stage, node, shown, events,
+              entered, raised, answered, returned_to, outcome, hash, link, state, prev_hash)
+            SELECT id, call_id, seq, at, input_kind, input, answer_id, handler_id, note, stage, node, shown, events,
+              ?, ?, ?, ?, ?, hash, link, state, prev_hash FROM call_steps WHERE id = ?
+            """)
+        let cursor = try Row.fetchCursor(rows)
+        while let row = try cursor.next() {
+            let columns = CallLogCodec.Columns(CallLogCodec.events(row["events"] ?? "") ?? [])
+            try insert.execute(arguments: StatementArguments(columns.values) + [row["id"] as Int64])
+        }
+        try db.execute(sql: """
+            DROP TABLE call_steps;
+            ALTER TABLE call_steps_v5 RENAME TO call_steps;
+            """)
+        if let issued {
+            try db.execute(sql: """
+                DELETE FROM sqlite_sequence WHERE name = 'call_steps';
+                INSERT INTO sqlite_sequence (name, seq) VALUES ('call_steps', ?);
+                """, arguments: [issued])
+        }
+        for trigger in LogChain.triggers where trigger.name.hasPrefix("call_steps") { try db.execute(sql: trigger.sql) }
+    }
+
     /// Rebuilds `calls` and `call_steps` with AUTOINCREMENT ids (a deleted
     /// call's id is never given to the next), adds each step's `link` through
     /// every step so far (in id order, over the rows as they stand), and puts
@@ -429,15 +526,15 @@ extension Schema {
             INSERT INTO call_steps_v3 SELECT id, call_id, seq, at, input_kind, input, answer_id, handler_id, note, stage, node,
               shown, events, state, prev_hash, hash, ? FROM call_steps WHERE id = ?
             """)
-        var previous: ArraySlice<UInt8> = []
+        var previous: [UInt8] = []
         while try rows.next(db) {
             let id = rows.int(0)
             let call = rows.int(1) == 1 ? (3..<10).map { rows.bytes(Int32($0)) } : nil
-            guard let link = LogChain.link(hasher, id: id, previous: previous, hash: rows.bytes(2), call: call) else {
+            guard let link = LogChain.linkBeforeV5(hasher, id: id, previous: previous, hash: rows.bytes(2), call: call) else {
                 throw StoreError("the call log could not be hashed (out of memory)")
             }
-            try insert.execute(arguments: [link, id])
-            previous = ArraySlice(link.utf8)
+            try insert.execute(arguments: [String(decoding: link, as: UTF8.self), id])
+            previous = LogChain.bytes(hex: link)
         }
         try db.execute(sql: """
             DROP TABLE call_steps;

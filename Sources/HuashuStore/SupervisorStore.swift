@@ -1,5 +1,8 @@
 import Foundation
 import GRDB
+import HuashuCalendar
+import HuashuEngine
+import HuashuRenewal
 
 /// What the supervisor's commands (calls, replay, report, verify, coverage, queue) read:
 /// narrow enough for a second backend. The desk's SQLite `Store` answers it, and so does the
@@ -20,6 +23,9 @@ public protocol SupervisorStore: AnyObject {
     func lastCalls() throws -> [Int64: LastCalls]
     func openFollowUps() throws -> [(customerID: Int64, kind: String, due: String)]
     func verifyChains(call: Int64?, seal: LogChain.Seal?) throws -> ChainReport
+    /// A day's call list in the order of `RenewalQueueRule`, at most `limit` customers.
+    func queue(today: LedgerDate, minute: Int, plan: RenewalPlan, owner: QueueOwner, limit: Int?,
+               _ each: (Customer, QueueStanding) -> Void) throws
 }
 
 extension Store: SupervisorStore {}
@@ -87,8 +93,10 @@ public enum ReportRow {
 
     public static func trainingStep(_ row: Row) -> TrainingStepRow {
         TrainingStepRow(callID: row["call_id"], agent: row["agent"], callStartedAt: row["started_at"], seq: row["seq"],
-                        at: row["at"], inputKind: row["input_kind"], input: row["input"], note: row["note"],
-                        node: row["node"], events: row["events"])
+                        at: row["at"], inputKind: row["input_kind"],
+                        input: CallLogCodec.input(kind: row["input_kind"], text: row["input"], answerID: row["answer_id"],
+                                                  handlerID: row["handler_id"], note: row["note"]),
+                        note: row["note"], node: row["node"], events: CallLogCodec.events(row["events"]) ?? [])
     }
 
     public static func callListRow(_ row: Row) throws -> CallListRow {

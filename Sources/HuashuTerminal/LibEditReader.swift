@@ -25,10 +25,35 @@ public final class LibEditReader: LineReader {
         history = history_winit()
         huashu_history_setsize(history, 1000)
         huashu_history_unique(history)
-        if let historyFile { huashu_history_load(history, historyFile) }
+        if let historyFile {
+            huashu_history_load(history, historyFile)
+            scrubLoadedHistory(into: historyFile)
+        }
         huashu_el_setup(editor, history)
         huashu_el_add_completion(editor, Completion.complete)
         huashu_el_add_escape(editor, Escape.key)
+    }
+
+    /// A file written before notes were kept out of history (or before masking) may still hold
+    /// a customer's words: every loaded entry passes the same rule as a new one, and the file is rewritten if any changed.
+    private func scrubLoadedHistory(into file: String) {
+        var loaded: [String] = []
+        var entry = huashu_history_oldest(history)
+        while let text = entry {
+            var scalars = String.UnicodeScalarView()
+            var at = 0
+            while text[at] != 0 {
+                if let scalar = Unicode.Scalar(UInt32(bitPattern: text[at])) { scalars.append(scalar) }
+                at += 1
+            }
+            loaded.append(String(scalars))
+            entry = huashu_history_newer(history)
+        }
+        let kept = loaded.compactMap(historyEntry)
+        guard kept != loaded else { return }
+        huashu_history_clear(history)
+        for line in kept { _ = line.withWideCString { huashu_history_enter(history, $0) } }
+        huashu_history_save(history, file)
     }
 
     deinit {

@@ -116,6 +116,7 @@ public enum TextWrap {
     private static func breaking(_ scalars: UTF8Scalars, _ limits: (first: Int, rest: Int), _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
         let bytes = scalars.bytes
         var (start, used, first) = (0, 0, true)
+        var previous = (offset: 0, cells: 0)
         var scalars = scalars
         while let (value, offset) = scalars.next() {
             if value == 0x0A {
@@ -125,10 +126,14 @@ public enum TextWrap {
             }
             let cells = DisplayWidth.cells(value)
             if used + cells > (first ? limits.first : limits.rest) {
-                body(UnsafeBufferPointer(rebasing: bytes[start..<offset]))
-                (start, used, first) = (offset, 0, false)
+                // `。` never starts a line: the character before it goes down with it.
+                let carried = closesAPhrase(value) && previous.offset > start
+                let end = carried ? previous.offset : offset
+                body(UnsafeBufferPointer(rebasing: bytes[start..<end]))
+                (start, used, first) = (end, carried ? previous.cells : 0, false)
             }
             used += cells
+            previous = (offset, cells)
         }
         body(UnsafeBufferPointer(rebasing: bytes[start...]))
     }
@@ -140,6 +145,7 @@ public enum TextWrap {
             line.withUTF8(body)
         }
         var (start, used, first) = (text.startIndex, 0, true)
+        var previous = (index: start, cells: 0)
         var index = start
         while index != text.endIndex {
             let character = text[index]
@@ -150,14 +156,26 @@ public enum TextWrap {
             } else {
                 let cells = DisplayWidth.of(character)
                 if used + cells > (first ? limits.first : limits.rest) {
-                    emit(text[start..<index])
-                    (start, used, first) = (index, 0, false)
+                    let carried = character.unicodeScalars.first.map { closesAPhrase($0.value) } == true && previous.index > start
+                    let end = carried ? previous.index : index
+                    emit(text[start..<end])
+                    (start, used, first) = (end, carried ? previous.cells : 0, false)
                 }
                 used += cells
+                previous = (index, cells)
             }
             index = next
         }
         emit(text[start...])
+    }
+
+    /// Punctuation that ends a phrase and so never starts a line (the rule of 避头点, as print does it).
+    static func closesAPhrase(_ value: UInt32) -> Bool {
+        switch value {
+        case 0x3002, 0xFF0C, 0x3001, 0xFF1B, 0xFF1A, 0xFF1F, 0xFF01, 0xFF09, 0x300D, 0x300F, 0x3011, 0x300B, 0x3009, 0x201D, 0x2019,
+             0x2026, 0xFF0E, 0x2C, 0x2E, 0x3B, 0x3A, 0x3F, 0x21, 0x29: return true
+        default: return false
+        }
     }
 
     /// Pads text with spaces on the right up to a display width.

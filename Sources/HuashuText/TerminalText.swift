@@ -23,7 +23,9 @@ public enum TerminalText {
 
     /// Stored text made safe to print: every control code shown visibly except those `keeping` names.
     public static func visible<S: StringProtocol>(_ text: S, keeping: Keeping = .nothing) -> String {
-        guard needsCare(text.utf8, keeping: keeping) else { return String(text) }
+        // A concrete String: the scan below then runs over its bytes, not through a generic sequence.
+        var text = String(text)
+        guard text.withUTF8({ needsCare($0, keeping: keeping) }) else { return text }
         var out = String.UnicodeScalarView()
         for scalar in text.unicodeScalars {
             let v = scalar.value
@@ -48,11 +50,30 @@ public enum TerminalText {
             || v == 0x200E || v == 0x200F || v == 0x061C
     }
 
-    /// Bytes that can start one of the codes above: C0, DEL, C1 (after 0xC2), U+061C (0xD8), the U+20xx ones (0xE2).
-    private static func needsCare<U: Sequence<UInt8>>(_ utf8: U, keeping: Keeping) -> Bool {
-        utf8.contains { byte in
-            byte < 0x20 ? !keeping.keeps(UInt32(byte)) : byte == 0x7F || byte == 0xC2 || byte == 0xD8 || byte == 0xE2
+    /// Whether the UTF-8 holds one of the codes above: C0, DEL, C1 (C2 80-9F), U+061C (D8 9C), U+200E/F
+    /// (E2 80 8E/8F), U+202A-202E (E2 80 AA-AE), U+2066-2069 (E2 81 A6-A9). A `·` (C2 B7) or a `—` (E2 80 94)
+    /// is not one: the exact sequences keep the common text on the fast path.
+    private static func needsCare(_ utf8: UnsafeBufferPointer<UInt8>, keeping: Keeping) -> Bool {
+        func at(_ index: Int) -> UInt8 { index < utf8.count ? utf8[index] : 0 }
+        for index in utf8.indices {
+            let byte = utf8[index]
+            if byte < 0x20 {
+                if !keeping.keeps(UInt32(byte)) { return true }
+            } else if byte < 0x7F {
+                continue
+            } else if byte == 0x7F {
+                return true
+            } else if byte == 0xC2 {
+                if (0x80...0x9F).contains(at(index + 1)) { return true }
+            } else if byte == 0xD8 {
+                if at(index + 1) == 0x9C { return true }
+            } else if byte == 0xE2 {
+                let second = at(index + 1), third = at(index + 2)
+                if second == 0x80 && (third == 0x8E || third == 0x8F || (0xAA...0xAE).contains(third)) { return true }
+                if second == 0x81 && (0xA6...0xA9).contains(third) { return true }
+            }
         }
+        return false
     }
 
     private static func hex(_ v: UInt32) -> String {

@@ -13,7 +13,7 @@ struct Central: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "central",
         abstract: "Set up a team's central store on PostgreSQL.",
-        subcommands: [CentralInit.self])
+        subcommands: [CentralInit.self, CentralGrant.self])
 }
 
 struct CentralInit: ParsableCommand {
@@ -31,6 +31,34 @@ struct CentralInit: ParsableCommand {
     func run() throws {
         try reportingUserErrors {
             print(try CentralSync.initialise(url: url), terminator: "")
+        }
+    }
+}
+
+struct CentralGrant: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "grant",
+        abstract: "Give a login a role on the central store: an agent pushing a desk, a supervisor, a trainer.",
+        discussion: """
+            Creates the login without a password if the server has none by that name; set its password on the server \
+            (psql's \\password), never on the command line. An agent pushes and reads only the desks handed to it; a \
+            supervisor reads every desk; a trainer reads rehearsals. No role may change or delete a logged step.
+            """)
+
+    @Argument(help: ArgumentHelp("The login name on the server (lower-case letters, digits, _).", valueName: "login"))
+    var login: String
+
+    @Option(help: ArgumentHelp("agent, supervisor or trainer.", valueName: "role"))
+    var role: String
+
+    @Option(help: ArgumentHelp("For an agent: the desk it pushes (its $HUASHU_DESK).", valueName: "name"))
+    var desk: String?
+
+    @OptionGroup var central: CentralOption
+
+    func run() throws {
+        try reportingUserErrors {
+            print(try CentralSync.grant(url: central.central, login: login, role: role, desk: desk), terminator: "")
         }
     }
 }

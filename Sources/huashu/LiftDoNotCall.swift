@@ -24,7 +24,7 @@ struct LiftDoNotCall: ParsableCommand {
 
     func run() throws {
         try reportingUserErrors {
-            print(try CallRunner.liftDoNotCall(customer: customer, by: by, reason: reason, database: database.location), terminator: "")
+            print(try DoNotCallLift.run(customer: customer, by: by, reason: reason, database: database.location), terminator: "")
         }
     }
 }

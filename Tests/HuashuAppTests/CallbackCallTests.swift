@@ -20,7 +20,7 @@ struct LocalHour {
         zone = "HSU" + (offset > 0 ? "-" : "+") + String(abs(offset))
         let local = Int(now) + offset * 3600
         let day = LedgerDate(daysSince1970: local / 86_400)
-        clock = CallbackClock(today: CallbackDay(year: day.year, month: day.month, day: day.day)!, minute: local % 86_400 / 60)
+        clock = CallbackClock(today: LedgerDate(year: day.year, month: day.month, day: day.day)!, minute: local % 86_400 / 60)
     }
 
     /// What the callback reader makes of these words now, for a policy ending in 20 days.

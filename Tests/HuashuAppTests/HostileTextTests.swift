@@ -139,4 +139,21 @@ struct HostileTextTests {
         #expect(kept.contains("objections"))
         #expect(try FileManager.default.attributesOfItem(atPath: history)[.posixPermissions] as? Int == 0o600)
     }
+
+    @Test func aHistoryFileAnOlderVersionWroteIsScrubbedAtTheNextCall() throws {
+        let fixture = try Fixture()
+        let history = fixture.folder.appendingPathComponent("history").path
+        // libedit's own format, as an older huashu saved notes and unmasked searches.
+        let old = "_HiStOrY_V2_\n.note\\040寄到南山区科技园\n.record\\040交付\\040寄到福田区\n太贵了\\040139\\0401234\\0405678\n.objections\n"
+        try Data(old.utf8).write(to: URL(fileURLWithPath: history))
+        let terminal = try fixture.terminal("call", "粤B12345")
+        terminal.waitFor("是我")
+        terminal.type(".quit\r")
+        #expect(terminal.waitForExit() == 0)
+        let kept = try String(contentsOfFile: history, encoding: .utf8)
+        #expect(!kept.contains("南山") && !kept.contains("福田"), "old notes and records are gone: \(kept)")
+        let search = try #require(kept.split(separator: "\n").first { $0.hasPrefix("太贵了") }, "the search stays: \(kept)")
+        #expect(!search.contains("1234") && search.contains("5678"), "old searches are masked: \(search)")
+        #expect(kept.contains("objections"))
+    }
 }

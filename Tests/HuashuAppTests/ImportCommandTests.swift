@@ -207,7 +207,7 @@ struct ImportCommandTests {
         #expect(result.output.hasSuffix("""
             \(path): row 3, column 上年保费: `abc` is not an amount (write it as 4860 or 4860.50; ¥, thousands commas and 元 are allowed)
             the 1 rejected rows are in \(rejected), with the problem in the last column
-            imported 3 customers from \(path) (utf-8): 2 new, 1 updated (1 field changed), 0 unchanged; 1 row skipped; 2 conflicts held for review (see `huashu review list`)
+            imported 3 customers from \(path) (utf-8): 2 new, 1 updated (2 fields changed), 0 unchanged; 1 row skipped; 2 conflicts held for review (see `huashu review list`)
 
             """))
         // Row 4 is row 2's vehicle: its other owner and phone are held, its new premium taken (46348 is its same expiry).
@@ -262,7 +262,7 @@ struct ImportCommandTests {
         let bad = file("bad.csv", Self.badLedger)
         let skipping = try huashu("import", bad, "--dry-run", "--skip-bad-rows")
         #expect(skipping.status == 0)
-        #expect(skipping.output.hasSuffix("would import 3 customers from \(bad) (utf-8): 2 new, 1 updated (1 field changed), 0 unchanged; 1 row skipped; 2 conflicts held for review (see `huashu review list`)\n"))
+        #expect(skipping.output.hasSuffix("would import 3 customers from \(bad) (utf-8): 2 new, 1 updated (2 fields changed), 0 unchanged; 1 row skipped; 2 conflicts held for review (see `huashu review list`)\n"))
         #expect(!FileManager.default.fileExists(atPath: fixture.folder.appendingPathComponent("bad.rejected.csv").path))
         #expect(try fixture.store.allCustomers() == before)
 

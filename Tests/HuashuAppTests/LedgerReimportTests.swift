@@ -229,6 +229,34 @@ struct LedgerReimportTests {
         #expect(report.contains("其中交强险单独到期 1 单, 成交 0 单"), "a compulsory-only renewal is a renewal in the report")
     }
 
+    /// A plate given twice in one file is read the same way whether the database was empty (a first import
+    /// inserts without looking) or held customers (each row looks its plate up): new or stored, the second row
+    /// of a plate is reconciled with the first.
+    @Test func aPlateGivenTwiceIsReconciledTheSameIntoAnEmptyOrAFilledDatabase() throws {
+        let seed = try file("seed.csv", "客户姓名,联系电话,车牌号,商业险到期日\n周五,13600005555,粤B60005,\(Self.inDays(40))\n")
+        #expect(try huashu("import", seed).output.hasSuffix("1 new, 0 updated, 0 unchanged\n"))
+        let path = try file("twice.csv", """
+            客户姓名,联系电话,车牌号,商业险到期日,交强险到期日,上年保费
+            钱一,13600001111,粤B60001,\(Self.inDays(20)),,4200
+            钱一,13600001111,粤B60001,,\(Self.inDays(100)),
+            周五,13600005555,粤B60005,,\(Self.inDays(45)),
+            钱一,13600001111,粤B60001,\(Self.inDays(25)),,
+            周五,13600005555,粤B60005,\(Self.inDays(41)),,3100
+
+            """)
+        #expect(try huashu("import", path).output
+            .hasSuffix("1 new, 3 updated (4 fields changed), 1 unchanged; 2 conflicts held for review (see `huashu review list`)\n"), "周五's 3100 is both 上年保费 and the 商业险's premium")
+        let review = try huashu("review").output
+        #expect(review.contains("粤B60001 商业险到期日: stored \(Self.inDays(20)), ledger \(Self.inDays(25)) (\(path) row 5): the file gives this plate a second 商业险 expiry date"))
+        #expect(review.contains("粤B60005 商业险到期日: stored \(Self.inDays(40)), ledger \(Self.inDays(41))"))
+        let qian = try #require(try fixture.store.findCustomers("粤B60001").first)
+        #expect(qian.commercialExpiry == Self.inDays(20) && qian.compulsoryExpiry == Self.inDays(100) && qian.lastPremium == "4200")
+        let zhou = try #require(try fixture.store.findCustomers("粤B60005").first)
+        #expect(zhou.commercialExpiry == Self.inDays(40) && zhou.compulsoryExpiry == Self.inDays(45) && zhou.lastPremium == "3100")
+        #expect(try huashu("import", path).output.hasSuffix("0 new, 0 updated, 5 unchanged; 2 conflicts held for review (see `huashu review list`)\n"),
+                "the same file again changes nothing")
+    }
+
     @Test func datesThatCannotBeKnownOrAreImplausibleAreHeldNeverGuessed() throws {
         // `27-1-5`: a two-digit year first, read because a one-digit day cannot be a year.
         let near = try #require((20...50).map(Self.inDays).first { $0.hasSuffix("-0\($0.last!)") })

@@ -53,6 +53,7 @@ struct LiveCallTests {
         let call = try #require(try fixture.store.call(1))
         #expect(call.outcome == "won")
         #expect(call.quote == "4860")
+        #expect(call.factValues.map { "\($0.fact.rawValue)=\($0.value)" } == ["payment=链接"], "the answer 发链接 records how the customer pays")
         #expect(try fixture.stepSummary(1) == [
             "start  -> greet", "answer greet>confirm_car -> confirm_car", "answer confirm_car>call_purpose -> call_purpose",
             "answer call_purpose>recap -> recap", "answer recap>quote -> quote", "quote  -> quote",
@@ -109,7 +110,7 @@ struct LiveCallTests {
         agent.choose("是我", thenSee: "是，我在开")
         agent.choose("是，我在开", thenSee: "现在不方便")
         agent.choose("现在不方便", thenSee: "回访时间>")
-        agent.type("4", thenSee: "已约回访: " + LocalDay.callbackDay(Date()).adding(days: 2).chinese + " 15:00")
+        agent.type("4", thenSee: "已约回访: " + LocalDay.day(Date()).adding(days: 2).chinese + " 15:00")
         agent.choose("约好了", thenSee: "通话结果: 约回访")
         #expect(agent.terminal.waitForExit() == 0)
         let due = LocalDay.string(Date().addingTimeInterval(2 * 86_400)) + " 15:00"

@@ -29,22 +29,20 @@ struct LogTamperTests {
     static func rechain(_ fixture: Fixture) throws {
         let hasher = SHA256()
         var sql = "DROP TRIGGER IF EXISTS call_steps_no_update;"
-        var previousLink = ""
-        var lastHash: [Int64: String] = [:]
+        var previousLink: [UInt8] = []
+        var lastHash: [Int64: [UInt8]] = [:]
         let calls = try Int64.init(fixture.sqlite("SELECT max(id) FROM calls")) ?? 0
         var steps: [StepRecord] = []
         for call in 1...calls { steps += try fixture.store.steps(of: call) }
         for var step in steps.sorted(by: { $0.id! < $1.id! }) {
-            step.prevHash = lastHash[step.callID] ?? ""
-            step.hash = try #require(step.hash(with: hasher))
+            step.hash = try #require(hasher.digest(fields: step.hashedValues, after: lastHash[step.callID] ?? []))
             var row: [ArraySlice<UInt8>]?
             if step.seq == 1, let call = try fixture.store.call(step.callID) {
                 row = [String(call.id), String(call.customerID), call.agent, call.startedAt, call.scriptVersion, call.training ? "1" : "0",
                        call.context].map { ArraySlice($0.utf8) }
             }
-            let link = try #require(LogChain.link(hasher, id: step.id!, previous: ArraySlice(previousLink.utf8),
-                                                  hash: ArraySlice(step.hash.utf8), call: row))
-            sql += "UPDATE call_steps SET prev_hash = '\(step.prevHash)', hash = '\(step.hash)', link = '\(link)' WHERE id = \(step.id!);"
+            let link = try #require(LogChain.link(hasher, id: step.id!, previous: previousLink[...], hash: step.hash[...], call: row))
+            sql += "UPDATE call_steps SET hash = x'\(SHA256.hex(step.hash))', link = x'\(SHA256.hex(link))' WHERE id = \(step.id!);"
             lastHash[step.callID] = step.hash
             previousLink = link
         }
@@ -118,6 +116,20 @@ struct LogTamperTests {
         let sealed = try Self.verify(fixture, "--seal", seal)
         #expect(sealed.status == 1)
         #expect(sealed.output.contains("does not pass through the seal \(seal)"))
+    }
+
+    /// A report reads the step's typed columns: one changed, even with every hash recomputed over it, disagrees with the events.
+    @Test func changingAStepsTypedColumn() throws {
+        let fixture = try Self.twoCalls()
+        _ = try fixture.sqlite("DROP TRIGGER call_steps_no_update; UPDATE call_steps SET outcome = 'won' WHERE id = 5;")
+        let edited = try Self.verify(fixture)
+        #expect(edited.status == 1)
+        #expect(edited.output.contains("call #1 step 5: its content was changed after it was logged"))
+        #expect(edited.output.contains("call #1 step 5: its typed columns do not say what its events say"))
+        try Self.rechain(fixture)
+        let rechained = try Self.verify(fixture)
+        #expect(rechained.status == 1, "found without a seal: the columns are checked against the events")
+        #expect(rechained.output.contains("call #1 step 5: its typed columns do not say what its events say"))
     }
 
     @Test func changingACallsOutcomeInItsRow() throws {

@@ -3,6 +3,7 @@ import Foundation
 @testable import HuashuApp
 import HuashuEngine
 import HuashuLedger
+import HuashuRenewal
 import HuashuScript
 import HuashuStore
 import HuashuText
@@ -78,15 +79,21 @@ struct QueueLedger {
 
     /// Logs a finished call `daysAgo` days before today at noon, the way a live call would.
     func call(_ customer: Int64, daysAgo: Int, _ outcome: OutcomeKind, reason: LossReason? = nil, followUp: FollowUpPlan? = nil) throws {
+        try call(customer, daysAgo: daysAgo, outcome: outcome, reason: reason, followUp: followUp)
+    }
+
+    /// Logs a call `daysAgo` days before today at `hour`; without an outcome it is left unfinished.
+    func call(_ customer: Int64, daysAgo: Int, outcome: OutcomeKind?, reason: LossReason? = nil, hour: Int = 12,
+              followUp: FollowUpPlan? = nil) throws {
         let day = try LedgerValue.date(Self.day(-daysAgo))
-        let at = try #require(Calendar.current.date(from: DateComponents(year: day.year, month: day.month, day: day.day, hour: 12)))
+        let at = try #require(Calendar.current.date(from: DateComponents(year: day.year, month: day.month, day: day.day, hour: hour)))
         let log = try store.beginCall(customerID: customer, agent: "小李", scriptVersion: "test",
                                       context: CallContext(customer: CustomerFacts(), agent: "小李", dealer: "鹏程丰田"),
                                       training: false, at: at)
         var state = CallState(node: "wrap_up")
-        state.outcome = Outcome(outcome, lossReason: reason)
+        state.outcome = outcome.map { Outcome($0, lossReason: reason) }
         try log.record(input: nil,
-                       step: CallStep(state: state, events: [.ended(Outcome(outcome, lossReason: reason), lostTo: nil)]),
+                       step: CallStep(state: state, events: outcome.map { [.ended(Outcome($0, lossReason: reason), lostTo: nil)] } ?? []),
                        stage: "wrap_up", shown: "", at: at, followUps: followUp.map { [$0] } ?? [])
     }
 
@@ -177,8 +184,8 @@ struct QueueListTests {
 
     @Test func aFollowUpWhoseDueTimeCannotBeReadIsShownNotDropped() throws {
         let customer = Customer(id: 7, plate: "粤B77777", name: "周七", commercialExpiry: "2027-06-01", grade: "B")
-        let entries = RenewalQueue.entries(customers: [customer], calls: [:], followUps: [(customerID: 7, kind: "callback", due: "明天上午")],
-                                           today: try LedgerValue.date("2026-09-03"), plan: .dealer, agent: nil)
+        let entries = RuleOrder.entries([customer], followUps: [7: (kind: "callback", due: "明天上午")],
+                                        today: try LedgerValue.date("2026-09-03"), plan: .dealer)
         #expect(entries.map(\.reason) == ["预约回访 明天上午"])
     }
 
@@ -301,9 +308,8 @@ struct QueueCallbackTimeTests {
     ]
 
     static func plates(at minute: Int) throws -> [String] {
-        RenewalQueue.entries(customers: customers, calls: [:],
-                             followUps: [(customerID: 1, kind: "callback", due: "2026-12-06 16:00")],
-                             today: try LedgerValue.date("2026-12-06"), minute: minute, plan: .dealer, agent: nil)
+        RuleOrder.entries(customers, followUps: [1: (kind: "callback", due: "2026-12-06 16:00")],
+                          today: try LedgerValue.date("2026-12-06"), minute: minute, plan: .dealer)
             .map { "\($0.customer.plate) \($0.reason)" + ($0.overdue ? " " + $0.overdueText : "") }
     }
 
@@ -311,7 +317,7 @@ struct QueueCallbackTimeTests {
         #expect(try Self.plates(at: 10 * 60) == ["粤B20003 首次联系(最后30天)", "粤B20002 首次联系(90-60天)", "粤B20001 预约回访 16:00 (未到时间)"])
         #expect(try Self.plates(at: 16 * 60) == ["粤B20001 预约回访 16:00", "粤B20003 首次联系(最后30天)", "粤B20002 首次联系(90-60天)"])
         #expect(try Self.plates(at: 18 * 60 + 5).first == "粤B20001 预约回访 16:00 逾期2小时")
-        #expect(try Self.plates(at: RenewalQueue.wholeDay).first == "粤B20001 预约回访 16:00")
+        #expect(try Self.plates(at: RenewalQueueRule.wholeDay).first == "粤B20001 预约回访 16:00")
     }
 
     @Test func aWrongNumberLeavesTheQueueForTheCorrectionListUntilANewNumberIsImported() throws {
@@ -338,5 +344,23 @@ struct QueueCallbackTimeTests {
         let none = try ledger.huashu(["queue", "--corrections"])
         #expect(!none.output.contains("粤B10010"))
         #expect(none.output.hasPrefix("1 位客户的电话号码错误"), "粤B10015, found wrong before, is still on it")
+    }
+}
+
+/// The rule's list from data in hand, without SQL: each customer's standing sorted by its key,
+/// then the customer's id. The reference the store's streamed order is checked against.
+enum RuleOrder {
+    static func entries(_ customers: [Customer], calls: [Int64: (last: (at: String, outcome: String?, loss: String?), ended: (at: String, outcome: String)?)] = [:],
+                        followUps: [Int64: (kind: String, due: String)] = [:], today: LedgerDate,
+                        minute: Int = RenewalQueueRule.wholeDay, plan: RenewalPlan) -> [QueueEntry] {
+        customers.compactMap { customer -> QueueEntry? in
+            let id = customer.id ?? 0
+            let call = calls[id], followUp = followUps[id]
+            let candidate = QueueCandidate(customer, lastCallAt: call?.last.at, lastOutcome: call?.last.outcome, lastLossReason: call?.last.loss,
+                                           lastEndedAt: call?.ended?.at, lastEndedOutcome: call?.ended?.outcome,
+                                           followUpKind: followUp?.kind, followUpDue: followUp?.due)
+            return RenewalQueueRule.standing(candidate, today: today, minute: minute, plan: plan).map { QueueEntry(customer: customer, standing: $0) }
+        }
+        .sorted { ($0.standing.key, $0.customer.id ?? 0) < ($1.standing.key, $1.customer.id ?? 0) }
     }
 }

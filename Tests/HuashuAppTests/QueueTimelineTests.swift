@@ -1,5 +1,6 @@
 import HuashuApp
 import HuashuLedger
+import HuashuRenewal
 import Testing
 
 /// The renewal timeline (DOMAIN.md) as pure rules: given the days left before

@@ -38,18 +38,12 @@ enum LoggedCalls {
         let first = engine.start()
         let log = try store.beginCall(customerID: customer.id!, agent: agent, scriptVersion: script.version, context: context,
                                       training: training, at: start)
-        func record(_ input: CallInput?, _ step: CallStep, _ at: Date) throws {
-            try log.record(input: input, step: step, stage: script.nodes[step.state.node]?.stageID ?? "",
-                           shown: engine.screen(step.state).says.joined(separator: "\n"), at: at,
-                           followUps: FollowUpSchedule.plans(for: step.events, state: step.state, callStart: start,
-                                                             daysToExpiry: context.customer.daysToExpiry))
-        }
-        try record(nil, first, start)
+        let recorder = CallRecorder(engine: engine, log: log, startedAt: start)
+        _ = try recorder.record(nil, first, at: start)
         var state = first.state
         var refused = 0
         for (offset, input) in inputs {
-            let step = engine.step(state, input)
-            try record(input, step, start.addingTimeInterval(offset))
+            let (step, _) = try recorder.take(input, from: state, at: start.addingTimeInterval(offset))
             if step.events.contains(where: { if case .refused = $0 { return true } else { return false } }) {
                 refused += 1
             } else {

@@ -160,6 +160,26 @@ struct EngineTests {
         #expect(step.state.outcome == Outcome(.callback))
     }
 
+    @Test func anAnswerRecordsTheFactsItStates() throws {
+        let text = engineScript.replacingOccurrences(of: "  - 同意 -> close", with: "  - 同意，扫码付 -> close do record payment 扫码; record 交付 电子保单")
+        let script = try #require(ScriptCompiler.compile([SourceText(name: "engine.huashu", text: text)]).script)
+        let engine = CallEngine(script: script, context: CallContext(customer: CustomerFacts(values: ["name": "张伟"]), agent: "小李", dealer: "鹏程丰田"))
+        let step = run(engine, [.answer("greet>needs"), .answer("needs>quote"), .quote("4860"), .answer("quote>close")])
+        #expect(step.state.fact(.payment) == "扫码")
+        #expect(step.state.fact(.delivery) == "电子保单")
+        #expect(step.events.prefix(3) == [.answered(answer: "quote>close"), .factRecorded(.payment, "扫码"), .factRecorded(.delivery, "电子保单")])
+        #expect(step.state.outcome == Outcome(.won))
+    }
+
+    @Test func aLineSayingTheQuoteWaitsUntilItsStepHasOne() throws {
+        let engine = try makeEngine(CustomerFacts(values: ["name": "张伟", "model": "卡罗拉"]))
+        let asking = run(engine, [.answer("greet>needs"), .answer("needs>quote")])
+        #expect(asking.state.awaiting == .quote)
+        #expect(engine.screen(asking.state).says == [], "nothing with a gap is read aloud")
+        let quoted = engine.step(asking.state, .quote("4860"))
+        #expect(engine.screen(quoted.state).says == ["报价是4860元,车型卡罗拉。"])
+    }
+
     @Test func backStepsAndNotes() throws {
         let engine = try makeEngine()
         var step = run(engine, [.answer("greet>needs"), .objection("price")])

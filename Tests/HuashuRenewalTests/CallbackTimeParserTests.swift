@@ -1,10 +1,11 @@
+import HuashuCalendar
 import Foundation
 import HuashuRenewal
 import Testing
 
 /// Callback times as customers say them, read on Sunday 2026-12-06.
 struct CallbackTimeParserTests {
-    static let sunday = CallbackDay(year: 2026, month: 12, day: 6)!
+    static let sunday = LedgerDate(year: 2026, month: 12, day: 6)!
 
     /// The words, the time of the call, days to the policy's last day, and what
     /// the agent is shown: the booked time in full, or `不能:` and the refusal.
@@ -141,12 +142,12 @@ struct CallbackTimeParserTests {
     @Test func daysCountAcrossMonthsAndYears() {
         let day = Self.sunday
         #expect(day.weekday == 6)
-        #expect(day.adding(days: 26) == CallbackDay(year: 2027, month: 1, day: 1))
+        #expect(day.adding(days: 26) == LedgerDate(year: 2027, month: 1, day: 1))
         #expect(day.adding(days: 26).weekday == 4)
-        #expect(day.days(until: CallbackDay(year: 2027, month: 3, day: 1)!) == 85)
-        #expect(CallbackDay(year: 2028, month: 2, day: 28)!.adding(days: 1) == CallbackDay(year: 2028, month: 2, day: 29))
-        #expect(CallbackDay(year: 2027, month: 2, day: 29) == nil)
-        #expect(day.adding(days: -6) == CallbackDay(year: 2026, month: 11, day: 30))
+        #expect(day.days(until: LedgerDate(year: 2027, month: 3, day: 1)!) == 85)
+        #expect(LedgerDate(year: 2028, month: 2, day: 28)!.adding(days: 1) == LedgerDate(year: 2028, month: 2, day: 29))
+        #expect(LedgerDate(year: 2027, month: 2, day: 29) == nil)
+        #expect(day.adding(days: -6) == LedgerDate(year: 2026, month: 11, day: 30))
     }
 
     @Test func aSlotLoggedBeforeExactTimesStillReads() throws {

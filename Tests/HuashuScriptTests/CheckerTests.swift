@@ -100,14 +100,30 @@ struct CallbackGateTests {
         #expect(diagnose(Self.withLater + "\nnode later\n  say 那我明天再打给您。\n  do outcome callback") == [])
     }
 
-    @Test func everyShippedStepSayingTheCallbackIsGated() throws {
+    @Test func aLineSayingTheQuoteNeedsTheQuotedGateOrItsOwnQuestion() {
+        // Reached before any premium is typed: the line would read 【缺:报价】 aloud.
+        #expect(diagnose(Self.withLater + "\nnode later\n  say 一共{quote}元。\n  do outcome thinking") == ["8:6 H049"])
+        #expect(diagnose(Self.withLater + "\nnode later\n  need quoted: 先报价。\n  say 一共{quote}元。\n  do outcome thinking") == [])
+        // The step asks for the premium itself: its line waits until the agent types it.
+        #expect(diagnose(Self.withLater + "\nnode later\n  say 一共{quote}元。\n  do quote\n  - 好 -> done") == [])
+        #expect(diagnose(Self.withLater + "\nnode later\n  say 那我{callback}再打给您。\n  do callback\n  - 好 -> done") == [])
+        // An answer is shown while the step waits, so only the gate makes it safe.
+        #expect(diagnose(Self.withLater + "\nnode later\n  say 好。\n  do quote\n  - {quote}元可以 -> done") == ["8:6 H049"])
+    }
+
+    @Test func everyShippedStepSayingACallFilledValueWaitsForIt() throws {
         let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Dialogues")
         let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".huashu") }.sorted()
         let sources = try files.map { SourceText(name: $0, text: try String(contentsOf: folder.appendingPathComponent($0), encoding: .utf8)) }
         let script = try #require(ScriptCompiler.compile(sources).script)
-        let saying = script.nodes.values.filter(\.usesCallback)
-        #expect(!saying.isEmpty)
-        for node in saying { #expect(node.gates.contains { $0.flag == Gate.callbackBooked }, "\(node.id)") }
+        let saying = script.nodes.values.filter { !$0.callFilledUses.isEmpty }
+        #expect(Set(saying.flatMap { $0.callFilledUses.map(\.placeholder) }) == [.quote, .callback])
+        for node in saying {
+            for (placeholder, inAnswer) in node.callFilledUses {
+                let gated = node.gates.contains { $0.flag == placeholder.flagWhenKnown }
+                #expect(gated || (!inAnswer && node.asks(for: placeholder)), "\(node.id) \(placeholder)")
+            }
+        }
     }
 }

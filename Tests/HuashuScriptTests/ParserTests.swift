@@ -65,6 +65,16 @@ struct ParserTests {
         #expect(diagnose(minimal + "\n  - 好 -> done do outcome won").contains("7:18 H023"))
     }
 
+    @Test func aRecordActionNamesAFieldAndAValueItCanHold() {
+        #expect(diagnose(minimal + "\n  do record payment 扫码") == [])
+        #expect(diagnose(minimal + "\n  do record 交付 寄到 深圳市南山区") == [])
+        #expect(diagnose(minimal.replacingOccurrences(of: "-> done", with: "-> done do record 付款 链接")) == [], "on an answer too")
+        #expect(diagnose(minimal + "\n  do record payment 微信") == ["7:21 H023"], "the value, where it is")
+        #expect(diagnose(minimal + "\n  do record colour 红") == ["7:13 H023"], "the field, where it is")
+        #expect(diagnose(minimal + "\n  do record price_gap 很多") == ["7:23 H023"])
+        #expect(diagnose(minimal + "\n  do record payment") == ["7:6 H023"], "a field without a value is no action")
+    }
+
     @Test func badBytesEmptyFilesAndHugeInputAreErrorsNotTraps() {
         let bad = SourceText(name: "gbk.huashu", bytes: Array("stage a 阶段\nsay ".utf8) + [0xC4, 0xE3, 0xBA, 0xC3])
         let result = ScriptCompiler.compile([bad])

@@ -61,19 +61,17 @@ struct LogChainTests {
                     """)
                 var previous = ""
                 for seq in 1...3 {
-                    var row = StepRecord(callID: call, seq: seq, at: "2026-11-02T10:00:0\(seq).000Z", inputKind: seq == 1 ? "start" : "note",
-                                         input: nil, answerID: nil, handlerID: nil, note: seq == 2 ? "老的备注" : nil, stage: "s",
-                                         node: "n", shown: "您好", events: "[]",
-                                         state: LogJSON.text(seq == 3 ? won : CallState(node: "n")),
-                                         prevHash: previous, hash: "")
-                    row.hash = try #require(row.hash(with: hasher))
+                    // As huashu logged a step then: JSON, the state on every row, hashes in hex over the previous one.
+                    let at = "2026-11-02T10:00:0\(seq).000Z", kind = seq == 1 ? "start" : "note", note = seq == 2 ? "老的备注" : nil
+                    let events = seq == 1 ? #"[{"entered":{"node":"n","stage":"s"}}]"# : seq == 2 ? #"[{"noteTaken":{"_0":"老的备注"}}]"# : "[]"
+                    let state = String(decoding: try JSONEncoder().encode(seq == 3 ? won : CallState(node: "n")), as: UTF8.self)
+                    let hash = try #require(hasher.hex(fields: [String(call), String(seq), at, kind, "", "", "", note ?? "", "s", "n", "您好",
+                                                                events, state, previous]))
                     try db.execute(sql: """
                         INSERT INTO call_steps (call_id, seq, at, input_kind, note, stage, node, shown, events, state, prev_hash, hash)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """,
-                        arguments: [row.callID, row.seq, row.at, row.inputKind, row.note, row.stage, row.node, row.shown, row.events,
-                                    row.state, row.prevHash, row.hash])
-                    previous = row.hash
+                        VALUES (?, ?, ?, ?, ?, 's', 'n', '您好', ?, ?, ?, ?)
+                        """, arguments: [call, seq, at, kind, note, events, state, previous, hash])
+                    previous = hash
                 }
                 try db.execute(sql: "UPDATE calls SET ended_at = '2026-11-02T10:00:03.000Z' WHERE id = ?", arguments: [call])
             }
@@ -84,9 +82,14 @@ struct LogChainTests {
         let migrated = try store.verifyChains()
         #expect(migrated.problems == [], "\(migrated.problems)")
         #expect((migrated.calls, migrated.steps) == (2, 6))
+        let old = try store.steps(of: 1)
+        #expect(old.map(\.columns.entered) == ["n", nil, nil], "v5 fills the typed columns of older rows from their events")
+        #expect(old.map(\.hash.count) == [64, 64, 64], "older rows keep the hex they were hashed with")
+        let seal = try store.seal()
         try Self.logCall(store, customer: 1, note: "迁移后的新通话")
-        let after = try store.verifyChains()
+        let after = try store.verifyChains(seal: seal)
         #expect(after.problems == [])
+        #expect(after.sealHeld, "a seal taken over older rows holds once newer rows follow them")
         #expect((after.calls, after.steps) == (3, 9))
         #expect(try store.call(3)?.outcome == "lost")
     }

@@ -71,6 +71,20 @@ struct WrapTests {
         #expect(TextWrap.lines("说: 您好请问是张伟先生吗", width: 10, following: 6) == ["说: 您好请", "问是张", "伟先生", "吗"])
     }
 
+    @Test(arguments: ["。", "，", "、", "？", "！", "：", "；", "）", "」", "》", "…", ",", ".", "?", ")"])
+    func punctuationThatClosesAPhraseNeverStartsALine(_ mark: String) {
+        // Four CJK characters fill eight cells: the mark would be alone on the next line.
+        let lines = TextWrap.lines("写上去向" + mark, width: 8)
+        #expect(lines.count == 2 && !lines[1].hasPrefix(mark), "\(lines)")
+        #expect(lines.joined() == "写上去向" + mark)
+        #expect(lines.allSatisfy { $0.displayWidth <= 8 })
+        // The same through the grapheme walk (an emoji with a modifier sends text there).
+        let joined = TextWrap.lines("👍🏽写上去" + mark, width: 8)
+        #expect(!joined[1].hasPrefix(mark), "\(joined)")
+        // A line that is only one character and the mark cannot give one up.
+        #expect(TextWrap.lines("写" + mark, width: 2).joined() == "写" + mark)
+    }
+
     @Test func aNewlineAlwaysStartsALine() {
         #expect(TextWrap.lines("第一行\n第二行", width: 40) == ["第一行", "第二行"])
     }

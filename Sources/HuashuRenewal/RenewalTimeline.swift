@@ -1,6 +1,4 @@
-import Foundation
 import HuashuCalendar
-import HuashuLedger
 
 /// Which renewal schedule the queue follows (see DOMAIN.md, "The renewal timeline").
 public enum RenewalPlan: String, Sendable, CaseIterable {
@@ -17,18 +15,6 @@ public enum RenewalPlan: String, Sendable, CaseIterable {
         case .dealer: return "经销商计划"
         case .insurer: return "保险公司计划"
         }
-    }
-
-    /// `--plan`, else `$HUASHU_PLAN`, else the dealer's plan.
-    public static func chosen(_ option: String?,
-                              environment: [String: String] = ProcessInfo.processInfo.environment) throws(UserError) -> RenewalPlan {
-        let (name, source): (String?, String) = option != nil ? (option, "--plan") : (environment["HUASHU_PLAN"], "$HUASHU_PLAN")
-        guard let name, !name.trimmingCharacters(in: .whitespaces).isEmpty else { return .dealer }
-        guard let plan = RenewalPlan(rawValue: name.trimmingCharacters(in: .whitespaces).lowercased()) else {
-            throw UserError("\(source) is `\(name)`; the plans are dealer (every 15/7/3 days from 90 days before expiry) "
-                            + "and insurer (touchpoints at 60/55, 45/40, 30/25, 15/10, 7/3 and 0 days)")
-        }
-        return plan
     }
 }
 
@@ -80,7 +66,7 @@ public enum RenewalTimeline {
     }
 
     /// The first day, in days before expiry, a plan calls a customer.
-    static func start(_ plan: RenewalPlan) -> Int {
+    public static func start(_ plan: RenewalPlan) -> Int {
         plan == .dealer ? 90 : 60
     }
 

@@ -1,6 +1,4 @@
 import HuashuCalendar
-import HuashuLedger
-import HuashuStore
 
 /// One of a vehicle's policies as the ledger gives it: 商业险 and 交强险
 /// usually expire on different days, and each is a renewal of its own.
@@ -19,11 +17,16 @@ public struct VehiclePolicy: Sendable, Equatable {
     public let kind: Kind
     public let expiry: LedgerDate
 
-    /// The customer's policies with a readable expiry date, earliest first (商业险 first on the same day).
-    public static func of(_ customer: Customer) -> [VehiclePolicy] {
+    public init(kind: Kind, expiry: LedgerDate) {
+        self.kind = kind
+        self.expiry = expiry
+    }
+
+    /// A vehicle's policies with a readable expiry date, earliest first (商业险 first on the same day).
+    public static func of(commercial: LedgerDate?, compulsory: LedgerDate?) -> [VehiclePolicy] {
         var policies: [VehiclePolicy] = []
-        if let date = customer.commercialExpiry.flatMap({ try? LedgerValue.date($0) }) { policies.append(VehiclePolicy(kind: .commercial, expiry: date)) }
-        if let date = customer.compulsoryExpiry.flatMap({ try? LedgerValue.date($0) }) { policies.append(VehiclePolicy(kind: .compulsory, expiry: date)) }
+        if let commercial { policies.append(VehiclePolicy(kind: .commercial, expiry: commercial)) }
+        if let compulsory { policies.append(VehiclePolicy(kind: .compulsory, expiry: compulsory)) }
         if policies.count == 2 && policies[1].expiry < policies[0].expiry { policies.reverse() }
         return policies
     }

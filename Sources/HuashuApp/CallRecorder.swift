@@ -1,0 +1,29 @@
+import Foundation
+import HuashuEngine
+import HuashuStore
+
+/// The one path a call step takes, for the live call, the rehearsal's
+/// customer notes and the tests: the engine steps, and the step is logged
+/// with the screen it leads to and the follow-ups it leaves.
+struct CallRecorder {
+    let engine: CallEngine
+    let log: CallLogWriter
+    /// The call's start: follow-ups are counted from its day.
+    let startedAt: Date
+
+    /// Steps the engine from `state` with `input` and logs the step; returns the step and the screen it logged as shown.
+    func take(_ input: CallInput, from state: CallState, at date: Date) throws(StoreError) -> (step: CallStep, screen: CallScreen) {
+        let step = engine.step(state, input)
+        return (step, try record(input, step, at: date))
+    }
+
+    /// Logs a step the engine took (a call's first, `input` nil); returns the screen it logged as shown.
+    func record(_ input: CallInput?, _ step: CallStep, at date: Date) throws(StoreError) -> CallScreen {
+        let screen = engine.screen(step.state)
+        try log.record(input: input, step: step, stage: engine.script.nodes[step.state.node]?.stageID ?? "",
+                       shown: screen.says.joined(separator: "\n"), at: date,
+                       followUps: FollowUpSchedule.plans(for: step.events, state: step.state, callStart: startedAt,
+                                                         daysToExpiry: engine.context.customer.daysToExpiry))
+        return screen
+    }
+}

@@ -1,0 +1,130 @@
+import Foundation
+import HuashuCalendar
+import HuashuEngine
+import HuashuLedger
+import HuashuRenewal
+import HuashuScript
+import HuashuStore
+import HuashuTerminal
+import HuashuText
+
+/// Starts and resumes live calls: finds the customer, builds the engine's
+/// context from the ledger, opens the log and hands over to `LiveCall`.
+public enum CallRunner {
+    public static func start(customer query: String?, next: Bool, options: CallOptions) throws(UserError) {
+        let script = try ScriptFiles.load(options.dialogues)
+        let store = try options.openStore()
+        let customer = try pick(query: query, next: next, store: store, today: options.today, agent: options.agent)
+        guard !customer.training else {
+            throw UserError("\(customer.plate) is a rehearsal customer, not a real one; practise with `huashu rehearse`")
+        }
+        if customer.doNotCall {
+            guard options.overrideDoNotCall else {
+                throw UserError("\(customer.name) (\(customer.plate)) asked not to be called (勿扰). Use --override-do-not-call to call anyway; the override is logged.")
+            }
+            try wrap { try store.audit(agent: options.agent, action: "do_not_call_override", customerID: customer.id, callID: nil,
+                                       detail: customer.plate, at: Date()) }
+        }
+        let floor = try CallFloor.claim(customer, store: store, agent: options.agent, say: { printError($0) })
+        let call: LiveCall
+        do {
+            let (opened, first) = try open(customer: customer, script: script, store: store, options: options, training: false)
+            try opened.recordStart(first)
+            call = opened
+        } catch {
+            floor?.release()
+            throw error
+        }
+        try call.run()
+        floor?.release(after: call)
+        CentralBackgroundPush.afterCall(options)
+    }
+
+    /// A new call on the terminal, its log opened: the part a live call and a rehearsal share.
+    static func open(customer: Customer, script: Script, store: Store, options: CallOptions,
+                     training: Bool) throws(UserError) -> (LiveCall, CallStep) {
+        guard let customerID = customer.id else { throw UserError("\(customer.plate) is not saved in \(options.database)") }
+        let context = CallContext(customer: CustomerFacts(customer, today: options.today), agent: options.agent, dealer: options.dealer,
+                                  callDay: LocalDay.day(options.today))
+        let engine = CallEngine(script: script, context: context)
+        let first = engine.start()
+        let now = Date()
+        let log = try wrap { try store.beginCall(customerID: customerID, agent: options.agent, scriptVersion: script.version,
+                                                 context: context, training: training, at: now) }
+        let call = LiveCall(engine: engine, customer: customer, store: store, log: log,
+                            reader: LineReaders.standard(historyFile: CallOptions.historyFile, historyEntry: MetaCommand.historyEntry), view: .forStandardOutput,
+                            state: first.state, startedAt: now, training: training)
+        return (call, first)
+    }
+
+    public static func resume(call id: Int64?, options: CallOptions) throws(UserError) {
+        let script = try ScriptFiles.load(options.dialogues)
+        let store = try options.openStore()
+        let record: CallRecord
+        if let id {
+            guard let found = try wrap({ try store.call(id) }) else { throw UserError("no call #\(id) in \(options.database)") }
+            guard found.outcome == nil else { throw UserError("call #\(id) already ended (\(found.outcome ?? "")); nothing to resume") }
+            record = found
+        } else {
+            guard let newest = try wrap({ try store.unfinishedCalls() }).first else {
+                throw UserError("no unfinished call to resume in \(options.database)")
+            }
+            record = newest
+        }
+        guard !record.training else {
+            throw UserError("call #\(record.id) is a rehearsal; its simulated customer cannot be picked up again: start a new one with `huashu rehearse`")
+        }
+        guard let customer = try wrap({ try store.customer(id: record.customerID) }) else {
+            throw UserError("call #\(record.id) names customer \(record.customerID), who is not in the database")
+        }
+        let (log, last, logged) = try wrap { try store.continueCall(record) }
+        let context: CallContext
+        do {
+            context = try JSONDecoder().decode(CallContext.self, from: Data(record.context.utf8))
+        } catch {
+            throw UserError("call #\(record.id) cannot be resumed: its context does not decode (\(error))")
+        }
+        guard let state = logged else {
+            throw UserError("call #\(record.id) cannot be resumed: its log does not read (step \(last.seq))")
+        }
+        guard script.nodes[state.node] != nil else {
+            throw UserError("call #\(record.id) stopped at step `\(state.node)`, which today's script no longer has")
+        }
+        if record.scriptVersion != script.version {
+            printError("note: call #\(record.id) started with script version \(record.scriptVersion); continuing with \(script.version)")
+        }
+        // Resuming renews this desk's own lease; another desk that took the customer meanwhile keeps it.
+        let floor = try CallFloor.claim(customer, store: store, agent: context.agent, say: { printError($0) })
+        let startedAt = Timestamp.date(record.startedAt) ?? Date()
+        let call = LiveCall(engine: CallEngine(script: script, context: context), customer: customer, store: store, log: log,
+                            reader: LineReaders.standard(historyFile: CallOptions.historyFile, historyEntry: MetaCommand.historyEntry), view: .forStandardOutput,
+                            state: state, startedAt: startedAt, training: record.training)
+        call.say("继续通话 #\(record.id),从第 \(last.seq) 步之后接着来。")
+        try call.run()
+        floor?.release(after: call)
+        CentralBackgroundPush.afterCall(options)
+    }
+
+    /// The customer named, or with `next` the top of today's queue: the agent's own customers
+    /// (the ledger's 专员) first, then those the ledger gives nobody; never a colleague's.
+    private static func pick(query: String?, next: Bool, store: Store, today: Date, agent: String) throws(UserError) -> Customer {
+        if let query { return try CustomerLookup.one(matching: query, in: store) }
+        guard next else { throw UserError("name a customer (plate, phone, name or #id) or use --next for the top of today's queue") }
+        let plan = try RenewalPlan.chosen(nil)
+        let day = LocalDay.day(today), minute = LocalDay.minute(today)
+        func first(_ owner: QueueOwner) throws(UserError) -> Customer? {
+            var found: Customer?
+            try RenewalQueue.each(store: store, today: day, minute: minute, plan: plan, owner: owner, limit: 1) { found = $0.customer }
+            return found
+        }
+        let me = agent.trimmingSpaces
+        if !me.isEmpty, let mine = try first(.agent(me)) { return mine }
+        if let unassigned = try first(.nobody) { return unassigned }
+        var count = 0
+        try RenewalQueue.each(store: store, today: day, minute: minute, plan: plan, owner: .anyone) { _ in count += 1 }
+        throw UserError(count == 0
+            ? "nobody is due for a call today; import a ledger with `huashu import` or see `huashu queue`"
+            : "none of today's \(count) customers is yours (\(me)) or unassigned; see `huashu queue`")
+    }
+}
+

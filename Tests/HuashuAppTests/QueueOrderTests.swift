@@ -1,0 +1,139 @@
+import Foundation
+@testable import HuashuApp
+import HuashuCalendar
+import HuashuEngine
+import HuashuLedger
+@testable import HuashuRenewal
+import HuashuScript
+import HuashuStore
+import Testing
+
+/// The queue is selected and sorted by SQLite (`Store.queue`); these prove it
+/// lists the customers the rule lists, in the rule's order, and that it finds
+/// them through indexes.
+@Suite("Queue: the SQL order is the rule's order")
+struct QueueOrderTests {
+    /// A small deterministic generator (SplitMix64), so a failure can be replayed.
+    struct Dice {
+        var state: UInt64
+        mutating func next(_ count: Int) -> Int {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return Int((z ^ (z >> 31)) % UInt64(count))
+        }
+        mutating func pick<T>(_ values: [T]) -> T { values[next(values.count)] }
+    }
+
+    /// Customers of every kind the rule tells apart: both policies or one, lapsed, far off, no expiry; every
+    /// grade and none; several agents spelled with spaces; calls of every outcome, unfinished ones, several
+    /// per customer, on the same day; follow-ups overdue, due this morning, later today, on a later day, unreadable.
+    static func ledger(seed: UInt64) throws -> QueueLedger {
+        let ledger = try QueueLedger()
+        var dice = Dice(state: seed)
+        var customers: [Customer] = []
+        for index in 1...240 {
+            let expiry = dice.next(10) == 0 ? nil : dice.next(420) - 230
+            let compulsory: Int? = dice.next(3) == 0 ? dice.next(200) - 100 : expiry
+            customers.append(Customer(
+                plate: "粤C\(String(format: "%05d", index))", name: "客户\(index)", phone: "1390000\(String(format: "%04d", index))",
+                commercialExpiry: try expiry.map(QueueLedger.day), compulsoryExpiry: try compulsory.map(QueueLedger.day),
+                grade: dice.pick(["A", "B", "C", "D", nil, "E"]), agent: dice.pick(["小李", " 小李 ", "小王", nil, ""]),
+                doNotCall: dice.next(25) == 0))
+        }
+        _ = try ledger.store.upsert(customers)
+        let outcomes: [OutcomeKind?] = [nil, .won, .lost, .thinking, .callback, .noAnswer, .refused, .committed, .doNotCall, .wrongNumber]
+        for customer in 1...Int64(customers.count) where dice.next(3) != 0 {
+            for _ in 0..<(1 + dice.next(3)) {
+                let daysAgo = dice.pick([0, 1, 2, 3, 5, 8, 15, 20, 40, 200, 300])
+                let followUp: FollowUpPlan? = dice.next(4) == 0 ? nil : FollowUpPlan(
+                    kind: dice.pick([.callback, .thinking, .payment, .lapseCheck]),
+                    due: dice.next(20) == 0 ? "明天上午" : "\(try QueueLedger.day(dice.next(9) - 5)) \(dice.pick(["09:00", "11:30", "16:00", "20:00"]))")
+                try ledger.call(customer, daysAgo: daysAgo, outcome: dice.pick(outcomes), hour: 8 + dice.next(10), followUp: followUp)
+            }
+        }
+        return ledger
+    }
+
+    /// The rule applied to what the store holds, read without the queue's query.
+    static func reference(_ ledger: QueueLedger, today: LedgerDate, minute: Int, plan: RenewalPlan, agent: String?) throws -> [QueueEntry] {
+        let calls = try ledger.store.lastCalls()
+        var followUps: [Int64: (kind: String, due: String)] = [:]
+        for followUp in try ledger.store.openFollowUps() where followUps[followUp.customerID] == nil {
+            followUps[followUp.customerID] = (followUp.kind, followUp.due)
+        }
+        let customers = try ledger.store.allCustomers().filter { customer in
+            !customer.doNotCall && !customer.training && !customer.phoneInvalid
+                && agent.map { customer.agent?.trimmingSpaces == $0 } ?? true
+        }
+        return RuleOrder.entries(customers, calls: calls.mapValues { history in
+            (last: (history.last.startedAt, history.last.outcome, history.last.lossReason),
+             ended: history.lastEnded.map { ($0.startedAt, $0.outcome ?? "") })
+        }, followUps: followUps, today: today, minute: minute, plan: plan)
+    }
+
+    @Test(arguments: [UInt64(1), 2, 3])
+    func theStoresListIsTheRulesListInTheRulesOrder(seed: UInt64) throws {
+        let ledger = try Self.ledger(seed: seed)
+        let today = try LedgerValue.date(QueueLedger.today)
+        var kinds = Set<String>()
+        for plan in RenewalPlan.allCases {
+            for minute in [10 * 60, 12 * 60 + 30, RenewalQueueRule.wholeDay] {
+                for agent in [nil, "小李"] as [String?] {
+                    var streamed: [QueueEntry] = []
+                    try RenewalQueue.each(store: ledger.store, today: today, minute: minute, plan: plan, owner: RenewalQueue.owner(agent)) {
+                        streamed.append($0)
+                    }
+                    let expected = try Self.reference(ledger, today: today, minute: minute, plan: plan, agent: agent)
+                    #expect(streamed.map(\.customer.plate) == expected.map(\.customer.plate), "\(plan) at minute \(minute), agent \(agent ?? "-")")
+                    #expect(streamed == expected)
+                    for entry in streamed {
+                        switch entry.why {
+                        case .followUp: kinds.insert(entry.notYetDue ? "later" : entry.overdue ? "overdue follow-up" : "follow-up")
+                        case .timeline(let touch): kinds.insert(touch.overdueDays > 0 ? "overdue touch" : "touch")
+                        case .lead: kinds.insert("lead")
+                        }
+                        kinds.insert("grade \(entry.customer.grade ?? "-")")
+                        kinds.insert("urgency \(RenewalQueueRule.urgency(entry.daysToExpiry))")
+                    }
+                }
+            }
+        }
+        // The ledger really is varied: every place on the list is taken by someone.
+        for kind in ["later", "overdue follow-up", "follow-up", "overdue touch", "touch", "grade A", "grade D", "grade -",
+                     "urgency 0", "urgency 1", "urgency 2", "urgency 3"] {
+            #expect(kinds.contains(kind), "nobody on any list is \(kind)")
+        }
+    }
+
+    @Test func callNextTakesTheFirstEntryOfTheList() throws {
+        let ledger = try Self.ledger(seed: 4)
+        let today = try LedgerValue.date(QueueLedger.today)
+        var all: [QueueEntry] = [], first: [QueueEntry] = []
+        try RenewalQueue.each(store: ledger.store, today: today, minute: 600, plan: .dealer, owner: .agent("小李")) { all.append($0) }
+        try RenewalQueue.each(store: ledger.store, today: today, minute: 600, plan: .dealer, owner: .agent("小李"), limit: 1) { first.append($0) }
+        #expect(!all.isEmpty)
+        #expect(first == Array(all.prefix(1)))
+        var unassigned: [QueueEntry] = []
+        try RenewalQueue.each(store: ledger.store, today: today, minute: 600, plan: .dealer, owner: .nobody) { unassigned.append($0) }
+        #expect(!unassigned.isEmpty && unassigned.allSatisfy { ($0.customer.agent ?? "").trimmingSpaces.isEmpty })
+    }
+
+    /// A million customers: an agent's list is read through the agent index, and each customer's calls and
+    /// follow-ups through theirs; only the customers on the list are sorted.
+    @Test func theQueueIsAnsweredByIndexes() throws {
+        let ledger = try QueueLedger()
+        for owner in [QueueOwner.anyone, .agent("小李"), .nobody] {
+            for limited in [false, true] {
+                let plan = try ledger.store.queuePlan(owner: owner, limited: limited)
+                #expect(plan.contains("calls_by_customer") && plan.contains("follow_ups_open_by_customer"), "\(plan)")
+                #expect(!plan.contains("SCAN k") && !plan.contains("SCAN u") && !plan.contains("SCAN l") && !plan.contains("SCAN e")
+                        && !plan.contains("SCAN f"), "\(plan)")
+                if owner != .anyone {
+                    #expect(plan.contains("customers_by_agent") && !plan.contains("SCAN c"), "\(owner): \(plan)")
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,108 @@
+import Foundation
+import GRDB
+import HuashuEngine
+@testable import HuashuStore
+import Testing
+
+/// At a centre's million customers and ten million steps, what the store runs must be planned through
+/// indexes: opening a call costs the same as on an empty file, and the report's figures over the month's
+/// calls read one index. The statements are the ones the store really runs, heard as it runs them.
+@Suite("Query plans at an insurer's scale")
+struct QueryPlanTests {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("huashu-plans-\(UUID().uuidString)")
+
+    /// Every statement any of the store's connections ran, values written in.
+    final class Heard: @unchecked Sendable {
+        private let lock = NSLock()
+        private var statements: [String] = []
+
+        func add(_ sql: String) { lock.withLock { statements.append(sql) } }
+        func take() -> [String] { lock.withLock { defer { statements = [] }; return statements } }
+    }
+
+    /// Tables SQLite and GRDB keep for themselves: a row per table or per migration, never a customer's.
+    static let bookkeeping = ["sqlite_sequence", "sqlite_master", "sqlite_schema", "grdb_migrations"]
+
+    func plans(_ statements: [String], in store: Store) throws -> [(sql: String, plan: [String])] {
+        try statements.filter { sql in
+            let verb = sql.prefix { !$0.isWhitespace }.uppercased()
+            // The migrator's look at its own table when the store opens is not the call's work.
+            return ["SELECT", "INSERT", "UPDATE", "DELETE", "WITH"].contains(verb) && !sql.contains("grdb_migrations")
+        }.map { sql in
+            (sql, try store.read { db in try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN \(sql)").map { $0["detail"] as String } })
+        }
+    }
+
+    /// The plan's steps that read a whole table, other than SQLite's own bookkeeping (named as the
+    /// statement names it, alias and all: `FROM sqlite_sequence s` is planned as `SCAN s`).
+    static func scans(_ plan: [String], of sql: String) -> [String] {
+        let words = sql.split(whereSeparator: { $0.isWhitespace || $0 == "(" || $0 == ")" }).map(String.init)
+        let own = Set(words.indices.flatMap { i -> [String] in
+            guard i > 0, words[i - 1].uppercased() == "FROM", bookkeeping.contains(words[i]) else { return [] }
+            return i + 1 < words.count ? [words[i], words[i + 1]] : [words[i]]
+        })
+        return plan.filter { step in
+            step.hasPrefix("SCAN ") && step != "SCAN CONSTANT ROW" && !own.contains(String(step.dropFirst(5).prefix { !$0.isWhitespace }))
+        }
+    }
+
+    @Test func namingTheCustomerBeginningTheCallAndLoggingItsFirstStepUseIndexesOnly() throws {
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let path = folder.appendingPathComponent("db.sqlite").path
+        let filled = try Store(path: path)
+        _ = try filled.upsert((0..<50).map { i in
+            Customer(plate: "粤B\(10_000 + i)", name: "客户\(i)", phone: "1380000\(1000 + i)", idNumber: "44030119900101\(1000 + i)")
+        })
+        try LogChainTests.logCall(filled, customer: 1, note: "上一通")
+
+        let heard = Heard()
+        let store = try Store(path: path, busyWait: nil, statements: heard.add)
+        for key in [CustomerKey(text: "粤B10007", plate: "粤B10007"), CustomerKey(text: "13800001007", phone: "13800001007"),
+                    CustomerKey(text: "440301199001011007", idNumber: "440301199001011007"), CustomerKey(text: "客户7"),
+                    CustomerKey(text: "#8")] {
+            #expect(try store.findCustomers(key).map(\.plate) == ["粤B10007"], "\(key.text)")
+        }
+        let log = try store.beginCall(customerID: 8, agent: "小李", scriptVersion: "v",
+                                      context: CallContext(customer: CustomerFacts(), agent: "小李", dealer: "店"), training: false, at: Date())
+        try log.record(input: nil, step: CallStep(state: CallState(node: "greet"), events: [.entered(node: "greet", stage: "identity")]),
+                       stage: "identity", shown: "您好", at: Date(), followUps: [])
+
+        let planned = try plans(heard.take(), in: store)
+        let touched = planned.map(\.sql).joined(separator: "\n")
+        // Not a test of nothing: the lookups, the follow-ups a new call closes, the call's row and its first step were heard.
+        for part in ["customers", "UPDATE follow_ups", "INSERT INTO calls", "INSERT INTO call_steps"] {
+            #expect(touched.contains(part), "no statement on \(part) was heard:\n\(touched)")
+        }
+        for (sql, plan) in planned {
+            #expect(Self.scans(plan, of: sql).isEmpty, "reads a whole table: \(sql)\n\(plan.joined(separator: "\n"))")
+        }
+    }
+
+    /// The outcome and agent figures read the month's calls from `calls_by_start` alone, never their rows.
+    @Test func theReportsFiguresOverTheMonthsCallsReadOneIndex() throws {
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let path = folder.appendingPathComponent("db.sqlite").path
+        let filled = try Store(path: path)
+        _ = try filled.upsert([Customer(plate: "粤B10000", name: "客户", commercialExpiry: "2026-03-10")])
+        try LogChainTests.logCall(filled, customer: 1, note: "上一通")
+
+        let heard = Heard()
+        let store = try Store(path: path, busyWait: nil, statements: heard.add)
+        _ = try store.reportData(ReportWindow(firstDay: "2026-03-01", endDay: "2026-04-01", startUTC: "2026-03-01T00:00:00.000Z",
+                                              endUTC: "2026-04-01T00:00:00.000Z", today: "2026-03-15", nowLocal: "2026-03-15 10:00",
+                                              quietBeforeUTC: "2026-03-12T00:00:00.000Z", agent: nil, handlerIDs: ["price"]))
+        let figures = try plans(heard.take(), in: store).filter { $0.sql.contains("GROUP BY agent") || $0.sql.contains("GROUP BY outcome") }
+        #expect(figures.count == 2, "\(figures.map(\.sql))")
+        for (sql, plan) in figures {
+            #expect(plan.contains { $0.contains("USING COVERING INDEX calls_by_start") }, "\(sql)\n\(plan.joined(separator: "\n"))")
+        }
+    }
+
+    /// The check can fail: a lookup that wraps the column in a function is a table scan.
+    @Test func aLookupThroughAFunctionIsCaught() throws {
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let store = try Store(path: folder.appendingPathComponent("db.sqlite").path)
+        let planned = try plans(["SELECT * FROM customers WHERE upper(plate) = '粤B10007'"], in: store)
+        #expect(Self.scans(planned[0].plan, of: planned[0].sql) == ["SCAN customers"])
+    }
+}
