@@ -24,6 +24,8 @@ let package = Package(
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         // libpq: the team's central store on PostgreSQL (libpq's conventions: URLs, .pgpass, PG* variables).
         .systemLibrary(name: "CLibPQ", providers: [.apt(["libpq-dev"])]),
+        // libxlsxwriter: `report --format xlsx`, loaded on first use like libpq.
+        .systemLibrary(name: "CXLSXWriter", providers: [.apt(["libxlsxwriter-dev"])]),
         // Chinese text in a terminal: display width, full-width input, pinyin.
         .target(name: "HuashuText"),
         // The one calendar: days, months, local time and log timestamps, without ICU.
@@ -53,7 +55,7 @@ let package = Package(
         .target(
             name: "HuashuApp",
             dependencies: [
-                "HuashuCalendar", "HuashuScript", "HuashuEngine", "HuashuRenewal", "HuashuLedger", "HuashuStore", "HuashuCentral", "HuashuTerminal",
+                "HuashuCalendar", "HuashuScript", "HuashuEngine", "HuashuRenewal", "HuashuLedger", "HuashuStore", "HuashuCentral", "HuashuTerminal", "CXLSXWriter",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
         ),

@@ -16,8 +16,16 @@ struct CallFloor {
     let customerKey: String
     let desk: String
 
-    static func claim(_ customer: Customer, store: Store, agent: String, say: (String) -> Void) throws(UserError) -> CallFloor? {
-        guard let url = CentralConnection.url(option: nil) else { return nil }
+    /// What the central store answers for one customer.
+    enum Claim {
+        /// This desk may call: the lease, or nil when there is no central store to hold one.
+        case mine(CallFloor?)
+        /// Another desk holds the customer, or a refusal stands: why, in words.
+        case elsewhere(String)
+    }
+
+    static func claim(_ customer: Customer, store: Store, agent: String, say: (String) -> Void) throws(UserError) -> Claim {
+        guard let url = CentralConnection.url(option: nil) else { return .mine(nil) }
         let desk = try CentralSync.deskName(store: store, proposed: nil)
         let central: CentralConnection
         do {
@@ -29,20 +37,20 @@ struct CallFloor {
                     + "assigned to \(agent), and \(customer.plate) is \(owner.isEmpty ? "assigned to nobody" : "assigned to \(owner)")")
             }
             say("中心库暂时连不上:只打分给你(\(agent))的客户;通话照常记在本机,连上后用 huashu sync 同步。")
-            return nil
+            return .mine(nil)
         }
         let answer = try wrap {
             try central.claim(customer: customer.plate, phone: PersonalData.phone(customer.phone) ?? "", desk: desk, agent: agent, minutes: leaseMinutes)
         }
         switch answer {
         case .claimed:
-            return CallFloor(central: central, customerKey: customer.plate, desk: desk)
+            return .mine(CallFloor(central: central, customerKey: customer.plate, desk: desk))
         case .heldBy(let lease):
-            throw UserError("\(customer.plate) is being called by \(lease.agent) at desk \(lease.desk) since \(clock(lease.since)) "
-                + "(the lease runs to \(clock(lease.until)) unless that call ends first); pick another customer")
+            return .elsewhere("\(customer.plate) is being called by \(lease.agent) at desk \(lease.desk) since \(clock(lease.since)) "
+                + "(the lease runs to \(clock(lease.until)) unless that call ends first)")
         case .refused(let refusal):
             try honour(refusal, in: store)
-            throw UserError(refusal.kind == "do_not_call"
+            return .elsewhere(refusal.kind == "do_not_call"
                 ? "\(customer.name) (\(customer.plate)) asked not to be called (勿扰), as desk \(refusal.desk) recorded; this desk now knows it too"
                 : "\(customer.plate)'s phone \(refusal.phone) was a wrong number on desk \(refusal.desk); the customer waits for a new phone from the ledger")
         }

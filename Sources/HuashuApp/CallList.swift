@@ -43,32 +43,31 @@ public enum CallList {
         let rows = try wrap { try store.listCalls(filter) }
         guard !rows.isEmpty else { return "没有符合条件的通话。\n" }
         let abandoned = try wrap { try store.abandonedRehearsals() }
-        return TerminalText.visible(rows.map { line($0, abandoned: abandoned.contains($0.call.id)) }.joined(separator: "\n") + "\n",
-                                    keeping: .lineBreaks)
+        return ReportTable.lines(grid(rows, abandoned: abandoned), indent: "").joined(separator: "\n") + "\n"
     }
 
-    /// `#12  2026-11-02 10:15  小李  张伟先生 粤B12345  03:25  战败(价格,去向平安)  报价4860元`
-    static func line(_ row: CallListRow, abandoned: Bool = false) -> String {
-        let call = row.call
-        let duration: String
-        if let ended = call.endedAt, let seconds = SupervisorTime.seconds(from: call.startedAt, to: ended) {
-            duration = CallView.clock(seconds)
-        } else if let last = row.lastStepAt, let seconds = SupervisorTime.seconds(from: call.startedAt, to: last) {
-            duration = CallView.clock(seconds) + "+"
-        } else {
-            duration = "-"
-        }
-        let cells = [
-            TextWrap.padded("#\(call.id)", to: 6),
-            SupervisorTime.local(call.startedAt),
-            TextWrap.padded(TerminalText.visible(call.agent), to: 8),
-            TextWrap.padded(TerminalText.visible(row.customerName + (row.honorific ?? "") + " " + row.plate), to: 22),
-            TextWrap.padded(duration, to: 6),
-            (call.training ? "【演练】" : "") + (abandoned ? "已放弃" : outcomeText(call.outcome, reason: call.lossReason, lostTo: call.lostTo))
+    /// `#12    2026-11-02 10:15  小李      张伟先生 粤B12345       03:25   战败(价格,去向平安)  报价4860元  付款方式 扫码`:
+    /// the columns speak for themselves, so no header line; narrow cells are padded to a width that fits most.
+    static func grid(_ rows: [CallListRow], abandoned: Set<Int64>) -> ReportGrid {
+        let columns = [ReportColumn("通话", minimumWidth: 6), ReportColumn("开始"), ReportColumn("专员", minimumWidth: 8),
+                       ReportColumn("客户", minimumWidth: 22), ReportColumn("时长", minimumWidth: 6), ReportColumn("结果")]
+        return ReportGrid(columns: columns, rows: rows.map { row in
+            let call = row.call
+            let duration: String
+            if let ended = call.endedAt, let seconds = SupervisorTime.seconds(from: call.startedAt, to: ended) {
+                duration = CallView.clock(seconds)
+            } else if let last = row.lastStepAt, let seconds = SupervisorTime.seconds(from: call.startedAt, to: last) {
+                duration = CallView.clock(seconds) + "+"
+            } else {
+                duration = "-"
+            }
+            let result = (call.training ? "【演练】" : "")
+                + (abandoned.contains(call.id) ? "已放弃" : outcomeText(call.outcome, reason: call.lossReason, lostTo: call.lostTo))
                 + (call.quote.map { "  报价\($0)元" } ?? "")
-                + call.factValues.filter { $0.fact != .destination }.map { "  \($0.fact.chinese) \($0.value)" }.joined(),
-        ]
-        return cells.joined(separator: "  ")
+                + call.factValues.filter { $0.fact != .destination }.map { "  \($0.fact.chinese) \($0.value)" }.joined()
+            return [.text("#\(call.id)"), .text(SupervisorTime.local(call.startedAt)), .text(call.agent),
+                    .text(row.customerName + (row.honorific ?? "") + " " + row.plate), .text(duration), .text(result)]
+        }, showsHeader: false)
     }
 
     /// `战败(价格,去向平安)`, `成交`, `未完成`.
@@ -76,7 +75,7 @@ public enum CallList {
         guard let outcome else { return "未完成" }
         let name = OutcomeKind(rawValue: outcome)?.chinese ?? outcome
         var details: [String] = []
-        if let reason { details.append(LossReason(rawValue: reason)?.chinese ?? reason) }
+        if let reason = MonthlyReport.reasonText(reason) { details.append(reason) }
         if let lostTo, !lostTo.isEmpty { details.append("去向" + lostTo) }
         return details.isEmpty ? name : "\(name)(\(details.joined(separator: ",")))"
     }

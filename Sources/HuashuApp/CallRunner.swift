@@ -14,18 +14,33 @@ public enum CallRunner {
     public static func start(customer query: String?, next: Bool, options: CallOptions) throws(UserError) {
         let script = try ScriptFiles.load(options.dialogues)
         let store = try options.openStore()
-        let customer = try pick(query: query, next: next, store: store, today: options.today, agent: options.agent)
-        guard !customer.training else {
-            throw UserError("\(customer.plate) is a rehearsal customer, not a real one; practise with `huashu rehearse`")
-        }
-        if customer.doNotCall {
-            guard options.overrideDoNotCall else {
-                throw UserError("\(customer.name) (\(customer.plate)) asked not to be called (勿扰). Use --override-do-not-call to call anyway; the override is logged.")
+        let candidates = try pick(query: query, next: next, store: store, today: options.today, agent: options.agent)
+        for customer in candidates {
+            guard !customer.training else {
+                throw UserError("\(customer.plate) is a rehearsal customer, not a real one; practise with `huashu rehearse`")
             }
-            try wrap { try store.audit(agent: options.agent, action: "do_not_call_override", customerID: customer.id, callID: nil,
-                                       detail: customer.plate, at: Date()) }
+            if customer.doNotCall {
+                guard options.overrideDoNotCall else {
+                    throw UserError("\(customer.name) (\(customer.plate)) asked not to be called (勿扰). Use --override-do-not-call to call anyway; the override is logged.")
+                }
+                try wrap { try store.audit(agent: options.agent, action: "do_not_call_override", customerID: customer.id, callID: nil,
+                                           detail: customer.plate, at: Date()) }
+            }
+            switch try CallFloor.claim(customer, store: store, agent: options.agent, say: { printError($0) }) {
+            case .elsewhere(let why) where query == nil:
+                // `--next` moves on to the next customer of the queue that no other desk holds.
+                printError(why + "; taking the next customer")
+            case .elsewhere(let why):
+                throw UserError(why + "; pick another customer")
+            case .mine(let floor):
+                return try run(customer, floor: floor, script: script, store: store, options: options)
+            }
         }
-        let floor = try CallFloor.claim(customer, store: store, agent: options.agent, say: { printError($0) })
+        throw UserError("the first \(candidates.count) customers of today's queue are all being called on other desks, or were refused there; "
+            + "try again in a moment, or see `huashu queue`")
+    }
+
+    private static func run(_ customer: Customer, floor: CallFloor?, script: Script, store: Store, options: CallOptions) throws(UserError) {
         let call: LiveCall
         do {
             let (opened, first) = try open(customer: customer, script: script, store: store, options: options, training: false)
@@ -94,7 +109,11 @@ public enum CallRunner {
             printError("note: call #\(record.id) started with script version \(record.scriptVersion); continuing with \(script.version)")
         }
         // Resuming renews this desk's own lease; another desk that took the customer meanwhile keeps it.
-        let floor = try CallFloor.claim(customer, store: store, agent: context.agent, say: { printError($0) })
+        let floor: CallFloor?
+        switch try CallFloor.claim(customer, store: store, agent: context.agent, say: { printError($0) }) {
+        case .mine(let held): floor = held
+        case .elsewhere(let why): throw UserError(why + "; the call stays resumable for later")
+        }
         let startedAt = Timestamp.date(record.startedAt) ?? Date()
         let call = LiveCall(engine: CallEngine(script: script, context: context), customer: customer, store: store, log: log,
                             reader: LineReaders.standard(historyFile: CallOptions.historyFile, historyEntry: MetaCommand.historyEntry), view: .forStandardOutput,
@@ -107,24 +126,29 @@ public enum CallRunner {
 
     /// The customer named, or with `next` the top of today's queue: the agent's own customers
     /// (the ledger's 专员) first, then those the ledger gives nobody; never a colleague's.
-    private static func pick(query: String?, next: Bool, store: Store, today: Date, agent: String) throws(UserError) -> Customer {
-        if let query { return try CustomerLookup.one(matching: query, in: store) }
+    /// The customer named, or for `--next` the first few of today's queue (this agent's own, then the unassigned):
+    /// the ones another desk holds are passed over.
+    private static func pick(query: String?, next: Bool, store: Store, today: Date, agent: String) throws(UserError) -> [Customer] {
+        if let query { return [try CustomerLookup.one(matching: query, in: store)] }
         guard next else { throw UserError("name a customer (plate, phone, name or #id) or use --next for the top of today's queue") }
         let plan = try RenewalPlan.chosen(nil)
         let day = LocalDay.day(today), minute = LocalDay.minute(today)
-        func first(_ owner: QueueOwner) throws(UserError) -> Customer? {
-            var found: Customer?
-            try RenewalQueue.each(store: store, today: day, minute: minute, plan: plan, owner: owner, limit: 1) { found = $0.customer }
+        func first(_ owner: QueueOwner) throws(UserError) -> [Customer] {
+            var found: [Customer] = []
+            try RenewalQueue.each(store: store, today: day, minute: minute, plan: plan, owner: owner, limit: nextCandidates) { found.append($0.customer) }
             return found
         }
         let me = agent.trimmingSpaces
-        if !me.isEmpty, let mine = try first(.agent(me)) { return mine }
-        if let unassigned = try first(.nobody) { return unassigned }
+        let candidates = Array(((me.isEmpty ? [] : try first(.agent(me))) + (try first(.nobody))).prefix(nextCandidates))
+        if !candidates.isEmpty { return candidates }
         var count = 0
         try RenewalQueue.each(store: store, today: day, minute: minute, plan: plan, owner: .anyone) { _ in count += 1 }
         throw UserError(count == 0
             ? "nobody is due for a call today; import a ledger with `huashu import` or see `huashu queue`"
             : "none of today's \(count) customers is yours (\(me)) or unassigned; see `huashu queue`")
     }
+
+    /// How far down the queue `--next` looks for a customer no other desk holds.
+    static let nextCandidates = 10
 }
 

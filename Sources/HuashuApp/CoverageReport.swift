@@ -218,13 +218,13 @@ public enum CoverageReport {
         }
 
         out.append("异议处理（按通数）")
-        out += table(["异议", "练过", "一次找对", "平均用时", "最近"], practised)
+        out += table(["异议", "一次找对"], practised)
         if !never.isEmpty {
             out += listed("  从未练过：", never.map { handlerName($0.id, script) })
         }
 
         out.append("回答选项（按通数）")
-        out += table(["步骤 → 客户的回答", "练过", "一次答对", "平均用时", "最近"], trainee.answers.values.sorted(by: weakestFirst))
+        out += table(["步骤 → 客户的回答", "一次答对"], trainee.answers.values.sorted(by: weakestFirst))
         let touched = Set(trainee.answers.keys.map { String($0.prefix { $0 != ">" }) })
         let missing = (script?.nodeOrder ?? []).filter(touched.contains).compactMap { nodeID -> [String]? in
             let left = script?.nodes[nodeID]?.answers.filter { trainee.answers[$0.id] == nil }.map { "“\($0.text.source)”" } ?? []
@@ -254,13 +254,16 @@ public enum CoverageReport {
         return a.id < b.id
     }
 
+    /// Practice lines under a header whose first two titles are the caller's (what was practised, how it counts as right).
     private static func table(_ header: [String], _ entries: [Practice]) -> [String] {
         guard !entries.isEmpty else { return ["  （还没有）"] }
-        let rows = entries.map { entry in
-            [entry.title, String(entry.calls), "\(entry.firstTry) (\(entry.rate.map { "\($0)%" } ?? "-"))",
-             entry.averageSeconds.map(RehearsalScore.duration) ?? "没找到", String(dateTime(entry.lastPractised).prefix(10))]
-        }
-        return ReportTable.grid(header, rows, right: [1, 2, 3]).map { "  " + $0 }
+        let columns = [ReportColumn(header[0]), ReportColumn("练过", .count), ReportColumn(header[1], .count), ReportColumn("平均用时", .duration),
+                       ReportColumn("最近", .date)]
+        return ReportTable.lines(ReportGrid(columns: columns, rows: entries.map { entry in
+            [.text(entry.title), .count(entry.calls), ReportCell("\(entry.firstTry) (\(entry.rate.map { "\($0)%" } ?? "-"))", number: Double(entry.firstTry)),
+             ReportCell(entry.averageSeconds.map(RehearsalScore.duration) ?? "没找到", number: entry.averageSeconds),
+             .text(String(dateTime(entry.lastPractised).prefix(10)))]
+        }), indent: "    ")
     }
 
     /// Items after a lead, as many to a line as fit in 100 columns, never one broken in two.

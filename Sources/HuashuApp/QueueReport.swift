@@ -41,40 +41,31 @@ public enum QueueReport {
         }
         let store = try openSupervisorStore(options.database)
         // Streamed: only the printed cells of the customers on the list are kept, never the ledger.
-        var rows = [header]
+        var rows: [[ReportCell]] = []
         try RenewalQueue.each(store: store, today: today, minute: minute, plan: plan, owner: RenewalQueue.owner(options.agent)) { entry in
-            rows.append(cells(entry, number: rows.count))
+            rows.append(cells(entry, number: rows.count + 1))
         }
-        return text(rows, today: today, plan: plan, agent: options.agent)
+        return text(ReportGrid(columns: columns, rows: rows), today: today, plan: plan, agent: options.agent)
     }
 
-    static let header = ["", "客户", "车牌", "等级", "到期", "为什么今天打", "逾期", "上次通话"]
+    static let columns = [ReportColumn("", .count), ReportColumn("客户"), ReportColumn("车牌"), ReportColumn("等级"), ReportColumn("到期"),
+                          ReportColumn("为什么今天打"), ReportColumn("逾期"), ReportColumn("上次通话")]
 
     /// One customer's row: its number on the list, who, when the policy ends, why today.
-    static func cells(_ entry: QueueEntry, number: Int) -> [String] {
+    static func cells(_ entry: QueueEntry, number: Int) -> [ReportCell] {
         let c = entry.customer
         let days = entry.daysToExpiry.map { $0 >= 0 ? "剩\($0)天" : "脱保\(-$0)天" } ?? "无到期日"
         let grade = c.grade == "D" ? "D 易流失" : c.grade ?? "-"
-        return [String(number), "\(c.name) #\(c.id ?? 0)", c.plate, grade, days, entry.reason, entry.overdueText, entry.lastCall ?? "未联系过"]
-            .map { TerminalText.visible($0) }
+        return [.count(number), .text("\(c.name) #\(c.id ?? 0)"), .text(c.plate), .text(grade), .text(days), .text(entry.reason),
+                .text(entry.overdueText), .text(entry.lastCall ?? "未联系过")]
     }
 
-    /// The list as printed: a title line, a header, one row per customer.
-    static func text(_ rows: [[String]], today: LedgerDate, plan: RenewalPlan, agent: String?) -> String {
+    /// The list as printed: a title line, then the table.
+    static func text(_ grid: ReportGrid, today: LedgerDate, plan: RenewalPlan, agent: String?) -> String {
         let whose = agent.map { " · 专员 \($0)" } ?? ""
-        guard rows.count > 1 else { return TerminalText.visible("\(today) 没有需要联系的客户(\(plan.chinese)\(whose))。") + "\n" }
-        // The cells are made visible one by one (`cells`); the title carries the agent's name as typed.
-        var out = TerminalText.visible("\(today) 要联系 \(rows.count - 1) 位客户(\(plan.chinese)\(whose)):") + "\n"
-        let widths = rows[0].indices.map { column in rows.map { $0[column].displayWidth }.max() ?? 0 }
-        for row in rows {
-            let cells = row.enumerated().map { column, cell in
-                column == 0 ? String(repeating: " ", count: widths[0] - cell.displayWidth) + cell : TextWrap.padded(cell, to: widths[column])
-            }
-            var line = cells.joined(separator: "  ")
-            while line.hasSuffix(" ") { line.removeLast() }
-            out += line + "\n"
-        }
-        return out
+        guard !grid.rows.isEmpty else { return TerminalText.visible("\(today) 没有需要联系的客户(\(plan.chinese)\(whose))。") + "\n" }
+        let title = "\(today) 要联系 \(grid.rows.count) 位客户(\(plan.chinese)\(whose)):"
+        return TerminalText.visible(title) + "\n" + ReportTable.lines(grid, indent: "").joined(separator: "\n") + "\n"
     }
 }
 
@@ -87,23 +78,33 @@ public enum PhoneCorrections {
         public let foundOn: String?
     }
 
-    public static func rows(store: Store, agent: String?) throws(UserError) -> [Row] {
+    public static func rows(store: any SupervisorStore, agent: String?) throws(UserError) -> [Row] {
         let customers = try wrap { try store.allCustomers() }
         let calls = try wrap { try store.lastCalls() }
         let wanted = agent?.trimmingCharacters(in: .whitespaces)
         return customers.filter { $0.phoneInvalid && !$0.training }
             .filter { customer in wanted.map { customer.agent?.trimmingCharacters(in: .whitespaces) == $0 } ?? true }
-            .map { Row(customer: $0, foundOn: $0.id.flatMap { calls[$0] }.flatMap { RenewalQueue.day(timestamp: $0.last.startedAt) }?.description) }
+            .map { customer in
+                let found = customer.id.flatMap { calls[$0]?.lastEnded }.flatMap { $0.outcome == "wrong_number" ? $0 : nil }
+                return Row(customer: customer, foundOn: found.flatMap { RenewalQueue.day(timestamp: $0.startedAt) }?.description)
+            }
     }
 
     public static func text(store: Store, agent: String?) throws(UserError) -> String {
         let rows = try rows(store: store, agent: agent)
         guard !rows.isEmpty else { return "没有需要更正的电话号码。\n" }
-        let table = rows.map { row in
-            let c = row.customer
-            return ["\(c.name) #\(c.id ?? 0)", c.plate, PersonalData.phone(c.phone) ?? "无电话", row.foundOn ?? "-", c.agent ?? "-"]
-        }
-        return "\(rows.count) 位客户的电话号码错误,请在台帐里更正后重新导入(换了号码的客户回到拨打队列):\n"
-            + ReportTable.grid(["客户", "车牌", "错误的号码", "发现于", "专员"], table).joined(separator: "\n") + "\n"
+        return "\(rows.count) 位客户的电话号码错误或缺少有效电话,请在台帐里更正后重新导入(换了号码的客户回到拨打队列):\n"
+            + ReportTable.lines(grid(rows)).joined(separator: "\n") + "\n"
+    }
+
+    /// A wrong number found on a call says when; a phone the ledger never gave (缺少有效电话) says so.
+    static func grid(_ rows: [Row]) -> ReportGrid {
+        ReportGrid(columns: [ReportColumn("客户"), ReportColumn("车牌"), ReportColumn("电话"), ReportColumn("情况"), ReportColumn("发现于", .date),
+                             ReportColumn("专员")],
+                   rows: rows.map { row in
+                       let c = row.customer
+                       return [.text("\(c.name) #\(c.id ?? 0)"), .text(c.plate), .text(PersonalData.phone(c.phone) ?? "无电话"),
+                               .text(row.foundOn == nil ? "缺少有效电话" : "号码错误"), .text(row.foundOn ?? "-"), .text(c.agent ?? "-")]
+                   }, empty: "没有需要更正的电话号码。")
     }
 }

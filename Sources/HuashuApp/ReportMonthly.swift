@@ -7,10 +7,11 @@ import HuashuText
 
 /// `huashu report`: the month's figures for supervisors (see DOMAIN.md,
 /// "KPIs" and "Supervisors' reports"), as a table, the monthly follow-up
-/// record sheet as CSV, or one self-contained HTML page with charts.
+/// record sheet and the lists as CSV, one self-contained HTML page with charts,
+/// or an Excel workbook with a sheet per section.
 public enum MonthlyReportCommand {
     public enum Format: String, CaseIterable, Sendable {
-        case table, csv, html
+        case table, csv, html, xlsx
     }
 
     public struct Options: Sendable {
@@ -41,12 +42,17 @@ public enum MonthlyReportCommand {
 
     /// Builds the report; returns what to print (a short note when it went to `--out`).
     public static func run(_ options: Options) throws(UserError) -> [UInt8] {
+        if options.format == .xlsx && options.output == nil && isatty(STDOUT_FILENO) == 1 {
+            throw UserError("a workbook is a binary file, not for the terminal: write it with --out FILE.xlsx, or redirect standard output")
+        }
         let report = try build(options)
+        let document = report.document
         let bytes: [UInt8]
         switch options.format {
-        case .table: bytes = Array(ReportTable.text(report).utf8)
-        case .csv: bytes = ReportSheet.csv(report)
-        case .html: bytes = Array(ReportPage.html(report).utf8)
+        case .table: bytes = Array(ReportTable.text(document).utf8)
+        case .csv: bytes = ReportSheet.csv(document)
+        case .html: bytes = Array(ReportPage.html(document).utf8)
+        case .xlsx: bytes = try ReportWorkbook.xlsx(document)
         }
         guard let output = options.output else { return bytes }
         try PrivateFile.write(bytes, to: output, what: "the report")
@@ -60,7 +66,9 @@ public enum MonthlyReportCommand {
         let store = try openSupervisorStore(options.database)
         let window = month.window(now: options.today, agent: options.agent, handlers: script?.objections.map(\.id) ?? [])
         let data = try wrap { try store.reportData(window) }
-        return MonthlyReport(month: month, today: window.today, agent: options.agent, data: data, targets: targets, script: script)
+        let lists = MonthlyReport.Lists(corrections: try PhoneCorrections.rows(store: store, agent: options.agent),
+                                        leads: try wrap { try store.leads(window) }, outcomeCalls: try wrap { try store.outcomeCalls(window) })
+        return MonthlyReport(month: month, today: window.today, agent: options.agent, data: data, lists: lists, targets: targets, script: script)
     }
 }
 
@@ -87,7 +95,7 @@ struct ReportMonth: Equatable {
         return ReportWindow(firstDay: month.firstDay.description, endDay: next.description,
                             startUTC: Timestamp.string(LocalTime.date(month.firstDay)), endUTC: Timestamp.string(LocalTime.date(next)),
                             today: LocalDay.string(now), nowLocal: SupervisorTime.local(now),
-                            quietBeforeUTC: Timestamp.string(now.addingTimeInterval(-Double(MonthlyReport.quietDays) * 86_400)),
+                            quietBeforeUTC: Timestamp.string(now.addingTimeInterval(-Double(ReportFigures.quietDays) * 86_400)),
                             agent: agent, handlerIDs: handlers)
     }
 }
@@ -121,30 +129,9 @@ struct AgentTargets: Equatable {
     }
 }
 
-/// A rate with the count behind it and its Wilson 95% interval.
-struct WinRate: Equatable {
-    let won: Int
-    let total: Int
-
-    var rate: Double? { MonthlyReport.ratio(won, total) }
-
-    /// Wilson score interval, z = 1.96; nil with no calls.
-    var interval: (low: Double, high: Double)? {
-        guard total > 0 else { return nil }
-        let n = Double(total), p = Double(won) / n, z = 1.959964
-        let denominator = 1 + z * z / n
-        let centre = (p + z * z / (2 * n)) / denominator
-        let half = z * ((p * (1 - p) / n + z * z / (4 * n * n)).squareRoot()) / denominator
-        return (max(0, centre - half), min(1, centre + half))
-    }
-
-    static func == (a: WinRate, b: WinRate) -> Bool { a.won == b.won && a.total == b.total }
-}
-
 /// Every figure of the month, computed once and drawn by each format.
 struct MonthlyReport {
-    /// A due customer not called for this many days (or with a follow-up overdue) is uncontrolled.
-    static let quietDays = 3
+    static let quietDays = ReportFigures.quietDays
 
     static let uncontrolledDefinition = """
         失控客户的定义: 商业险在本月到期, 还没有最终结果(成交、战败、勿扰、号码错误), \
@@ -168,9 +155,9 @@ struct MonthlyReport {
         let won: Int
         let target: Int?
 
-        var achievement: Double? { target.flatMap { MonthlyReport.ratio(won, $0) } }
-        var band: PayBand? { achievement.map(PayBand.init(achievement:)) }
-        var pay: Int? { band.map { $0.perPolicy * won } }
+        var achievement: Double? { AgentPay(won: won, target: target).achievement }
+        var band: PayBand? { AgentPay(won: won, target: target).band }
+        var pay: Int? { AgentPay(won: won, target: target).pay }
     }
 
     struct ObjectionLine: Equatable {
@@ -188,9 +175,16 @@ struct MonthlyReport {
         let calls: WinRate
     }
 
-    struct Count: Equatable {
-        let label: String
-        let count: Int
+    typealias Count = LabelCount
+
+    /// What the month's calls recorded beyond the figures (issue 15).
+    struct Lists {
+        /// Phones to fix: wrong numbers found on calls and customers with no valid phone.
+        let corrections: [PhoneCorrections.Row]
+        /// Second vehicles customers mentioned.
+        let leads: [LeadRow]
+        /// Calls won, committed or lost, with their facts.
+        let outcomeCalls: [CallListRow]
     }
 
     let month: ReportMonth
@@ -218,10 +212,12 @@ struct MonthlyReport {
     let followUpsByAgent: [FollowUpDisciplineRow]
     let objections: [ObjectionLine]
     let rebuttals: [RebuttalLine]
+    let lists: Lists
 
-    var renewalRate: Double? { Self.ratio(won, due.count) }
+    var renewalRate: Double? { ReportFigures.ratio(won, due.count) }
 
-    init(month: ReportMonth, today: String, agent: String?, data: ReportData, targets: AgentTargets, script: Script?) {
+    init(month: ReportMonth, today: String, agent: String?, data: ReportData, lists: Lists, targets: AgentTargets, script: Script?) {
+        self.lists = lists
         self.month = month
         self.today = today
         self.agent = agent
@@ -242,10 +238,12 @@ struct MonthlyReport {
         outcomes = data.outcomes.map { Count(label: $0.outcome.map { OutcomeKind(rawValue: $0)?.chinese ?? $0 } ?? "未完成", count: $0.count) }
         let lostCustomers = due.filter { $0.outcome == "lost" }
         lost = lostCustomers.count
-        lossByReason = Self.counted(lostCustomers.map { $0.lossReason.map { LossReason(rawValue: $0)?.chinese ?? $0 } ?? "未注明" })
-        lossByInsurer = Self.counted(lostCustomers.map { ($0.lostTo ?? "").isEmpty ? "未注明" : $0.lostTo! })
-        uncontrolled = due.filter { !$0.hasFinalOutcome && (!$0.calledRecently || $0.followUpOverdue) }
-        lapsed = due.filter { $0.expiry < today && !$0.isWon }
+        lossByReason = ReportFigures.counted(lostCustomers.map { Self.reasonText($0.lossReason) ?? "未注明" })
+        lossByInsurer = ReportFigures.counted(lostCustomers.map { ($0.lostTo ?? "").isEmpty ? "未注明" : $0.lostTo! })
+        uncontrolled = due.filter {
+            ReportFigures.isUncontrolled(hasFinalOutcome: $0.hasFinalOutcome, calledRecently: $0.calledRecently, followUpOverdue: $0.followUpOverdue)
+        }
+        lapsed = due.filter { ReportFigures.isLapsed(expiry: $0.expiry, today: today, won: $0.isWon) }
         noPhone = due.filter(\.phoneInvalid).count
         compulsoryDue = due.filter { $0.policy == "交强险" }.count
         compulsoryWon = due.filter { $0.policy == "交强险" && $0.isWon }.count
@@ -289,34 +287,14 @@ struct MonthlyReport {
         return reasons.joined(separator: "、")
     }
 
+    /// A stored loss reason in Chinese (`price` → 价格).
+    static func reasonText(_ reason: String?) -> String? {
+        reason.map { LossReason(rawValue: $0)?.chinese ?? $0 }
+    }
+
     /// The customer's result on the record sheet.
     static func resultText(_ customer: DueCustomerRow) -> String {
         if let outcome = customer.outcome { return OutcomeKind(rawValue: outcome)?.chinese ?? outcome }
         return customer.calls > 0 ? "跟进中" : "未跟进"
-    }
-
-    static func ratio(_ part: Int, _ whole: Int) -> Double? {
-        whole > 0 ? Double(part) / Double(whole) : nil
-    }
-
-    /// The per-agent table, as every output format shows it.
-    static let agentColumns = ["专员", "通话", "平均时长", "接通客户", "成交", "目标", "达成率", "档位", "元/单", "提成"]
-    /// The columns of `agentColumns` that hold numbers.
-    static let agentNumericColumns: Set<Int> = [1, 2, 3, 4, 5, 6, 8, 9]
-
-    static func agentCells(_ a: AgentLine) -> [String] {
-        [a.agent, String(a.calls), a.averageSeconds.map(CallView.clock) ?? "—", String(a.reached), String(a.won),
-         a.target.map(String.init) ?? "—", percent(a.achievement), a.band?.label ?? "—",
-         a.band.map { String($0.perPolicy) } ?? "—", a.pay.map(String.init) ?? "—"]
-    }
-
-    /// `40.0%`, or `—` when there is nothing to divide by.
-    static func percent(_ value: Double?) -> String {
-        value.map { String(format: "%.1f%%", $0 * 100) } ?? "—"
-    }
-
-    static func counted(_ labels: [String]) -> [Count] {
-        Dictionary(labels.map { ($0, 1) }, uniquingKeysWith: +).map { Count(label: $0.key, count: $0.value) }
-            .sorted { ($0.count, $1.label) > ($1.count, $0.label) }
     }
 }

@@ -1,114 +1,23 @@
 import Foundation
-import HuashuStore
 import HuashuText
 
-/// The monthly report as one self-contained HTML page: inline CSS and SVG
-/// bar charts, no script, no font or image fetched from anywhere.
+/// A report as one self-contained HTML page: inline CSS and SVG bar charts,
+/// no script, no font or image fetched from anywhere.
 enum ReportPage {
-    static func html(_ r: MonthlyReport) -> String {
-        let title = "续保月报 \(r.month.title)" + (r.agent.map { " · \($0)" } ?? "")
+    static func html(_ document: ReportDocument) -> String {
         var body: [String] = []
-        body.append("<header><h1>\(escape(title))</h1><p class=\"meta\">统计日 \(escape(r.today)) · 演练通话不计</p></header>")
-        body.append(tiles([
-            ("续保率", MonthlyReport.percent(r.renewalRate), "\(r.won) / \(r.due.count) 人"),
-            ("本月到期", String(r.due.count), "尚无最终结果 \(r.open) 人" + (r.noPhone == 0 ? "" : ", 缺少有效电话 \(r.noPhone) 人")),
-            ("本月通话", String(r.totalCalls), "\(r.agents.filter { $0.calls > 0 }.count) 位专员"),
-            ("失控客户", String(r.uncontrolled.count), "见第四节定义"),
-            ("脱保客户", String(r.lapsed.count), "到期已过未成交"),
-        ]))
-
-        var renewal = "<p>本月到期 \(r.due.count) 人, 已续保(成交) \(r.won) 人, 续保率 <b>\(MonthlyReport.percent(r.renewalRate))</b>; 尚无最终结果 \(r.open) 人。</p>"
-        if !r.byUse.isEmpty {
-            renewal += table(["使用性质", "到期", "成交", "续保率"],
-                             r.byUse.map { [$0.use, String($0.due), String($0.won), MonthlyReport.percent(MonthlyReport.ratio($0.won, $0.due))] },
-                             numeric: [1, 2, 3])
+        body.append("<header><h1>\(escape(document.title))</h1>" + (document.meta.map { "<p class=\"meta\">\(escape($0))</p>" } ?? "") + "</header>")
+        if !document.highlights.isEmpty { body.append(tiles(document.highlights)) }
+        for section in document.sections(for: .html) {
+            body.append("<section><h2>\(escape(section.title))</h2>" + section.blocks.map(html).joined() + "</section>")
         }
-        body.append(section("一、续保率", renewal))
-
-        var outcomes = ""
-        if r.outcomes.isEmpty {
-            outcomes = "<p class=\"empty\">本月没有通话。</p>"
-        } else {
-            outcomes += chart("通话结果", bars: r.outcomes.map {
-                Bar(label: $0.label, value: Double($0.count), text: "\($0.count) 通 · \(MonthlyReport.percent(MonthlyReport.ratio($0.count, r.totalCalls)))")
-            }, maximum: Double(r.outcomes.map(\.count).max() ?? 1))
-        }
-        body.append(section("二、通话结果(本月通话 \(r.totalCalls) 通)", outcomes))
-
-        var losses = ""
-        if r.lost == 0 {
-            losses = "<p class=\"empty\">本月到期客户中没有战败。</p>"
-        } else {
-            losses += chart("战败原因", bars: r.lossByReason.map {
-                Bar(label: $0.label, value: Double($0.count), text: "\($0.count) 人 · \(MonthlyReport.percent(MonthlyReport.ratio($0.count, r.lost)))")
-            }, maximum: Double(r.lossByReason.map(\.count).max() ?? 1), color: "#c0504d")
-            losses += table(["去向", "人数", "占比"],
-                            r.lossByInsurer.map { [$0.label, String($0.count), MonthlyReport.percent(MonthlyReport.ratio($0.count, r.lost))] },
-                            numeric: [1, 2])
-        }
-        body.append(section("三、战败原因分析(战败 \(r.lost) 人)", losses))
-
-        body.append(section("四、失控客户 \(r.uncontrolled.count) 人",
-                            (r.uncontrolled.isEmpty ? "" : table(["客户", "车牌", "专员", "到期日", "跟进次数", "原因"],
-                                                                  r.uncontrolled.map { [$0.name, $0.plate, $0.agent ?? "—", $0.expiry, String($0.calls),
-                                                                                        r.uncontrolledReason($0)] }, numeric: [4]))
-                            + "<p class=\"definition\">\(escape(MonthlyReport.uncontrolledDefinition))</p>"))
-        body.append(section("五、脱保客户 \(r.lapsed.count) 人",
-                            (r.lapsed.isEmpty ? "" : table(["客户", "车牌", "专员", "到期日", "结果", "去向"],
-                                                            r.lapsed.map { [$0.name, $0.plate, $0.agent ?? "—", $0.expiry, MonthlyReport.resultText($0),
-                                                                            $0.lostTo ?? ""] }))
-                            + "<p class=\"definition\">\(escape(MonthlyReport.lapsedDefinition))</p>"))
-
-        var agents = ""
-        if r.agents.isEmpty {
-            agents = "<p class=\"empty\">本月没有专员通话。</p>"
-        } else {
-            let withTarget = r.agents.filter { $0.achievement != nil }
-            if !withTarget.isEmpty {
-                agents += chart("目标达成率", bars: withTarget.map {
-                    Bar(label: $0.agent, value: $0.achievement ?? 0, text: "\(MonthlyReport.percent($0.achievement)) · \($0.won)/\($0.target ?? 0)")
-                }, maximum: max(1.2, withTarget.compactMap(\.achievement).max() ?? 1), reference: 1, color: "#4f81bd")
-            }
-            agents += table(MonthlyReport.agentColumns, r.agents.map(MonthlyReport.agentCells), numeric: MonthlyReport.agentNumericColumns)
-            if r.targetsSource == nil { agents += "<p class=\"definition\">没有目标文件(--targets 或 $HUASHU_TARGETS), 达成率和档位为 —。</p>" }
-        }
-        body.append(section("六、专员业绩", agents))
-
-        let f = r.followUps
-        let followRows = r.followUpsByAgent.map { ($0.agent ?? "—", $0) } + (r.followUpsByAgent.count > 1 ? [("合计", f)] : [])
-        body.append(section("七、回访纪律", followRows.isEmpty ? "<p class=\"empty\">本月没有到期的回访。</p>"
-                            : table(["专员", "按时", "逾期完成", "未做", "未到期", "按时率"], followRows.map { name, row in
-                                [name, String(row.onTime), String(row.late), String(row.missed), String(row.pending),
-                                 MonthlyReport.percent(MonthlyReport.ratio(row.onTime, row.onTime + row.late + row.missed))]
-                            }, numeric: [1, 2, 3, 4, 5])))
-
-        var objections = ""
-        if r.objections.isEmpty {
-            objections = "<p class=\"empty\">本月通话中没有异议。</p>"
-        } else {
-            objections += table(["异议", "次数", "通话", "成交通话", "成交率"],
-                                r.objections.map { [$0.title + " [\($0.handler)]", String($0.raised), String($0.calls.total), String($0.calls.won),
-                                                    MonthlyReport.percent($0.calls.rate)] }, numeric: [1, 2, 3, 4])
-        }
-        if !r.rebuttals.isEmpty {
-            objections += chart("应对成交率(95% Wilson 区间)", bars: r.rebuttals.map {
-                Bar(label: "\($0.handlerTitle): \($0.answerText)", value: $0.calls.rate ?? 0,
-                    text: "\(MonthlyReport.percent($0.calls.rate)) · n=\($0.calls.total)", interval: $0.calls.interval)
-            }, maximum: 1, color: "#9bbb59", axisPercent: true)
-            objections += table(["异议", "应对(客户的回答)", "通话", "成交", "成交率", "95%区间"],
-                                r.rebuttals.map { [$0.handlerTitle, "\($0.answerText) [\($0.answer)]", String($0.calls.total), String($0.calls.won),
-                                                   MonthlyReport.percent($0.calls.rate), ReportTable.interval($0.calls)] }, numeric: [2, 3, 4])
-        }
-        body.append(section("八、异议与应对", objections))
-        body.append(section("说明", "<ul>" + MonthlyReport.definitions.map { "<li>\(escape($0))</li>" }.joined() + "</ul>"))
-
         return """
             <!DOCTYPE html>
             <html lang="zh-CN">
             <head>
             <meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>\(escape(title))</title>
+            <title>\(escape(document.title))</title>
             <style>\(style)</style>
             </head>
             <body>
@@ -117,6 +26,18 @@ enum ReportPage {
             </html>
 
             """
+    }
+
+    static func html(_ block: ReportBlock) -> String {
+        switch block {
+        case .paragraph(let text): return "<p>\(escape(text))</p>"
+        case .note(let text): return "<p class=\"definition\">\(escape(text))</p>"
+        case .list(let items): return "<ul>" + items.map { "<li>\(escape($0))</li>" }.joined() + "</ul>"
+        case .chart(let chart): return self.chart(chart)
+        case .table(let grid):
+            if grid.rows.isEmpty, let empty = grid.empty { return "<p class=\"empty\">\(escape(empty))</p>" }
+            return table(grid)
+        }
     }
 
     static let fonts = "\"Noto Sans CJK SC\", \"Source Han Sans SC\", \"PingFang SC\", \"Microsoft YaHei\", \"WenQuanYi Micro Hei\", sans-serif"
@@ -141,17 +62,10 @@ enum ReportPage {
         svg text { font-family: \(fonts); }
         """
 
-    struct Bar {
-        let label: String
-        let value: Double
-        let text: String
-        var interval: (low: Double, high: Double)? = nil
-    }
-
     /// A horizontal bar chart: label, bar, value; an optional reference line
     /// (100% of target) and whiskers for an interval.
-    static func chart(_ title: String, bars: [Bar], maximum: Double, reference: Double? = nil, color: String = "#4f81bd",
-                      axisPercent: Bool = false) -> String {
+    static func chart(_ chart: ReportChart) -> String {
+        let (title, bars, maximum, reference, color, axisPercent) = (chart.title, chart.bars, chart.maximum, chart.reference, chart.color, chart.axisPercent)
         let labelWidth = 240.0, barWidth = 380.0, valueWidth = 150.0, row = 28.0, top = 30.0
         let width = labelWidth + barWidth + valueWidth
         let height = top + row * Double(bars.count) + 26
@@ -188,21 +102,18 @@ enum ReportPage {
         return svg + "</svg>"
     }
 
-    static func tiles(_ items: [(label: String, value: String, note: String)]) -> String {
+    static func tiles(_ items: [ReportDocument.Highlight]) -> String {
         "<div class=\"tiles\">" + items.map {
             "<div class=\"tile\"><div class=\"label\">\(escape($0.label))</div><div class=\"value\">\(escape($0.value))</div><div class=\"note\">\(escape($0.note))</div></div>"
         }.joined() + "</div>"
     }
 
-    static func section(_ title: String, _ content: String) -> String {
-        "<section><h2>\(escape(title))</h2>\(content)</section>"
-    }
-
-    static func table(_ header: [String], _ rows: [[String]], numeric: Set<Int> = []) -> String {
-        var html = "<table><thead><tr>" + header.map { "<th>\(escape($0))</th>" }.joined() + "</tr></thead><tbody>"
-        for row in rows {
-            html += "<tr>" + row.enumerated().map { numeric.contains($0.offset) ? "<td class=\"n\">\(escape($0.element))</td>" : "<td>\(escape($0.element))</td>" }
-                .joined() + "</tr>"
+    static func table(_ grid: ReportGrid) -> String {
+        var html = "<table><thead><tr>" + grid.columns.map { "<th>\(escape($0.title))</th>" }.joined() + "</tr></thead><tbody>"
+        for row in grid.rows {
+            html += "<tr>" + zip(grid.columns, row).map { column, cell in
+                column.kind.isNumeric ? "<td class=\"n\">\(escape(cell.text))</td>" : "<td>\(escape(cell.text))</td>"
+            }.joined() + "</tr>"
         }
         return html + "</tbody></table>"
     }
@@ -221,10 +132,12 @@ enum ReportPage {
         String(format: "%.1f", value)
     }
 
+    /// Text for HTML: control codes made visible first (`TerminalText.visible`, as everywhere
+    /// stored text is shown), then the five characters HTML gives a meaning escaped.
     static func escape(_ text: String) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
-        for character in text {
+        for character in TerminalText.visible(text, keeping: .lineBreaks) {
             switch character {
             case "&": out += "&amp;"
             case "<": out += "&lt;"

@@ -1,22 +1,21 @@
-import Foundation
 import HuashuLedger
-import HuashuRenewal
-import HuashuScript
-import HuashuStore
 
-/// The monthly follow-up record sheet (月度续保跟进记录表) as CSV for Excel:
-/// UTF-8 with BOM, CRLF, Chinese headers, one row per customer due in the month.
+/// A report as CSV for Excel (UTF-8 with BOM, CRLF, Chinese headers, every
+/// cell through `SpreadsheetCell.inert` in `LedgerReader.csv`). The first
+/// section's table is the sheet itself, as Excel users know it (the monthly
+/// follow-up record sheet, 月度续保跟进记录表); each later one follows a blank
+/// row under its title.
 enum ReportSheet {
-    static let header = ["客户", "车牌", "专员", "到期日", "跟进次数", "最后跟进", "结果", "战败原因", "去向"]
-
-    static func rows(_ r: MonthlyReport) -> [[String]] {
-        r.due.map { c in
-            [c.name, c.plate, c.agent ?? "", c.expiry, String(c.calls), c.lastCallAt.map { SupervisorTime.local($0) } ?? "",
-             MonthlyReport.resultText(c), c.lossReason.map { LossReason(rawValue: $0)?.chinese ?? $0 } ?? "", c.lostTo ?? ""]
+    static func csv(_ document: ReportDocument) -> [UInt8] {
+        var rows: [[String]] = []
+        for (index, section) in document.sections(for: .csv).enumerated() {
+            if index > 0 { rows += [[], [section.title]] }
+            for grid in section.grids {
+                rows.append(grid.columns.map(\.title))
+                rows += grid.rows.isEmpty ? grid.empty.map { [[$0]] } ?? [] : grid.rows.map { $0.map(\.text) }
+            }
         }
-    }
-
-    static func csv(_ r: MonthlyReport) -> [UInt8] {
-        LedgerReader.csv(header: header, rows: rows(r))
+        guard let header = rows.first else { return LedgerReader.csv(header: [], rows: []) }
+        return LedgerReader.csv(header: header, rows: Array(rows.dropFirst()))
     }
 }

@@ -70,6 +70,28 @@ public final class CentralStore: SupervisorStore {
             """, parameters, "listing calls").map(ReportRow.callListRow)
     }
 
+    public func outcomeCalls(_ window: ReportWindow) throws -> [CallListRow] {
+        try fetch("""
+            SELECT c.*, u.name AS customer_name, u.honorific AS customer_honorific, u.plate AS customer_plate
+            FROM team.calls c JOIN team.customers u ON u.id = c.customer_id
+            WHERE c.training = 0 AND c.started_at >= $1 AND c.started_at < $2 AND ($3::text IS NULL OR c.agent = $3)
+              AND c.outcome IN ('won', 'committed', 'lost')
+            ORDER BY c.started_at COLLATE "C", c.id
+            """, [window.startUTC, window.endUTC, window.agent], "listing the month's sales and losses").map(ReportRow.callListRow)
+    }
+
+    /// A lead names the desk's call that found it: read on that desk's rows, then given the team's numbers.
+    public func leads(_ window: ReportWindow) throws -> [LeadRow] {
+        try fetch("""
+            SELECT t.id, n.plate, n.model, n.name, n.phone, c.agent, k.number AS call_id, c.started_at, u.plate AS from_plate
+            FROM customers n JOIN team_customers t ON t.plate = n.plate
+            JOIN calls c ON c.desk = n.desk AND c.id = n.lead_from_call JOIN call_numbers k ON k.desk = c.desk AND k.id = c.id
+            JOIN customers u ON u.desk = c.desk AND u.id = c.customer_id
+            WHERE c.training = 0 AND c.started_at >= $1 AND c.started_at < $2 AND ($3::text IS NULL OR c.agent = $3)
+            ORDER BY c.started_at COLLATE "C", t.id
+            """, [window.startUTC, window.endUTC, window.agent], "listing the month's leads").map(ReportRow.lead)
+    }
+
     public func abandonedRehearsals() throws -> Set<Int64> {
         Set(try fetch("SELECT id FROM team.calls WHERE abandoned_at IS NOT NULL", [], "reading abandoned rehearsals").map { $0["id"] })
     }

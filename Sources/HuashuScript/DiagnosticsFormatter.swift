@@ -23,23 +23,27 @@ public struct DiagnosticsFormatter {
     public func format(_ diagnostic: Diagnostic) -> String {
         let loc = diagnostic.location
         let severity = paint(diagnostic.severity.name(in: language), diagnostic.severity == .error ? "1;31" : "1;35")
-        var out = "\(loc.file):\(loc.line):\(loc.column): \(severity): \(diagnostic.message.text(language)) [\(diagnostic.code.rawValue)]\n"
+        // A script's own text (its lines, names quoted in messages) is shown, never sent: control codes in it become visible.
+        let visible = { (text: String) in TerminalText.visible(text) }
+        var out = "\(visible(loc.file)):\(loc.line):\(loc.column): \(severity): \(visible(diagnostic.message.text(language))) [\(diagnostic.code.rawValue)]\n"
         let hintLabel = language == .zh ? "提示" : "hint"
+        let hint = diagnostic.hint.map { visible($0.text(language)) }
         if let fileLines = lines[loc.file], loc.line >= 1, loc.line <= fileLines.count {
             let text = String(fileLines[loc.line - 1]).replacingTabs
             let gutter = String(loc.line)
             let pad = String(repeating: " ", count: gutter.count)
-            // Columns count Unicode scalars, as the parser does.
+            // Columns count Unicode scalars, as the parser does; the marker sits under the line as shown.
             let scalars = text.unicodeScalars
-            let before = scalars.prefix(max(loc.column - 1, 0)).reduce(0) { $0 + DisplayWidth.of($1) }
-            let marked = scalars.dropFirst(max(loc.column - 1, 0)).prefix(loc.length).reduce(0) { $0 + DisplayWidth.of($1) }
+            let shown = { (part: Substring.UnicodeScalarView) in visible(String(part)).displayWidth }
+            let before = shown(Substring.UnicodeScalarView(scalars.prefix(max(loc.column - 1, 0))))
+            let marked = shown(Substring.UnicodeScalarView(scalars.dropFirst(max(loc.column - 1, 0)).prefix(loc.length)))
             let markerWidth = max(marked, 1)
-            out += " \(gutter) | \(text)\n"
+            out += " \(gutter) | \(visible(text))\n"
             out += " \(pad) | " + String(repeating: " ", count: before)
                 + paint("^" + String(repeating: "~", count: markerWidth - 1), "1;32") + "\n"
-            if let hint = diagnostic.hint { out += " \(pad) = \(hintLabel): \(hint.text(language))\n" }
-        } else if let hint = diagnostic.hint {
-            out += "  = \(hintLabel): \(hint.text(language))\n"
+            if let hint { out += " \(pad) = \(hintLabel): \(hint)\n" }
+        } else if let hint {
+            out += "  = \(hintLabel): \(hint)\n"
         }
         return out
     }

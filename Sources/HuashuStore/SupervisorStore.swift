@@ -23,6 +23,10 @@ public protocol SupervisorStore: AnyObject {
     func lastCalls() throws -> [Int64: LastCalls]
     func openFollowUps() throws -> [(customerID: Int64, kind: String, due: String)]
     func verifyChains(call: Int64?, seal: LogChain.Seal?) throws -> ChainReport
+    /// The month's live calls that ended won, committed or lost, oldest first.
+    func outcomeCalls(_ window: ReportWindow) throws -> [CallListRow]
+    /// Leads found on the month's live calls, oldest first.
+    func leads(_ window: ReportWindow) throws -> [LeadRow]
     /// A day's call list in the order of `RenewalQueueRule`, at most `limit` customers.
     func queue(today: LedgerDate, minute: Int, plan: RenewalPlan, owner: QueueOwner, limit: Int?,
                _ each: (Customer, QueueStanding) -> Void) throws
@@ -97,6 +101,11 @@ public enum ReportRow {
                         input: CallLogCodec.input(kind: row["input_kind"], text: row["input"], answerID: row["answer_id"],
                                                   handlerID: row["handler_id"], note: row["note"]),
                         note: row["note"], node: row["node"], events: CallLogCodec.events(row["events"]) ?? [])
+    }
+
+    public static func lead(_ row: Row) -> LeadRow {
+        LeadRow(customerID: row["id"], plate: row["plate"], model: row["model"], name: row["name"], phone: row["phone"],
+                agent: row["agent"], callID: row["call_id"], foundAt: row["started_at"], fromPlate: row["from_plate"])
     }
 
     public static func callListRow(_ row: Row) throws -> CallListRow {

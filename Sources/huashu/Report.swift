@@ -7,11 +7,12 @@ extension MonthlyReportCommand.Format: ExpressibleByArgument {}
 struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "The monthly renewal report: renewal rate, outcomes, losses, uncontrolled and lapsed customers, agents, follow-ups, objections.",
+        abstract: "The monthly renewal report: renewal rate, outcomes, losses, uncontrolled and lapsed customers, agents, follow-ups, objections, phones to fix, leads, sales and losses.",
         discussion: """
-            --format table prints the figures; csv writes the monthly follow-up record sheet (月度续保跟进记录表) for Excel \
-            (UTF-8 with BOM, Chinese headers, one row per customer due in the month); html writes one self-contained page \
-            with charts. Targets for 目标达成率 come from --targets or $HUASHU_TARGETS: a file of `agent=number` lines. \
+            --format table prints the figures and the lists (phones to fix, new leads, the facts of sales and losses); \
+            csv writes the monthly follow-up record sheet (月度续保跟进记录表) for Excel (UTF-8 with BOM, Chinese headers, \
+            one row per policy due in the month) followed by the lists; html writes one self-contained page with charts; \
+            xlsx writes an Excel workbook with a sheet per section (needs --out or a redirect; libxlsxwriter). Targets for 目标达成率 come from --targets or $HUASHU_TARGETS: a file of `agent=number` lines. \
             Rehearsal calls never count.
             """)
 
@@ -21,7 +22,7 @@ struct Report: ParsableCommand {
     @Option(help: ArgumentHelp("Only this agent's calls and customers.", valueName: "name"))
     var agent: String?
 
-    @Option(help: ArgumentHelp("table, csv or html.", valueName: "format"))
+    @Option(help: ArgumentHelp("table, csv, html or xlsx.", valueName: "format"))
     var format: MonthlyReportCommand.Format = .table
 
     @Option(help: ArgumentHelp("Write the report to this file instead of standard output.", valueName: "file"))

@@ -24,7 +24,15 @@ struct CentralFloorTests {
         let second = try b.piped(["call", "粤B12345"], input: ".quit\n", environment: desk(b, cluster, "desk-b"))
         #expect(second.status == 1)
         #expect(second.output.contains("粤B12345 is being called by 小李 at desk desk-a since "), "\(second.output)")
+        #expect(second.output.contains("; pick another customer\n"))
         #expect(try b.store.calls(ofCustomer: 1).isEmpty, "desk b opened no call")
+        // `call --next` passes over the customer desk a holds and takes the next one of the queue.
+        _ = try b.sqlite("UPDATE customers SET commercial_expiry = (SELECT commercial_expiry FROM customers WHERE plate = '粤B12345') WHERE plate = '粤B67890'")
+        let next = try b.piped(["call", "--next"], input: ".end thinking\n", environment: desk(b, cluster, "desk-b"))
+        #expect(next.status == 0, "\(next.output)")
+        #expect(next.output.contains("粤B12345 is being called by 小李 at desk desk-a") && next.output.contains("taking the next customer"), "\(next.output)")
+        #expect(try b.sqlite("SELECT c.plate FROM calls k JOIN customers c ON c.id = k.customer_id ORDER BY k.id DESC LIMIT 1") == "粤B67890")
+
         let other = try b.piped(["call", "粤B67890"], input: ".quit\n", environment: desk(b, cluster, "desk-b"))
         #expect(other.status == 0, "another customer is free: \(other.output)")
 

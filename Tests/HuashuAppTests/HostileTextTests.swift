@@ -62,6 +62,12 @@ struct HostileTextTests {
         Self.hasNoControlCodes(csv.utf8, "report --format csv")
         #expect(csv.contains("张␛]0;pwned␇伟"))
         #expect(try FileManager.default.attributesOfItem(atPath: sheet)[.posixPermissions] as? Int == 0o600)
+
+        // The page escapes HTML and shows control codes as everywhere else: a page opened in a terminal pager stays a page.
+        let page = try fixture.piped(["report", "--format", "html"], input: "")
+        Self.hasNoControlCodes(page.output.utf8, "report --format html")
+        #expect(page.output.contains("<td>张␛]0;pwned␇伟</td>"))
+        #expect(page.output.contains("平␛[2J安"), "the destination typed at .end lost, in the lost calls' list")
     }
 
     @Test func formulaCellsAreNeutralisedInTheReportAndTheRejectedRows() throws {

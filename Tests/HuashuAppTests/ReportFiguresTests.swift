@@ -137,7 +137,7 @@ struct ReportFiguresTests {
                 "due in March, by expiry; April's customers are not")
         #expect(r.won == 2)
         #expect(r.renewalRate == 2.0 / 7.0)
-        #expect(MonthlyReport.percent(r.renewalRate) == "28.6%")
+        #expect(ReportCell.percentText(r.renewalRate) == "28.6%")
         #expect(r.open == 4, "赵三 thinking, 钱四 no answer, 孙五 never called, 郑八 cut off")
         #expect(r.byUse.map(\.use) == ["未注明", "家庭自用", "营业"])
         #expect(r.byUse.map(\.due) == [4, 2, 1])
@@ -169,7 +169,7 @@ struct ReportFiguresTests {
         #expect(r.uncontrolled.map(\.plate) == ["粤B00005", "粤B00003"])
         #expect(r.uncontrolled.map(r.uncontrolledReason) == ["从未联系", "10天未联系、回访逾期"])
         #expect(r.lapsed.map(\.plate) == ["粤B00005", "粤B00002"], "expiry before the 20th and not won")
-        let text = ReportTable.text(r)
+        let text = ReportTable.text(r.document)
         #expect(text.contains(MonthlyReport.uncontrolledDefinition), "the definition is printed under the figure")
         #expect(text.contains(MonthlyReport.lapsedDefinition))
     }
@@ -203,7 +203,7 @@ struct ReportFiguresTests {
         let sun = try #require(byName["小孙"])
         #expect(sun.target == 0)
         #expect(sun.achievement == nil, "a target of 0 divides nothing")
-        let text = ReportTable.text(r)
+        let text = ReportTable.text(r.document)
         let zhaoLine = try #require(text.split(separator: "\n").first { $0.hasPrefix("  小赵") })
         #expect(zhaoLine.split(separator: " ").map(String.init) == ["小赵", "1", "—", "0", "0", "—", "—", "—", "—", "—"])
         let liLine = try #require(text.split(separator: "\n").first { $0.hasPrefix("  小李") })
@@ -249,14 +249,14 @@ struct ReportFiguresTests {
         let one = try #require(r.rebuttals[0].calls.interval)
         #expect(abs(one.low - 0.2065) < 0.0005 && one.high == 1, "Wilson 95% for 1 of 1")
         #expect(WinRate(won: 0, total: 0).interval == nil)
-        #expect(ReportTable.interval(r.rebuttals[1].calls) == "9%-91%")
+        #expect(MonthlyReport.interval(r.rebuttals[1].calls) == "9%-91%")
     }
 
     @Test func anAgentFilterKeepsTheirCustomersAndCalls() throws {
         let r = try ReportMonthFixture().report(agent: "小李")
         #expect(r.due.map(\.plate) == ["粤B00005", "粤B00001", "粤B00002", "粤B00007"])
         #expect(r.won == 2)
-        #expect(MonthlyReport.percent(r.renewalRate) == "50.0%")
+        #expect(ReportCell.percentText(r.renewalRate) == "50.0%")
         #expect(r.totalCalls == 5)
         #expect(r.agents.map(\.agent) == ["小李"])
         #expect(r.followUps == FollowUpDisciplineRow(agent: nil, onTime: 1, late: 1, missed: 0, pending: 0))
@@ -273,15 +273,21 @@ struct ReportFiguresTests {
         #expect(r.uncontrolled.isEmpty && r.lapsed.isEmpty)
         #expect(r.agents.map(\.calls) == [0, 0, 0, 0], "agents with a target are listed with nothing done")
         #expect(r.objections.isEmpty && r.rebuttals.isEmpty)
-        let text = ReportTable.text(r)
+        let text = ReportTable.text(r.document)
         #expect(text.contains("本月到期 0 人, 已续保(成交) 0 人, 续保率 —"))
         #expect(text.contains("本月没有通话。"))
         #expect(text.contains("本月没有到期的回访。"))
-        let html = ReportPage.html(r)
+        let html = ReportPage.html(r.document)
         #expect(html.contains("本月没有通话。"))
         #expect(!html.contains("nan") && !html.contains("inf"))
-        let csv = ReportSheet.csv(r)
-        #expect(csv == [0xEF, 0xBB, 0xBF] + Array("客户,车牌,专员,到期日,跟进次数,最后跟进,结果,战败原因,去向\r\n".utf8))
+        let csv = ReportSheet.csv(r.document)
+        #expect(Array(csv.prefix(3)) == [0xEF, 0xBB, 0xBF])
+        let rows = CSVText.parse(String(decoding: csv, as: UTF8.self))
+        #expect(rows.prefix(2) == [["客户", "车牌", "专员", "到期日", "跟进次数", "最后跟进", "结果", "战败原因", "去向"], [""]],
+                "the record sheet's header alone, then the lists")
+        for empty in ["没有需要更正的电话号码。", "本月通话中没有记下新线索。", "本月没有成交或已承诺的通话。", "本月没有战败的通话。"] {
+            #expect(rows.contains([empty]), "\(empty)")
+        }
     }
 
     @Test func trainingCallsNeverCount() throws {
@@ -314,7 +320,7 @@ struct ReportFiguresTests {
     }
 
     @Test func theTableShowsEveryFigure() throws {
-        let text = ReportTable.text(try ReportMonthFixture().report())
+        let text = ReportTable.text(try ReportMonthFixture().report().document)
         for expected in ["续保月报 2024年3月 · 统计日 2024-03-20", "本月到期 7 人, 已续保(成交) 2 人, 续保率 28.6%; 尚无最终结果 4 人",
                          "二、通话结果(本月通话 9 通)", "三、战败原因分析(本月到期客户中战败 1 人)", "四、失控客户 2 人", "五、脱保客户 2 人",
                          "七、回访纪律(本月到期的回访 4 个)", "价格高 [price]", "那行，你接着说 [price>return]"] {

@@ -3,6 +3,7 @@ import Foundation
 import FoundationXML
 #endif
 @testable import HuashuApp
+import HuashuRenewal
 import HuashuStore
 import Testing
 
@@ -67,11 +68,12 @@ struct ReportOutputTests {
         let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: file)))
         #expect(Array(bytes.prefix(3)) == [0xEF, 0xBB, 0xBF], "a BOM, so Excel reads UTF-8")
         let text = String(decoding: bytes, as: UTF8.self)
-        #expect(text.components(separatedBy: "\r\n").count == 9, "CRLF after each of 8 lines")
-        #expect(!text.replacingOccurrences(of: "\r\n", with: "").contains("\n"))
+        #expect(text.hasSuffix("\r\n"))
+        #expect(!text.replacingOccurrences(of: "\r\n", with: "").contains("\n"), "CRLF after every line")
         let rows = CSVText.parse(text)
         #expect(rows.first == ["客户", "车牌", "专员", "到期日", "跟进次数", "最后跟进", "结果", "战败原因", "去向"])
-        let body = Array(rows.dropFirst())
+        // The record sheet first, then each list after a blank row under its title.
+        let body = Array(rows.dropFirst().prefix { $0 != [""] })
         #expect(body == [
             ["孙五", "粤B00005", "小李", "2024-03-05", "0", "", "未跟进", "", ""],
             ["张一", "粤B00001", "小李", "2024-03-10", "1", "2024-02-20 10:00", "成交", "", ""],
@@ -84,9 +86,9 @@ struct ReportOutputTests {
         // The figures again, from the sheet alone.
         #expect(body.count == report.due.count)
         #expect(body.filter { $0[6] == "成交" }.count == report.won)
-        #expect(MonthlyReport.ratio(body.filter { $0[6] == "成交" }.count, body.count) == report.renewalRate)
-        #expect(MonthlyReport.counted(body.filter { $0[6] == "战败" }.map { $0[7] }) == report.lossByReason)
-        #expect(MonthlyReport.counted(body.filter { $0[6] == "战败" }.map { $0[8] }) == report.lossByInsurer)
+        #expect(ReportFigures.ratio(body.filter { $0[6] == "成交" }.count, body.count) == report.renewalRate)
+        #expect(ReportFigures.counted(body.filter { $0[6] == "战败" }.map { $0[7] }) == report.lossByReason)
+        #expect(ReportFigures.counted(body.filter { $0[6] == "战败" }.map { $0[8] }) == report.lossByInsurer)
         #expect(body.map { Int($0[4])! }.reduce(0, +) == report.due.map(\.calls).reduce(0, +))
         #expect(body.filter { !["成交", "战败", "勿扰", "号码错误"].contains($0[6]) }.count == report.open)
         let stdout = try Self.run(month.fixture, ["report", "--month", "2024-03", "--format", "csv"])
@@ -95,7 +97,7 @@ struct ReportOutputTests {
 
     @Test func theHTMLPageIsSelfContainedWithFourWellFormedCharts() throws {
         let month = try ReportMonthFixture()
-        let html = ReportPage.html(try month.report())
+        let html = ReportPage.html(try month.report().document)
         #expect(html.hasPrefix("<!DOCTYPE html>"))
         #expect(html.contains("<meta charset=\"utf-8\">"))
         for fetch in ["<script", "<link", "src=", "url(", "https:", "@import"] {
@@ -142,8 +144,8 @@ struct ReportOutputTests {
     @Test(.enabled(if: chromium != nil, "needs a headless Chromium"))
     func theHTMLPageRendersInHeadlessChromium() throws {
         let month = try ReportMonthFixture()
-        let full = try Self.screenshot(ReportPage.html(try month.report()), in: month.fixture.folder, name: "full")
-        let empty = try Self.screenshot(ReportPage.html(try month.report(month: "2024-06")), in: month.fixture.folder, name: "empty")
+        let full = try Self.screenshot(ReportPage.html(try month.report().document), in: month.fixture.folder, name: "full")
+        let empty = try Self.screenshot(ReportPage.html(try month.report(month: "2024-06").document), in: month.fixture.folder, name: "empty")
         for png in [full, empty] {
             #expect(Array(png.prefix(8)) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
             let width = png[16..<20].reduce(0) { $0 << 8 | Int($1) }, height = png[20..<24].reduce(0) { $0 << 8 | Int($1) }

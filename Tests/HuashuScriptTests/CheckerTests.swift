@@ -1,5 +1,6 @@
 import Foundation
 import HuashuScript
+import HuashuText
 import Testing
 
 @Suite("Checker: references, shape and flow")
@@ -86,6 +87,22 @@ struct FormatterTests {
                = hint: did you mean `{name}`?
 
             """)
+    }
+
+    /// A script is text from anywhere: ESC, BEL and bidi controls in its lines or names are shown, never sent,
+    /// and the marker still sits under the spot as shown.
+    @Test func controlCodesInTheScriptAreShownVisiblyWithTheMarkerInPlace() {
+        for (code, shown) in [("\u{1B}]0;x\u{07}", "␛]0;x␇"), ("\u{202E}", "<U+202E>"), ("\u{1B}[2J", "␛[2J")] {
+            let text = minimal + "\n  say 您\(code)好{nmae}"
+            let source = SourceText(name: "t\u{1B}.huashu", text: text)
+            let output = DiagnosticsFormatter(sources: [source], language: .en).format(ScriptCompiler.compile([source]).diagnostics)
+            #expect(!output.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" } && !output.contains("\u{202E}"), "\(output)")
+            let lines = output.split(separator: "\n").map(String.init)
+            #expect(lines.first?.hasPrefix("t␛.huashu:7:") == true)
+            #expect(lines[1] == " 7 |   say 您\(shown)好{nmae}")
+            let caret = lines[2].firstIndex(of: "^").map { lines[2][..<$0].displayWidth }
+            #expect(caret == " 7 |   say 您\(shown)好".displayWidth, "\(output)")
+        }
     }
 }
 

@@ -1,0 +1,48 @@
+import GRDB
+
+// The monthly report's lists of what calls recorded (issue 15): the facts of
+// the month's sales and losses, and the second vehicles that became leads.
+// Apart from `reportData` so that each reads only what it lists.
+
+/// A vehicle a customer mentioned on a call, kept as a new customer row to check.
+public struct LeadRow: Sendable, Equatable {
+    public var customerID: Int64
+    public var plate: String
+    public var model: String?
+    /// The customer who mentioned it, and their phone (the new row's too).
+    public var name: String
+    public var phone: String?
+    public var agent: String
+    public var callID: Int64
+    /// When the call that found it started (UTC log timestamp).
+    public var foundAt: String
+    /// The plate of the vehicle the call was about.
+    public var fromPlate: String
+}
+
+extension Store {
+    /// The month's live calls that ended won, committed or lost, oldest first, with the facts recorded in them.
+    public func outcomeCalls(_ window: ReportWindow) throws(StoreError) -> [CallListRow] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT c.*, u.name AS customer_name, u.honorific AS customer_honorific, u.plate AS customer_plate
+                FROM calls c JOIN customers u ON u.id = c.customer_id
+                WHERE c.training = 0 AND c.started_at >= :start AND c.started_at < :end AND (:agent IS NULL OR c.agent = :agent)
+                  AND c.outcome IN ('won', 'committed', 'lost')
+                ORDER BY c.started_at, c.id
+                """, arguments: ["start": window.startUTC, "end": window.endUTC, "agent": window.agent]).map(ReportRow.callListRow)
+        }
+    }
+
+    /// Leads found on the month's live calls, oldest first.
+    public func leads(_ window: ReportWindow) throws(StoreError) -> [LeadRow] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT n.id, n.plate, n.model, n.name, n.phone, c.agent, c.id AS call_id, c.started_at, u.plate AS from_plate
+                FROM customers n JOIN calls c ON c.id = n.lead_from_call JOIN customers u ON u.id = c.customer_id
+                WHERE c.training = 0 AND c.started_at >= :start AND c.started_at < :end AND (:agent IS NULL OR c.agent = :agent)
+                ORDER BY c.started_at, n.id
+                """, arguments: ["start": window.startUTC, "end": window.endUTC, "agent": window.agent]).map(ReportRow.lead)
+        }
+    }
+}
