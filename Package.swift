@@ -48,7 +48,7 @@ let package = Package(
             ]
         ),
         // The team's central store: the PostgreSQL connection, its schema, pushing a desk's log up.
-        .target(name: "HuashuCentral", dependencies: ["CLibPQ", "HuashuStore"]),
+        .target(name: "HuashuCentral", dependencies: ["CLibPQ", "HuashuCalendar", "HuashuRenewal", "HuashuStore", .product(name: "GRDB", package: "GRDB.swift")]),
         // Line editing (libedit) and width-aware text for the terminal.
         .target(name: "HuashuTerminal", dependencies: ["CLibEdit", "HuashuText"]),
         // The programs' behaviour: the live-call loop and the command bodies.
@@ -61,7 +61,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "huashu",
-            dependencies: ["HuashuApp", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["HuashuApp", "HuashuStore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "HuashuTextTests", dependencies: ["HuashuText"]),
         .testTarget(name: "HuashuCalendarTests", dependencies: ["HuashuCalendar"]),

@@ -9,7 +9,7 @@ import HuashuText
 /// `huashu calls`: the logged calls, newest first, one line each.
 public enum CallList {
     public struct Options: Sendable {
-        public var database: String
+        public var database: StoreLocation
         public var agent: String?
         /// A plate, phone, ID number, name or #id, as `huashu call` takes it.
         public var customer: String?
@@ -19,9 +19,9 @@ public enum CallList {
         public var since: String?
         public var limit: Int?
 
-        public init(database: String?, agent: String? = nil, customer: String? = nil, outcome: String? = nil,
+        public init(database: StoreLocation, agent: String? = nil, customer: String? = nil, outcome: String? = nil,
                     since: String? = nil, limit: Int? = nil) {
-            self.database = database ?? Store.defaultPath()
+            self.database = database
             self.agent = agent
             self.customer = customer
             self.outcome = outcome
@@ -36,7 +36,7 @@ public enum CallList {
         if let since = options.since {
             filter.since = Timestamp.string(LocalTime.date(try CommandLineDate.day(since, option: "--since")))
         }
-        let store = try openStore(options.database, mustExist: true)
+        let store = try openSupervisorStore(options.database)
         if let query = options.customer {
             filter.customerIDs = try CustomerLookup.find(query, in: store).compactMap(\.id)
         }

@@ -2,7 +2,7 @@ import HuashuStore
 
 /// `huashu verify` and `huashu seal` as text.
 public enum CallLogCheck {
-    public static func run(call: Int64?, seal: String? = nil, options: CallOptions) throws(UserError) -> (text: String, intact: Bool) {
+    public static func run(call: Int64?, seal: String? = nil, database: StoreLocation) throws(UserError) -> (text: String, intact: Bool) {
         var expected: LogChain.Seal?
         if let seal {
             guard let parsed = LogChain.Seal(seal) else {
@@ -10,11 +10,11 @@ public enum CallLogCheck {
             }
             expected = parsed
         }
-        let store = try openStore(options.database, mustExist: true)
+        let store = try openSupervisorStore(database)
         let result = try wrap { try store.verifyChains(call: call, seal: expected) }
-        if let call, result.calls == 0 { throw UserError("no call #\(call) in \(options.database)") }
+        if let call, result.calls == 0 { throw UserError("no call #\(call) in \(database)") }
         guard result.problems.isEmpty else {
-            let lines = result.problems.map { "\(options.database): \($0)" }.joined(separator: "\n")
+            let lines = result.problems.map { "\(database): \($0)" }.joined(separator: "\n")
             return (lines + "\n\(result.problems.count) problem(s) in \(result.calls) calls, \(result.steps) steps: the log was altered\n", false)
         }
         let sealed = expected.map { "; it passes through the seal \($0)" } ?? ""
@@ -22,8 +22,8 @@ public enum CallLogCheck {
     }
 
     /// The seal code, and where it went when `out` names a file.
-    public static func seal(out: String?, options: CallOptions) throws(UserError) -> String {
-        let store = try openStore(options.database, mustExist: true)
+    public static func seal(out: String?, database: StoreLocation) throws(UserError) -> String {
+        let store = try openStore(database, mustExist: true)
         let seal = try wrap { try store.seal() }
         guard let out else { return "\(seal)\n" }
         try PrivateFile.write(Array("\(seal)\n".utf8), to: out, what: "the seal")

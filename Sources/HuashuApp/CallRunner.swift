@@ -52,6 +52,7 @@ public enum CallRunner {
         }
         try call.run()
         floor?.release(after: call)
+        CentralBackgroundPush.afterCall(options)
     }
 
     /// A new call on the terminal, its log opened: the part a live call and a rehearsal share.
@@ -120,6 +121,7 @@ public enum CallRunner {
         call.say("继续通话 #\(record.id),从第 \(last.seq) 步之后接着来。")
         try call.run()
         floor?.release(after: call)
+        CentralBackgroundPush.afterCall(options)
     }
 
     /// The customer named, or with `next` the top of today's queue: the agent's own customers

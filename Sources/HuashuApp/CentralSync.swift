@@ -4,6 +4,9 @@ import HuashuStore
 
 /// `huashu central init` and `huashu sync` as text.
 public enum CentralSync {
+    /// Rows per transaction on the central store: each commit waits for the server's disk, so fewer is faster.
+    public static let defaultBatch = 5_000
+
     /// Creates or upgrades the central schema; says what to give desks and supervisors.
     public static func initialise(url: String?) throws(UserError) -> String {
         let central = try connect(url)
@@ -18,8 +21,10 @@ public enum CentralSync {
               export HUASHU_DESK=<a name unique to the desk>   (default: the machine's host name)
               huashu sync                                       (pushes the desk's calls, steps, follow-ups, audit)
             Passwords go in each desk's ~/.pgpass (mode 0600) or $PGPASSFILE, never in the address.
-            For supervisors: every desk's rows are in the tables calls, call_steps, follow_ups and audit,
-            keyed by (desk, id); desks lists who has synced and when.
+            For supervisors: huashu calls, replay, report, verify, coverage and queue read every desk with
+              --db '\(central.url)'
+            (customers are one by plate, calls numbered for the team). In SQL: the views team.calls,
+            team.call_steps, team.customers and team.follow_ups; the desks' own rows keyed by (desk, id).
             Logins: huashu central grant LOGIN --role agent --desk DESK   (pushes and reads that desk only)
                     huashu central grant LOGIN --role supervisor          (reads every desk)
                     huashu central grant LOGIN --role trainer             (reads rehearsals)
@@ -42,14 +47,30 @@ public enum CentralSync {
     }
 
     /// Pushes the desk's log; progress lines go to `progress`, the summary is returned.
-    public static func sync(url: String?, desk: String?, batch: Int, options: CallOptions,
+    /// A push after a call, detached: nothing printed; an outage is left for the desk to say once.
+    public static func backgroundSync(url: String?, database: StoreLocation) {
+        guard case .file(let path) = database else { return }
+        // One push at a time per desk: a second waits, then finds little left to send.
+        let lock = open(path + "-central-push.lock", O_CREAT | O_RDWR, 0o600)
+        if lock >= 0 { flock(lock, LOCK_EX) }
+        defer { if lock >= 0 { close(lock) } }
+        do {
+            _ = try sync(url: url, desk: nil, batch: defaultBatch, database: database) { _ in }
+            CentralBackgroundPush.note(database: path, failure: nil)
+        } catch {
+            CentralBackgroundPush.note(database: path, failure: error.description)
+        }
+    }
+
+    public static func sync(url: String?, desk: String?, batch: Int, database: StoreLocation,
                             progress: (String) -> Void) throws(UserError) -> String {
         guard batch > 0 else { throw UserError("--batch wants a number of rows above 0; got \(batch)") }
-        let store = try openStore(options.database, mustExist: true)
+        let store = try openStore(database, mustExist: true)
         let central = try connect(url)
         let name = try DeskName.resolve(store: store, proposed: desk)
         let push = CentralPush(store: store, central: central, desk: name, batch: batch)
         let sent = try wrap { try push.run(progress: progress) }
+        CentralBackgroundPush.note(database: store.path, failure: nil)
         let counts = sent.map { "\($0.sent) \($0.table.noun)" }.joined(separator: ", ")
         // Refusals heard on other desks come down with every sync, so an offline desk honours them from its next one.
         let marked = try wrap { try central.refusals() }.filter { (try? CallFloor.honour($0, in: store)) == true }.count
@@ -58,9 +79,15 @@ public enum CentralSync {
     }
 
 
+    /// `--central`, else `$HUASHU_CENTRAL`, else `central = URL` in the config file; nil when none names one.
+    public static func url(option: String?, environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+        CentralConnection.url(option: option, environment: environment) ?? AgentConfig.read(AgentConfig.path(environment))["central"]
+    }
+
     private static func connect(_ option: String?) throws(UserError) -> CentralConnection {
-        guard let url = CentralConnection.url(option: option) else {
-            throw UserError("no central store named: give --central postgresql://user@host/database, or set $HUASHU_CENTRAL")
+        guard let url = url(option: option) else {
+            throw UserError("no central store named: give --central postgresql://user@host/database, set $HUASHU_CENTRAL, "
+                + "or write `central = URL` in \(AgentConfig.path(ProcessInfo.processInfo.environment))")
         }
         return try wrap { try CentralConnection(url: url) }
     }

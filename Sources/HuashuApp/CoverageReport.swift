@@ -55,12 +55,12 @@ public enum CoverageReport {
     }
 
     public static func run(options: CallOptions, agent: String?) throws(UserError) -> String {
-        let store = try openStore(options.database, mustExist: true)
+        let store = try openSupervisorStore(options.database)
         let rows = try wrap { try store.trainingSteps(agent: agent) }
         let abandoned = try wrap { try store.unfinishedRehearsals(agent: agent) }
         if let agent, rows.isEmpty, abandoned.isEmpty, try !wrap({ try store.knowsAgent(agent) }) {
-            let known = try wrap { try store.unfinishedRehearsals().keys } .sorted()
-            let trainees = Set(try wrap { try store.trainingSteps() }.map(\.agent)).union(known).sorted()
+            let known = try wrap { try store.unfinishedRehearsals(agent: nil).keys } .sorted()
+            let trainees = Set(try wrap { try store.trainingSteps(agent: nil) }.map(\.agent)).union(known).sorted()
             throw UserError("no trainee or agent named \(agent) in \(options.database)"
                             + (trainees.isEmpty ? "; nobody has rehearsed yet" : "; trainees: " + trainees.joined(separator: ", ")))
         }

@@ -5,7 +5,7 @@ import HuashuStore
 /// name, in any spelling the ledger itself accepts (`粤b·12345`,
 /// `139-1234-5678`): the lookup compares the stored spelling through an index.
 enum CustomerLookup {
-    static func find(_ query: String, in store: Store) throws(UserError) -> [Customer] {
+    static func find(_ query: String, in store: any SupervisorStore) throws(UserError) -> [Customer] {
         let key = CustomerKey(text: query, plate: try? LedgerValue.plate(query), phone: try? LedgerValue.phone(query),
                               idNumber: try? LedgerValue.idNumber(query))
         let found = try wrap { try store.findCustomers(key) }

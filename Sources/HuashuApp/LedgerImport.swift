@@ -28,7 +28,7 @@ public enum LedgerImport {
     }
 
     /// Imports and returns the report to print; bad rows without `--skip-bad-rows` are a `UserError`.
-    public static func run(_ options: Options, database: String, progress: @escaping (String) -> Void) throws(UserError) -> String {
+    public static func run(_ options: Options, database location: StoreLocation, progress: @escaping (String) -> Void) throws(UserError) -> String {
         var encoding: LedgerEncoding?
         if let name = options.encoding {
             guard let known = LedgerEncoding(name: name) else {
@@ -47,6 +47,7 @@ public enum LedgerImport {
         } catch {
             throw UserError("\(options.file): \(error.description)")
         }
+        let database = try deskFile(location)
         let existed = FileManager.default.fileExists(atPath: database)
         // A dry run works on a scratch file when the database does not exist yet (nothing is
         // created) or would have to be migrated to this version's schema (nothing is changed).
@@ -92,7 +93,7 @@ public enum LedgerImport {
     /// kept is committed in batches instead (`isKept`).
     private static func store(_ rows: LedgerRows, into database: String, _ options: Options,
                               progress: (String) -> Void) throws(UserError) -> (UpsertSummary, LedgerRows) {
-        let store = try openStore(database)
+        let store = try openStore(.file(database))
         var inBatches = false
         if !options.dryRun, try wrap({ try store.hasCustomers() }) { inBatches = try isKept(rows, options) }
         let feed = LedgerFeed(rows, stopsAtFirstProblem: !options.skipBadRows)

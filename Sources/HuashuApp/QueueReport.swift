@@ -7,7 +7,7 @@ import HuashuText
 /// `huashu queue`: a day's call list as a table whose Chinese columns line up.
 public enum QueueReport {
     public struct Options: Sendable {
-        public var database: String
+        public var database: StoreLocation
         /// `YYYY-MM-DD` (other ledger date spellings work too); nil for today.
         public var date: String?
         /// Only customers whose ledger agent (专员) column is this name.
@@ -17,8 +17,8 @@ public enum QueueReport {
         /// The phones found wrong on calls, to fix in the ledger, instead of the call list.
         public var corrections: Bool
 
-        public init(database: String?, date: String?, agent: String?, plan: String?, corrections: Bool = false) {
-            self.database = database ?? Store.defaultPath()
+        public init(database: StoreLocation, date: String?, agent: String?, plan: String?, corrections: Bool = false) {
+            self.database = database
             self.date = date
             self.agent = agent
             self.plan = plan
@@ -36,8 +36,10 @@ public enum QueueReport {
             today = try CommandLineDate.day(text, option: "--date")
             minute = RenewalQueueRule.wholeDay
         }
-        let store = try openStore(options.database, mustExist: true)
-        if options.corrections { return try PhoneCorrections.text(store: store, agent: options.agent) }
+        if options.corrections {
+            return try PhoneCorrections.text(store: openStore(options.database, mustExist: true), agent: options.agent)
+        }
+        let store = try openSupervisorStore(options.database)
         // Streamed: only the printed cells of the customers on the list are kept, never the ledger.
         var rows: [[ReportCell]] = []
         try RenewalQueue.each(store: store, today: today, minute: minute, plan: plan, owner: RenewalQueue.owner(options.agent)) { entry in
@@ -76,7 +78,7 @@ public enum PhoneCorrections {
         public let foundOn: String?
     }
 
-    public static func rows(store: Store, agent: String?) throws(UserError) -> [Row] {
+    public static func rows(store: any SupervisorStore, agent: String?) throws(UserError) -> [Row] {
         let customers = try wrap { try store.allCustomers() }
         let calls = try wrap { try store.lastCalls() }
         let wanted = agent?.trimmingCharacters(in: .whitespaces)

@@ -40,7 +40,7 @@ public enum RenewalQueue {
     }
 
     /// The list streamed one entry at a time, for any day, at `minute` after its midnight.
-    static func each(store: Store, today: LedgerDate, minute: Int, plan: RenewalPlan, owner: QueueOwner, limit: Int? = nil,
+    static func each(store: any SupervisorStore, today: LedgerDate, minute: Int, plan: RenewalPlan, owner: QueueOwner, limit: Int? = nil,
                      _ body: (QueueEntry) -> Void) throws(UserError) {
         try wrap { try store.queue(today: today, minute: minute, plan: plan, owner: owner, limit: limit) { customer, standing in
             body(QueueEntry(customer: customer, standing: standing))

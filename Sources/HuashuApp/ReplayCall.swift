@@ -61,13 +61,16 @@ public enum CallReplay {
         } else {
             script = try? ScriptFiles.load(options.dialogues)
         }
-        let store = try openStore(options.database, mustExist: true)
+        let store = try openSupervisorStore(options.database)
         guard let call = try wrap({ try store.call(replay.call) }) else {
             throw UserError("no call #\(replay.call) in \(options.database) (see `huashu calls`)")
         }
         let customer = try wrap { try store.customer(id: call.customerID) }
         let steps = try wrap { try store.steps(of: call.id) }
         if replay.unmask {
+            guard let store = store as? Store else {
+                throw UserError("--unmask is written to a desk's audit log; replay the call on its desk to unmask it")
+            }
             try wrap {
                 try store.audit(agent: options.agent, action: "unmask", customerID: call.customerID, callID: call.id,
                                 detail: "huashu replay \(call.id) --unmask", at: now)

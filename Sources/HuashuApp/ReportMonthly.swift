@@ -15,7 +15,7 @@ public enum MonthlyReportCommand {
     }
 
     public struct Options: Sendable {
-        public var database: String
+        public var database: StoreLocation
         public var dialogues: [String]
         /// `yyyy-MM`; nil for the month of `today`.
         public var month: String?
@@ -27,9 +27,9 @@ public enum MonthlyReportCommand {
         public var targets: String?
         public var today: Date
 
-        public init(database: String?, dialogues: [String], month: String? = nil, agent: String? = nil, format: Format = .table,
+        public init(database: StoreLocation, dialogues: [String], month: String? = nil, agent: String? = nil, format: Format = .table,
                     output: String? = nil, targets: String? = nil, today: Date = Date()) {
-            self.database = database ?? Store.defaultPath()
+            self.database = database
             self.dialogues = dialogues.isEmpty ? [ScriptFiles.defaultPath] : dialogues
             self.month = month
             self.agent = agent
@@ -63,7 +63,7 @@ public enum MonthlyReportCommand {
         let month = try ReportMonth(options.month, today: options.today)
         let targets = try options.targets.map { path throws(UserError) in try AgentTargets.read(path) } ?? AgentTargets(byAgent: [:], source: nil)
         let script = try? ScriptFiles.load(options.dialogues)
-        let store = try openStore(options.database, mustExist: true)
+        let store = try openSupervisorStore(options.database)
         let window = month.window(now: options.today, agent: options.agent, handlers: script?.objections.map(\.id) ?? [])
         let data = try wrap { try store.reportData(window) }
         let lists = MonthlyReport.Lists(corrections: try PhoneCorrections.rows(store: store, agent: options.agent),

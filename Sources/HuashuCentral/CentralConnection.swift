@@ -1,5 +1,6 @@
 import CLibPQ
 import Foundation
+import GRDB
 
 /// A problem with the central store, said in words: what failed and where.
 /// Never holds a password: a URL that carries one is refused before connecting.
@@ -83,6 +84,76 @@ public final class CentralConnection {
             huashu_PQexecParams(connection, sql, Int32(parameters.count), nil, values, nil, nil, 0)
         }
         return try rows(of: result, what: what)
+    }
+
+    /// Runs one query and returns its rows named and typed as SQLite gives them (integers and
+    /// booleans as Int64, other numbers as Double, the rest as text), so a desk's record types
+    /// and row readers take them as they are.
+    public func fetch(_ sql: String, _ parameters: [String?] = [], what: String) throws(CentralError) -> [Row] {
+        let result = withOptionalCStrings(parameters) { values in
+            huashu_PQexecParams(connection, sql, Int32(parameters.count), nil, values, nil, nil, 0)
+        }
+        defer { huashu_PQclear(result) }
+        guard huashu_PQresultStatus(result) == PGRES_TUPLES_OK else {
+            throw failure(what, reason: result.map { String(cString: huashu_PQresultErrorMessage($0)) } ?? "")
+        }
+        let columns = (0..<huashu_PQnfields(result)).map { column in
+            (name: String(cString: huashu_PQfname(result, column)), type: huashu_PQftype(result, column))
+        }
+        return (0..<huashu_PQntuples(result)).map { row in
+            var values: [String: (any DatabaseValueConvertible)?] = [:]
+            for (index, column) in columns.enumerated() {
+                let at = Int32(index)
+                guard huashu_PQgetisnull(result, row, at) == 0 else { values[column.name] = DatabaseValue.null; continue }
+                let text = String(cString: huashu_PQgetvalue(result, row, at))
+                switch column.type {
+                case 16: values[column.name] = Int64(text == "t" ? 1 : 0)
+                case 20, 21, 23: values[column.name] = Int64(text)
+                case 700, 701, 1700: values[column.name] = Double(text)
+                default: values[column.name] = text
+                }
+            }
+            return Row(values)
+        }
+    }
+
+    /// Sends `rows` through `copy` (a `COPY … FROM STDIN` in text format): the way in that costs
+    /// the server least, with no statement to parse and no parameters to bind.
+    public func copy(_ copy: String, rows: [[String?]], what: String) throws(CentralError) {
+        let start = huashu_PQexec(connection, copy)
+        guard huashu_PQresultStatus(start) == PGRES_COPY_IN else {
+            _ = try self.rows(of: start, what: what)
+            throw failure(what, reason: "the server did not start the copy")
+        }
+        huashu_PQclear(start)
+        var text: [UInt8] = []
+        for row in rows {
+            for (index, value) in row.enumerated() {
+                if index > 0 { text.append(UInt8(ascii: "\t")) }
+                guard let value else { text += Array("\\N".utf8); continue }
+                for byte in value.utf8 {
+                    switch byte {
+                    case UInt8(ascii: "\\"): text += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
+                    case UInt8(ascii: "\t"): text += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
+                    case UInt8(ascii: "\n"): text += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
+                    case UInt8(ascii: "\r"): text += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
+                    default: text.append(byte)
+                    }
+                }
+            }
+            text.append(UInt8(ascii: "\n"))
+        }
+        let sent = text.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { huashu_PQputCopyData(connection, $0.baseAddress, Int32($0.count)) }
+        }
+        let ended = huashu_PQputCopyEnd(connection, sent == 1 ? nil : "huashu could not send the rows")
+        var reason: String?
+        while let result = huashu_PQgetResult(connection) {
+            if huashu_PQresultStatus(result) != PGRES_COMMAND_OK { reason = String(cString: huashu_PQresultErrorMessage(result)) }
+            huashu_PQclear(result)
+        }
+        if let reason { throw failure(what, reason: reason) }
+        if sent != 1 || ended != 1 { throw failure(what, reason: "") }
     }
 
     /// Runs several statements without parameters (a migration), as one string.

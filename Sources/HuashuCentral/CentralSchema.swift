@@ -204,6 +204,85 @@ public enum CentralSchema {
             CREATE POLICY everyone_reads ON refusals FOR SELECT TO huashu_agent, huashu_supervisor USING (true);
             CREATE POLICY agent_adds_own ON refusals FOR INSERT TO huashu_agent WITH CHECK (huashu_owns_desk(desk));
             """),
+        ("customers, team numbers and the team's view", """
+            CREATE TABLE customers (
+                desk text NOT NULL REFERENCES desks(name),
+                id bigint NOT NULL,
+                plate text NOT NULL,
+                name text NOT NULL,
+                honorific text, phone text, id_number text, model text, last_insurer text, last_premium text,
+                commercial_expiry text, compulsory_expiry text, claims bigint, violations bigint, grade text, type text,
+                agent text, vehicle_use text, notes text, contact text, holder_type text, last_cover text, sum_insured text,
+                address text, commercial_insurer text, commercial_premium text, compulsory_insurer text, compulsory_premium text,
+                extra text,
+                do_not_call bigint NOT NULL DEFAULT 0,
+                phone_invalid bigint NOT NULL DEFAULT 0,
+                training bigint NOT NULL DEFAULT 0,
+                lead_from_call bigint,
+                PRIMARY KEY (desk, id)
+            );
+            CREATE INDEX customers_by_plate ON customers (plate, desk);
+            ALTER TABLE calls ADD COLUMN abandoned_at text;
+            CREATE TABLE team_customers (id bigint PRIMARY KEY, plate text NOT NULL UNIQUE);
+            CREATE TABLE call_numbers (
+                number bigint PRIMARY KEY, desk text NOT NULL, id bigint NOT NULL, UNIQUE (desk, id));
+            INSERT INTO call_numbers (number, desk, id) SELECT row_number() OVER (ORDER BY desk, id), desk, id FROM calls;
+            CREATE INDEX call_steps_by_call ON call_steps (desk, call_id, seq);
+            CREATE INDEX calls_by_customer ON calls (desk, customer_id, started_at);
+            CREATE INDEX follow_ups_by_call ON follow_ups (desk, call_id);
+            -- The team's store as one desk's: customers by plate, calls by team number, with the
+            -- desk's own columns and names, so a supervisor's query reads as it does on a desk.
+            CREATE SCHEMA team;
+            CREATE VIEW team.customers AS
+                SELECT t.id, c.plate, c.name, c.honorific, c.phone, c.id_number, c.model, c.last_insurer, c.last_premium,
+                       c.commercial_expiry, c.compulsory_expiry, c.claims, c.violations, c.grade, c.type, c.agent,
+                       c.vehicle_use, c.notes, c.contact, c.holder_type, c.last_cover, c.sum_insured, c.address,
+                       c.commercial_insurer, c.commercial_premium, c.compulsory_insurer, c.compulsory_premium, c.extra,
+                       c.do_not_call, c.phone_invalid, c.training, c.lead_from_call
+                FROM team_customers t
+                JOIN LATERAL (SELECT * FROM customers c WHERE c.plate = t.plate ORDER BY c.desk LIMIT 1) c ON true;
+            CREATE VIEW team.calls AS
+                SELECT n.number AS id, t.id AS customer_id, c.agent, c.started_at, c.ended_at, c.script_version, c.training,
+                       c.context, c.outcome, c.loss_reason, c.lost_to, c.quote, c.facts, c.abandoned_at,
+                       c.desk, c.id AS desk_id
+                FROM calls c
+                JOIN call_numbers n ON n.desk = c.desk AND n.id = c.id
+                JOIN customers u ON u.desk = c.desk AND u.id = c.customer_id
+                JOIN team_customers t ON t.plate = u.plate;
+            CREATE VIEW team.call_steps AS
+                SELECT s.id, n.number AS call_id, s.seq, s.at, s.input_kind, s.input, s.answer_id, s.handler_id, s.note,
+                       s.stage, s.node, s.shown, s.events, s.state, s.prev_hash, s.hash, s.link, s.desk
+                FROM call_steps s JOIN call_numbers n ON n.desk = s.desk AND n.id = s.call_id;
+            CREATE VIEW team.follow_ups AS
+                SELECT f.id, t.id AS customer_id, n.number AS call_id, f.kind, f.due_at, f.done_at, f.desk
+                FROM follow_ups f
+                JOIN customers u ON u.desk = f.desk AND u.id = f.customer_id
+                JOIN team_customers t ON t.plate = u.plate
+                LEFT JOIN call_numbers n ON n.desk = f.desk AND n.id = f.call_id;
+
+            -- The roles of migration 3 on what this one adds: an agent pushes and reads its own desk's
+            -- customers (and numbers them for the team), a supervisor reads every desk and the team views.
+            REVOKE ALL ON customers, team_customers, call_numbers FROM PUBLIC;
+            GRANT SELECT, INSERT ON customers, team_customers, call_numbers TO huashu_agent;
+            GRANT UPDATE ON customers TO huashu_agent;
+            GRANT UPDATE (abandoned_at) ON calls TO huashu_agent;
+            GRANT SELECT ON customers, team_customers, call_numbers TO huashu_supervisor;
+            GRANT USAGE ON SCHEMA team TO huashu_supervisor;
+            GRANT SELECT ON ALL TABLES IN SCHEMA team TO huashu_supervisor;
+            ALTER TABLE customers ENABLE ROW LEVEL SECURITY;
+            CREATE POLICY agent_own_desk ON customers TO huashu_agent USING (huashu_owns_desk(desk)) WITH CHECK (huashu_owns_desk(desk));
+            CREATE POLICY supervisor_reads ON customers FOR SELECT TO huashu_supervisor USING (true);
+            """),
+        // A desk's steps since v5 carry what they did in typed columns; reports count from them.
+        ("steps' typed columns", """
+            ALTER TABLE call_steps ADD COLUMN entered text, ADD COLUMN raised text, ADD COLUMN answered text,
+                ADD COLUMN returned_to text, ADD COLUMN outcome text;
+            CREATE OR REPLACE VIEW team.call_steps AS
+                SELECT s.id, n.number AS call_id, s.seq, s.at, s.input_kind, s.input, s.answer_id, s.handler_id, s.note,
+                       s.stage, s.node, s.shown, s.events, s.state, s.prev_hash, s.hash, s.link, s.desk,
+                       s.entered, s.raised, s.answered, s.returned_to, s.outcome
+                FROM call_steps s JOIN call_numbers n ON n.desk = s.desk AND n.id = s.call_id;
+            """),
     ]
 
     /// The newest schema this build knows.

@@ -54,7 +54,7 @@ public struct CallEnding: Equatable, Sendable {
     public var facts: String?
 
     /// The row's columns, in the order of `arguments`.
-    static let columns = ["ended_at", "outcome", "loss_reason", "lost_to", "quote", "facts"]
+    public static let columns = ["ended_at", "outcome", "loss_reason", "lost_to", "quote", "facts"]
     static let assignments = columns.map { $0 + " = ?" }.joined(separator: ", ")
 
     /// What the row must show after a step with this state, logged at `at`: its facts, and its ending

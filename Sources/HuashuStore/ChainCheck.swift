@@ -11,6 +11,12 @@ public struct ChainProblem: Sendable, Equatable, CustomStringConvertible {
     public let seq: Int?
     public let message: String
 
+    public init(callID: Int64?, seq: Int?, message: String) {
+        self.callID = callID
+        self.seq = seq
+        self.message = message
+    }
+
     public var description: String {
         switch (callID, seq) {
         case let (call?, seq?): return "call #\(call) step \(seq): \(message)"
@@ -27,6 +33,8 @@ public struct ChainReport: Sendable {
     public var problems: [ChainProblem] = []
     /// True when a seal was given and the log passes through it.
     public var sealHeld = false
+
+    public init() {}
 }
 
 extension Store {
@@ -45,16 +53,8 @@ extension Store {
     /// the append-only triggers and, if given, that the log passes through `seal`.
     public func verifyChains(call: Int64? = nil, seal: LogChain.Seal? = nil) throws(StoreError) -> ChainReport {
         try read { db in
-            var report = ChainReport()
-            func problem(_ callID: Int64?, _ seq: Int?, _ message: String) {
-                if call == nil || callID == nil || callID == call { report.problems.append(ChainProblem(callID: callID, seq: seq, message: message)) }
-            }
-            try checkTriggers(db, problem: { problem(nil, nil, $0) })
-            let hasher = SHA256()
-            // Per call: the step number and hash of its last step, as stored and as raw bytes.
-            var lastOfCall: [Int64: (seq: Int, stored: [UInt8], raw: [UInt8])] = [:]
-            var previousID: Int64 = 0
-            var previousLink: [UInt8] = []
+            var walk = ChainWalk(only: call, seal: seal, hashesInHex: false)
+            try checkTriggers(db, problem: { walk.problem(nil, nil, $0) })
             let hashed = StepRecord.hashedColumns.map { "s." + $0 }.joined(separator: ", ")
             let typed = CallLogCodec.Columns.names.map { "s." + $0 }.joined(separator: ", ")
             // Columns: 0-6 id, call, seq, prev_hash, hash, link, state; 7… hashed; then typed, the call's row.
@@ -67,66 +67,43 @@ extension Store {
                 FROM call_steps s LEFT JOIN calls c ON c.id = s.call_id ORDER BY s.id
                 """))
             while try rows.next(db) {
-                let (id, callID, seq) = (rows.int(0), rows.int(1), Int(rows.int(2)))
-                let beforeV5 = !rows.isNull(6)
-                if call == nil || callID == call { report.steps += 1 }
-                if id != previousID + 1 {
-                    problem(callID, seq, id > previousID + 1 ? "steps #\(previousID + 1)…#\(id - 1) of the log are missing (deleted)" : "its id repeats")
-                }
-                let hasCall = rows.int(firstCall) == 1
-                if !hasCall { problem(callID, seq, "its call's row is missing (deleted)") }
-                let earlier = lastOfCall[callID]
-                if seq != (earlier?.seq ?? 0) + 1 {
-                    let expected = (earlier?.seq ?? 0) + 1
-                    problem(callID, seq, seq > expected ? "steps \(expected)…\(seq - 1) are missing (deleted)" : "step number repeats")
-                }
-                let stored = Array(rows.bytes(4))
-                let hash: [UInt8]
-                if beforeV5 {
-                    // As hashed then: the content in hex, over the state and the previous hash as stored.
-                    if rows.bytes(3).elementsEqual(earlier?.stored ?? []) == false {
-                        problem(callID, seq, "does not link to the step before it")
-                    }
-                    let content = (firstHashed..<firstHashed + 12).map { rows.bytes($0) } + [rows.bytes(6), rows.bytes(3)]
-                    hash = hasher.hex(byteFields: content).map { Array($0.utf8) } ?? []
-                } else {
-                    hash = hasher.digest(byteFields: [(earlier?.raw ?? [])[...]] + (firstHashed..<firstTyped).map { rows.bytes($0) }) ?? []
-                }
-                if stored != hash {
-                    problem(callID, seq, "its content was changed after it was logged")
-                }
+                let seq = Int(rows.int(2)), hasCall = rows.int(firstCall) == 1
                 let text = { (column: Int32) in rows.isNull(column) ? nil : String(decoding: rows.bytes(column), as: UTF8.self) }
-                let columns = CallLogCodec.events(text(firstHashed + 11) ?? "").map(CallLogCodec.Columns.init)
-                if columns?.values != (firstTyped..<firstCall).map(text) {
-                    problem(callID, seq, "its typed columns do not say what its events say: the row was changed")
-                }
-                let callRow = seq == 1 && hasCall ? (firstCall + 1..<firstCall + 8).map { rows.bytes($0) } : nil
-                let link = beforeV5 ? LogChain.linkBeforeV5(hasher, id: id, previous: previousLink, hash: stored[...], call: callRow) ?? []
-                                    : LogChain.link(hasher, id: id, previous: previousLink[...], hash: stored[...], call: callRow) ?? []
-                if !rows.bytes(5).elementsEqual(link) {
-                    problem(callID, seq, seq == 1 ? "its link in the log does not hold: the step, or its call's row as begun, was changed"
-                                                  : "its link in the log does not hold: a step before it was changed, removed or rewritten")
-                }
-                previousLink = LogChain.bytes(hex: link)
-                if let seal, seal.id == id {
-                    report.sealHeld = SHA256.hex(previousLink).hasPrefix(seal.link)
-                    if !report.sealHeld {
-                        problem(nil, nil, "the log does not pass through the seal \(seal): it was changed before step #\(seal.id), even if every hash was recomputed")
-                    }
-                }
-                lastOfCall[callID] = (seq, stored, LogChain.bytes(hex: stored))
-                previousID = id
+                walk.step(id: rows.int(0), callID: rows.int(1), seq: seq, prevHash: rows.bytes(3), hash: rows.bytes(4), link: rows.bytes(5),
+                          state: rows.isNull(6) ? nil : rows.bytes(6), hashed: (firstHashed..<firstTyped).map { rows.bytes($0) },
+                          typed: (firstTyped..<firstCall).map(text), callExists: hasCall,
+                          callRow: seq == 1 && hasCall ? (firstCall + 1..<firstCall + 8).map { rows.bytes($0) } : nil)
             }
-            if let seal, seal.id > previousID {
-                problem(nil, nil, "the log ends at step #\(previousID), before the seal \(seal): steps it covered were deleted")
-            }
+            walk.finishSteps()
             let issued = try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'call_steps'") ?? 0
-            if issued != previousID {
-                problem(nil, nil, issued > previousID ? "the newest steps #\(previousID + 1)…#\(issued) of the log are missing (deleted)"
-                                                      : "the log's step counter was turned back to #\(issued)")
+            if issued != walk.previousID {
+                walk.problem(nil, nil, issued > walk.previousID ? "the newest steps #\(walk.previousID + 1)…#\(issued) of the log are missing (deleted)"
+                                                                : "the log's step counter was turned back to #\(issued)")
             }
-            report.calls = try checkCalls(db, only: call, problem: problem)
-            return report
+            let endings = CallEnding.columns.map { "c." + $0 }.joined(separator: ", ")
+            let calls = RawRows(try db.makeStatement(sql: """
+                SELECT c.id, \(endings), \(ChainWalk.stepColumns.map { "s." + $0 }.joined(separator: ", "))
+                FROM calls c LEFT JOIN call_steps s ON s.call_id = c.id ORDER BY c.id, s.seq
+                """))
+            let firstStep = Int32(1 + CallEnding.columns.count)
+            var current: Int64?
+            while try calls.next(db) {
+                let id = calls.int(0)
+                if id != current {
+                    current = id
+                    walk.call(id: id, stored: (1..<firstStep).map { calls.isNull($0) ? nil : Array(calls.bytes($0)) })
+                }
+                guard !calls.isNull(firstStep) else { continue }
+                walk.callStep((firstStep..<firstStep + Int32(ChainWalk.stepColumns.count)).map {
+                    calls.isNull($0) ? nil : String(decoding: calls.bytes($0), as: UTF8.self)
+                })
+            }
+            walk.finishCalls()
+            let issuedCalls = try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'calls'") ?? 0
+            if issuedCalls > walk.newestCall {
+                walk.problem(nil, nil, "the newest calls #\(walk.newestCall + 1)…#\(issuedCalls) are missing (deleted)")
+            }
+            return walk.report
         }
     }
 
@@ -142,59 +119,147 @@ extension Store {
             }
         }
     }
+}
 
-    /// Each call's row against its log: the ending taken from the state its steps leave (`StepRecord.state`),
-    /// byte for byte; the ids issued. Returns the number of calls checked.
-    private func checkCalls(_ db: Database, only call: Int64?, problem: (Int64?, Int?, String) -> Void) throws -> Int {
-        var count = 0
-        let endings = CallEnding.columns.map { "c." + $0 }.joined(separator: ", ")
-        let rows = RawRows(try db.makeStatement(sql: """
-            SELECT c.id, \(endings), s.seq, s.at, s.input_kind, s.input, s.answer_id, s.handler_id, s.note, s.events, s.state
-            FROM calls c LEFT JOIN call_steps s ON s.call_id = c.id ORDER BY c.id, s.seq
-            """))
-        let firstStep = Int32(1 + CallEnding.columns.count)
-        var newest: Int64 = 0
-        // The call being read: its row's ending, the state its steps left so far, and its last step.
-        var current: (id: Int64, stored: [[UInt8]?], state: CallState?, pending: StepRecord?, last: StepRecord?)?
-        func finish() {
-            guard let (id, stored, folded, pending, last) = current else { return }
-            count += 1
-            let state = pending?.state(after: nil) ?? folded
-            if last != nil && state == nil { problem(id, last?.seq, "its log cannot be read") }
-            let expected = CallEnding(state: state, at: last?.at ?? "").values
-            for (offset, column) in CallEnding.columns.enumerated() where stored[offset] != expected[offset].map({ Array($0.utf8) }) {
-                problem(id, nil, "its row says \(column) = \(stored[offset].map { "'\(String(decoding: $0, as: UTF8.self))'" } ?? "NULL"), "
-                        + "but its log says \(expected[offset].map { "'\($0)'" } ?? "NULL"): the row was changed")
+/// One walk along a log's chain, whichever store holds it: each step in id order (its hash,
+/// its link through every step before it, the numbering of steps and ids, its typed columns
+/// against its events), then each call's row against the state its steps leave. What is found
+/// goes into `report`; `only` keeps one call's.
+public struct ChainWalk {
+    /// The step columns `callStep` takes, in order: what rebuilds a call's state.
+    public static let stepColumns = ["seq", "at", "input_kind", "input", "answer_id", "handler_id", "note", "events", "state"]
+
+    public let only: Int64?
+    public let seal: LogChain.Seal?
+    /// A v5 row's hash and link arrive as 64 hex digits (the central store) instead of 32 raw bytes.
+    public let hashesInHex: Bool
+    public private(set) var report = ChainReport()
+    public private(set) var previousID: Int64 = 0
+    public private(set) var newestCall: Int64 = 0
+    private var previousLink: [UInt8] = []
+    /// Per call: the step number and hash of its last step, as stored and as raw bytes.
+    private var lastOfCall: [Int64: (seq: Int, stored: [UInt8], raw: [UInt8])] = [:]
+    private let hasher = SHA256()
+    /// The call being read: its row's ending, the state its steps left so far, and its last step.
+    private var current: (id: Int64, stored: [[UInt8]?], state: CallState?, pending: StepRecord?, last: StepRecord?)?
+
+    public init(only: Int64?, seal: LogChain.Seal?, hashesInHex: Bool) {
+        self.only = only
+        self.seal = seal
+        self.hashesInHex = hashesInHex
+    }
+
+    public mutating func problem(_ callID: Int64?, _ seq: Int?, _ message: String) {
+        if only == nil || callID == nil || callID == only { report.problems.append(ChainProblem(callID: callID, seq: seq, message: message)) }
+    }
+
+    /// The step columns `step` takes as `hashed` and as `typed`, in order.
+    public static let hashedColumns = StepRecord.hashedColumns
+    public static let typedColumns = CallLogCodec.Columns.names
+
+    /// The next step in id order: `state` nil on a v5 row; `hashed` the values of `hashedColumns`, `typed` of
+    /// `typedColumns`; `callRow` its call's row as begun (`LogChain.callColumns`), for a first step.
+    public mutating func step(id: Int64, callID: Int64, seq: Int, prevHash: ArraySlice<UInt8>, hash: ArraySlice<UInt8>, link: ArraySlice<UInt8>,
+                              state: ArraySlice<UInt8>?, hashed: [ArraySlice<UInt8>], typed: [String?], callExists: Bool,
+                              callRow: [ArraySlice<UInt8>]?) {
+        let beforeV5 = state != nil
+        if only == nil || callID == only { report.steps += 1 }
+        if id != previousID + 1 {
+            problem(callID, seq, id > previousID + 1 ? "steps #\(previousID + 1)…#\(id - 1) of the log are missing (deleted)" : "its id repeats")
+        }
+        if !callExists { problem(callID, seq, "its call's row is missing (deleted)") }
+        let earlier = lastOfCall[callID]
+        if seq != (earlier?.seq ?? 0) + 1 {
+            let expected = (earlier?.seq ?? 0) + 1
+            problem(callID, seq, seq > expected ? "steps \(expected)…\(seq - 1) are missing (deleted)" : "step number repeats")
+        }
+        let inHex = hashesInHex && !beforeV5
+        let raw = { (value: ArraySlice<UInt8>) in inHex ? LogChain.bytes(hex: Array(value)) : Array(value) }
+        let stored = raw(hash)
+        let computed: [UInt8]
+        if let state {
+            // As hashed then: the content in hex, over the state and the previous hash as stored.
+            if prevHash.elementsEqual(earlier?.stored ?? []) == false {
+                problem(callID, seq, "does not link to the step before it")
+            }
+            computed = hasher.hex(byteFields: Array(hashed.prefix(12)) + [state, prevHash]).map { Array($0.utf8) } ?? []
+        } else {
+            computed = hasher.digest(byteFields: [(earlier?.raw ?? [])[...]] + hashed) ?? []
+        }
+        if stored != computed {
+            problem(callID, seq, "its content was changed after it was logged")
+        }
+        let events = hashed.count > 11 ? String(decoding: hashed[11], as: UTF8.self) : ""
+        if CallLogCodec.events(events).map(CallLogCodec.Columns.init)?.values != typed {
+            problem(callID, seq, "its typed columns do not say what its events say: the row was changed")
+        }
+        let expectedLink = beforeV5 ? LogChain.linkBeforeV5(hasher, id: id, previous: previousLink, hash: stored[...], call: callRow) ?? []
+                                    : LogChain.link(hasher, id: id, previous: previousLink[...], hash: stored[...], call: callRow) ?? []
+        if raw(link) != expectedLink {
+            problem(callID, seq, seq == 1 ? "its link in the log does not hold: the step, or its call's row as begun, was changed"
+                                          : "its link in the log does not hold: a step before it was changed, removed or rewritten")
+        }
+        previousLink = LogChain.bytes(hex: expectedLink)
+        if let seal, seal.id == id {
+            report.sealHeld = SHA256.hex(previousLink).hasPrefix(seal.link)
+            if !report.sealHeld {
+                problem(nil, nil, "the log does not pass through the seal \(seal): it was changed before step #\(seal.id), even if every hash was recomputed")
             }
         }
-        while try rows.next(db) {
-            let id = rows.int(0)
-            if id != current?.id {
-                finish()
-                current = nil
-                if id > newest + 1 { problem(nil, nil, "calls #\(newest + 1)…#\(id - 1) are missing (deleted)") }
-                newest = id
-                if let call, call != id { continue }
-                current = (id, (1..<firstStep).map { rows.isNull($0) ? nil : Array(rows.bytes($0)) }, nil, nil, nil)
-            }
-            guard current != nil, !rows.isNull(firstStep) else { continue }
-            let text = { (column: Int32) in rows.isNull(firstStep + column) ? nil : String(decoding: rows.bytes(firstStep + column), as: UTF8.self) }
-            var step = StepRecord(callID: id, seq: Int(rows.int(firstStep)), at: text(1) ?? "", input: nil, stage: "", node: "", shown: "", events: [])
-            (step.inputKind, step.input, step.answerID, step.handlerID, step.note) = (text(2) ?? "", text(3), text(4), text(5), text(6))
-            (step.events, step.state) = (text(7) ?? "", text(8))
-            if step.isBeforeV5 {
-                // Read only if a later step needs it: the last state kept is the call's.
-                current!.pending = step
-            } else {
-                let previous = current!.pending?.state(after: nil) ?? current!.state
-                current!.pending = nil
-                current!.state = step.state(after: previous)
-            }
-            current!.last = step
+        lastOfCall[callID] = (seq, stored, LogChain.bytes(hex: stored))
+        previousID = id
+    }
+
+    /// After the last step: a seal beyond it covered steps since deleted.
+    public mutating func finishSteps() {
+        if let seal, seal.id > previousID {
+            problem(nil, nil, "the log ends at step #\(previousID), before the seal \(seal): steps it covered were deleted")
         }
-        finish()
-        let issued = try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'calls'") ?? 0
-        if issued > newest { problem(nil, nil, "the newest calls #\(newest + 1)…#\(issued) are missing (deleted)") }
-        return count
+    }
+
+    /// The next call in id order, with its row's ending (`CallEnding.columns`); its steps follow through `callStep`.
+    public mutating func call(id: Int64, stored: [[UInt8]?]) {
+        finishCall()
+        current = nil
+        if id > newestCall + 1 { problem(nil, nil, "calls #\(newestCall + 1)…#\(id - 1) are missing (deleted)") }
+        newestCall = id
+        if let only, only != id { return }
+        current = (id, stored, nil, nil, nil)
+    }
+
+    /// The current call's next step, in step order: the values of `stepColumns`.
+    public mutating func callStep(_ values: [String?]) {
+        guard let id = current?.id else { return }
+        var step = StepRecord(callID: id, seq: Int(values[0] ?? "") ?? 0, at: values[1] ?? "", input: nil, stage: "", node: "", shown: "", events: [])
+        (step.inputKind, step.input, step.answerID, step.handlerID, step.note) = (values[2] ?? "", values[3], values[4], values[5], values[6])
+        (step.events, step.state) = (values[7] ?? "", values[8])
+        if step.isBeforeV5 {
+            // Read only if a later step needs it: the last state kept is the call's.
+            current!.pending = step
+        } else {
+            let previous = current!.pending?.state(after: nil) ?? current!.state
+            current!.pending = nil
+            current!.state = step.state(after: previous)
+        }
+        current!.last = step
+    }
+
+    /// After the last call.
+    public mutating func finishCalls() {
+        finishCall()
+        current = nil
+    }
+
+    /// The current call's row against the state its log leaves, byte for byte.
+    private mutating func finishCall() {
+        guard let (id, stored, folded, pending, last) = current else { return }
+        report.calls += 1
+        let state = pending?.state(after: nil) ?? folded
+        if last != nil && state == nil { problem(id, last?.seq, "its log cannot be read") }
+        let expected = CallEnding(state: state, at: last?.at ?? "").values
+        for (offset, column) in CallEnding.columns.enumerated() where stored[offset] != expected[offset].map({ Array($0.utf8) }) {
+            problem(id, nil, "its row says \(column) = \(stored[offset].map { "'\(String(decoding: $0, as: UTF8.self))'" } ?? "NULL"), "
+                    + "but its log says \(expected[offset].map { "'\($0)'" } ?? "NULL"): the row was changed")
+        }
     }
 }

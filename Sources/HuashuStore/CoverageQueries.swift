@@ -30,13 +30,7 @@ extension Store {
                 FROM calls c JOIN call_steps s ON s.call_id = c.id
                 WHERE c.training = 1 AND c.outcome IS NOT NULL AND c.abandoned_at IS NULL AND (? IS NULL OR c.agent = ?)
                 ORDER BY c.agent, c.started_at, c.id, s.seq
-                """, arguments: [agent, agent]).map { row in
-                TrainingStepRow(callID: row["call_id"], agent: row["agent"], callStartedAt: row["started_at"], seq: row["seq"],
-                                at: row["at"], inputKind: row["input_kind"],
-                                input: CallLogCodec.input(kind: row["input_kind"], text: row["input"], answerID: row["answer_id"],
-                                                          handlerID: row["handler_id"], note: row["note"]),
-                                note: row["note"], node: row["node"], events: CallLogCodec.events(row["events"]) ?? [])
-            }
+                """, arguments: [agent, agent]).map(ReportRow.trainingStep)
         }
     }
 

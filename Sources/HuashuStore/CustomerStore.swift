@@ -188,15 +188,9 @@ extension Store {
     /// outcome: what the queue shows and what decides who is left out.
     public func lastCalls() throws(StoreError) -> [Int64: LastCalls] {
         try read { db in
-            var result: [Int64: LastCalls] = [:]
-            for row in try Row.fetchAll(db, sql: """
+            ReportRow.lastCalls(try Row.fetchAll(db, sql: """
                 SELECT customer_id, started_at, outcome, loss_reason FROM calls WHERE training = 0 ORDER BY started_at, id
-                """) {
-                let call = CallSummary(startedAt: row["started_at"], outcome: row["outcome"], lossReason: row["loss_reason"])
-                let id: Int64 = row["customer_id"]
-                result[id] = LastCalls(last: call, lastEnded: call.outcome != nil ? call : result[id]?.lastEnded)
-            }
-            return result
+                """))
         }
     }
 }

@@ -53,7 +53,7 @@ public enum LogChain {
     }
 
     /// A call's row as begun, in the order the first step's link covers it.
-    static let callColumns = "id, customer_id, agent, started_at, script_version, training, context"
+    public static let callColumns = "id, customer_id, agent, started_at, script_version, training, context"
 
     /// The newest step id issued and its link as raw bytes (empty when that step is gone or there is none yet).
     static func head(_ db: Database) throws -> (id: Int64, link: [UInt8]) {

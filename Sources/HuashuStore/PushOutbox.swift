@@ -1,11 +1,16 @@
 import Foundation
 import GRDB
+import HuashuEngine
 
 /// A table of the desk's log that goes up to the team's central store, in id
 /// order, each row once. Calls and follow-ups change once after they are
 /// written (a call ends, a follow-up is done): they are `settled` then, and
 /// until then they are sent again with the columns that may still change.
+/// Customers change with every import and call: each push sends them all, and
+/// the central store keeps only what differs. They go first: the team's view
+/// of a call names its customer by plate.
 public enum PushedTable: String, CaseIterable, Sendable {
+    case customers
     case calls
     case callSteps = "call_steps"
     case followUps = "follow_ups"
@@ -14,11 +19,13 @@ public enum PushedTable: String, CaseIterable, Sendable {
     /// The columns pushed, `id` first.
     public var columns: [String] {
         switch self {
+        case .customers:
+            ["id"] + CustomerColumns.names
         case .calls:
-            ["id", "customer_id", "agent", "started_at", "script_version", "training", "context"] + CallEnding.columns
+            ["id", "customer_id", "agent", "started_at", "script_version", "training", "context", "abandoned_at"] + CallEnding.columns
         case .callSteps:
             ["id", "call_id", "seq", "at", "input_kind", "input", "answer_id", "handler_id", "note", "stage", "node",
-             "shown", "events", "state", "prev_hash", "hash", "link"]
+             "shown", "events", "state", "prev_hash", "hash", "link"] + CallLogCodec.Columns.names
         case .followUps:
             ["id", "customer_id", "call_id", "kind", "due_at", "done_at"]
         case .audit:
@@ -26,10 +33,12 @@ public enum PushedTable: String, CaseIterable, Sendable {
         }
     }
 
-    /// The columns a later push may still fill in, and the one whose value says the row will not change again.
-    public var changing: (columns: [String], settledBy: String)? {
+    /// The columns a later push may still change, and the one whose value says the row will not change
+    /// again (nil: it may always change).
+    public var changing: (columns: [String], settledBy: String?)? {
         switch self {
-        case .calls: (CallEnding.columns, "ended_at")
+        case .customers: (CustomerColumns.names, nil)
+        case .calls: (CallEnding.columns + ["abandoned_at"], "ended_at")
         case .followUps: (["done_at"], "done_at")
         case .callSteps, .audit: nil
         }
@@ -38,6 +47,7 @@ public enum PushedTable: String, CaseIterable, Sendable {
     /// What a person calls these rows, for progress lines.
     public var noun: String {
         switch self {
+        case .customers: "customers"
         case .calls: "calls"
         case .callSteps: "call steps"
         case .followUps: "follow-ups"
@@ -79,7 +89,7 @@ extension Store {
 
     /// Up to `limit` rows of `table` after `id`, in id order.
     public func rows(_ table: PushedTable, after id: Int64, limit: Int) throws(StoreError) -> [PushRow] {
-        let settled = table.changing.map { "\($0.settledBy) IS NOT NULL" } ?? "1"
+        let settled = table.changing.map { $0.settledBy.map { "\($0) IS NOT NULL" } ?? "0" } ?? "1"
         return try read { db in
             let rows = try Row.fetchAll(db, sql: """
                 SELECT \(table.columns.joined(separator: ", ")), \(settled) FROM \(table.rawValue) WHERE id > ? ORDER BY id LIMIT ?

@@ -11,6 +11,16 @@ public enum QueueOwner: Sendable, Equatable {
     case agent(String)
     /// Customers the ledger gives no agent.
     case nobody
+
+    /// Whether a customer the ledger gives `agent` is this owner's, as the queue's query asks (`QueueQuery`: SQLite's trim).
+    public func owns(_ agent: String?) -> Bool {
+        let trimmed = agent?.trimmingCharacters(in: CharacterSet(charactersIn: " "))
+        switch self {
+        case .anyone: return true
+        case .agent(let name): return trimmed == name.trimmingSpaces
+        case .nobody: return trimmed?.isEmpty ?? true
+        }
+    }
 }
 
 extension Store {

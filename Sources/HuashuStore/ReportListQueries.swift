@@ -30,10 +30,7 @@ extension Store {
                 WHERE c.training = 0 AND c.started_at >= :start AND c.started_at < :end AND (:agent IS NULL OR c.agent = :agent)
                   AND c.outcome IN ('won', 'committed', 'lost')
                 ORDER BY c.started_at, c.id
-                """, arguments: ["start": window.startUTC, "end": window.endUTC, "agent": window.agent]).map { row in
-                CallListRow(call: try CallRecord(row: row), customerName: row["customer_name"], honorific: row["customer_honorific"],
-                            plate: row["customer_plate"], lastStepAt: nil)
-            }
+                """, arguments: ["start": window.startUTC, "end": window.endUTC, "agent": window.agent]).map(ReportRow.callListRow)
         }
     }
 
@@ -45,10 +42,7 @@ extension Store {
                 FROM customers n JOIN calls c ON c.id = n.lead_from_call JOIN customers u ON u.id = c.customer_id
                 WHERE c.training = 0 AND c.started_at >= :start AND c.started_at < :end AND (:agent IS NULL OR c.agent = :agent)
                 ORDER BY c.started_at, n.id
-                """, arguments: ["start": window.startUTC, "end": window.endUTC, "agent": window.agent]).map { row in
-                LeadRow(customerID: row["id"], plate: row["plate"], model: row["model"], name: row["name"], phone: row["phone"],
-                        agent: row["agent"], callID: row["call_id"], foundAt: row["started_at"], fromPlate: row["from_plate"])
-            }
+                """, arguments: ["start": window.startUTC, "end": window.endUTC, "agent": window.agent]).map(ReportRow.lead)
         }
     }
 }

@@ -217,31 +217,17 @@ extension Store {
             \(filter.limit.map { "LIMIT \(max($0, 0))" } ?? "")
             """
         return try read { db in
-            try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map { row in
-                CallListRow(call: try CallRecord(row: row), customerName: row["customer_name"], honorific: row["customer_honorific"],
-                            plate: row["customer_plate"], lastStepAt: row["last_step_at"])
-            }
+            try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map(ReportRow.callListRow)
         }
     }
 
     /// The monthly report's figures, all read in one transaction.
     public func reportData(_ window: ReportWindow) throws(StoreError) -> ReportData {
         try read { db in
-            // Handlers: today's script's, and any the log shows raised by search. A handler searched
-            // for but not in the list (no script, or one since removed) costs a second look at the steps.
-            var handlers = window.handlerIDs
-            var entered = try ReportSQL.enteredHandlers(db, window, handlers: handlers)
-            let unlisted = entered.filter { $0.searched && !handlers.contains($0.row.handler) }.map(\.row.handler)
-            if !unlisted.isEmpty {
-                handlers += unlisted
-                entered = try ReportSQL.enteredHandlers(db, window, handlers: handlers)
-            }
-            let objections = entered.map(\.row).sorted { ($0.raised, $1.handler) > ($1.raised, $0.handler) }
-            let rebuttals = try ReportSQL.rebuttals(db, window, handlers: handlers)
-                .sorted { ($0.handler, $1.calls, $0.answer) < ($1.handler, $0.calls, $1.answer) }
-            return ReportData(due: try ReportSQL.due(db, window), outcomes: try ReportSQL.outcomes(db, window),
-                              agents: try ReportSQL.agents(db, window), followUps: try ReportSQL.followUps(db, window),
-                              objections: objections, rebuttals: rebuttals)
+            try ReportData.gather(window, due: { try ReportSQL.due(db, window) }, outcomes: { try ReportSQL.outcomes(db, window) },
+                                  agents: { try ReportSQL.agents(db, window) }, followUps: { try ReportSQL.followUps(db, window) },
+                                  entered: { try ReportSQL.enteredHandlers(db, window, handlers: $0) },
+                                  rebuttals: { try ReportSQL.rebuttals(db, window, handlers: $0) })
         }
     }
 }
@@ -295,19 +281,12 @@ enum ReportSQL {
             """
         let arguments: StatementArguments = ["first": w.firstDay, "end": w.endDay, "now": w.nowLocal, "quiet": w.quietBeforeUTC, "agent": w.agent,
                                              "seasonStart": RenewalSeason.sqliteModifier, "finalOutcomes": RenewalSeason.finalOutcomesJSON]
-        return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
-            DueCustomerRow(id: row["id"], name: row["name"], plate: row["plate"], vehicleUse: row["vehicle_use"],
-                           expiry: row["expiry"], agent: row["responsible"], calls: row["calls"], lastCallAt: row["last_call"],
-                           outcome: row["outcome"], lossReason: row["loss_reason"], lostTo: row["lost_to"], quote: row["quote"],
-                           followUpOverdue: row["overdue"], calledRecently: row["recent"], phoneInvalid: row["phone_invalid"],
-                           policy: row["kind"])
-        }
+        return try Row.fetchAll(db, sql: sql, arguments: arguments).map(ReportRow.due)
     }
 
     static func outcomes(_ db: Database, _ w: ReportWindow) throws -> [(outcome: String?, count: Int)] {
         try Row.fetchAll(db, sql: "WITH \(monthCalls) SELECT outcome, count(*) AS n FROM m GROUP BY outcome ORDER BY n DESC, outcome",
-                         arguments: monthArguments(w))
-            .map { (outcome: $0["outcome"], count: $0["n"]) }
+                         arguments: monthArguments(w)).map(ReportRow.outcome)
     }
 
     static func agents(_ db: Database, _ w: ReportWindow) throws -> [AgentActivityRow] {
@@ -318,12 +297,7 @@ enum ReportSQL {
                    count(DISTINCT CASE WHEN outcome NOT IN ('no_answer', 'wrong_number') THEN customer_id END) AS reached,
                    count(DISTINCT CASE WHEN outcome = 'won' THEN customer_id END) AS won
             FROM m GROUP BY agent ORDER BY agent
-            """, arguments: monthArguments(w)).map { row in
-            // julianday() keeps about a microsecond: round to the log's milliseconds.
-            AgentActivityRow(agent: row["agent"], calls: row["calls"],
-                             averageSeconds: (row["average"] as Double?).map { ($0 * 1000).rounded() / 1000 },
-                             reached: row["reached"], won: row["won"])
-        }
+            """, arguments: monthArguments(w)).map(ReportRow.agent)
     }
 
     /// Times promised to customers; a lapse check after a loss is the dealer's own and not counted.
@@ -338,14 +312,12 @@ enum ReportSQL {
             WHERE f.due_at >= :first AND f.due_at < :end AND COALESCE(c.training, 0) = 0 AND (:agent IS NULL OR c.agent = :agent)
               AND f.kind != 'lapse_check'
             GROUP BY c.agent ORDER BY c.agent
-            """, arguments: ["today": w.today, "first": w.firstDay, "end": w.endDay, "agent": w.agent]).map { row in
-            FollowUpDisciplineRow(agent: row["agent"], onTime: row["on_time"], late: row["late"], missed: row["missed"], pending: row["pending"])
-        }
+            """, arguments: ["today": w.today, "first": w.firstDay, "end": w.endDay, "agent": w.agent]).map(ReportRow.followUps)
     }
 
     static func handlerArguments(_ w: ReportWindow, _ handlers: [String]) -> StatementArguments {
         var arguments = monthArguments(w)
-        arguments += ["handlers": String(decoding: (try? JSONEncoder().encode(handlers)) ?? Data("[]".utf8), as: UTF8.self)]
+        arguments += ["handlers": ReportData.handlersJSON(handlers)]
         return arguments
     }
 
@@ -361,9 +333,7 @@ enum ReportSQL {
             WHERE s.input_kind IN ('objection', 'answer') AND s.entered IS NOT NULL AND s.returned_to IS NULL
               AND (s.input_kind = 'objection' OR s.node IN (SELECT value FROM json_each(:handlers)))
             GROUP BY s.node
-            """, arguments: handlerArguments(w, handlers)).map { row in
-            (ObjectionRow(handler: row["node"], raised: row["raised"], calls: row["calls"], wonCalls: row["won_calls"]), row["searched"])
-        }
+            """, arguments: handlerArguments(w, handlers)).map(ReportRow.entered)
     }
 
     /// Answers chosen at a handler node in the month's ended calls, each counted once per call,
@@ -379,8 +349,6 @@ enum ReportSQL {
             )
             SELECT substr(answer_id, 1, instr(answer_id, '>') - 1) AS handler, answer_id, count(*) AS calls, sum(outcome = 'won') AS won
             FROM used GROUP BY answer_id
-            """, arguments: handlerArguments(w, handlers)).map { row in
-            RebuttalRow(handler: row["handler"], answer: row["answer_id"], calls: row["calls"], won: row["won"])
-        }
+            """, arguments: handlerArguments(w, handlers)).map(ReportRow.rebuttal)
     }
 }

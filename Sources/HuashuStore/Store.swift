@@ -86,15 +86,6 @@ public final class Store: Sendable {
     /// The schema this build writes: the number of migrations it knows.
     public static var schemaVersion: Int { migrator.migrations.count }
 
-    /// Where the database lives when no `--db` is given: `$HUASHU_DB`, else
-    /// `$XDG_DATA_HOME/huashu/huashu.sqlite`, else `~/.local/share/huashu/huashu.sqlite`.
-    public static func defaultPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
-        if let path = environment["HUASHU_DB"], !path.isEmpty { return path }
-        let dataHome = environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? (environment["HOME"] ?? NSHomeDirectory()) + "/.local/share"
-        return dataHome + "/huashu/huashu.sqlite"
-    }
-
     /// For a dry run, which must leave the file as it was: when opening the
     /// database at `path` would migrate it to this version's schema, copies
     /// it to `scratch` (where the migration may happen) and returns true.

@@ -21,6 +21,8 @@ struct Call: ParsableCommand {
 
     @OptionGroup var common: CommonOptions
 
+    @OptionGroup var central: CentralOption
+
     func validate() throws {
         if customer != nil && next { throw ValidationError("name a customer or use --next, not both") }
     }
@@ -29,6 +31,7 @@ struct Call: ParsableCommand {
         try reportingUserErrors {
             var options = common.callOptions
             options.overrideDoNotCall = overrideDoNotCall
+            options.central = CentralSync.url(option: central.central)
             try CallRunner.start(customer: customer, next: next, options: options)
         }
     }
@@ -44,9 +47,13 @@ struct Resume: ParsableCommand {
 
     @OptionGroup var common: CommonOptions
 
+    @OptionGroup var central: CentralOption
+
     func run() throws {
         try reportingUserErrors {
-            try CallRunner.resume(call: call, options: common.callOptions)
+            var options = common.callOptions
+            options.central = CentralSync.url(option: central.central)
+            try CallRunner.resume(call: call, options: options)
         }
     }
 }

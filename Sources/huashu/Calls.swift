@@ -34,7 +34,7 @@ struct Calls: ParsableCommand {
 
     func run() throws {
         try reportingUserErrors {
-            let options = CallList.Options(database: database.db, agent: agent, customer: customer, outcome: outcome, since: since, limit: limit)
+            let options = CallList.Options(database: database.location, agent: agent, customer: customer, outcome: outcome, since: since, limit: limit)
             print(try CallList.text(options), terminator: "")
         }
     }

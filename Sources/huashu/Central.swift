@@ -4,7 +4,8 @@ import HuashuApp
 /// `--central`, for every command that talks to the team's central store.
 struct CentralOption: ParsableArguments {
     @Option(help: ArgumentHelp("The central store as a libpq URL, e.g. postgresql://agent7@renewal-db/huashu "
-        + "(default: $HUASHU_CENTRAL); the password comes from ~/.pgpass, $PGPASSFILE or $PGPASSWORD.", valueName: "url"))
+        + "(default: $HUASHU_CENTRAL, else `central = URL` in the config file); the password comes from ~/.pgpass, "
+        + "$PGPASSFILE or $PGPASSWORD. A call's log is pushed there in the background when it ends.", valueName: "url"))
     var central: String?
 }
 
@@ -78,13 +79,18 @@ struct Sync: ParsableCommand {
     var desk: String?
 
     @Option(help: ArgumentHelp("Rows per transaction on the central store.", valueName: "rows"))
-    var batch: Int = 500
+    var batch: Int = CentralSync.defaultBatch
 
     @OptionGroup var database: DatabaseOption
 
+    /// The push a call starts when it ends: detached, silent, an outage noted for the desk to say once.
+    @Flag(help: .hidden)
+    var background = false
+
     func run() throws {
+        if background { return CentralSync.backgroundSync(url: central.central, database: database.location) }
         try reportingUserErrors {
-            let summary = try CentralSync.sync(url: central.central, desk: desk, batch: batch, options: database.callOptions) { line in
+            let summary = try CentralSync.sync(url: central.central, desk: desk, batch: batch, database: database.location) { line in
                 printError(line)
             }
             print(summary, terminator: "")

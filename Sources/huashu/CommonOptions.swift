@@ -1,15 +1,15 @@
 import ArgumentParser
 import HuashuApp
+import HuashuStore
 
 /// `--db`, for every command that opens the database.
 struct DatabaseOption: ParsableArguments {
-    @Option(help: ArgumentHelp("The database file (default: $HUASHU_DB, else $XDG_DATA_HOME/huashu/huashu.sqlite).", valueName: "path"))
+    @Option(help: ArgumentHelp("The database file (default: $HUASHU_DB, else $XDG_DATA_HOME/huashu/huashu.sqlite); "
+        + "the supervisor's commands also read a team's central store: postgresql://user@host/database.", valueName: "path|url"))
     var db: String?
 
-    /// Only the database: the scripts, agent and dealer left to their defaults.
-    var callOptions: CallOptions {
-        CallOptions(database: db, dialogues: [], agent: nil, dealer: nil, asking: false)
-    }
+    /// `--db`, else `$HUASHU_DB`, else the default file: resolved here, once.
+    var location: StoreLocation { StoreLocation(db) }
 }
 
 /// Options shared by every command that runs the scripts on a call: the database, the scripts, who calls.
@@ -26,6 +26,6 @@ struct CommonOptions: ParsableArguments {
     var dealer: String?
 
     var callOptions: CallOptions {
-        CallOptions(database: database.db, dialogues: dialogues, agent: agent, dealer: dealer)
+        CallOptions(database: database.location, dialogues: dialogues, agent: agent, dealer: dealer)
     }
 }

@@ -41,7 +41,7 @@ struct Import: ParsableCommand {
             let options = LedgerImport.Options(file: file, encoding: encoding, dryRun: dryRun, skipBadRows: skipBadRows,
                                                 clearEmptyCells: clearEmptyCells, sheet: sheet)
             let showProgress = isTerminal(.standardError)
-            let report = try LedgerImport.run(options, database: database.callOptions.database) { line in
+            let report = try LedgerImport.run(options, database: database.location) { line in
                 if showProgress { FileHandle.standardError.write(Data("\r\(line)".utf8)) }
             }
             if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }

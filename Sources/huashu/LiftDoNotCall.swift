@@ -24,7 +24,7 @@ struct LiftDoNotCall: ParsableCommand {
 
     func run() throws {
         try reportingUserErrors {
-            print(try DoNotCallLift.run(customer: customer, by: by, reason: reason, database: database.db), terminator: "")
+            print(try DoNotCallLift.run(customer: customer, by: by, reason: reason, database: database.location), terminator: "")
         }
     }
 }

@@ -32,7 +32,7 @@ struct Queue: ParsableCommand {
 
     func run() throws {
         try reportingUserErrors {
-            print(try QueueReport.run(QueueReport.Options(database: database.db, date: date, agent: agent, plan: plan,
+            print(try QueueReport.run(QueueReport.Options(database: database.location, date: date, agent: agent, plan: plan,
                                                                   corrections: corrections)), terminator: "")
         }
     }

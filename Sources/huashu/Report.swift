@@ -38,7 +38,7 @@ struct Report: ParsableCommand {
 
     func run() throws {
         try reportingUserErrors {
-            let options = MonthlyReportCommand.Options(database: database.db, dialogues: dialogues, month: month, agent: agent, format: format,
+            let options = MonthlyReportCommand.Options(database: database.location, dialogues: dialogues, month: month, agent: agent, format: format,
                                                        output: out, targets: targets)
             FileHandle.standardOutput.write(Data(try MonthlyReportCommand.run(options)))
         }

@@ -23,7 +23,7 @@ struct Verify: ParsableCommand {
 
     func run() throws {
         try reportingUserErrors {
-            let result = try CallLogCheck.run(call: call, seal: seal, options: database.callOptions)
+            let result = try CallLogCheck.run(call: call, seal: seal, database: database.location)
             print(result.text, terminator: "")
             if !result.intact { throw ExitCode.failure }
         }
@@ -46,7 +46,7 @@ struct Seal: ParsableCommand {
 
     func run() throws {
         try reportingUserErrors {
-            print(try CallLogCheck.seal(out: out, options: database.callOptions), terminator: "")
+            print(try CallLogCheck.seal(out: out, database: database.location), terminator: "")
         }
     }
 }

@@ -83,7 +83,7 @@ struct CentralSyncTests {
 
         let first = try sync(fixture, cluster)
         #expect(first.status == 0, "\(first.output)")
-        #expect(first.output == "desk desk-a synced to \(cluster.url): 4 calls, 14 call steps, 4 follow-ups, 2 audit rows sent\n")
+        #expect(first.output == "desk desk-a synced to \(cluster.url): 3 customers, 4 calls, 14 call steps, 4 follow-ups, 2 audit rows sent\n")
         try expectLevel(fixture, cluster)
         #expect(try cluster.value("SELECT count(*) FROM calls WHERE outcome IS NULL") == "1")
         #expect(try cluster.value("SELECT input FROM call_steps WHERE desk = 'desk-a' AND id = 1") == "太贵了")
@@ -91,14 +91,14 @@ struct CentralSyncTests {
         // Nothing new: the open call and the open follow-ups are offered again, and nothing changes.
         let second = try sync(fixture, cluster)
         #expect(second.status == 0)
-        #expect(second.output.contains(": 0 calls, 0 call steps, 0 follow-ups, 0 audit rows sent"), "\(second.output)")
+        #expect(second.output.contains(": 0 customers, 0 calls, 0 call steps, 0 follow-ups, 0 audit rows sent"), "\(second.output)")
         try expectLevel(fixture, cluster, "second sync")
 
         // The open call ends and a follow-up is done: only those columns follow, once.
         _ = try fixture.sqlite("UPDATE calls SET ended_at = '2026-12-01T11:00:00+08:00', outcome = 'lost' WHERE id = 4;"
             + "UPDATE follow_ups SET done_at = '2026-12-02' WHERE id = 1")
         let third = try sync(fixture, cluster)
-        #expect(third.output.contains(": 1 calls, 0 call steps, 1 follow-ups, 0 audit rows sent"), "\(third.output)")
+        #expect(third.output.contains(": 0 customers, 1 calls, 0 call steps, 1 follow-ups, 0 audit rows sent"), "\(third.output)")
         #expect(try cluster.value("SELECT outcome FROM calls WHERE desk = 'desk-a' AND id = 4") == "lost")
         #expect(try cluster.value("SELECT done_at FROM follow_ups WHERE desk = 'desk-a' AND id = 1") == "2026-12-02")
         let marks = try fixture.sqlite("SELECT pushed_table, last_id FROM central_push_marks ORDER BY pushed_table")
@@ -214,5 +214,52 @@ struct CentralSyncTests {
         let renamed = try sync(a, cluster, desk: "desk-c")
         #expect(renamed.status == 1)
         #expect(renamed.output.contains("already syncs as desk `desk-a`"), "\(renamed.output)")
+    }
+
+    @Test func aCentralStoreRestoredFromAnOlderBackupGetsWhatItLostAgain() throws {
+        let fixture = try Fixture()
+        let cluster = try ThrowawayCluster()
+        #expect(try fixture.piped(["central", "init", cluster.url], input: "").status == 0)
+        try logCalls(fixture, calls: 3, steps: 4)
+        #expect(try sync(fixture, cluster).status == 0)
+        let backup = fixture.folder.appendingPathComponent("central.sql").path
+        let bin = "/usr/lib/postgresql/15/bin/"
+        let dump = try Fixture.run(bin + "pg_dump", ["-h", cluster.folder, "-U", "huashu", "-d", "postgres", "-f", backup], environment: [:])
+        #expect(dump.status == 0, "\(dump.output)")
+
+        try logCalls(fixture, calls: 2, steps: 3)
+        #expect(try sync(fixture, cluster).status == 0)
+        #expect(try cluster.value("SELECT count(*) FROM calls") == "5")
+
+        // The server is restored from the backup taken before the second push.
+        let psql = ["-h", cluster.folder, "-U", "huashu", "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-q"]
+        #expect(try Fixture.run(bin + "psql", psql + ["-c", "DROP SCHEMA team CASCADE; DROP SCHEMA public CASCADE; CREATE SCHEMA public"],
+                                environment: [:]).status == 0)
+        let restore = try Fixture.run(bin + "psql", psql + ["-f", backup], environment: [:])
+        #expect(restore.status == 0, "\(restore.output)")
+        #expect(try cluster.value("SELECT count(*) FROM calls") == "3")
+
+        let again = try sync(fixture, cluster)
+        #expect(again.status == 0, "\(again.output)")
+        #expect(again.output.contains("the central store has this desk's calls only up to #3, not #5 as pushed (restored from an older backup?)"),
+                "\(again.output)")
+        #expect(again.output.contains(": 0 customers, 2 calls, 6 call steps, 2 follow-ups, 1 audit rows sent"), "\(again.output)")
+        try expectLevel(fixture, cluster, "after the restore")
+        #expect(try cluster.ids("SELECT number FROM call_numbers ORDER BY number") == [1, 2, 3, 4, 5])
+        let quiet = try sync(fixture, cluster)
+        #expect(!quiet.output.contains("restored"), "said only when behind: \(quiet.output)")
+    }
+
+    @Test func textWithTabsNewlinesBackslashesAndNullMarkersArrivesAsWritten() throws {
+        let fixture = try Fixture()
+        let cluster = try ThrowawayCluster()
+        #expect(try fixture.piped(["central", "init", cluster.url], input: "").status == 0)
+        let detail = "a\tb\nc\\d\\N e\r f 客户说\"不要\""
+        try fixture.store.audit(agent: "小李\t", action: "note", customerID: nil, callID: nil, detail: detail, at: Date())
+        try fixture.store.audit(agent: "小李", action: "note", customerID: nil, callID: nil, detail: nil, at: Date())
+        #expect(try sync(fixture, cluster).status == 0)
+        let rows = try cluster.connect().execute("SELECT agent, detail FROM audit ORDER BY id")
+        #expect(rows.map { $0[0] } == ["小李\t", "小李"])
+        #expect(rows.map { $0[1] } == [detail, nil])
     }
 }

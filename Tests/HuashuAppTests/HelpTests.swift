@@ -37,10 +37,10 @@ struct HelpTests {
     @Test func commandsThatOnlyOpenTheDatabaseDoNotOfferScriptOptions() throws {
         for command in ["import", "verify"] {
             let output = try help([command]).output
-            #expect(output.contains("--db <path>"))
+            #expect(output.contains("--db <path|url>"))
             #expect(!output.contains("--dialogues") && !output.contains("--dealer"), "\(command) runs no script")
         }
         let call = try help(["call"]).output
-        #expect(call.contains("--db <path>") && call.contains("--dialogues <path>") && call.contains("--dealer <name>"))
+        #expect(call.contains("--db <path|url>") && call.contains("--dialogues <path>") && call.contains("--dealer <name>"))
     }
 }

@@ -48,7 +48,7 @@ struct ReplayTests {
     }
 
     static func callOptions(_ fixture: Fixture, dialogues: String? = nil, agent: String = "王经理") -> CallOptions {
-        CallOptions(database: fixture.database, dialogues: [dialogues ?? Fixture.repository.appendingPathComponent("Dialogues").path],
+        CallOptions(database: .file(fixture.database), dialogues: [dialogues ?? Fixture.repository.appendingPathComponent("Dialogues").path],
                     agent: agent, dealer: nil)
     }
 
@@ -229,7 +229,7 @@ struct ReplayCallListTests {
                                             LoggedCalls.spaced([.answer("greet>end_refused")]), training: true)
         let open = try LoggedCalls.make(store, customer: "粤B12345", agent: "小李", start: LoggedCalls.at(2024, 3, 4, 11),
                                         LoggedCalls.spaced([.answer("greet>confirm_car"), .answer("confirm_car>call_purpose")], every: 50))
-        let all = try CallList.text(CallList.Options(database: fixture.database))
+        let all = try CallList.text(CallList.Options(database: .file(fixture.database)))
         #expect(all.split(separator: "\n").map(String.init) == [
             "#\(open)      2024-03-04 11:00  小李      张伟先生 粤B12345       01:40+  未完成",
             "#\(training)      2024-03-03 16:00  小王      王芳女士 粤B67890       00:20   【演练】拒绝",
@@ -239,18 +239,18 @@ struct ReplayCallListTests {
         func ids(_ options: CallList.Options) throws -> [String] {
             try CallList.text(options).split(separator: "\n").map { String($0.prefix { $0 != " " }) }
         }
-        #expect(try ids(CallList.Options(database: fixture.database, agent: "小王")) == ["#\(training)", "#\(lost)"])
-        #expect(try ids(CallList.Options(database: fixture.database, customer: "粤B12345")) == ["#\(open)", "#\(won)"])
-        #expect(try ids(CallList.Options(database: fixture.database, customer: "13998765432")) == ["#\(training)", "#\(lost)"])
-        #expect(try ids(CallList.Options(database: fixture.database, outcome: "战败")) == ["#\(lost)"])
-        #expect(try ids(CallList.Options(database: fixture.database, outcome: "lost")) == ["#\(lost)"])
-        #expect(try ids(CallList.Options(database: fixture.database, outcome: "unfinished")) == ["#\(open)"])
-        #expect(try ids(CallList.Options(database: fixture.database, since: "2024-03-03")) == ["#\(open)", "#\(training)"])
-        #expect(try ids(CallList.Options(database: fixture.database, limit: 1)) == ["#\(open)"])
-        #expect(try CallList.text(CallList.Options(database: fixture.database, agent: "nobody")) == "没有符合条件的通话。\n")
-        #expect(throws: UserError.self) { try CallList.text(CallList.Options(database: fixture.database, outcome: "maybe")) }
-        #expect(throws: UserError.self) { try CallList.text(CallList.Options(database: fixture.database, since: "3月1日")) }
-        #expect(throws: UserError.self) { try CallList.text(CallList.Options(database: fixture.database, customer: "粤Z99999")) }
+        #expect(try ids(CallList.Options(database: .file(fixture.database), agent: "小王")) == ["#\(training)", "#\(lost)"])
+        #expect(try ids(CallList.Options(database: .file(fixture.database), customer: "粤B12345")) == ["#\(open)", "#\(won)"])
+        #expect(try ids(CallList.Options(database: .file(fixture.database), customer: "13998765432")) == ["#\(training)", "#\(lost)"])
+        #expect(try ids(CallList.Options(database: .file(fixture.database), outcome: "战败")) == ["#\(lost)"])
+        #expect(try ids(CallList.Options(database: .file(fixture.database), outcome: "lost")) == ["#\(lost)"])
+        #expect(try ids(CallList.Options(database: .file(fixture.database), outcome: "unfinished")) == ["#\(open)"])
+        #expect(try ids(CallList.Options(database: .file(fixture.database), since: "2024-03-03")) == ["#\(open)", "#\(training)"])
+        #expect(try ids(CallList.Options(database: .file(fixture.database), limit: 1)) == ["#\(open)"])
+        #expect(try CallList.text(CallList.Options(database: .file(fixture.database), agent: "nobody")) == "没有符合条件的通话。\n")
+        #expect(throws: UserError.self) { try CallList.text(CallList.Options(database: .file(fixture.database), outcome: "maybe")) }
+        #expect(throws: UserError.self) { try CallList.text(CallList.Options(database: .file(fixture.database), since: "3月1日")) }
+        #expect(throws: UserError.self) { try CallList.text(CallList.Options(database: .file(fixture.database), customer: "粤Z99999")) }
     }
 
     @Test func theCommandPrintsTheSameLines() throws {
@@ -259,7 +259,7 @@ struct ReplayCallListTests {
                                       LoggedCalls.spaced(LoggedCalls.toQuote + [LoggedCalls.end(.won)]))
         let result = try fixture.piped(["calls", "--outcome", "成交"], input: "")
         #expect(result.status == 0)
-        #expect(result.output == (try CallList.text(CallList.Options(database: fixture.database))))
+        #expect(result.output == (try CallList.text(CallList.Options(database: .file(fixture.database)))))
         #expect(result.output.hasPrefix("#\(id) "))
         let bad = try fixture.piped(["calls", "--outcome", "maybe"], input: "")
         #expect(bad.status == 1)

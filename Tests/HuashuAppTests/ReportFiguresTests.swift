@@ -120,7 +120,7 @@ struct ReportMonthFixture {
 
     func options(month: String? = "2024-03", agent: String? = nil, format: MonthlyReportCommand.Format = .table,
                  targets: String? = nil) -> MonthlyReportCommand.Options {
-        MonthlyReportCommand.Options(database: fixture.database, dialogues: [Fixture.repository.appendingPathComponent("Dialogues").path],
+        MonthlyReportCommand.Options(database: .file(fixture.database), dialogues: [Fixture.repository.appendingPathComponent("Dialogues").path],
                                      month: month, agent: agent, format: format, targets: targets ?? self.targets, today: Self.today)
     }
 

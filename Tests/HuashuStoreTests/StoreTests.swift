@@ -153,9 +153,16 @@ struct StoreTests {
         do { _ = try Store(path: path) } catch { #expect(error.description.contains("is not a huashu database")) }
     }
 
-    @Test func theDefaultPathFollowsTheEnvironment() {
-        #expect(Store.defaultPath(environment: ["HUASHU_DB": "/x/y.sqlite"]) == "/x/y.sqlite")
-        #expect(Store.defaultPath(environment: ["XDG_DATA_HOME": "/d", "HOME": "/h"]) == "/d/huashu/huashu.sqlite")
-        #expect(Store.defaultPath(environment: ["HOME": "/h"]) == "/h/.local/share/huashu/huashu.sqlite")
+    @Test func theDatabaseIsResolvedFromTheOptionTheEnvironmentOrTheDefault() {
+        #expect(StoreLocation(nil, environment: ["HUASHU_DB": "/x/y.sqlite"]) == .file("/x/y.sqlite"))
+        #expect(StoreLocation(nil, environment: ["XDG_DATA_HOME": "/d", "HOME": "/h"]) == .file("/d/huashu/huashu.sqlite"))
+        #expect(StoreLocation(nil, environment: ["HOME": "/h"]) == .file("/h/.local/share/huashu/huashu.sqlite"))
+        #expect(StoreLocation("", environment: ["HOME": "/h", "HUASHU_DB": ""]) == .file("/h/.local/share/huashu/huashu.sqlite"))
+        #expect(StoreLocation("a.sqlite", environment: ["HUASHU_DB": "/x/y.sqlite"]) == .file("a.sqlite"))
+        #expect(StoreLocation("postgresql://boss@db/huashu", environment: ["HUASHU_DB": "/x/y.sqlite"]) == .central(url: "postgresql://boss@db/huashu"))
+        #expect(StoreLocation(nil, environment: ["HUASHU_DB": "postgres://db/huashu"]) == .central(url: "postgres://db/huashu"))
+        // A file whose name merely mentions PostgreSQL is still a file.
+        #expect(StoreLocation("postgresql.sqlite", environment: [:]) == .file("postgresql.sqlite"))
+        #expect(StoreLocation("./postgresql://x", environment: [:]) == .file("./postgresql://x"))
     }
 }

@@ -1,0 +1,126 @@
+import Foundation
+import GRDB
+import HuashuCalendar
+import HuashuEngine
+import HuashuRenewal
+
+/// What the supervisor's commands (calls, replay, report, verify, coverage, queue) read:
+/// narrow enough for a second backend. The desk's SQLite `Store` answers it, and so does the
+/// team's central store on PostgreSQL, with the same row types, so every command lays out
+/// what either returns the same way.
+public protocol SupervisorStore: AnyObject {
+    func call(_ id: Int64) throws -> CallRecord?
+    func steps(of callID: Int64) throws -> [StepRecord]
+    func customer(id: Int64) throws -> Customer?
+    func findCustomers(_ key: CustomerKey) throws -> [Customer]
+    func listCalls(_ filter: CallListFilter) throws -> [CallListRow]
+    func abandonedRehearsals() throws -> Set<Int64>
+    func reportData(_ window: ReportWindow) throws -> ReportData
+    func trainingSteps(agent: String?) throws -> [TrainingStepRow]
+    func unfinishedRehearsals(agent: String?) throws -> [String: Int]
+    func knowsAgent(_ agent: String) throws -> Bool
+    func allCustomers() throws -> [Customer]
+    func lastCalls() throws -> [Int64: LastCalls]
+    func openFollowUps() throws -> [(customerID: Int64, kind: String, due: String)]
+    func verifyChains(call: Int64?, seal: LogChain.Seal?) throws -> ChainReport
+    /// The month's live calls that ended won, committed or lost, oldest first.
+    func outcomeCalls(_ window: ReportWindow) throws -> [CallListRow]
+    /// Leads found on the month's live calls, oldest first.
+    func leads(_ window: ReportWindow) throws -> [LeadRow]
+    /// A day's call list in the order of `RenewalQueueRule`, at most `limit` customers.
+    func queue(today: LedgerDate, minute: Int, plan: RenewalPlan, owner: QueueOwner, limit: Int?,
+               _ each: (Customer, QueueStanding) -> Void) throws
+}
+
+extension Store: SupervisorStore {}
+
+extension ReportData {
+    /// The report's figures from its queries, whichever store runs them: the objection handlers
+    /// are today's script's plus any the log shows raised by search (a handler searched for but
+    /// not listed, from no script or one since removed, costs a second look at the steps).
+    public static func gather(_ window: ReportWindow, due: () throws -> [DueCustomerRow],
+                              outcomes: () throws -> [(outcome: String?, count: Int)], agents: () throws -> [AgentActivityRow],
+                              followUps: () throws -> [FollowUpDisciplineRow],
+                              entered: ([String]) throws -> [(row: ObjectionRow, searched: Bool)],
+                              rebuttals: ([String]) throws -> [RebuttalRow]) throws -> ReportData {
+        var handlers = window.handlerIDs
+        var found = try entered(handlers)
+        let unlisted = found.filter { $0.searched && !handlers.contains($0.row.handler) }.map(\.row.handler)
+        if !unlisted.isEmpty {
+            handlers += unlisted
+            found = try entered(handlers)
+        }
+        let objections = found.map(\.row).sorted { ($0.raised, $1.handler) > ($1.raised, $0.handler) }
+        let answers = try rebuttals(handlers).sorted { ($0.handler, $1.calls, $0.answer) < ($1.handler, $0.calls, $1.answer) }
+        return ReportData(due: try due(), outcomes: try outcomes(), agents: try agents(), followUps: try followUps(),
+                          objections: objections, rebuttals: answers)
+    }
+
+    /// The handler list as the report's queries bind it: a JSON array.
+    public static func handlersJSON(_ handlers: [String]) -> String {
+        String(decoding: (try? JSONEncoder().encode(handlers)) ?? Data("[]".utf8), as: UTF8.self)
+    }
+}
+
+/// The report's rows as its queries name their columns, read the same from either store.
+public enum ReportRow {
+    public static func due(_ row: Row) -> DueCustomerRow {
+        DueCustomerRow(id: row["id"], name: row["name"], plate: row["plate"], vehicleUse: row["vehicle_use"],
+                       expiry: row["expiry"], agent: row["responsible"], calls: row["calls"], lastCallAt: row["last_call"],
+                       outcome: row["outcome"], lossReason: row["loss_reason"], lostTo: row["lost_to"], quote: row["quote"],
+                       followUpOverdue: row["overdue"], calledRecently: row["recent"], phoneInvalid: row["phone_invalid"],
+                       policy: row["kind"])
+    }
+
+    public static func outcome(_ row: Row) -> (outcome: String?, count: Int) {
+        (outcome: row["outcome"], count: row["n"])
+    }
+
+    public static func agent(_ row: Row) -> AgentActivityRow {
+        // julianday() keeps about a microsecond: round to the log's milliseconds.
+        AgentActivityRow(agent: row["agent"], calls: row["calls"],
+                         averageSeconds: (row["average"] as Double?).map { ($0 * 1000).rounded() / 1000 },
+                         reached: row["reached"], won: row["won"])
+    }
+
+    public static func followUps(_ row: Row) -> FollowUpDisciplineRow {
+        FollowUpDisciplineRow(agent: row["agent"], onTime: row["on_time"], late: row["late"], missed: row["missed"], pending: row["pending"])
+    }
+
+    public static func entered(_ row: Row) -> (row: ObjectionRow, searched: Bool) {
+        (ObjectionRow(handler: row["node"], raised: row["raised"], calls: row["calls"], wonCalls: row["won_calls"]), row["searched"])
+    }
+
+    public static func rebuttal(_ row: Row) -> RebuttalRow {
+        RebuttalRow(handler: row["handler"], answer: row["answer_id"], calls: row["calls"], won: row["won"])
+    }
+
+    public static func trainingStep(_ row: Row) -> TrainingStepRow {
+        TrainingStepRow(callID: row["call_id"], agent: row["agent"], callStartedAt: row["started_at"], seq: row["seq"],
+                        at: row["at"], inputKind: row["input_kind"],
+                        input: CallLogCodec.input(kind: row["input_kind"], text: row["input"], answerID: row["answer_id"],
+                                                  handlerID: row["handler_id"], note: row["note"]),
+                        note: row["note"], node: row["node"], events: CallLogCodec.events(row["events"]) ?? [])
+    }
+
+    public static func lead(_ row: Row) -> LeadRow {
+        LeadRow(customerID: row["id"], plate: row["plate"], model: row["model"], name: row["name"], phone: row["phone"],
+                agent: row["agent"], callID: row["call_id"], foundAt: row["started_at"], fromPlate: row["from_plate"])
+    }
+
+    public static func callListRow(_ row: Row) throws -> CallListRow {
+        CallListRow(call: try CallRecord(row: row), customerName: row["customer_name"], honorific: row["customer_honorific"],
+                    plate: row["customer_plate"], lastStepAt: row["last_step_at"])
+    }
+
+    /// Each customer's latest live call and latest ended one, from calls in start order.
+    public static func lastCalls(_ rows: [Row]) -> [Int64: LastCalls] {
+        var result: [Int64: LastCalls] = [:]
+        for row in rows {
+            let call = CallSummary(startedAt: row["started_at"], outcome: row["outcome"], lossReason: row["loss_reason"])
+            let id: Int64 = row["customer_id"]
+            result[id] = LastCalls(last: call, lastEnded: call.outcome != nil ? call : result[id]?.lastEnded)
+        }
+        return result
+    }
+}
