@@ -2,23 +2,6 @@ import Foundation
 import GRDB
 import HuashuEngine
 
-/// One logged step of a rehearsal (a call with `training = 1`), with the
-/// trainee it belongs to: what `huashu coverage` reads back.
-public struct TrainingStepRow: Sendable, Equatable {
-    public var callID: Int64
-    public var agent: String
-    public var callStartedAt: String
-    public var seq: Int
-    public var at: String
-    public var inputKind: String
-    /// The input, nil for the first row (or one that does not read).
-    public var input: CallInput?
-    public var note: String?
-    public var node: String
-    /// The events; empty when they do not read.
-    public var events: [CallEvent]
-}
-
 extension Store {
     /// Every step of every finished rehearsal, by trainee, call and step; only `agent`'s when given.
     /// A rehearsal left before its end is no measure of the trainee and is left out.

@@ -194,28 +194,3 @@ extension Store {
         }
     }
 }
-
-/// A call as the queue sees it: when it started (UTC timestamp) and how it ended, if it did.
-public struct CallSummary: Sendable, Equatable {
-    public var startedAt: String
-    public var outcome: String?
-    public var lossReason: String?
-
-    public init(startedAt: String, outcome: String?, lossReason: String? = nil) {
-        self.startedAt = startedAt
-        self.outcome = outcome
-        self.lossReason = lossReason
-    }
-}
-
-/// A customer's latest call, and the latest that reached an outcome (often the same).
-public struct LastCalls: Sendable, Equatable {
-    public var last: CallSummary
-    public var lastEnded: CallSummary?
-
-    public init(last: CallSummary, lastEnded: CallSummary?) {
-        self.last = last
-        self.lastEnded = lastEnded
-    }
-}
-

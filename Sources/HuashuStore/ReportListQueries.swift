@@ -4,22 +4,6 @@ import GRDB
 // the month's sales and losses, and the second vehicles that became leads.
 // Apart from `reportData` so that each reads only what it lists.
 
-/// A vehicle a customer mentioned on a call, kept as a new customer row to check.
-public struct LeadRow: Sendable, Equatable {
-    public var customerID: Int64
-    public var plate: String
-    public var model: String?
-    /// The customer who mentioned it, and their phone (the new row's too).
-    public var name: String
-    public var phone: String?
-    public var agent: String
-    public var callID: Int64
-    /// When the call that found it started (UTC log timestamp).
-    public var foundAt: String
-    /// The plate of the vehicle the call was about.
-    public var fromPlate: String
-}
-
 extension Store {
     /// The month's live calls that ended won, committed or lost, oldest first, with the facts recorded in them.
     public func outcomeCalls(_ window: ReportWindow) throws(StoreError) -> [CallListRow] {

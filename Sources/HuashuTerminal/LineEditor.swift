@@ -21,14 +21,6 @@ public protocol LineReader: AnyObject {
     var completer: (@Sendable () -> [String])? { get set }
 }
 
-public enum LineReaders {
-    /// libedit when standard input is a terminal, plain lines otherwise. `historyEntry` says what
-    /// of a line the history file may keep (nil: nothing), so personal data stays in the database.
-    public static func standard(historyFile: String?, historyEntry: @escaping (String) -> String?) -> LineReader {
-        isatty(0) == 1 ? LibEditReader(historyFile: historyFile, historyEntry: historyEntry) : PipeReader()
-    }
-}
-
 /// Plain line reading for pipes and files, with no escape codes. Each line
 /// read is echoed after its prompt, so the output reads as a transcript.
 /// Output is held while more input is already waiting and written before a
