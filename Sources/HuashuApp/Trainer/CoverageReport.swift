@@ -280,11 +280,8 @@ public enum CoverageReport {
         return lines
     }
 
-    /// `2026-12-06 10:21`, local time.
+    /// `2026-12-06 10:21`, local time, as every supervisor's list shows it.
     public static func dateTime(_ seconds: Double) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.dateFormat = "yyyy-MM-dd HH:mm"
-        return formatter.string(from: Date(timeIntervalSince1970: seconds))
+        SupervisorTime.local(Date(timeIntervalSince1970: seconds))
     }
 }
