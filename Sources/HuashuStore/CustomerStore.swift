@@ -99,8 +99,15 @@ extension Store {
             defer { try? db.execute(sql: "PRAGMA cache_size = \(cacheSize)") }
             var summary = UpsertSummary()
             try db.inTransaction(.immediate) {
+                // Into an empty table the lookup indexes are built once at the end, which costs less than
+                // an entry per row; the plate's own uniqueness stays, as the import reconciles by it.
+                let lookups = hasCustomers ? [] : try Row.fetchAll(db, sql: """
+                    SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'customers' AND sql IS NOT NULL
+                    """).map { (name: $0["name"] as String, sql: $0["sql"] as String) }
+                for index in lookups { try db.execute(sql: "DROP INDEX \"\(index.name)\"") }
                 var upsert = try CustomerUpsert(db, source: source, reconcile: reconcile)
                 summary = try upsert.run(batches: next)
+                for index in lookups { try db.execute(sql: index.sql) }
                 return keep() ? .commit : .rollback
             }
             return summary
