@@ -116,7 +116,9 @@ public enum TextWrap {
     private static func breaking(_ scalars: UTF8Scalars, _ limits: (first: Int, rest: Int), _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
         let bytes = scalars.bytes
         var (start, used, first) = (0, 0, true)
-        var previous = (offset: 0, cells: 0)
+        var previous = (offset: 0, cells: 0, value: UInt32(0))
+        // Just after the line's last space: where a Latin word (`.record`) that does not fit goes down whole.
+        var afterSpace = (offset: 0, used: 0)
         var scalars = scalars
         while let (value, offset) = scalars.next() {
             if value == 0x0A {
@@ -126,14 +128,24 @@ public enum TextWrap {
             }
             let cells = DisplayWidth.cells(value)
             if used + cells > (first ? limits.first : limits.rest) {
-                // `。` never starts a line: the character before it goes down with it.
-                let carried = closesAPhrase(value) && previous.offset > start
-                let end = carried ? previous.offset : offset
+                let end: Int
+                if isLatinWordPart(value) && isLatinWordPart(previous.value) && afterSpace.offset > start {
+                    end = afterSpace.offset
+                    used -= afterSpace.used
+                } else if closesAPhrase(value) && previous.offset > start {
+                    // `。` never starts a line: the character before it goes down with it.
+                    end = previous.offset
+                    used = previous.cells
+                } else {
+                    end = offset
+                    used = 0
+                }
                 body(UnsafeBufferPointer(rebasing: bytes[start..<end]))
-                (start, used, first) = (end, carried ? previous.cells : 0, false)
+                (start, first) = (end, false)
             }
             used += cells
-            previous = (offset, cells)
+            previous = (offset, cells, value)
+            if value == 0x20 { afterSpace = (scalars.offset, used) }
         }
         body(UnsafeBufferPointer(rebasing: bytes[start...]))
     }
@@ -145,29 +157,44 @@ public enum TextWrap {
             line.withUTF8(body)
         }
         var (start, used, first) = (text.startIndex, 0, true)
-        var previous = (index: start, cells: 0)
+        var previous = (index: start, cells: 0, value: UInt32(0))
+        var afterSpace = (index: start, used: 0)
         var index = start
         while index != text.endIndex {
             let character = text[index]
             let next = text.index(after: index)
+            let value = character.unicodeScalars.first?.value ?? 0
             if character == "\n" {
                 emit(text[start..<index])
                 (start, used, first) = (next, 0, false)
             } else {
                 let cells = DisplayWidth.of(character)
                 if used + cells > (first ? limits.first : limits.rest) {
-                    let carried = character.unicodeScalars.first.map { closesAPhrase($0.value) } == true && previous.index > start
-                    let end = carried ? previous.index : index
+                    let end: String.Index
+                    if isLatinWordPart(value) && isLatinWordPart(previous.value) && afterSpace.index > start {
+                        end = afterSpace.index
+                        used -= afterSpace.used
+                    } else if closesAPhrase(value) && previous.index > start {
+                        end = previous.index
+                        used = previous.cells
+                    } else {
+                        end = index
+                        used = 0
+                    }
                     emit(text[start..<end])
-                    (start, used, first) = (end, carried ? previous.cells : 0, false)
+                    (start, first) = (end, false)
                 }
                 used += cells
-                previous = (index, cells)
+                previous = (index, cells, value)
+                if character == " " { afterSpace = (next, used) }
             }
             index = next
         }
         emit(text[start...])
     }
+
+    /// A printable ASCII character other than a space: part of a Latin word, a command or a number.
+    static func isLatinWordPart(_ value: UInt32) -> Bool { value > 0x20 && value < 0x7F }
 
     /// Punctuation that ends a phrase and so never starts a line (the rule of 避头点, as print does it).
     static func closesAPhrase(_ value: UInt32) -> Bool {

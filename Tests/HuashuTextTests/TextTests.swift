@@ -85,6 +85,17 @@ struct WrapTests {
         #expect(TextWrap.lines("写" + mark, width: 2).joined() == "写" + mark)
     }
 
+    @Test func aLatinWordThatDoesNotFitGoesDownWhole() {
+        let lines = TextWrap.lines("挂机前记下地址: .record 交付 寄到 地址", width: 20)
+        #expect(lines == ["挂机前记下地址: ", ".record 交付 寄到 地", "址"], "\(lines)")
+        // A word longer than a line is still cut where the line is full.
+        #expect(TextWrap.lines("abcdefghij", width: 4) == ["abcd", "efgh", "ij"])
+        // The same through the grapheme walk (an emoji with a modifier sends text there).
+        #expect(TextWrap.lines("👍🏽记下: .record 交付", width: 12) == ["👍🏽记下: ", ".record 交付"])
+        // Between Chinese characters there is no space to go back to: the line is full where it is full.
+        #expect(TextWrap.lines("报价4860元", width: 6) == ["报价48", "60元"])
+    }
+
     @Test func aNewlineAlwaysStartsALine() {
         #expect(TextWrap.lines("第一行\n第二行", width: 40) == ["第一行", "第二行"])
     }
