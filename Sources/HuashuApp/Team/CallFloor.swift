@@ -71,7 +71,8 @@ struct CallFloor {
     @discardableResult
     static func honour(_ refusal: CentralRefusal, in store: Store) throws(UserError) -> Bool {
         let wrongNumber = refusal.kind == "wrong_number"
-        let found = (try? CustomerLookup.find(refusal.customerKey, in: store)) ?? []
+        // The plate as central keys it is the plate as this desk stored it: both come from the ledger's checked spelling.
+        let found = try wrap { try store.findCustomers(CustomerKey(text: refusal.customerKey, plate: refusal.customerKey)) }
         guard let customer = found.first(where: { $0.plate == refusal.customerKey }), let id = customer.id,
               !wrongNumber || (PersonalData.phone(customer.phone) ?? "") == refusal.phone else { return false }
         return try wrap { try store.markRefusedElsewhere(customerID: id, wrongNumber: wrongNumber, desk: refusal.desk, at: Date()) }

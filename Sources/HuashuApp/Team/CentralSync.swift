@@ -73,7 +73,8 @@ public enum CentralSync {
         CentralBackgroundPush.note(database: store.path, failure: nil)
         let counts = sent.map { "\($0.sent) \($0.table.noun)" }.joined(separator: ", ")
         // Refusals heard on other desks come down with every sync, so an offline desk honours them from its next one.
-        let marked = try wrap { try central.refusals() }.filter { (try? CallFloor.honour($0, in: store)) == true }.count
+        var marked = 0
+        for refusal in try wrap({ try central.refusals() }) where try CallFloor.honour(refusal, in: store) { marked += 1 }
         return "desk \(name) synced to \(central.url): \(counts) sent"
             + (marked > 0 ? "; \(marked) customer\(marked == 1 ? "" : "s") marked from other desks' refusals" : "") + "\n"
     }
