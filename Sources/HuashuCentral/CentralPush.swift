@@ -21,11 +21,7 @@ public struct CentralPush {
     /// Pushes every table; returns how many rows each sent that the central store did not have as they are.
     /// `progress` hears a line after each batch of a push longer than one batch.
     public func run(progress: (String) -> Void) throws -> [(table: PushedTable, sent: Int)] {
-        try CentralSchema.requireCurrent(central)
-        try central.requireOwnDesk(desk)
-        try central.execute("""
-            INSERT INTO desks (name) VALUES ($1) ON CONFLICT (name) DO UPDATE SET last_sync = now()
-            """, [desk], what: "registering desk \(desk)")
+        try central.enter(desk: desk)
         return try PushedTable.allCases.map { table in (table, try push(table, progress: progress)) }
     }
 
@@ -62,7 +58,24 @@ public struct CentralPush {
             done += rows.count
             if total > limit { progress("\(table.noun): \(min(done, total)) of \(total) pushed") }
         }
+        if table == .customers { sent += try pushChangedCustomers(limit: limit) }
         return sent
+    }
+
+    /// Customers changed since they went up (a call's 勿扰, an import's new phone), and those alone.
+    private func pushChangedCustomers(limit: Int) throws -> Int {
+        var sent = 0
+        while true {
+            let changed = try store.changedCustomers(limit: limit)
+            guard let first = changed.first, let last = changed.last else { return sent }
+            sent += try central.transaction { () throws(CentralError) -> Int in
+                let what = "pushing changed customers \(first.row.id)-\(last.row.id) of desk \(desk)"
+                let columns = "desk, " + PushedTable.customers.columns.joined(separator: ", ")
+                try central.copy("COPY staged_customers (\(columns)) FROM STDIN", rows: changed.map { [desk] + $0.row.values }, what: what)
+                return try central.execute(insert(.customers), what: what).count
+            }
+            try store.clearChangedCustomers(changed.map { ($0.row.id, $0.version) })
+        }
     }
 
     /// The desk's mark, moved back to what the central store holds when that is less: a store

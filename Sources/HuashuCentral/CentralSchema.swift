@@ -283,6 +283,88 @@ public enum CentralSchema {
                        s.entered, s.raised, s.answered, s.returned_to, s.outcome
                 FROM call_steps s JOIN call_numbers n ON n.desk = s.desk AND n.id = s.call_id;
             """),
+        // The team's ledger, one row per plate, numbered by change so a desk pulls only what changed
+        // since its last pull; follow-ups numbered the same way, for the agent whose customer they are.
+        ("the team's ledger, pulled by desks", """
+            CREATE SEQUENCE ledger_changes;
+            CREATE TABLE ledger (
+                plate text PRIMARY KEY,
+                name text NOT NULL,
+                honorific text, phone text, id_number text, model text, last_insurer text, last_premium text,
+                commercial_expiry text, compulsory_expiry text, claims bigint, violations bigint, grade text, type text,
+                agent text, vehicle_use text, notes text, contact text, holder_type text, last_cover text, sum_insured text,
+                address text, commercial_insurer text, commercial_premium text, compulsory_insurer text, compulsory_premium text,
+                extra text,
+                do_not_call bigint NOT NULL DEFAULT 0,
+                phone_invalid bigint NOT NULL DEFAULT 0,
+                -- The agent before the last reassignment: that agent's desk pulls the row once more, and lets it go.
+                previous_agent text,
+                changed_by text NOT NULL,
+                seq bigint NOT NULL DEFAULT nextval('ledger_changes')
+            );
+            CREATE INDEX ledger_by_seq ON ledger (seq);
+            CREATE FUNCTION huashu_ledger_changed() RETURNS trigger LANGUAGE plpgsql AS $f$
+            BEGIN
+                NEW.seq := nextval('ledger_changes');
+                IF NEW.agent IS DISTINCT FROM OLD.agent THEN NEW.previous_agent := OLD.agent; END IF;
+                RETURN NEW;
+            END $f$;
+            CREATE TRIGGER ledger_changed BEFORE UPDATE ON ledger FOR EACH ROW EXECUTE FUNCTION huashu_ledger_changed();
+            -- What an import held back for a person to decide, as the desk that imported it recorded it.
+            CREATE TABLE ledger_review (
+                desk text NOT NULL REFERENCES desks(name),
+                id bigint NOT NULL,
+                plate text NOT NULL,
+                kind text NOT NULL,
+                field text NOT NULL,
+                stored text, given text,
+                message text NOT NULL,
+                file text NOT NULL,
+                row bigint,
+                at text NOT NULL,
+                PRIMARY KEY (desk, id)
+            );
+            -- A 勿扰 heard on any desk is the ledger's too.
+            CREATE FUNCTION huashu_ledger_refusal() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $f$
+            BEGIN
+                IF NEW.kind = 'do_not_call' THEN
+                    UPDATE ledger SET do_not_call = 1, changed_by = NEW.desk WHERE plate = NEW.customer_key AND do_not_call = 0;
+                END IF;
+                RETURN NULL;
+            END $f$;
+            CREATE TRIGGER refusals_reach_ledger AFTER INSERT ON refusals FOR EACH ROW EXECUTE FUNCTION huashu_ledger_refusal();
+            ALTER TABLE follow_ups ADD COLUMN seq bigint DEFAULT nextval('ledger_changes');
+            CREATE INDEX follow_ups_by_seq ON follow_ups (seq);
+            CREATE FUNCTION huashu_follow_up_changed() RETURNS trigger LANGUAGE plpgsql AS $f$
+            BEGIN
+                NEW.seq := nextval('ledger_changes');
+                RETURN NEW;
+            END $f$;
+            CREATE TRIGGER follow_ups_sequenced BEFORE UPDATE ON follow_ups FOR EACH ROW EXECUTE FUNCTION huashu_follow_up_changed();
+            -- Follow-ups other desks booked for the customers the ledger gives `for_agent`, changed after `after`:
+            -- for a desk the session's login owns (an agent reads no other desk's rows directly).
+            CREATE FUNCTION huashu_follow_ups_for(for_desk text, for_agent text, after bigint, max_rows integer)
+            RETURNS TABLE (seq bigint, desk text, id bigint, plate text, kind text, due_at text, done_at text)
+            LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $f$
+                SELECT f.seq, f.desk, f.id, u.plate, f.kind, f.due_at, f.done_at
+                FROM follow_ups f
+                JOIN customers u ON u.desk = f.desk AND u.id = f.customer_id
+                LEFT JOIN ledger l ON l.plate = u.plate
+                WHERE f.seq > after AND f.desk <> for_desk AND coalesce(l.agent, u.agent) = for_agent
+                  AND EXISTS (SELECT 1 FROM desks d WHERE d.name = for_desk AND d.owner = session_user)
+                ORDER BY f.seq LIMIT max_rows
+            $f$;
+            REVOKE ALL ON ledger, ledger_review FROM PUBLIC;
+            REVOKE ALL ON FUNCTION huashu_follow_ups_for(text, text, bigint, integer) FROM PUBLIC;
+            GRANT EXECUTE ON FUNCTION huashu_follow_ups_for(text, text, bigint, integer) TO huashu_agent, huashu_supervisor;
+            GRANT USAGE ON SEQUENCE ledger_changes TO huashu_agent;
+            GRANT SELECT, INSERT, UPDATE ON ledger TO huashu_agent;
+            GRANT SELECT, INSERT ON ledger_review TO huashu_agent;
+            GRANT SELECT ON ledger, ledger_review TO huashu_supervisor;
+            ALTER TABLE ledger_review ENABLE ROW LEVEL SECURITY;
+            CREATE POLICY agent_own_desk ON ledger_review TO huashu_agent USING (huashu_owns_desk(desk)) WITH CHECK (huashu_owns_desk(desk));
+            CREATE POLICY supervisor_reads ON ledger_review FOR SELECT TO huashu_supervisor USING (true);
+            """),
     ]
 
     /// The newest schema this build knows.

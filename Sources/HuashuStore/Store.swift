@@ -80,6 +80,9 @@ public final class Store: Sendable {
         migrator.registerMigration("v5-renewal: customers by agent") { db in
             try db.execute(sql: "CREATE INDEX customers_by_agent ON customers(trim(agent))")
         }
+        migrator.registerMigration("v6-central: pull marks, follow-ups from other desks, customers changed since pushed") { db in
+            try db.execute(sql: Schema.teamLedger)
+        }
         return migrator
     }()
 

@@ -14,6 +14,7 @@ public enum CallRunner {
     public static func start(customer query: String?, next: Bool, options: CallOptions) throws(UserError) {
         let script = try ScriptFiles.load(options.dialogues)
         let store = try options.openStore()
+        if next && query == nil { CentralPull.beforeNext(store: store, agent: options.agent) { printError($0) } }
         let candidates = try pick(query: query, next: next, store: store, today: options.today, agent: options.agent)
         for customer in candidates {
             guard !customer.training else {

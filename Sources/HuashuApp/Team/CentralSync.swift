@@ -72,10 +72,16 @@ public enum CentralSync {
         let sent = try wrap { try push.run(progress: progress) }
         CentralBackgroundPush.note(database: store.path, failure: nil)
         let counts = sent.map { "\($0.sent) \($0.table.noun)" }.joined(separator: ", ")
+        // The team ledger: this desk's imports up, then what changed on central down.
+        let ledger = CentralPull(store: store, central: central, desk: name)
+        let imported = try ledger.sendLedger()
+        let pulled = try ledger.pull(agent: CentralPull.deskAgent())
         // Refusals heard on other desks come down with every sync, so an offline desk honours them from its next one.
         var marked = 0
         for refusal in try wrap({ try central.refusals() }) where try CallFloor.honour(refusal, in: store) { marked += 1 }
         return "desk \(name) synced to \(central.url): \(counts) sent"
+            + (imported > 0 ? "; \(imported) imported customer\(imported == 1 ? "" : "s") sent to the team ledger" : "")
+            + "; \(pulled.description)"
             + (marked > 0 ? "; \(marked) customer\(marked == 1 ? "" : "s") marked from other desks' refusals" : "") + "\n"
     }
 
@@ -85,7 +91,7 @@ public enum CentralSync {
         CentralConnection.url(option: option, environment: environment) ?? AgentConfig.read(AgentConfig.path(environment))["central"]
     }
 
-    private static func connect(_ option: String?) throws(UserError) -> CentralConnection {
+    static func connect(_ option: String?) throws(UserError) -> CentralConnection {
         guard let url = url(option: option) else {
             throw UserError("no central store named: give --central postgresql://user@host/database, set $HUASHU_CENTRAL, "
                 + "or write `central = URL` in \(AgentConfig.path(ProcessInfo.processInfo.environment))")
