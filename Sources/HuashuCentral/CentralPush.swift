@@ -26,7 +26,8 @@ public struct CentralPush {
     }
 
     private func push(_ table: PushedTable, progress: (String) -> Void) throws -> Int {
-        let mark = try behindMark(table, progress: progress)
+        var held = try centralTop(table)
+        let mark = try behindMark(table, held: held, progress: progress)
         let total = try store.rowCount(table, after: mark)
         var cursor = mark, done = 0, sent = 0
         // The last id before the first row that may still change: the mark may move up to it, no further.
@@ -39,16 +40,19 @@ public struct CentralPush {
         while true {
             let rows = try store.rows(table, after: cursor, limit: limit)
             guard let last = rows.last else { break }
+            let top = held
             sent += try central.transaction { () throws(CentralError) -> Int in
                 let what = "pushing \(table.noun) \(rows[0].id)-\(last.id) of desk \(desk)"
-                try central.copy("COPY staged_\(table.rawValue) (\(columns)) FROM STDIN", rows: rows.map { [desk] + $0.values }, what: what)
-                let count = try central.execute(insert(table), what: what).count
+                let values = rows.map { [desk] + $0.values }
+                var count = try copyDirect(table, columns: columns, rows: values, beyond: top, what: what)
+                if count == nil { count = try stage(table, columns: columns, rows: values, what: what) }
                 if let numbering = TeamNumbering(table) {
                     try central.execute(numbering.lock, what: what)
                     try central.execute(numbering.insert, [desk, String(rows[0].id), String(last.id)], what: what)
                 }
-                return count
+                return count ?? 0
             }
+            held = max(held, last.id)
             let moved = settledUpTo
             for row in rows where settling {
                 if row.settled { settledUpTo = row.id } else { settling = false }
@@ -62,6 +66,35 @@ public struct CentralPush {
         return sent
     }
 
+    /// A batch whose rows all come after the newest the central store holds of this desk goes straight
+    /// into its table: one COPY, nothing to compare. Returns nil (and leaves the transaction as it was)
+    /// when a row is there after all (another push of the desk ran meanwhile): the batch is staged instead.
+    private func copyDirect(_ table: PushedTable, columns: String, rows: [[String?]], beyond held: Int64, what: String) throws(CentralError) -> Int? {
+        guard let first = rows.first?[1].flatMap({ Int64($0) }), first > held else { return nil }
+        try central.execute("SAVEPOINT direct", what: what)
+        do {
+            try central.copy("COPY \(table.rawValue) (\(columns)) FROM STDIN", rows: rows, what: what)
+        } catch {
+            try central.execute("ROLLBACK TO SAVEPOINT direct", what: what)
+            return nil
+        }
+        return rows.count
+    }
+
+    /// A batch copied into a staging table of the same shape, then inserted from there: a row the
+    /// central store has already is left as it is, or brought up to date while it may still change.
+    private func stage(_ table: PushedTable, columns: String, rows: [[String?]], what: String) throws(CentralError) -> Int {
+        try central.copy("COPY staged_\(table.rawValue) (\(columns)) FROM STDIN", rows: rows, what: what)
+        return try central.execute(insert(table), what: what).count
+    }
+
+    /// The newest id of `table` the central store holds of this desk.
+    private func centralTop(_ table: PushedTable) throws(CentralError) -> Int64 {
+        let rows = try central.execute("SELECT coalesce(max(id), 0) FROM \(table.rawValue) WHERE desk = $1", [desk],
+                                       what: "reading how far desk \(desk)'s \(table.noun) reached")
+        return rows.first?.first.flatMap { $0.flatMap { Int64($0) } } ?? 0
+    }
+
     /// Customers changed since they went up (a call's 勿扰, an import's new phone), and those alone.
     private func pushChangedCustomers(limit: Int) throws -> Int {
         var sent = 0
@@ -71,8 +104,7 @@ public struct CentralPush {
             sent += try central.transaction { () throws(CentralError) -> Int in
                 let what = "pushing changed customers \(first.row.id)-\(last.row.id) of desk \(desk)"
                 let columns = "desk, " + PushedTable.customers.columns.joined(separator: ", ")
-                try central.copy("COPY staged_customers (\(columns)) FROM STDIN", rows: changed.map { [desk] + $0.row.values }, what: what)
-                return try central.execute(insert(.customers), what: what).count
+                return try stage(.customers, columns: columns, rows: changed.map { [desk] + $0.row.values }, what: what)
             }
             try store.clearChangedCustomers(changed.map { ($0.row.id, $0.version) })
         }
@@ -81,13 +113,9 @@ public struct CentralPush {
     /// The desk's mark, moved back to what the central store holds when that is less: a store
     /// restored from a backup older than the last push gets the rows it lost again. A backup is
     /// one snapshot, and rows go up in id order, so every row up to its newest is there.
-    private func behindMark(_ table: PushedTable, progress: (String) -> Void) throws -> Int64 {
+    private func behindMark(_ table: PushedTable, held: Int64, progress: (String) -> Void) throws -> Int64 {
         let mark = try store.pushMark(table)
-        guard mark > 0 else { return mark }
-        let rows = try central.execute("SELECT coalesce(max(id), 0) FROM \(table.rawValue) WHERE desk = $1", [desk],
-                                       what: "reading how far desk \(desk)'s \(table.noun) reached")
-        let held = rows.first?.first.flatMap { $0.flatMap { Int64($0) } } ?? 0
-        guard held < mark else { return mark }
+        guard mark > 0, held < mark else { return mark }
         progress("the central store has this desk's \(table.noun) only up to #\(held), not #\(mark) as pushed "
             + "(restored from an older backup?): sending the rest again")
         try store.setPushMark(table, to: held)

@@ -5,7 +5,7 @@ import HuashuStore
 /// `huashu central init` and `huashu sync` as text.
 public enum CentralSync {
     /// Rows per transaction on the central store: each commit waits for the server's disk, so fewer is faster.
-    public static let defaultBatch = 5_000
+    public static let defaultBatch = 20_000
 
     /// Creates or upgrades the central schema; says what to give desks and supervisors.
     public static func initialise(url: String?) throws(UserError) -> String {
