@@ -126,7 +126,16 @@ public final class CentralConnection {
             throw failure(what, reason: "the server did not start the copy")
         }
         huashu_PQclear(start)
-        var text: [UInt8] = []
+        // Sent a chunk at a time as the rows are written out: the server parses one while the next is made.
+        var text: [UInt8] = [], sent: Int32 = 1
+        text.reserveCapacity(Self.copyChunk + 4096)
+        func flush() {
+            guard sent == 1, !text.isEmpty else { return }
+            sent = text.withUnsafeBufferPointer { buffer in
+                buffer.withMemoryRebound(to: CChar.self) { huashu_PQputCopyData(connection, $0.baseAddress, Int32($0.count)) }
+            }
+            text.removeAll(keepingCapacity: true)
+        }
         for row in rows {
             for (index, value) in row.enumerated() {
                 if index > 0 { text.append(UInt8(ascii: "\t")) }
@@ -142,10 +151,9 @@ public final class CentralConnection {
                 }
             }
             text.append(UInt8(ascii: "\n"))
+            if text.count >= Self.copyChunk { flush() }
         }
-        let sent = text.withUnsafeBufferPointer { buffer in
-            buffer.withMemoryRebound(to: CChar.self) { huashu_PQputCopyData(connection, $0.baseAddress, Int32($0.count)) }
-        }
+        flush()
         let ended = huashu_PQputCopyEnd(connection, sent == 1 ? nil : "huashu could not send the rows")
         var reason: String?
         while let result = huashu_PQgetResult(connection) {
@@ -155,6 +163,9 @@ public final class CentralConnection {
         if let reason { throw failure(what, reason: reason) }
         if sent != 1 || ended != 1 { throw failure(what, reason: "") }
     }
+
+    /// Bytes of COPY data handed to libpq at once.
+    static let copyChunk = 256 * 1024
 
     /// Runs several statements without parameters (a migration), as one string.
     public func executeScript(_ sql: String, what: String) throws(CentralError) {
