@@ -214,18 +214,21 @@ enum ReportSQL {
         return arguments
     }
 
+    /// The month's rows of `call_handler_uses` (a range of its key): the live calls started in the month.
+    static let monthUses = """
+        call_handler_uses WHERE started_at >= :start AND started_at < :end AND (:agent IS NULL OR agent = :agent)
+        """
+
     /// Handlers entered by search, or by an answer when listed, in the month's calls (not coming back
     /// to one from a nested objection); `searched` when a search entered it: a search always enters a handler.
+    /// Each row is one call's entries of one handler, so a count of rows counts calls.
     static func enteredHandlers(_ db: Database, _ w: ReportWindow, handlers: [String]) throws -> [(row: ObjectionRow, searched: Bool)] {
         try Row.fetchAll(db, sql: """
-            WITH \(monthCalls)
-            SELECT s.node, count(*) AS raised, count(DISTINCT s.call_id) AS calls,
-                   count(DISTINCT CASE WHEN m.outcome = 'won' THEN s.call_id END) AS won_calls,
-                   max(s.input_kind = 'objection') AS searched
-            FROM m JOIN call_steps s ON s.call_id = m.id
-            WHERE s.input_kind IN ('objection', 'answer') AND s.entered IS NOT NULL AND s.returned_to IS NULL
-              AND (s.input_kind = 'objection' OR s.node IN (SELECT value FROM json_each(:handlers)))
-            GROUP BY s.node
+            WITH listed AS (SELECT value FROM json_each(:handlers))
+            SELECT handler AS node, sum(searched + CASE WHEN handler IN listed THEN answered ELSE 0 END) AS raised, count(*) AS calls,
+                   count(CASE WHEN outcome = 'won' THEN 1 END) AS won_calls, max(searched > 0) AS searched
+            FROM \(monthUses) AND answer = '' AND (searched > 0 OR handler IN listed)
+            GROUP BY handler
             """, arguments: handlerArguments(w, handlers)).map(ReportRow.entered)
     }
 
@@ -233,15 +236,9 @@ enum ReportSQL {
     /// with how many of those calls were won.
     static func rebuttals(_ db: Database, _ w: ReportWindow, handlers: [String]) throws -> [RebuttalRow] {
         try Row.fetchAll(db, sql: """
-            WITH \(monthCalls),
-            used AS (
-                SELECT DISTINCT s.call_id, s.answer_id, m.outcome
-                FROM m JOIN call_steps s ON s.call_id = m.id
-                WHERE m.outcome IS NOT NULL AND s.input_kind = 'answer' AND s.answered IS NOT NULL
-                  AND substr(s.answer_id, 1, instr(s.answer_id, '>') - 1) IN (SELECT value FROM json_each(:handlers))
-            )
-            SELECT substr(answer_id, 1, instr(answer_id, '>') - 1) AS handler, answer_id, count(*) AS calls, sum(outcome = 'won') AS won
-            FROM used GROUP BY answer_id
+            SELECT handler, answer AS answer_id, count(*) AS calls, sum(outcome = 'won') AS won
+            FROM \(monthUses) AND answer != '' AND outcome IS NOT NULL AND handler IN (SELECT value FROM json_each(:handlers))
+            GROUP BY answer
             """, arguments: handlerArguments(w, handlers)).map(ReportRow.rebuttal)
     }
 }

@@ -80,6 +80,10 @@ public final class Store: Sendable {
         migrator.registerMigration("v5-renewal: customers by agent") { db in
             try db.execute(sql: "CREATE INDEX customers_by_agent ON customers(trim(agent))")
         }
+        migrator.registerMigration("v6-report: each live call's objection handlers and rebuttals, keyed by the call's start") { db in
+            try db.execute(sql: HandlerUses.schema)
+            try db.execute(sql: HandlerUses.backfill)
+        }
         return migrator
     }()
 
