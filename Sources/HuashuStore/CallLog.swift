@@ -28,6 +28,23 @@ public struct CallRecord: Sendable, Equatable, Codable, FetchableRecord {
         return CallFact.allCases.compactMap { fact in object[fact.rawValue].map { (fact, $0) } }
     }
 
+    /// Read by column name, not through `Decodable`: a month's report reads hundreds of thousands of calls.
+    public init(row: Row) throws {
+        id = row["id"]
+        customerID = row["customer_id"]
+        agent = row["agent"]
+        startedAt = row["started_at"]
+        endedAt = row["ended_at"]
+        scriptVersion = row["script_version"]
+        training = row["training"]
+        context = row["context"]
+        outcome = row["outcome"]
+        lossReason = row["loss_reason"]
+        lostTo = row["lost_to"]
+        quote = row["quote"]
+        facts = row["facts"]
+    }
+
     enum CodingKeys: String, CodingKey {
         case id, agent, training, context, outcome, quote, facts
         case customerID = "customer_id"
