@@ -166,7 +166,7 @@ enum ReportSQL {
             SELECT due.id, due.name, due.plate, due.vehicle_use, due.expiry, due.kind,
                    COALESCE(NULLIF(due.agent, ''), l.agent) AS responsible, due.calls, l.started_at AS last_call,
                    r.outcome, r.loss_reason, r.lost_to, r.quote,
-                   EXISTS (SELECT 1 FROM follow_ups f LEFT JOIN calls c ON c.id = f.call_id
+                   EXISTS (SELECT 1 FROM follow_ups f INDEXED BY follow_ups_open_by_customer LEFT JOIN calls c ON c.id = f.call_id
                            WHERE f.customer_id = due.id AND f.done_at IS NULL AND f.due_at < :now AND COALESCE(c.training, 0) = 0) AS overdue,
                    COALESCE(l.started_at >= :quiet, 0) AS recent, due.phone_invalid
             FROM due LEFT JOIN calls l ON l.id = due.latest LEFT JOIN calls r ON r.id = due.result
