@@ -2,10 +2,10 @@ import GRDB
 
 /// The monthly report's objection and rebuttal figures, kept per live call as the call is logged, so that
 /// a month's figures read the month's rows of one small table (a range of its key, the call's start)
-/// instead of every step of every call of the month. One row per call and handler entered (`rebuttal` 0, `answer`
-/// empty: how often by search, how often by an answer other than a return), and one per call and answer chosen
-/// at a handler (`rebuttal` 1); each figure reads only its own kind's range. The call's agent and outcome are carried on each row; a trigger keeps the
-/// outcome equal to the call's row.
+/// instead of every step of every call of the month. One row per call and handler entered (`rebuttal` 0,
+/// `answer` empty: how often by search, how often by an answer other than a return), and one per call and
+/// answer chosen at a handler (`rebuttal` 1); each figure reads only its own kind's range. The call's agent
+/// and outcome are carried on each row; a trigger keeps the outcome equal to the call's row.
 ///
 /// Which nodes are handlers is the report's to say (today's script): a row is kept for every node that
 /// could count. A call logged with its script's handlers (`CallLogWriter.handlers`) keeps only those

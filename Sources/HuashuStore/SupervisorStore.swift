@@ -38,7 +38,7 @@ public protocol SupervisorStore: AnyObject {
 extension Store: SupervisorStore {}
 
 extension SupervisorStore {
-    /// From every customer and every customer's calls: a store that can ask for the few answers it itself.
+    /// From every customer and every call, for a store that does not ask for the few itself (central).
     public func phoneCorrections() throws -> [(customer: Customer, lastEnded: CallSummary?)] {
         let calls = try lastCalls()
         return try allCustomers().filter { $0.phoneInvalid && !$0.training }
