@@ -163,13 +163,17 @@ extension Customer {
     /// A ledger row as a stored customer: its text fields through `CustomerColumns`,
     /// unknown columns kept as JSON, marked 缺少有效电话 without a phone.
     public init(_ record: LedgerRecord) {
-        self.init(plate: record.plate, name: record.name, honorific: record.honorific, phone: record.phone, idNumber: record.idNumber,
-                  commercialExpiry: record.commercialExpiry?.description, compulsoryExpiry: record.compulsoryExpiry?.description,
-                  claims: record.claims, violations: record.violations, extra: record.extra.isEmpty ? nil : Self.extraJSON(record.extra),
-                  phoneInvalid: record.phone == nil)
+        // Filled as a local, not as `self`: assigning to `self` inside an initialiser copies the whole customer for each text.
+        var customer = Customer(plate: record.plate, name: record.name, honorific: record.honorific, phone: record.phone, idNumber: record.idNumber,
+                                commercialExpiry: record.commercialExpiry?.description, compulsoryExpiry: record.compulsoryExpiry?.description,
+                                claims: record.claims, violations: record.violations, extra: record.extra.isEmpty ? nil : Self.extraJSON(record.extra),
+                                phoneInvalid: record.phone == nil)
         if !record.texts.isEmpty {
-            for (slot, assign) in CustomerColumns.ledgerTexts { assign(&self, record.texts[slot]) }
+            record.texts.withUnsafeBufferPointer { texts in
+                for (slot, assign) in CustomerColumns.ledgerTexts where texts[slot] != nil { assign(&customer, texts[slot]) }
+            }
         }
+        self = customer
         // A row with one policy's date only is that policy's row: its insurer and premium are that policy's.
         if commercialExpiry != nil && compulsoryExpiry == nil {
             commercialInsurer = commercialInsurer ?? lastInsurer
@@ -222,6 +226,7 @@ extension Customer {
 /// through `StatementParameters` in `CustomerColumns.all`'s order.
 final class BoundStatement {
     let statement: Statement
+    private let buffer = BindBuffer()
 
     init(_ db: Database, sql: String) throws {
         statement = try db.makeStatement(sql: sql)
@@ -231,7 +236,7 @@ final class BoundStatement {
     /// (nothing written) when `allowingConflict` and a UNIQUE constraint refused the row.
     @discardableResult
     func run(_ db: Database, _ c: Customer, id: Int64?, allowingConflict: Bool) throws -> Bool {
-        var p = StatementParameters(statement)
+        var p = StatementParameters(statement, buffer: buffer)
         c.bindColumns(&p)
         if let id { p.bind(id) }
         guard let failure = p.run() else { return true }
