@@ -79,12 +79,16 @@ public struct LedgerRecord: Sendable, Equatable {
 
     /// Sets a text field by its slot: the reader's way, without a look-up per cell.
     mutating func setText(_ value: String, slot: Int) {
-        if texts.isEmpty { texts = Self.noTexts }
+        if texts.isEmpty {
+            let count = LedgerField.textFields.count
+            // Filled in place: `Array(repeating:count:)` costs more than the rest of the record.
+            texts = [String?](unsafeUninitializedCapacity: count) { slots, initialized in
+                slots.initialize(repeating: nil)
+                initialized = count
+            }
+        }
         texts[slot] = value
     }
-
-    /// Every text slot empty: copied on a record's first text, cheaper than building it afresh for each row.
-    private static let noTexts = [String?](repeating: nil, count: LedgerField.textFields.count)
 
     public var model: String? { get { self[text: .model] } set { self[text: .model] = newValue } }
     public var lastInsurer: String? { get { self[text: .lastInsurer] } set { self[text: .lastInsurer] = newValue } }
