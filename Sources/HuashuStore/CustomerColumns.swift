@@ -283,30 +283,32 @@ struct CustomerUpsert {
 
     mutating func run(batches next: () -> [LedgerEntry]?) throws -> UpsertSummary {
         while let batch = next() {
-            for entry in batch { try store(entry) }
+            // Each entry read where it lies: iterating would copy every customer once more.
+            try batch.withUnsafeBufferPointer { entries in
+                for index in entries.indices { try store(entries[index]) }
+            }
         }
         return summary
     }
 
     mutating func store(_ entry: LedgerEntry) throws {
-        let given = entry.customer
-        var old = try stored.flatMap { try CustomerColumns.fetch($0, arguments: [given.plate], limit: 1, in: db).first }
+        var old = try stored.flatMap { try CustomerColumns.fetch($0, arguments: [entry.customer.plate], limit: 1, in: db).first }
         let earlierRow: Bool
         if let id = old?.id {
             earlierRow = !met.insert(id).inserted
         } else {
-            if try insert.run(db, given, id: nil, allowingConflict: true) {
+            if try insert.run(db, entry.customer, id: nil, allowingConflict: true) {
                 summary.inserted += 1
                 if stored != nil { met.insert(db.lastInsertedRowID) }
                 if !entry.held.isEmpty { try hold(entry.held, customer: db.lastInsertedRowID, row: entry.row) }
                 return
             }
             // The plate came earlier in this same import.
-            old = try CustomerColumns.fetchAll(db, where: "WHERE plate = ?", arguments: [given.plate]).first
+            old = try CustomerColumns.fetchAll(db, where: "WHERE plate = ?", arguments: [entry.customer.plate]).first
             earlierRow = true
         }
         guard let old, let id = old.id else { return }
-        var (customer, held) = reconcile?(entry, old, earlierRow) ?? (given, [])
+        var (customer, held) = reconcile?(entry, old, earlierRow) ?? (entry.customer, [])
         customer.id = id
         customer.doNotCall = old.doNotCall
         // A number found wrong stays wrong until a different one comes, whichever way the row came.
