@@ -28,9 +28,10 @@ struct StatementParameters {
         index += 1
         let handle = statement.sqliteStatement
         guard var text else {
-            sqlite3_bind_null(handle, index)
+            bindNull()
             return
         }
+        buffer?.nulls.remove(index)
         let index = index
         let buffer = buffer
         text.withUTF8 { bytes -> Void in
@@ -49,6 +50,7 @@ struct StatementParameters {
 
     mutating func bind(bytes: [UInt8]) {
         index += 1
+        buffer?.nulls.remove(index)
         let handle = statement.sqliteStatement
         let index = index
         bytes.withUnsafeBytes { buffer -> Void in
@@ -59,7 +61,19 @@ struct StatementParameters {
 
     mutating func bind(_ number: Int64?) {
         index += 1
-        if let number { sqlite3_bind_int64(statement.sqliteStatement, index, number) } else { sqlite3_bind_null(statement.sqliteStatement, index) }
+        guard let number else {
+            bindNull()
+            return
+        }
+        buffer?.nulls.remove(index)
+        sqlite3_bind_int64(statement.sqliteStatement, index, number)
+    }
+
+    /// NULL for the current parameter; with a buffer, not again when the last run bound NULL
+    /// there too (SQLite keeps bindings from run to run): a ledger's empty columns stay empty.
+    private func bindNull() {
+        if let buffer, !buffer.nulls.insert(index) { return }
+        sqlite3_bind_null(statement.sqliteStatement, index)
     }
 
     /// Runs the statement once with the values bound; nil when it is done, else the extended result code.
@@ -85,6 +99,8 @@ final class BindBuffer {
     private let start: UnsafeMutablePointer<UInt8>
     private let capacity: Int
     fileprivate(set) var used = 0
+    /// The parameters SQLite holds NULL for since an earlier run.
+    fileprivate var nulls = ParameterSet()
 
     init(capacity: Int = 1 << 16) {
         self.capacity = capacity
@@ -100,5 +116,23 @@ final class BindBuffer {
         if let source = bytes.baseAddress { place.update(from: source, count: bytes.count) }
         used += bytes.count
         return UnsafeRawPointer(place).assumingMemoryBound(to: CChar.self)
+    }
+}
+
+/// Parameter numbers (from 1) as bits; those past 64 are never members, so they are always bound.
+struct ParameterSet {
+    private var bits: UInt64 = 0
+
+    /// False when it was a member already (and for numbers past 64, which are not kept).
+    mutating func insert(_ parameter: CInt) -> Bool {
+        guard (1...64).contains(parameter) else { return true }
+        let bit = UInt64(1) << UInt64(parameter - 1)
+        defer { bits |= bit }
+        return bits & bit == 0
+    }
+
+    mutating func remove(_ parameter: CInt) {
+        guard (1...64).contains(parameter) else { return }
+        bits &= ~(UInt64(1) << UInt64(parameter - 1))
     }
 }
