@@ -283,6 +283,51 @@ public enum CentralSchema {
                        s.entered, s.raised, s.answered, s.returned_to, s.outcome
                 FROM call_steps s JOIN call_numbers n ON n.desk = s.desk AND n.id = s.call_id;
             """),
+        // A re-chained desk (every hash recomputed by hand) still passes its own checks; what central recorded
+        // at each push does not change with it, so `verify` on the desk compares against this.
+        ("floor: each pushed call's chain head, recorded by the server and never rewritten", """
+            CREATE TABLE chain_heads (
+                desk text NOT NULL REFERENCES desks(name),
+                call_id bigint NOT NULL,
+                seq bigint NOT NULL,
+                step_id bigint NOT NULL,
+                hash text NOT NULL,
+                link text NOT NULL,
+                recorded_at timestamptz NOT NULL DEFAULT now(),
+                PRIMARY KEY (desk, call_id)
+            );
+            -- Kept by the server itself as steps arrive: no role writes a head, it only follows the pushed steps.
+            CREATE FUNCTION huashu_record_chain_heads() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+            SET search_path = public, pg_temp AS $f$
+            BEGIN
+                INSERT INTO chain_heads (desk, call_id, seq, step_id, hash, link)
+                SELECT DISTINCT ON (desk, call_id) desk, call_id, seq, id, hash, link FROM pushed ORDER BY desk, call_id, seq DESC
+                ON CONFLICT (desk, call_id) DO UPDATE SET seq = excluded.seq, step_id = excluded.step_id, hash = excluded.hash,
+                    link = excluded.link, recorded_at = now()
+                WHERE excluded.seq > chain_heads.seq;
+                RETURN NULL;
+            END $f$;
+            CREATE TRIGGER call_steps_chain_heads AFTER INSERT ON call_steps REFERENCING NEW TABLE AS pushed
+                FOR EACH STATEMENT EXECUTE FUNCTION huashu_record_chain_heads();
+            CREATE FUNCTION huashu_chain_head_moves_on() RETURNS trigger LANGUAGE plpgsql AS $f$
+            BEGIN
+                IF NEW.desk IS DISTINCT FROM OLD.desk OR NEW.call_id IS DISTINCT FROM OLD.call_id OR NEW.seq <= OLD.seq THEN
+                    PERFORM huashu_refuse('a recorded chain head only moves on to a later step of its call');
+                END IF;
+                RETURN NEW;
+            END $f$;
+            CREATE TRIGGER chain_heads_move_on BEFORE UPDATE ON chain_heads FOR EACH ROW EXECUTE FUNCTION huashu_chain_head_moves_on();
+            CREATE TRIGGER chain_heads_kept BEFORE DELETE ON chain_heads FOR EACH ROW EXECUTE FUNCTION huashu_append_only();
+            CREATE TRIGGER chain_heads_never_truncated BEFORE TRUNCATE ON chain_heads FOR EACH STATEMENT EXECUTE FUNCTION huashu_append_only();
+            INSERT INTO chain_heads (desk, call_id, seq, step_id, hash, link)
+            SELECT DISTINCT ON (desk, call_id) desk, call_id, seq, id, hash, link FROM call_steps ORDER BY desk, call_id, seq DESC;
+
+            REVOKE ALL ON chain_heads FROM PUBLIC;
+            GRANT SELECT ON chain_heads TO huashu_agent, huashu_supervisor;
+            ALTER TABLE chain_heads ENABLE ROW LEVEL SECURITY;
+            CREATE POLICY agent_own_desk ON chain_heads FOR SELECT TO huashu_agent USING (huashu_owns_desk(desk));
+            CREATE POLICY supervisor_reads ON chain_heads FOR SELECT TO huashu_supervisor USING (true);
+            """),
     ]
 
     /// The newest schema this build knows.
