@@ -328,6 +328,19 @@ public enum CentralSchema {
             CREATE POLICY agent_own_desk ON chain_heads FOR SELECT TO huashu_agent USING (huashu_owns_desk(desk));
             CREATE POLICY supervisor_reads ON chain_heads FOR SELECT TO huashu_supervisor USING (true);
             """),
+        // `huashu watch` listens instead of polling every desk: each push of steps, calls or follow-ups wakes it once.
+        ("floor: pushed steps notify the wallboard", """
+            CREATE FUNCTION huashu_floor_changed() RETURNS trigger LANGUAGE plpgsql AS $f$
+            BEGIN
+                PERFORM pg_notify('huashu_floor', '');
+                RETURN NULL;
+            END $f$;
+            CREATE TRIGGER call_steps_floor AFTER INSERT ON call_steps FOR EACH STATEMENT EXECUTE FUNCTION huashu_floor_changed();
+            CREATE TRIGGER calls_floor AFTER INSERT OR UPDATE ON calls FOR EACH STATEMENT EXECUTE FUNCTION huashu_floor_changed();
+            CREATE TRIGGER follow_ups_floor AFTER INSERT ON follow_ups FOR EACH STATEMENT EXECUTE FUNCTION huashu_floor_changed();
+            -- The calls on the wallboard: the few not ended, out of every call ever pushed.
+            CREATE INDEX calls_open ON calls (desk, id) WHERE ended_at IS NULL AND training = 0;
+            """),
     ]
 
     /// The newest schema this build knows.
