@@ -66,4 +66,45 @@ struct CentralWatchTests {
         let written = String(decoding: wall.written, as: UTF8.self)
         #expect(written.hasPrefix("\u{1B}[?1049h") && written.hasSuffix("\u{1B}[?25h\u{1B}[?1049l"), "the shell's screen is given back")
     }
+
+    /// A desk on a call pushes each step in the background: the wallboard shows the call, its stage and its
+    /// objection moments after the step, not only when the call ends.
+    @Test func aCallInProgressOnADeskShowsOnTheWallboardMomentsAfterEachStep() throws {
+        let cluster = try ThrowawayCluster()
+        let a = try Fixture()
+        #expect(try a.piped(["central", "init", cluster.url], input: "").status == 0)
+        let onA = try PseudoTerminal([Fixture.binary, "call", "粤B12345"], environment: a.environment.merging(desk(cluster, "desk-a")) { $1 })
+        /// The first frame showing `text` in the call's line, and how long after the step it came.
+        func shown(_ text: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> TimeInterval {
+            let stepped = Date()
+            while Date().timeIntervalSince(stepped) < 5 {
+                let frame = try a.piped(["watch", "--once", "--db", cluster.url], input: "").output
+                if frame.components(separatedBy: "\n").contains(where: { $0.hasPrefix("  小李") && $0.contains(text) }) {
+                    return Date().timeIntervalSince(stepped)
+                }
+            }
+            Issue.record("the wallboard never showed \(text)", sourceLocation: sourceLocation)
+            return 5
+        }
+        onA.waitFor("是我")
+        let first = try shown("确认身份")
+        onA.type("1\r")
+        var mark = onA.mark
+        onA.type("太贵了\r")
+        onA.waitFor("价格高", since: mark)
+        mark = onA.mark
+        onA.type("\r")
+        onA.waitFor("异议处理>", since: mark)
+        let objection = try shown("价格高")
+        print("wallboard after a step: \(Int(first * 1000)) ms, \(Int(objection * 1000)) ms")
+        #expect(try cluster.value("SELECT count(*) FROM customers") == "0", "a call in progress sends its calls and steps only")
+        onA.type(".end thinking\r")
+        #expect(onA.waitForExit() == 0)
+        let deadline = Date().addingTimeInterval(10)
+        var frame = ""
+        while Date() < deadline, !frame.contains("通话中 (0)") {
+            frame = try a.piped(["watch", "--once", "--db", cluster.url], input: "").output
+        }
+        #expect(frame.contains("通话中 (0)"), "the ended call leaves the wallboard: \(frame)")
+    }
 }
