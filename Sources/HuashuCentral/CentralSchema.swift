@@ -341,6 +341,39 @@ public enum CentralSchema {
             -- The calls on the wallboard: the few not ended, out of every call ever pushed.
             CREATE INDEX calls_open ON calls (desk, id) WHERE ended_at IS NULL AND training = 0;
             """),
+        ("floor: a supervisor lifts a 勿扰 on central, audited; desks pull the lift", """
+            -- Who (the name given and the login), when and why; never changed or removed.
+            CREATE TABLE refusal_lifts (
+                id bigserial PRIMARY KEY,
+                customer_key text NOT NULL,
+                lifted_by text NOT NULL CHECK (lifted_by <> ''),
+                login name NOT NULL,
+                reason text NOT NULL CHECK (reason <> ''),
+                at timestamptz NOT NULL DEFAULT now()
+            );
+            CREATE TRIGGER refusal_lifts_append_only BEFORE UPDATE OR DELETE ON refusal_lifts FOR EACH ROW EXECUTE FUNCTION huashu_append_only();
+            CREATE TRIGGER refusal_lifts_never_truncated BEFORE TRUNCATE ON refusal_lifts FOR EACH STATEMENT EXECUTE FUNCTION huashu_append_only();
+            -- The one way a 勿扰 goes: the refusal and its audit row in one step, for supervisors only.
+            CREATE FUNCTION huashu_lift_do_not_call(key text, by text, why text) RETURNS TABLE (lift bigint, refusals bigint)
+            LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $f$
+            DECLARE
+                removed bigint;
+            BEGIN
+                IF NOT pg_has_role(session_user, 'huashu_supervisor', 'MEMBER')
+                   AND NOT (SELECT rolsuper FROM pg_roles WHERE rolname = session_user) THEN
+                    PERFORM huashu_refuse(format('only a supervisor lifts a 勿扰; %s is not one', session_user));
+                END IF;
+                DELETE FROM refusals WHERE customer_key = key AND kind = 'do_not_call';
+                GET DIAGNOSTICS removed = ROW_COUNT;
+                RETURN QUERY INSERT INTO refusal_lifts (customer_key, lifted_by, login, reason)
+                    VALUES (key, by, session_user, why) RETURNING id, removed;
+            END $f$;
+            REVOKE ALL ON FUNCTION huashu_lift_do_not_call(text, text, text) FROM PUBLIC;
+            -- Every role may ask, so an agent is told in words why not.
+            GRANT EXECUTE ON FUNCTION huashu_lift_do_not_call(text, text, text) TO huashu_agent, huashu_supervisor, huashu_trainer;
+            REVOKE ALL ON refusal_lifts FROM PUBLIC;
+            GRANT SELECT ON refusal_lifts TO huashu_agent, huashu_supervisor;
+            """),
     ]
 
     /// The newest schema this build knows.

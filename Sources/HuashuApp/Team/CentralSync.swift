@@ -67,9 +67,20 @@ public enum CentralSync {
         let counts = sent.map { "\($0.sent) \($0.table.noun)" }.joined(separator: ", ")
         // Refusals heard on other desks come down with every sync, so an offline desk honours them from its next one.
         var marked = 0
-        for refusal in try wrap({ try push.central.refusals() }) where try CallFloor.honour(refusal, in: push.store) { marked += 1 }
+        let refusals = try wrap { try push.central.refusals() }
+        for refusal in refusals where try CallFloor.honour(refusal, in: push.store) { marked += 1 }
+        // So do the 勿扰 a supervisor lifted, each once; one heard again since (a refusal standing) stays.
+        let standing = Set(refusals.filter { $0.kind == "do_not_call" }.map(\.customerKey))
+        let pulled = try wrap { try push.store.liftsPulled() }
+        let lifts = try wrap { try push.central.lifts(after: pulled) }
+        var lifted = 0
+        for lift in lifts where !standing.contains(lift.customerKey) {
+            if try CallFloor.honour(lift, in: push.store) { lifted += 1 }
+        }
+        if let last = lifts.last { try wrap { try push.store.setLiftsPulled(last.id) } }
         return "desk \(push.desk) synced to \(push.central.url): \(counts) sent"
-            + (marked > 0 ? "; \(marked) customer\(marked == 1 ? "" : "s") marked from other desks' refusals" : "") + "\n"
+            + (marked > 0 ? "; \(marked) customer\(marked == 1 ? "" : "s") marked from other desks' refusals" : "")
+            + (lifted > 0 ? "; \(lifted) customer\(lifted == 1 ? "'s" : "s'") 勿扰 lifted by a supervisor on central" : "") + "\n"
     }
 
     /// The push of a call in progress (`sync --follow`, started by the call with a pipe for its standard input): each
