@@ -7,20 +7,16 @@ import Testing
 /// log re-chained by hand (every hash recomputed) is caught.
 @Suite("the team floor: chain heads on central", .serialized)
 struct CentralChainTests {
-    func desk(_ cluster: ThrowawayCluster, _ name: String) -> [String: String] {
-        ["HUASHU_CENTRAL": cluster.url, "HUASHU_DESK": name]
-    }
-
     @Test func aDeskReChainedByHandIsCaughtAndNamedWhileAnUntouchedOnePassesAndAnOfflineOneSaysItCouldNotCompare() throws {
         let cluster = try ThrowawayCluster()
         let a = try LogTamperTests.twoCalls(), b = try LogTamperTests.twoCalls()
         #expect(try a.piped(["central", "init", cluster.url], input: "").status == 0)
         for (fixture, name) in [(a, "desk-a"), (b, "desk-b")] {
-            #expect(try fixture.piped(["sync"], input: "", environment: desk(cluster, name)).status == 0)
+            #expect(try fixture.piped(["sync"], input: "", environment: cluster.desk(name)).status == 0)
         }
         #expect(try cluster.value("SELECT string_agg(desk || ':' || call_id || '@' || seq, ' ' ORDER BY desk, call_id) FROM chain_heads")
                 == "desk-a:1@5 desk-a:2@3 desk-b:1@5 desk-b:2@3", "each pushed call's newest step, per desk")
-        let before = try a.piped(["verify"], input: "", environment: desk(cluster, "desk-a"))
+        let before = try a.piped(["verify"], input: "", environment: cluster.desk("desk-a"))
         #expect(before.status == 0, "\(before.output)")
         #expect(before.output.contains("call log intact: 2 calls, 8 steps; matches the central store \(cluster.url) at the chain heads of 2 pushed calls (desk desk-a)"),
                 "\(before.output)")
@@ -30,25 +26,25 @@ struct CentralChainTests {
         try LogTamperTests.rechain(a)
         #expect(try a.piped(["verify"], input: "").status == 0, "without central, a re-chained log passes its own walk")
         // A sync after the rewrite sends nothing over what central recorded.
-        #expect(try a.piped(["sync"], input: "", environment: desk(cluster, "desk-a")).status == 0)
-        let caught = try a.piped(["verify"], input: "", environment: desk(cluster, "desk-a"))
+        #expect(try a.piped(["sync"], input: "", environment: cluster.desk("desk-a")).status == 0)
+        let caught = try a.piped(["verify"], input: "", environment: cluster.desk("desk-a"))
         #expect(caught.status == 1, "\(caught.output)")
         #expect(caught.output.contains("call #1 step 5: central \(cluster.url): not the step pushed to central (recorded there "), "\(caught.output)")
         #expect(caught.output.contains("the call's log was rewritten on this desk after it was pushed"), "\(caught.output)")
         #expect(caught.output.contains("call #2 step 3: central \(cluster.url): its link differs from the one pushed to central"),
                 "the next call's own hashes agree, but its link runs through the rewritten call: \(caught.output)")
         #expect(caught.output.contains("2 problem(s) in 2 calls, 8 steps: the log was altered"), "\(caught.output)")
-        let one = try a.piped(["verify", "2"], input: "", environment: desk(cluster, "desk-a"))
+        let one = try a.piped(["verify", "2"], input: "", environment: cluster.desk("desk-a"))
         #expect(one.status == 1 && !one.output.contains("call #1 step 5"), "only the call asked for: \(one.output)")
 
         // The untouched desk passes; central itself, holding what was pushed, is intact.
-        #expect(try b.piped(["verify"], input: "", environment: desk(cluster, "desk-b")).status == 0)
+        #expect(try b.piped(["verify"], input: "", environment: cluster.desk("desk-b")).status == 0)
         let onCentral = try a.piped(["verify", "--db", cluster.url], input: "")
         #expect(onCentral.status == 0, "\(onCentral.output)")
 
         // Offline: the desk says it could not compare, and what it did check.
         try cluster.stop()
-        let offline = try b.piped(["verify"], input: "", environment: desk(cluster, "desk-b"))
+        let offline = try b.piped(["verify"], input: "", environment: cluster.desk("desk-b"))
         #expect(offline.status == 2, "\(offline.output)")
         #expect(offline.output.contains("this desk's call log is intact by its own chain: 2 calls, 8 steps"), "\(offline.output)")
         #expect(offline.output.contains("NOT compared with the central store: cannot connect to the central store"), "\(offline.output)")
@@ -59,7 +55,7 @@ struct CentralChainTests {
         let a = try LogTamperTests.twoCalls()
         #expect(try a.piped(["central", "init", cluster.url], input: "").status == 0)
         #expect(try a.piped(["central", "grant", "agent7", "--role", "agent", "--desk", "desk-a", "--central", cluster.url], input: "").status == 0)
-        let agent = "postgresql://agent7@/postgres?host=\(cluster.folder)"
+        let agent = cluster.url(as: "agent7")
         #expect(try a.piped(["sync", "--central", agent, "--desk", "desk-a"], input: "").status == 0)
         let asAgent = try CentralConnection(url: agent), asOwner = try cluster.connect()
         #expect(try asAgent.execute("SELECT count(*) FROM chain_heads").first?.first == "2", "an agent reads its own desk's heads")

@@ -6,19 +6,15 @@ import Testing
 /// screen that redraws when a desk pushes and outlives a server restart.
 @Suite("the team floor: the wallboard", .serialized)
 struct CentralWatchTests {
-    func desk(_ cluster: ThrowawayCluster, _ name: String) -> [String: String] {
-        ["HUASHU_CENTRAL": cluster.url, "HUASHU_DESK": name]
-    }
-
     @Test func onceShowsTheCallInProgressMaskedWithItsStageAndObjectionAndTodaysCountsPerAgent() throws {
         let cluster = try ThrowawayCluster()
         let a = try Fixture(), b = try Fixture()
         #expect(try a.piped(["central", "init", cluster.url], input: "").status == 0)
         // Desk a: a call ended with a booked callback; desk b (agent 王芳): a call left at the price objection.
-        #expect(try a.piped(["call", "粤B67890"], input: ".end callback 明天上午10点\ny\n", environment: desk(cluster, "desk-a")).status == 0)
-        #expect(try b.piped(["call", "粤B12345"], input: "1\n太贵了\n\n.quit\n", environment: desk(cluster, "desk-b").merging(["HUASHU_AGENT": "王芳"]) { $1 }).status == 0)
+        #expect(try a.piped(["call", "粤B67890"], input: ".end callback 明天上午10点\ny\n", environment: cluster.desk("desk-a")).status == 0)
+        #expect(try b.piped(["call", "粤B12345"], input: "1\n太贵了\n\n.quit\n", environment: cluster.desk("desk-b").merging(["HUASHU_AGENT": "王芳"]) { $1 }).status == 0)
         for (fixture, name) in [(a, "desk-a"), (b, "desk-b")] {
-            #expect(try fixture.piped(["sync"], input: "", environment: desk(cluster, name)).status == 0)
+            #expect(try fixture.piped(["sync"], input: "", environment: cluster.desk(name)).status == 0)
         }
         let frame = try a.piped(["watch", "--once", "--db", cluster.url], input: "")
         #expect(frame.status == 0, "\(frame.output)")
@@ -46,8 +42,8 @@ struct CentralWatchTests {
         wall.waitFor("通话中 (0)")
         // Nothing is polled for a minute: only the server's notification can bring the call up this soon.
         var mark = wall.mark
-        #expect(try a.piped(["call", "粤B12345"], input: "1\n.quit\n", environment: desk(cluster, "desk-a")).status == 0)
-        #expect(try a.piped(["sync"], input: "", environment: desk(cluster, "desk-a")).status == 0)
+        #expect(try a.piped(["call", "粤B12345"], input: "1\n.quit\n", environment: cluster.desk("desk-a")).status == 0)
+        #expect(try a.piped(["sync"], input: "", environment: cluster.desk("desk-a")).status == 0)
         wall.waitFor("通话中 (1)", since: mark, timeout: 10)
 
         mark = wall.mark
@@ -57,8 +53,8 @@ struct CentralWatchTests {
         try cluster.start()
         wall.waitFor("已重新连上中心库", since: mark, timeout: 10)
         mark = wall.mark
-        #expect(try b.piped(["call", "粤B67890"], input: "1\n.quit\n", environment: desk(cluster, "desk-b")).status == 0)
-        #expect(try b.piped(["sync"], input: "", environment: desk(cluster, "desk-b")).status == 0)
+        #expect(try b.piped(["call", "粤B67890"], input: "1\n.quit\n", environment: cluster.desk("desk-b")).status == 0)
+        #expect(try b.piped(["sync"], input: "", environment: cluster.desk("desk-b")).status == 0)
         wall.waitFor("通话中 (2)", since: mark, timeout: 10)
 
         wall.type("\u{03}")
@@ -73,7 +69,7 @@ struct CentralWatchTests {
         let cluster = try ThrowawayCluster()
         let a = try Fixture()
         #expect(try a.piped(["central", "init", cluster.url], input: "").status == 0)
-        let onA = try PseudoTerminal([Fixture.binary, "call", "粤B12345"], environment: a.environment.merging(desk(cluster, "desk-a")) { $1 })
+        let onA = try PseudoTerminal([Fixture.binary, "call", "粤B12345"], environment: a.environment.merging(cluster.desk("desk-a")) { $1 })
         /// The first frame showing `text` in the call's line, and how long after the step it came.
         func shown(_ text: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> TimeInterval {
             let stepped = Date()
