@@ -190,8 +190,23 @@ public final class CentralStore: SupervisorStore {
             report.steps += walked.steps
             report.sealHeld = report.sealHeld || walked.sealHeld
             report.problems += walked.problems.map { ChainProblem(callID: nil, seq: nil, message: "desk \(desk): \($0)") }
+            report.problems += try headsAgainstSteps(desk: desk, only: only?.id)
         }
         return report
+    }
+
+    /// Each call's steps against the head the server recorded when they arrived: a step changed on central
+    /// (triggers turned off by hand) no longer matches it.
+    private func headsAgainstSteps(desk: String, only: Int64?) throws -> [ChainProblem] {
+        try central.execute("""
+            SELECT h.call_id, h.seq, h.recorded_at::text FROM chain_heads h
+            LEFT JOIN call_steps s ON s.desk = h.desk AND s.call_id = h.call_id AND s.seq = h.seq
+            WHERE h.desk = $1 AND ($2::bigint IS NULL OR h.call_id = $2) AND (s.hash IS DISTINCT FROM h.hash OR s.link IS DISTINCT FROM h.link)
+            ORDER BY h.call_id
+            """, [desk, only.map(String.init)], what: "comparing desk \(desk)'s steps with their chain heads").map { row in
+            ChainProblem(callID: nil, seq: nil, message: "desk \(desk): call #\(row[0] ?? "") step \(row[1] ?? ""): "
+                + "not the step whose chain head the central store recorded when it arrived (\(row[2] ?? "")): changed on central")
+        }
     }
 
     private func walk(desk: String, only: Int64?, seal: LogChain.Seal?) throws -> ChainReport {
