@@ -126,6 +126,10 @@ public final class CentralStore: SupervisorStore {
         try fetch("SELECT * FROM team.customers ORDER BY id", [], "reading customers").map { try Customer(row: $0) }
     }
 
+    public func largestCustomerID() throws -> Int64 {
+        try fetch("SELECT max(id) AS id FROM team.customers", [], "reading the largest customer number").first?["id"] ?? 0
+    }
+
     public func lastCalls() throws -> [Int64: LastCalls] {
         ReportRow.lastCalls(try fetch("""
             SELECT customer_id, started_at, outcome, loss_reason FROM team.calls WHERE training = 0 ORDER BY started_at COLLATE "C", id

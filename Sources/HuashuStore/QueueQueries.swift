@@ -33,7 +33,8 @@ extension Store {
                       _ each: (Customer, QueueStanding) -> Void) throws(StoreError) {
         try read { db in
             db.add(function: QueueQuery.key(today: today, minute: minute, plan: plan))
-            let statement = try db.makeStatement(sql: QueueQuery.sql(owner: owner, limited: limit != nil))
+            let rule = RenewalQueueSQL(today: today, minute: minute, plan: plan, dialect: .sqlite)
+            let statement = try db.makeStatement(sql: QueueQuery.sql(rule, owner: owner, limited: limit != nil))
             try statement.setArguments(QueueQuery.arguments(owner: owner, limit: limit))
             let handle = statement.sqliteStatement
             sqlite3_reset(handle)
@@ -45,7 +46,7 @@ extension Store {
                 guard code == SQLITE_ROW else {
                     throw DatabaseError(resultCode: ResultCode(rawValue: code), message: db.lastErrorMessage, sql: statement.sql)
                 }
-                cursor.column = 0
+                cursor.column = 1
                 var customer = Customer(id: cursor.integer(), plate: "", name: "")
                 for column in CustomerColumns.all { column.read(&customer, cursor) }
                 let candidate = QueueCandidate(customer, lastCallAt: cursor.text(), lastOutcome: cursor.text(), lastLossReason: cursor.text(),
@@ -57,11 +58,17 @@ extension Store {
         }
     }
 
+    public func largestCustomerID() throws(StoreError) -> Int64 {
+        try read { db in try Int64.fetchOne(db, sql: "SELECT max(id) FROM customers") ?? 0 }
+    }
+
     /// The plan SQLite chooses for `queue` (`EXPLAIN QUERY PLAN`, one line per step): the tests read it.
     public func queuePlan(owner: QueueOwner, limited: Bool) throws(StoreError) -> String {
         try read { db in
-            db.add(function: QueueQuery.key(today: LedgerDate(daysSince1970: 0), minute: 0, plan: .dealer))
-            return try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + QueueQuery.sql(owner: owner, limited: limited),
+            let today = LedgerDate(daysSince1970: 0)
+            db.add(function: QueueQuery.key(today: today, minute: 0, plan: .dealer))
+            let rule = RenewalQueueSQL(today: today, minute: 0, plan: .dealer, dialect: .sqlite)
+            return try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + QueueQuery.sql(rule, owner: owner, limited: limited),
                                     arguments: QueueQuery.arguments(owner: owner, limit: limited ? 1 : nil))
                 .map { row -> String in row["detail"] }.joined(separator: "\n")
         }
@@ -104,40 +111,80 @@ extension VehiclePolicy {
 
 /// The call list's one query.
 enum QueueQuery {
+    /// Customers in the order of `RenewalQueueRule`, by its key in SQL (`RenewalQueueSQL`), in stages
+    /// that SQLite runs as co-routines (`LIMIT -1 OFFSET 0` keeps a stage from being flattened into the
+    /// next, which would evaluate its expressions again for each use): each customer's latest call, latest
+    /// finished call and earliest open follow-up through their indexes, days to each expiry and since each
+    /// call; which policies are due; the days the key goes by; the key. Only the listed customers' keys are sorted, and their rows
+    /// read after, so memory holds the sorter's pages, not the ledger. A row whose dates are not as huashu
+    /// writes them (a database edited by hand) is placed by the rule itself in Swift (`huashu_queue_key`).
+    ///
     /// Who is never on a list, whatever the day: do-not-call (勿扰), no valid phone, rehearsal customers.
     /// A customer's earliest follow-up is looked up among their own open ones (`INDEXED BY`): left to
     /// itself, SQLite walks every open follow-up in due order for each customer to save a sort of one or two.
-    static func sql(owner: QueueOwner, limited: Bool) -> String {
+    static func sql(_ rule: RenewalQueueSQL, owner: QueueOwner, limited: Bool) -> String {
         let ownerCondition: String
         switch owner {
         case .anyone: ownerCondition = ""
         case .agent: ownerCondition = "AND trim(c.agent) = :agent"
         case .nobody: ownerCondition = "AND (trim(c.agent) IS NULL OR trim(c.agent) = '')"
         }
-        let customerColumns = CustomerColumns.names.map { "q." + $0 }.joined(separator: ", ")
+        let stage = "LIMIT -1 OFFSET 0"
+        let julianToday = "\(rule.today.daysSince1970 + 2_440_587).5"
+        func days(to column: String) -> String { "CAST(julianday(\(column)) - \(julianToday) AS INTEGER)" }
+        func days(since column: String) -> String { "CAST(\(julianToday) - julianday(\(column), 'localtime', 'start of day') AS INTEGER)" }
+        let years = LedgerValue.plausibleYears
+        func expiryAsWritten(_ column: String) -> String {
+            "(\(column) IS NULL OR (\(column) BETWEEN '\(years.lowerBound)-01-01' AND '\(years.upperBound)-12-31' AND date(\(column)) = \(column)))"
+        }
+        func timestampAsWritten(_ column: String) -> String { "(\(column) IS NULL OR strftime('%Y-%m-%dT%H:%M:%fZ', \(column)) = \(column))" }
+        let key = rule.key(days: "days", anyDue: "due_c OR due_k", lastCallSince: "since", endedSince: "ended_since",
+                           endedOutcome: "ended_outcome", followUpDue: "follow_up_due", grade: "grade", leadFromCall: "lead_from_call")
+        let customerColumns = CustomerColumns.names.map { "c." + $0 }.joined(separator: ", ")
         return """
-            SELECT q.id, \(customerColumns),
-                   l.started_at, l.outcome, l.loss_reason, e.started_at, e.outcome, f.kind, f.due_at,
-                   huashu_queue_key(q.commercial_expiry, q.compulsory_expiry, q.grade, q.lead_from_call,
-                                    l.started_at, e.started_at, e.outcome, f.kind, f.due_at) AS place
+            SELECT listed.place, c.id, \(customerColumns),
+                   l.started_at, l.outcome, l.loss_reason, e.started_at, e.outcome, f.kind, f.due_at
             FROM (
-                SELECT c.id, \(CustomerColumns.names.map { "c." + $0 }.joined(separator: ", ")),
-                       (SELECT k.id FROM calls k WHERE k.customer_id = c.id AND k.training = 0
-                        ORDER BY k.started_at DESC, k.id DESC LIMIT 1) AS last_call,
-                       (SELECT k.id FROM calls k WHERE k.customer_id = c.id AND k.training = 0 AND k.outcome IS NOT NULL
-                        ORDER BY k.started_at DESC, k.id DESC LIMIT 1) AS last_ended,
-                       (SELECT u.id FROM follow_ups u INDEXED BY follow_ups_open_by_customer
-                        WHERE u.customer_id = c.id AND u.done_at IS NULL
-                        ORDER BY u.due_at, u.id LIMIT 1) AS follow_up
-                FROM customers c
-                WHERE c.do_not_call = 0 AND c.training = 0 AND c.phone_invalid = 0 \(ownerCondition)
-            ) q
-            LEFT JOIN calls l ON l.id = q.last_call
-            LEFT JOIN calls e ON e.id = q.last_ended
-            LEFT JOIN follow_ups f ON f.id = q.follow_up
-            WHERE place IS NOT NULL
-            ORDER BY place, q.id
-            \(limited ? "LIMIT :limit" : "")
+                SELECT id, last_call, last_ended, follow_up, place FROM (
+                    SELECT id, last_call, last_ended, follow_up,
+                           CASE WHEN as_written THEN \(key)
+                                ELSE huashu_queue_key(commercial_expiry, compulsory_expiry, grade, lead_from_call,
+                                                      last_at, ended_at, ended_outcome, follow_up_kind, follow_up_due) END AS place
+                    FROM (
+                        SELECT judged.*, \(rule.daysToExpiry(commercial: "days_c", compulsory: "days_k", commercialDue: "due_c", compulsoryDue: "due_k")) AS days
+                        FROM (
+                            SELECT looked_up.*, \(rule.policyDue(days: "days_c", since: "since")) AS due_c,
+                                   \(rule.policyDue(days: "days_k", since: "since")) AS due_k
+                            FROM (
+                                SELECT c.id, c.grade, c.lead_from_call, c.commercial_expiry, c.compulsory_expiry,
+                                       l.id AS last_call, e.id AS last_ended, f.id AS follow_up, l.started_at AS last_at,
+                                       e.started_at AS ended_at, e.outcome AS ended_outcome, f.kind AS follow_up_kind, f.due_at AS follow_up_due,
+                                       \(days(to: "c.commercial_expiry")) AS days_c, \(days(to: "c.compulsory_expiry")) AS days_k,
+                                       \(days(since: "l.started_at")) AS since, \(days(since: "e.started_at")) AS ended_since,
+                                       \(expiryAsWritten("c.commercial_expiry")) AND \(expiryAsWritten("c.compulsory_expiry"))
+                                       AND \(timestampAsWritten("l.started_at")) AND \(timestampAsWritten("e.started_at"))
+                                       AND (f.due_at IS NULL OR strftime('%Y-%m-%d %H:%M', f.due_at) = f.due_at) AS as_written
+                                FROM customers c
+                                LEFT JOIN calls l ON l.id = (SELECT k.id FROM calls k WHERE k.customer_id = c.id AND k.training = 0
+                                                             ORDER BY k.started_at DESC, k.id DESC LIMIT 1)
+                                LEFT JOIN calls e ON e.id = (SELECT k.id FROM calls k WHERE k.customer_id = c.id AND k.training = 0
+                                                             AND k.outcome IS NOT NULL ORDER BY k.started_at DESC, k.id DESC LIMIT 1)
+                                LEFT JOIN follow_ups f ON f.id = (SELECT u.id FROM follow_ups u INDEXED BY follow_ups_open_by_customer
+                                                                  WHERE u.customer_id = c.id AND u.done_at IS NULL ORDER BY u.due_at, u.id LIMIT 1)
+                                WHERE c.do_not_call = 0 AND c.training = 0 AND c.phone_invalid = 0 \(ownerCondition)
+                                \(stage)
+                            ) looked_up \(stage)
+                        ) judged \(stage)
+                    ) \(stage)
+                )
+                WHERE place IS NOT NULL
+                ORDER BY place, id
+                LIMIT \(limited ? ":limit" : "-1")
+            ) listed
+            CROSS JOIN customers c ON c.id = listed.id
+            LEFT JOIN calls l ON l.id = listed.last_call
+            LEFT JOIN calls e ON e.id = listed.last_ended
+            LEFT JOIN follow_ups f ON f.id = listed.follow_up
             """
     }
 

@@ -20,6 +20,8 @@ public protocol SupervisorStore: AnyObject {
     func unfinishedRehearsals(agent: String?) throws -> [String: Int]
     func knowsAgent(_ agent: String) throws -> Bool
     func allCustomers() throws -> [Customer]
+    /// The largest customer number (0 with none): it bounds both a list's row numbers and its customer numbers.
+    func largestCustomerID() throws -> Int64
     func lastCalls() throws -> [Int64: LastCalls]
     func openFollowUps() throws -> [(customerID: Int64, kind: String, due: String)]
     func verifyChains(call: Int64?, seal: LogChain.Seal?) throws -> ChainReport

@@ -37,14 +37,17 @@ enum ReportTable {
         let widths = grid.columns.indices.map { column in
             all.map { $0.indices.contains(column) ? $0[column].displayWidth : 0 }.reduce(grid.columns[column].minimumWidth, max)
         }
-        return all.map { row in
-            let cells = row.enumerated().map { column, cell in
-                grid.columns[column].kind.isNumeric ? String(repeating: " ", count: max(widths[column] - cell.displayWidth, 0)) + cell
-                    : (column == row.count - 1 ? cell : TextWrap.padded(cell, to: widths[column]))
-            }
-            var line = indent + cells.joined(separator: "  ")
-            while line.last == " " { line.removeLast() }
-            return line
+        return all.map { line($0, columns: grid.columns, widths: widths, indent: indent) }
+    }
+
+    /// One row of visible cells, padded to `widths`: a table printed row by row passes widths fixed before its rows come.
+    static func line(_ row: [String], columns: [ReportColumn], widths: [Int], indent: String) -> String {
+        let cells = row.enumerated().map { column, cell in
+            columns[column].kind.isNumeric ? String(repeating: " ", count: max(widths[column] - cell.displayWidth, 0)) + cell
+                : (column == row.count - 1 ? cell : TextWrap.padded(cell, to: widths[column]))
         }
+        var line = indent + cells.joined(separator: "  ")
+        while line.last == " " { line.removeLast() }
+        return line
     }
 }
