@@ -81,9 +81,11 @@ public enum RenewalTimeline {
         if let since = daysSinceLastContact, since <= 0 { return nil }
         let lastContact = daysSinceLastContact.map { today + $0 }  // in days before expiry
         // The contact fell due on the latest day, from the last contact (or the plan's first day) to today, that a window asks for.
-        guard let fellDue = windows(plan).compactMap({ $0.latestDueDay(from: today, lastContact: lastContact, start: start(plan)) }).max() else {
-            return nil
+        var latest: Int?
+        for window in windows(plan) {
+            if let day = window.latestDueDay(from: today, lastContact: lastContact, start: start(plan)) { latest = max(latest ?? day, day) }
         }
+        guard let fellDue = latest else { return nil }
         let first = lastContact == nil
         return RenewalTouch(reason(today, first: first, plan: plan), overdueDays: first ? 0 : fellDue - today)
     }
@@ -92,17 +94,17 @@ public enum RenewalTimeline {
     /// (a single-day window with interval 1 is a touchpoint: due whenever not called on it). The queue's
     /// SQL is generated from these windows (`RenewalQueueSQL`), so the two cannot disagree.
     public static func windows(_ plan: RenewalPlan) -> [TimelineWindow] {
-        let lapse = TimelineWindow(from: nil, to: -1, interval: lapseInterval)
-        switch plan {
-        case .dealer:
-            return [TimelineWindow(from: 61, to: start(plan), interval: dealerWindow(61).interval),
-                    TimelineWindow(from: 31, to: 60, interval: dealerWindow(31).interval),
-                    TimelineWindow(from: 0, to: 30, interval: dealerWindow(0).interval),
-                    TimelineWindow(from: 7, to: 7, interval: 1), TimelineWindow(from: 1, to: 1, interval: 1), lapse]
-        case .insurer:
-            return insurerTouchpoints.map { TimelineWindow(from: $0.days, to: $0.days, interval: 1) } + [lapse]
-        }
+        plan == .dealer ? dealerWindows : insurerWindows
     }
+
+    private static let lapse = TimelineWindow(from: nil, to: -1, interval: lapseInterval)
+    private static let dealerWindows = [
+        TimelineWindow(from: 61, to: start(.dealer), interval: dealerWindow(61).interval),
+        TimelineWindow(from: 31, to: 60, interval: dealerWindow(31).interval),
+        TimelineWindow(from: 0, to: 30, interval: dealerWindow(0).interval),
+        TimelineWindow(from: 7, to: 7, interval: 1), TimelineWindow(from: 1, to: 1, interval: 1), lapse,
+    ]
+    private static let insurerWindows = insurerTouchpoints.map { TimelineWindow(from: $0.days, to: $0.days, interval: 1) } + [lapse]
 
     /// The touchpoint a day belongs to, as the queue names it.
     static func reason(_ day: Int, first: Bool, plan: RenewalPlan) -> String {

@@ -26,15 +26,21 @@ public enum QueueOwner: Sendable, Equatable {
 extension Store {
     /// A day's call list in the order of `RenewalQueueRule`, streamed: SQLite
     /// selects the customers, finds each one's latest calls and earliest open
-    /// follow-up through their indexes, and sorts by the rule's key (the
-    /// `huashu_queue_key` function), so memory holds one row at a time, not
-    /// the ledger. `limit` stops after that many entries (`call --next` takes one).
+    /// follow-up through their indexes, and sorts by the rule's key (`QueueQuery`),
+    /// so memory holds one row at a time and the sorter's pages, not the ledger.
+    /// `limit` stops after that many entries, whole customers (`call --next` takes
+    /// a few); a whole list carries only the columns a list shows (`CustomerColumns.listed`).
     public func queue(today: LedgerDate, minute: Int, plan: RenewalPlan, owner: QueueOwner, limit: Int? = nil,
                       _ each: (Customer, QueueStanding) -> Void) throws(StoreError) {
         try read { db in
             db.add(function: QueueQuery.key(today: today, minute: minute, plan: plan))
+            // Room for the indexes' upper pages while a million customers are looked up: a fixed 16 MB, not the ledger.
+            let cacheSize = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
+            try db.execute(sql: "PRAGMA cache_size = -16384")
+            defer { try? db.execute(sql: "PRAGMA cache_size = \(cacheSize)") }
             let rule = RenewalQueueSQL(today: today, minute: minute, plan: plan, dialect: .sqlite)
-            let statement = try db.makeStatement(sql: QueueQuery.sql(rule, owner: owner, limited: limit != nil))
+            let columns = limit == nil ? CustomerColumns.listed : CustomerColumns.all
+            let statement = try db.makeStatement(sql: QueueQuery.sql(rule, owner: owner, columns: columns, limited: limit != nil))
             try statement.setArguments(QueueQuery.arguments(owner: owner, limit: limit))
             let handle = statement.sqliteStatement
             sqlite3_reset(handle)
@@ -48,7 +54,7 @@ extension Store {
                 }
                 cursor.column = 1
                 var customer = Customer(id: cursor.integer(), plate: "", name: "")
-                for column in CustomerColumns.all { column.read(&customer, cursor) }
+                for column in columns { column.read(&customer, cursor) }
                 let candidate = QueueCandidate(customer, lastCallAt: cursor.text(), lastOutcome: cursor.text(), lastLossReason: cursor.text(),
                                                lastEndedAt: cursor.text(), lastEndedOutcome: cursor.text(),
                                                followUpKind: cursor.text(), followUpDue: cursor.text())
@@ -68,7 +74,8 @@ extension Store {
             let today = LedgerDate(daysSince1970: 0)
             db.add(function: QueueQuery.key(today: today, minute: 0, plan: .dealer))
             let rule = RenewalQueueSQL(today: today, minute: 0, plan: .dealer, dialect: .sqlite)
-            return try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + QueueQuery.sql(rule, owner: owner, limited: limited),
+            let columns = limited ? CustomerColumns.all : CustomerColumns.listed
+            return try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + QueueQuery.sql(rule, owner: owner, columns: columns, limited: limited),
                                     arguments: QueueQuery.arguments(owner: owner, limit: limited ? 1 : nil))
                 .map { row -> String in row["detail"] }.joined(separator: "\n")
         }
@@ -114,15 +121,15 @@ enum QueueQuery {
     /// Customers in the order of `RenewalQueueRule`, by its key in SQL (`RenewalQueueSQL`), in stages
     /// that SQLite runs as co-routines (`LIMIT -1 OFFSET 0` keeps a stage from being flattened into the
     /// next, which would evaluate its expressions again for each use): each customer's latest call, latest
-    /// finished call and earliest open follow-up through their indexes, days to each expiry and since each
-    /// call; which policies are due; the days the key goes by; the key. Only the listed customers' keys are sorted, and their rows
-    /// read after, so memory holds the sorter's pages, not the ledger. A row whose dates are not as huashu
+    /// finished call (the latest itself when it has an outcome) and earliest open follow-up through their indexes, days to each expiry and since each
+    /// call; which policies are due; the days the key goes by; the key. Only the listed customers are sorted (with
+    /// what the rule shows of their calls), and their ledger rows read after, so memory holds the sorter's pages, not the ledger. A row whose dates are not as huashu
     /// writes them (a database edited by hand) is placed by the rule itself in Swift (`huashu_queue_key`).
     ///
     /// Who is never on a list, whatever the day: do-not-call (勿扰), no valid phone, rehearsal customers.
     /// A customer's earliest follow-up is looked up among their own open ones (`INDEXED BY`): left to
     /// itself, SQLite walks every open follow-up in due order for each customer to save a sort of one or two.
-    static func sql(_ rule: RenewalQueueSQL, owner: QueueOwner, limited: Bool) -> String {
+    static func sql(_ rule: RenewalQueueSQL, owner: QueueOwner, columns: [CustomerColumn], limited: Bool) -> String {
         let ownerCondition: String
         switch owner {
         case .anyone: ownerCondition = ""
@@ -140,24 +147,24 @@ enum QueueQuery {
         func timestampAsWritten(_ column: String) -> String { "(\(column) IS NULL OR strftime('%Y-%m-%dT%H:%M:%fZ', \(column)) = \(column))" }
         let key = rule.key(days: "days", anyDue: "due_c OR due_k", lastCallSince: "since", endedSince: "ended_since",
                            endedOutcome: "ended_outcome", followUpDue: "follow_up_due", grade: "grade", leadFromCall: "lead_from_call")
-        let customerColumns = CustomerColumns.names.map { "c." + $0 }.joined(separator: ", ")
+        let customerColumns = columns.map { "c." + $0.name }.joined(separator: ", ")
         return """
-            SELECT listed.place, c.id, \(customerColumns),
-                   l.started_at, l.outcome, l.loss_reason, e.started_at, e.outcome, f.kind, f.due_at
+            SELECT sorted.place, c.id, \(customerColumns), sorted.last_at, sorted.last_outcome, sorted.last_loss_reason,
+                   sorted.ended_at, sorted.ended_outcome, sorted.follow_up_kind, sorted.follow_up_due
             FROM (
-                SELECT id, last_call, last_ended, follow_up, place FROM (
-                    SELECT id, last_call, last_ended, follow_up,
+                SELECT * FROM (
+                    SELECT id, last_at, last_outcome, last_loss_reason, ended_at, ended_outcome, follow_up_kind, follow_up_due,
                            CASE WHEN as_written THEN \(key)
                                 ELSE huashu_queue_key(commercial_expiry, compulsory_expiry, grade, lead_from_call,
                                                       last_at, ended_at, ended_outcome, follow_up_kind, follow_up_due) END AS place
                     FROM (
                         SELECT judged.*, \(rule.daysToExpiry(commercial: "days_c", compulsory: "days_k", commercialDue: "due_c", compulsoryDue: "due_k")) AS days
                         FROM (
-                            SELECT looked_up.*, \(rule.policyDue(days: "days_c", since: "since")) AS due_c,
+                            SELECT probed.*, \(rule.policyDue(days: "days_c", since: "since")) AS due_c,
                                    \(rule.policyDue(days: "days_k", since: "since")) AS due_k
                             FROM (
                                 SELECT c.id, c.grade, c.lead_from_call, c.commercial_expiry, c.compulsory_expiry,
-                                       l.id AS last_call, e.id AS last_ended, f.id AS follow_up, l.started_at AS last_at,
+                                       l.started_at AS last_at, l.outcome AS last_outcome, l.loss_reason AS last_loss_reason,
                                        e.started_at AS ended_at, e.outcome AS ended_outcome, f.kind AS follow_up_kind, f.due_at AS follow_up_due,
                                        \(days(to: "c.commercial_expiry")) AS days_c, \(days(to: "c.compulsory_expiry")) AS days_k,
                                        \(days(since: "l.started_at")) AS since, \(days(since: "e.started_at")) AS ended_since,
@@ -167,24 +174,22 @@ enum QueueQuery {
                                 FROM customers c
                                 LEFT JOIN calls l ON l.id = (SELECT k.id FROM calls k WHERE k.customer_id = c.id AND k.training = 0
                                                              ORDER BY k.started_at DESC, k.id DESC LIMIT 1)
-                                LEFT JOIN calls e ON e.id = (SELECT k.id FROM calls k WHERE k.customer_id = c.id AND k.training = 0
-                                                             AND k.outcome IS NOT NULL ORDER BY k.started_at DESC, k.id DESC LIMIT 1)
+                                LEFT JOIN calls e ON e.id = CASE WHEN l.outcome IS NOT NULL THEN l.id WHEN l.id IS NOT NULL THEN
+                                    (SELECT k.id FROM calls k WHERE k.customer_id = c.id AND k.training = 0 AND k.outcome IS NOT NULL
+                                     ORDER BY k.started_at DESC, k.id DESC LIMIT 1) END
                                 LEFT JOIN follow_ups f ON f.id = (SELECT u.id FROM follow_ups u INDEXED BY follow_ups_open_by_customer
                                                                   WHERE u.customer_id = c.id AND u.done_at IS NULL ORDER BY u.due_at, u.id LIMIT 1)
                                 WHERE c.do_not_call = 0 AND c.training = 0 AND c.phone_invalid = 0 \(ownerCondition)
                                 \(stage)
-                            ) looked_up \(stage)
+                            ) probed \(stage)
                         ) judged \(stage)
                     ) \(stage)
                 )
                 WHERE place IS NOT NULL
                 ORDER BY place, id
                 LIMIT \(limited ? ":limit" : "-1")
-            ) listed
-            CROSS JOIN customers c ON c.id = listed.id
-            LEFT JOIN calls l ON l.id = listed.last_call
-            LEFT JOIN calls e ON e.id = listed.last_ended
-            LEFT JOIN follow_ups f ON f.id = listed.follow_up
+            ) sorted
+            CROSS JOIN customers c ON c.id = sorted.id
             """
     }
 

@@ -63,7 +63,7 @@ public enum QueueReport {
     /// the rule give them (up to four digits of days), the widest reason the rule gives on the plan.
     struct Layout {
         static let nameWidth = 12, plateWidth = 10, gradeWidth = "D 易流失".displayWidth
-        static let expiryWidth = "脱保9999天".displayWidth, overdueWidth = "逾期9999小时".displayWidth
+        static let expiryWidth = "脱保9999天".displayWidth, overdueWidth = max("逾期9999天".displayWidth, "逾期23小时".displayWidth)
         let widths: [Int]
 
         init(largestCustomerID: Int64, plan: RenewalPlan) {
@@ -72,11 +72,12 @@ public enum QueueReport {
                       RenewalQueueRule.widestReason(plan), Self.overdueWidth, 0]
         }
 
+        /// Stored text (name, plate, grade, a reason or outcome as written) is shown, never sent: control codes become visible.
+        /// A name or plate longer than its column is cut; the others fit by construction, or (a hand-edited due time, a lead
+        /// found on call #10,000,000) push the rest of their own row only.
         func line(_ cells: [String]) -> String {
             ReportTable.line(cells.enumerated().map { column, cell in
                 let visible = TerminalText.visible(cell)
-                // A name or plate longer than its column is cut; the others fit by construction, or (a hand-edited due
-                // time, a lead found on call #10,000,000) push the rest of their own row only.
                 return column == 2 ? TextWrap.clipped(visible, to: widths[column]) : visible
             }, columns: columns, widths: widths, indent: "")
         }
