@@ -12,12 +12,6 @@ enum CentralQueueSQL {
     static let agentSetting = "huashu.queue_agent"
 
     static func sql(_ rule: RenewalQueueSQL, owner: QueueOwner) -> String {
-        let ownerCondition: String
-        switch owner {
-        case .anyone: ownerCondition = ""
-        case .agent: ownerCondition = "AND trim(c.agent) = current_setting('\(agentSetting)')"
-        case .nobody: ownerCondition = "AND (trim(c.agent) IS NULL OR trim(c.agent) = '')"
-        }
         let today = "DATE '\(rule.today)'"
         let years = LedgerValue.plausibleYears
         let day = "[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
@@ -30,53 +24,38 @@ enum CentralQueueSQL {
             "(CASE WHEN \(column) IS NULL THEN TRUE WHEN \(column) !~ '^\(day)$' OR \(column) < '\(years.lowerBound)-01-01' "
                 + "OR \(column) > '\(years.upperBound)-12-31' THEN FALSE ELSE \(realDay(column)) END)"
         }
-        func timestampAsWritten(_ column: String) -> String {
-            "(CASE WHEN \(column) IS NULL THEN TRUE WHEN \(column) !~ '^\(day)T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9][.][0-9]{3}Z$' "
-                + "OR \(column) < '0001' THEN FALSE ELSE \(realDay(column)) END)"
+        /// A day, then `rest`, and nothing else.
+        func asWritten(_ column: String, _ rest: String) -> String {
+            "(CASE WHEN \(column) IS NULL THEN TRUE WHEN \(column) !~ '^\(day)\(rest)$' OR \(column) < '0001' THEN FALSE ELSE \(realDay(column)) END)"
         }
-        func dueAsWritten(_ column: String) -> String {
-            "(CASE WHEN \(column) IS NULL THEN TRUE WHEN \(column) !~ '^\(day) ([01][0-9]|2[0-3]):[0-5][0-9]$' "
-                + "OR \(column) < '0001' THEN FALSE ELSE \(realDay(column)) END)"
-        }
+        func timestampAsWritten(_ column: String) -> String { asWritten(column, "T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9][.][0-9]{3}Z") }
         func days(to column: String) -> String { "(CASE WHEN \(expiryAsWritten(column)) THEN \(column)::date - \(today) END)" }
         func days(since column: String) -> String {
             "(CASE WHEN \(timestampAsWritten(column)) THEN \(today) - (\(column)::timestamptz)::date END)"
         }
-        let key = rule.key(days: "days", anyDue: "due_c OR due_k", lastCallSince: "since", endedSince: "ended_since",
-                           endedOutcome: "ended_outcome", followUpDue: "follow_up_due", grade: "grade", leadFromCall: "lead_from_call")
+        let shown = ["id", "last_at", "last_outcome", "last_loss_reason", "ended_at", "ended_outcome", "follow_up_kind", "follow_up_due"]
         let latest = "ORDER BY k.started_at COLLATE \"C\" DESC, k.id DESC LIMIT 1"
+        let probe = """
+            SELECT c.id, c.grade, c.lead_from_call,
+                   l.started_at AS last_at, l.outcome AS last_outcome, l.loss_reason AS last_loss_reason,
+                   e.started_at AS ended_at, e.outcome AS ended_outcome, f.kind AS follow_up_kind, f.due_at AS follow_up_due,
+                   \(days(to: "c.commercial_expiry")) AS days_c, \(days(to: "c.compulsory_expiry")) AS days_k,
+                   \(days(since: "l.started_at")) AS since, \(days(since: "e.started_at")) AS ended_since,
+                   \(expiryAsWritten("c.commercial_expiry")) AND \(expiryAsWritten("c.compulsory_expiry"))
+                   AND \(timestampAsWritten("l.started_at")) AND \(timestampAsWritten("e.started_at"))
+                   AND \(asWritten("f.due_at", " ([01][0-9]|2[0-3]):[0-5][0-9]")) AS as_written
+            FROM team.customers c
+            LEFT JOIN LATERAL (SELECT k.started_at, k.outcome, k.loss_reason FROM team.calls k
+                               WHERE k.customer_id = c.id AND k.training = 0 \(latest)) l ON TRUE
+            LEFT JOIN LATERAL (SELECT k.started_at, k.outcome FROM team.calls k
+                               WHERE k.customer_id = c.id AND k.training = 0 AND k.outcome IS NOT NULL \(latest)) e ON TRUE
+            LEFT JOIN LATERAL (SELECT u.kind, u.due_at FROM team.follow_ups u WHERE u.customer_id = c.id AND u.done_at IS NULL
+                               ORDER BY u.due_at COLLATE "C", u.desk COLLATE "C", u.id LIMIT 1) f ON TRUE
+            WHERE c.do_not_call = 0 AND c.training = 0 AND c.phone_invalid = 0 \(owner.condition(agent: "current_setting('\(agentSetting)')"))
+            """
         return """
-            SELECT sorted.place, sorted.last_at, sorted.last_outcome, sorted.last_loss_reason, sorted.ended_at, sorted.ended_outcome,
-                   sorted.follow_up_kind, sorted.follow_up_due, c.*
-            FROM (
-                SELECT id, last_at, last_outcome, last_loss_reason, ended_at, ended_outcome, follow_up_kind, follow_up_due, as_written,
-                       CASE WHEN as_written THEN \(key) END AS place
-                FROM (
-                    SELECT judged.*, \(rule.daysToExpiry(commercial: "days_c", compulsory: "days_k", commercialDue: "due_c", compulsoryDue: "due_k")) AS days
-                    FROM (
-                        SELECT probed.*, \(rule.policyDue(days: "days_c", since: "since")) AS due_c,
-                               \(rule.policyDue(days: "days_k", since: "since")) AS due_k
-                        FROM (
-                            SELECT c.id, c.grade, c.lead_from_call,
-                                   l.started_at AS last_at, l.outcome AS last_outcome, l.loss_reason AS last_loss_reason,
-                                   e.started_at AS ended_at, e.outcome AS ended_outcome, f.kind AS follow_up_kind, f.due_at AS follow_up_due,
-                                   \(days(to: "c.commercial_expiry")) AS days_c, \(days(to: "c.compulsory_expiry")) AS days_k,
-                                   \(days(since: "l.started_at")) AS since, \(days(since: "e.started_at")) AS ended_since,
-                                   \(expiryAsWritten("c.commercial_expiry")) AND \(expiryAsWritten("c.compulsory_expiry"))
-                                   AND \(timestampAsWritten("l.started_at")) AND \(timestampAsWritten("e.started_at"))
-                                   AND \(dueAsWritten("f.due_at")) AS as_written
-                            FROM team.customers c
-                            LEFT JOIN LATERAL (SELECT k.started_at, k.outcome, k.loss_reason FROM team.calls k
-                                               WHERE k.customer_id = c.id AND k.training = 0 \(latest)) l ON TRUE
-                            LEFT JOIN LATERAL (SELECT k.started_at, k.outcome FROM team.calls k
-                                               WHERE k.customer_id = c.id AND k.training = 0 AND k.outcome IS NOT NULL \(latest)) e ON TRUE
-                            LEFT JOIN LATERAL (SELECT u.kind, u.due_at FROM team.follow_ups u WHERE u.customer_id = c.id AND u.done_at IS NULL
-                                               ORDER BY u.due_at COLLATE "C", u.desk COLLATE "C", u.id LIMIT 1) f ON TRUE
-                            WHERE c.do_not_call = 0 AND c.training = 0 AND c.phone_invalid = 0 \(ownerCondition)
-                        ) probed
-                    ) judged
-                ) dated
-            ) sorted
+            SELECT sorted.place, \(shown.dropFirst().map { "sorted." + $0 }.joined(separator: ", ")), c.*
+            FROM (\(rule.placed(probe, carrying: shown + ["as_written"], otherwise: "NULL"))) sorted
             JOIN team.customers c ON c.id = sorted.id
             WHERE sorted.place IS NOT NULL OR NOT sorted.as_written
             ORDER BY sorted.place COLLATE "C" NULLS FIRST, sorted.id

@@ -72,6 +72,26 @@ public struct RenewalQueueSQL: Sendable {
             + "WHEN (\(leadFromCall) IS NOT NULL AND \(lastCallSince) IS NULL) OR (\(anyDue)) THEN \(timelineKey(days: days, grade: grade)) END)"
     }
 
+    /// The stages from a store's probe to each customer's place: the probe (a subquery) names per customer `days_c`,
+    /// `days_k` (days to each expiry), `since`, `ended_since` (days since the latest call and latest finished one),
+    /// `ended_outcome`, `follow_up_due`, `grade`, `lead_from_call` and `as_written` (every date as huashu writes it);
+    /// the result has `carried` and `place`, the key, or `otherwise` for a row not as written. `stage` ends each
+    /// subquery (SQLite: a clause that keeps it from being flattened into the next).
+    public func placed(_ probe: String, carrying carried: [String], otherwise: String, stage: String = "") -> String {
+        let key = key(days: "days", anyDue: "due_c OR due_k", lastCallSince: "since", endedSince: "ended_since",
+                      endedOutcome: "ended_outcome", followUpDue: "follow_up_due", grade: "grade", leadFromCall: "lead_from_call")
+        return """
+            SELECT \(carried.joined(separator: ", ")), CASE WHEN as_written THEN \(key) ELSE \(otherwise) END AS place
+            FROM (
+                SELECT judged.*, \(daysToExpiry(commercial: "days_c", compulsory: "days_k", commercialDue: "due_c", compulsoryDue: "due_k")) AS days
+                FROM (
+                    SELECT probed.*, \(policyDue(days: "days_c", since: "since")) AS due_c, \(policyDue(days: "days_k", since: "since")) AS due_k
+                    FROM (\(probe)) probed \(stage)
+                ) judged \(stage)
+            ) dated \(stage)
+            """
+    }
+
     /// `RenewalQueueRule.key(grade:daysToExpiry:)`: the mark, urgency, grade rank, fixed-width distance, lapsed flag.
     func timelineKey(days: String, grade: String) -> String {
         let bounds = RenewalQueueRule.urgencyBounds

@@ -12,6 +12,15 @@ public enum QueueOwner: Sendable, Equatable {
     /// Customers the ledger gives no agent.
     case nobody
 
+    /// The condition a list's query puts on its customers (`c`), the agent's name given as `agent` (a parameter).
+    public func condition(agent: String) -> String {
+        switch self {
+        case .anyone: ""
+        case .agent: "AND trim(c.agent) = \(agent)"
+        case .nobody: "AND (trim(c.agent) IS NULL OR trim(c.agent) = '')"
+        }
+    }
+
     /// Whether a customer the ledger gives `agent` is this owner's, as the queue's query asks (`QueueQuery`: SQLite's trim).
     public func owns(_ agent: String?) -> Bool {
         let trimmed = agent?.trimmingCharacters(in: CharacterSet(charactersIn: " "))
@@ -130,12 +139,6 @@ enum QueueQuery {
     /// A customer's earliest follow-up is looked up among their own open ones (`INDEXED BY`): left to
     /// itself, SQLite walks every open follow-up in due order for each customer to save a sort of one or two.
     static func sql(_ rule: RenewalQueueSQL, owner: QueueOwner, columns: [CustomerColumn], limited: Bool) -> String {
-        let ownerCondition: String
-        switch owner {
-        case .anyone: ownerCondition = ""
-        case .agent: ownerCondition = "AND trim(c.agent) = :agent"
-        case .nobody: ownerCondition = "AND (trim(c.agent) IS NULL OR trim(c.agent) = '')"
-        }
         let stage = "LIMIT -1 OFFSET 0"
         let julianToday = "\(rule.today.daysSince1970 + 2_440_587).5"
         func days(to column: String) -> String { "CAST(julianday(\(column)) - \(julianToday) AS INTEGER)" }
@@ -145,46 +148,33 @@ enum QueueQuery {
             "(\(column) IS NULL OR (\(column) BETWEEN '\(years.lowerBound)-01-01' AND '\(years.upperBound)-12-31' AND date(\(column)) = \(column)))"
         }
         func timestampAsWritten(_ column: String) -> String { "(\(column) IS NULL OR strftime('%Y-%m-%dT%H:%M:%fZ', \(column)) = \(column))" }
-        let key = rule.key(days: "days", anyDue: "due_c OR due_k", lastCallSince: "since", endedSince: "ended_since",
-                           endedOutcome: "ended_outcome", followUpDue: "follow_up_due", grade: "grade", leadFromCall: "lead_from_call")
-        let customerColumns = columns.map { "c." + $0.name }.joined(separator: ", ")
+        let shown = ["id", "last_at", "last_outcome", "last_loss_reason", "ended_at", "ended_outcome", "follow_up_kind", "follow_up_due"]
+        let probe = """
+            SELECT c.id, c.grade, c.lead_from_call, c.commercial_expiry, c.compulsory_expiry,
+                   l.started_at AS last_at, l.outcome AS last_outcome, l.loss_reason AS last_loss_reason,
+                   e.started_at AS ended_at, e.outcome AS ended_outcome, f.kind AS follow_up_kind, f.due_at AS follow_up_due,
+                   \(days(to: "c.commercial_expiry")) AS days_c, \(days(to: "c.compulsory_expiry")) AS days_k,
+                   \(days(since: "l.started_at")) AS since, \(days(since: "e.started_at")) AS ended_since,
+                   \(expiryAsWritten("c.commercial_expiry")) AND \(expiryAsWritten("c.compulsory_expiry"))
+                   AND \(timestampAsWritten("l.started_at")) AND \(timestampAsWritten("e.started_at"))
+                   AND (f.due_at IS NULL OR strftime('%Y-%m-%d %H:%M', f.due_at) = f.due_at) AS as_written
+            FROM customers c
+            LEFT JOIN calls l ON l.id = (SELECT k.id FROM calls k WHERE k.customer_id = c.id AND k.training = 0
+                                         ORDER BY k.started_at DESC, k.id DESC LIMIT 1)
+            LEFT JOIN calls e ON e.id = CASE WHEN l.outcome IS NOT NULL THEN l.id WHEN l.id IS NOT NULL THEN
+                (SELECT k.id FROM calls k WHERE k.customer_id = c.id AND k.training = 0 AND k.outcome IS NOT NULL
+                 ORDER BY k.started_at DESC, k.id DESC LIMIT 1) END
+            LEFT JOIN follow_ups f ON f.id = (SELECT u.id FROM follow_ups u INDEXED BY follow_ups_open_by_customer
+                                              WHERE u.customer_id = c.id AND u.done_at IS NULL ORDER BY u.due_at, u.id LIMIT 1)
+            WHERE c.do_not_call = 0 AND c.training = 0 AND c.phone_invalid = 0 \(owner.condition(agent: ":agent"))
+            \(stage)
+            """
+        let odd = "huashu_queue_key(commercial_expiry, compulsory_expiry, grade, lead_from_call, last_at, ended_at, ended_outcome, "
+            + "follow_up_kind, follow_up_due)"
         return """
-            SELECT sorted.place, c.id, \(customerColumns), sorted.last_at, sorted.last_outcome, sorted.last_loss_reason,
-                   sorted.ended_at, sorted.ended_outcome, sorted.follow_up_kind, sorted.follow_up_due
+            SELECT sorted.place, c.id, \(columns.map { "c." + $0.name }.joined(separator: ", ")), \(shown.dropFirst().map { "sorted." + $0 }.joined(separator: ", "))
             FROM (
-                SELECT * FROM (
-                    SELECT id, last_at, last_outcome, last_loss_reason, ended_at, ended_outcome, follow_up_kind, follow_up_due,
-                           CASE WHEN as_written THEN \(key)
-                                ELSE huashu_queue_key(commercial_expiry, compulsory_expiry, grade, lead_from_call,
-                                                      last_at, ended_at, ended_outcome, follow_up_kind, follow_up_due) END AS place
-                    FROM (
-                        SELECT judged.*, \(rule.daysToExpiry(commercial: "days_c", compulsory: "days_k", commercialDue: "due_c", compulsoryDue: "due_k")) AS days
-                        FROM (
-                            SELECT probed.*, \(rule.policyDue(days: "days_c", since: "since")) AS due_c,
-                                   \(rule.policyDue(days: "days_k", since: "since")) AS due_k
-                            FROM (
-                                SELECT c.id, c.grade, c.lead_from_call, c.commercial_expiry, c.compulsory_expiry,
-                                       l.started_at AS last_at, l.outcome AS last_outcome, l.loss_reason AS last_loss_reason,
-                                       e.started_at AS ended_at, e.outcome AS ended_outcome, f.kind AS follow_up_kind, f.due_at AS follow_up_due,
-                                       \(days(to: "c.commercial_expiry")) AS days_c, \(days(to: "c.compulsory_expiry")) AS days_k,
-                                       \(days(since: "l.started_at")) AS since, \(days(since: "e.started_at")) AS ended_since,
-                                       \(expiryAsWritten("c.commercial_expiry")) AND \(expiryAsWritten("c.compulsory_expiry"))
-                                       AND \(timestampAsWritten("l.started_at")) AND \(timestampAsWritten("e.started_at"))
-                                       AND (f.due_at IS NULL OR strftime('%Y-%m-%d %H:%M', f.due_at) = f.due_at) AS as_written
-                                FROM customers c
-                                LEFT JOIN calls l ON l.id = (SELECT k.id FROM calls k WHERE k.customer_id = c.id AND k.training = 0
-                                                             ORDER BY k.started_at DESC, k.id DESC LIMIT 1)
-                                LEFT JOIN calls e ON e.id = CASE WHEN l.outcome IS NOT NULL THEN l.id WHEN l.id IS NOT NULL THEN
-                                    (SELECT k.id FROM calls k WHERE k.customer_id = c.id AND k.training = 0 AND k.outcome IS NOT NULL
-                                     ORDER BY k.started_at DESC, k.id DESC LIMIT 1) END
-                                LEFT JOIN follow_ups f ON f.id = (SELECT u.id FROM follow_ups u INDEXED BY follow_ups_open_by_customer
-                                                                  WHERE u.customer_id = c.id AND u.done_at IS NULL ORDER BY u.due_at, u.id LIMIT 1)
-                                WHERE c.do_not_call = 0 AND c.training = 0 AND c.phone_invalid = 0 \(ownerCondition)
-                                \(stage)
-                            ) probed \(stage)
-                        ) judged \(stage)
-                    ) \(stage)
-                )
+                SELECT * FROM (\(rule.placed(probe, carrying: shown, otherwise: odd, stage: stage)))
                 WHERE place IS NOT NULL
                 ORDER BY place, id
                 LIMIT \(limited ? ":limit" : "-1")

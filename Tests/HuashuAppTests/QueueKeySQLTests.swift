@@ -73,14 +73,10 @@ struct QueueKeySQLTests {
                 try db.execute(sql: "INSERT INTO facts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                                arguments: [n, f.commercial, f.compulsory, f.since, f.ended?.outcome, f.ended?.since, f.followUp, f.grade, f.lead])
             }
-            let key = rule.key(days: "days", anyDue: "due_c OR due_k", lastCallSince: "since", endedSince: "ended_since",
-                               endedOutcome: "ended_outcome", followUpDue: "follow_up_due", grade: "grade", leadFromCall: "lead_from_call")
+            let probe = "SELECT n AS id, days_c, days_k, since, ended_since, ended_outcome, follow_up_due, grade, lead_from_call, 1 AS as_written FROM facts"
             return try String?.fetchAll(db, sql: """
-                SELECT \(key) FROM (
-                    SELECT judged.*, \(rule.daysToExpiry(commercial: "days_c", compulsory: "days_k", commercialDue: "due_c", compulsoryDue: "due_k")) AS days
-                    FROM (SELECT facts.*, \(rule.policyDue(days: "days_c", since: "since")) AS due_c,
-                                 \(rule.policyDue(days: "days_k", since: "since")) AS due_k FROM facts) judged)
-                ORDER BY n
+                SELECT place FROM (\(rule.placed(probe, carrying: ["id"], otherwise: "NULL")))
+                ORDER BY id
                 """)
         }
         var listed = 0, kinds = Set<String>()
