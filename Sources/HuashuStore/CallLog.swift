@@ -28,6 +28,23 @@ public struct CallRecord: Sendable, Equatable, Codable, FetchableRecord {
         return CallFact.allCases.compactMap { fact in object[fact.rawValue].map { (fact, $0) } }
     }
 
+    /// Read by column name, not through `Decodable`: a month's report reads hundreds of thousands of calls.
+    public init(row: Row) throws {
+        id = row["id"]
+        customerID = row["customer_id"]
+        agent = row["agent"]
+        startedAt = row["started_at"]
+        endedAt = row["ended_at"]
+        scriptVersion = row["script_version"]
+        training = row["training"]
+        context = row["context"]
+        outcome = row["outcome"]
+        lossReason = row["loss_reason"]
+        lostTo = row["lost_to"]
+        quote = row["quote"]
+        facts = row["facts"]
+    }
+
     enum CodingKeys: String, CodingKey {
         case id, agent, training, context, outcome, quote, facts
         case customerID = "customer_id"
@@ -215,6 +232,10 @@ public final class CallLogWriter {
     private let hasher = SHA256()
     /// The customer's do-not-call mark before this call set it, restored if the agent takes the ending back.
     private var markBeforeRemoval: Bool?
+    /// A live call's start, the key of its rows for the report (`HandlerUses`); nil for a rehearsal, which never counts.
+    private let reportKey: String?
+    /// The objection handlers of the call's script: the report's rows are kept for these only (nil: for every node).
+    public var handlers: Set<String>?
     private static let insert = """
         INSERT INTO call_steps (id, call_id, seq, at, input_kind, input, answer_id, handler_id, note, stage, node, shown, events,
           entered, raised, answered, returned_to, outcome, hash, link)
@@ -222,9 +243,10 @@ public final class CallLogWriter {
         WHERE coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'call_steps'), 0) = ?1 - 1
         """
 
-    init(store: Store, callID: Int64, seq: Int, lastHash: [UInt8], callRow: [String]? = nil) {
+    init(store: Store, callID: Int64, seq: Int, lastHash: [UInt8], callRow: [String]? = nil, reportKey: String?) {
         self.store = store
         self.callID = callID
+        self.reportKey = reportKey
         self.seq = seq
         self.lastHash = lastHash
         self.callRow = callRow
@@ -246,14 +268,16 @@ public final class CallLogWriter {
         // fact, or adds to an ended call (a note or a fact typed after the goodbye), so verify finds it equal to
         // the last logged state.
         let rowFollows = ended || reopened || recorded || step.state.hasEnded
+        let uses = reportKey == nil ? [] : HandlerUses.uses(of: row, handlers: handlers)
         let insert = { (db: Database) in try self.insertOnHead(&row, into: db) }
-        if !rowFollows && followUps.isEmpty {
+        if !rowFollows && followUps.isEmpty && uses.isEmpty {
             // One statement is its own transaction.
             try store.writeWithoutTransaction(insert)
         } else {
             let callID = callID
             markBeforeRemoval = try store.write { db in
                 try insert(db)
+                if let reportKey { try HandlerUses.record(uses, callID: callID, startedAt: reportKey, into: db) }
                 if reopened { try Self.reopen(db, callID: callID, at: row.at, restoring: markBeforeRemoval) }
                 let mark = try Self.recordConsequences(db, callID: callID, at: row.at, state: step.state, ended: ended, rowFollows: rowFollows,
                                                        followUps: followUps)
@@ -374,7 +398,7 @@ extension Store {
         }
         // As `LogChain.callColumns` reads the row back.
         let row = [String(id), String(customerID), agent, startedAt, scriptVersion, training ? "1" : "0", contextJSON]
-        return CallLogWriter(store: self, callID: id, seq: 0, lastHash: [], callRow: row)
+        return CallLogWriter(store: self, callID: id, seq: 0, lastHash: [], callRow: row, reportKey: training ? nil : startedAt)
     }
 
     /// Picks up a cut-off call's log where it stopped: its writer, its last step and the state that step left
@@ -385,7 +409,8 @@ extension Store {
             throw StoreError("call \(call.id) has no logged step to resume from")
         }
         let hash = last.isBeforeV5 ? LogChain.bytes(hex: last.hash) : last.hash
-        return (CallLogWriter(store: self, callID: call.id, seq: last.seq, lastHash: hash), last, StepRecord.states(steps).last ?? nil)
+        let writer = CallLogWriter(store: self, callID: call.id, seq: last.seq, lastHash: hash, reportKey: call.training ? nil : call.startedAt)
+        return (writer, last, StepRecord.states(steps).last ?? nil)
     }
 
     public func call(_ id: Int64) throws(StoreError) -> CallRecord? {

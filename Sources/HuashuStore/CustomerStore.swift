@@ -183,6 +183,23 @@ extension Store {
         }
     }
 
+    /// The few customers with no phone to dial, through `customers_phone_invalid`, and each one's latest ended
+    /// live call through `calls_by_customer_live`: not every customer and every call, as at first.
+    public func phoneCorrections() throws(StoreError) -> [(customer: Customer, lastEnded: CallSummary?)] {
+        try read { db in
+            let latest = try db.cachedStatement(sql: """
+                SELECT started_at, outcome, loss_reason FROM calls WHERE customer_id = ? AND training = 0 AND outcome IS NOT NULL
+                ORDER BY started_at DESC, id DESC LIMIT 1
+                """)
+            return try CustomerColumns.fetchAll(db, where: "WHERE phone_invalid = 1 AND training = 0 ORDER BY id").map { customer in
+                let ended = try Row.fetchOne(latest, arguments: [customer.id]).map {
+                    CallSummary(startedAt: $0["started_at"], outcome: $0["outcome"], lossReason: $0["loss_reason"])
+                }
+                return (customer, ended)
+            }
+        }
+    }
+
     /// Open follow-ups by customer, earliest due first: the queue's callbacks.
     public func openFollowUps() throws(StoreError) -> [(customerID: Int64, kind: String, due: String)] {
         try read { db in

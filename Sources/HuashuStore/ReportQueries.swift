@@ -140,8 +140,9 @@ enum ReportSQL {
         ["start": w.startUTC, "end": w.endUTC, "agent": w.agent]
     }
 
-    /// Each policy due in the month (a vehicle's 交强险 on a day of its own is a renewal of its own), with the customer's latest live call and their result call, found through
-    /// `calls_by_customer`; overdue follow-ups as one set, looked up once per customer.
+    /// Each policy due in the month (a vehicle's 交强险 on a day of its own is a renewal of its own), with the customer's
+    /// number of live calls, latest live call and result call, found in `calls_by_customer_live` alone; an overdue
+    /// follow-up asked of each due customer's own open ones (`follow_ups_open_by_customer`), not collected from every year.
     static func due(_ db: Database, _ w: ReportWindow) throws -> [DueCustomerRow] {
         let sql = """
             WITH policy AS (
@@ -165,8 +166,8 @@ enum ReportSQL {
             SELECT due.id, due.name, due.plate, due.vehicle_use, due.expiry, due.kind,
                    COALESCE(NULLIF(due.agent, ''), l.agent) AS responsible, due.calls, l.started_at AS last_call,
                    r.outcome, r.loss_reason, r.lost_to, r.quote,
-                   due.id IN (SELECT f.customer_id FROM follow_ups f LEFT JOIN calls c ON c.id = f.call_id
-                              WHERE f.done_at IS NULL AND f.due_at < :now AND COALESCE(c.training, 0) = 0) AS overdue,
+                   EXISTS (SELECT 1 FROM follow_ups f INDEXED BY follow_ups_open_by_customer LEFT JOIN calls c ON c.id = f.call_id
+                           WHERE f.customer_id = due.id AND f.done_at IS NULL AND f.due_at < :now AND COALESCE(c.training, 0) = 0) AS overdue,
                    COALESCE(l.started_at >= :quiet, 0) AS recent, due.phone_invalid
             FROM due LEFT JOIN calls l ON l.id = due.latest LEFT JOIN calls r ON r.id = due.result
             WHERE :agent IS NULL OR COALESCE(NULLIF(due.agent, ''), l.agent) = :agent
@@ -214,18 +215,24 @@ enum ReportSQL {
         return arguments
     }
 
+    /// The month's rows of `call_handler_uses` of one kind (a range of its key): the live calls started in the month.
+    static func monthUses(rebuttals: Bool) -> String {
+        """
+        call_handler_uses WHERE rebuttal = \(rebuttals ? 1 : 0) AND started_at >= :start AND started_at < :end
+          AND (:agent IS NULL OR agent = :agent)
+        """
+    }
+
     /// Handlers entered by search, or by an answer when listed, in the month's calls (not coming back
     /// to one from a nested objection); `searched` when a search entered it: a search always enters a handler.
+    /// Each row is one call's entries of one handler, so a count of rows counts calls.
     static func enteredHandlers(_ db: Database, _ w: ReportWindow, handlers: [String]) throws -> [(row: ObjectionRow, searched: Bool)] {
         try Row.fetchAll(db, sql: """
-            WITH \(monthCalls)
-            SELECT s.node, count(*) AS raised, count(DISTINCT s.call_id) AS calls,
-                   count(DISTINCT CASE WHEN m.outcome = 'won' THEN s.call_id END) AS won_calls,
-                   max(s.input_kind = 'objection') AS searched
-            FROM m JOIN call_steps s ON s.call_id = m.id
-            WHERE s.input_kind IN ('objection', 'answer') AND s.entered IS NOT NULL AND s.returned_to IS NULL
-              AND (s.input_kind = 'objection' OR s.node IN (SELECT value FROM json_each(:handlers)))
-            GROUP BY s.node
+            WITH listed AS (SELECT value FROM json_each(:handlers))
+            SELECT handler AS node, sum(searched + CASE WHEN handler IN listed THEN answered ELSE 0 END) AS raised, count(*) AS calls,
+                   count(CASE WHEN outcome = 'won' THEN 1 END) AS won_calls, max(searched > 0) AS searched
+            FROM \(monthUses(rebuttals: false)) AND (searched > 0 OR handler IN listed)
+            GROUP BY handler
             """, arguments: handlerArguments(w, handlers)).map(ReportRow.entered)
     }
 
@@ -233,15 +240,9 @@ enum ReportSQL {
     /// with how many of those calls were won.
     static func rebuttals(_ db: Database, _ w: ReportWindow, handlers: [String]) throws -> [RebuttalRow] {
         try Row.fetchAll(db, sql: """
-            WITH \(monthCalls),
-            used AS (
-                SELECT DISTINCT s.call_id, s.answer_id, m.outcome
-                FROM m JOIN call_steps s ON s.call_id = m.id
-                WHERE m.outcome IS NOT NULL AND s.input_kind = 'answer' AND s.answered IS NOT NULL
-                  AND substr(s.answer_id, 1, instr(s.answer_id, '>') - 1) IN (SELECT value FROM json_each(:handlers))
-            )
-            SELECT substr(answer_id, 1, instr(answer_id, '>') - 1) AS handler, answer_id, count(*) AS calls, sum(outcome = 'won') AS won
-            FROM used GROUP BY answer_id
+            SELECT handler, answer AS answer_id, count(*) AS calls, sum(outcome = 'won') AS won
+            FROM \(monthUses(rebuttals: true)) AND outcome IS NOT NULL AND handler IN (SELECT value FROM json_each(:handlers))
+            GROUP BY answer
             """, arguments: handlerArguments(w, handlers)).map(ReportRow.rebuttal)
     }
 }

@@ -80,6 +80,20 @@ public final class Store: Sendable {
         migrator.registerMigration("v5-renewal: customers by agent") { db in
             try db.execute(sql: "CREATE INDEX customers_by_agent ON customers(trim(agent))")
         }
+        // The monthly report reads what the month holds, whatever the years before it hold: the objection and
+        // rebuttal rows of the month's calls (`HandlerUses`); each due customer's calls from one covering index
+        // (how many, the latest, the season's result); the follow-ups due in the month by their due time; the
+        // month's leads and the phones to correct from the few customers that are either.
+        migrator.registerMigration("v6-report: the month's objections, rebuttals, customers' calls, follow-ups and leads read by index") { db in
+            try db.execute(sql: HandlerUses.schema)
+            try db.execute(sql: HandlerUses.backfill)
+            try db.execute(sql: """
+                CREATE INDEX calls_by_customer_live ON calls(customer_id, training, started_at, outcome);
+                CREATE INDEX follow_ups_by_due ON follow_ups(due_at, kind, done_at, call_id);
+                CREATE INDEX customers_leads ON customers(lead_from_call) WHERE lead_from_call IS NOT NULL;
+                CREATE INDEX customers_phone_invalid ON customers(id) WHERE phone_invalid = 1;
+                """)
+        }
         return migrator
     }()
 

@@ -23,6 +23,9 @@ public protocol SupervisorStore: AnyObject {
     /// The largest customer number (0 with none): it bounds both a list's row numbers and its customer numbers.
     func largestCustomerID() throws -> Int64
     func lastCalls() throws -> [Int64: LastCalls]
+    /// Customers with no phone to dial (`phone_invalid`), rehearsal ones left out, each with their latest
+    /// live call that ended: the report's and the queue's information-correction list (信息更正).
+    func phoneCorrections() throws -> [(customer: Customer, lastEnded: CallSummary?)]
     func openFollowUps() throws -> [(customerID: Int64, kind: String, due: String)]
     func verifyChains(call: Int64?, seal: LogChain.Seal?) throws -> ChainReport
     /// The month's live calls that ended won, committed or lost, oldest first.
@@ -35,6 +38,15 @@ public protocol SupervisorStore: AnyObject {
 }
 
 extension Store: SupervisorStore {}
+
+extension SupervisorStore {
+    /// From every customer and every call, for a store that does not ask for the few itself (central).
+    public func phoneCorrections() throws -> [(customer: Customer, lastEnded: CallSummary?)] {
+        let calls = try lastCalls()
+        return try allCustomers().filter { $0.phoneInvalid && !$0.training }
+            .map { customer in (customer, customer.id.flatMap { calls[$0]?.lastEnded }) }
+    }
+}
 
 extension ReportData {
     /// The report's figures from its queries, whichever store runs them: the objection handlers

@@ -13,6 +13,14 @@ struct CallRecorder {
     /// The call's start: follow-ups are counted from its day.
     let startedAt: Date
 
+    init(engine: CallEngine, log: CallLogWriter, startedAt: Date) {
+        self.engine = engine
+        self.log = log
+        self.startedAt = startedAt
+        // The report's rows are kept for the script's handlers only (`HandlerUses`).
+        log.handlers = Set(engine.script.objections.map(\.id))
+    }
+
     /// Steps the engine from `state` with `input` and logs the step; returns the step and the screen it logged as shown.
     func take(_ input: CallInput, from state: CallState, at date: Date) throws(StoreError) -> (step: CallStep, screen: CallScreen) {
         let step = engine.step(state, input)

@@ -103,13 +103,11 @@ public enum PhoneCorrections {
     }
 
     public static func rows(store: any SupervisorStore, agent: String?) throws(UserError) -> [Row] {
-        let customers = try wrap { try store.allCustomers() }
-        let calls = try wrap { try store.lastCalls() }
         let wanted = agent?.trimmingCharacters(in: .whitespaces)
-        return customers.filter { $0.phoneInvalid && !$0.training }
-            .filter { customer in wanted.map { customer.agent?.trimmingCharacters(in: .whitespaces) == $0 } ?? true }
-            .map { customer in
-                let found = customer.id.flatMap { calls[$0]?.lastEnded }.flatMap { $0.outcome == "wrong_number" ? $0 : nil }
+        return try wrap { try store.phoneCorrections() }
+            .filter { entry in wanted.map { entry.customer.agent?.trimmingCharacters(in: .whitespaces) == $0 } ?? true }
+            .map { customer, lastEnded in
+                let found = lastEnded.flatMap { $0.outcome == "wrong_number" ? $0 : nil }
                 return Row(customer: customer, foundOn: found.flatMap { RenewalQueue.day(timestamp: $0.startedAt) }?.description)
             }
     }

@@ -1,0 +1,84 @@
+import GRDB
+
+/// The monthly report's objection and rebuttal figures, kept per live call as the call is logged, so that
+/// a month's figures read the month's rows of one small table (a range of its key, the call's start)
+/// instead of every step of every call of the month. One row per call and handler entered (`rebuttal` 0,
+/// `answer` empty: how often by search, how often by an answer other than a return), and one per call and
+/// answer chosen at a handler (`rebuttal` 1); each figure reads only its own kind's range. The call's agent
+/// and outcome are carried on each row; a trigger keeps the outcome equal to the call's row.
+///
+/// Which nodes are handlers is the report's to say (today's script): a row is kept for every node that
+/// could count. A call logged with its script's handlers (`CallLogWriter.handlers`) keeps only those
+/// and the ones entered by search; without them (rows from before v6, a writer not told) every entry
+/// and every answer is kept, and the report's filter still picks the same ones as from the steps.
+enum HandlerUses {
+    static let schema = """
+        CREATE TABLE call_handler_uses (
+            rebuttal INTEGER NOT NULL,
+            started_at TEXT NOT NULL,
+            call_id INTEGER NOT NULL REFERENCES calls(id),
+            handler TEXT NOT NULL,
+            answer TEXT NOT NULL,
+            agent TEXT NOT NULL,
+            outcome TEXT,
+            searched INTEGER NOT NULL DEFAULT 0,
+            answered INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (rebuttal, started_at, call_id, handler, answer)
+        ) WITHOUT ROWID;
+        CREATE TRIGGER call_handler_uses_outcome AFTER UPDATE OF outcome ON calls WHEN NEW.outcome IS NOT OLD.outcome
+        BEGIN
+            UPDATE call_handler_uses SET outcome = NEW.outcome WHERE rebuttal IN (0, 1) AND started_at = NEW.started_at AND call_id = NEW.id;
+        END;
+        """
+
+    /// The rows of the calls logged before v6, read from their steps as the report read them then.
+    static let backfill = """
+        INSERT INTO call_handler_uses (rebuttal, started_at, call_id, handler, answer, agent, outcome, searched, answered)
+        SELECT 0, c.started_at, c.id, s.node, '', c.agent, c.outcome, sum(s.input_kind = 'objection'), sum(s.input_kind = 'answer')
+        FROM calls c JOIN call_steps s ON s.call_id = c.id
+        WHERE c.training = 0 AND s.input_kind IN ('objection', 'answer') AND s.entered IS NOT NULL AND s.returned_to IS NULL
+        GROUP BY c.id, s.node;
+        INSERT INTO call_handler_uses (rebuttal, started_at, call_id, handler, answer, agent, outcome)
+        SELECT DISTINCT 1, c.started_at, c.id, substr(s.answer_id, 1, instr(s.answer_id, '>') - 1), s.answer_id, c.agent, c.outcome
+        FROM calls c JOIN call_steps s ON s.call_id = c.id
+        WHERE c.training = 0 AND s.input_kind = 'answer' AND s.answered IS NOT NULL AND s.answer_id IS NOT NULL;
+        """
+
+    /// One step's part: added to the call's row for its handler (entries), or kept once (rebuttals).
+    static let upsert = """
+        INSERT INTO call_handler_uses (rebuttal, started_at, call_id, handler, answer, agent, outcome, searched, answered)
+        SELECT ?, ?, id, ?, ?, agent, outcome, ?, ? FROM calls WHERE id = ?
+        ON CONFLICT DO UPDATE SET searched = searched + excluded.searched, answered = answered + excluded.answered
+        """
+
+    /// What a logged step adds: a handler entered (not by a return) by search or by an answer, and an answer
+    /// chosen at a handler. `handlers` nil: not known, every node could be one.
+    struct Use: Equatable {
+        var handler: String
+        var answer: String
+        var searched: Int
+        var answered: Int
+    }
+
+    static func uses(of row: StepRecord, handlers: Set<String>?) -> [Use] {
+        var uses: [Use] = []
+        let searched = row.inputKind == "objection"
+        if searched || row.inputKind == "answer", row.columns.entered != nil, row.columns.returnedTo == nil,
+           searched || handlers?.contains(row.node) ?? true {
+            uses.append(Use(handler: row.node, answer: "", searched: searched ? 1 : 0, answered: searched ? 0 : 1))
+        }
+        if row.inputKind == "answer", row.columns.answered != nil, let answer = row.answerID {
+            // The node the answer was chosen at, as the report's SQL reads it: up to the first `>`, empty without one.
+            let handler = answer.firstIndex(of: ">").map { String(answer[..<$0]) } ?? ""
+            if handlers?.contains(handler) ?? true { uses.append(Use(handler: handler, answer: answer, searched: 0, answered: 0)) }
+        }
+        return uses
+    }
+
+    static func record(_ uses: [Use], callID: Int64, startedAt: String, into db: Database) throws {
+        let statement = try db.cachedStatement(sql: upsert)
+        for use in uses {
+            try statement.execute(arguments: [!use.answer.isEmpty, startedAt, use.handler, use.answer, use.searched, use.answered, callID])
+        }
+    }
+}
