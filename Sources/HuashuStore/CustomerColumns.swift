@@ -89,6 +89,8 @@ enum CustomerColumns {
     }
 
     static let names = all.map(\.name)
+    /// What a call list shows of a customer and its rule reads: a list of a million reads no more.
+    static let listed = all.filter { ["plate", "name", "grade", "agent", "commercial_expiry", "compulsory_expiry", "lead_from_call"].contains($0.name) }
     static let written = names.joined(separator: ", ")
     static let placeholders = names.map { _ in "?" }.joined(separator: ", ")
     static let assignments = names.map { "\($0) = ?" }.joined(separator: ", ")
