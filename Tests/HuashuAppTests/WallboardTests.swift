@@ -3,6 +3,8 @@ import HuashuCalendar
 import HuashuCentral
 @testable import HuashuApp
 @testable import HuashuStore
+import HuashuTerminal
+import HuashuText
 import Testing
 
 /// The wallboard's frame from a board value: what a wall screen shows, without a server.
@@ -64,5 +66,27 @@ struct WallboardTests {
                                                         lastObjection: nil, startedAt: Int64(now.timeIntervalSince1970))]),
                               now: now, names: .init()).text
         #expect(!frame.contains("\u{1B}"))
+    }
+
+    @Test func aFrameLargerThanTheScreenIsCutToItNeverScrolledOrWrapped() {
+        let started = Int64(now.timeIntervalSince1970)
+        let live = (1...30).map { n in
+            FloorBoard.LiveCall(desk: "desk-\(n)", agent: "坐席\(n)号", customerName: "欧阳娜娜", plate: "粤B\(10_000 + n)", stage: "objection",
+                                lastObjection: "price_too_high_compared_with_the_dealer_down_the_road", startedAt: started - Int64(n))
+        }
+        let text = Wallboard(board: board(live: live), now: now, names: .init(stages: ["objection": "异议处理"])).text
+        for size in [TerminalSize(columns: 60, rows: 12), TerminalSize(columns: 33, rows: 7), TerminalSize(columns: 200, rows: 80)] {
+            let fitted = Wallboard.fitted(text, to: size)
+            let lines = fitted.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            let whole = text.split(separator: "\n", omittingEmptySubsequences: false).count - 1  // the frame ends in a newline
+            #expect(lines.count == min(size.rows, whole), "\(size): \(lines.count) lines")
+            #expect(lines.allSatisfy { $0.displayWidth <= size.columns }, "\(size)\n\(fitted)")
+            if size.rows < whole {
+                #expect(lines.last!.hasPrefix("…… 另有 \(whole - (size.rows - 1)) 行放不下"), "\(size): \(lines.last!)")
+            } else {
+                #expect(fitted == String(text.dropLast()), "a frame that fits is drawn as it is")
+            }
+        }
+        #expect(Wallboard.fitted(text, to: TerminalSize(columns: 60, rows: 12)).contains("…\n"), "a cut line says it was cut")
     }
 }

@@ -6,9 +6,7 @@ import HuashuTerminal
 
 extension CallView {
     static var forStandardOutput: CallView {
-        var size = winsize()
-        let width = ioctl(1, UInt(TIOCGWINSZ), &size) == 0 && size.ws_col > 20 ? Int(size.ws_col) : 80
-        return CallView(width: width, styled: isatty(1) == 1)
+        CallView(width: TerminalSize.standardOutput.columns, styled: isatty(1) == 1)
     }
 }
 

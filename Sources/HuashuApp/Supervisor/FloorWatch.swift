@@ -50,7 +50,7 @@ public enum FloorWatch {
         Screen.enter()
         defer { Screen.leave() }
         while !Interrupt.pending {
-            Screen.draw(Wallboard(board: board, now: Date(), names: names, notice: notice).text)
+            Screen.draw(Wallboard.fitted(Wallboard(board: board, now: Date(), names: names, notice: notice).text, to: .standardOutput))
             guard floor.connected else {
                 // Once a second, until the server answers again; Ctrl-C cuts the wait short.
                 usleep(1_000_000)

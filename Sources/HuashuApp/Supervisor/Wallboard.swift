@@ -4,6 +4,7 @@ import HuashuCentral
 import HuashuRenewal
 import HuashuScript
 import HuashuStore
+import HuashuTerminal
 import HuashuText
 
 /// One frame of the wallboard, drawn from a `FloorBoard` value and the time:
@@ -34,6 +35,18 @@ struct Wallboard {
     var notice: String?
 
     var text: String { ReportTable.text(document) }
+
+    /// The frame cut to a screen: a wall screen never scrolls, so lines beyond its height are
+    /// counted on the last row and lines wider than it are cut, never wrapped onto the next row.
+    static func fitted(_ frame: String, to size: TerminalSize) -> String {
+        var lines = frame.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        if lines.last == "" { lines.removeLast() }
+        if lines.count > size.rows {
+            let shown = max(size.rows - 1, 0)
+            lines = Array(lines.prefix(shown)) + ["…… 另有 \(lines.count - shown) 行放不下:放大窗口,或用 huashu watch --once 看全部"]
+        }
+        return lines.map { TextWrap.clipped($0, to: size.columns) }.joined(separator: "\n")
+    }
 
     var document: ReportDocument {
         var meta = LocalTime(now).secondText + " · 本月续保率 " + ReportCell.percentText(ReportFigures.ratio(board.monthWon, board.monthDue))
