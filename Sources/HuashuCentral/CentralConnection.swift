@@ -190,6 +190,29 @@ public final class CentralConnection {
         }
     }
 
+    /// Waits up to `seconds` for a notification on a channel this connection LISTENs on; true when one or more came
+    /// (all of them are taken). False on a timeout or a signal; throws when the server is gone.
+    public func awaitNotification(seconds: Double) throws(CentralError) -> Bool {
+        if takeNotifications() { return true }
+        let socket = huashu_PQsocket(connection)
+        guard socket >= 0 else { throw CentralError("lost the central store \(url): \(Self.message(connection))") }
+        var descriptor = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
+        guard poll(&descriptor, 1, Int32(max(seconds, 0) * 1000)) > 0 else { return false }
+        guard huashu_PQconsumeInput(connection) == 1 else {
+            throw CentralError("lost the central store \(url): \(Self.message(connection))")
+        }
+        return takeNotifications()
+    }
+
+    private func takeNotifications() -> Bool {
+        var any = false
+        while let notification = huashu_PQnotifies(connection) {
+            any = true
+            huashu_PQfreemem(notification)
+        }
+        return any
+    }
+
     /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
     public func transaction<T>(_ body: () throws(CentralError) -> T) throws(CentralError) -> T {
         try execute("BEGIN", what: "starting a transaction")

@@ -18,11 +18,11 @@ public struct CentralPush {
         self.batch = batch
     }
 
-    /// Pushes every table; returns how many rows each sent that the central store did not have as they are.
-    /// `progress` hears a line after each batch of a push longer than one batch.
-    public func run(progress: (String) -> Void) throws -> [(table: PushedTable, sent: Int)] {
+    /// Pushes every table (or those named: a call in progress sends its calls and steps); returns how many rows each
+    /// sent that the central store did not have as they are. `progress` hears a line after each batch of a push longer than one batch.
+    public func run(_ tables: [PushedTable] = PushedTable.allCases, progress: (String) -> Void) throws -> [(table: PushedTable, sent: Int)] {
         try central.enter(desk: desk)
-        return try PushedTable.allCases.map { table in (table, try push(table, progress: progress)) }
+        return try tables.map { table in (table, try push(table, progress: progress)) }
     }
 
     private func push(_ table: PushedTable, progress: (String) -> Void) throws -> Int {

@@ -368,6 +368,99 @@ public enum CentralSchema {
             CREATE POLICY agent_own_desk ON ledger_review TO huashu_agent USING (huashu_owns_desk(desk)) WITH CHECK (huashu_owns_desk(desk));
             CREATE POLICY supervisor_reads ON ledger_review FOR SELECT TO huashu_supervisor USING (true);
             """),
+        // A re-chained desk (every hash recomputed by hand) still passes its own checks; what central recorded
+        // at each push does not change with it, so `verify` on the desk compares against this.
+        ("floor: each pushed call's chain head, recorded by the server and never rewritten", """
+            CREATE TABLE chain_heads (
+                desk text NOT NULL REFERENCES desks(name),
+                call_id bigint NOT NULL,
+                seq bigint NOT NULL,
+                step_id bigint NOT NULL,
+                hash text NOT NULL,
+                link text NOT NULL,
+                recorded_at timestamptz NOT NULL DEFAULT now(),
+                PRIMARY KEY (desk, call_id)
+            );
+            -- Kept by the server itself as steps arrive: no role writes a head, it only follows the pushed steps.
+            CREATE FUNCTION huashu_record_chain_heads() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+            SET search_path = public, pg_temp AS $f$
+            BEGIN
+                INSERT INTO chain_heads (desk, call_id, seq, step_id, hash, link)
+                SELECT DISTINCT ON (desk, call_id) desk, call_id, seq, id, hash, link FROM pushed ORDER BY desk, call_id, seq DESC
+                ON CONFLICT (desk, call_id) DO UPDATE SET seq = excluded.seq, step_id = excluded.step_id, hash = excluded.hash,
+                    link = excluded.link, recorded_at = now()
+                WHERE excluded.seq > chain_heads.seq;
+                RETURN NULL;
+            END $f$;
+            CREATE TRIGGER call_steps_chain_heads AFTER INSERT ON call_steps REFERENCING NEW TABLE AS pushed
+                FOR EACH STATEMENT EXECUTE FUNCTION huashu_record_chain_heads();
+            CREATE FUNCTION huashu_chain_head_moves_on() RETURNS trigger LANGUAGE plpgsql AS $f$
+            BEGIN
+                IF NEW.desk IS DISTINCT FROM OLD.desk OR NEW.call_id IS DISTINCT FROM OLD.call_id OR NEW.seq <= OLD.seq THEN
+                    PERFORM huashu_refuse('a recorded chain head only moves on to a later step of its call');
+                END IF;
+                RETURN NEW;
+            END $f$;
+            CREATE TRIGGER chain_heads_move_on BEFORE UPDATE ON chain_heads FOR EACH ROW EXECUTE FUNCTION huashu_chain_head_moves_on();
+            CREATE TRIGGER chain_heads_kept BEFORE DELETE ON chain_heads FOR EACH ROW EXECUTE FUNCTION huashu_append_only();
+            CREATE TRIGGER chain_heads_never_truncated BEFORE TRUNCATE ON chain_heads FOR EACH STATEMENT EXECUTE FUNCTION huashu_append_only();
+            INSERT INTO chain_heads (desk, call_id, seq, step_id, hash, link)
+            SELECT DISTINCT ON (desk, call_id) desk, call_id, seq, id, hash, link FROM call_steps ORDER BY desk, call_id, seq DESC;
+
+            REVOKE ALL ON chain_heads FROM PUBLIC;
+            GRANT SELECT ON chain_heads TO huashu_agent, huashu_supervisor;
+            ALTER TABLE chain_heads ENABLE ROW LEVEL SECURITY;
+            CREATE POLICY agent_own_desk ON chain_heads FOR SELECT TO huashu_agent USING (huashu_owns_desk(desk));
+            CREATE POLICY supervisor_reads ON chain_heads FOR SELECT TO huashu_supervisor USING (true);
+            """),
+        // `huashu watch` listens instead of polling every desk: each push of steps, calls or follow-ups wakes it once.
+        ("floor: pushed steps notify the wallboard", """
+            CREATE FUNCTION huashu_floor_changed() RETURNS trigger LANGUAGE plpgsql AS $f$
+            BEGIN
+                PERFORM pg_notify('huashu_floor', '');
+                RETURN NULL;
+            END $f$;
+            CREATE TRIGGER call_steps_floor AFTER INSERT ON call_steps FOR EACH STATEMENT EXECUTE FUNCTION huashu_floor_changed();
+            CREATE TRIGGER calls_floor AFTER INSERT OR UPDATE ON calls FOR EACH STATEMENT EXECUTE FUNCTION huashu_floor_changed();
+            CREATE TRIGGER follow_ups_floor AFTER INSERT ON follow_ups FOR EACH STATEMENT EXECUTE FUNCTION huashu_floor_changed();
+            -- The calls on the wallboard: the few not ended, out of every call ever pushed.
+            CREATE INDEX calls_open ON calls (desk, id) WHERE ended_at IS NULL AND training = 0;
+            """),
+        ("floor: a supervisor lifts a 勿扰 on central, audited; desks pull the lift", """
+            -- Who (the name given and the login), when and why; never changed or removed.
+            CREATE TABLE refusal_lifts (
+                id bigserial PRIMARY KEY,
+                customer_key text NOT NULL,
+                lifted_by text NOT NULL CHECK (lifted_by <> ''),
+                login name NOT NULL,
+                reason text NOT NULL CHECK (reason <> ''),
+                at timestamptz NOT NULL DEFAULT now()
+            );
+            CREATE TRIGGER refusal_lifts_append_only BEFORE UPDATE OR DELETE ON refusal_lifts FOR EACH ROW EXECUTE FUNCTION huashu_append_only();
+            CREATE TRIGGER refusal_lifts_never_truncated BEFORE TRUNCATE ON refusal_lifts FOR EACH STATEMENT EXECUTE FUNCTION huashu_append_only();
+            -- The one way a 勿扰 goes: the refusal and its audit row in one step, for supervisors only.
+            CREATE FUNCTION huashu_lift_do_not_call(key text, by text, why text) RETURNS TABLE (lift bigint, refusals bigint)
+            LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $f$
+            DECLARE
+                removed bigint;
+            BEGIN
+                IF NOT pg_has_role(session_user, 'huashu_supervisor', 'MEMBER')
+                   AND NOT (SELECT rolsuper FROM pg_roles WHERE rolname = session_user) THEN
+                    PERFORM huashu_refuse(format('only a supervisor lifts a 勿扰; %s is not one', session_user));
+                END IF;
+                DELETE FROM refusals WHERE customer_key = key AND kind = 'do_not_call';
+                GET DIAGNOSTICS removed = ROW_COUNT;
+                -- The team's ledger too, or the next pull of the row would bring the mark back to every desk.
+                UPDATE ledger SET do_not_call = 0, changed_by = 'central' WHERE plate = key AND do_not_call <> 0;
+                RETURN QUERY INSERT INTO refusal_lifts (customer_key, lifted_by, login, reason)
+                    VALUES (key, by, session_user, why) RETURNING id, removed;
+            END $f$;
+            REVOKE ALL ON FUNCTION huashu_lift_do_not_call(text, text, text) FROM PUBLIC;
+            -- Every role may ask, so an agent is told in words why not.
+            GRANT EXECUTE ON FUNCTION huashu_lift_do_not_call(text, text, text) TO huashu_agent, huashu_supervisor, huashu_trainer;
+            REVOKE ALL ON refusal_lifts FROM PUBLIC;
+            GRANT SELECT ON refusal_lifts TO huashu_agent, huashu_supervisor;
+            """),
         // Steps pushed before migration 6 came with empty typed columns; `fillTypedColumns` fills them
         // from their events by the desk's own rule when this migration is applied.
         (typedColumnsFilled, "SELECT 1"),
