@@ -48,7 +48,7 @@ let package = Package(
             ]
         ),
         // The team's central store: the PostgreSQL connection, its schema, pushing a desk's log up.
-        .target(name: "HuashuCentral", dependencies: ["CLibPQ", "HuashuCalendar", "HuashuRenewal", "HuashuStore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "HuashuCentral", dependencies: ["CLibPQ", "HuashuCalendar", "HuashuEngine", "HuashuRenewal", "HuashuStore", .product(name: "GRDB", package: "GRDB.swift")]),
         // Line editing (libedit) and width-aware text for the terminal.
         .target(name: "HuashuTerminal", dependencies: ["CLibEdit", "HuashuText"]),
         // The programs' behaviour: the live-call loop and the command bodies.

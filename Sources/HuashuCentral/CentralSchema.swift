@@ -1,3 +1,6 @@
+import Foundation
+import HuashuEngine
+
 /// The central store's tables, created and upgraded by numbered migrations
 /// recorded in `schema_migrations`, as the desk's SQLite is by GRDB's. A
 /// migration's text never changes once shipped: a new need is a new one.
@@ -458,7 +461,52 @@ public enum CentralSchema {
             REVOKE ALL ON refusal_lifts FROM PUBLIC;
             GRANT SELECT ON refusal_lifts TO huashu_agent, huashu_supervisor;
             """),
+        // Steps pushed before migration 6 came with empty typed columns; `fillTypedColumns` fills them
+        // from their events by the desk's own rule when this migration is applied.
+        (typedColumnsFilled, "SELECT 1"),
     ]
+
+    static let typedColumnsFilled = "v6-central: typed columns of steps pushed before migration 6, filled from their events"
+    /// Steps read and written per round trip while filling.
+    static let fillBatch = 5_000
+
+    /// Fills the typed columns of every step that has none while its events say what it did, with
+    /// `CallLogCodec.Columns` (the values the desk hashed), so `verify` and the report on central count it.
+    /// The log is append-only for every login, so the owner lifts that trigger inside the migration's transaction.
+    static func fillTypedColumns(_ central: CentralConnection) throws(CentralError) {
+        try central.execute("ALTER TABLE call_steps DISABLE TRIGGER call_steps_append_only", what: "opening old steps for their typed columns")
+        var after = (desk: "", id: "0")
+        while true {
+            let rows = try central.execute("""
+                SELECT desk, id, events FROM call_steps
+                WHERE (desk, id) > ($1, $2::bigint) AND entered IS NULL AND raised IS NULL AND answered IS NULL
+                  AND returned_to IS NULL AND outcome IS NULL
+                ORDER BY desk, id LIMIT \(fillBatch)
+                """, [after.desk, after.id], what: "reading steps pushed before their typed columns")
+            guard let last = rows.last else { break }
+            let filled: [[String: String?]] = rows.compactMap { row in
+                let columns = CallLogCodec.Columns(CallLogCodec.events(row[2] ?? "") ?? [])
+                guard columns.values.contains(where: { $0 != nil }) else { return nil }
+                return Dictionary(uniqueKeysWithValues: zip(["desk", "id"] + CallLogCodec.Columns.names, [row[0], row[1]] + columns.values))
+            }
+            if !filled.isEmpty {
+                let json: String
+                do {
+                    json = String(decoding: try JSONEncoder().encode(filled), as: UTF8.self)
+                } catch {
+                    throw CentralError("cannot write steps' typed columns as JSON: \(error)")
+                }
+                let names = CallLogCodec.Columns.names
+                try central.execute("""
+                    UPDATE call_steps s SET \(names.map { "\($0) = v.\($0)" }.joined(separator: ", "))
+                    FROM jsonb_to_recordset($1::jsonb) AS v(desk text, id bigint, \(names.map { "\($0) text" }.joined(separator: ", ")))
+                    WHERE s.desk = v.desk AND s.id = v.id
+                    """, [json], what: "filling steps' typed columns")
+            }
+            after = (last[0] ?? "", last[1] ?? "0")
+        }
+        try central.execute("ALTER TABLE call_steps ENABLE TRIGGER call_steps_append_only", what: "closing the log again")
+    }
 
     /// The newest schema this build knows.
     public static var version: Int { migrations.count }
@@ -477,6 +525,7 @@ public enum CentralSchema {
             var applied: [String] = []
             for (index, migration) in migrations.enumerated() where index + 1 > current {
                 try central.executeScript(migration.sql, what: "migration \(index + 1) (\(migration.name))")
+                if migration.name == typedColumnsFilled { try fillTypedColumns(central) }
                 try central.execute("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)",
                                     [String(index + 1), migration.name], what: "recording migration \(index + 1)")
                 applied.append("\(index + 1): \(migration.name)")

@@ -145,6 +145,24 @@ struct CentralPullTests {
         #expect(try cluster.value("SELECT count(*) FROM calls WHERE desk = 'desk-b'") == "1")
     }
 
+    @Test func callNextMeetsAnUnreachableCentralOnceForThePullAndTheLease() throws {
+        let b = try Fixture()
+        _ = try b.sqlite("UPDATE customers SET agent = '小王' WHERE plate = '粤B12345'")
+        // TEST-NET-1 routes nowhere: every connection would wait out its timeout, or fail, and be said.
+        let unreachable = ["HUASHU_CENTRAL": "postgresql://huashu@192.0.2.1/huashu?connect_timeout=2", "HUASHU_DESK": "desk-b",
+                           "HUASHU_AGENT": "小王"]
+        let next = try b.piped(["call", "--next"], input: ".end thinking\n", environment: unreachable)
+        #expect(next.status == 0, "\(next.output)")
+        #expect(next.output.components(separatedBy: "cannot connect to the central store").count == 2, "\(next.output)")
+        #expect(next.output.contains("note: the team ledger was not pulled"), "\(next.output)")
+        #expect(!next.output.contains("中心库暂时连不上"), "\(next.output)")
+        #expect(try b.sqlite("SELECT count(*) FROM calls WHERE outcome = 'thinking'") == "1")
+        // A named customer asks central once too, for the lease alone, and says so in the agent's words.
+        let named = try b.piped(["call", "粤B12345"], input: ".end thinking\n", environment: unreachable)
+        #expect(named.status == 0, "\(named.output)")
+        #expect(named.output.components(separatedBy: "只打分给你(小王)的客户").count == 2, "\(named.output)")
+    }
+
     @Test func aCustomerChangedOnADeskIsPushedAloneNotEveryCustomerAgain() throws {
         let (cluster, a, _, _) = try team()
         let env = desk(cluster, "desk-a", agent: "小李")

@@ -1,5 +1,6 @@
 import Foundation
 @testable import HuashuApp
+import HuashuCentral
 import HuashuEngine
 import HuashuStore
 import Testing
@@ -84,6 +85,29 @@ struct CentralSupervisorTests {
         #expect(broken.status == 1)
         #expect(broken.output.contains("\(cluster.url): desk desk-b: call #1 step 6: its content was changed after it was logged"), "\(broken.output)")
         #expect(!broken.output.contains("desk desk-a"))
+    }
+
+    @Test func stepsPushedBeforeTheirTypedColumnsAreFilledWhenCentralIsUpgraded() throws {
+        let (month, cluster) = try Self.pushedMonth()
+        let typed = "SELECT string_agg(concat_ws('|', desk, id, entered, raised, answered, returned_to, outcome), E'\\n' ORDER BY desk, id) FROM call_steps"
+        let pushed = try cluster.value(typed) ?? ""
+        #expect(pushed.contains("|won") && pushed.contains("|price"), "\(pushed)")
+        // What a store held when its steps went up before migration 6: the typed columns empty.
+        try cluster.connect().executeScript("""
+            ALTER TABLE call_steps DISABLE TRIGGER call_steps_append_only;
+            UPDATE call_steps SET entered = NULL, raised = NULL, answered = NULL, returned_to = NULL, outcome = NULL;
+            ALTER TABLE call_steps ENABLE TRIGGER call_steps_append_only;
+            """, what: "emptying the typed columns")
+        #expect(try month.fixture.piped(["verify", "--db", cluster.url], input: "").status == 1)
+        // The upgrade that brings the fill: `central init` fills them as the desk logged them, and verify holds again.
+        _ = try cluster.value("DELETE FROM schema_migrations WHERE version = \(CentralSchema.version)")
+        let upgraded = try month.fixture.piped(["central", "init", cluster.url], input: "")
+        #expect(upgraded.status == 0, "\(upgraded.output)")
+        #expect(try cluster.value(typed) == pushed)
+        let intact = try month.fixture.piped(["verify", "--db", cluster.url], input: "")
+        #expect(intact.status == 0, "\(intact.output)")
+        // The log is append-only again after the fill.
+        #expect(throws: (any Error).self) { _ = try cluster.value("UPDATE call_steps SET entered = 'x'") }
     }
 
     @Test func commandsThatWriteADeskRefuseTheCentralStoreInWords() throws {

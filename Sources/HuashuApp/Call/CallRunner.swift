@@ -14,7 +14,8 @@ public enum CallRunner {
     public static func start(customer query: String?, next: Bool, options: CallOptions) throws(UserError) {
         let script = try ScriptFiles.load(options.dialogues)
         let store = try options.openStore()
-        if next && query == nil { CentralPull.beforeNext(store: store, agent: options.agent) { printError($0) } }
+        let central = CentralLink()
+        if next && query == nil { CentralPull.beforeNext(store: store, agent: options.agent, link: central) { printError($0) } }
         let candidates = try pick(query: query, next: next, store: store, today: options.today, agent: options.agent)
         for customer in candidates {
             guard !customer.training else {
@@ -27,7 +28,7 @@ public enum CallRunner {
                 try wrap { try store.audit(agent: options.agent, action: "do_not_call_override", customerID: customer.id, callID: nil,
                                            detail: customer.plate, at: Date()) }
             }
-            switch try CallFloor.claim(customer, store: store, agent: options.agent, say: { printError($0) }) {
+            switch try CallFloor.claim(customer, store: store, agent: options.agent, link: central, say: { printError($0) }) {
             case .elsewhere(let why) where query == nil:
                 // `--next` moves on to the next customer of the queue that no other desk holds.
                 printError(why + "; taking the next customer")
@@ -113,7 +114,7 @@ public enum CallRunner {
         }
         // Resuming renews this desk's own lease; another desk that took the customer meanwhile keeps it.
         let floor: CallFloor?
-        switch try CallFloor.claim(customer, store: store, agent: context.agent, say: { printError($0) }) {
+        switch try CallFloor.claim(customer, store: store, agent: context.agent, link: CentralLink(), say: { printError($0) }) {
         case .mine(let held): floor = held
         case .elsewhere(let why): throw UserError(why + "; the call stays resumable for later")
         }

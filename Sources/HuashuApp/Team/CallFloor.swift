@@ -24,21 +24,25 @@ struct CallFloor {
         case elsewhere(String)
     }
 
-    static func claim(_ customer: Customer, store: Store, agent: String, say: (String) -> Void) throws(UserError) -> Claim {
-        guard let url = CentralConnection.url(option: nil) else { return .mine(nil) }
-        let desk = try DeskName.resolve(store: store, proposed: nil)
+    /// `link` is the command's one connection: asked again after a failure, it fails at once, and the failure is not said twice.
+    static func claim(_ customer: Customer, store: Store, agent: String, link: CentralLink, say: (String) -> Void) throws(UserError) -> Claim {
+        // Leases are asked for only with $HUASHU_CENTRAL set (a central store from the config file alone is pushed to, not leased from).
+        guard CentralConnection.url(option: nil) != nil else { return .mine(nil) }
+        let saidBefore = link.failed
         let central: CentralConnection
-        do {
-            central = try CentralConnection(url: url)
+        do throws(UserError) {
+            guard let connected = try link.connection() else { return .mine(nil) }
+            central = connected
         } catch {
             let owner = customer.agent?.trimmingSpaces ?? ""
             guard owner == agent else {
                 throw UserError("the central store cannot be reached (\(error.description)); offline, this desk calls only customers "
                     + "assigned to \(agent), and \(customer.plate) is \(owner.isEmpty ? "assigned to nobody" : "assigned to \(owner)")")
             }
-            say("中心库暂时连不上:只打分给你(\(agent))的客户;通话照常记在本机,连上后用 huashu sync 同步。")
+            if !saidBefore { say("中心库暂时连不上:只打分给你(\(agent))的客户;通话照常记在本机,连上后用 huashu sync 同步。") }
             return .mine(nil)
         }
+        let desk = try DeskName.resolve(store: store, proposed: nil)
         let answer = try wrap {
             try central.claim(customer: customer.plate, phone: PersonalData.phone(customer.phone) ?? "", desk: desk, agent: agent, minutes: leaseMinutes)
         }

@@ -37,10 +37,9 @@ struct CentralPull {
 
     /// Before `call --next`: the team's latest for this agent, when a central store is configured. Local-first:
     /// a store that cannot be reached or refuses is said in one line, and the queue is the desk's own.
-    static func beforeNext(store: Store, agent: String, say: (String) -> Void) {
-        guard let url = CentralSync.url(option: nil) else { return }
+    static func beforeNext(store: Store, agent: String, link: CentralLink, say: (String) -> Void) {
         do {
-            let central = try CentralSync.connect(url)
+            guard let central = try link.connection() else { return }
             let desk = try DeskName.resolve(store: store, proposed: nil)
             try wrap { try central.enter(desk: desk) }
             _ = try CentralPull(store: store, central: central, desk: desk).pull(agent: agent)
