@@ -81,7 +81,7 @@ struct ReportListsTests {
         _ = try fixture.sqlite("""
             WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < \(extra + 3))
             INSERT INTO calls (customer_id, agent, started_at, ended_at, outcome, script_version, training, context)
-            SELECT 1 + i % 2, CASE WHEN i % 3 = 0 THEN '小王' ELSE '小李' END,
+            SELECT 1 + i % 2, CASE WHEN i % 5 = 0 THEN '小王' ELSE '小李' END,
                    strftime('%Y-%m-%dT%H:%M:%fZ', 'now', 'start of month', '+1 day', '+' || i || ' minutes'),
                    strftime('%Y-%m-%dT%H:%M:%fZ', 'now', 'start of month', '+1 day', '+' || i || ' minutes', '+90 seconds'),
                    CASE WHEN i > \(extra) THEN 'lost' WHEN i % 2 = 0 THEN 'won' ELSE 'committed' END, 'v', 0, '{}'
