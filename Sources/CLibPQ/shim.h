@@ -50,3 +50,6 @@ HUASHU_PQ(int, PQputCopyData, (PGconn *conn, const char *buffer, int nbytes), (c
 HUASHU_PQ(int, PQputCopyEnd, (PGconn *conn, const char *errormsg), (conn, errormsg))
 HUASHU_PQ(PGresult *, PQgetResult, (PGconn *conn), (conn))
 HUASHU_PQ(int, PQgetisnull, (const PGresult *res, int row, int column), (res, row, column))
+HUASHU_PQ(int, PQsocket, (const PGconn *conn), (conn))
+HUASHU_PQ(int, PQconsumeInput, (PGconn *conn), (conn))
+HUASHU_PQ(PGnotify *, PQnotifies, (PGconn *conn), (conn))

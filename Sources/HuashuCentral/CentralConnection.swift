@@ -126,7 +126,16 @@ public final class CentralConnection {
             throw failure(what, reason: "the server did not start the copy")
         }
         huashu_PQclear(start)
-        var text: [UInt8] = []
+        // Sent a chunk at a time as the rows are written out: the server parses one while the next is made.
+        var text: [UInt8] = [], sent: Int32 = 1
+        text.reserveCapacity(Self.copyChunk + 4096)
+        func flush() {
+            guard sent == 1, !text.isEmpty else { return }
+            sent = text.withUnsafeBufferPointer { buffer in
+                buffer.withMemoryRebound(to: CChar.self) { huashu_PQputCopyData(connection, $0.baseAddress, Int32($0.count)) }
+            }
+            text.removeAll(keepingCapacity: true)
+        }
         for row in rows {
             for (index, value) in row.enumerated() {
                 if index > 0 { text.append(UInt8(ascii: "\t")) }
@@ -142,10 +151,9 @@ public final class CentralConnection {
                 }
             }
             text.append(UInt8(ascii: "\n"))
+            if text.count >= Self.copyChunk { flush() }
         }
-        let sent = text.withUnsafeBufferPointer { buffer in
-            buffer.withMemoryRebound(to: CChar.self) { huashu_PQputCopyData(connection, $0.baseAddress, Int32($0.count)) }
-        }
+        flush()
         let ended = huashu_PQputCopyEnd(connection, sent == 1 ? nil : "huashu could not send the rows")
         var reason: String?
         while let result = huashu_PQgetResult(connection) {
@@ -155,6 +163,9 @@ public final class CentralConnection {
         if let reason { throw failure(what, reason: reason) }
         if sent != 1 || ended != 1 { throw failure(what, reason: "") }
     }
+
+    /// Bytes of COPY data handed to libpq at once.
+    static let copyChunk = 256 * 1024
 
     /// Runs several statements without parameters (a migration), as one string.
     public func executeScript(_ sql: String, what: String) throws(CentralError) {
@@ -177,6 +188,29 @@ public final class CentralConnection {
             let reason = result.map { String(cString: huashu_PQresultErrorMessage($0)) } ?? ""
             throw failure(what ?? "a statement", reason: reason)
         }
+    }
+
+    /// Waits up to `seconds` for a notification on a channel this connection LISTENs on; true when one or more came
+    /// (all of them are taken). False on a timeout or a signal; throws when the server is gone.
+    public func awaitNotification(seconds: Double) throws(CentralError) -> Bool {
+        if takeNotifications() { return true }
+        let socket = huashu_PQsocket(connection)
+        guard socket >= 0 else { throw CentralError("lost the central store \(url): \(Self.message(connection))") }
+        var descriptor = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
+        guard poll(&descriptor, 1, Int32(max(seconds, 0) * 1000)) > 0 else { return false }
+        guard huashu_PQconsumeInput(connection) == 1 else {
+            throw CentralError("lost the central store \(url): \(Self.message(connection))")
+        }
+        return takeNotifications()
+    }
+
+    private func takeNotifications() -> Bool {
+        var any = false
+        while let notification = huashu_PQnotifies(connection) {
+            any = true
+            huashu_PQfreemem(notification)
+        }
+        return any
     }
 
     /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.

@@ -20,6 +20,16 @@ public struct CentralRefusal: Sendable, Equatable {
     public let desk: String
 }
 
+/// A 勿扰 a supervisor lifted on central: desks take their own mark off at their next sync.
+public struct RefusalLift: Sendable, Equatable {
+    public let id: Int64
+    public let customerKey: String
+    public let by: String
+    public let reason: String
+    /// `yyyy-MM-dd HH:mm` in the server's time zone.
+    public let at: String
+}
+
 /// What the central store says before a call opens.
 public enum FloorAnswer: Sendable, Equatable {
     /// The lease is this desk's until the call ends (or it lapses, if the desk dies).
@@ -61,6 +71,23 @@ extension CentralConnection {
     /// Ends this desk's lease on a customer: the call is over.
     public func release(customer key: String, desk: String) throws(CentralError) {
         try execute("DELETE FROM leases WHERE customer_key = $1 AND desk = $2", [key, desk], what: "releasing \(key)")
+    }
+
+    /// A supervisor lifts the 勿扰 on a customer for every desk, audited on central; the server refuses any other role.
+    /// Returns the lift's number and how many desks' refusals it took away (none when only desks' own marks stood).
+    public func liftDoNotCall(customer key: String, by supervisor: String, reason: String) throws(CentralError) -> (lift: Int64, refusals: Int) {
+        let row = try execute("SELECT lift, refusals FROM huashu_lift_do_not_call($1, $2, $3)", [key, supervisor, reason],
+                              what: "lifting the 勿扰 on \(key)").first
+        return (Int64(row?[0] ?? "") ?? 0, Int(row?[1] ?? "") ?? 0)
+    }
+
+    /// The lifts after `id`, oldest first, for a desk to take its own marks off.
+    public func lifts(after id: Int64) throws(CentralError) -> [RefusalLift] {
+        try execute("""
+            SELECT id, customer_key, lifted_by, reason, to_char(at, 'YYYY-MM-DD HH24:MI') FROM refusal_lifts WHERE id > $1 ORDER BY id
+            """, [String(id)], what: "reading lifted refusals").map { row in
+            RefusalLift(id: Int64(row[0] ?? "") ?? 0, customerKey: row[1] ?? "", by: row[2] ?? "", reason: row[3] ?? "", at: row[4] ?? "")
+        }
     }
 
     /// Every refusal recorded on the central store, for a desk to mark its own customers with.

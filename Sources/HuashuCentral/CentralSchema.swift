@@ -283,6 +283,181 @@ public enum CentralSchema {
                        s.entered, s.raised, s.answered, s.returned_to, s.outcome
                 FROM call_steps s JOIN call_numbers n ON n.desk = s.desk AND n.id = s.call_id;
             """),
+        // The team's ledger, one row per plate, numbered by change so a desk pulls only what changed
+        // since its last pull; follow-ups numbered the same way, for the agent whose customer they are.
+        ("the team's ledger, pulled by desks", """
+            CREATE SEQUENCE ledger_changes;
+            CREATE TABLE ledger (
+                plate text PRIMARY KEY,
+                name text NOT NULL,
+                honorific text, phone text, id_number text, model text, last_insurer text, last_premium text,
+                commercial_expiry text, compulsory_expiry text, claims bigint, violations bigint, grade text, type text,
+                agent text, vehicle_use text, notes text, contact text, holder_type text, last_cover text, sum_insured text,
+                address text, commercial_insurer text, commercial_premium text, compulsory_insurer text, compulsory_premium text,
+                extra text,
+                do_not_call bigint NOT NULL DEFAULT 0,
+                phone_invalid bigint NOT NULL DEFAULT 0,
+                -- The agent before the last reassignment: that agent's desk pulls the row once more, and lets it go.
+                previous_agent text,
+                changed_by text NOT NULL,
+                seq bigint NOT NULL DEFAULT nextval('ledger_changes')
+            );
+            CREATE INDEX ledger_by_seq ON ledger (seq);
+            CREATE FUNCTION huashu_ledger_changed() RETURNS trigger LANGUAGE plpgsql AS $f$
+            BEGIN
+                NEW.seq := nextval('ledger_changes');
+                IF NEW.agent IS DISTINCT FROM OLD.agent THEN NEW.previous_agent := OLD.agent; END IF;
+                RETURN NEW;
+            END $f$;
+            CREATE TRIGGER ledger_changed BEFORE UPDATE ON ledger FOR EACH ROW EXECUTE FUNCTION huashu_ledger_changed();
+            -- What an import held back for a person to decide, as the desk that imported it recorded it.
+            CREATE TABLE ledger_review (
+                desk text NOT NULL REFERENCES desks(name),
+                id bigint NOT NULL,
+                plate text NOT NULL,
+                kind text NOT NULL,
+                field text NOT NULL,
+                stored text, given text,
+                message text NOT NULL,
+                file text NOT NULL,
+                row bigint,
+                at text NOT NULL,
+                PRIMARY KEY (desk, id)
+            );
+            -- A 勿扰 heard on any desk is the ledger's too.
+            CREATE FUNCTION huashu_ledger_refusal() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $f$
+            BEGIN
+                IF NEW.kind = 'do_not_call' THEN
+                    UPDATE ledger SET do_not_call = 1, changed_by = NEW.desk WHERE plate = NEW.customer_key AND do_not_call = 0;
+                END IF;
+                RETURN NULL;
+            END $f$;
+            CREATE TRIGGER refusals_reach_ledger AFTER INSERT ON refusals FOR EACH ROW EXECUTE FUNCTION huashu_ledger_refusal();
+            ALTER TABLE follow_ups ADD COLUMN seq bigint DEFAULT nextval('ledger_changes');
+            CREATE INDEX follow_ups_by_seq ON follow_ups (seq);
+            CREATE FUNCTION huashu_follow_up_changed() RETURNS trigger LANGUAGE plpgsql AS $f$
+            BEGIN
+                NEW.seq := nextval('ledger_changes');
+                RETURN NEW;
+            END $f$;
+            CREATE TRIGGER follow_ups_sequenced BEFORE UPDATE ON follow_ups FOR EACH ROW EXECUTE FUNCTION huashu_follow_up_changed();
+            -- Follow-ups other desks booked for the customers the ledger gives `for_agent`, changed after `after`:
+            -- for a desk the session's login owns (an agent reads no other desk's rows directly).
+            CREATE FUNCTION huashu_follow_ups_for(for_desk text, for_agent text, after bigint, max_rows integer)
+            RETURNS TABLE (seq bigint, desk text, id bigint, plate text, kind text, due_at text, done_at text)
+            LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $f$
+                SELECT f.seq, f.desk, f.id, u.plate, f.kind, f.due_at, f.done_at
+                FROM follow_ups f
+                JOIN customers u ON u.desk = f.desk AND u.id = f.customer_id
+                LEFT JOIN ledger l ON l.plate = u.plate
+                WHERE f.seq > after AND f.desk <> for_desk AND coalesce(l.agent, u.agent) = for_agent
+                  AND EXISTS (SELECT 1 FROM desks d WHERE d.name = for_desk AND d.owner = session_user)
+                ORDER BY f.seq LIMIT max_rows
+            $f$;
+            REVOKE ALL ON ledger, ledger_review FROM PUBLIC;
+            REVOKE ALL ON FUNCTION huashu_follow_ups_for(text, text, bigint, integer) FROM PUBLIC;
+            GRANT EXECUTE ON FUNCTION huashu_follow_ups_for(text, text, bigint, integer) TO huashu_agent, huashu_supervisor;
+            GRANT USAGE ON SEQUENCE ledger_changes TO huashu_agent;
+            GRANT SELECT, INSERT, UPDATE ON ledger TO huashu_agent;
+            GRANT SELECT, INSERT ON ledger_review TO huashu_agent;
+            GRANT SELECT ON ledger, ledger_review TO huashu_supervisor;
+            ALTER TABLE ledger_review ENABLE ROW LEVEL SECURITY;
+            CREATE POLICY agent_own_desk ON ledger_review TO huashu_agent USING (huashu_owns_desk(desk)) WITH CHECK (huashu_owns_desk(desk));
+            CREATE POLICY supervisor_reads ON ledger_review FOR SELECT TO huashu_supervisor USING (true);
+            """),
+        // A re-chained desk (every hash recomputed by hand) still passes its own checks; what central recorded
+        // at each push does not change with it, so `verify` on the desk compares against this.
+        ("floor: each pushed call's chain head, recorded by the server and never rewritten", """
+            CREATE TABLE chain_heads (
+                desk text NOT NULL REFERENCES desks(name),
+                call_id bigint NOT NULL,
+                seq bigint NOT NULL,
+                step_id bigint NOT NULL,
+                hash text NOT NULL,
+                link text NOT NULL,
+                recorded_at timestamptz NOT NULL DEFAULT now(),
+                PRIMARY KEY (desk, call_id)
+            );
+            -- Kept by the server itself as steps arrive: no role writes a head, it only follows the pushed steps.
+            CREATE FUNCTION huashu_record_chain_heads() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+            SET search_path = public, pg_temp AS $f$
+            BEGIN
+                INSERT INTO chain_heads (desk, call_id, seq, step_id, hash, link)
+                SELECT DISTINCT ON (desk, call_id) desk, call_id, seq, id, hash, link FROM pushed ORDER BY desk, call_id, seq DESC
+                ON CONFLICT (desk, call_id) DO UPDATE SET seq = excluded.seq, step_id = excluded.step_id, hash = excluded.hash,
+                    link = excluded.link, recorded_at = now()
+                WHERE excluded.seq > chain_heads.seq;
+                RETURN NULL;
+            END $f$;
+            CREATE TRIGGER call_steps_chain_heads AFTER INSERT ON call_steps REFERENCING NEW TABLE AS pushed
+                FOR EACH STATEMENT EXECUTE FUNCTION huashu_record_chain_heads();
+            CREATE FUNCTION huashu_chain_head_moves_on() RETURNS trigger LANGUAGE plpgsql AS $f$
+            BEGIN
+                IF NEW.desk IS DISTINCT FROM OLD.desk OR NEW.call_id IS DISTINCT FROM OLD.call_id OR NEW.seq <= OLD.seq THEN
+                    PERFORM huashu_refuse('a recorded chain head only moves on to a later step of its call');
+                END IF;
+                RETURN NEW;
+            END $f$;
+            CREATE TRIGGER chain_heads_move_on BEFORE UPDATE ON chain_heads FOR EACH ROW EXECUTE FUNCTION huashu_chain_head_moves_on();
+            CREATE TRIGGER chain_heads_kept BEFORE DELETE ON chain_heads FOR EACH ROW EXECUTE FUNCTION huashu_append_only();
+            CREATE TRIGGER chain_heads_never_truncated BEFORE TRUNCATE ON chain_heads FOR EACH STATEMENT EXECUTE FUNCTION huashu_append_only();
+            INSERT INTO chain_heads (desk, call_id, seq, step_id, hash, link)
+            SELECT DISTINCT ON (desk, call_id) desk, call_id, seq, id, hash, link FROM call_steps ORDER BY desk, call_id, seq DESC;
+
+            REVOKE ALL ON chain_heads FROM PUBLIC;
+            GRANT SELECT ON chain_heads TO huashu_agent, huashu_supervisor;
+            ALTER TABLE chain_heads ENABLE ROW LEVEL SECURITY;
+            CREATE POLICY agent_own_desk ON chain_heads FOR SELECT TO huashu_agent USING (huashu_owns_desk(desk));
+            CREATE POLICY supervisor_reads ON chain_heads FOR SELECT TO huashu_supervisor USING (true);
+            """),
+        // `huashu watch` listens instead of polling every desk: each push of steps, calls or follow-ups wakes it once.
+        ("floor: pushed steps notify the wallboard", """
+            CREATE FUNCTION huashu_floor_changed() RETURNS trigger LANGUAGE plpgsql AS $f$
+            BEGIN
+                PERFORM pg_notify('huashu_floor', '');
+                RETURN NULL;
+            END $f$;
+            CREATE TRIGGER call_steps_floor AFTER INSERT ON call_steps FOR EACH STATEMENT EXECUTE FUNCTION huashu_floor_changed();
+            CREATE TRIGGER calls_floor AFTER INSERT OR UPDATE ON calls FOR EACH STATEMENT EXECUTE FUNCTION huashu_floor_changed();
+            CREATE TRIGGER follow_ups_floor AFTER INSERT ON follow_ups FOR EACH STATEMENT EXECUTE FUNCTION huashu_floor_changed();
+            -- The calls on the wallboard: the few not ended, out of every call ever pushed.
+            CREATE INDEX calls_open ON calls (desk, id) WHERE ended_at IS NULL AND training = 0;
+            """),
+        ("floor: a supervisor lifts a 勿扰 on central, audited; desks pull the lift", """
+            -- Who (the name given and the login), when and why; never changed or removed.
+            CREATE TABLE refusal_lifts (
+                id bigserial PRIMARY KEY,
+                customer_key text NOT NULL,
+                lifted_by text NOT NULL CHECK (lifted_by <> ''),
+                login name NOT NULL,
+                reason text NOT NULL CHECK (reason <> ''),
+                at timestamptz NOT NULL DEFAULT now()
+            );
+            CREATE TRIGGER refusal_lifts_append_only BEFORE UPDATE OR DELETE ON refusal_lifts FOR EACH ROW EXECUTE FUNCTION huashu_append_only();
+            CREATE TRIGGER refusal_lifts_never_truncated BEFORE TRUNCATE ON refusal_lifts FOR EACH STATEMENT EXECUTE FUNCTION huashu_append_only();
+            -- The one way a 勿扰 goes: the refusal and its audit row in one step, for supervisors only.
+            CREATE FUNCTION huashu_lift_do_not_call(key text, by text, why text) RETURNS TABLE (lift bigint, refusals bigint)
+            LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $f$
+            DECLARE
+                removed bigint;
+            BEGIN
+                IF NOT pg_has_role(session_user, 'huashu_supervisor', 'MEMBER')
+                   AND NOT (SELECT rolsuper FROM pg_roles WHERE rolname = session_user) THEN
+                    PERFORM huashu_refuse(format('only a supervisor lifts a 勿扰; %s is not one', session_user));
+                END IF;
+                DELETE FROM refusals WHERE customer_key = key AND kind = 'do_not_call';
+                GET DIAGNOSTICS removed = ROW_COUNT;
+                -- The team's ledger too, or the next pull of the row would bring the mark back to every desk.
+                UPDATE ledger SET do_not_call = 0, changed_by = 'central' WHERE plate = key AND do_not_call <> 0;
+                RETURN QUERY INSERT INTO refusal_lifts (customer_key, lifted_by, login, reason)
+                    VALUES (key, by, session_user, why) RETURNING id, removed;
+            END $f$;
+            REVOKE ALL ON FUNCTION huashu_lift_do_not_call(text, text, text) FROM PUBLIC;
+            -- Every role may ask, so an agent is told in words why not.
+            GRANT EXECUTE ON FUNCTION huashu_lift_do_not_call(text, text, text) TO huashu_agent, huashu_supervisor, huashu_trainer;
+            REVOKE ALL ON refusal_lifts FROM PUBLIC;
+            GRANT SELECT ON refusal_lifts TO huashu_agent, huashu_supervisor;
+            """),
     ]
 
     /// The newest schema this build knows.

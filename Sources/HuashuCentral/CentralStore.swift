@@ -126,6 +126,10 @@ public final class CentralStore: SupervisorStore {
         try fetch("SELECT * FROM team.customers ORDER BY id", [], "reading customers").map { try Customer(row: $0) }
     }
 
+    public func largestCustomerID() throws -> Int64 {
+        try fetch("SELECT max(id) AS id FROM team.customers", [], "reading the largest customer number").first?["id"] ?? 0
+    }
+
     public func lastCalls() throws -> [Int64: LastCalls] {
         ReportRow.lastCalls(try fetch("""
             SELECT customer_id, started_at, outcome, loss_reason FROM team.calls WHERE training = 0 ORDER BY started_at COLLATE "C", id
@@ -138,25 +142,51 @@ public final class CentralStore: SupervisorStore {
             """, [], "reading open follow-ups").map { (customerID: $0["customer_id"], kind: $0["kind"], due: $0["due_at"]) }
     }
 
-    /// The call list from every desk's rows by `RenewalQueueRule`, as a desk's query gives it (`Store.queue`):
-    /// the same customers left out, the same order (its key, then the customer's number).
+    /// The call list from every desk's rows in the order of `RenewalQueueRule`, as a desk's query gives it
+    /// (`Store.queue`): the server sorts by the key generated from the rule (`CentralQueueSQL`) and a cursor
+    /// hands the rows over a batch at a time, so memory holds a batch, not the team's customers. The few rows
+    /// the server cannot place (dates not as huashu writes them) come first; the rule places them in Swift,
+    /// and they are merged into the stream at their place.
     public func queue(today: LedgerDate, minute: Int, plan: RenewalPlan, owner: QueueOwner, limit: Int?,
                       _ each: (Customer, QueueStanding) -> Void) throws {
-        let calls = try lastCalls()
-        var followUps: [Int64: (kind: String, due: String)] = [:]
-        for open in try openFollowUps() where followUps[open.customerID] == nil { followUps[open.customerID] = (open.kind, open.due) }
-        var listed: [(customer: Customer, standing: QueueStanding)] = []
-        for customer in try allCustomers() where !customer.doNotCall && !customer.training && !customer.phoneInvalid && owner.owns(customer.agent) {
-            let id = customer.id ?? 0, last = calls[id], followUp = followUps[id]
-            let candidate = QueueCandidate(customer, lastCallAt: last?.last.startedAt, lastOutcome: last?.last.outcome,
-                                           lastLossReason: last?.last.lossReason, lastEndedAt: last?.lastEnded?.startedAt,
-                                           lastEndedOutcome: last?.lastEnded?.outcome, followUpKind: followUp?.kind, followUpDue: followUp?.due)
-            if let standing = RenewalQueueRule.standing(candidate, today: today, minute: minute, plan: plan) { listed.append((customer, standing)) }
+        let rule = RenewalQueueSQL(today: today, minute: minute, plan: plan, dialect: .postgres)
+        try central.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", what: "starting the call list")
+        defer { _ = try? central.execute("COMMIT") }
+        if case .agent(let name) = owner {
+            try central.execute("SELECT set_config('\(CentralQueueSQL.agentSetting)', $1, true)", [name.trimmingSpaces], what: "choosing the agent")
         }
-        listed.sort { a, b in
-            a.standing.key != b.standing.key ? Array(a.standing.key.utf8).lexicographicallyPrecedes(b.standing.key.utf8) : (a.customer.id ?? 0) < (b.customer.id ?? 0)
+        try central.execute("DECLARE queue_rows NO SCROLL CURSOR FOR " + CentralQueueSQL.sql(rule, owner: owner), what: "listing the customers due")
+        var placedInSwift: [(customer: Customer, standing: QueueStanding)] = []
+        var left = limit ?? Int.max
+        func precedes(_ a: (customer: Customer, standing: QueueStanding), _ b: (customer: Customer, standing: QueueStanding)) -> Bool {
+            a.standing.key != b.standing.key ? Array(a.standing.key.utf8).lexicographicallyPrecedes(b.standing.key.utf8)
+                : (a.customer.id ?? 0) < (b.customer.id ?? 0)
         }
-        for entry in listed.prefix(limit ?? listed.count) { each(entry.customer, entry.standing) }
+        func emit(_ entry: (customer: Customer, standing: QueueStanding)) {
+            guard left > 0 else { return }
+            left -= 1
+            each(entry.customer, entry.standing)
+        }
+        while left > 0 {
+            let rows = try fetch("FETCH FORWARD 1000 FROM queue_rows", [], "reading the call list")
+            if rows.isEmpty { break }
+            for row in rows {
+                let customer = try Customer(row: row)
+                let candidate = QueueCandidate(customer, lastCallAt: row["last_at"], lastOutcome: row["last_outcome"],
+                                               lastLossReason: row["last_loss_reason"], lastEndedAt: row["ended_at"],
+                                               lastEndedOutcome: row["ended_outcome"], followUpKind: row["follow_up_kind"],
+                                               followUpDue: row["follow_up_due"])
+                guard let standing = RenewalQueueRule.standing(candidate, today: today, minute: minute, plan: plan) else { continue }
+                let entry = (customer: customer, standing: standing)
+                if (row["place"] as String?) == nil {
+                    placedInSwift.insert(entry, at: placedInSwift.firstIndex { precedes(entry, $0) } ?? placedInSwift.count)
+                    continue
+                }
+                while let first = placedInSwift.first, precedes(first, entry) { emit(placedInSwift.removeFirst()) }
+                emit(entry)
+            }
+        }
+        placedInSwift.forEach(emit)
     }
 
     public func reportData(_ window: ReportWindow) throws -> ReportData {
@@ -190,8 +220,23 @@ public final class CentralStore: SupervisorStore {
             report.steps += walked.steps
             report.sealHeld = report.sealHeld || walked.sealHeld
             report.problems += walked.problems.map { ChainProblem(callID: nil, seq: nil, message: "desk \(desk): \($0)") }
+            report.problems += try headsAgainstSteps(desk: desk, only: only?.id)
         }
         return report
+    }
+
+    /// Each call's steps against the head the server recorded when they arrived: a step changed on central
+    /// (triggers turned off by hand) no longer matches it.
+    private func headsAgainstSteps(desk: String, only: Int64?) throws -> [ChainProblem] {
+        try central.execute("""
+            SELECT h.call_id, h.seq, h.recorded_at::text FROM chain_heads h
+            LEFT JOIN call_steps s ON s.desk = h.desk AND s.call_id = h.call_id AND s.seq = h.seq
+            WHERE h.desk = $1 AND ($2::bigint IS NULL OR h.call_id = $2) AND (s.hash IS DISTINCT FROM h.hash OR s.link IS DISTINCT FROM h.link)
+            ORDER BY h.call_id
+            """, [desk, only.map(String.init)], what: "comparing desk \(desk)'s steps with their chain heads").map { row in
+            ChainProblem(callID: nil, seq: nil, message: "desk \(desk): call #\(row[0] ?? "") step \(row[1] ?? ""): "
+                + "not the step whose chain head the central store recorded when it arrived (\(row[2] ?? "")): changed on central")
+        }
     }
 
     private func walk(desk: String, only: Int64?, seal: LogChain.Seal?) throws -> ChainReport {

@@ -25,14 +25,16 @@ enum CellText {
     /// The common case decided from the bytes alone: printable ASCII or a
     /// Chinese character (lead byte E4-E9, never a blank) at both ends.
     private static func hasNoBlankEnds(_ utf8: String.UTF8View) -> Bool {
-        utf8.withContiguousStorageIfAvailable { bytes -> Bool in
-            guard let first = bytes.first, let last = bytes.last else { return true }
-            let firstIsText = (0x21...0x7E).contains(first) || (0xE4...0xE9).contains(first)
-            guard firstIsText else { return false }
-            if (0x21...0x7E).contains(last) { return true }
-            guard (0x80...0xBF).contains(last), bytes.count >= 3 else { return false }
-            return (0xE4...0xE9).contains(bytes[bytes.count - 3])
-        } ?? false
+        utf8.withContiguousStorageIfAvailable(hasNoBlankEnds) ?? false
+    }
+
+    private static func hasNoBlankEnds(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let first = bytes.first, let last = bytes.last else { return true }
+        let firstIsText = (0x21...0x7E).contains(first) || (0xE4...0xE9).contains(first)
+        guard firstIsText else { return false }
+        if (0x21...0x7E).contains(last) { return true }
+        guard (0x80...0xBF).contains(last), bytes.count >= 3 else { return false }
+        return (0xE4...0xE9).contains(bytes[bytes.count - 3])
     }
 
     /// Trims the cell, drops the `'` that `SpreadsheetCell.inert` put before a
@@ -40,6 +42,10 @@ enum CellText {
     /// written), and unwraps `="0755..."`, the formula trick spreadsheet
     /// exports use to keep leading zeros and long digit strings intact.
     static func cleaned(_ text: String) -> String {
+        // Most cells: nothing to trim, and neither the `'` nor the `=` that the slow path looks at.
+        if text.fromUTF8({ bytes in hasNoBlankEnds(bytes) && bytes.first != UInt8(ascii: "'") && bytes.first != UInt8(ascii: "=") }) == true {
+            return text
+        }
         var value = trimmed(text)
         if SpreadsheetCell.isNeutralised(value) { value = trimmed(String(value.dropFirst())) }
         let utf8 = value.utf8
@@ -122,15 +128,26 @@ enum Quoting {
 /// to worry about, so comparing UTF-8 bytes gives the same answers.
 extension String {
     func utf8Equals(_ other: String) -> Bool {
-        utf8.count == other.utf8.count && utf8.elementsEqual(other.utf8)
+        utf8.count == other.utf8.count && utf8Matches(other, at: 0)
     }
 
     func utf8HasPrefix(_ prefix: String) -> Bool {
-        utf8.starts(with: prefix.utf8)
+        utf8.count >= prefix.utf8.count && utf8Matches(prefix, at: 0)
     }
 
     func utf8HasSuffix(_ suffix: String) -> Bool {
-        utf8.count >= suffix.utf8.count && utf8.reversed().starts(with: suffix.utf8.reversed())
+        utf8.count >= suffix.utf8.count && utf8Matches(suffix, at: utf8.count - suffix.utf8.count)
+    }
+
+    /// True when `other`'s bytes are this text's from byte `start` on (which the callers keep in
+    /// range), compared in place; through the views only for a text that is not contiguous.
+    private func utf8Matches(_ other: String, at start: Int) -> Bool {
+        let inPlace = fromUTF8 { bytes in
+            other.fromUTF8 { otherBytes in
+                UnsafeBufferPointer(rebasing: bytes[start..<start + otherBytes.count]).elementsEqual(otherBytes)
+            }
+        }
+        return inPlace ?? utf8.dropFirst(start).starts(with: other.utf8)
     }
 
     /// What `read` makes of the text's UTF-8 bytes, seen in place: the fast

@@ -9,6 +9,9 @@ struct LedgerColumns {
     /// unrecognised forms of address are kept); nil for ignored columns.
     let extraKeys: [String?]
     let columnOf: [LedgerField: Int]
+    /// The columns every row is checked for, looked up once.
+    let nameColumn: Int?
+    let plateColumn: Int?
     /// For a column of a text field: its slot in the record and its rule (`LedgerField.textRule`).
     let textRules: [(slot: Int, rule: @Sendable (String) throws(LedgerValueError) -> String)?]
 
@@ -47,6 +50,8 @@ struct LedgerColumns {
         self.fields = fields
         self.extraKeys = extraKeys
         self.columnOf = columnOf
+        nameColumn = columnOf[.name]
+        plateColumn = columnOf[.plate]
         textRules = fields.map { field in
             guard let field, let rule = field.textRule, let slot = LedgerField.textSlot[field] else { return nil }
             return (slot, rule)

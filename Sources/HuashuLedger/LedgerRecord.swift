@@ -79,7 +79,14 @@ public struct LedgerRecord: Sendable, Equatable {
 
     /// Sets a text field by its slot: the reader's way, without a look-up per cell.
     mutating func setText(_ value: String, slot: Int) {
-        if texts.isEmpty { texts = Array(repeating: nil, count: LedgerField.textFields.count) }
+        if texts.isEmpty {
+            let count = LedgerField.textFields.count
+            // Filled in place: `Array(repeating:count:)` costs more than the rest of the record.
+            texts = [String?](unsafeUninitializedCapacity: count) { slots, initialized in
+                slots.initialize(repeating: nil)
+                initialized = count
+            }
+        }
         texts[slot] = value
     }
 

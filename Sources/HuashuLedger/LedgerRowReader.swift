@@ -85,10 +85,10 @@ struct LedgerRowReader {
             }
         }
 
-        if let nameColumn = columns.columnOf[.name], result.name.isEmpty {
+        if let nameColumn = columns.nameColumn, result.name.isEmpty {
             held.append((nameColumn, located(nameColumn, row: row, columns.names[nameColumn], "the customer name is empty"), ""))
         }
-        if let plateColumn = columns.columnOf[.plate], plateCell.isEmpty {
+        if let plateColumn = columns.plateColumn, plateCell.isEmpty {
             problem(plateColumn, "the plate is empty; every customer needs the plate of the insured vehicle")
         }
         if cells.count > columns.count,

@@ -76,9 +76,17 @@ extension LedgerValue {
     /// short. Such a vehicle is imported without a phone and marked 缺少有效电话;
     /// anything else that is not a number is a mistake worth a person's look.
     public static func isPlaceholderPhone(_ text: String) -> Bool {
+        // A cell of plain digits (most of them) is judged from its bytes as they are.
+        if let placeholder = text.fromUTF8({ bytes in bytes.allSatisfy(\.isASCIIDigit) ? isPlaceholder(digits: bytes) : nil }) {
+            return placeholder
+        }
         let value = CellText.folded(CellText.trimmed(text))
         guard !looksLikeScientificNotation(value) else { return false }
-        let digits = value.utf8.filter(\.isASCIIDigit)
+        return isPlaceholder(digits: value.utf8.filter(\.isASCIIDigit))
+    }
+
+    /// All zeros, fewer than 7 digits, or a mobile number cut short.
+    private static func isPlaceholder(digits: some Collection<UInt8>) -> Bool {
         if digits.allSatisfy({ $0 == UInt8(ascii: "0") }) { return true }
         return digits.count < 7 || (digits.first == UInt8(ascii: "1") && digits.count < 11)
     }

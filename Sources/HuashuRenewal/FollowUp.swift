@@ -3,7 +3,7 @@ import HuashuCalendar
 /// A follow-up a call leaves behind: a booked callback, a "thinking"
 /// customer to chase, a payment to collect. `due` is local time, `yyyy-MM-dd HH:mm`.
 public struct FollowUpPlan: Sendable, Equatable {
-    public enum Kind: String, Sendable {
+    public enum Kind: String, Sendable, CaseIterable {
         case callback, thinking, payment
         /// After a loss: did the customer insure elsewhere before the old policy ended (脱保核查)?
         case lapseCheck = "lapse_check"

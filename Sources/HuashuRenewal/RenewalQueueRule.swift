@@ -89,9 +89,9 @@ public struct QueueStanding: Sendable, Equatable {
 /// an earlier season does not count: once the ledger brings the new expiry
 /// date, the customer is on the timeline again.
 ///
-/// This rule is the one home of the order: the store's query sorts by the
-/// `key` it computes (a SQL function calling `standing`), so the list streams
-/// from SQLite in this order without being built in memory.
+/// This rule is the one home of the order: the stores sort by its `key`, computed
+/// in SQL generated from this rule's definition (`RenewalQueueSQL`), so the list
+/// streams in this order without being built in memory.
 public enum RenewalQueueRule {
     /// The end of the day: a list for a whole day counts every follow-up booked on it as due.
     public static let wholeDay = 24 * 60
@@ -123,13 +123,12 @@ public enum RenewalQueueRule {
             let when = readable == nil ? followUp.due : dueDay == today ? time : "\(dueDay) \(time)".trimmingSpaces
             let label = FollowUpPlan.Kind(rawValue: followUp.kind)?.chinese ?? followUp.kind
             let late = dueDay == today && readable != nil && minute != wholeDay ? minute - Self.minute(of: time) : 0
-            return QueueStanding(why: .followUp(kind: followUp.kind, due: followUp.due),
-                                 reason: "\(label) \(when)".trimmingSpaces + (late < 0 ? " (未到时间)" : ""),
+            return QueueStanding(why: .followUp(kind: followUp.kind, due: followUp.due), reason: followUpReason(label, when: when, later: late < 0),
                                  overdueDays: dueDay.days(until: today), lateMinutes: late, daysToExpiry: daysToExpiry, lastCall: lastCall,
                                  key: key(booked: followUp.due, later: late < 0))
         }
         if let call = candidate.leadFromCall, candidate.lastCall == nil {
-            return QueueStanding(why: .lead(call: call), reason: "新线索(通话#\(call)提到的另一台车) 待核实", overdueDays: 0, lateMinutes: 0,
+            return QueueStanding(why: .lead(call: call), reason: leadReason(call: call), overdueDays: 0, lateMinutes: 0,
                                  daysToExpiry: daysToExpiry, lastCall: nil, key: key(grade: candidate.grade, daysToExpiry: daysToExpiry))
         }
         guard let (policy, touch) = due else { return nil }
@@ -138,41 +137,61 @@ public enum RenewalQueueRule {
                              key: key(grade: candidate.grade, daysToExpiry: daysToExpiry))
     }
 
+    static func followUpReason(_ label: String, when: String, later: Bool) -> String {
+        "\(label) \(when)".trimmingSpaces + (later ? " (未到时间)" : "")
+    }
+
+    static func leadReason(call: Int64) -> String {
+        "新线索(通话#\(call)提到的另一台车) 待核实"
+    }
+
+    /// The widest reason the rule gives on `plan`'s list (a lead's call number up to seven digits, a follow-up's
+    /// due time as huashu writes it): a list printed row by row is laid out for it.
+    public static func widestReason(_ plan: RenewalPlan) -> Int {
+        let timeline = (-1...RenewalTimeline.start(plan)).flatMap { day in
+            [true, false].map { RenewalTimeline.reason(day, first: $0, plan: plan) }
+        }
+        let labelled = ([""] + [VehiclePolicy.Kind.commercial, .compulsory].map { $0.chinese + " " }).flatMap { label in timeline.map { label + $0 } }
+        let followUps = FollowUpPlan.Kind.allCases.flatMap { kind in
+            [followUpReason(kind.chinese, when: "2026-01-01 00:00", later: false), followUpReason(kind.chinese, when: "00:00", later: true)]
+        }
+        return (labelled + followUps + [leadReason(call: 9_999_999)]).map(\.displayWidth).max() ?? 0
+    }
+
+    /// The first character of a key: follow-ups due, then the timeline, then follow-ups later today.
+    static let followUpMark = "0", timelineMark = "1", laterTodayMark = "2"
+    /// Urgency from the days to expiry: within 7 days or lapsed, 8-30, 31-60, further (or none).
+    static let urgencyBounds = [7, 30, 60]
+    /// A, B, C, ungraded, then D (likely lost).
+    static let gradeRanks = ["A": 0, "B": 1, "C": 2, "D": 4]
+    static let ungradedRank = 3
+    /// The distance to expiry in a key has this many digits at most; no expiry counts as the furthest.
+    static let distanceCap = 9_999_999
+
     /// A follow-up's place: due ones first, then the timeline, then those booked for later today; by due time within each.
     static func key(booked due: String, later: Bool) -> String {
-        (later ? "2" : "0") + due
+        (later ? laterTodayMark : followUpMark) + due
     }
 
     /// A timeline call's place: urgency from the expiry; within it A, B, C, ungraded, then D;
     /// then the days to or since expiry, the insured first on a tie. Fixed-width digits, so
-    /// that text order (SQLite's and Swift's) is this order.
+    /// that text order (SQLite's and Swift's) is this order. `RenewalQueueSQL` builds the same in SQL.
     static func key(grade: String?, daysToExpiry: Int?) -> String {
-        let distance = daysToExpiry.map { min(abs($0), 9_999_999) } ?? 9_999_999
+        let distance = daysToExpiry.map { min(abs($0), distanceCap) } ?? distanceCap
         let digits = String(distance)
-        return "1" + String(urgency(daysToExpiry)) + String(gradeRank(grade)) + String(repeating: "0", count: 7 - digits.count) + digits
-            + ((daysToExpiry ?? 0) < 0 ? "1" : "0")
+        return timelineMark + String(urgency(daysToExpiry)) + String(gradeRank(grade))
+            + String(repeating: "0", count: String(distanceCap).count - digits.count) + digits + ((daysToExpiry ?? 0) < 0 ? "1" : "0")
     }
 
     /// How urgent the expiry makes a timeline call: within 7 days or lapsed, 8-30, 31-60, further.
     static func urgency(_ daysToExpiry: Int?) -> Int {
-        guard let days = daysToExpiry else { return 3 }
-        switch days {
-        case ...7: return 0
-        case 8...30: return 1
-        case 31...60: return 2
-        default: return 3
-        }
+        guard let days = daysToExpiry else { return urgencyBounds.count }
+        return urgencyBounds.firstIndex { days <= $0 } ?? urgencyBounds.count
     }
 
     /// A, B, C, ungraded, then D (likely lost).
     static func gradeRank(_ grade: String?) -> Int {
-        switch grade {
-        case "A": return 0
-        case "B": return 1
-        case "C": return 2
-        case "D": return 4
-        default: return 3
-        }
+        grade.flatMap { gradeRanks[$0] } ?? ungradedRank
     }
 
     /// `16:30` as minutes after midnight; a time that cannot be read counts as midnight (due at once).

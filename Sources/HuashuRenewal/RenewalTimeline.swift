@@ -80,32 +80,31 @@ public enum RenewalTimeline {
         guard today <= start(plan) else { return nil }
         if let since = daysSinceLastContact, since <= 0 { return nil }
         let lastContact = daysSinceLastContact.map { today + $0 }  // in days before expiry
-        // Walk forward from the day after the last contact (or the plan's first day) to today.
-        var day = min(start(plan), (lastContact ?? Int.max) - 1)
-        var fellDue: Int?
-        while day >= today {
-            let since = lastContact.map { $0 - day } ?? Int.max
-            if isDue(day, since: since, plan: plan) {
-                fellDue = day
-                break
-            }
-            day -= 1
+        // The contact fell due on the latest day, from the last contact (or the plan's first day) to today, that a window asks for.
+        var latest: Int?
+        for window in windows(plan) {
+            if let day = window.latestDueDay(from: today, lastContact: lastContact, start: start(plan)) { latest = max(latest ?? day, day) }
         }
-        guard let fellDue else { return nil }
+        guard let fellDue = latest else { return nil }
         let first = lastContact == nil
         return RenewalTouch(reason(today, first: first, plan: plan), overdueDays: first ? 0 : fellDue - today)
     }
 
-    /// Whether the plan asks for a contact `day` days before expiry, `since` days after the last.
-    static func isDue(_ day: Int, since: Int, plan: RenewalPlan) -> Bool {
-        if day < 0 { return since >= lapseInterval }
-        switch plan {
-        case .dealer:
-            return day == 7 || day == 1 || since >= dealerWindow(day).interval
-        case .insurer:
-            return insurerTouchpoints.contains { $0.days == day }
-        }
+    /// The plan as windows of days before expiry, each with the most days it allows between contacts
+    /// (a single-day window with interval 1 is a touchpoint: due whenever not called on it). The queue's
+    /// SQL is generated from these windows (`RenewalQueueSQL`), so the two cannot disagree.
+    public static func windows(_ plan: RenewalPlan) -> [TimelineWindow] {
+        plan == .dealer ? dealerWindows : insurerWindows
     }
+
+    private static let lapse = TimelineWindow(from: nil, to: -1, interval: lapseInterval)
+    private static let dealerWindows = [
+        TimelineWindow(from: 61, to: start(.dealer), interval: dealerWindow(61).interval),
+        TimelineWindow(from: 31, to: 60, interval: dealerWindow(31).interval),
+        TimelineWindow(from: 0, to: 30, interval: dealerWindow(0).interval),
+        TimelineWindow(from: 7, to: 7, interval: 1), TimelineWindow(from: 1, to: 1, interval: 1), lapse,
+    ]
+    private static let insurerWindows = insurerTouchpoints.map { TimelineWindow(from: $0.days, to: $0.days, interval: 1) } + [lapse]
 
     /// The touchpoint a day belongs to, as the queue names it.
     static func reason(_ day: Int, first: Bool, plan: RenewalPlan) -> String {
@@ -121,5 +120,20 @@ public enum RenewalTimeline {
             let touch = insurerTouchpoints.last { $0.days >= day } ?? insurerTouchpoints[0]
             return firstMark + touch.name + (touch.days == 0 ? "(到期当天)" : "(到期前\(touch.days)天)")
         }
+    }
+}
+
+/// Days before expiry (`from` to `to`, negative once lapsed; no `from`: no lower end) in which a
+/// contact falls due once `interval` days have passed since the last one.
+public struct TimelineWindow: Sendable, Equatable {
+    public let from: Int?
+    public let to: Int
+    public let interval: Int
+
+    /// The latest day of this window, no later than the plan's `start` and no earlier than `today`,
+    /// on which a contact is due after the last one (`lastContact` days before expiry; nil: never).
+    func latestDueDay(from today: Int, lastContact: Int?, start: Int) -> Int? {
+        let latest = min(to, start, lastContact.map { $0 - interval } ?? Int.max)
+        return latest >= max(today, from ?? Int.min) ? latest : nil
     }
 }

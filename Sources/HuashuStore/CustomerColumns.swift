@@ -89,6 +89,8 @@ enum CustomerColumns {
     }
 
     static let names = all.map(\.name)
+    /// What a call list shows of a customer and its rule reads: a list of a million reads no more.
+    static let listed = all.filter { ["plate", "name", "grade", "agent", "commercial_expiry", "compulsory_expiry", "lead_from_call"].contains($0.name) }
     static let written = names.joined(separator: ", ")
     static let placeholders = names.map { _ in "?" }.joined(separator: ", ")
     static let assignments = names.map { "\($0) = ?" }.joined(separator: ", ")
@@ -163,13 +165,17 @@ extension Customer {
     /// A ledger row as a stored customer: its text fields through `CustomerColumns`,
     /// unknown columns kept as JSON, marked 缺少有效电话 without a phone.
     public init(_ record: LedgerRecord) {
-        self.init(plate: record.plate, name: record.name, honorific: record.honorific, phone: record.phone, idNumber: record.idNumber,
-                  commercialExpiry: record.commercialExpiry?.description, compulsoryExpiry: record.compulsoryExpiry?.description,
-                  claims: record.claims, violations: record.violations, extra: record.extra.isEmpty ? nil : Self.extraJSON(record.extra),
-                  phoneInvalid: record.phone == nil)
+        // Filled as a local, not as `self`: assigning to `self` inside an initialiser copies the whole customer for each text.
+        var customer = Customer(plate: record.plate, name: record.name, honorific: record.honorific, phone: record.phone, idNumber: record.idNumber,
+                                commercialExpiry: record.commercialExpiry?.description, compulsoryExpiry: record.compulsoryExpiry?.description,
+                                claims: record.claims, violations: record.violations, extra: record.extra.isEmpty ? nil : Self.extraJSON(record.extra),
+                                phoneInvalid: record.phone == nil)
         if !record.texts.isEmpty {
-            for (slot, assign) in CustomerColumns.ledgerTexts { assign(&self, record.texts[slot]) }
+            record.texts.withUnsafeBufferPointer { texts in
+                for (slot, assign) in CustomerColumns.ledgerTexts where texts[slot] != nil { assign(&customer, texts[slot]) }
+            }
         }
+        self = customer
         // A row with one policy's date only is that policy's row: its insurer and premium are that policy's.
         if commercialExpiry != nil && compulsoryExpiry == nil {
             commercialInsurer = commercialInsurer ?? lastInsurer
@@ -222,6 +228,7 @@ extension Customer {
 /// through `StatementParameters` in `CustomerColumns.all`'s order.
 final class BoundStatement {
     let statement: Statement
+    private let buffer = BindBuffer()
 
     init(_ db: Database, sql: String) throws {
         statement = try db.makeStatement(sql: sql)
@@ -231,7 +238,7 @@ final class BoundStatement {
     /// (nothing written) when `allowingConflict` and a UNIQUE constraint refused the row.
     @discardableResult
     func run(_ db: Database, _ c: Customer, id: Int64?, allowingConflict: Bool) throws -> Bool {
-        var p = StatementParameters(statement)
+        var p = StatementParameters(statement, buffer: buffer)
         c.bindColumns(&p)
         if let id { p.bind(id) }
         guard let failure = p.run() else { return true }
@@ -278,30 +285,32 @@ struct CustomerUpsert {
 
     mutating func run(batches next: () -> [LedgerEntry]?) throws -> UpsertSummary {
         while let batch = next() {
-            for entry in batch { try store(entry) }
+            // Each entry read where it lies: iterating would copy every customer once more.
+            try batch.withUnsafeBufferPointer { entries in
+                for index in entries.indices { try store(entries[index]) }
+            }
         }
         return summary
     }
 
     mutating func store(_ entry: LedgerEntry) throws {
-        let given = entry.customer
-        var old = try stored.flatMap { try CustomerColumns.fetch($0, arguments: [given.plate], limit: 1, in: db).first }
+        var old = try stored.flatMap { try CustomerColumns.fetch($0, arguments: [entry.customer.plate], limit: 1, in: db).first }
         let earlierRow: Bool
         if let id = old?.id {
             earlierRow = !met.insert(id).inserted
         } else {
-            if try insert.run(db, given, id: nil, allowingConflict: true) {
+            if try insert.run(db, entry.customer, id: nil, allowingConflict: true) {
                 summary.inserted += 1
                 if stored != nil { met.insert(db.lastInsertedRowID) }
                 if !entry.held.isEmpty { try hold(entry.held, customer: db.lastInsertedRowID, row: entry.row) }
                 return
             }
             // The plate came earlier in this same import.
-            old = try CustomerColumns.fetchAll(db, where: "WHERE plate = ?", arguments: [given.plate]).first
+            old = try CustomerColumns.fetchAll(db, where: "WHERE plate = ?", arguments: [entry.customer.plate]).first
             earlierRow = true
         }
         guard let old, let id = old.id else { return }
-        var (customer, held) = reconcile?(entry, old, earlierRow) ?? (given, [])
+        var (customer, held) = reconcile?(entry, old, earlierRow) ?? (entry.customer, [])
         customer.id = id
         customer.doNotCall = old.doNotCall
         // A number found wrong stays wrong until a different one comes, whichever way the row came.

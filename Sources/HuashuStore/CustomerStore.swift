@@ -127,9 +127,12 @@ extension Store {
         return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
     }
 
-    /// True once the file holds a customer: an import into it is an update.
+    /// True once the file holds a customer: an import into it is an update. Asked on the
+    /// writer's connection, as the import that follows is: a reader connection left open
+    /// would keep the file in WAL mode, and a first import would then write every page
+    /// twice (see `upsert`) instead of once through a rollback journal.
     public func hasCustomers() throws(StoreError) -> Bool {
-        try read { db in try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM customers)") ?? false }
+        try writeWithoutTransaction { db in try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM customers)") ?? false }
     }
 
     /// Leaves the write-ahead log for a rollback journal, synced in full (with a rollback journal,

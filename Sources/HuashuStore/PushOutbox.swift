@@ -6,8 +6,8 @@ import HuashuEngine
 /// order, each row once. Calls and follow-ups change once after they are
 /// written (a call ends, a follow-up is done): they are `settled` then, and
 /// until then they are sent again with the columns that may still change.
-/// Customers change with every import and call: each push sends them all, and
-/// the central store keeps only what differs. They go first: the team's view
+/// Customers change with imports and calls: a push sends the new ones, then
+/// those changed since (a trigger lists them). They go first: the team's view
 /// of a call names its customer by plate.
 public enum PushedTable: String, CaseIterable, Sendable {
     case customers
@@ -44,6 +44,9 @@ public enum PushedTable: String, CaseIterable, Sendable {
         }
     }
 
+    /// The rows this desk pushes: a follow-up pulled from another desk stays that desk's.
+    var ownRows: String { self == .followUps ? "AND origin IS NULL" : "" }
+
     /// What a person calls these rows, for progress lines.
     public var noun: String {
         switch self {
@@ -62,6 +65,17 @@ public struct PushRow: Sendable {
     public let values: [String?]
     /// False while the row may still change (a call not ended, a follow-up not done).
     public let settled: Bool
+
+    /// A stored value as it goes up: SQLite's own rendering, a hash or link kept as bytes in hex, nil for NULL.
+    static func text(_ value: DatabaseValue) -> String? {
+        switch value.storage {
+        case .null: nil
+        case .int64(let value): String(value)
+        case .double(let value): String(value)
+        case .string(let value): value
+        case .blob(let value): SHA256.hex(Array(value))
+        }
+    }
 }
 
 extension Store {
@@ -84,27 +98,41 @@ extension Store {
 
     /// How many rows of `table` come after `id`, for progress.
     public func rowCount(_ table: PushedTable, after id: Int64) throws(StoreError) -> Int {
-        try read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table.rawValue) WHERE id > ?", arguments: [id]) ?? 0 }
+        try read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table.rawValue) WHERE id > ? \(table.ownRows)", arguments: [id]) ?? 0 }
+    }
+
+    /// Up to `limit` customers changed since they were last pushed, with the version of the change each carries.
+    public func changedCustomers(limit: Int) throws(StoreError) -> [(row: PushRow, version: Int64)] {
+        let columns = PushedTable.customers.columns.map { "c.\($0)" }.joined(separator: ", ")
+        return try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT \(columns), q.version FROM central_customers_changed q JOIN customers c ON c.id = q.customer_id
+                ORDER BY q.customer_id LIMIT ?
+                """, arguments: [limit]).map { row in
+                let count = PushedTable.customers.columns.count
+                return (PushRow(id: row[0], values: (0..<count).map { PushRow.text(row[$0] as DatabaseValue) }, settled: true), row[count])
+            }
+        }
+    }
+
+    /// Forgets the changes the central store now has; a customer changed again meanwhile (a newer version) stays to be sent.
+    public func clearChangedCustomers(_ sent: [(id: Int64, version: Int64)]) throws(StoreError) {
+        try write { db in
+            let statement = try db.makeStatement(sql: "DELETE FROM central_customers_changed WHERE customer_id = ? AND version = ?")
+            for change in sent { try statement.execute(arguments: [change.id, change.version]) }
+        }
     }
 
     /// Up to `limit` rows of `table` after `id`, in id order.
     public func rows(_ table: PushedTable, after id: Int64, limit: Int) throws(StoreError) -> [PushRow] {
-        let settled = table.changing.map { $0.settledBy.map { "\($0) IS NOT NULL" } ?? "0" } ?? "1"
+        let settled = table.changing.map { $0.settledBy.map { "\($0) IS NOT NULL" } ?? "1" } ?? "1"
         return try read { db in
             let rows = try Row.fetchAll(db, sql: """
-                SELECT \(table.columns.joined(separator: ", ")), \(settled) FROM \(table.rawValue) WHERE id > ? ORDER BY id LIMIT ?
+                SELECT \(table.columns.joined(separator: ", ")), \(settled) FROM \(table.rawValue) WHERE id > ? \(table.ownRows) ORDER BY id LIMIT ?
                 """, arguments: [id, limit])
             return rows.map { row in
                 let count = table.columns.count
-                let values = (0..<count).map { index -> String? in
-                    switch (row[index] as DatabaseValue).storage {
-                    case .null: nil
-                    case .int64(let value): String(value)
-                    case .double(let value): String(value)
-                    case .string(let value): value
-                    case .blob(let value): SHA256.hex(Array(value))
-                    }
-                }
+                let values = (0..<count).map { PushRow.text(row[$0] as DatabaseValue) }
                 return PushRow(id: row[0], values: values, settled: row[count] as Bool)
             }
         }

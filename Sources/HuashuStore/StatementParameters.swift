@@ -9,11 +9,18 @@ import GRDBSQLite
 struct StatementParameters {
     /// SQLite's SQLITE_TRANSIENT: "copy the bytes now".
     private static let copied = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+    /// SQLite's SQLITE_STATIC: "the bytes stay where they are until the statement runs".
+    private static let kept = unsafeBitCast(0, to: sqlite3_destructor_type.self)
     private let statement: Statement
+    private let buffer: BindBuffer?
     private var index: CInt = 0
 
-    init(_ statement: Statement) {
+    /// With a `buffer` (one per statement), texts are copied into it and bound where they lie
+    /// there, instead of SQLite freeing and allocating a copy of each value on every run.
+    init(_ statement: Statement, buffer: BindBuffer? = nil) {
         self.statement = statement
+        self.buffer = buffer
+        buffer?.used = 0
         sqlite3_reset(statement.sqliteStatement)
     }
 
@@ -21,11 +28,17 @@ struct StatementParameters {
         index += 1
         let handle = statement.sqliteStatement
         guard var text else {
-            sqlite3_bind_null(handle, index)
+            bindNull()
             return
         }
+        buffer?.nulls.remove(index)
         let index = index
+        let buffer = buffer
         text.withUTF8 { bytes -> Void in
+            if let kept = buffer?.keep(bytes) {
+                sqlite3_bind_text(handle, index, kept, CInt(bytes.count), Self.kept)
+                return
+            }
             guard let start = bytes.baseAddress, !bytes.isEmpty else {
                 // An empty text needs a pointer of its own: a nil one would bind NULL.
                 sqlite3_bind_text(handle, index, "", 0, Self.copied)
@@ -37,6 +50,7 @@ struct StatementParameters {
 
     mutating func bind(bytes: [UInt8]) {
         index += 1
+        buffer?.nulls.remove(index)
         let handle = statement.sqliteStatement
         let index = index
         bytes.withUnsafeBytes { buffer -> Void in
@@ -47,7 +61,19 @@ struct StatementParameters {
 
     mutating func bind(_ number: Int64?) {
         index += 1
-        if let number { sqlite3_bind_int64(statement.sqliteStatement, index, number) } else { sqlite3_bind_null(statement.sqliteStatement, index) }
+        guard let number else {
+            bindNull()
+            return
+        }
+        buffer?.nulls.remove(index)
+        sqlite3_bind_int64(statement.sqliteStatement, index, number)
+    }
+
+    /// NULL for the current parameter; with a buffer, not again when the last run bound NULL
+    /// there too (SQLite keeps bindings from run to run): a ledger's empty columns stay empty.
+    private func bindNull() {
+        if let buffer, !buffer.nulls.insert(index) { return }
+        sqlite3_bind_null(statement.sqliteStatement, index)
     }
 
     /// Runs the statement once with the values bound; nil when it is done, else the extended result code.
@@ -62,5 +88,51 @@ struct StatementParameters {
     func error(_ code: ResultCode) -> DatabaseError {
         DatabaseError(resultCode: code, message: String(cString: sqlite3_errmsg(sqlite3_db_handle(statement.sqliteStatement))),
                       sql: statement.sql)
+    }
+}
+
+/// The bytes of one run's bound texts, for `StatementParameters` to bind with
+/// SQLITE_STATIC. Each run writes from the start again: SQLite reads a bound text
+/// only while the statement runs, and every parameter is bound afresh before the next.
+/// A text that no longer fits is bound as a copy instead.
+final class BindBuffer {
+    private let start: UnsafeMutablePointer<UInt8>
+    private let capacity: Int
+    fileprivate(set) var used = 0
+    /// The parameters SQLite holds NULL for since an earlier run.
+    fileprivate var nulls = ParameterSet()
+
+    init(capacity: Int = 1 << 16) {
+        self.capacity = capacity
+        start = .allocate(capacity: capacity)
+    }
+
+    deinit { start.deallocate() }
+
+    /// Where the bytes now lie in the buffer; nil when they do not fit.
+    fileprivate func keep(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafePointer<CChar>? {
+        guard bytes.count <= capacity - used else { return nil }
+        let place = start + used
+        if let source = bytes.baseAddress { place.update(from: source, count: bytes.count) }
+        used += bytes.count
+        return UnsafeRawPointer(place).assumingMemoryBound(to: CChar.self)
+    }
+}
+
+/// Parameter numbers (from 1) as bits; those past 64 are never members, so they are always bound.
+struct ParameterSet {
+    private var bits: UInt64 = 0
+
+    /// False when it was a member already (and for numbers past 64, which are not kept).
+    mutating func insert(_ parameter: CInt) -> Bool {
+        guard (1...64).contains(parameter) else { return true }
+        let bit = UInt64(1) << UInt64(parameter - 1)
+        defer { bits |= bit }
+        return bits & bit == 0
+    }
+
+    mutating func remove(_ parameter: CInt) {
+        guard (1...64).contains(parameter) else { return }
+        bits &= ~(UInt64(1) << UInt64(parameter - 1))
     }
 }

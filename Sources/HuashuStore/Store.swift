@@ -94,6 +94,9 @@ public final class Store: Sendable {
                 CREATE INDEX customers_phone_invalid ON customers(id) WHERE phone_invalid = 1;
                 """)
         }
+        migrator.registerMigration("v6-central: pull marks, follow-ups from other desks, customers changed since pushed") { db in
+            try db.execute(sql: Schema.teamLedger)
+        }
         return migrator
     }()
 

@@ -20,6 +20,8 @@ public protocol SupervisorStore: AnyObject {
     func unfinishedRehearsals(agent: String?) throws -> [String: Int]
     func knowsAgent(_ agent: String) throws -> Bool
     func allCustomers() throws -> [Customer]
+    /// The largest customer number (0 with none): it bounds both a list's row numbers and its customer numbers.
+    func largestCustomerID() throws -> Int64
     func lastCalls() throws -> [Int64: LastCalls]
     /// Customers with no phone to dial (`phone_invalid`), rehearsal ones left out, each with their latest
     /// live call that ended: the report's and the queue's information-correction list (信息更正).

@@ -166,7 +166,7 @@ public enum Interrupt {
     /// Ctrl-C was pressed since the last line was read (only on a terminal, where the handler is installed).
     public static var pending: Bool { fired }
 
-    static func install() {
+    public static func install() {
         var action = sigaction()
         action.__sigaction_handler.sa_handler = { _ in Interrupt.fired = true }
         sigemptyset(&action.sa_mask)

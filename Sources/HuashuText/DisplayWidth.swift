@@ -205,6 +205,21 @@ public enum TextWrap {
         }
     }
 
+    /// The text cut to at most `width` cells, `…` marking a cut, never splitting a character:
+    /// a cell of a table printed row by row, whose column width is fixed before the rows come.
+    public static func clipped(_ text: String, to width: Int) -> String {
+        guard text.displayWidth > width else { return text }
+        let room = width - DisplayWidth.of("…")
+        var kept = "", used = 0
+        for character in text {
+            let cells = DisplayWidth.of(character)
+            if used + cells > room { break }
+            kept.append(character)
+            used += cells
+        }
+        return kept + "…"
+    }
+
     /// Pads text with spaces on the right up to a display width.
     public static func padded(_ text: String, to width: Int) -> String {
         let missing = width - text.displayWidth

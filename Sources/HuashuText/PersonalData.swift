@@ -45,6 +45,17 @@ public enum PersonalData {
         return masked != id || id.count < 8 ? masked : keepingEnds(id, 4)
     }
 
+    /// A name on a screen others see (the wallboard): the family name kept, the rest starred, 张伟 → 张*.
+    public static func name(_ name: String) -> String {
+        guard let first = name.first else { return name }
+        return String(first) + String(repeating: "*", count: name.count - 1)
+    }
+
+    /// A plate on a screen others see: the region and the last two kept, 粤B12345 → 粤B***45.
+    public static func plate(_ plate: String) -> String {
+        plate.count <= 4 ? plate : String(plate.prefix(2)) + String(repeating: "*", count: plate.count - 4) + String(plate.suffix(2))
+    }
+
     private static func keepingEnds(_ text: String, _ head: Int) -> String {
         String(text.prefix(head)) + String(repeating: "*", count: text.count - head - 4) + String(text.suffix(4))
     }

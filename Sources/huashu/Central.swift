@@ -87,8 +87,13 @@ struct Sync: ParsableCommand {
     @Flag(help: .hidden)
     var background = false
 
+    /// The push of a call in progress: a step committed is a byte on standard input.
+    @Flag(help: .hidden)
+    var follow = false
+
     func run() throws {
         if background { return CentralSync.backgroundSync(url: central.central, database: database.location) }
+        if follow { return CentralSync.follow(url: central.central, database: database.location) }
         try reportingUserErrors {
             let summary = try CentralSync.sync(url: central.central, desk: desk, batch: batch, database: database.location) { line in
                 printError(line)

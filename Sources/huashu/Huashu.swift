@@ -10,7 +10,7 @@ struct Huashu: ParsableCommand {
         commandName: "huashu",
         abstract: "Renewal-call scripts (话术) for motor-insurance agents: live calls, rehearsal, replay and reports.",
         version: Release.description,
-        subcommands: [Call.self, Resume.self, Queue.self, Import.self, CustomerCommand.self, Review.self, Lint.self, Verify.self, Seal.self, Calls.self, Replay.self, Report.self, Rehearse.self, Coverage.self, Search.self, LiftDoNotCall.self, Lsp.self, Central.self, Sync.self])
+        subcommands: [Call.self, Resume.self, Queue.self, Import.self, CustomerCommand.self, Review.self, Lint.self, Verify.self, Seal.self, Calls.self, Replay.self, Report.self, Rehearse.self, Coverage.self, Search.self, LiftDoNotCall.self, Lsp.self, Central.self, Sync.self, Watch.self])
 }
 
 /// Runs a command body, turning a `UserError` into its message and exit code 1.

@@ -32,8 +32,10 @@ struct Queue: ParsableCommand {
 
     func run() throws {
         try reportingUserErrors {
-            print(try QueueReport.run(QueueReport.Options(database: database.location, date: date, agent: agent, plan: plan,
-                                                                  corrections: corrections)), terminator: "")
+            let output = BufferedOutput()
+            defer { output.flush() }
+            try QueueReport.run(QueueReport.Options(database: database.location, date: date, agent: agent, plan: plan,
+                                                    corrections: corrections), output: output)
         }
     }
 }

@@ -9,8 +9,11 @@ struct Verify: ParsableCommand {
             Recomputes every step's hash and the chain through all steps from the first, byte for byte; checks each call's \
             row (outcome, loss reason, destination, quote) against its log, that no step or call id was deleted, and that the \
             append-only rules are in place. With --seal, also proves that the log before the sealed step is exactly as it was \
-            when `huashu seal` printed the code, even if someone recomputed every hash. Prints each break and exits 1; prints \
-            a one-line summary and exits 0 when intact.
+            when `huashu seal` printed the code, even if someone recomputed every hash. On a desk that pushes to a central \
+            store ($HUASHU_CENTRAL, --central or the config file), also compares each pushed call with the chain head central \
+            recorded when it arrived, which catches a log re-chained by hand. On a central store (--db postgresql://…), walks \
+            every desk's chain. Prints each break and exits 1; prints a one-line summary and exits 0 when intact; exits 2 when \
+            the desk's own chain is intact but central could not be reached to compare.
             """)
 
     @Argument(help: "Only this call's problems (the whole log is still read).")
@@ -19,13 +22,15 @@ struct Verify: ParsableCommand {
     @Option(help: ArgumentHelp("A code printed earlier by `huashu seal`, kept outside the database.", valueName: "code"))
     var seal: String?
 
+    @OptionGroup var central: CentralOption
+
     @OptionGroup var database: DatabaseOption
 
     func run() throws {
         try reportingUserErrors {
-            let result = try CallLogCheck.run(call: call, seal: seal, database: database.location)
-            print(result.text, terminator: "")
-            if !result.intact { throw ExitCode.failure }
+            let verdict = try CallLogCheck.run(call: call, seal: seal, central: central.central, database: database.location)
+            print(verdict.text, terminator: "")
+            if verdict.status != 0 { throw ExitCode(verdict.status) }
         }
     }
 }

@@ -83,7 +83,8 @@ struct CentralSyncTests {
 
         let first = try sync(fixture, cluster)
         #expect(first.status == 0, "\(first.output)")
-        #expect(first.output == "desk desk-a synced to \(cluster.url): 3 customers, 4 calls, 14 call steps, 4 follow-ups, 2 audit rows sent\n")
+        #expect(first.output == "desk desk-a synced to \(cluster.url): 3 customers, 4 calls, 14 call steps, 4 follow-ups, 2 audit rows sent; "
+            + "3 imported customers sent to the team ledger; nothing new from the team ledger\n")
         try expectLevel(fixture, cluster)
         #expect(try cluster.value("SELECT count(*) FROM calls WHERE outcome IS NULL") == "1")
         #expect(try cluster.value("SELECT input FROM call_steps WHERE desk = 'desk-a' AND id = 1") == "太贵了")
@@ -102,7 +103,7 @@ struct CentralSyncTests {
         #expect(try cluster.value("SELECT outcome FROM calls WHERE desk = 'desk-a' AND id = 4") == "lost")
         #expect(try cluster.value("SELECT done_at FROM follow_ups WHERE desk = 'desk-a' AND id = 1") == "2026-12-02")
         let marks = try fixture.sqlite("SELECT pushed_table, last_id FROM central_push_marks ORDER BY pushed_table")
-        #expect(marks == "audit|2\ncall_steps|14\ncalls|4\nfollow_ups|1", "the marks: \(marks)")
+        #expect(marks == "audit|2\ncall_steps|14\ncalls|4\ncustomers|3\nfollow_ups|1", "the marks: \(marks)")
         try expectLevel(fixture, cluster, "after the endings")
     }
 

@@ -6,7 +6,7 @@ import Testing
 /// Every command explains itself, and offers only the options it uses.
 @Suite("--help on every command")
 struct HelpTests {
-    static let commands = ["call", "resume", "queue", "import", "customer", "review", "lint", "verify", "seal", "calls", "replay", "report", "rehearse", "coverage", "search", "lift-do-not-call", "lsp", "central", "sync"]
+    static let commands = ["call", "resume", "queue", "import", "customer", "review", "lint", "verify", "seal", "calls", "replay", "report", "rehearse", "coverage", "search", "lift-do-not-call", "lsp", "central", "sync", "watch"]
 
     func help(_ command: [String]) throws -> (status: Int32, output: String) {
         try Fixture.run(Fixture.binary, command + ["--help"], environment: ["LANG": "C.UTF-8", "PATH": "/usr/bin:/bin"])

@@ -203,23 +203,24 @@ struct QueueListTests {
         let result = try ledger.huashu(["queue", "--date", QueueLedger.today])
         #expect(result.status == 0)
         #expect(result.output == """
-            2026-09-01 要联系 11 位客户(经销商计划):
-                客户        车牌      等级      到期      为什么今天打                 逾期      上次通话
-             1  林二 #2     粤B10002  D 易流失  剩45天    考虑中跟进 2026-08-30 15:00  逾期2天   考虑中 2026-08-28
-             2  陈一 #1     粤B10001  A         剩20天    预约回访 10:00                         约回访 2026-08-29
-             3  郑六 #6     粤B10006  A         剩7天     到期前7天提醒                          拒绝 2026-08-29
-             4  王七 #7     粤B10007  B         剩1天     到期前1天最后提醒                      已承诺未付款 2026-08-30
-             5  冯八 #8     粤B10008  C         脱保10天  脱保跟进                     逾期2天   未接通 2026-08-27
-             6  褚十 #10    粤B10010  -         剩25天    首次联系(最后30天)                     未联系过
-             7  陈九 #9     粤B10009  D 易流失  剩20天    最后30天 每3天跟进                     拒绝 2026-08-29
-             8  吴五 #5     粤B10005  C         剩50天    60-30天 每7天跟进            逾期2天   考虑中 2026-08-23
-             9  许十九 #19  粤B10019  A         剩80天    90-60天 每15天跟进           逾期10天  成交 2025-11-10
-            10  黄三 #3     粤B10003  A         剩90天    首次联系(90-60天)                      未联系过
-            11  周四 #4     粤B10004  B         剩75天    90-60天 每15天跟进                     未接通 2026-08-17
+            2026-09-01 要联系的客户(经销商计划):
+                客户              车牌        等级      到期        为什么今天打                               逾期        上次通话
+             1  林二 #2           粤B10002    D 易流失  剩45天      考虑中跟进 2026-08-30 15:00                逾期2天     考虑中 2026-08-28
+             2  陈一 #1           粤B10001    A         剩20天      预约回访 10:00                                         约回访 2026-08-29
+             3  郑六 #6           粤B10006    A         剩7天       到期前7天提醒                                          拒绝 2026-08-29
+             4  王七 #7           粤B10007    B         剩1天       到期前1天最后提醒                                      已承诺未付款 2026-08-30
+             5  冯八 #8           粤B10008    C         脱保10天    脱保跟进                                   逾期2天     未接通 2026-08-27
+             6  褚十 #10          粤B10010    -         剩25天      首次联系(最后30天)                                     未联系过
+             7  陈九 #9           粤B10009    D 易流失  剩20天      最后30天 每3天跟进                                     拒绝 2026-08-29
+             8  吴五 #5           粤B10005    C         剩50天      60-30天 每7天跟进                          逾期2天     考虑中 2026-08-23
+             9  许十九 #19        粤B10019    A         剩80天      90-60天 每15天跟进                         逾期10天    成交 2025-11-10
+            10  黄三 #3           粤B10003    A         剩90天      首次联系(90-60天)                                      未联系过
+            11  周四 #4           粤B10004    B         剩75天      90-60天 每15天跟进                                     未接通 2026-08-17
+            共 11 位客户。
 
             """)
         // Every column starts at the same screen column on every row, a Chinese character counting two.
-        let lines = result.output.split(separator: "\n").dropFirst().map(String.init)
+        let lines = result.output.split(separator: "\n").dropFirst().dropLast().map(String.init)
         func column(_ line: String, _ text: String) -> Int? { line.range(of: text).map { line[..<$0.lowerBound].displayWidth } }
         let entries = try RenewalQueue.build(store: ledger.store, today: try #require(LocalNoon.date(QueueLedger.today)), plan: .dealer, agent: nil)
         for (line, entry) in zip(lines.dropFirst(), entries) {
@@ -229,21 +230,37 @@ struct QueueListTests {
         }
     }
 
+    /// The list is printed row by row, its column widths fixed before the first row: a name too long for its
+    /// column is cut, and every row still lines up under the header.
+    @Test func aLongNameIsCutAndTheColumnsStillLineUp() throws {
+        let ledger = try QueueLedger()
+        _ = try ledger.store.upsert([Customer(plate: "粤B10099", name: "深圳市鹏程汽车租赁有限公司车队", phone: "13800000099",
+                                              commercialExpiry: try QueueLedger.day(20), grade: "A")])
+        let result = try ledger.huashu(["queue", "--date", QueueLedger.today])
+        let lines = result.output.split(separator: "\n").map(String.init)
+        let row = try #require(lines.first { $0.contains("粤B10099") })
+        #expect(row.contains("深圳市鹏程… #"), "\(row)")
+        func column(_ line: String, _ text: String) -> Int? { line.range(of: text).map { line[..<$0.lowerBound].displayWidth } }
+        #expect(column(row, "粤B10099") == column(lines[1], "车牌"))
+        #expect(column(row, "首次联系") == column(lines[1], "为什么今天打"))
+        #expect(lines.last == "共 12 位客户。")
+    }
+
     @Test func thePlanComesFromTheOptionOrTheEnvironment() throws {
         let ledger = try QueueLedger()
         let byOption = try ledger.huashu(["queue", "--date", QueueLedger.today, "--plan", "insurer"])
         let byEnvironment = try ledger.huashu(["queue", "--date", QueueLedger.today], environment: ["HUASHU_PLAN": "insurer"])
-        #expect(byOption.output.hasPrefix("2026-09-01 要联系 6 位客户(保险公司计划):\n"))
+        #expect(byOption.output.hasPrefix("2026-09-01 要联系的客户(保险公司计划):\n") && byOption.output.hasSuffix("\n共 6 位客户。\n"))
         #expect(byEnvironment.output == byOption.output)
         #expect(byOption.output.contains("续保提醒(到期前55天)"))
         let optionWins = try ledger.huashu(["queue", "--date", QueueLedger.today, "--plan", "dealer"], environment: ["HUASHU_PLAN": "insurer"])
-        #expect(optionWins.output.hasPrefix("2026-09-01 要联系 11 位客户(经销商计划):\n"))
+        #expect(optionWins.output.hasPrefix("2026-09-01 要联系的客户(经销商计划):\n") && optionWins.output.hasSuffix("\n共 11 位客户。\n"))
     }
 
     @Test func anAgentFilterAndAnEmptyDay() throws {
         let ledger = try QueueLedger()
         let mine = try ledger.huashu(["queue", "--date", QueueLedger.today, "--agent", "小王"])
-        #expect(mine.output.hasPrefix("2026-09-01 要联系 5 位客户(经销商计划 · 专员 小王):\n"))
+        #expect(mine.output.hasPrefix("2026-09-01 要联系的客户(经销商计划 · 专员 小王):\n") && mine.output.hasSuffix("\n共 5 位客户。\n"))
         let nobody = try ledger.huashu(["queue", "--date", "2026-01-01", "--agent", "小王"])
         #expect(nobody.status == 0)
         #expect(nobody.output == "2026-01-01 没有需要联系的客户(经销商计划 · 专员 小王)。\n")

@@ -19,6 +19,12 @@ final class ThrowawayCluster {
     /// The central store's address as a desk is given it.
     var url: String { "postgresql://huashu@/postgres?host=\(folder)" }
 
+    /// The address for another login (trust clusters take any role the server knows).
+    func url(as login: String) -> String { "postgresql://\(login)@/postgres?host=\(folder)" }
+
+    /// The environment of a desk that pushes here under `name`.
+    func desk(_ name: String) -> [String: String] { ["HUASHU_CENTRAL": url, "HUASHU_DESK": name] }
+
     func stop() throws { try run("stop") }
     func start() throws { try run("start") }
 

@@ -48,6 +48,26 @@ struct FieldCheckTests {
         #expect(try LedgerValue.phone(text) == stored)
     }
 
+    /// A cell of plain digits is judged from its bytes; with a blank around it, or in full-width
+    /// digits, the long way. Both must agree, and say the same as before the short way existed.
+    @Test(arguments: [
+        ("13812345678", false), ("00000000000", true), ("0", true), ("", true), ("123456", true), ("1381234567", true),
+        ("1234567", true), ("2345678", false), ("02012345678", false), ("07551234567", false), ("138123456789", false), ("8613812345678", false),
+        ("000", true), ("0000000001", false),
+    ])
+    func placeholderPhonesAreTheSameReadEitherWay(text: String, placeholder: Bool) {
+        #expect(LedgerValue.isPlaceholderPhone(text) == placeholder, "\(text)")
+        #expect(LedgerValue.isPlaceholderPhone("\u{3000}" + text + " ") == placeholder, "\(text)")
+        let fullWidth = String(String.UnicodeScalarView(text.unicodeScalars.map { Unicode.Scalar($0.value + 0xFEE0)! }))
+        #expect(LedgerValue.isPlaceholderPhone(fullWidth) == placeholder, "\(fullWidth)")
+    }
+
+    @Test(arguments: [("无", true), ("暂无", true), ("不详", true), ("138-1234-5678", false), ("0755-1234567", false), ("1.38123E+10", false),
+                      ("138 1234", true), ("+86 0", true)])
+    func placeholderPhonesWrittenInWords(text: String, placeholder: Bool) {
+        #expect(LedgerValue.isPlaceholderPhone(text) == placeholder, "\(text)")
+    }
+
     @Test(arguments: ["1381234567", "12812345678", "23812345678", "12345678", "020-1234", "138123456789", "电话", "+852 9123 4567"])
     func badPhoneNumbersAreRefused(text: String) {
         #expect(throws: LedgerValueError.self) { try LedgerValue.phone(text) }

@@ -14,6 +14,7 @@ public enum CallRunner {
     public static func start(customer query: String?, next: Bool, options: CallOptions) throws(UserError) {
         let script = try ScriptFiles.load(options.dialogues)
         let store = try options.openStore()
+        if next && query == nil { CentralPull.beforeNext(store: store, agent: options.agent) { printError($0) } }
         let candidates = try pick(query: query, next: next, store: store, today: options.today, agent: options.agent)
         for customer in candidates {
             guard !customer.training else {
@@ -42,8 +43,10 @@ public enum CallRunner {
 
     private static func run(_ customer: Customer, floor: CallFloor?, script: Script, store: Store, options: CallOptions) throws(UserError) {
         let call: LiveCall
+        let live = LivePush.start(options)
         do {
             let (opened, first) = try open(customer: customer, script: script, store: store, options: options, training: false)
+            if let live { opened.stepped = live.stepped }
             try opened.recordStart(first)
             call = opened
         } catch {
@@ -118,6 +121,8 @@ public enum CallRunner {
         let call = LiveCall(engine: CallEngine(script: script, context: context), customer: customer, store: store, log: log,
                             reader: LineReaders.standard(historyFile: CallOptions.historyFile, historyEntry: MetaCommand.historyEntry), view: .forStandardOutput,
                             state: state, startedAt: startedAt, training: record.training, commands: MetaCommand.forCalls)
+        let live = LivePush.start(options)
+        if let live { call.stepped = live.stepped }
         call.say("继续通话 #\(record.id),从第 \(last.seq) 步之后接着来。")
         try call.run()
         floor?.release(after: call)

@@ -35,6 +35,8 @@ final class LiveCall {
     weak var observer: CallObserver?
     /// The time of a step; a piped rehearsal replaces it with the time its input took (`InputClock`).
     var clock: () -> Date = Date.init
+    /// Told after each step is committed (the live push to central); must not wait.
+    var stepped: () -> Void = {}
     /// Handlers offered after a search: while there are any, a number or Enter picks one, and the
     /// prompt says so. Esc, Ctrl-C, a new step and `.screen` leave this pick mode.
     private var offered: [ObjectionFinder.Match] = []
@@ -282,7 +284,9 @@ final class LiveCall {
         let at = clock()
         while true {
             do {
-                return try take(at)
+                let taken = try take(at)
+                stepped()
+                return taken
             } catch let error where error.isBusy {
                 // Only Ctrl-C ends a wait for a busy database.
                 guard keepsWaiting() else {

@@ -26,7 +26,9 @@ public enum QueueReport {
         }
     }
 
-    public static func run(_ options: Options, now: Date = Date()) throws(UserError) -> String {
+    /// Writes the list to `output` as SQLite (or the central store) hands it over, row by row: memory holds
+    /// one row, not the list. The title comes with the first row and the count after the last.
+    public static func run(_ options: Options, now: Date = Date(), output: BufferedOutput) throws(UserError) {
         let plan = try RenewalPlan.chosen(options.plan)
         var today = LocalDay.day(now)
         // The list as of this minute: a callback booked for later today waits for its time.
@@ -37,35 +39,57 @@ public enum QueueReport {
             minute = RenewalQueueRule.wholeDay
         }
         if options.corrections {
-            return try PhoneCorrections.text(store: openStore(options.database, mustExist: true), agent: options.agent)
+            return output.write(try PhoneCorrections.text(store: openStore(options.database, mustExist: true), agent: options.agent))
         }
         let store = try openSupervisorStore(options.database)
-        // Streamed: only the printed cells of the customers on the list are kept, never the ledger.
-        var rows: [[ReportCell]] = []
+        let whose = "(\(plan.chinese)\(options.agent.map { " · 专员 \($0)" } ?? ""))"
+        let layout = Layout(largestCustomerID: try wrap { try store.largestCustomerID() }, plan: plan)
+        var count = 0
         try RenewalQueue.each(store: store, today: today, minute: minute, plan: plan, owner: RenewalQueue.owner(options.agent)) { entry in
-            rows.append(cells(entry, number: rows.count + 1))
+            if count == 0 {
+                output.write(TerminalText.visible("\(today) 要联系的客户\(whose):") + "\n" + layout.line(columns.map(\.title)) + "\n")
+            }
+            count += 1
+            output.write(layout.line(cells(entry, number: count, layout: layout)) + "\n")
         }
-        return text(ReportGrid(columns: columns, rows: rows), today: today, plan: plan, agent: options.agent)
+        output.write(count == 0 ? TerminalText.visible("\(today) 没有需要联系的客户\(whose)。") + "\n" : "共 \(count) 位客户。\n")
     }
 
     static let columns = [ReportColumn("", .count), ReportColumn("客户"), ReportColumn("车牌"), ReportColumn("等级"), ReportColumn("到期"),
                           ReportColumn("为什么今天打"), ReportColumn("逾期"), ReportColumn("上次通话")]
 
+    /// Column widths fixed before the first row, from what each column can hold: row and customer numbers up to
+    /// the largest customer number, names cut to `nameWidth`, plates, grades and day counts as the ledger and
+    /// the rule give them (up to four digits of days), the widest reason the rule gives on the plan.
+    struct Layout {
+        static let nameWidth = 12, plateWidth = 10, gradeWidth = "D 易流失".displayWidth
+        static let expiryWidth = "脱保9999天".displayWidth, overdueWidth = max("逾期9999天".displayWidth, "逾期23小时".displayWidth)
+        let widths: [Int]
+
+        init(largestCustomerID: Int64, plan: RenewalPlan) {
+            let digits = String(max(largestCustomerID, 1)).count
+            widths = [digits, Self.nameWidth + 2 + digits, Self.plateWidth, Self.gradeWidth, Self.expiryWidth,
+                      RenewalQueueRule.widestReason(plan), Self.overdueWidth, 0]
+        }
+
+        /// Stored text (name, plate, grade, a reason or outcome as written) is shown, never sent: control codes become visible.
+        /// A name or plate longer than its column is cut; the others fit by construction, or (a hand-edited due time, a lead
+        /// found on call #10,000,000) push the rest of their own row only.
+        func line(_ cells: [String]) -> String {
+            ReportTable.line(cells.enumerated().map { column, cell in
+                let visible = TerminalText.visible(cell)
+                return column == 2 ? TextWrap.clipped(visible, to: widths[column]) : visible
+            }, columns: columns, widths: widths, indent: "")
+        }
+    }
+
     /// One customer's row: its number on the list, who, when the policy ends, why today.
-    static func cells(_ entry: QueueEntry, number: Int) -> [ReportCell] {
+    static func cells(_ entry: QueueEntry, number: Int, layout: Layout) -> [String] {
         let c = entry.customer
         let days = entry.daysToExpiry.map { $0 >= 0 ? "剩\($0)天" : "脱保\(-$0)天" } ?? "无到期日"
         let grade = c.grade == "D" ? "D 易流失" : c.grade ?? "-"
-        return [.count(number), .text("\(c.name) #\(c.id ?? 0)"), .text(c.plate), .text(grade), .text(days), .text(entry.reason),
-                .text(entry.overdueText), .text(entry.lastCall ?? "未联系过")]
-    }
-
-    /// The list as printed: a title line, then the table.
-    static func text(_ grid: ReportGrid, today: LedgerDate, plan: RenewalPlan, agent: String?) -> String {
-        let whose = agent.map { " · 专员 \($0)" } ?? ""
-        guard !grid.rows.isEmpty else { return TerminalText.visible("\(today) 没有需要联系的客户(\(plan.chinese)\(whose))。") + "\n" }
-        let title = "\(today) 要联系 \(grid.rows.count) 位客户(\(plan.chinese)\(whose)):"
-        return TerminalText.visible(title) + "\n" + ReportTable.lines(grid, indent: "").joined(separator: "\n") + "\n"
+        let name = TextWrap.clipped(TerminalText.visible(c.name), to: Layout.nameWidth)
+        return [String(number), "\(name) #\(c.id ?? 0)", c.plate, grade, days, entry.reason, entry.overdueText, entry.lastCall ?? "未联系过"]
     }
 }
 

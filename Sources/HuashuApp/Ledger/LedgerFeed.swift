@@ -14,6 +14,10 @@ final class LedgerFeed: @unchecked Sendable {  // every var is guarded by `condi
     private var waiting: [(entries: [LedgerEntry], rowsRead: Int)] = []
     private var finished: Result<LedgerRows, LedgerFileError>?
     private var stopped = false
+    /// The batch handed out last, and those the writer is done with: freed here on the
+    /// reading thread, which has time to spare, rather than on the writer's.
+    private var handedOut: [LedgerEntry]?
+    private var spent: [[LedgerEntry]] = []
     private let stopsAtFirstProblem: Bool
 
     /// Starts reading at once. With `stopsAtFirstProblem`, no customer is
@@ -35,8 +39,11 @@ final class LedgerFeed: @unchecked Sendable {  // every var is guarded by `condi
                 condition.lock()
                 while waiting.count >= Self.waitingBatches && !stopped { condition.wait() }
                 if !stopped { waiting.append((entries, rows.rowsRead)) }
+                let done = spent
+                spent = []
                 condition.broadcast()
                 condition.unlock()
+                _ = consume done
             }
             outcome = .success(rows)
         } catch {
@@ -65,6 +72,9 @@ final class LedgerFeed: @unchecked Sendable {  // every var is guarded by `condi
         condition.lock()
         defer { condition.unlock() }
         while waiting.isEmpty && finished == nil && !stopped { condition.wait() }
+        // Asking for the next batch, the writer has let go of the one before.
+        if let previous = handedOut { spent.append(previous) }
+        handedOut = waiting.first?.entries
         guard !waiting.isEmpty else { return nil }
         condition.broadcast()
         return waiting.removeFirst()

@@ -62,6 +62,8 @@ public enum LedgerImport {
         var kept = false
         defer { if !kept && !existed { removeDatabase(database) } }
 
+        // On a desk of a team, the import is the team ledger's: reconciled with what central holds, sent up after.
+        let team = options.dryRun ? nil : try TeamImport(database: database)
         let (summary, parse) = try store(rows, into: target, options, progress: progress)
         kept = options.skipBadRows || parse.problems.isEmpty
         var report = ""
@@ -83,6 +85,7 @@ public enum LedgerImport {
             if !options.dryRun { report += try writeRejected(parse, beside: options.file) }
         }
         if options.dryRun { report += changeList(summary.changes) }
+        if let team, kept { report += try team.send() }
         return report + summaryLine(options, count: parse.recordCount, source: parse.sheet.map { "sheet \($0)" } ?? parse.encoding.rawValue, summary: summary, skipped: parse.rejectedRows.count)
     }
 

@@ -37,14 +37,33 @@ enum ReportTable {
         let widths = grid.columns.indices.map { column in
             all.map { $0.indices.contains(column) ? $0[column].displayWidth : 0 }.reduce(grid.columns[column].minimumWidth, max)
         }
-        return all.map { row in
-            let cells = row.enumerated().map { column, cell in
-                grid.columns[column].kind.isNumeric ? String(repeating: " ", count: max(widths[column] - cell.displayWidth, 0)) + cell
-                    : (column == row.count - 1 ? cell : TextWrap.padded(cell, to: widths[column]))
+        return all.map { line($0, columns: grid.columns, widths: widths, indent: indent) }
+    }
+
+    /// One row of visible cells, padded to `widths`: a table printed row by row passes widths fixed before its rows come.
+    /// Figures line up on the right; the last cell and trailing blanks are not padded.
+    static func line(_ row: [String], columns: [ReportColumn], widths: [Int], indent: String) -> String {
+        var line = indent
+        var owed = 0  // spaces before the next text; never written at the end of the line
+        for (column, cell) in row.enumerated() {
+            if column > 0 { owed += 2 }
+            let gap = max(widths[column] - cell.displayWidth, 0)
+            let numeric = columns[column].kind.isNumeric
+            if numeric { owed += gap }
+            if !cell.isEmpty {
+                line += spaces(owed)
+                line += cell
+                owed = 0
             }
-            var line = indent + cells.joined(separator: "  ")
-            while line.last == " " { line.removeLast() }
-            return line
+            if !numeric && column < row.count - 1 { owed += gap }
         }
+        while line.utf8.last == UInt8(ascii: " ") { line.removeLast() }
+        return line
+    }
+
+    private static let blank = String(repeating: " ", count: 256)
+
+    private static func spaces(_ count: Int) -> Substring {
+        count <= blank.utf8.count ? blank.prefix(count) : Substring(String(repeating: " ", count: count))
     }
 }

@@ -14,7 +14,7 @@ enum CustomerLookup {
     }
 
     /// The one customer a plate, phone, ID number, name or `#id` names.
-    static func one(matching query: String, in store: Store) throws(UserError) -> Customer {
+    static func one(matching query: String, in store: any SupervisorStore) throws(UserError) -> Customer {
         let found = try find(query, in: store)
         guard let first = found.first, found.count == 1 else {
             let list = found.map { "  #\($0.id ?? 0) \($0.name) \($0.plate)" }.joined(separator: "\n")

@@ -71,11 +71,22 @@ struct CallFloor {
     @discardableResult
     static func honour(_ refusal: CentralRefusal, in store: Store) throws(UserError) -> Bool {
         let wrongNumber = refusal.kind == "wrong_number"
-        // The plate as central keys it is the plate as this desk stored it: both come from the ledger's checked spelling.
-        let found = try wrap { try store.findCustomers(CustomerKey(text: refusal.customerKey, plate: refusal.customerKey)) }
-        guard let customer = found.first(where: { $0.plate == refusal.customerKey }), let id = customer.id,
+        guard let customer = try customer(refusal.customerKey, in: store), let id = customer.id,
               !wrongNumber || (PersonalData.phone(customer.phone) ?? "") == refusal.phone else { return false }
         return try wrap { try store.markRefusedElsewhere(customerID: id, wrongNumber: wrongNumber, desk: refusal.desk, at: Date()) }
+    }
+
+    /// Takes this desk's 勿扰 off a customer a supervisor lifted it for on central, with the supervisor's name and
+    /// reason in the audit table. True when the customer was marked.
+    static func honour(_ lift: RefusalLift, in store: Store) throws(UserError) -> Bool {
+        guard let id = try customer(lift.customerKey, in: store)?.id else { return false }
+        return try wrap { try store.liftDoNotCall(customerID: id, by: lift.by, reason: "\(lift.reason) [lifted on central, #\(lift.id) at \(lift.at)]",
+                                                  at: Date()) }
+    }
+
+    /// This desk's customer with the plate central keys them by: both come from the ledger's checked spelling.
+    private static func customer(_ key: String, in store: Store) throws(UserError) -> Customer? {
+        try wrap { try store.findCustomers(CustomerKey(text: key, plate: key)) }.first { $0.plate == key }
     }
 
     private static func clock(_ seconds: Int64) -> String {

@@ -5,7 +5,7 @@ import HuashuStore
 /// `huashu central init` and `huashu sync` as text.
 public enum CentralSync {
     /// Rows per transaction on the central store: each commit waits for the server's disk, so fewer is faster.
-    public static let defaultBatch = 5_000
+    public static let defaultBatch = 20_000
 
     /// Creates or upgrades the central schema; says what to give desks and supervisors.
     public static func initialise(url: String?) throws(UserError) -> String {
@@ -50,12 +50,8 @@ public enum CentralSync {
     /// A push after a call, detached: nothing printed; an outage is left for the desk to say once.
     public static func backgroundSync(url: String?, database: StoreLocation) {
         guard case .file(let path) = database else { return }
-        // One push at a time per desk: a second waits, then finds little left to send.
-        let lock = open(path + "-central-push.lock", O_CREAT | O_RDWR, 0o600)
-        if lock >= 0 { flock(lock, LOCK_EX) }
-        defer { if lock >= 0 { close(lock) } }
         do {
-            _ = try sync(url: url, desk: nil, batch: defaultBatch, database: database) { _ in }
+            try pushAlone(path) { () throws(UserError) in _ = try sync(url: url, desk: nil, batch: defaultBatch, database: database) { _ in } }
             CentralBackgroundPush.note(database: path, failure: nil)
         } catch {
             CentralBackgroundPush.note(database: path, failure: error.description)
@@ -65,18 +61,71 @@ public enum CentralSync {
     public static func sync(url: String?, desk: String?, batch: Int, database: StoreLocation,
                             progress: (String) -> Void) throws(UserError) -> String {
         guard batch > 0 else { throw UserError("--batch wants a number of rows above 0; got \(batch)") }
-        let store = try openStore(database, mustExist: true)
-        let central = try connect(url)
-        let name = try DeskName.resolve(store: store, proposed: desk)
-        let push = CentralPush(store: store, central: central, desk: name, batch: batch)
+        let push = try pusher(url: url, desk: desk, batch: batch, database: database)
         let sent = try wrap { try push.run(progress: progress) }
-        CentralBackgroundPush.note(database: store.path, failure: nil)
+        CentralBackgroundPush.note(database: push.store.path, failure: nil)
         let counts = sent.map { "\($0.sent) \($0.table.noun)" }.joined(separator: ", ")
+        // The team ledger: this desk's imports up, then what changed on central down.
+        let ledger = CentralPull(store: push.store, central: push.central, desk: push.desk)
+        let imported = try ledger.sendLedger()
+        let pulledLedger = try ledger.pull(agent: CentralPull.deskAgent())
         // Refusals heard on other desks come down with every sync, so an offline desk honours them from its next one.
         var marked = 0
-        for refusal in try wrap({ try central.refusals() }) where try CallFloor.honour(refusal, in: store) { marked += 1 }
-        return "desk \(name) synced to \(central.url): \(counts) sent"
-            + (marked > 0 ? "; \(marked) customer\(marked == 1 ? "" : "s") marked from other desks' refusals" : "") + "\n"
+        let refusals = try wrap { try push.central.refusals() }
+        for refusal in refusals where try CallFloor.honour(refusal, in: push.store) { marked += 1 }
+        // So do the 勿扰 a supervisor lifted, each once; one heard again since (a refusal standing) stays.
+        let standing = Set(refusals.filter { $0.kind == "do_not_call" }.map(\.customerKey))
+        let pulled = try wrap { try push.store.liftsPulled() }
+        let lifts = try wrap { try push.central.lifts(after: pulled) }
+        var lifted = 0
+        for lift in lifts where !standing.contains(lift.customerKey) {
+            if try CallFloor.honour(lift, in: push.store) { lifted += 1 }
+        }
+        if let last = lifts.last { try wrap { try push.store.setLiftsPulled(last.id) } }
+        return "desk \(push.desk) synced to \(push.central.url): \(counts) sent"
+            + (imported > 0 ? "; \(imported) imported customer\(imported == 1 ? "" : "s") sent to the team ledger" : "")
+            + "; \(pulledLedger.description)"
+            + (marked > 0 ? "; \(marked) customer\(marked == 1 ? "" : "s") marked from other desks' refusals" : "")
+            + (lifted > 0 ? "; \(lifted) customer\(lifted == 1 ? "'s" : "s'") 勿扰 lifted by a supervisor on central" : "") + "\n"
+    }
+
+    /// The push of a call in progress (`sync --follow`, started by the call with a pipe for its standard input): each
+    /// byte read is a step committed; the call's calls and steps go up, and the steps that came meanwhile go with
+    /// them, so a burst of steps costs one push. Ends when the call closes the pipe. Silent: an outage is noted as
+    /// the background push notes it, and the next step tries again.
+    public static func follow(url: String?, database: StoreLocation) {
+        guard case .file(let path) = database else { return }
+        var push: CentralPush?
+        var signal = [UInt8](repeating: 0, count: 512)
+        while read(0, &signal, signal.count) > 0 {
+            var waiting = pollfd(fd: 0, events: Int16(POLLIN), revents: 0)
+            while poll(&waiting, 1, 0) > 0, read(0, &signal, signal.count) > 0 {}
+            do throws(UserError) {
+                let pushing: CentralPush
+                if let push { pushing = push } else { pushing = try pusher(url: url, desk: nil, batch: defaultBatch, database: database) }
+                push = pushing
+                try pushAlone(path) { () throws(UserError) in _ = try wrap { try pushing.run([.calls, .callSteps]) { _ in } } }
+                CentralBackgroundPush.note(database: path, failure: nil)
+            } catch {
+                push = nil
+                CentralBackgroundPush.note(database: path, failure: error.description)
+            }
+        }
+    }
+
+    /// One push at a time per desk: a second waits, then finds little left to send.
+    private static func pushAlone(_ database: String, _ body: () throws(UserError) -> Void) throws(UserError) {
+        let lock = open(database + "-central-push.lock", O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
+        if lock >= 0 { flock(lock, LOCK_EX) }
+        defer { if lock >= 0 { close(lock) } }
+        try body()
+    }
+
+    /// The desk's file, the central store and the desk's name there, ready to push.
+    private static func pusher(url: String?, desk: String?, batch: Int, database: StoreLocation) throws(UserError) -> CentralPush {
+        let store = try openStore(database, mustExist: true)
+        let central = try connect(url)
+        return CentralPush(store: store, central: central, desk: try DeskName.resolve(store: store, proposed: desk), batch: batch)
     }
 
 
@@ -85,7 +134,7 @@ public enum CentralSync {
         CentralConnection.url(option: option, environment: environment) ?? AgentConfig.read(AgentConfig.path(environment))["central"]
     }
 
-    private static func connect(_ option: String?) throws(UserError) -> CentralConnection {
+    static func connect(_ option: String?) throws(UserError) -> CentralConnection {
         guard let url = url(option: option) else {
             throw UserError("no central store named: give --central postgresql://user@host/database, set $HUASHU_CENTRAL, "
                 + "or write `central = URL` in \(AgentConfig.path(ProcessInfo.processInfo.environment))")

@@ -1,0 +1,33 @@
+import Foundation
+
+/// Standard output gathered into 64 KB writes: a long list is written as it is made, in
+/// bounded memory, without a system call (or `print`'s locking) per line.
+public final class BufferedOutput {
+    private var buffer: [UInt8] = []
+    private let descriptor: Int32
+    private static let capacity = 1 << 16
+
+    public init(descriptor: Int32 = STDOUT_FILENO) {
+        self.descriptor = descriptor
+        buffer.reserveCapacity(Self.capacity)
+    }
+
+    deinit { flush() }
+
+    public func write(_ text: String) {
+        buffer.append(contentsOf: text.utf8)
+        if buffer.count >= Self.capacity { flush() }
+    }
+
+    /// Writes out what is gathered; a closed pipe (`| head`) ends the writing quietly.
+    public func flush() {
+        var written = 0
+        while written < buffer.count {
+            let done = buffer[written...].withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress, $0.count) }
+            if done < 0 && errno == EINTR { continue }
+            guard done > 0 else { break }
+            written += done
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+}
