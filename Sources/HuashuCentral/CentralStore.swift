@@ -70,14 +70,14 @@ public final class CentralStore: SupervisorStore {
             """, parameters, "listing calls").map(ReportRow.callListRow)
     }
 
-    public func outcomeCalls(_ window: ReportWindow) throws -> [CallListRow] {
+    public func outcomeCalls(_ window: ReportWindow, lost: Bool, latest: Int?) throws -> [CallListRow] {
         try fetch("""
             SELECT c.*, u.name AS customer_name, u.honorific AS customer_honorific, u.plate AS customer_plate
             FROM team.calls c JOIN team.customers u ON u.id = c.customer_id
             WHERE c.training = 0 AND c.started_at >= $1 AND c.started_at < $2 AND ($3::text IS NULL OR c.agent = $3)
-              AND c.outcome IN ('won', 'committed', 'lost')
-            ORDER BY c.started_at COLLATE "C", c.id
-            """, [window.startUTC, window.endUTC, window.agent], "listing the month's sales and losses").map(ReportRow.callListRow)
+              AND c.outcome IN (\(lost ? "'lost'" : "'won', 'committed'"))
+            ORDER BY c.started_at COLLATE "C" DESC, c.id DESC LIMIT $4::bigint
+            """, [window.startUTC, window.endUTC, window.agent, latest.map(String.init)], "listing the month's sales and losses").reversed().map(ReportRow.callListRow)
     }
 
     /// A lead names the desk's call that found it: read on that desk's rows, then given the team's numbers.

@@ -5,16 +5,18 @@ import GRDB
 // Apart from `reportData` so that each reads only what it lists.
 
 extension Store {
-    /// The month's live calls that ended won, committed or lost, oldest first, with the facts recorded in them.
-    public func outcomeCalls(_ window: ReportWindow) throws(StoreError) -> [CallListRow] {
+    /// The month's live calls that ended lost (`lost`) or won or committed, oldest first, with the facts recorded
+    /// in them; with `latest`, only that many of the most recent (read backwards through `calls_by_start`).
+    public func outcomeCalls(_ window: ReportWindow, lost: Bool, latest: Int?) throws(StoreError) -> [CallListRow] {
         try read { db in
             try Row.fetchAll(db, sql: """
                 SELECT c.*, u.name AS customer_name, u.honorific AS customer_honorific, u.plate AS customer_plate
                 FROM calls c JOIN customers u ON u.id = c.customer_id
                 WHERE c.training = 0 AND c.started_at >= :start AND c.started_at < :end AND (:agent IS NULL OR c.agent = :agent)
-                  AND c.outcome IN ('won', 'committed', 'lost')
-                ORDER BY c.started_at, c.id
-                """, arguments: ["start": window.startUTC, "end": window.endUTC, "agent": window.agent]).map(ReportRow.callListRow)
+                  AND c.outcome IN (\(lost ? "'lost'" : "'won', 'committed'"))
+                ORDER BY c.started_at DESC, c.id DESC LIMIT :latest
+                """, arguments: ["start": window.startUTC, "end": window.endUTC, "agent": window.agent, "latest": latest ?? -1])
+                .reversed().map(ReportRow.callListRow)
         }
     }
 

@@ -28,8 +28,8 @@ public protocol SupervisorStore: AnyObject {
     func phoneCorrections() throws -> [(customer: Customer, lastEnded: CallSummary?)]
     func openFollowUps() throws -> [(customerID: Int64, kind: String, due: String)]
     func verifyChains(call: Int64?, seal: LogChain.Seal?) throws -> ChainReport
-    /// The month's live calls that ended won, committed or lost, oldest first.
-    func outcomeCalls(_ window: ReportWindow) throws -> [CallListRow]
+    /// The month's live calls that ended lost, or won or committed, oldest first; the `latest` most recent when given.
+    func outcomeCalls(_ window: ReportWindow, lost: Bool, latest: Int?) throws -> [CallListRow]
     /// Leads found on the month's live calls, oldest first.
     func leads(_ window: ReportWindow) throws -> [LeadRow]
     /// A day's call list in the order of `RenewalQueueRule`, at most `limit` customers.

@@ -72,6 +72,47 @@ struct ReportListsTests {
         #expect(Array(loss.dropFirst(5)) == ["朋友/代理", "太平洋", "450"])
     }
 
+    /// A month with more sales than the terminal lists: the table shows the most recent `ListedCalls.terminalLines`,
+    /// oldest first, and a last line with how many more there are and the command that lists them all; a list under
+    /// the cap is whole with no such line; CSV and HTML keep every call.
+    @Test func theTableCutsALongListShortAndTheFilesKeepEveryCall() throws {
+        let fixture = try Self.desk()
+        let cap = ListedCalls.terminalLines, extra = cap + 17
+        _ = try fixture.sqlite("""
+            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < \(extra + 3))
+            INSERT INTO calls (customer_id, agent, started_at, ended_at, outcome, script_version, training, context)
+            SELECT 1 + i % 2, CASE WHEN i % 5 = 0 THEN '小王' ELSE '小李' END,
+                   strftime('%Y-%m-%dT%H:%M:%fZ', 'now', 'start of month', '+1 day', '+' || i || ' minutes'),
+                   strftime('%Y-%m-%dT%H:%M:%fZ', 'now', 'start of month', '+1 day', '+' || i || ' minutes', '+90 seconds'),
+                   CASE WHEN i > \(extra) THEN 'lost' WHEN i % 2 = 0 THEN 'won' ELSE 'committed' END, 'v', 0, '{}'
+            FROM n
+            """)
+        let ids = try fixture.sqlite("SELECT group_concat(id) FROM (SELECT id FROM calls WHERE outcome IN ('won', 'committed') ORDER BY started_at, id)")
+            .split(separator: ",").map { "#\($0)" }
+        #expect(ids.count == extra + 1)
+
+        let table = try fixture.piped(["report"], input: "")
+        #expect(table.status == 0, "\(table.output)")
+        let lines = table.output.split(separator: "\n").map(String.init)
+        let start = try #require(lines.firstIndex { $0.hasPrefix("十一、成交记录(本月成交或已承诺的通话 \(extra + 1) 通)") }, "\(table.output)")
+        let section = Array(lines[(start + 1)...].prefix { $0.hasPrefix("  ") })
+        #expect(section.count == 1 + cap + 1, "a header, the capped rows and the pointer line")
+        #expect(section.dropFirst().prefix(cap).map { String($0.dropFirst(2).prefix { $0 != " " }) } == Array(ids.suffix(cap)), "the most recent, oldest first")
+        let month = String(LocalDay.string(Date()).prefix(7))
+        #expect(section.last == "  只列出最近的 \(cap) 通, 另有 \(extra + 1 - cap) 通未列出; 全部: huashu report --month \(month) --format csv --out 文件.csv(或 --format html、xlsx)")
+        let losses = try #require(lines.firstIndex { $0.hasPrefix("十二、战败记录(本月战败的通话 4 通)") })
+        #expect(lines[(losses + 1)...].prefix { $0.hasPrefix("  ") }.count == 5, "a list under the cap is whole, with no pointer line")
+
+        let agent = try fixture.piped(["report", "--agent", "小李"], input: "")
+        #expect(agent.output.contains("全部: huashu report --month \(month) --agent 小李 --format csv"), "\(agent.output)")
+
+        let csv = CSVText.parse(try fixture.piped(["report", "--format", "csv"], input: "").output)
+        #expect(ids.allSatisfy { id in csv.contains { $0.first == id } }, "every sale in the CSV")
+        #expect(!csv.contains { $0.first?.hasPrefix("只列出") ?? false })
+        let page = try fixture.piped(["report", "--format", "html"], input: "").output
+        #expect(ids.allSatisfy { page.contains("<td>\($0)</td>") }, "every sale in the page")
+    }
+
     /// openpyxl's reading of every sheet: each cell's value, type (`n` number, `s` string, `f` formula) and number format.
     static let openpyxl = """
         import json, sys, datetime, openpyxl

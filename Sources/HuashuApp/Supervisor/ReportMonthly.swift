@@ -66,10 +66,28 @@ public enum MonthlyReportCommand {
         let store = try openSupervisorStore(options.database)
         let window = month.window(now: options.today, agent: options.agent, handlers: script?.objections.map(\.id) ?? [])
         let data = try wrap { try store.reportData(window) }
-        let lists = MonthlyReport.Lists(corrections: try PhoneCorrections.rows(store: store, agent: options.agent),
-                                        leads: try wrap { try store.leads(window) }, outcomeCalls: try wrap { try store.outcomeCalls(window) })
+        let latest = options.format == .table ? ListedCalls.terminalLines : nil
+        let counted = { (kinds: Set<String>) in data.outcomes.filter { $0.outcome.map(kinds.contains) ?? false }.reduce(0) { $0 + $1.count } }
+        let lists = MonthlyReport.Lists(
+            corrections: try PhoneCorrections.rows(store: store, agent: options.agent), leads: try wrap { try store.leads(window) },
+            sales: ListedCalls(rows: try wrap { try store.outcomeCalls(window, lost: false, latest: latest) }, total: counted(["won", "committed"])),
+            losses: ListedCalls(rows: try wrap { try store.outcomeCalls(window, lost: true, latest: latest) }, total: counted(["lost"])))
         return MonthlyReport(month: month, today: window.today, agent: options.agent, data: data, lists: lists, targets: targets, script: script)
     }
+}
+
+/// A list of the month's calls as a format shows it: the terminal shows only the most recent few
+/// (a supervisor cannot read 480,000 lines there), CSV, HTML and xlsx every one.
+struct ListedCalls {
+    /// How many of the most recent calls a list shows in the terminal (`--format table`).
+    static let terminalLines = 50
+
+    /// Oldest first.
+    let rows: [CallListRow]
+    /// Every call of the list, shown or not.
+    let total: Int
+
+    var notShown: Int { total - rows.count }
 }
 
 /// The calendar month a report covers, in local time.
@@ -89,6 +107,9 @@ struct ReportMonth: Equatable {
     }
 
     var title: String { "\(month.year)年\(month.month)月" }
+
+    /// `2026-03`, as `--month` takes it.
+    var option: String { String(format: "%04d-%02d", month.year, month.month) }
 
     func window(now: Date, agent: String?, handlers: [String]) -> ReportWindow {
         let next = month.next.firstDay
@@ -183,8 +204,9 @@ struct MonthlyReport {
         let corrections: [PhoneCorrections.Row]
         /// Second vehicles customers mentioned.
         let leads: [LeadRow]
-        /// Calls won, committed or lost, with their facts.
-        let outcomeCalls: [CallListRow]
+        /// Calls won or committed, and calls lost, with their facts.
+        let sales: ListedCalls
+        let losses: ListedCalls
     }
 
     let month: ReportMonth

@@ -178,28 +178,35 @@ extension MonthlyReport {
          .text(row.plate), .text(row.call.agent)]
     }
 
+    /// Under a list the terminal cut short: how many calls it left out, and the command that lists them all.
+    private func notShownNote(_ list: ListedCalls) -> [ReportBlock] {
+        guard list.notShown > 0 else { return [] }
+        let command = "huashu report --month \(month.option)" + (agent.map { " --agent \($0)" } ?? "") + " --format csv --out 文件.csv"
+        return [.note("只列出最近的 \(list.rows.count) 通, 另有 \(list.notShown) 通未列出; 全部: \(command)(或 --format html、xlsx)")]
+    }
+
     private var salesSection: ReportSection {
-        let sales = lists.outcomeCalls.filter { $0.call.outcome != "lost" }
+        let sales = lists.sales.rows
         let columns = Self.callColumns + [ReportColumn("结果"), ReportColumn("报价", .money), ReportColumn("险种"), ReportColumn("保费", .money),
                                           ReportColumn("付款方式"), ReportColumn("交付")]
-        return ReportSection(title: "十一、成交记录(本月成交或已承诺的通话 \(sales.count) 通)", sheet: "成交记录", blocks: [
+        return ReportSection(title: "十一、成交记录(本月成交或已承诺的通话 \(lists.sales.total) 通)", sheet: "成交记录", blocks: [
             .table(ReportGrid(columns: columns, rows: sales.map { row in
                 let facts = Dictionary(row.call.factValues.map { ($0.fact, $0.value) }, uniquingKeysWith: { $1 })
                 return Self.callCells(row) + [.text(CallList.outcomeText(row.call.outcome, reason: nil, lostTo: nil)), .money(row.call.quote),
                                               .text(facts[.covers] ?? ""), .money(facts[.premium]), .text(facts[.payment] ?? ""), .text(facts[.delivery] ?? "")]
             }, empty: "本月没有成交或已承诺的通话。")),
-        ])
+        ] + notShownNote(lists.sales))
     }
 
     private var lossCallsSection: ReportSection {
-        let losses = lists.outcomeCalls.filter { $0.call.outcome == "lost" }
+        let losses = lists.losses.rows
         let columns = Self.callColumns + [ReportColumn("战败原因"), ReportColumn("去向"), ReportColumn("差价", .money)]
-        return ReportSection(title: "十二、战败记录(本月战败的通话 \(losses.count) 通)", sheet: "战败记录", blocks: [
+        return ReportSection(title: "十二、战败记录(本月战败的通话 \(lists.losses.total) 通)", sheet: "战败记录", blocks: [
             .table(ReportGrid(columns: columns, rows: losses.map { row in
                 let gap = row.call.factValues.first { $0.fact == .priceGap }?.value
                 return Self.callCells(row) + [.text(Self.reasonText(row.call.lossReason) ?? ""),
                                               .text(row.call.lostTo ?? ""), .money(gap)]
             }, empty: "本月没有战败的通话。")),
-        ])
+        ] + notShownNote(lists.losses))
     }
 }
