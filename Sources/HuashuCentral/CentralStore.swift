@@ -29,7 +29,7 @@ public final class CentralStore: SupervisorStore {
 
     public func steps(of callID: Int64) throws -> [StepRecord] {
         try fetch("SELECT * FROM team.call_steps WHERE call_id = $1 ORDER BY seq", [String(callID)], "reading the steps of call #\(callID)")
-            .map { try StepRecord(row: $0) }
+            .map { StepRecord(row: $0) }
     }
 
     public func customer(id: Int64) throws -> Customer? {
