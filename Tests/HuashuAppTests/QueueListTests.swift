@@ -204,18 +204,18 @@ struct QueueListTests {
         #expect(result.status == 0)
         #expect(result.output == """
             2026-09-01 要联系的客户(经销商计划):
-                客户              车牌        等级      到期        为什么今天打                               逾期        上次通话
-             1  林二 #2           粤B10002    D 易流失  剩45天      考虑中跟进 2026-08-30 15:00                逾期2天     考虑中 2026-08-28
-             2  陈一 #1           粤B10001    A         剩20天      预约回访 10:00                                         约回访 2026-08-29
-             3  郑六 #6           粤B10006    A         剩7天       到期前7天提醒                                          拒绝 2026-08-29
-             4  王七 #7           粤B10007    B         剩1天       到期前1天最后提醒                                      已承诺未付款 2026-08-30
-             5  冯八 #8           粤B10008    C         脱保10天    脱保跟进                                   逾期2天     未接通 2026-08-27
-             6  褚十 #10          粤B10010    -         剩25天      首次联系(最后30天)                                     未联系过
-             7  陈九 #9           粤B10009    D 易流失  剩20天      最后30天 每3天跟进                                     拒绝 2026-08-29
-             8  吴五 #5           粤B10005    C         剩50天      60-30天 每7天跟进                          逾期2天     考虑中 2026-08-23
-             9  许十九 #19        粤B10019    A         剩80天      90-60天 每15天跟进                         逾期10天    成交 2025-11-10
-            10  黄三 #3           粤B10003    A         剩90天      首次联系(90-60天)                                      未联系过
-            11  周四 #4           粤B10004    B         剩75天      90-60天 每15天跟进                                     未接通 2026-08-17
+                客户        车牌      等级      到期      为什么今天打                 逾期      上次通话
+             1  林二 #2     粤B10002  D 易流失  剩45天    考虑中跟进 2026-08-30 15:00  逾期2天   考虑中 2026-08-28
+             2  陈一 #1     粤B10001  A         剩20天    预约回访 10:00                         约回访 2026-08-29
+             3  郑六 #6     粤B10006  A         剩7天     到期前7天提醒                          拒绝 2026-08-29
+             4  王七 #7     粤B10007  B         剩1天     到期前1天最后提醒                      已承诺未付款 2026-08-30
+             5  冯八 #8     粤B10008  C         脱保10天  脱保跟进                     逾期2天   未接通 2026-08-27
+             6  褚十 #10    粤B10010  -         剩25天    首次联系(最后30天)                     未联系过
+             7  陈九 #9     粤B10009  D 易流失  剩20天    最后30天 每3天跟进                     拒绝 2026-08-29
+             8  吴五 #5     粤B10005  C         剩50天    60-30天 每7天跟进            逾期2天   考虑中 2026-08-23
+             9  许十九 #19  粤B10019  A         剩80天    90-60天 每15天跟进           逾期10天  成交 2025-11-10
+            10  黄三 #3     粤B10003  A         剩90天    首次联系(90-60天)                      未联系过
+            11  周四 #4     粤B10004  B         剩75天    90-60天 每15天跟进                     未接通 2026-08-17
             共 11 位客户。
 
             """)
@@ -230,8 +230,7 @@ struct QueueListTests {
         }
     }
 
-    /// The list is printed row by row, its column widths fixed before the first row: a name too long for its
-    /// column is cut, and every row still lines up under the header.
+    /// A name too long for its column is cut, and every row still lines up under the header.
     @Test func aLongNameIsCutAndTheColumnsStillLineUp() throws {
         let ledger = try QueueLedger()
         _ = try ledger.store.upsert([Customer(plate: "粤B10099", name: "深圳市鹏程汽车租赁有限公司车队", phone: "13800000099",
@@ -244,6 +243,28 @@ struct QueueListTests {
         #expect(column(row, "粤B10099") == column(lines[1], "车牌"))
         #expect(column(row, "首次联系") == column(lines[1], "为什么今天打"))
         #expect(lines.last == "共 12 位客户。")
+    }
+
+    /// A list longer than one page is streamed at each column's limit, its memory one page: every row, the last
+    /// as much as the first, still lines up under the header, and the count comes last.
+    @Test func aListLongerThanAPageStreamsAndStillLinesUp() throws {
+        let ledger = try QueueLedger()
+        let more = QueueReport.Layout.page + 37
+        _ = try ledger.store.upsert(try (0..<more).map { n in
+            Customer(plate: "粤C\(String(format: "%05d", n))", name: n % 3 == 0 ? "欧阳\(n)" : "Li \(n)", phone: "1380000\(String(format: "%04d", n))",
+                     commercialExpiry: try QueueLedger.day(1 + n % 89), grade: ["A", "B", "C", "D"][n % 4])
+        })
+        let result = try ledger.huashu(["queue", "--date", QueueLedger.today])
+        #expect(result.status == 0)
+        let lines = result.output.split(separator: "\n").map(String.init)
+        #expect(lines.last == "共 \(more + 11) 位客户。")
+        func column(_ line: String, _ text: String) -> Int? { line.range(of: text).map { line[..<$0.lowerBound].displayWidth } }
+        let rows = lines.dropFirst(2).dropLast()
+        #expect(rows.count == more + 11)
+        for row in rows {
+            let plate = try #require(row.split(separator: " ").first { $0.hasPrefix("粤") }.map(String.init))
+            #expect(column(row, plate) == column(lines[1], "车牌"), "\(row)")
+        }
     }
 
     @Test func thePlanComesFromTheOptionOrTheEnvironment() throws {

@@ -43,14 +43,29 @@ public enum QueueReport {
         }
         let store = try openSupervisorStore(options.database)
         let whose = "(\(plan.chinese)\(options.agent.map { " · 专员 \($0)" } ?? ""))"
-        let layout = Layout(largestCustomerID: try wrap { try store.largestCustomerID() }, plan: plan)
+        let title = TerminalText.visible("\(today) 要联系的客户\(whose):")
+        var layout = Layout(largestCustomerID: try wrap { try store.largestCustomerID() }, plan: plan)
+        // A list that ends within its first page is sized to what it holds; a longer one streams at the limits.
+        var page: [[String]] = []
         var count = 0
+        func writePage() {
+            output.write(title + "\n" + layout.line(columns.map(\.title)) + "\n")
+            for cells in page { output.write(layout.line(cells) + "\n") }
+            page = []
+        }
         try RenewalQueue.each(store: store, today: today, minute: minute, plan: plan, owner: RenewalQueue.owner(options.agent)) { entry in
-            if count == 0 {
-                output.write(TerminalText.visible("\(today) 要联系的客户\(whose):") + "\n" + layout.line(columns.map(\.title)) + "\n")
-            }
             count += 1
-            output.write(layout.line(cells(entry, number: count, layout: layout)) + "\n")
+            let row = cells(entry, number: count)
+            guard count > Layout.page else {
+                page.append(row)
+                if count == Layout.page { writePage() }
+                return
+            }
+            output.write(layout.line(row) + "\n")
+        }
+        if !page.isEmpty {
+            layout = layout.fitted(to: page)
+            writePage()
         }
         output.write(count == 0 ? TerminalText.visible("\(today) 没有需要联系的客户\(whose)。") + "\n" : "共 \(count) 位客户。\n")
     }
@@ -58,33 +73,47 @@ public enum QueueReport {
     static let columns = [ReportColumn("", .count), ReportColumn("客户"), ReportColumn("车牌"), ReportColumn("等级"), ReportColumn("到期"),
                           ReportColumn("为什么今天打"), ReportColumn("逾期"), ReportColumn("上次通话")]
 
-    /// Column widths fixed before the first row, from what each column can hold: row and customer numbers up to
-    /// the largest customer number, names cut to `nameWidth`, plates, grades and day counts as the ledger and
-    /// the rule give them (up to four digits of days), the widest reason the rule gives on the plan.
+    /// Column widths: at most what each column can hold (row and customer numbers up to the largest customer
+    /// number, names cut to `nameWidth`, plates, grades and day counts as the ledger and the rule give them, up to
+    /// four digits of days, the widest reason the rule gives on the plan). A list of one page is narrowed to what
+    /// it holds, so an agent's day is as wide as its content; memory holds one page, never the list.
     struct Layout {
         static let nameWidth = 12, plateWidth = 10, gradeWidth = "D 易流失".displayWidth
         static let expiryWidth = "脱保9999天".displayWidth, overdueWidth = max("逾期9999天".displayWidth, "逾期23小时".displayWidth)
-        let widths: [Int]
+        /// Rows held before the first is written, to know whether the list fits in one page.
+        static let page = 500
+        let limits: [Int]
+        private(set) var widths: [Int]
 
         init(largestCustomerID: Int64, plan: RenewalPlan) {
             let digits = String(max(largestCustomerID, 1)).count
-            widths = [digits, Self.nameWidth + 2 + digits, Self.plateWidth, Self.gradeWidth, Self.expiryWidth,
+            limits = [digits, Self.nameWidth + 2 + digits, Self.plateWidth, Self.gradeWidth, Self.expiryWidth,
                       RenewalQueueRule.widestReason(plan), Self.overdueWidth, 0]
+            widths = limits
+        }
+
+        func fitted(to rows: [[String]]) -> Layout {
+            var fitted = self
+            fitted.widths = limits.indices.map { column in
+                let widest = ([QueueReport.columns[column].title] + rows.map { $0[column] }).map { TerminalText.visible($0).displayWidth }.max() ?? 0
+                return min(limits[column], widest)
+            }
+            return fitted
         }
 
         /// Stored text (name, plate, grade, a reason or outcome as written) is shown, never sent: control codes become visible.
-        /// A name or plate longer than its column is cut; the others fit by construction, or (a hand-edited due time, a lead
-        /// found on call #10,000,000) push the rest of their own row only.
+        /// A name or plate longer than its limit is cut; the others fit by construction, or (a hand-edited due time,
+        /// a lead found on call #10,000,000) push the rest of their own row only.
         func line(_ cells: [String]) -> String {
             ReportTable.line(cells.enumerated().map { column, cell in
                 let visible = TerminalText.visible(cell)
-                return column == 2 ? TextWrap.clipped(visible, to: widths[column]) : visible
+                return column == 2 ? TextWrap.clipped(visible, to: limits[column]) : visible
             }, columns: columns, widths: widths, indent: "")
         }
     }
 
     /// One customer's row: its number on the list, who, when the policy ends, why today.
-    static func cells(_ entry: QueueEntry, number: Int, layout: Layout) -> [String] {
+    static func cells(_ entry: QueueEntry, number: Int) -> [String] {
         let c = entry.customer
         let days = entry.daysToExpiry.map { $0 >= 0 ? "剩\($0)天" : "脱保\(-$0)天" } ?? "无到期日"
         let grade = c.grade == "D" ? "D 易流失" : c.grade ?? "-"
