@@ -274,7 +274,7 @@ struct ImportCommandTests {
     @Test func aDryRunDoesNotMigrateADatabaseFromAnOlderVersion() throws {
         // A database as an older huashu left it (two migrations; see OlderDatabaseTests).
         let older = fixture.folder.appendingPathComponent("older.sqlite").path
-        try FileManager.default.copyItem(atPath: OlderDatabaseTests.fixtures.appendingPathComponent("before-session-4.sqlite").path, toPath: older)
+        try FileManager.default.copyItem(atPath: FixtureDatabase.fixtures.appendingPathComponent("before-session-4.sqlite").path, toPath: older)
         let schema = { try Fixture.run("/usr/bin/sqlite3", [older, "SELECT count(*) FROM grdb_migrations; SELECT count(*) FROM pragma_table_info('calls')"],
                                        environment: [:]).output }
         let before = try schema()

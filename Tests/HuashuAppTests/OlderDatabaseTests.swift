@@ -10,25 +10,16 @@ import Testing
 /// `HUASHU_RECORD_GOLDEN=1` rewrites the expected files after a deliberate change.
 @Suite("A database written before the change")
 struct OlderDatabaseTests {
-    static let fixtures = Fixture.repository.appendingPathComponent("Tests/HuashuAppTests/Fixtures")
-    static let golden = fixtures.appendingPathComponent("before-session-4")
+    static let golden = FixtureDatabase.fixtures.appendingPathComponent("before-session-4")
 
-    let folder: URL
-    let database: String
+    let desk: FixtureDatabase
 
     init() throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("huashu-older-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        database = folder.appendingPathComponent("desk.sqlite").path
-        try FileManager.default.copyItem(atPath: Self.fixtures.appendingPathComponent("before-session-4.sqlite").path, toPath: database)
+        desk = try FixtureDatabase("before-session-4")
     }
 
     func huashu(_ arguments: [String], input: String = "") throws -> (status: Int32, output: String) {
-        try Fixture.run(Fixture.binary, arguments, environment: [
-            "LANG": "C.UTF-8", "TZ": "Asia/Shanghai", "HOME": folder.path, "PATH": "/usr/bin:/bin", "HUASHU_DB": database,
-            "HUASHU_DIALOGUES": Fixture.repository.appendingPathComponent("Dialogues").path, "HUASHU_AGENT": "小李",
-            "HUASHU_HISTORY": folder.appendingPathComponent("history").path,
-        ], input: input)
+        try desk.huashu(arguments, input: input)
     }
 
     static let commands: [(name: String, arguments: [String])] = [

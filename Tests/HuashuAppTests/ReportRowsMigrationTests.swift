@@ -9,25 +9,16 @@ import Testing
 /// (sections 二, 六 and 八; the others depend on today's date). The open call then ends, and the report follows it.
 @Suite("A database written before the report's rows")
 struct ReportRowsMigrationTests {
-    static let fixtures = Fixture.repository.appendingPathComponent("Tests/HuashuAppTests/Fixtures")
-    static let expected = fixtures.appendingPathComponent("session-6")
+    static let expected = FixtureDatabase.fixtures.appendingPathComponent("session-6")
 
-    let folder: URL
-    let database: String
+    let desk: FixtureDatabase
 
     init() throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("huashu-rows-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        database = folder.appendingPathComponent("desk.sqlite").path
-        try FileManager.default.copyItem(atPath: Self.fixtures.appendingPathComponent("session-6.sqlite").path, toPath: database)
+        desk = try FixtureDatabase("session-6")
     }
 
     func huashu(_ arguments: [String], input: String = "") throws -> (status: Int32, output: String) {
-        try Fixture.run(Fixture.binary, arguments, environment: [
-            "LANG": "C.UTF-8", "TZ": "Asia/Shanghai", "HOME": folder.path, "PATH": "/usr/bin:/bin", "HUASHU_DB": database,
-            "HUASHU_DIALOGUES": Fixture.repository.appendingPathComponent("Dialogues").path, "HUASHU_AGENT": "小李",
-            "HUASHU_HISTORY": folder.appendingPathComponent("history").path,
-        ], input: input)
+        try desk.huashu(arguments, input: input)
     }
 
     func expected(_ name: String) throws -> String {
