@@ -16,7 +16,9 @@ extension CentralConnection {
 
     /// Puts customers a desk imported into the team's ledger by plate, in one transaction with the
     /// values the import held back for review. A row that differs from the stored one replaces it
-    /// (and is numbered anew for the desks to pull); a 勿扰 already on the ledger stays.
+    /// (and is numbered anew for the desks to pull). A desk never sets a stored row's 勿扰 either way: refusals
+    /// reach the ledger from the pushed calls, and only a supervisor's lift takes one off, so a desk's stale mark
+    /// cannot undo a lift.
     public func sendLedger(_ customers: [[String?]], review: [[String?]], desk: String) throws(CentralError) {
         let columns = TeamLedger.columns
         let list = columns.joined(separator: ", ")
@@ -31,7 +33,7 @@ extension CentralConnection {
             try execute("""
                 INSERT INTO ledger (\(list), changed_by) SELECT \(list), changed_by FROM staged_ledger
                 ON CONFLICT (plate) DO UPDATE SET \(changing.map { "\($0) = excluded.\($0)" }.joined(separator: ", ")),
-                    do_not_call = greatest(ledger.do_not_call, excluded.do_not_call), changed_by = excluded.changed_by
+                    changed_by = excluded.changed_by
                 WHERE (\(stored)) IS DISTINCT FROM (\(sent))
                 """, what: what)
             guard !review.isEmpty else { return }

@@ -461,6 +461,24 @@ public enum CentralSchema {
             REVOKE ALL ON refusal_lifts FROM PUBLIC;
             GRANT SELECT ON refusal_lifts TO huashu_agent, huashu_supervisor;
             """),
+        // A desk offline when the supervisor lifted a 勿扰 pushes its older refusal later: the lift, being later, stands.
+        ("floor: a 勿扰 heard before a supervisor's lift and pushed after it does not bring the refusal back", """
+            CREATE OR REPLACE FUNCTION huashu_refusal_from_call() RETURNS trigger LANGUAGE plpgsql AS $f$
+            BEGIN
+                IF NEW.outcome IN ('do_not_call', 'wrong_number') AND NEW.training = 0
+                   AND NOT (NEW.outcome = 'do_not_call' AND EXISTS (
+                       SELECT 1 FROM refusal_lifts l
+                       WHERE l.customer_key = NEW.context::jsonb #>> '{customer,values,plate}'
+                         AND l.at >= coalesce(NEW.ended_at, NEW.started_at)::timestamptz)) THEN
+                    INSERT INTO refusals (customer_key, kind, phone, desk, call_id)
+                    VALUES (NEW.context::jsonb #>> '{customer,values,plate}', NEW.outcome,
+                            CASE WHEN NEW.outcome = 'wrong_number' THEN coalesce(NEW.context::jsonb #>> '{customer,values,phone}', '') ELSE '' END,
+                            NEW.desk, NEW.id)
+                    ON CONFLICT DO NOTHING;
+                END IF;
+                RETURN NULL;
+            END $f$;
+            """),
         // Steps pushed before migration 6 came with empty typed columns; `fillTypedColumns` fills them
         // from their events by the desk's own rule when this migration is applied.
         (typedColumnsFilled, "SELECT 1"),

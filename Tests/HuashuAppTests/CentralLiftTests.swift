@@ -63,4 +63,34 @@ struct CentralLiftTests {
         #expect(try b.sqlite("SELECT do_not_call FROM customers WHERE plate = '粤B12345'") == "1")
         #expect(try a.piped(["sync"], input: "", environment: cluster.desk("desk-a")).output.contains("1 customer marked from other desks' refusals"))
     }
+
+    /// The lift is later than a 勿扰 a desk heard while offline and pushed only after it: that refusal does not
+    /// come back, on central or on any desk; a 勿扰 heard after the lift does.
+    @Test func aRefusalHeardBeforeTheLiftButPushedAfterItDoesNotBringItBack() throws {
+        let cluster = try ThrowawayCluster()
+        let a = try Fixture(), c = try Fixture()
+        #expect(try a.piped(["central", "init", cluster.url], input: "").status == 0)
+        #expect(try a.piped(["central", "grant", "boss", "--role", "supervisor", "--central", cluster.url], input: "").status == 0)
+        #expect(try a.piped(["call", "粤B12345"], input: ".end do_not_call\ny\n", environment: cluster.desk("desk-a")).status == 0)
+        #expect(try a.piped(["sync"], input: "", environment: cluster.desk("desk-a")).status == 0)
+        // Desk c hears the same 勿扰 with no central store in reach, and pushes it only after the lift.
+        #expect(try c.piped(["call", "粤B12345"], input: ".end do_not_call\ny\n").status == 0)
+        let lifted = try a.piped(["lift-do-not-call", "粤B12345", "--by", "王主管", "--reason", "客户来电要求续保提醒", "--db", cluster.url(as: "boss")], input: "")
+        #expect(lifted.status == 0, "\(lifted.output)")
+        let late = try c.piped(["sync"], input: "", environment: cluster.desk("desk-c"))
+        #expect(late.status == 0 && late.output.contains("1 customer's 勿扰 lifted by a supervisor on central"), "\(late.output)")
+        #expect(try cluster.value("SELECT count(*) FROM refusals") == "0", "the older refusal does not stand again")
+        #expect(try cluster.value("SELECT count(*) FROM calls WHERE outcome = 'do_not_call'") == "2", "its call is logged as it was")
+        #expect(try c.sqlite("SELECT do_not_call FROM customers WHERE plate = '粤B12345'") == "0")
+        let synced = try a.piped(["sync"], input: "", environment: cluster.desk("desk-a"))
+        #expect(synced.output.contains("1 customer's 勿扰 lifted by a supervisor on central"), "\(synced.output)")
+        #expect(try a.sqlite("SELECT do_not_call FROM customers WHERE plate = '粤B12345'") == "0")
+
+        // Heard again after the lift, it stands, on the desk that heard it and on the others.
+        #expect(try c.piped(["call", "粤B12345"], input: ".end do_not_call\ny\n", environment: cluster.desk("desk-c")).status == 0)
+        #expect(try c.piped(["sync"], input: "", environment: cluster.desk("desk-c")).status == 0)
+        #expect(try cluster.value("SELECT count(*) FROM refusals WHERE kind = 'do_not_call'") == "1")
+        #expect(try c.sqlite("SELECT do_not_call FROM customers WHERE plate = '粤B12345'") == "1")
+        #expect(try a.piped(["sync"], input: "", environment: cluster.desk("desk-a")).output.contains("1 customer marked from other desks' refusals"))
+    }
 }

@@ -62,6 +62,7 @@ public enum CentralSync {
                             progress: (String) -> Void) throws(UserError) -> String {
         guard batch > 0 else { throw UserError("--batch wants a number of rows above 0; got \(batch)") }
         let push = try pusher(url: url, desk: desk, batch: batch, database: database)
+        // This desk's own log first: a 勿扰 heard here since a supervisor's lift is a refusal standing, not lifted below.
         let sent = try wrap { try push.run(progress: progress) }
         CentralBackgroundPush.note(database: push.store.path, failure: nil)
         let counts = sent.map { "\($0.sent) \($0.table.noun)" }.joined(separator: ", ")
@@ -82,6 +83,8 @@ public enum CentralSync {
             if try CallFloor.honour(lift, in: push.store) { lifted += 1 }
         }
         if let last = lifts.last { try wrap { try push.store.setLiftsPulled(last.id) } }
+        // The customers these marks changed, and their audit rows, go up now rather than at the next sync.
+        if marked + lifted > 0 { _ = try wrap { try push.run([.customers, .audit]) { _ in } } }
         return "desk \(push.desk) synced to \(push.central.url): \(counts) sent"
             + (imported > 0 ? "; \(imported) imported customer\(imported == 1 ? "" : "s") sent to the team ledger" : "")
             + "; \(pulledLedger.description)"
