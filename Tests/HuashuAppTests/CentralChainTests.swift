@@ -37,6 +37,16 @@ struct CentralChainTests {
         let one = try a.piped(["verify", "2"], input: "", environment: cluster.desk("desk-a"))
         #expect(one.status == 1 && !one.output.contains("call #1 step 5"), "only the call asked for: \(one.output)")
 
+        // Hiding the desk from central does not make the rewrite pass: a renamed or deleted desk name is said, not cleared.
+        _ = try a.sqlite("UPDATE central_desk SET name = 'desk-z'")
+        let renamed = try a.piped(["verify"], input: "", environment: cluster.desk("desk-z"))
+        #expect(renamed.status == 2, "\(renamed.output)")
+        #expect(renamed.output.contains("central holds no chain heads for desk desk-z, though this desk pushed its steps up to #"), "\(renamed.output)")
+        _ = try a.sqlite("DELETE FROM central_desk")
+        let nameless = try a.piped(["verify"], input: "", environment: cluster.desk("desk-a"))
+        #expect(nameless.status == 2, "\(nameless.output)")
+        #expect(nameless.output.contains("this desk's name on central is missing, though its steps up to #"), "\(nameless.output)")
+
         // The untouched desk passes; central itself, holding what was pushed, is intact.
         #expect(try b.piped(["verify"], input: "", environment: cluster.desk("desk-b")).status == 0)
         let onCentral = try a.piped(["verify", "--db", cluster.url], input: "")

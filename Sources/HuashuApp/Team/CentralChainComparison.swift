@@ -18,7 +18,11 @@ enum CentralChainComparison {
     }
 
     static func compare(store: Store, url: String, call: Int64?) throws(UserError) -> Outcome {
-        guard let desk = try wrap({ try store.storedDeskName() }) else { return .neverPushed }
+        // A desk whose steps went up has a name on central and heads there: one missing says the comparison is off, never "all clear".
+        let pushedSteps = try wrap { try store.pushMark(.callSteps) }
+        guard let desk = try wrap({ try store.storedDeskName() }) else {
+            return pushedSteps > 0 ? .notCompared("this desk's name on central is missing, though its steps up to #\(pushedSteps) were pushed") : .neverPushed
+        }
         let heads: [ChainHead]
         do {
             let central = try CentralConnection(url: url)
@@ -26,6 +30,10 @@ enum CentralChainComparison {
             heads = try central.chainHeads(desk: desk, call: call)
         } catch {
             return .notCompared(error.description)
+        }
+        if heads.isEmpty, call == nil, pushedSteps > 0 {
+            return .notCompared("central holds no chain heads for desk \(desk), though this desk pushed its steps up to #\(pushedSteps) "
+                + "(was the desk's name changed, or central restored from an older backup?)")
         }
         let found = try wrap { try store.pushedSteps(heads.map { ($0.callID, $0.seq) }) }
         let problems = zip(heads, found).compactMap { head, step -> ChainProblem? in
