@@ -565,13 +565,23 @@ public enum CentralSchema {
         }
     }
 
-    /// The applied version, refused when it is newer than this build knows.
+    /// The applied version, refused when it is newer than this build knows, or when a migration applied under a
+    /// number is not this build's migration of that number (a store set up by another build would be upgraded wrongly).
     private static func checkedVersion(_ central: CentralConnection) throws(CentralError) -> Int {
-        let rows = try central.execute("SELECT coalesce(max(version), 0) FROM schema_migrations", what: "reading the schema version")
-        let current = rows.first?.first.flatMap { $0.flatMap { Int($0) } } ?? 0
+        let rows = try central.execute("SELECT version, name FROM schema_migrations ORDER BY version", what: "reading the schema version")
+        let current = rows.last.flatMap { $0.first.flatMap { $0.flatMap { Int($0) } } } ?? 0
         guard current <= version else {
             throw CentralError("\(central.url) has schema version \(current), newer than this huashu knows (\(version)); "
                 + "update huashu on this machine to use it")
+        }
+        for row in rows {
+            guard let number = row.first.flatMap({ $0.flatMap { Int($0) } }), number >= 1, let name = row.count > 1 ? row[1] : nil else { continue }
+            let expected = migrations[number - 1].name
+            guard name == expected else {
+                throw CentralError("\(central.url) has migration \(number) \"\(name)\" where this huashu has \"\(expected)\": "
+                    + "the store was set up by another build of huashu; set up a new store with `huashu central init URL`, "
+                    + "or use the build that set this one up")
+            }
         }
         return current
     }

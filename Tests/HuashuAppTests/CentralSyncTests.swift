@@ -1,5 +1,5 @@
 import Foundation
-import HuashuCentral
+@testable import HuashuCentral
 import HuashuStore
 import Testing
 
@@ -57,6 +57,16 @@ struct CentralSyncTests {
         #expect(second.status == 0)
         #expect(second.output.contains("already has huashu's central schema"))
         #expect(try cluster.value("SELECT count(*) FROM schema_migrations") == String(CentralSchema.version))
+
+        // A store another build set up, its migration 7 another one than this build's: said, not upgraded wrongly.
+        try cluster.connect().execute("UPDATE schema_migrations SET name = 'a branch build''s seventh' WHERE version = 7")
+        for command in [["central", "init", cluster.url], ["sync", "--central", cluster.url]] {
+            let refused = try fixture.piped(command, input: "")
+            #expect(refused.status == 1)
+            #expect(refused.output.contains("has migration 7 \"a branch build's seventh\" where this huashu has \"\(CentralSchema.migrations[6].name)\""),
+                    "\(refused.output)")
+        }
+        try cluster.connect().execute("UPDATE schema_migrations SET name = $1 WHERE version = 7", [CentralSchema.migrations[6].name])
 
         try cluster.connect().execute("INSERT INTO schema_migrations (version, name) VALUES (99, 'from the future')")
         for command in [["central", "init", cluster.url], ["sync", "--central", cluster.url]] {
