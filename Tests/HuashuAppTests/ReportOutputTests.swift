@@ -174,6 +174,12 @@ struct ReportOutputTests {
         let page = try Self.run(month.fixture, ["report", "--month", "2024-03", "--format", "html", "--out", html, "--targets", month.targets])
         #expect(page.status == 0)
         #expect(try String(contentsOfFile: html, encoding: .utf8).contains("<svg"))
+        // Scripts that cannot be read: the report still comes, and says what it lacks without them.
+        let unscripted = try Self.run(month.fixture, ["report", "--month", "2024-03", "--dialogues", "/nonexistent/Dialogues"])
+        #expect(unscripted.status == 0)
+        #expect(unscripted.output.contains("huashu: warning: no such file or folder: /nonexistent/Dialogues; section 八 counts only the objection handlers the scripts name"),
+                "\(unscripted.output)")
+        #expect(unscripted.output.contains("续保月报 2024年3月"))
         let bad = try Self.run(month.fixture, ["report", "--format", "xml"])
         #expect(bad.status != 0)
         let missing = try Self.run(month.fixture, ["report", "--targets", "/nonexistent/targets.txt"])

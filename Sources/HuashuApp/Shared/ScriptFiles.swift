@@ -41,6 +41,17 @@ public enum ScriptFiles {
         SourceText(name: path, bytes: try FileBytes.read(path, atMost: SourceText.maximumBytes + 1))
     }
 
+    /// The scripts a supervisor's command reads only to name what the log holds: when they cannot be read, the
+    /// command still runs on the log alone, and says on standard error what its output lacks without them.
+    public static func forNames(_ paths: [String], lacking: String) -> Script? {
+        do throws(UserError) {
+            return try load(paths)
+        } catch {
+            printError("huashu: warning: \(error.description.split(separator: "\n").first ?? ""); \(lacking)")
+            return nil
+        }
+    }
+
     /// Reads and compiles; a script with errors is a `UserError` carrying the formatted diagnostics.
     public static func load(_ paths: [String]) throws(UserError) -> Script {
         let sources = try read(paths)

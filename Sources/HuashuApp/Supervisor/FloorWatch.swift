@@ -74,7 +74,8 @@ public enum FloorWatch {
     }
 
     private static func names(_ dialogues: [String]) -> Wallboard.Names {
-        Wallboard.Names(try? ScriptFiles.load(dialogues.isEmpty ? [ScriptFiles.defaultPath] : dialogues))
+        Wallboard.Names(ScriptFiles.forNames(dialogues.isEmpty ? [ScriptFiles.defaultPath] : dialogues,
+                                             lacking: "stages and objections are shown by their ids (give --dialogues)"))
     }
 
     /// The central store as the wallboard reads it: one connection, listening, made again after a loss.

@@ -62,7 +62,7 @@ public enum MonthlyReportCommand {
     static func build(_ options: Options) throws(UserError) -> MonthlyReport {
         let month = try ReportMonth(options.month, today: options.today)
         let targets = try options.targets.map { path throws(UserError) in try AgentTargets.read(path) } ?? AgentTargets(byAgent: [:], source: nil)
-        let script = try? ScriptFiles.load(options.dialogues)
+        let script = ScriptFiles.forNames(options.dialogues, lacking: "section 八 counts only the objection handlers the scripts name (give --dialogues)")
         let store = try openSupervisorStore(options.database)
         let window = month.window(now: options.today, agent: options.agent, handlers: script?.objections.map(\.id) ?? [])
         let data = try wrap { try store.reportData(window) }
