@@ -80,7 +80,9 @@ struct CallbackCallTests {
         #expect(result.output.contains("不能约这个时间: " + CallbackTime(daysAhead: 0, minute: 14 * 60).chinese(from: today) + " 已经过去了"))
         #expect(result.output.contains("不能约这个时间: 看不懂「随便什么时候」"))
         #expect(result.output.contains("约回访: " + sunday.time.chinese(from: today)))
-        #expect(result.output.contains("封闭式提问: 您看" + sunday.choices[0].chinese(from: today) + "还是" + sunday.choices[1].chinese(from: today)))
+        #expect(result.output.contains("封闭式提问: 您看" + sunday.choices[0].chinese(from: today) + "还是" + sunday.choices[1].chinese(from: today) + "?\n"
+                                       + " 1) " + sunday.choices[0].chinese(from: today) + "\n 2) " + sunday.choices[1].chinese(from: today) + "\n"),
+                "each choice on a line of its own, never wider than a narrow terminal: \(result.output)")
         #expect(result.output.contains("已约回访: " + sunday.choices[1].chinese(from: today)))
         #expect(result.output.contains("通话结果: 约回访"))
         #expect(try fixture.store.openFollowUps().map(\.due) == [hour.due(sunday.choices[1])])

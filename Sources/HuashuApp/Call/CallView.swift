@@ -93,7 +93,9 @@ struct CallView {
         var lines = [bold("约回访: " + reading.time.chinese(from: callDay)) + "  回车或 y 确认,输入别的取消"]
         if reading.choices.count == 2 {
             let slots = reading.choices.map { $0.chinese(from: callDay) }
-            lines.append("封闭式提问: 您看\(slots[0])还是\(slots[1])?  1) \(slots[0])  2) \(slots[1])")
+            // The choices each on a line of their own, as a search's matches are: a line of both outgrew a narrow terminal.
+            lines.append("封闭式提问: 您看\(slots[0])还是\(slots[1])?")
+            lines += slots.enumerated().map { " \($0.offset + 1)) \($0.element)" }
         }
         return lines.joined(separator: "\n")
     }
