@@ -31,17 +31,46 @@ enum HandlerUses {
         END;
         """
 
-    /// The rows of the calls logged before v6, read from their steps as the report read them then.
-    static let backfill = """
-        INSERT INTO call_handler_uses (rebuttal, started_at, call_id, handler, answer, agent, outcome, searched, answered)
-        SELECT 0, c.started_at, c.id, s.node, '', c.agent, c.outcome, sum(s.input_kind = 'objection'), sum(s.input_kind = 'answer')
+    /// Every live call's rows as a writer not told the script's handlers keeps them, read from its steps as the
+    /// report read them before v6: the backfill of calls logged before v6, and what `verify` rebuilds.
+    static let rebuilt = """
+        SELECT 0 AS rebuttal, c.started_at, c.id AS call_id, s.node AS handler, '' AS answer, c.agent, c.outcome,
+               sum(s.input_kind = 'objection') AS searched, sum(s.input_kind = 'answer') AS answered
         FROM calls c JOIN call_steps s ON s.call_id = c.id
         WHERE c.training = 0 AND s.input_kind IN ('objection', 'answer') AND s.entered IS NOT NULL AND s.returned_to IS NULL
-        GROUP BY c.id, s.node;
-        INSERT INTO call_handler_uses (rebuttal, started_at, call_id, handler, answer, agent, outcome)
-        SELECT DISTINCT 1, c.started_at, c.id, substr(s.answer_id, 1, instr(s.answer_id, '>') - 1), s.answer_id, c.agent, c.outcome
+        GROUP BY c.id, s.node
+        UNION ALL
+        SELECT DISTINCT 1, c.started_at, c.id, substr(s.answer_id, 1, instr(s.answer_id, '>') - 1), s.answer_id, c.agent, c.outcome, 0, 0
         FROM calls c JOIN call_steps s ON s.call_id = c.id
-        WHERE c.training = 0 AND s.input_kind = 'answer' AND s.answered IS NOT NULL AND s.answer_id IS NOT NULL;
+        WHERE c.training = 0 AND s.input_kind = 'answer' AND s.answered IS NOT NULL AND s.answer_id IS NOT NULL
+        """
+
+    static let backfill = """
+        INSERT INTO call_handler_uses (rebuttal, started_at, call_id, handler, answer, agent, outcome, searched, answered) \(rebuilt)
+        """
+
+    /// The calls whose rows differ from what their logged steps give. Which nodes were handlers is the writer's
+    /// script's, not logged: it is taken from the rows kept for calls of the same script version (a handler's
+    /// answer kept, or an entry by answer), so a row edited, added or taken away is found, except the one row
+    /// of a call that alone showed its node was a handler (an entry by search is always kept, and always found).
+    static let differingCalls = """
+        WITH rebuilt AS (\(rebuilt)),
+        known AS (
+            SELECT DISTINCT c.script_version, u.handler FROM call_handler_uses u JOIN calls c ON c.id = u.call_id
+            WHERE u.rebuttal = 1 OR u.answered > 0
+        ),
+        expected AS (
+            SELECT r.rebuttal, r.started_at, r.call_id, r.handler, r.answer, r.agent, r.outcome, r.searched,
+                   CASE WHEN k.handler IS NULL THEN 0 ELSE r.answered END AS answered
+            FROM rebuilt r JOIN calls c ON c.id = r.call_id
+              LEFT JOIN known k ON k.script_version = c.script_version AND k.handler = r.handler
+            WHERE k.handler IS NOT NULL OR (r.rebuttal = 0 AND r.searched > 0)
+        ),
+        kept AS (SELECT rebuttal, started_at, call_id, handler, answer, agent, outcome, searched, answered FROM call_handler_uses)
+        SELECT call_id FROM (SELECT * FROM expected EXCEPT SELECT * FROM kept)
+        UNION
+        SELECT call_id FROM (SELECT * FROM kept EXCEPT SELECT * FROM expected)
+        ORDER BY call_id
         """
 
     /// One step's part: added to the call's row for its handler (entries), or kept once (rebuttals).

@@ -97,6 +97,13 @@ public final class Store: Sendable {
         migrator.registerMigration("v6-central: pull marks, follow-ups from other desks, customers changed since pushed") { db in
             try db.execute(sql: Schema.teamLedger)
         }
+        // The report's outcome, agent, objection and rebuttal figures read the month's few kept rows in key order
+        // (`ReportMonthFigures`) instead of sorting every call and report row of the month.
+        migrator.registerMigration("v7-report: the month's call, customer and handler figures kept as the log is written") { db in
+            try db.execute(sql: ReportMonthFigures.schema)
+            try db.execute(sql: ReportMonthFigures.backfill)
+            try db.execute(sql: ReportMonthFigures.triggers)
+        }
         return migrator
     }()
 
