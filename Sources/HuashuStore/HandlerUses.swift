@@ -50,20 +50,17 @@ enum HandlerUses {
         """
 
     /// The calls whose rows differ from what their logged steps give. Which nodes were handlers is the writer's
-    /// script's, not logged: it is taken from the rows kept for calls of the same script version (a handler's
-    /// answer kept, or an entry by answer), so a row edited, added or taken away is found, except the one row
-    /// of a call that alone showed its node was a handler (an entry by search is always kept, and always found).
+    /// script's and is not logged (a call may even have had two writers: its rows filled from its steps by v6's
+    /// backfill, then resumed by a writer that knows the script): a node counts as one for a call when the call's own
+    /// rows show it (an answer chosen at it, or an entry by answer). So a row edited or added is found, and a row
+    /// taken away unless it was the only one showing its node a handler (an entry by search is always kept, and found).
     static let differingCalls = """
         WITH rebuilt AS (\(rebuilt)),
-        known AS (
-            SELECT DISTINCT c.script_version, u.handler FROM call_handler_uses u JOIN calls c ON c.id = u.call_id
-            WHERE u.rebuttal = 1 OR u.answered > 0
-        ),
+        known AS (SELECT DISTINCT call_id, handler FROM call_handler_uses WHERE rebuttal = 1 OR answered > 0),
         expected AS (
             SELECT r.rebuttal, r.started_at, r.call_id, r.handler, r.answer, r.agent, r.outcome, r.searched,
                    CASE WHEN k.handler IS NULL THEN 0 ELSE r.answered END AS answered
-            FROM rebuilt r JOIN calls c ON c.id = r.call_id
-              LEFT JOIN known k ON k.script_version = c.script_version AND k.handler = r.handler
+            FROM rebuilt r LEFT JOIN known k ON k.call_id = r.call_id AND k.handler = r.handler
             WHERE k.handler IS NOT NULL OR (r.rebuttal = 0 AND r.searched > 0)
         ),
         kept AS (SELECT rebuttal, started_at, call_id, handler, answer, agent, outcome, searched, answered FROM call_handler_uses)

@@ -82,6 +82,20 @@ enum ReportMonthFigures {
         """
     }
 
+    /// A step's entry counted on its call's row (the row's key and outcome unchanged): one upsert of the difference,
+    /// not the row taken away and added again, on the step's own path.
+    static let countUse = """
+        INSERT INTO report_month_handlers (month, rebuttal, agent, handler, answer, outcome, uses, searched_uses, searched, answered)
+        VALUES (\(month("NEW.started_at")), NEW.rebuttal, NEW.agent, NEW.handler, NEW.answer, COALESCE(NEW.outcome, ''), 0,
+                (NEW.searched > 0) - (OLD.searched > 0), NEW.searched - OLD.searched, NEW.answered - OLD.answered)
+        ON CONFLICT DO UPDATE SET searched_uses = searched_uses + excluded.searched_uses, searched = searched + excluded.searched,
+          answered = answered + excluded.answered;
+        """
+
+    /// A report row whose figure's key (and so its month's row) stays as it was.
+    static let sameKey = ["started_at", "rebuttal", "agent", "handler", "answer", "outcome"].map { "NEW.\($0) IS OLD.\($0)" }
+        .joined(separator: " AND ")
+
     static let triggers = """
         CREATE TRIGGER report_month_call_begun AFTER INSERT ON calls WHEN NEW.training = 0
         BEGIN
@@ -97,7 +111,11 @@ enum ReportMonthFigures {
         BEGIN
         \(addUse("NEW.", sign: 1))
         END;
-        CREATE TRIGGER report_month_use_changed AFTER UPDATE ON call_handler_uses
+        CREATE TRIGGER report_month_use_counted AFTER UPDATE ON call_handler_uses WHEN \(sameKey)
+        BEGIN
+        \(countUse)
+        END;
+        CREATE TRIGGER report_month_use_changed AFTER UPDATE ON call_handler_uses WHEN NOT (\(sameKey))
         BEGIN
         \(addUse("OLD.", sign: -1))
         \(addUse("NEW.", sign: 1))

@@ -97,15 +97,22 @@ struct ReportMonthFiguresTests {
         let store = try loggedStore(seed: 9, knowsScript: true)
         let (edited, removed, stranger) = try store.read { db in
             (try Int64.fetchOne(db, sql: "SELECT call_id FROM call_handler_uses WHERE rebuttal = 0 AND searched > 0 ORDER BY call_id LIMIT 1")!,
-             try Int64.fetchOne(db, sql: "SELECT call_id FROM call_handler_uses WHERE rebuttal = 1 ORDER BY call_id DESC LIMIT 1")!,
+             // A rebuttal at a handler its call also entered by an answer: the call's rows still show the handler.
+             try Int64.fetchOne(db, sql: """
+                SELECT r.call_id FROM call_handler_uses r JOIN call_handler_uses e
+                  ON e.rebuttal = 0 AND e.call_id = r.call_id AND e.handler = r.handler AND e.answered > 0
+                WHERE r.rebuttal = 1 ORDER BY r.call_id DESC LIMIT 1
+                """)!,
              try Int64.fetchOne(db, sql: "SELECT min(id) FROM calls WHERE training = 0 AND id NOT IN (SELECT call_id FROM call_handler_uses)")!)
         }
         try store.write { db in
             try db.execute(sql: "UPDATE call_handler_uses SET searched = searched + 1 WHERE rebuttal = 0 AND call_id = ? AND searched > 0",
                            arguments: [edited])
             try db.execute(sql: """
-                DELETE FROM call_handler_uses WHERE rebuttal = 1 AND call_id = ?1
-                  AND answer = (SELECT answer FROM call_handler_uses WHERE rebuttal = 1 AND call_id = ?1 ORDER BY answer LIMIT 1)
+                DELETE FROM call_handler_uses WHERE rebuttal = 1 AND call_id = ?1 AND answer = (
+                  SELECT r.answer FROM call_handler_uses r JOIN call_handler_uses e
+                    ON e.rebuttal = 0 AND e.call_id = r.call_id AND e.handler = r.handler AND e.answered > 0
+                  WHERE r.rebuttal = 1 AND r.call_id = ?1 ORDER BY r.answer LIMIT 1)
                 """, arguments: [removed])
             try db.execute(sql: """
                 INSERT INTO call_handler_uses (rebuttal, started_at, call_id, handler, answer, agent, outcome, searched, answered)
