@@ -194,6 +194,7 @@ enum ReportSQL {
     /// Customers reached and won are counted once per agent however many calls reached them: from the calls, a
     /// `count(DISTINCT …)` that sorts the month; kept, one row per agent and customer, read in key order.
     static func agents(_ db: Database, _ w: ReportWindow, kept: Bool) throws -> [AgentActivityRow] {
+        let call = ReportMonthFigures.CallPart(p: "")
         let sql = kept ? """
             WITH o AS (
                 SELECT agent, sum(calls) AS calls, sum(ended) AS ended, sum(seconds) AS seconds FROM report_month_outcomes
@@ -206,10 +207,9 @@ enum ReportSQL {
             FROM o LEFT JOIN k ON k.agent = o.agent WHERE o.calls > 0 ORDER BY o.agent
             """ : """
             WITH \(monthCalls)
-            SELECT agent, count(*) AS calls,
-                   avg((julianday(ended_at) - julianday(started_at)) * 86400.0) AS average,
-                   count(DISTINCT CASE WHEN outcome NOT IN ('no_answer', 'wrong_number') THEN customer_id END) AS reached,
-                   count(DISTINCT CASE WHEN outcome = 'won' THEN customer_id END) AS won
+            SELECT agent, count(*) AS calls, avg(\(call.seconds)) AS average,
+                   count(DISTINCT CASE WHEN \(call.reached) THEN customer_id END) AS reached,
+                   count(DISTINCT CASE WHEN \(call.won) THEN customer_id END) AS won
             FROM m GROUP BY agent ORDER BY agent
             """
         return try Row.fetchAll(db, sql: sql, arguments: monthArguments(w)).map(ReportRow.agent)
