@@ -69,7 +69,8 @@ public enum CentralSync {
         // The team ledger: this desk's imports up, then what changed on central down.
         let ledger = CentralPull(store: push.store, central: push.central, desk: push.desk)
         let imported = try ledger.sendLedger()
-        let pulledLedger = try ledger.pull(agent: CentralPull.deskAgent())
+        let doneHere = try ledger.sendFollowUpsDone()
+        let pulledLedger = try ledger.pull(.desk(agent: CentralPull.deskAgent()))
         // Refusals heard on other desks come down with every sync, so an offline desk honours them from its next one.
         var marked = 0
         let refusals = try wrap { try push.central.refusals() }
@@ -87,6 +88,7 @@ public enum CentralSync {
         if marked + lifted > 0 { _ = try wrap { try push.run([.customers, .audit]) { _ in } } }
         return "desk \(push.desk) synced to \(push.central.url): \(counts) sent"
             + (imported > 0 ? "; \(imported) imported customer\(imported == 1 ? "" : "s") sent to the team ledger" : "")
+            + (doneHere > 0 ? "; \(doneHere) follow-up\(doneHere == 1 ? "" : "s") booked on other desks marked done there" : "")
             + "; \(pulledLedger.description)"
             + (marked > 0 ? "; \(marked) customer\(marked == 1 ? "" : "s") marked from other desks' refusals" : "")
             + (lifted > 0 ? "; \(lifted) customer\(lifted == 1 ? "'s" : "s'") 勿扰 lifted by a supervisor on central" : "") + "\n"
