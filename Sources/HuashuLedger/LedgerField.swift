@@ -90,11 +90,11 @@ public enum LedgerField: String, Sendable, CaseIterable {
     public var textRule: (@Sendable (String) throws(LedgerValueError) -> String)? {
         switch self {
         case .model, .lastInsurer, .agent, .vehicleUse, .notes, .lastCover, .address, .commercialInsurer, .compulsoryInsurer: { $0 }
-        case .lastPremium, .sumInsured, .commercialPremium, .compulsoryPremium: LedgerValue.premium
-        case .grade: LedgerValue.grade
-        case .type: LedgerValue.customerType
-        case .holderType: LedgerValue.holderType
-        case .contact: LedgerValue.personName
+        case .lastPremium, .sumInsured, .commercialPremium, .compulsoryPremium: { value throws(LedgerValueError) in try LedgerValue.premium(value) }
+        case .grade: { value throws(LedgerValueError) in try LedgerValue.grade(value) }
+        case .type: { value throws(LedgerValueError) in try LedgerValue.customerType(value) }
+        case .holderType: { value throws(LedgerValueError) in try LedgerValue.holderType(value) }
+        case .contact: { LedgerValue.personName($0) }
         case .name, .phone, .idNumber, .plate, .commercialExpiry, .compulsoryExpiry, .claims, .violations, .gender, .salutation: nil
         }
     }

@@ -100,9 +100,12 @@ extension Store {
             var summary = UpsertSummary()
             try db.inTransaction(.immediate) {
                 // Into an empty table the lookup indexes are built once at the end, which costs less than
-                // an entry per row; the plate's own uniqueness stays, as the import reconciles by it.
+                // an entry per row; the plate's own uniqueness stays, as the import reconciles by it. A partial
+                // index (leads, numbers to correct) stays: only the few rows it holds pay for an entry, where
+                // building it again would read the whole table once more.
                 let lookups = hasCustomers ? [] : try Row.fetchAll(db, sql: """
-                    SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'customers' AND sql IS NOT NULL
+                    SELECT m.name, m.sql FROM sqlite_master m JOIN pragma_index_list('customers') i ON i.name = m.name
+                    WHERE m.type = 'index' AND m.sql IS NOT NULL AND i.partial = 0
                     """).map { (name: $0["name"] as String, sql: $0["sql"] as String) }
                 for index in lookups { try db.execute(sql: "DROP INDEX \"\(index.name)\"") }
                 var upsert = try CustomerUpsert(db, source: source, reconcile: reconcile)

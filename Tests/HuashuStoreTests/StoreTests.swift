@@ -94,6 +94,27 @@ struct StoreTests {
         #expect(logSize(store) > 0, "a file with customers is loaded through the log")
     }
 
+    /// A first load builds the lookup indexes after its last row but keeps the partial ones (leads, numbers
+    /// to correct) as it goes: either way every index is there afterwards and holds exactly its rows.
+    @Test func aFirstLoadLeavesEveryIndexWholeAndTheSame() throws {
+        let store = try openStore()
+        let indexes = "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'customers' ORDER BY name"
+        let before = try sqlite(store, indexes).1
+        var customers = (0..<300).map { Customer(plate: "粤B\(10_000 + $0)", name: "客户\($0)", phone: "138\(10_000_000 + $0)", agent: " 小李 ") }
+        customers[7].phone = nil
+        customers[7].phoneInvalid = true
+        customers[8].leadFromCall = 42
+        #expect(try load(store, customers).inserted == 300)
+        #expect(try sqlite(store, indexes).1 == before)
+        #expect(try sqlite(store, "PRAGMA integrity_check").1 == "ok\n")
+        #expect(try sqlite(store, """
+            SELECT plate FROM customers INDEXED BY customers_phone_invalid WHERE phone_invalid = 1;
+            SELECT plate FROM customers INDEXED BY customers_leads WHERE lead_from_call IS NOT NULL;
+            SELECT count(*) FROM customers INDEXED BY customers_by_agent WHERE trim(agent) = '小李';
+            SELECT plate FROM customers INDEXED BY customers_by_phone WHERE phone = '13810000009';
+            """).1 == "粤B10007\n粤B10008\n300\n粤B10009\n")
+    }
+
     /// With another process's connection open, even a first load keeps the log, and does not wait for the other.
     @Test func aFirstLoadBesideAnotherConnectionKeepsTheLogWithoutWaiting() throws {
         let store = try openStore()
