@@ -147,10 +147,9 @@ enum QueueQuery {
         func expiryAsWritten(_ column: String) -> String {
             "(\(column) IS NULL OR (\(column) BETWEEN '\(years.lowerBound)-01-01' AND '\(years.upperBound)-12-31' AND date(\(column)) = \(column)))"
         }
-        let shown = ["id", "last_at", "last_outcome", "last_loss_reason", "ended_at", "ended_outcome", "follow_up_kind", "follow_up_due"]
+        // The stages carry the key's inputs alone; what the list shows is read beside the placed row (`shown`).
         let probe = """
-            SELECT c.id, c.grade, c.lead_from_call, c.commercial_expiry, c.compulsory_expiry,
-                   x.last_at, x.last_outcome, x.last_loss_reason, x.ended_at, x.ended_outcome, x.follow_up_kind, x.follow_up_due,
+            SELECT c.id, c.grade, c.lead_from_call, x.ended_outcome, x.follow_up_due,
                    \(days(to: "c.commercial_expiry")) AS days_c, \(days(to: "c.compulsory_expiry")) AS days_k,
                    \(days(since: "x.last_at")) AS since, \(days(since: "x.ended_at")) AS ended_since,
                    \(expiryAsWritten("c.commercial_expiry")) AND \(expiryAsWritten("c.compulsory_expiry")) AND x.as_written IS NOT 0 AS as_written
@@ -158,18 +157,34 @@ enum QueueQuery {
             WHERE c.do_not_call = 0 AND c.training = 0 AND c.phone_invalid = 0 \(owner.condition(agent: ":agent"))
             \(stage)
             """
-        let odd = "huashu_queue_key(commercial_expiry, compulsory_expiry, grade, lead_from_call, last_at, ended_at, ended_outcome, "
-            + "follow_up_kind, follow_up_due)"
-        // The customer's listed columns are read beside each placed row, in the scan's order (a page already read), and
-        // sorted with it; SQLite's sorter then spills in sorted runs. A `LIMIT` on a sorted subquery would make it a
-        // temporary B-tree instead, each row an insert at a random page: three times slower for a whole list.
+        let placed = rule.placed(probe, carrying: ["id", "as_written"], otherwise: "NULL", stage: stage)
+        let odd = """
+            (SELECT huashu_queue_key(c.commercial_expiry, c.compulsory_expiry, c.grade, c.lead_from_call, x.last_at, x.ended_at, x.ended_outcome,
+                                     x.follow_up_kind, x.follow_up_due)
+             FROM customers c LEFT JOIN queue_facts x ON x.customer_id = c.id WHERE c.id = sorted.id)
+            """
+        let place = "(CASE WHEN sorted.as_written THEN sorted.place ELSE \(odd) END)"
+        // The rows that may be listed: placed by the key, or left to the rule in Swift.
+        let candidates = "FROM (\(placed)) sorted WHERE (sorted.place IS NOT NULL OR sorted.as_written IS NOT 1) AND \(place) IS NOT NULL"
+        let selected = "top.place, c.id, \(columns.map { "c." + $0.name }.joined(separator: ", ")), "
+            + RenewalQueueSQL.shown.dropFirst().map { "x." + $0 }.joined(separator: ", ")
+        let shown = "CROSS JOIN customers c ON c.id = top.id LEFT JOIN queue_facts x ON x.customer_id = top.id"
+        // A few entries (`call --next`): the sorter keeps the first few, and only their rows are read.
+        guard !limited else {
+            return """
+                SELECT \(selected)
+                FROM (SELECT sorted.id, \(place) AS place \(candidates) ORDER BY 2, 1 LIMIT :limit) top
+                \(shown)
+                """
+        }
+        // A whole list: what the list shows is read beside each placed row, in the scan's order (pages just read),
+        // and sorted with it, so SQLite's sorter spills in sorted runs. A `LIMIT` on a sorted subquery would make it
+        // a temporary B-tree instead, each row an insert at a random page: three times slower here.
         return """
-            SELECT sorted.place, c.id, \(columns.map { "c." + $0.name }.joined(separator: ", ")), \(shown.dropFirst().map { "sorted." + $0 }.joined(separator: ", "))
-            FROM (\(rule.placed(probe, carrying: shown, otherwise: odd, stage: stage))) sorted
-            CROSS JOIN customers c ON c.id = sorted.id
-            WHERE sorted.place IS NOT NULL
-            ORDER BY sorted.place, sorted.id
-            \(limited ? "LIMIT :limit" : "")
+            SELECT \(selected)
+            FROM (SELECT sorted.id, \(place) AS place \(candidates) \(stage)) top
+            \(shown)
+            ORDER BY top.place, top.id
             """
     }
 
