@@ -4,7 +4,7 @@ import GRDB
 import Testing
 
 /// `queue_facts` is what the lookups it replaces would find, after any write: calls begun, ended, taken back,
-/// moved, deleted, rehearsed; follow-ups booked, done, moved, re-dated, deleted; rows edited by hand; and
+/// rehearsed (a call's row as begun never changes and is never deleted: the log's own triggers refuse it); follow-ups booked, done, moved, re-dated, deleted; rows edited by hand; and
 /// after the backfill of a database from before v7.
 @Suite("Queue facts: kept equal to the calls and follow-ups")
 struct QueueFactsTests {
@@ -42,10 +42,6 @@ struct QueueFactsTests {
             { db in try db.execute(sql: "UPDATE calls SET outcome = ?, loss_reason = ? WHERE id = (SELECT id FROM calls ORDER BY id LIMIT 1 OFFSET \(dice.next(1000)) % max(1, (SELECT count(*) FROM calls)))",
                                    arguments: [dice.pick(outcomes), dice.pick(["price", nil])]) },
             { db in try db.execute(sql: "UPDATE calls SET facts = 'x', ended_at = ? WHERE id = (SELECT id FROM calls ORDER BY id LIMIT 1 OFFSET \(dice.next(1000)) % max(1, (SELECT count(*) FROM calls)))", arguments: [stamp()]) },
-            { db in try db.execute(sql: "UPDATE calls SET customer_id = ? WHERE id = (SELECT id FROM calls ORDER BY id LIMIT 1 OFFSET \(dice.next(1000)) % max(1, (SELECT count(*) FROM calls)))", arguments: [customer()]) },
-            { db in try db.execute(sql: "UPDATE calls SET started_at = ?, training = ? WHERE id = (SELECT id FROM calls ORDER BY id LIMIT 1 OFFSET \(dice.next(1000)) % max(1, (SELECT count(*) FROM calls)))",
-                                   arguments: [dice.pick([stamp(), "2026-9-1 8:00"]), dice.next(4) == 0]) },
-            { db in try db.execute(sql: "DELETE FROM calls WHERE id = (SELECT id FROM calls ORDER BY id LIMIT 1 OFFSET \(dice.next(1000)) % max(1, (SELECT count(*) FROM calls))) AND id NOT IN (SELECT call_id FROM follow_ups WHERE call_id IS NOT NULL)") },
             { db in try db.execute(sql: "INSERT INTO follow_ups (customer_id, kind, due_at) VALUES (?, ?, ?)",
                                    arguments: [customer(), dice.pick(kinds), dice.pick([due(), due(), "明天上午"])]) },
             { db in try db.execute(sql: "UPDATE follow_ups SET done_at = ? WHERE id = (SELECT id FROM follow_ups ORDER BY id LIMIT 1 OFFSET \(dice.next(1000)) % max(1, (SELECT count(*) FROM follow_ups)))", arguments: [stamp()]) },
