@@ -33,7 +33,7 @@ enum CentralQueueSQL {
         func days(since column: String) -> String {
             "(CASE WHEN \(timestampAsWritten(column)) THEN \(today) - (\(column)::timestamptz)::date END)"
         }
-        let shown = ["id", "last_at", "last_outcome", "last_loss_reason", "ended_at", "ended_outcome", "follow_up_kind", "follow_up_due"]
+        let shown = RenewalQueueSQL.shown
         let latest = "ORDER BY k.started_at COLLATE \"C\" DESC, k.id DESC LIMIT 1"
         let probe = """
             SELECT c.id, c.grade, c.lead_from_call,

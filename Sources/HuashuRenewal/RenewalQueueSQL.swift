@@ -72,6 +72,11 @@ public struct RenewalQueueSQL: Sendable {
             + "WHEN (\(leadFromCall) IS NOT NULL AND \(lastCallSince) IS NULL) OR (\(anyDue)) THEN \(timelineKey(days: days, grade: grade)) END)"
     }
 
+    /// What a store's probe names for each customer beside the key's inputs and carries to the list: the customer's
+    /// id, the latest call (start, outcome, loss reason), the latest finished call (start, outcome), the earliest open
+    /// follow-up (kind, due time), as the rule in Swift reads them again for the row's reason (`QueueCandidate`).
+    public static let shown = ["id", "last_at", "last_outcome", "last_loss_reason", "ended_at", "ended_outcome", "follow_up_kind", "follow_up_due"]
+
     /// The stages from a store's probe to each customer's place: the probe (a subquery) names per customer `days_c`,
     /// `days_k` (days to each expiry), `since`, `ended_since` (days since the latest call and latest finished one),
     /// `ended_outcome`, `follow_up_due`, `grade`, `lead_from_call` and `as_written` (every date as huashu writes it);

@@ -61,9 +61,11 @@ enum ReportTable {
         return line
     }
 
-    private static let blank = String(repeating: " ", count: 256)
+    /// Runs of spaces made once: a table printed row by row pads a million rows (a prefix of one long run
+    /// would walk its characters each time).
+    private static let blanks = (0...256).map { String(repeating: " ", count: $0) }
 
-    private static func spaces(_ count: Int) -> Substring {
-        count <= blank.utf8.count ? blank.prefix(count) : Substring(String(repeating: " ", count: count))
+    private static func spaces(_ count: Int) -> String {
+        count < blanks.count ? blanks[count] : String(repeating: " ", count: count)
     }
 }
