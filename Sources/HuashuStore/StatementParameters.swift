@@ -71,6 +71,8 @@ struct StatementParameters {
 
     /// NULL for the current parameter; with a buffer, not again when the last run bound NULL
     /// there too (SQLite keeps bindings from run to run): a ledger's empty columns stay empty.
+    /// This holds only while the buffer's statement is bound by nothing else: a bind or
+    /// `sqlite3_clear_bindings` from elsewhere between runs would leave the skipped NULL stale.
     private func bindNull() {
         if let buffer, !buffer.nulls.insert(index) { return }
         sqlite3_bind_null(statement.sqliteStatement, index)

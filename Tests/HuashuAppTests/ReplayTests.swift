@@ -198,6 +198,10 @@ struct ReplayTests {
         #expect(throws: UserError.self) {
             try Self.replay(fixture, CallReplay.Options(call: id, againstCurrent: true), dialogues: fixture.folder.appendingPathComponent("nowhere").path)
         }
+        let command = try fixture.piped(["replay", String(id), "--dialogues", fixture.folder.appendingPathComponent("nowhere").path], input: "")
+        #expect(command.status == 0, "the log alone replays")
+        #expect(command.output.contains("huashu: warning: no such file or folder: \(fixture.folder.path)/nowhere; the replay names answers, steps and stages by their IDs"),
+                "\(command.output)")
     }
 
     @Test func anUnknownCallIsAClearError() throws {

@@ -59,7 +59,8 @@ public enum CallReplay {
         if replay.againstCurrent {
             script = try ScriptFiles.load(options.dialogues)
         } else {
-            script = try? ScriptFiles.load(options.dialogues)
+            script = ScriptFiles.forNames(options.dialogues,
+                                          lacking: "the replay names answers, steps and stages by their IDs (give --dialogues)")
         }
         let store = try openSupervisorStore(options.database)
         guard let call = try wrap({ try store.call(replay.call) }) else {
