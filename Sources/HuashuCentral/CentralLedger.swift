@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import HuashuStore
 
@@ -45,9 +46,13 @@ extension CentralConnection {
     }
 
     /// Up to `limit` ledger rows changed after `seq`, in change order: those the ledger gives `agent`,
-    /// gives nobody, or just took from `agent` (nil: every row). Each row has the ledger's columns and `seq`.
+    /// gives nobody, or took from `agent` since `seq`, whoever has them now (nil: every row). Each row has the
+    /// ledger's columns and `seq`.
     public func ledgerChanges(after seq: Int64, agent: String?, limit: Int) throws(CentralError) -> [Row] {
-        let filter = agent == nil ? "" : "AND (agent = $3 OR coalesce(trim(agent), '') = '' OR previous_agent = $3)"
+        let filter = agent == nil ? "" : """
+            AND (agent = $3 OR coalesce(trim(agent), '') = ''
+                 OR plate IN (SELECT r.plate FROM ledger_reassignments r WHERE r.from_agent = $3 AND r.seq > $1))
+            """
         return try fetch("""
             SELECT seq, NULL::bigint AS id, \(TeamLedger.columns.joined(separator: ", ")), 0 AS training, NULL::bigint AS lead_from_call
             FROM ledger WHERE seq > $1 \(filter) ORDER BY seq LIMIT $2
@@ -60,6 +65,35 @@ extension CentralConnection {
                     [desk, agent, String(seq), String(limit)], what: "reading follow-ups booked for \(agent) on other desks").map { row in
             PulledFollowUp(seq: Int64(row[0] ?? "") ?? 0, origin: "\(row[1] ?? "")#\(row[2] ?? "")", plate: row[3] ?? "",
                            kind: row[4] ?? "", due: row[5] ?? "", done: row[6])
+        }
+    }
+
+    /// Marks done, on their booking desks' rows, follow-ups that a live call on `desk` honoured: `done` names
+    /// each by its origin (`desk#id`) with when it was done. The server checks that `desk` is this login's and has
+    /// pushed a call to the customer; returns how many it marked (one already done stays as it was).
+    public func markFollowUpsDone(_ done: [(origin: String, at: String)], desk: String) throws(CentralError) -> Int {
+        let rows: [[String: String]] = done.compactMap { followUp in
+            guard let hash = followUp.origin.lastIndex(of: "#") else { return nil }
+            return ["desk": String(followUp.origin[..<hash]), "id": String(followUp.origin[followUp.origin.index(after: hash)...]),
+                    "done_at": followUp.at]
+        }
+        let json: String
+        do {
+            json = String(decoding: try JSONEncoder().encode(rows), as: UTF8.self)
+        } catch {
+            throw CentralError("cannot write follow-ups done as JSON: \(error)")
+        }
+        let marked = try execute("SELECT huashu_follow_ups_done_on($1, $2::jsonb)", [desk, json],
+                                 what: "marking follow-ups of other desks done by desk \(desk)'s calls")
+        return marked.first?.first.flatMap { $0.flatMap { Int($0) } } ?? 0
+    }
+
+    /// Up to `limit` of `desk`'s own follow-ups that a call on another desk marked done after `seq`, in change order.
+    public func followUpsDoneElsewhere(desk: String, after seq: Int64, limit: Int) throws(CentralError) -> [(seq: Int64, id: Int64, at: String)] {
+        try execute("""
+            SELECT seq, id, done_at FROM follow_ups WHERE desk = $1 AND seq > $2 AND done_on IS NOT NULL ORDER BY seq LIMIT $3
+            """, [desk, String(seq), String(limit)], what: "reading desk \(desk)'s follow-ups done on other desks").map { row in
+            (seq: Int64(row[0] ?? "") ?? 0, id: Int64(row[1] ?? "") ?? 0, at: row[2] ?? "")
         }
     }
 }

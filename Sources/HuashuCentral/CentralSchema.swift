@@ -482,6 +482,57 @@ public enum CentralSchema {
         // Steps pushed before migration 6 came with empty typed columns; `fillTypedColumns` fills them
         // from their events by the desk's own rule when this migration is applied.
         (typedColumnsFilled, "SELECT 1"),
+        // A follow-up booked on one desk and honoured by a call on another is done on the booking desk's row too, so
+        // no desk or report counts it overdue; and every agent a ledger row is taken from pulls it once more, however
+        // many times it moved on since (me→X→Y between two of my pulls).
+        ("team: follow-ups done by another desk's call; every agent a ledger row leaves", """
+            -- The desk whose call honoured a follow-up another desk booked.
+            -- Written to run again cleanly: a test takes the records of the migrations from 6 on back to upgrade once more.
+            ALTER TABLE follow_ups ADD COLUMN IF NOT EXISTS done_on text;
+            -- For a desk of the session's login that has pushed a live call to the customer: each follow-up named
+            -- (booking desk, id, when done) that is still open is done, once; the others are left as they are.
+            CREATE OR REPLACE FUNCTION huashu_follow_ups_done_on(for_desk text, done jsonb) RETURNS bigint
+            LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $f$
+            DECLARE
+                marked bigint;
+            BEGIN
+                IF NOT EXISTS (SELECT 1 FROM desks d WHERE d.name = for_desk AND d.owner = session_user) THEN
+                    PERFORM huashu_refuse(format('desk %s is not pushed by %s', for_desk, session_user));
+                END IF;
+                UPDATE follow_ups f SET done_at = v.done_at, done_on = for_desk
+                FROM jsonb_to_recordset(done) AS v(desk text, id bigint, done_at text), customers u
+                WHERE f.desk = v.desk AND f.id = v.id AND f.desk <> for_desk AND f.done_at IS NULL
+                  AND u.desk = f.desk AND u.id = f.customer_id
+                  AND EXISTS (SELECT 1 FROM calls c JOIN customers m ON m.desk = c.desk AND m.id = c.customer_id
+                              WHERE c.desk = for_desk AND c.training = 0 AND m.plate = u.plate);
+                GET DIAGNOSTICS marked = ROW_COUNT;
+                RETURN marked;
+            END $f$;
+            REVOKE ALL ON FUNCTION huashu_follow_ups_done_on(text, jsonb) FROM PUBLIC;
+            GRANT EXECUTE ON FUNCTION huashu_follow_ups_done_on(text, jsonb) TO huashu_agent, huashu_supervisor;
+            CREATE INDEX IF NOT EXISTS follow_ups_done_on ON follow_ups (desk, seq) WHERE done_on IS NOT NULL;
+
+            -- Every agent a ledger row was taken from, with the change that took it: `previous_agent` keeps only the last.
+            CREATE TABLE IF NOT EXISTS ledger_reassignments (plate text NOT NULL, from_agent text NOT NULL, seq bigint NOT NULL);
+            CREATE INDEX IF NOT EXISTS ledger_reassignments_by_agent ON ledger_reassignments (from_agent, seq);
+            INSERT INTO ledger_reassignments (plate, from_agent, seq)
+                SELECT plate, previous_agent, seq FROM ledger l WHERE coalesce(trim(previous_agent), '') <> ''
+                  AND NOT EXISTS (SELECT 1 FROM ledger_reassignments r WHERE r.plate = l.plate AND r.seq = l.seq);
+            CREATE OR REPLACE FUNCTION huashu_ledger_changed() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+            SET search_path = public, pg_temp AS $f$
+            BEGIN
+                NEW.seq := nextval('ledger_changes');
+                IF NEW.agent IS DISTINCT FROM OLD.agent THEN
+                    NEW.previous_agent := OLD.agent;
+                    IF coalesce(trim(OLD.agent), '') <> '' THEN
+                        INSERT INTO ledger_reassignments (plate, from_agent, seq) VALUES (OLD.plate, OLD.agent, NEW.seq);
+                    END IF;
+                END IF;
+                RETURN NEW;
+            END $f$;
+            REVOKE ALL ON ledger_reassignments FROM PUBLIC;
+            GRANT SELECT ON ledger_reassignments TO huashu_agent, huashu_supervisor;
+            """),
         // Written to run again on a store that has it (the typed columns' test applies the fill and every migration after it again).
         // A push of a million steps spent a fifth of the server's time checking each step's key to `desks` one row
         // at a time: checked once per statement instead, over the rows it inserted (a desk with steps still cannot

@@ -103,7 +103,20 @@ extension Store {
             if issuedCalls > walk.newestCall {
                 walk.problem(nil, nil, "the newest calls #\(walk.newestCall + 1)…#\(issuedCalls) are missing (deleted)")
             }
+            try checkReportRows(db, problem: { walk.problem($0, nil, $1) })
             return walk.report
+        }
+    }
+
+    /// The report's rows kept beside the log, rebuilt from it: each call whose objection and rebuttal rows differ from its
+    /// logged steps, then each month figure that differs from the calls and their rows (a problem of the log as a whole).
+    private func checkReportRows(_ db: Database, problem: (Int64?, String) -> Void) throws {
+        for id in try Int64.fetchAll(db, sql: HandlerUses.differingCalls) {
+            problem(id, "its report rows (call_handler_uses) differ from what its logged steps give: the report's objection and rebuttal figures would not be the log's")
+        }
+        for figure in try ReportMonthFigures.differences(db) {
+            problem(nil, "the report's month figures differ from the calls and their report rows at \(figure) (kept in the local time zone: "
+                    + "a file written in another one differs here, and its report counts from the calls)")
         }
     }
 

@@ -31,17 +31,43 @@ enum HandlerUses {
         END;
         """
 
-    /// The rows of the calls logged before v6, read from their steps as the report read them then.
-    static let backfill = """
-        INSERT INTO call_handler_uses (rebuttal, started_at, call_id, handler, answer, agent, outcome, searched, answered)
-        SELECT 0, c.started_at, c.id, s.node, '', c.agent, c.outcome, sum(s.input_kind = 'objection'), sum(s.input_kind = 'answer')
+    /// Every live call's rows as a writer not told the script's handlers keeps them, read from its steps as the
+    /// report read them before v6: the backfill of calls logged before v6, and what `verify` rebuilds.
+    static let rebuilt = """
+        SELECT 0 AS rebuttal, c.started_at, c.id AS call_id, s.node AS handler, '' AS answer, c.agent, c.outcome,
+               sum(s.input_kind = 'objection') AS searched, sum(s.input_kind = 'answer') AS answered
         FROM calls c JOIN call_steps s ON s.call_id = c.id
         WHERE c.training = 0 AND s.input_kind IN ('objection', 'answer') AND s.entered IS NOT NULL AND s.returned_to IS NULL
-        GROUP BY c.id, s.node;
-        INSERT INTO call_handler_uses (rebuttal, started_at, call_id, handler, answer, agent, outcome)
-        SELECT DISTINCT 1, c.started_at, c.id, substr(s.answer_id, 1, instr(s.answer_id, '>') - 1), s.answer_id, c.agent, c.outcome
+        GROUP BY c.id, s.node
+        UNION ALL
+        SELECT DISTINCT 1, c.started_at, c.id, substr(s.answer_id, 1, instr(s.answer_id, '>') - 1), s.answer_id, c.agent, c.outcome, 0, 0
         FROM calls c JOIN call_steps s ON s.call_id = c.id
-        WHERE c.training = 0 AND s.input_kind = 'answer' AND s.answered IS NOT NULL AND s.answer_id IS NOT NULL;
+        WHERE c.training = 0 AND s.input_kind = 'answer' AND s.answered IS NOT NULL AND s.answer_id IS NOT NULL
+        """
+
+    static let backfill = """
+        INSERT INTO call_handler_uses (rebuttal, started_at, call_id, handler, answer, agent, outcome, searched, answered) \(rebuilt)
+        """
+
+    /// The calls whose rows differ from what their logged steps give. Which nodes were handlers is the writer's
+    /// script's and is not logged (a call may even have had two writers: its rows filled from its steps by v6's
+    /// backfill, then resumed by a writer that knows the script): a node counts as one for a call when the call's own
+    /// rows show it (an answer chosen at it, or an entry by answer). So a row edited or added is found, and a row
+    /// taken away unless it was the only one showing its node a handler (an entry by search is always kept, and found).
+    static let differingCalls = """
+        WITH rebuilt AS (\(rebuilt)),
+        known AS (SELECT DISTINCT call_id, handler FROM call_handler_uses WHERE rebuttal = 1 OR answered > 0),
+        expected AS (
+            SELECT r.rebuttal, r.started_at, r.call_id, r.handler, r.answer, r.agent, r.outcome, r.searched,
+                   CASE WHEN k.handler IS NULL THEN 0 ELSE r.answered END AS answered
+            FROM rebuilt r LEFT JOIN known k ON k.call_id = r.call_id AND k.handler = r.handler
+            WHERE k.handler IS NOT NULL OR (r.rebuttal = 0 AND r.searched > 0)
+        ),
+        kept AS (SELECT rebuttal, started_at, call_id, handler, answer, agent, outcome, searched, answered FROM call_handler_uses)
+        SELECT call_id FROM (SELECT * FROM expected EXCEPT SELECT * FROM kept)
+        UNION
+        SELECT call_id FROM (SELECT * FROM kept EXCEPT SELECT * FROM expected)
+        ORDER BY call_id
         """
 
     /// One step's part: added to the call's row for its handler (entries), or kept once (rebuttals).

@@ -50,25 +50,37 @@ extension Store {
             let rule = RenewalQueueSQL(today: today, minute: minute, plan: plan, dialect: .sqlite)
             let columns = limit == nil ? CustomerColumns.listed : CustomerColumns.all
             let statement = try db.makeStatement(sql: QueueQuery.sql(rule, owner: owner, columns: columns, limited: limit != nil))
-            try statement.setArguments(QueueQuery.arguments(owner: owner, limit: limit))
             let handle = statement.sqliteStatement
-            sqlite3_reset(handle)
             defer { sqlite3_reset(handle) }
             let cursor = CustomerColumns.Cursor(handle)
+            // A limited list that the rule in Swift thinned (a row edited by hand that the SQL placed) asks again,
+            // further down, until it has `limit` entries or the list ends; rows already judged are passed over.
+            var asked = limit, judged = 0, given = 0
             while true {
-                let code = sqlite3_step(handle)
-                if code == SQLITE_DONE { break }
-                guard code == SQLITE_ROW else {
-                    throw DatabaseError(resultCode: ResultCode(rawValue: code), message: db.lastErrorMessage, sql: statement.sql)
+                try statement.setArguments(QueueQuery.arguments(owner: owner, limit: asked))
+                sqlite3_reset(handle)
+                var row = 0
+                while true {
+                    let code = sqlite3_step(handle)
+                    if code == SQLITE_DONE { break }
+                    guard code == SQLITE_ROW else {
+                        throw DatabaseError(resultCode: ResultCode(rawValue: code), message: db.lastErrorMessage, sql: statement.sql)
+                    }
+                    row += 1
+                    guard row > judged else { continue }
+                    cursor.column = 1
+                    var customer = Customer(id: cursor.integer(), plate: "", name: "")
+                    for column in columns { column.read(&customer, cursor) }
+                    let candidate = QueueCandidate(customer, lastCallAt: cursor.text(), lastOutcome: cursor.text(), lastLossReason: cursor.text(),
+                                                   lastEndedAt: cursor.text(), lastEndedOutcome: cursor.text(),
+                                                   followUpKind: cursor.text(), followUpDue: cursor.text())
+                    guard let standing = RenewalQueueRule.standing(candidate, today: today, minute: minute, plan: plan) else { continue }
+                    given += 1
+                    each(customer, standing)
                 }
-                cursor.column = 1
-                var customer = Customer(id: cursor.integer(), plate: "", name: "")
-                for column in columns { column.read(&customer, cursor) }
-                let candidate = QueueCandidate(customer, lastCallAt: cursor.text(), lastOutcome: cursor.text(), lastLossReason: cursor.text(),
-                                               lastEndedAt: cursor.text(), lastEndedOutcome: cursor.text(),
-                                               followUpKind: cursor.text(), followUpDue: cursor.text())
-                guard let standing = RenewalQueueRule.standing(candidate, today: today, minute: minute, plan: plan) else { continue }
-                each(customer, standing)
+                guard let limit, let wanted = asked, row == wanted, given < limit else { break }
+                judged = row
+                asked = row + (limit - given)
             }
         }
     }

@@ -117,10 +117,11 @@ extension Store {
     /// The monthly report's figures, all read in one transaction.
     public func reportData(_ window: ReportWindow) throws(StoreError) -> ReportData {
         try read { db in
-            try ReportData.gather(window, due: { try ReportSQL.due(db, window) }, outcomes: { try ReportSQL.outcomes(db, window) },
-                                  agents: { try ReportSQL.agents(db, window) }, followUps: { try ReportSQL.followUps(db, window) },
-                                  entered: { try ReportSQL.enteredHandlers(db, window, handlers: $0) },
-                                  rebuttals: { try ReportSQL.rebuttals(db, window, handlers: $0) })
+            let kept = try ReportMonthFigures.covers(db, window)
+            return try ReportData.gather(window, due: { try ReportSQL.due(db, window) }, outcomes: { try ReportSQL.outcomes(db, window, kept: kept) },
+                                         agents: { try ReportSQL.agents(db, window, kept: kept) }, followUps: { try ReportSQL.followUps(db, window) },
+                                         entered: { try ReportSQL.enteredHandlers(db, window, handlers: $0, kept: kept) },
+                                         rebuttals: { try ReportSQL.rebuttals(db, window, handlers: $0, kept: kept) })
         }
     }
 }
@@ -178,20 +179,40 @@ enum ReportSQL {
         return try Row.fetchAll(db, sql: sql, arguments: arguments).map(ReportRow.due)
     }
 
-    static func outcomes(_ db: Database, _ w: ReportWindow) throws -> [(outcome: String?, count: Int)] {
-        try Row.fetchAll(db, sql: "WITH \(monthCalls) SELECT outcome, count(*) AS n FROM m GROUP BY outcome ORDER BY n DESC, outcome",
-                         arguments: monthArguments(w)).map(ReportRow.outcome)
+    /// The month's kept figures (`ReportMonthFigures`) of all agents or one, by their key.
+    static let keptMonth = "month = :start AND (:agent IS NULL OR agent = :agent)"
+
+    /// `kept`: from the month's kept figures, which hold exactly the month's live calls; else from the calls.
+    static func outcomes(_ db: Database, _ w: ReportWindow, kept: Bool) throws -> [(outcome: String?, count: Int)] {
+        let sql = kept ? """
+            SELECT NULLIF(outcome, '') AS outcome, sum(calls) AS n FROM report_month_outcomes WHERE \(keptMonth)
+            GROUP BY report_month_outcomes.outcome HAVING n > 0 ORDER BY n DESC, outcome
+            """ : "WITH \(monthCalls) SELECT outcome, count(*) AS n FROM m GROUP BY outcome ORDER BY n DESC, outcome"
+        return try Row.fetchAll(db, sql: sql, arguments: monthArguments(w)).map(ReportRow.outcome)
     }
 
-    static func agents(_ db: Database, _ w: ReportWindow) throws -> [AgentActivityRow] {
-        try Row.fetchAll(db, sql: """
+    /// Customers reached and won are counted once per agent however many calls reached them: from the calls, a
+    /// `count(DISTINCT …)` that sorts the month; kept, one row per agent and customer, read in key order.
+    static func agents(_ db: Database, _ w: ReportWindow, kept: Bool) throws -> [AgentActivityRow] {
+        let call = ReportMonthFigures.CallPart(p: "")
+        let sql = kept ? """
+            WITH o AS (
+                SELECT agent, sum(calls) AS calls, sum(ended) AS ended, sum(seconds) AS seconds FROM report_month_outcomes
+                WHERE \(keptMonth) GROUP BY agent
+            ), k AS (
+                SELECT agent, count(CASE WHEN reached > 0 THEN 1 END) AS reached, count(CASE WHEN won > 0 THEN 1 END) AS won
+                FROM report_month_customers WHERE \(keptMonth) GROUP BY agent
+            )
+            SELECT o.agent, o.calls, o.seconds / NULLIF(o.ended, 0) AS average, COALESCE(k.reached, 0) AS reached, COALESCE(k.won, 0) AS won
+            FROM o LEFT JOIN k ON k.agent = o.agent WHERE o.calls > 0 ORDER BY o.agent
+            """ : """
             WITH \(monthCalls)
-            SELECT agent, count(*) AS calls,
-                   avg((julianday(ended_at) - julianday(started_at)) * 86400.0) AS average,
-                   count(DISTINCT CASE WHEN outcome NOT IN ('no_answer', 'wrong_number') THEN customer_id END) AS reached,
-                   count(DISTINCT CASE WHEN outcome = 'won' THEN customer_id END) AS won
+            SELECT agent, count(*) AS calls, avg(\(call.seconds)) AS average,
+                   count(DISTINCT CASE WHEN \(call.reached) THEN customer_id END) AS reached,
+                   count(DISTINCT CASE WHEN \(call.won) THEN customer_id END) AS won
             FROM m GROUP BY agent ORDER BY agent
-            """, arguments: monthArguments(w)).map(ReportRow.agent)
+            """
+        return try Row.fetchAll(db, sql: sql, arguments: monthArguments(w)).map(ReportRow.agent)
     }
 
     /// Times promised to customers; a lapse check after a loss is the dealer's own and not counted.
@@ -225,24 +246,40 @@ enum ReportSQL {
 
     /// Handlers entered by search, or by an answer when listed, in the month's calls (not coming back
     /// to one from a nested objection); `searched` when a search entered it: a search always enters a handler.
-    /// Each row is one call's entries of one handler, so a count of rows counts calls.
-    static func enteredHandlers(_ db: Database, _ w: ReportWindow, handlers: [String]) throws -> [(row: ObjectionRow, searched: Bool)] {
-        try Row.fetchAll(db, sql: """
+    /// Each row is one call's entries of one handler, so a count of rows counts calls; kept, `uses` counts those
+    /// rows and `searched_uses` the ones a search entered, so an unlisted handler counts only those.
+    static func enteredHandlers(_ db: Database, _ w: ReportWindow, handlers: [String], kept: Bool) throws -> [(row: ObjectionRow, searched: Bool)] {
+        let sql = kept ? """
+            WITH listed AS (SELECT value FROM json_each(:handlers))
+            SELECT handler AS node, sum(searched + CASE WHEN handler IN listed THEN answered ELSE 0 END) AS raised,
+                   sum(CASE WHEN handler IN listed THEN uses ELSE searched_uses END) AS calls,
+                   sum(CASE WHEN outcome = 'won' THEN CASE WHEN handler IN listed THEN uses ELSE searched_uses END ELSE 0 END) AS won_calls,
+                   max(searched_uses > 0) AS searched
+            FROM report_month_handlers WHERE \(keptMonth) AND rebuttal = 0
+            GROUP BY handler HAVING calls > 0 ORDER BY handler
+            """ : """
             WITH listed AS (SELECT value FROM json_each(:handlers))
             SELECT handler AS node, sum(searched + CASE WHEN handler IN listed THEN answered ELSE 0 END) AS raised, count(*) AS calls,
                    count(CASE WHEN outcome = 'won' THEN 1 END) AS won_calls, max(searched > 0) AS searched
             FROM \(monthUses(rebuttals: false)) AND (searched > 0 OR handler IN listed)
             GROUP BY handler
-            """, arguments: handlerArguments(w, handlers)).map(ReportRow.entered)
+            """
+        return try Row.fetchAll(db, sql: sql, arguments: handlerArguments(w, handlers)).map(ReportRow.entered)
     }
 
     /// Answers chosen at a handler node in the month's ended calls, each counted once per call,
     /// with how many of those calls were won.
-    static func rebuttals(_ db: Database, _ w: ReportWindow, handlers: [String]) throws -> [RebuttalRow] {
-        try Row.fetchAll(db, sql: """
+    static func rebuttals(_ db: Database, _ w: ReportWindow, handlers: [String], kept: Bool) throws -> [RebuttalRow] {
+        let sql = kept ? """
+            SELECT handler, answer AS answer_id, sum(uses) AS calls, sum(CASE WHEN outcome = 'won' THEN uses ELSE 0 END) AS won
+            FROM report_month_handlers WHERE \(keptMonth) AND rebuttal = 1 AND outcome != ''
+              AND handler IN (SELECT value FROM json_each(:handlers))
+            GROUP BY answer HAVING calls > 0 ORDER BY answer
+            """ : """
             SELECT handler, answer AS answer_id, count(*) AS calls, sum(outcome = 'won') AS won
             FROM \(monthUses(rebuttals: true)) AND outcome IS NOT NULL AND handler IN (SELECT value FROM json_each(:handlers))
             GROUP BY answer
-            """, arguments: handlerArguments(w, handlers)).map(ReportRow.rebuttal)
+            """
+        return try Row.fetchAll(db, sql: sql, arguments: handlerArguments(w, handlers)).map(ReportRow.rebuttal)
     }
 }

@@ -97,6 +97,16 @@ public final class Store: Sendable {
         migrator.registerMigration("v6-central: pull marks, follow-ups from other desks, customers changed since pushed") { db in
             try db.execute(sql: Schema.teamLedger)
         }
+        // The report's outcome, agent, objection and rebuttal figures read the month's few kept rows in key order
+        // (`ReportMonthFigures`) instead of sorting every call and report row of the month.
+        migrator.registerMigration("v7-report: the month's call, customer and handler figures kept as the log is written") { db in
+            try db.execute(sql: ReportMonthFigures.schema)
+            try db.execute(sql: ReportMonthFigures.backfill)
+            try db.execute(sql: ReportMonthFigures.triggers)
+        }
+        migrator.registerMigration("v7-team: follow-ups from other desks done here, to mark done on their booking desk") { db in
+            try db.execute(sql: Schema.followUpsDoneHere)
+        }
         return migrator
     }()
 
@@ -104,17 +114,18 @@ public final class Store: Sendable {
     public static var schemaVersion: Int { migrator.migrations.count }
 
     /// For a dry run, which must leave the file as it was: when opening the
-    /// database at `path` would migrate it to this version's schema, copies
-    /// it to `scratch` (where the migration may happen) and returns true.
+    /// database at `path` would migrate it to this version's schema (or
+    /// `always`: a team desk's dry run pulls the team ledger into its copy),
+    /// copies it to `scratch` (where the migration may happen) and returns true.
     /// The caller removes `scratch` (and its `-wal`, `-shm`) either way.
-    public static func copyIfOutdated(_ path: String, to scratch: String) throws(StoreError) -> Bool {
+    public static func copyIfOutdated(_ path: String, to scratch: String, always: Bool = false) throws(StoreError) -> Bool {
         _ = tuned
         do {
             var config = Configuration()
             config.readonly = true
             let queue = try DatabaseQueue(path: path, configuration: config)
             return try queue.inDatabase { db in
-                guard try !migrator.hasCompletedMigrations(db) else { return false }
+                guard try always || !migrator.hasCompletedMigrations(db) else { return false }
                 // Customers' phone and ID numbers: the copy is made 0600 first, as the database itself is.
                 try createPrivately(scratch)
                 try db.execute(sql: "VACUUM INTO ?", arguments: [scratch])

@@ -147,7 +147,45 @@ extension Store {
                 ON CONFLICT (origin) WHERE origin IS NOT NULL
                 DO UPDATE SET due_at = excluded.due_at, done_at = coalesce(follow_ups.done_at, excluded.done_at)
                 """, arguments: [customer, followUp.kind, followUp.due, followUp.done, followUp.origin])
+            // Done on central already: nothing for this desk to tell it.
+            if followUp.done != nil {
+                try db.execute(sql: "DELETE FROM central_follow_ups_done WHERE follow_up_id = (SELECT id FROM follow_ups WHERE origin = ?)",
+                               arguments: [followUp.origin])
+            }
             return true
+        }
+    }
+
+    /// Follow-ups other desks booked that a call on this desk honoured, not yet marked done on central:
+    /// each with its origin (`desk#id`) and when it was done.
+    public func followUpsDoneHere() throws(StoreError) -> [(id: Int64, origin: String, at: String)] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT f.id, f.origin, f.done_at FROM central_follow_ups_done q JOIN follow_ups f ON f.id = q.follow_up_id
+                WHERE f.origin IS NOT NULL AND f.done_at IS NOT NULL ORDER BY f.id
+                """).map { (id: $0[0], origin: $0[1], at: $0[2]) }
+        }
+    }
+
+    /// Forgets the follow-ups central now has as done.
+    public func clearFollowUpsDoneHere(_ ids: [Int64]) throws(StoreError) {
+        try write { db in
+            let statement = try db.makeStatement(sql: "DELETE FROM central_follow_ups_done WHERE follow_up_id = ?")
+            for id in ids { try statement.execute(arguments: [id]) }
+        }
+    }
+
+    /// Marks done this desk's own follow-ups that a call on another desk honoured, as central recorded it;
+    /// returns how many were still open here.
+    public func applyDoneElsewhere(_ done: [(id: Int64, at: String)]) throws(StoreError) -> Int {
+        try write { db in
+            let statement = try db.makeStatement(sql: "UPDATE follow_ups SET done_at = ? WHERE id = ? AND origin IS NULL AND done_at IS NULL")
+            var marked = 0
+            for followUp in done {
+                try statement.execute(arguments: [followUp.at, followUp.id])
+                marked += db.changesCount
+            }
+            return marked
         }
     }
 }
@@ -165,5 +203,17 @@ extension Schema {
             INSERT INTO central_customers_changed (customer_id, version) VALUES (NEW.id, 1)
             ON CONFLICT (customer_id) DO UPDATE SET version = version + 1;
         END;
+        """
+
+    /// Follow-ups pulled from other desks that a call here marked done, until central has them done too
+    /// (those done before this migration are sent once; central leaves any it has done already).
+    static let followUpsDoneHere = """
+        CREATE TABLE central_follow_ups_done (follow_up_id INTEGER PRIMARY KEY);
+        CREATE TRIGGER follow_ups_done_for_central AFTER UPDATE OF done_at ON follow_ups
+        WHEN NEW.origin IS NOT NULL AND OLD.done_at IS NULL AND NEW.done_at IS NOT NULL
+        BEGIN
+            INSERT OR IGNORE INTO central_follow_ups_done (follow_up_id) VALUES (NEW.id);
+        END;
+        INSERT INTO central_follow_ups_done (follow_up_id) SELECT id FROM follow_ups WHERE origin IS NOT NULL AND done_at IS NOT NULL;
         """
 }

@@ -16,7 +16,23 @@ public enum CallRunner {
         let store = try options.openStore()
         let central = CentralLink()
         if next && query == nil { CentralPull.beforeNext(store: store, agent: options.agent, link: central) { printError($0) } }
-        let candidates = try pick(query: query, next: next, store: store, today: options.today, agent: options.agent)
+        // `--next` asks the queue again past the customers other desks hold, a few at a time, until one is free or the list ends.
+        // (By id, not by place: a refusal heard on the way takes its customer off the list.)
+        var passed: Set<Int64> = [], candidates: [Customer]
+        repeat {
+            candidates = try pick(query: query, next: next, store: store, today: options.today, agent: options.agent, passing: passed)
+            if let (customer, floor) = try firstFree(candidates, query: query, store: store, options: options, central: central) {
+                return try run(customer, floor: floor, script: script, store: store, options: options)
+            }
+            passed.formUnion(candidates.compactMap(\.id))
+        } while query == nil && !candidates.isEmpty
+        throw UserError("all \(passed.count) customers of today's queue for you are being called on other desks, or were refused there; "
+            + "try again in a moment, or see `huashu queue`")
+    }
+
+    /// The first of `candidates` this desk may call now, claimed on the central store; nil when other desks hold them all.
+    private static func firstFree(_ candidates: [Customer], query: String?, store: Store, options: CallOptions,
+                                  central: CentralLink) throws(UserError) -> (Customer, floor: CallFloor?)? {
         for customer in candidates {
             guard !customer.training else {
                 throw UserError("\(customer.plate) is a rehearsal customer, not a real one; practise with `huashu rehearse`")
@@ -35,11 +51,10 @@ public enum CallRunner {
             case .elsewhere(let why):
                 throw UserError(why + "; pick another customer")
             case .mine(let floor):
-                return try run(customer, floor: floor, script: script, store: store, options: options)
+                return (customer, floor)
             }
         }
-        throw UserError("the first \(candidates.count) customers of today's queue are all being called on other desks, or were refused there; "
-            + "try again in a moment, or see `huashu queue`")
+        return nil
     }
 
     private static func run(_ customer: Customer, floor: CallFloor?, script: Script, store: Store, options: CallOptions) throws(UserError) {
@@ -130,23 +145,23 @@ public enum CallRunner {
         CentralBackgroundPush.afterCall(options)
     }
 
-    /// The customer named, or with `next` the top of today's queue: the agent's own customers
-    /// (the ledger's 专员) first, then those the ledger gives nobody; never a colleague's.
-    /// The customer named, or for `--next` the first few of today's queue (this agent's own, then the unassigned):
-    /// the ones another desk holds are passed over.
-    private static func pick(query: String?, next: Bool, store: Store, today: Date, agent: String) throws(UserError) -> [Customer] {
+    /// The customer named, or for `--next` the first few of today's queue not in `passed` (this agent's own, the
+    /// ledger's 专员, then those it gives nobody; never a colleague's): the ones another desk holds are passed over.
+    private static func pick(query: String?, next: Bool, store: Store, today: Date, agent: String, passing passed: Set<Int64>) throws(UserError) -> [Customer] {
         if let query { return [try CustomerLookup.one(matching: query, in: store)] }
         guard next else { throw UserError("name a customer (plate, phone, name or #id) or use --next for the top of today's queue") }
         let plan = try RenewalPlan.chosen(nil)
         let day = LocalDay.day(today), minute = LocalDay.minute(today)
+        let wanted = passed.count + nextCandidates
         func first(_ owner: QueueOwner) throws(UserError) -> [Customer] {
             var found: [Customer] = []
-            try RenewalQueue.each(store: store, today: day, minute: minute, plan: plan, owner: owner, limit: nextCandidates) { found.append($0.customer) }
+            try RenewalQueue.each(store: store, today: day, minute: minute, plan: plan, owner: owner, limit: wanted) { found.append($0.customer) }
             return found
         }
         let me = agent.trimmingSpaces
-        let candidates = Array(((me.isEmpty ? [] : try first(.agent(me))) + (try first(.nobody))).prefix(nextCandidates))
-        if !candidates.isEmpty { return candidates }
+        let mine = me.isEmpty ? [] : try first(.agent(me))
+        let candidates = Array((mine + (mine.count < wanted ? try first(.nobody) : [])).filter { !passed.contains($0.id ?? 0) }.prefix(nextCandidates))
+        if !candidates.isEmpty || !passed.isEmpty { return candidates }
         var count = 0
         try RenewalQueue.each(store: store, today: day, minute: minute, plan: plan, owner: .anyone) { _ in count += 1 }
         throw UserError(count == 0
@@ -154,7 +169,7 @@ public enum CallRunner {
             : "none of today's \(count) customers is yours (\(me)) or unassigned; see `huashu queue`")
     }
 
-    /// How far down the queue `--next` looks for a customer no other desk holds.
+    /// How many customers of the queue `--next` asks for at a time while other desks hold the ones before.
     static let nextCandidates = 10
 }
 

@@ -53,17 +53,20 @@ public enum LedgerImport {
         // created) or would have to be migrated to this version's schema (nothing is changed).
         let scratch = NSTemporaryDirectory() + "/huashu-dry-run-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString).sqlite"
         defer { removeDatabase(scratch) }
+        // On a desk of a team, the dry run always works on a copy: it pulls the team ledger into it to compare with.
+        let teamDesk = CentralSync.url(option: nil) != nil
         var target = database
         if options.dryRun {
-            let outdated = existed ? try wrap { try Store.copyIfOutdated(database, to: scratch) } : false
-            if !existed || outdated { target = scratch }
+            let copied = existed ? try wrap { try Store.copyIfOutdated(database, to: scratch, always: teamDesk) } : false
+            if !existed || copied { target = scratch }
         }
         // A database made for this import alone is not left behind when nothing is imported.
         var kept = false
         defer { if !kept && !existed { removeDatabase(database) } }
 
-        // On a desk of a team, the import is the team ledger's: reconciled with what central holds, sent up after.
-        let team = options.dryRun ? nil : try TeamImport(database: database)
+        // On a desk of a team, the import is the team ledger's: reconciled with what central holds, sent up after
+        // (a dry run: reconciled the same way, on its copy, and nothing sent).
+        let team = try TeamImport(database: target, dryRun: options.dryRun)
         let (summary, parse) = try store(rows, into: target, options, progress: progress)
         kept = options.skipBadRows || parse.problems.isEmpty
         var report = ""
@@ -84,8 +87,8 @@ public enum LedgerImport {
             report += shown + more + "\n"
             if !options.dryRun { report += try writeRejected(parse, beside: options.file) }
         }
-        if options.dryRun { report += changeList(summary.changes) }
-        if let team, kept { report += try team.send() }
+        if options.dryRun { report += changeList(summary.changes) + (team?.compared ?? "") }
+        if let team, kept, !options.dryRun { report += try team.send() }
         return report + summaryLine(options, count: parse.recordCount, source: parse.sheet.map { "sheet \($0)" } ?? parse.encoding.rawValue, summary: summary, skipped: parse.rejectedRows.count)
     }
 

@@ -20,13 +20,35 @@ struct CentralPull {
     struct Pulled {
         var customers = UpsertSummary()
         var followUps = 0
+        /// This desk's own follow-ups that a call on another desk honoured.
+        var doneElsewhere = 0
 
         var description: String {
             var parts: [String] = []
             if customers.inserted > 0 { parts.append("\(customers.inserted) new customer\(customers.inserted == 1 ? "" : "s")") }
             if customers.updated > 0 { parts.append("\(customers.updated) changed") }
             if followUps > 0 { parts.append("\(followUps) follow-up\(followUps == 1 ? "" : "s") from other desks") }
-            return parts.isEmpty ? "nothing new from the team ledger" : parts.joined(separator: ", ") + " pulled"
+            let pulled = parts.isEmpty ? "nothing new from the team ledger" : parts.joined(separator: ", ") + " pulled"
+            return pulled + (doneElsewhere > 0 ? "; \(doneElsewhere) of this desk's follow-up\(doneElsewhere == 1 ? "" : "s") done by a call on another desk" : "")
+        }
+    }
+
+    /// Which ledger rows a pull brings, each from a mark of its own: `sync` and `call --next` the desk agent's
+    /// (every row when no agent is known); an import every row, since the agent's pulls passed over the others'.
+    enum Scope {
+        case desk(agent: String?)
+        case wholeLedger
+
+        var mark: String {
+            switch self {
+            case .desk: "ledger"
+            case .wholeLedger: "ledger_for_import"
+            }
+        }
+
+        var agent: String? {
+            if case .desk(let agent) = self { return agent }
+            return nil
         }
     }
 
@@ -42,7 +64,7 @@ struct CentralPull {
             guard let central = try link.connection() else { return }
             let desk = try DeskName.resolve(store: store, proposed: nil)
             try wrap { try central.enter(desk: desk) }
-            _ = try CentralPull(store: store, central: central, desk: desk).pull(agent: agent)
+            _ = try CentralPull(store: store, central: central, desk: desk).pull(.desk(agent: agent))
         } catch {
             say("note: the team ledger was not pulled (\(error.description)); the queue is this desk's as last synced")
         }
@@ -67,19 +89,43 @@ struct CentralPull {
         return count
     }
 
-    /// Pulls the ledger's changes since this desk's mark, then the follow-ups booked for `agent` elsewhere.
-    func pull(agent: String?) throws(UserError) -> Pulled {
+    /// Marks done on central, on their booking desks' rows, the follow-ups other desks booked that a call here
+    /// honoured (after the push, so the server finds the call); returns how many central marked.
+    func sendFollowUpsDone() throws(UserError) -> Int {
+        let done = try wrap { try store.followUpsDoneHere() }
+        guard !done.isEmpty else { return 0 }
+        var marked = 0
+        for start in stride(from: 0, to: done.count, by: Self.batch) {
+            let part = Array(done[start..<min(start + Self.batch, done.count)])
+            marked += try wrap { try central.markFollowUpsDone(part.map { (origin: $0.origin, at: $0.at) }, desk: desk) }
+            try wrap { try store.clearFollowUpsDoneHere(part.map(\.id)) }
+        }
+        return marked
+    }
+
+    /// Pulls the ledger's changes since the scope's mark; for a desk, then its own follow-ups done on other
+    /// desks and the follow-ups booked for its agent elsewhere.
+    func pull(_ scope: Scope) throws(UserError) -> Pulled {
         var pulled = Pulled()
-        var mark = try wrap { try store.pullMark("ledger") }
+        var mark = try wrap { try store.pullMark(scope.mark) }
         while true {
-            let rows = try wrap { try central.ledgerChanges(after: mark, agent: agent, limit: Self.batch) }
+            let rows = try wrap { try central.ledgerChanges(after: mark, agent: scope.agent, limit: Self.batch) }
             guard let last = rows.last else { break }
             let customers = try wrap { try rows.map { (seq: $0["seq"] as Int64, customer: try Customer(row: $0)) } }
             let summary = try wrap { try store.applyPulled(customers) }
             pulled.customers.inserted += summary.inserted
             pulled.customers.updated += summary.updated
             mark = last["seq"]
-            try wrap { try store.setPullMark("ledger", to: mark) }
+            try wrap { try store.setPullMark(scope.mark, to: mark) }
+        }
+        guard case .desk(let agent) = scope else { return pulled }
+        var doneMark = try wrap { try store.pullMark("follow_ups_done_elsewhere") }
+        while true {
+            let done = try wrap { try central.followUpsDoneElsewhere(desk: desk, after: doneMark, limit: Self.batch) }
+            guard let last = done.last else { break }
+            pulled.doneElsewhere += try wrap { try store.applyDoneElsewhere(done.map { (id: $0.id, at: $0.at) }) }
+            doneMark = last.seq
+            try wrap { try store.setPullMark("follow_ups_done_elsewhere", to: doneMark) }
         }
         guard let agent else { return pulled }
         var followUpMark = try wrap { try store.pullMark("follow_ups") }

@@ -61,7 +61,10 @@ public enum CentralSync {
     public static func sync(url: String?, desk: String?, batch: Int, database: StoreLocation,
                             progress: (String) -> Void) throws(UserError) -> String {
         guard batch > 0 else { throw UserError("--batch wants a number of rows above 0; got \(batch)") }
-        let push = try pusher(url: url, desk: desk, batch: batch, database: database)
+        // A new desk's first sync makes its file: that is how it gets the team's customers.
+        let path = try deskFile(database)
+        let created = !FileManager.default.fileExists(atPath: path)
+        let push = try pusher(url: url, desk: desk, batch: batch, database: database, mustExist: false)
         // This desk's own log first: a 勿扰 heard here since a supervisor's lift is a refusal standing, not lifted below.
         let sent = try wrap { try push.run(progress: progress) }
         CentralBackgroundPush.note(database: push.store.path, failure: nil)
@@ -69,7 +72,8 @@ public enum CentralSync {
         // The team ledger: this desk's imports up, then what changed on central down.
         let ledger = CentralPull(store: push.store, central: push.central, desk: push.desk)
         let imported = try ledger.sendLedger()
-        let pulledLedger = try ledger.pull(agent: CentralPull.deskAgent())
+        let doneHere = try ledger.sendFollowUpsDone()
+        let pulledLedger = try ledger.pull(.desk(agent: CentralPull.deskAgent()))
         // Refusals heard on other desks come down with every sync, so an offline desk honours them from its next one.
         var marked = 0
         let refusals = try wrap { try push.central.refusals() }
@@ -85,8 +89,9 @@ public enum CentralSync {
         if let last = lifts.last { try wrap { try push.store.setLiftsPulled(last.id) } }
         // The customers these marks changed, and their audit rows, go up now rather than at the next sync.
         if marked + lifted > 0 { _ = try wrap { try push.run([.customers, .audit]) { _ in } } }
-        return "desk \(push.desk) synced to \(push.central.url): \(counts) sent"
+        return (created ? "a new desk: \(path) created\n" : "") + "desk \(push.desk) synced to \(push.central.url): \(counts) sent"
             + (imported > 0 ? "; \(imported) imported customer\(imported == 1 ? "" : "s") sent to the team ledger" : "")
+            + (doneHere > 0 ? "; \(doneHere) follow-up\(doneHere == 1 ? "" : "s") booked on other desks marked done there" : "")
             + "; \(pulledLedger.description)"
             + (marked > 0 ? "; \(marked) customer\(marked == 1 ? "" : "s") marked from other desks' refusals" : "")
             + (lifted > 0 ? "; \(lifted) customer\(lifted == 1 ? "'s" : "s'") 勿扰 lifted by a supervisor on central" : "") + "\n"
@@ -124,10 +129,13 @@ public enum CentralSync {
         try body()
     }
 
-    /// The desk's file, the central store and the desk's name there, ready to push.
-    private static func pusher(url: String?, desk: String?, batch: Int, database: StoreLocation) throws(UserError) -> CentralPush {
-        let store = try openStore(database, mustExist: true)
+    /// The desk's file, the central store and the desk's name there, ready to push. A file that may be created
+    /// (`mustExist` false) is created only once the central store answered.
+    private static func pusher(url: String?, desk: String?, batch: Int, database: StoreLocation, mustExist: Bool = true) throws(UserError) -> CentralPush {
+        let existing = mustExist ? try openStore(database, mustExist: true) : nil
         let central = try connect(url)
+        let store: Store
+        if let existing { store = existing } else { store = try openStore(database) }
         return CentralPush(store: store, central: central, desk: try DeskName.resolve(store: store, proposed: desk), batch: batch)
     }
 
