@@ -117,43 +117,33 @@ public final class CentralConnection {
         }
     }
 
-    /// Sends `rows` through `copy` (a `COPY … FROM STDIN` in text format): the way in that costs
-    /// the server least, with no statement to parse and no parameters to bind.
+    /// Sends `rows` (text, nil for NULL) through `copy`, as `copy(_:data:what:)` does.
     public func copy(_ copy: String, rows: [[String?]], what: String) throws(CentralError) {
+        var text = CentralCopyText()
+        for row in rows { text.write(row: row) }
+        try self.copy(copy, data: text.bytes, what: what)
+    }
+
+    /// Sends rows written out as COPY data (`CentralCopyText`) through `copy` (a `COPY … FROM STDIN` in text
+    /// format), a chunk at a time: the way in that costs the server least, no statement to parse, nothing to bind.
+    func copy(_ copy: String, data: [UInt8], what: String) throws(CentralError) {
         let start = huashu_PQexec(connection, copy)
         guard huashu_PQresultStatus(start) == PGRES_COPY_IN else {
             _ = try self.rows(of: start, what: what)
             throw failure(what, reason: "the server did not start the copy")
         }
         huashu_PQclear(start)
-        // Sent a chunk at a time as the rows are written out: the server parses one while the next is made.
-        var text: [UInt8] = [], sent: Int32 = 1
-        text.reserveCapacity(Self.copyChunk + 4096)
-        func flush() {
-            guard sent == 1, !text.isEmpty else { return }
-            sent = text.withUnsafeBufferPointer { buffer in
-                buffer.withMemoryRebound(to: CChar.self) { huashu_PQputCopyData(connection, $0.baseAddress, Int32($0.count)) }
-            }
-            text.removeAll(keepingCapacity: true)
-        }
-        for row in rows {
-            for (index, value) in row.enumerated() {
-                if index > 0 { text.append(UInt8(ascii: "\t")) }
-                guard let value else { text += Array("\\N".utf8); continue }
-                for byte in value.utf8 {
-                    switch byte {
-                    case UInt8(ascii: "\\"): text += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
-                    case UInt8(ascii: "\t"): text += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
-                    case UInt8(ascii: "\n"): text += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
-                    case UInt8(ascii: "\r"): text += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
-                    default: text.append(byte)
-                    }
+        var sent: Int32 = 1
+        data.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { bytes in
+                var offset = 0
+                while offset < bytes.count && sent == 1 {
+                    let length = min(Self.copyChunk, bytes.count - offset)
+                    sent = huashu_PQputCopyData(connection, bytes.baseAddress! + offset, Int32(length))
+                    offset += length
                 }
             }
-            text.append(UInt8(ascii: "\n"))
-            if text.count >= Self.copyChunk { flush() }
         }
-        flush()
         let ended = huashu_PQputCopyEnd(connection, sent == 1 ? nil : "huashu could not send the rows")
         var reason: String?
         while let result = huashu_PQgetResult(connection) {

@@ -29,7 +29,7 @@ public struct CentralPush {
         var held = try centralTop(table)
         let mark = try behindMark(table, held: held, progress: progress)
         let total = try store.rowCount(table, after: mark)
-        var cursor = mark, done = 0, sent = 0
+        var done = 0, sent = 0
         // The last id before the first row that may still change: the mark may move up to it, no further.
         var settledUpTo = mark, settling = true
         let limit = max(1, batch)
@@ -37,30 +37,28 @@ public struct CentralPush {
         // Each batch is copied into a staging table of the same shape, then inserted from there.
         try central.execute("CREATE TEMP TABLE IF NOT EXISTS staged_\(table.rawValue) (LIKE \(table.rawValue)) ON COMMIT DELETE ROWS",
                             what: "staging \(table.noun)")
-        while true {
-            let rows = try store.rows(table, after: cursor, limit: limit)
-            guard let last = rows.last else { break }
-            let top = held
+        let reading = CentralPushReading(store: store, table: table, desk: desk, after: mark, limit: limit, rows: total)
+        defer { reading.stop() }
+        while let batch = try reading.next() {
+            let span = batch.span, top = held
             sent += try central.transaction { () throws(CentralError) -> Int in
-                let what = "pushing \(table.noun) \(rows[0].id)-\(last.id) of desk \(desk)"
-                let values = rows.map { [desk] + $0.values }
-                var count = try copyDirect(table, columns: columns, rows: values, beyond: top, what: what)
+                let what = "pushing \(table.noun) \(span.first)-\(span.last) of desk \(desk)"
+                var count = try copyDirect(table, columns: columns, batch: batch, beyond: top, what: what)
                 let fresh = count != nil
-                if count == nil { count = try stage(table, columns: columns, rows: values, what: what) }
+                if count == nil { count = try stage(table, columns: columns, data: batch.data, what: what) }
                 if let numbering = TeamNumbering(table) {
                     try central.execute(numbering.lock, what: what)
-                    try central.execute(numbering.insert(fresh: fresh), [desk, String(rows[0].id), String(last.id)], what: what)
+                    try central.execute(numbering.insert(fresh: fresh), [desk, String(span.first), String(span.last)], what: what)
                 }
                 return count ?? 0
             }
-            held = max(held, last.id)
-            let moved = settledUpTo
-            for row in rows where settling {
-                if row.settled { settledUpTo = row.id } else { settling = false }
+            held = max(held, span.last)
+            if settling, let through = span.settledThrough, through > settledUpTo {
+                settledUpTo = through
+                try store.setPushMark(table, to: settledUpTo)
             }
-            if settledUpTo > moved { try store.setPushMark(table, to: settledUpTo) }
-            cursor = last.id
-            done += rows.count
+            if span.settledThrough != span.last { settling = false }
+            done += span.count
             if total > limit { progress("\(table.noun): \(min(done, total)) of \(total) pushed") }
         }
         if table == .customers { sent += try pushChangedCustomers(limit: limit) }
@@ -70,22 +68,23 @@ public struct CentralPush {
     /// A batch whose rows all come after the newest the central store holds of this desk goes straight
     /// into its table: one COPY, nothing to compare. Returns nil (and leaves the transaction as it was)
     /// when a row is there after all (another push of the desk ran meanwhile): the batch is staged instead.
-    private func copyDirect(_ table: PushedTable, columns: String, rows: [[String?]], beyond held: Int64, what: String) throws(CentralError) -> Int? {
-        guard let first = rows.first?[1].flatMap({ Int64($0) }), first > held else { return nil }
+    private func copyDirect(_ table: PushedTable, columns: String, batch: CentralPushReading.Batch, beyond held: Int64,
+                            what: String) throws(CentralError) -> Int? {
+        guard batch.span.first > held else { return nil }
         try central.execute("SAVEPOINT direct", what: what)
         do {
-            try central.copy("COPY \(table.rawValue) (\(columns)) FROM STDIN", rows: rows, what: what)
+            try central.copy("COPY \(table.rawValue) (\(columns)) FROM STDIN", data: batch.data, what: what)
         } catch {
             try central.execute("ROLLBACK TO SAVEPOINT direct", what: what)
             return nil
         }
-        return rows.count
+        return batch.span.count
     }
 
     /// A batch copied into a staging table of the same shape, then inserted from there: a row the
     /// central store has already is left as it is, or brought up to date while it may still change.
-    private func stage(_ table: PushedTable, columns: String, rows: [[String?]], what: String) throws(CentralError) -> Int {
-        try central.copy("COPY staged_\(table.rawValue) (\(columns)) FROM STDIN", rows: rows, what: what)
+    private func stage(_ table: PushedTable, columns: String, data: [UInt8], what: String) throws(CentralError) -> Int {
+        try central.copy("COPY staged_\(table.rawValue) (\(columns)) FROM STDIN", data: data, what: what)
         return try central.execute(insert(table), what: what).count
     }
 
@@ -105,7 +104,9 @@ public struct CentralPush {
             sent += try central.transaction { () throws(CentralError) -> Int in
                 let what = "pushing changed customers \(first.row.id)-\(last.row.id) of desk \(desk)"
                 let columns = "desk, " + PushedTable.customers.columns.joined(separator: ", ")
-                return try stage(.customers, columns: columns, rows: changed.map { [desk] + $0.row.values }, what: what)
+                var text = CentralCopyText(prefix: desk)
+                for change in changed { text.write(row: change.row.values) }
+                return try stage(.customers, columns: columns, data: text.bytes, what: what)
             }
             try store.clearChangedCustomers(changed.map { ($0.row.id, $0.version) })
         }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import HuashuEngine
 
 /// A table of the desk's log that goes up to the team's central store, in id
@@ -78,6 +79,47 @@ public struct PushRow: Sendable {
     }
 }
 
+/// One value of a row on its way up as SQLite holds it, borrowed for the length of a write: written
+/// as `PushRow.text` renders it (a number in decimal, a blob in hex) without a String made for it.
+public enum PushValue {
+    case null
+    case integer(Int64)
+    case real(Double)
+    case text(UnsafeRawBufferPointer)
+    case blob(UnsafeRawBufferPointer)
+
+    /// The value of `column` in the row `handle` stands on.
+    init(_ handle: OpaquePointer, _ column: CInt) {
+        switch sqlite3_column_type(handle, column) {
+        case SQLITE_INTEGER: self = .integer(sqlite3_column_int64(handle, column))
+        case SQLITE_FLOAT: self = .real(sqlite3_column_double(handle, column))
+        case SQLITE_TEXT:
+            let start = UnsafeRawPointer(sqlite3_column_text(handle, column))
+            self = .text(UnsafeRawBufferPointer(start: start, count: Int(sqlite3_column_bytes(handle, column))))
+        case SQLITE_BLOB:
+            let start = sqlite3_column_blob(handle, column)
+            self = .blob(UnsafeRawBufferPointer(start: start, count: Int(sqlite3_column_bytes(handle, column))))
+        default: self = .null
+        }
+    }
+}
+
+/// Where rows are written as they are read, value by value (the central store's COPY data).
+public protocol PushRowWriter {
+    mutating func beginRow()
+    mutating func write(_ value: PushValue)
+    mutating func endRow()
+}
+
+/// The rows one read wrote: their ids, and how far they are settled.
+public struct PushSpan: Sendable, Equatable {
+    public let first: Int64
+    public let last: Int64
+    public let count: Int
+    /// The id of the last row before the first that may still change: nil when the first may, `last` when none may.
+    public let settledThrough: Int64?
+}
+
 extension Store {
     /// The id up to which every row of `table` is on the central store and will not change.
     public func pushMark(_ table: PushedTable) throws(StoreError) -> Int64 {
@@ -123,18 +165,38 @@ extension Store {
         }
     }
 
-    /// Up to `limit` rows of `table` after `id`, in id order.
-    public func rows(_ table: PushedTable, after id: Int64, limit: Int) throws(StoreError) -> [PushRow] {
+    /// Writes up to `limit` rows of `table` after `id`, in id order, into `writer` straight from SQLite's
+    /// row (no row or String made per value: a push reads a million steps); nil when there are none.
+    public func writeRows<Writer: PushRowWriter>(_ table: PushedTable, after id: Int64, limit: Int,
+                                                 into writer: inout Writer) throws(StoreError) -> PushSpan? {
         let settled = table.changing.map { $0.settledBy.map { "\($0) IS NOT NULL" } ?? "1" } ?? "1"
         return try read { db in
-            let rows = try Row.fetchAll(db, sql: """
+            let statement = try db.cachedStatement(sql: """
                 SELECT \(table.columns.joined(separator: ", ")), \(settled) FROM \(table.rawValue) WHERE id > ? \(table.ownRows) ORDER BY id LIMIT ?
-                """, arguments: [id, limit])
-            return rows.map { row in
-                let count = table.columns.count
-                let values = (0..<count).map { PushRow.text(row[$0] as DatabaseValue) }
-                return PushRow(id: row[0], values: values, settled: row[count] as Bool)
+                """)
+            try statement.setArguments([id, limit])
+            let handle = statement.sqliteStatement
+            sqlite3_reset(handle)
+            defer { sqlite3_reset(handle) }
+            let columns = CInt(table.columns.count)
+            var first: Int64?, last: Int64 = 0, count = 0, settledThrough: Int64?, settling = true
+            while true {
+                let code = sqlite3_step(handle)
+                if code == SQLITE_DONE { break }
+                guard code == SQLITE_ROW else {
+                    throw DatabaseError(resultCode: ResultCode(rawValue: code), message: db.lastErrorMessage, sql: statement.sql)
+                }
+                writer.beginRow()
+                for column in 0..<columns { writer.write(PushValue(handle, column)) }
+                writer.endRow()
+                last = sqlite3_column_int64(handle, 0)
+                if first == nil { first = last }
+                count += 1
+                if settling {
+                    if sqlite3_column_int64(handle, columns) != 0 { settledThrough = last } else { settling = false }
+                }
             }
+            return first.map { PushSpan(first: $0, last: last, count: count, settledThrough: settledThrough) }
         }
     }
 

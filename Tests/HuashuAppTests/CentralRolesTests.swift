@@ -92,6 +92,18 @@ struct CentralRolesTests {
         let owner = try #require(try refusal(cluster, as: "huashu", "UPDATE call_steps SET shown = '客户已续保'"))
         #expect(owner.contains("call_steps is append-only"), "\(owner)")
         #expect(try refusal(cluster, as: "huashu", "UPDATE calls SET outcome = 'won' WHERE outcome = 'lost'")?.contains("never changes") == true)
+
+        // A step's desk is checked once per statement, not by a key on each row: a desk central does not know is
+        // refused even among known ones, and a desk with steps can neither go nor be renamed.
+        let step = "(desk, id, call_id, seq, at, input_kind, stage, node, shown, events, hash, link) VALUES "
+        for values in ["('desk-0', 1, 1, 1, 'x', 'answer', 's', 'n', 'x', '[]', 'h', 'l')",
+                       "('desk-7', 90, 1, 90, 'x', 'answer', 's', 'n', 'x', '[]', 'h', 'l'), ('desk-0', 2, 1, 2, 'x', 'answer', 's', 'n', 'x', '[]', 'h', 'l')"] {
+            let unknown = try #require(try refusal(cluster, as: "huashu", "INSERT INTO call_steps " + step + values))
+            #expect(unknown.contains("call_steps of desk desk-0 refused: the central store knows no such desk"), "\(unknown)")
+        }
+        #expect(try refusal(cluster, as: "huashu", "DELETE FROM desks WHERE name = 'desk-7'") != nil)
+        #expect(try refusal(cluster, as: "huashu", "UPDATE desks SET name = 'desk-70' WHERE name = 'desk-7'") != nil)
+        #expect(try count(cluster, as: "boss", "SELECT count(*) FROM call_steps") == "8", "no step went in or lost its desk")
     }
 
     @Test func aBadLoginOrRoleIsSaidInWordsAndGrantExplainsItself() throws {

@@ -146,6 +146,30 @@ struct CentralSyncTests {
         #expect(try cluster.value("SELECT count(*) FROM call_steps") == "615")
     }
 
+    /// A push of many batches reads the next while the server takes the current one: the mark still stops
+    /// before the first call that may change, whichever batch it falls in, and every row arrives once.
+    @Test func aPushOfManyBatchesKeepsItsMarkBeforeTheFirstOpenCall() throws {
+        let fixture = try Fixture()
+        let cluster = try ThrowawayCluster()
+        #expect(try fixture.piped(["central", "init", cluster.url], input: "").status == 0)
+        try logCalls(fixture, calls: 4, steps: 3)
+        try logCalls(fixture, calls: 1, steps: 3, ended: false)
+        try logCalls(fixture, calls: 6, steps: 3)
+        let first = try sync(fixture, cluster, ["--batch", "3"])
+        #expect(first.status == 0, "\(first.output)")
+        #expect(first.output.contains("calls: 11 of 11 pushed") && first.output.contains("call steps: 33 of 33 pushed"), "\(first.output)")
+        try expectLevel(fixture, cluster)
+        #expect(try fixture.sqlite("SELECT last_id FROM central_push_marks WHERE pushed_table = 'calls'") == "4", "before call 5, still open")
+        #expect(try fixture.sqlite("SELECT last_id FROM central_push_marks WHERE pushed_table = 'call_steps'") == "33")
+
+        _ = try fixture.sqlite("UPDATE calls SET ended_at = '2026-12-01T11:00:00+08:00', outcome = 'lost' WHERE id = 5")
+        let second = try sync(fixture, cluster, ["--batch", "2"])
+        #expect(second.output.contains(": 0 customers, 1 calls, 0 call steps"), "only call 5 changed: \(second.output)")
+        #expect(try cluster.value("SELECT outcome FROM calls WHERE desk = 'desk-a' AND id = 5") == "lost")
+        #expect(try fixture.sqlite("SELECT last_id FROM central_push_marks WHERE pushed_table = 'calls'") == "11")
+        try expectLevel(fixture, cluster, "after the open call ended")
+    }
+
     @Test func aStoppedServerChangesNothingOnTheDeskAndSyncCatchesUpAfter() throws {
         let fixture = try Fixture()
         let cluster = try ThrowawayCluster()
