@@ -402,14 +402,22 @@ extension Store {
     }
 
     /// Picks up a cut-off call's log where it stopped: its writer, its last step and the state that step left
-    /// (nil when the log does not read).
-    public func continueCall(_ call: CallRecord) throws(StoreError) -> (CallLogWriter, StepRecord, CallState?) {
-        let steps = try steps(of: call.id)
+    /// (nil when the log does not read). `handlers` is the script the call goes on with: its report rows are made
+    /// again from its whole log for these handlers, so that every visit to a node is kept alike even when the call
+    /// began under a script (or before v6) for which that node was (or was not) a handler.
+    public func continueCall(_ call: CallRecord, handlers: Set<String>?) throws(StoreError) -> (CallLogWriter, StepRecord, CallState?) {
+        let reportKey = call.training ? nil : call.startedAt
+        let steps = try write { db in
+            let steps = try StepRecord.fetchAll(db, sql: "SELECT * FROM call_steps WHERE call_id = ? ORDER BY seq", arguments: [call.id])
+            if let reportKey, !steps.isEmpty { try HandlerUses.replace(callID: call.id, startedAt: reportKey, steps: steps, handlers: handlers, in: db) }
+            return steps
+        }
         guard let last = steps.last else {
             throw StoreError("call \(call.id) has no logged step to resume from")
         }
         let hash = last.isBeforeV5 ? LogChain.bytes(hex: last.hash) : last.hash
-        let writer = CallLogWriter(store: self, callID: call.id, seq: last.seq, lastHash: hash, reportKey: call.training ? nil : call.startedAt)
+        let writer = CallLogWriter(store: self, callID: call.id, seq: last.seq, lastHash: hash, reportKey: reportKey)
+        writer.handlers = handlers
         return (writer, last, StepRecord.states(steps).last ?? nil)
     }
 

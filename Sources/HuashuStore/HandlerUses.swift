@@ -101,6 +101,13 @@ enum HandlerUses {
         return uses
     }
 
+    /// One call's rows made again from all its steps for `handlers` (the month figures follow through their triggers).
+    static func replace(callID: Int64, startedAt: String, steps: [StepRecord], handlers: Set<String>?, in db: Database) throws {
+        try db.execute(sql: "DELETE FROM call_handler_uses WHERE rebuttal IN (0, 1) AND started_at = ? AND call_id = ?",
+                       arguments: [startedAt, callID])
+        try record(steps.flatMap { uses(of: $0, handlers: handlers) }, callID: callID, startedAt: startedAt, into: db)
+    }
+
     static func record(_ uses: [Use], callID: Int64, startedAt: String, into db: Database) throws {
         let statement = try db.cachedStatement(sql: upsert)
         for use in uses {

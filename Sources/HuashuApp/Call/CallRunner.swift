@@ -111,7 +111,7 @@ public enum CallRunner {
         guard let customer = try wrap({ try store.customer(id: record.customerID) }) else {
             throw UserError("call #\(record.id) names customer \(record.customerID), who is not in the database")
         }
-        let (log, last, logged) = try wrap { try store.continueCall(record) }
+        let (log, last, logged) = try wrap { try store.continueCall(record, handlers: Set(script.objections.map(\.id))) }
         let context: CallContext
         do {
             context = try JSONDecoder().decode(CallContext.self, from: Data(record.context.utf8))
