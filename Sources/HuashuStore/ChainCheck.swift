@@ -33,6 +33,8 @@ public struct ChainReport: Sendable {
     public var problems: [ChainProblem] = []
     /// True when a seal was given and the log passes through it.
     public var sealHeld = false
+    /// What was checked otherwise than usual, said once in words (not a problem).
+    public var notes: [String] = []
 
     public init() {}
 }
@@ -103,20 +105,24 @@ extension Store {
             if issuedCalls > walk.newestCall {
                 walk.problem(nil, nil, "the newest calls #\(walk.newestCall + 1)…#\(issuedCalls) are missing (deleted)")
             }
-            try checkReportRows(db, problem: { walk.problem($0, nil, $1) })
+            try checkReportRows(db, problem: { walk.problem($0, nil, $1) }, note: { walk.note($0) })
             return walk.report
         }
     }
 
     /// The report's rows kept beside the log, rebuilt from it: each call whose objection and rebuttal rows differ from its
     /// logged steps, then each month figure that differs from the calls and their rows (a problem of the log as a whole).
-    private func checkReportRows(_ db: Database, problem: (Int64?, String) -> Void) throws {
+    private func checkReportRows(_ db: Database, problem: (Int64?, String) -> Void, note: (String) -> Void) throws {
         for id in try Int64.fetchAll(db, sql: HandlerUses.differingCalls) {
             problem(id, "its report rows (call_handler_uses) differ from what its logged steps give: the report's objection and rebuttal figures would not be the log's")
         }
-        for figure in try ReportMonthFigures.differences(db) {
-            problem(nil, "the report's month figures differ from the calls and their report rows at \(figure) (kept in the local time zone: "
-                    + "a file written in another one differs here, and its report counts from the calls)")
+        let months = try ReportMonthFigures.differences(db)
+        if months.byTotals {
+            note("the report's month figures were kept in another time zone than this one, so they were compared by their totals "
+                 + "over all months, not month by month (the report counts such months from the calls)")
+        }
+        for figure in months.found {
+            problem(nil, "the report's month figures differ from the calls and their report rows at \(figure)")
         }
     }
 
@@ -160,6 +166,10 @@ public struct ChainWalk {
         self.only = only
         self.seal = seal
         self.hashesInHex = hashesInHex
+    }
+
+    public mutating func note(_ message: String) {
+        report.notes.append(message)
     }
 
     public mutating func problem(_ callID: Int64?, _ seq: Int?, _ message: String) {

@@ -128,19 +128,20 @@ enum ReportMonthFigures {
 
     /// Each table's rows as its triggers would have made them, from the calls and their report rows as they stand:
     /// the backfill of a file from before v7, and what `verify` compares the kept rows with.
-    static let rebuilt: [(table: String, keys: [String], select: String)] = {
+    static let rebuilt: [(table: String, keys: [String], values: [String], select: String)] = {
         let c = CallPart(p: "c.")
         return [
-            ("report_month_outcomes", ["month", "agent", "outcome"], """
+            ("report_month_outcomes", ["month", "agent", "outcome"], ["calls", "ended", "seconds"], """
                 SELECT \(c.month) AS month, c.agent AS agent, \(c.outcome) AS outcome, count(*) AS calls, sum(\(c.ended)) AS ended,
                        total(COALESCE(\(c.seconds), 0.0)) AS seconds
                 FROM calls c WHERE c.training = 0 GROUP BY 1, 2, 3
                 """),
-            ("report_month_customers", ["month", "agent", "customer_id"], """
+            ("report_month_customers", ["month", "agent", "customer_id"], ["reached", "won"], """
                 SELECT \(c.month) AS month, c.agent AS agent, c.customer_id AS customer_id, sum(\(c.reached)) AS reached, sum(\(c.won)) AS won
                 FROM calls c WHERE c.training = 0 AND \(c.reached) GROUP BY 1, 2, 3
                 """),
-            ("report_month_handlers", ["month", "rebuttal", "agent", "handler", "answer", "outcome"], """
+            ("report_month_handlers", ["month", "rebuttal", "agent", "handler", "answer", "outcome"],
+             ["uses", "searched_uses", "searched", "answered"], """
                 SELECT \(month("u.started_at")) AS month, u.rebuttal AS rebuttal, u.agent AS agent, u.handler AS handler, u.answer AS answer,
                        COALESCE(u.outcome, '') AS outcome, count(*) AS uses, sum(u.searched > 0) AS searched_uses, sum(u.searched) AS searched,
                        sum(u.answered) AS answered
@@ -154,30 +155,54 @@ enum ReportMonthFigures {
     }
 
     /// True when the month's rows hold exactly the window's live calls: every row is keyed by the month its call began
-    /// in the writer's time zone, so the counts agree only when the writer's month is the report's.
+    /// in the writer's time zone, so the counts agree only when the writer's month is the report's; and no row near the
+    /// window holds figures under a key that is not a month start here (a call begun in one zone and ended in another
+    /// leaves its parts under two zones' keys).
     static func covers(_ db: Database, _ w: ReportWindow) throws -> Bool {
-        try Bool.fetchOne(db, sql: """
+        let foreign = rebuilt.map { table in
+            "EXISTS (\(kept(table.table, table.values, where: "month > strftime('%Y-%m-%dT%H:%M:%fZ', :start, '-32 days') AND month < :end AND"))"
+                + " AND month IS NOT \(month("month")))"
+        }
+        return try Bool.fetchOne(db, sql: """
             SELECT (SELECT count(*) FROM calls WHERE training = 0 AND started_at >= :start AND started_at < :end)
                  = (SELECT COALESCE(sum(calls), 0) FROM report_month_outcomes WHERE month = :start)
+               AND NOT (\(foreign.joined(separator: " OR ")))
             """, arguments: ["start": w.startUTC, "end": w.endUTC]) ?? false
     }
 
+    /// A table's rows that hold a figure (rows netted to nothing left out), optionally narrowed first by `condition`.
+    static func kept(_ table: String, _ values: [String], where condition: String = "") -> String {
+        "SELECT * FROM \(table) WHERE \(condition) (" + values.filter { $0 != "seconds" }.map { "\($0) != 0" }.joined(separator: " OR ") + ")"
+    }
+
     /// The rows that differ from their rebuilding (rows netted to nothing are left out of the comparison), each named
-    /// by its month (local `yyyy-MM`) and key; the month's length in seconds is compared to a millisecond.
-    static func differences(_ db: Database) throws -> [String] {
+    /// by its month (local `yyyy-MM`) and key; the month's length in seconds is compared to a millisecond and a part in
+    /// a billion (the triggers add call by call, the rebuilding sums at once). When some rows are keyed by months that do
+    /// not start here (the file was written in another time zone), each figure is compared as its total over all months
+    /// instead (`byTotals`), named by its key without the month.
+    static func differences(_ db: Database) throws -> (byTotals: Bool, found: [String]) {
+        let tables = rebuilt
+        let byTotals = try tables.contains { table in
+            try Bool.fetchOne(db, sql: "SELECT EXISTS (\(kept(table.table, table.values)) AND month IS NOT \(month("month")))") ?? false
+        }
         var found: [String] = []
-        for (table, keys, select) in rebuilt {
-            let columns = try db.columns(in: table).map(\.name).filter { !keys.contains($0) }
-            let kept = "SELECT * FROM \(table) WHERE " + columns.filter { $0 != "seconds" }.map { "\($0) != 0" }.joined(separator: " OR ")
-            let differs = columns.map { $0 == "seconds" ? "abs(k.seconds - r.seconds) > 0.001" : "k.\($0) IS NOT r.\($0)" }
+        for (table, keys, values, select) in tables {
+            let compared = byTotals ? keys.filter { $0 != "month" } : keys
+            let sums = (compared + values.map { "sum(\($0)) AS \($0)" }).joined(separator: ", ")
+            let grouped = byTotals ? " GROUP BY " + compared.joined(separator: ", ") : ""
+            let k = byTotals ? "SELECT \(sums) FROM \(table)\(grouped) HAVING " + values.filter { $0 != "seconds" }.map { "sum(\($0)) != 0" }.joined(separator: " OR ")
+                : kept(table, values)
+            let r = byTotals ? "SELECT \(sums) FROM (\(select))\(grouped)" : select
+            let differs = values.map { $0 == "seconds" ? "abs(k.seconds - r.seconds) > 0.001 + 1e-9 * abs(r.seconds)" : "k.\($0) IS NOT r.\($0)" }
             let named = keys.filter { $0 != "month" }.map { "'\($0) ' || quote(COALESCE(k.\($0), r.\($0)))" }.joined(separator: " || ', ' || ")
+            let month = byTotals ? "'all months'" : "strftime('%Y-%m', COALESCE(k.month, r.month), 'localtime')"
             found += try String.fetchAll(db, sql: """
-                SELECT '\(table) ' || strftime('%Y-%m', COALESCE(k.month, r.month), 'localtime') || ': ' || \(named)
-                FROM (\(kept)) k FULL JOIN (\(select)) r USING (\(keys.joined(separator: ", ")))
-                WHERE k.\(keys[0]) IS NULL OR r.\(keys[0]) IS NULL OR \(differs.joined(separator: " OR "))
+                SELECT '\(table) ' || \(month) || ': ' || \(named)
+                FROM (\(k)) k FULL JOIN (\(r)) r USING (\(compared.joined(separator: ", ")))
+                WHERE k.\(compared[0]) IS NULL OR r.\(compared[0]) IS NULL OR \(differs.joined(separator: " OR "))
                 ORDER BY 1
                 """)
         }
-        return found
+        return (byTotals, found)
     }
 }

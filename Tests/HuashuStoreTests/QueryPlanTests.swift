@@ -113,8 +113,11 @@ struct QueryPlanTests {
             let planned = try plans(heard.take(), in: store)
             let count = planned.filter { $0.sql.contains("FROM report_month_outcomes WHERE month = ") && $0.sql.contains("count(*) FROM calls") }
             #expect(count.count == 1 && count[0].plan.contains { $0.contains("USING COVERING INDEX calls_by_start") }, "\(count)")
+            // Its look for rows kept under another time zone's month keys reads a range of each table's key.
+            #expect(count.first.map { $0.plan.filter { $0.contains("report_month_") }.allSatisfy { $0.hasPrefix("SEARCH") } } ?? false, "\(count)")
             let figures = planned.filter { ($0.sql.contains("GROUP BY agent") || $0.sql.contains("GROUP BY outcome")) && !$0.sql.contains("report_month_") }
             let kept = planned.filter { $0.sql.contains("GROUP BY report_month_outcomes.outcome") || $0.sql.contains("FROM report_month_customers") }
+                .filter { !$0.sql.contains("count(*) FROM calls") }
             #expect((covered ? kept : figures).count == 2, "\(planned.map(\.sql))")
             for (sql, plan) in figures {
                 #expect(plan.contains { $0.contains("USING COVERING INDEX calls_by_start") }, "\(sql)\n\(plan.joined(separator: "\n"))")

@@ -38,13 +38,14 @@ public enum CallLogCheck {
                 status = 2
             }
         }
+        let notes = result.notes.map { "note: \($0)\n" }.joined()
         guard problems.isEmpty else {
             let lines = problems.map { "\(database): \($0)" }.joined(separator: "\n")
-            return Verdict(text: lines + "\n\(problems.count) problem(s) in \(result.calls) calls, \(result.steps) steps: the log was altered\n", status: 1)
+            return Verdict(text: notes + lines + "\n\(problems.count) problem(s) in \(result.calls) calls, \(result.steps) steps: the log was altered\n", status: 1)
         }
         let sealed = expected.map { "; it passes through the seal \($0)" } ?? ""
         let local = status == 2 ? "this desk's call log is intact by its own chain" : "call log intact"
-        return Verdict(text: "\(local): \(result.calls) calls, \(result.steps) steps\(sealed)\(compared)\n", status: status)
+        return Verdict(text: notes + "\(local): \(result.calls) calls, \(result.steps) steps\(sealed)\(compared)\n", status: status)
     }
 
     /// The seal code, and where it went when `out` names a file.
