@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import HuashuCalendar
 import HuashuEngine
+import HuashuScript
 @testable import HuashuStore
 import Testing
 
@@ -126,5 +127,29 @@ struct ReportMonthFiguresTests {
         #expect(problems.filter { $0.callID == nil }.isEmpty, "\(problems)")
         // One call asked for: only its problem.
         #expect(try store.verifyChains(call: edited).problems.map(\.callID) == [edited])
+    }
+
+    /// The triggers add each call's seconds in turn and the rebuilding sums them at once: over a large sum the two may
+    /// part by more than a millisecond, so the length is compared within a part in a billion of its size as well.
+    @Test func theMonthsSecondsAreComparedRelativeToTheirSize() throws {
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let store = try Store(path: folder.appendingPathComponent("long.sqlite").path)
+        _ = try store.upsert([Customer(plate: "粤B10001", name: "客户")])
+        let start = LocalTime.date(LedgerDate(year: 2024, month: 3, day: 2)!)
+        let writer = try store.beginCall(customerID: 1, agent: "小李", scriptVersion: "v",
+                                         context: CallContext(customer: CustomerFacts(), agent: "小李", dealer: "店"), training: false, at: start)
+        var ended = CallState(node: "greet")
+        ended.outcome = Outcome(.thinking)
+        try writer.record(input: nil, step: CallStep(state: CallState(node: "greet"), events: [.entered(node: "greet", stage: "s")]),
+                          stage: "s", shown: "说", at: start, followUps: [])
+        // Some 400 million seconds, as a month of a large insurer's calls adds up.
+        try writer.record(input: .end(Outcome(.thinking), lostTo: nil), step: CallStep(state: ended, events: [.ended(Outcome(.thinking), lostTo: nil)]),
+                          stage: "s", shown: "说", at: start.addingTimeInterval(4e8), followUps: [])
+        let monthProblems = { try store.verifyChains().problems.filter { $0.callID == nil }.map(\.description) }
+        #expect(try monthProblems().isEmpty)
+        try store.write { db in try db.execute(sql: "UPDATE report_month_outcomes SET seconds = seconds + 0.2 WHERE outcome = 'thinking'") }
+        #expect(try monthProblems().isEmpty, "a rounding's size of 4e8 s is not a change")
+        try store.write { db in try db.execute(sql: "UPDATE report_month_outcomes SET seconds = seconds + 2 WHERE outcome = 'thinking'") }
+        #expect(try monthProblems().count == 1)
     }
 }
