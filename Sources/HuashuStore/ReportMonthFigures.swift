@@ -10,9 +10,20 @@ import GRDB
 /// `startUTC`. The report uses these rows only when they hold exactly the month's live calls (`covers`), so
 /// a file written in another time zone is still counted right, from the calls themselves.
 enum ReportMonthFigures {
-    /// The first moment of the local month of a log timestamp, as a log timestamp (`ReportWindow.startUTC`).
+    /// The first moment of the local month of a log timestamp, as a log timestamp (`ReportWindow.startUTC`). The local
+    /// month's start is made a text first: SQLite's `utc` after `start of month` in one call leaves the time as it is.
     static func month(_ startedAt: String) -> String {
-        "strftime('%Y-%m-%dT%H:%M:%fZ', \(startedAt), 'localtime', 'start of month', 'utc')"
+        "strftime('%Y-%m-%dT%H:%M:%fZ', datetime(\(startedAt), 'localtime', 'start of month'), 'utc')"
+    }
+
+    /// The rows and triggers made again with `month` as it is now (v7-report's keys were the local month's date at 00:00 UTC).
+    static func rekey(_ db: Database) throws {
+        for name in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'report\\_month\\_%' ESCAPE '\\'") {
+            try db.execute(sql: "DROP TRIGGER \(name)")
+        }
+        try db.execute(sql: "DELETE FROM report_month_outcomes; DELETE FROM report_month_customers; DELETE FROM report_month_handlers;")
+        try db.execute(sql: backfill)
+        try db.execute(sql: triggers)
     }
 
     /// One call's part of each figure, its columns named with `p` (`NEW.`, `OLD.`, `c.`).

@@ -113,6 +113,11 @@ public final class Store: Sendable {
             try db.execute(sql: QueueFacts.schema)
             try db.execute(sql: QueueFacts.backfill)
         }
+        // v7-report's month keys were the local month's date at midnight UTC, not its first moment: the report never read
+        // them outside UTC, and a month's calls near its edges were keyed by another zone's month.
+        migrator.registerMigration("v7-report: month figures keyed by the local month's first moment") { db in
+            try ReportMonthFigures.rekey(db)
+        }
         return migrator
     }()
 

@@ -15,11 +15,24 @@ struct ReportTimeZoneTests {
         return format.string(from: Date())
     }
 
+    static func monthStartUTC(_ zone: String) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: zone)!
+        let start = calendar.date(from: calendar.dateComponents([.year, .month], from: Date()))!
+        let format = DateFormatter()
+        format.timeZone = TimeZone(identifier: "UTC")
+        format.locale = Locale(identifier: "en_US_POSIX")
+        format.dateFormat = "yyyy-MM-dd'T'HH:mm:ss.SSS'Z'"
+        return format.string(from: start)
+    }
+
     @Test func verifyInAnotherZoneComparesTotalsAndSaysSoOnce() throws {
         let fixture = try Fixture()
         #expect(try fixture.piped(["call", "粤B12345"], input: "1\n1\n.end lost price 平安\n", environment: Self.shanghai).status == 0)
         #expect(try fixture.piped(["call", "粤B67890"], input: "1\n.end thinking\n", environment: Self.shanghai).status == 0)
         #expect(try fixture.piped(["verify"], input: "", environment: Self.shanghai).status == 0)
+        // Keyed by the first moment of Shanghai's month (the report window's start there), not that date at midnight UTC.
+        #expect(try fixture.sqlite("SELECT DISTINCT month FROM report_month_outcomes") == Self.monthStartUTC("Asia/Shanghai"))
         let elsewhere = try fixture.piped(["verify"], input: "", environment: Self.newYork)
         #expect(elsewhere.status == 0, "\(elsewhere.output)")
         #expect(elsewhere.output.components(separatedBy: "kept in another time zone").count == 2, "\(elsewhere.output)")
