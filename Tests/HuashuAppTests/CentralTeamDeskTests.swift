@@ -52,6 +52,21 @@ struct CentralTeamDeskTests {
         let marked = try cluster.connect().markFollowUpsDone([(origin: "desk-a#2", at: "2026-01-01T00:00:00.000Z")], desk: "desk-b")
         #expect(marked == 0)
         #expect(try cluster.value("SELECT done_at IS NULL FROM follow_ups WHERE desk = 'desk-a' AND id = 2") == "t")
+
+        // Central's sequence hands out numbers in order but transactions commit out of it: 吴九's mark, numbered just
+        // below the one desk a's pull already passed, commits after that pull. Desk a's next pull still sees it.
+        let central = try cluster.connect()
+        try central.execute("ALTER TABLE follow_ups DISABLE TRIGGER follow_ups_sequenced")
+        try central.execute("""
+            UPDATE follow_ups SET done_at = now(), done_on = 'desk-b',
+              seq = (SELECT seq - 1 FROM follow_ups WHERE desk = 'desk-a' AND id = 1) WHERE desk = 'desk-a' AND id = 2
+            """)
+        try central.execute("ALTER TABLE follow_ups ENABLE TRIGGER follow_ups_sequenced")
+        let late = try a.piped(["sync"], input: "", environment: deskA)
+        #expect(late.output.contains("1 of this desk's follow-up done by a call on another desk"), "\(late.output)")
+        #expect(try a.sqlite("SELECT id, done_at IS NOT NULL FROM follow_ups ORDER BY id") == "1|1\n2|1")
+        let again = try a.piped(["sync"], input: "", environment: deskA)
+        #expect(!again.output.contains("done by a call on another desk"), "applied once: \(again.output)")
     }
 
     @Test func anImportOnADeskReconcilesWithOtherAgentsChangesItsSyncsPassedOver() throws {

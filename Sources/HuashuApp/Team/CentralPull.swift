@@ -11,6 +11,8 @@ import HuashuStore
 struct CentralPull {
     /// Rows per round trip each way.
     static let batch = 5_000
+    /// How far below its mark a pull of follow-ups done elsewhere asks again, for changes that committed late.
+    static let doneOverlap: Int64 = 10_000
 
     let store: Store
     let central: CentralConnection
@@ -119,13 +121,16 @@ struct CentralPull {
             try wrap { try store.setPullMark(scope.mark, to: mark) }
         }
         guard case .desk(let agent) = scope else { return pulled }
-        var doneMark = try wrap { try store.pullMark("follow_ups_done_elsewhere") }
+        // Central numbers changes from one sequence but commits them out of order: a lower number can land after a
+        // pull passed a higher one. So ask again from `doneOverlap` below the mark; applying twice changes nothing.
+        let doneMark = try wrap { try store.pullMark("follow_ups_done_elsewhere") }
+        var after = max(0, doneMark - Self.doneOverlap)
         while true {
-            let done = try wrap { try central.followUpsDoneElsewhere(desk: desk, after: doneMark, limit: Self.batch) }
+            let done = try wrap { try central.followUpsDoneElsewhere(desk: desk, after: after, limit: Self.batch) }
             guard let last = done.last else { break }
             pulled.doneElsewhere += try wrap { try store.applyDoneElsewhere(done.map { (id: $0.id, at: $0.at) }) }
-            doneMark = last.seq
-            try wrap { try store.setPullMark("follow_ups_done_elsewhere", to: doneMark) }
+            after = last.seq
+            if after > doneMark { try wrap { try store.setPullMark("follow_ups_done_elsewhere", to: after) } }
         }
         guard let agent else { return pulled }
         var followUpMark = try wrap { try store.pullMark("follow_ups") }
