@@ -28,6 +28,14 @@ struct CentralTeamDeskTests {
         #expect(try b.piped(["sync"], input: "", environment: deskB).output.contains("1 follow-up from other desks"))
         #expect(try a.piped(["queue"], input: "").output.contains("逾期1天"), "overdue on desk a before the call")
 
+        // Marked done on desk b before any call of b's to 周八 reached central: central refuses it, so desk b keeps it
+        // to send again and says so; it goes once a call is there.
+        _ = try b.sqlite("UPDATE follow_ups SET done_at = '\(inDays(0))T09:00:00.000+08:00' WHERE origin = 'desk-a#1'")
+        let early = try b.piped(["sync"], input: "", environment: deskB)
+        #expect(early.output.contains("1 follow-up booked on other desks could not be marked done there"), "\(early.output)")
+        #expect(try b.sqlite("SELECT count(*) FROM central_follow_ups_done") == "1", "kept to send again")
+        #expect(try cluster.value("SELECT done_at IS NULL FROM follow_ups WHERE desk = 'desk-a' AND id = 1") == "t")
+
         // 小王 calls 周八 from desk b: that call honours the callback desk a booked.
         let call = try b.piped(["call", "粤E12345"], input: ".end thinking\n", environment: deskB)
         #expect(call.status == 0, "\(call.output)")
@@ -50,7 +58,7 @@ struct CentralTeamDeskTests {
 
         // A desk that never called the customer cannot close another desk's follow-up.
         let marked = try cluster.connect().markFollowUpsDone([(origin: "desk-a#2", at: "2026-01-01T00:00:00.000Z")], desk: "desk-b")
-        #expect(marked == 0)
+        #expect(marked.marked == 0 && marked.settled.isEmpty)
         #expect(try cluster.value("SELECT done_at IS NULL FROM follow_ups WHERE desk = 'desk-a' AND id = 2") == "t")
 
         // Central's sequence hands out numbers in order but transactions commit out of it: 吴九's mark, numbered just

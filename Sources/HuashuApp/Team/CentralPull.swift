@@ -92,17 +92,20 @@ struct CentralPull {
     }
 
     /// Marks done on central, on their booking desks' rows, the follow-ups other desks booked that a call here
-    /// honoured (after the push, so the server finds the call); returns how many central marked.
-    func sendFollowUpsDone() throws(UserError) -> Int {
+    /// honoured (after the push, so the server finds the call); returns how many central marked, and how many it
+    /// refused (no call of this desk to the customer on central yet): those stay to be sent at the next sync.
+    func sendFollowUpsDone() throws(UserError) -> (marked: Int, refused: Int) {
         let done = try wrap { try store.followUpsDoneHere() }
-        guard !done.isEmpty else { return 0 }
-        var marked = 0
+        var marked = 0, refused = 0
         for start in stride(from: 0, to: done.count, by: Self.batch) {
             let part = Array(done[start..<min(start + Self.batch, done.count)])
-            marked += try wrap { try central.markFollowUpsDone(part.map { (origin: $0.origin, at: $0.at) }, desk: desk) }
-            try wrap { try store.clearFollowUpsDoneHere(part.map(\.id)) }
+            let answer = try wrap { try central.markFollowUpsDone(part.map { (origin: $0.origin, at: $0.at) }, desk: desk) }
+            let settled = part.filter { answer.settled.contains($0.origin) }
+            marked += answer.marked
+            refused += part.count - settled.count
+            try wrap { try store.clearFollowUpsDoneHere(settled.map(\.id)) }
         }
-        return marked
+        return (marked, refused)
     }
 
     /// Pulls the ledger's changes since the scope's mark; for a desk, then its own follow-ups done on other
