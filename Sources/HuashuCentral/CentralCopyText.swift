@@ -27,7 +27,15 @@ struct CentralCopyText: PushRowWriter {
         case .null: escaped(UInt8(ascii: "N"))
         case .integer(let number): bytes += String(number).utf8
         case .real(let number): bytes += String(number).utf8
-        case .text(let text): Self.escape(text, into: &bytes)
+        case .text(let text):
+            if Self.isPlainUTF8(text) {
+                Self.escape(text, into: &bytes)
+            } else {
+                // PostgreSQL refuses a NUL or a broken sequence, and one such cell would stop every later push. Sent as the
+                // older GRDB String path read it (`String(cString:)`): cut at the first NUL, broken sequences as U+FFFD.
+                let kept = text.prefix { $0 != 0 }
+                Self.escape(Array(String(decoding: kept, as: UTF8.self).utf8), into: &bytes)
+            }
         case .blob(let blob):
             // As `PushRow.text` gives a blob: lowercase hex.
             for byte in blob {
@@ -80,6 +88,35 @@ struct CentralCopyText: PushRowWriter {
             default: bytes.append(byte)
             }
         }
+    }
+
+    /// Whether `text` is well-formed UTF-8 without a NUL, checked on the bytes (no String made: this is every value's path).
+    static func isPlainUTF8(_ text: UnsafeRawBufferPointer) -> Bool {
+        var index = 0
+        let count = text.count
+        while index < count {
+            let lead = text[index]
+            if lead < 0x80 {
+                guard lead != 0 else { return false }
+                index += 1
+                continue
+            }
+            var trailing = 0, low: UInt8 = 0x80, high: UInt8 = 0xBF
+            switch lead {
+            case 0xC2...0xDF: trailing = 1
+            case 0xE0: trailing = 2; low = 0xA0
+            case 0xE1...0xEC, 0xEE...0xEF: trailing = 2
+            case 0xED: trailing = 2; high = 0x9F
+            case 0xF0: trailing = 3; low = 0x90
+            case 0xF1...0xF3: trailing = 3
+            case 0xF4: trailing = 3; high = 0x8F
+            default: return false
+            }
+            guard index + trailing < count, (low...high).contains(text[index + 1]) else { return false }
+            for next in index + 2..<index + 1 + trailing where !(0x80...0xBF).contains(text[next]) { return false }
+            index += 1 + trailing
+        }
+        return true
     }
 
     private static func needsEscape(_ byte: UInt8) -> Bool {

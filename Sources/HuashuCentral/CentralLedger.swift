@@ -70,8 +70,9 @@ extension CentralConnection {
 
     /// Marks done, on their booking desks' rows, follow-ups that a live call on `desk` honoured: `done` names
     /// each by its origin (`desk#id`) with when it was done. The server checks that `desk` is this login's and has
-    /// pushed a call to the customer; returns how many it marked (one already done stays as it was).
-    public func markFollowUpsDone(_ done: [(origin: String, at: String)], desk: String) throws(CentralError) -> Int {
+    /// pushed a call to the customer; returns the origins central has done (one already done stays as it was), and
+    /// how many of them this call marked. One left out was refused and stays the desk's to send again.
+    public func markFollowUpsDone(_ done: [(origin: String, at: String)], desk: String) throws(CentralError) -> (settled: Set<String>, marked: Int) {
         let rows: [[String: String]] = done.compactMap { followUp in
             guard let hash = followUp.origin.lastIndex(of: "#") else { return nil }
             return ["desk": String(followUp.origin[..<hash]), "id": String(followUp.origin[followUp.origin.index(after: hash)...]),
@@ -83,9 +84,9 @@ extension CentralConnection {
         } catch {
             throw CentralError("cannot write follow-ups done as JSON: \(error)")
         }
-        let marked = try execute("SELECT huashu_follow_ups_done_on($1, $2::jsonb)", [desk, json],
-                                 what: "marking follow-ups of other desks done by desk \(desk)'s calls")
-        return marked.first?.first.flatMap { $0.flatMap { Int($0) } } ?? 0
+        let answer = try execute("SELECT settled_desk, settled_id, marked FROM huashu_follow_ups_settled_on($1, $2::jsonb)", [desk, json],
+                               what: "marking follow-ups of other desks done by desk \(desk)'s calls")
+        return (settled: Set(answer.map { "\($0[0] ?? "")#\($0[1] ?? "")" }), marked: answer.count { $0[2] == "t" })
     }
 
     /// Up to `limit` of `desk`'s own follow-ups that a call on another desk marked done after `seq`, in change order.

@@ -558,6 +558,37 @@ public enum CentralSchema {
             -- The same columns as the key UNIQUE (desk, call_id, seq): every step went into two identical indexes.
             DROP INDEX IF EXISTS call_steps_by_call;
             """),
+        // A desk forgets a follow-up it marked done on central only once central has it done: the function says which.
+        ("team: marking follow-ups done says which central has done", """
+            -- Of the follow-ups named, those central now has done (marked now, or done before), each with whether this
+            -- call marked it; one central refuses (no call of this desk to the customer) is not among them.
+            CREATE OR REPLACE FUNCTION huashu_follow_ups_settled_on(for_desk text, done jsonb)
+                RETURNS TABLE (settled_desk text, settled_id bigint, marked boolean)
+            LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $f$
+            BEGIN
+                IF NOT EXISTS (SELECT 1 FROM desks d WHERE d.name = for_desk AND d.owner = session_user) THEN
+                    PERFORM huashu_refuse(format('desk %s is not pushed by %s', for_desk, session_user));
+                END IF;
+                RETURN QUERY
+                WITH eligible AS (
+                    SELECT f.desk AS d, f.id AS i, v.done_at AS at, f.done_at IS NULL AS open
+                    FROM jsonb_to_recordset(done) AS v(desk text, id bigint, done_at text)
+                    JOIN follow_ups f ON f.desk = v.desk AND f.id = v.id
+                    JOIN customers u ON u.desk = f.desk AND u.id = f.customer_id
+                    WHERE f.desk <> for_desk
+                      AND EXISTS (SELECT 1 FROM calls c JOIN customers m ON m.desk = c.desk AND m.id = c.customer_id
+                                  WHERE c.desk = for_desk AND c.training = 0 AND m.plate = u.plate)
+                ), now_done AS (
+                    UPDATE follow_ups f SET done_at = e.at, done_on = for_desk FROM eligible e
+                    WHERE f.desk = e.d AND f.id = e.i AND e.open AND f.done_at IS NULL
+                    RETURNING f.desk, f.id
+                )
+                SELECT n.desk, n.id, true FROM now_done n
+                UNION ALL SELECT e.d, e.i, false FROM eligible e WHERE NOT e.open;
+            END $f$;
+            REVOKE ALL ON FUNCTION huashu_follow_ups_settled_on(text, jsonb) FROM PUBLIC;
+            GRANT EXECUTE ON FUNCTION huashu_follow_ups_settled_on(text, jsonb) TO huashu_agent, huashu_supervisor;
+            """),
     ]
 
     static let typedColumnsFilled = "v6-central: typed columns of steps pushed before migration 6, filled from their events"

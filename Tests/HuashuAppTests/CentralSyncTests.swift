@@ -298,3 +298,32 @@ struct CentralSyncTests {
         #expect(rows.map { $0[1] } == [detail, nil])
     }
 }
+
+extension CentralSyncTests {
+    /// A cell PostgreSQL would refuse (a NUL, GBK bytes, a cut sequence), written by hand into the desk's SQLite,
+    /// goes up repaired as a String read it (cut at the NUL, broken bytes as U+FFFD) and never stops the push.
+    @Test func textWithNulOrBrokenUTF8GoesUpRepairedAndTheSyncAfterStillWorks() throws {
+        let fixture = try Fixture()
+        let cluster = try ThrowawayCluster()
+        #expect(try fixture.piped(["central", "init", cluster.url], input: "").status == 0)
+        try logCalls(fixture, calls: 1, steps: 3)
+        _ = try fixture.sqlite("""
+            INSERT INTO call_steps (call_id, seq, at, input_kind, input, stage, node, shown, events, state, prev_hash, hash, link)
+              SELECT 1, 3 + n, '2026-12-01T10:02:00+08:00', 'answer', input, 'opening', 'm', '您好', '[]', '{}', 'p', 'h', 'l'
+              FROM (SELECT 1 AS n, CAST(X'D5C5C8FD' AS TEXT) AS input UNION ALL SELECT 2, CAST(X'E5A4AA' || X'E8B4' AS TEXT)
+                    UNION ALL SELECT 3, CAST(X'E5A4AA' || X'00' || X'E8B4B5' AS TEXT));
+            INSERT INTO audit (at, agent, action, customer_id, call_id, detail)
+              VALUES ('2026-12-01T10:07:00+08:00', CAST(X'C0' || X'41' AS TEXT), 'note', 1, NULL, CAST(X'00' || X'41' AS TEXT));
+            """)
+        let first = try sync(fixture, cluster)
+        #expect(first.status == 0, "\(first.output)")
+        let steps = try cluster.connect().execute("SELECT input FROM call_steps WHERE desk = 'desk-a' AND seq > 3 ORDER BY seq")
+        #expect(steps.map { $0[0] } == ["\u{FFFD}\u{FFFD}\u{FFFD}\u{FFFD}", "太\u{FFFD}", "太"])
+        let audit = try cluster.connect().execute("SELECT agent, detail FROM audit WHERE desk = 'desk-a' ORDER BY id")
+        #expect(audit.last.map { [$0[0], $0[1]] } == ["\u{FFFD}A", ""])
+        try logCalls(fixture, calls: 1, steps: 2)
+        let second = try sync(fixture, cluster)
+        #expect(second.status == 0, "\(second.output)")
+        try expectLevel(fixture, cluster, "after a repaired push")
+    }
+}

@@ -28,6 +28,14 @@ struct CentralTeamDeskTests {
         #expect(try b.piped(["sync"], input: "", environment: deskB).output.contains("1 follow-up from other desks"))
         #expect(try a.piped(["queue"], input: "").output.contains("逾期1天"), "overdue on desk a before the call")
 
+        // Marked done on desk b before any call of b's to 周八 reached central: central refuses it, so desk b keeps it
+        // to send again and says so; it goes once a call is there.
+        _ = try b.sqlite("UPDATE follow_ups SET done_at = '\(inDays(0))T09:00:00.000+08:00' WHERE origin = 'desk-a#1'")
+        let early = try b.piped(["sync"], input: "", environment: deskB)
+        #expect(early.output.contains("1 follow-up booked on other desks could not be marked done there"), "\(early.output)")
+        #expect(try b.sqlite("SELECT count(*) FROM central_follow_ups_done") == "1", "kept to send again")
+        #expect(try cluster.value("SELECT done_at IS NULL FROM follow_ups WHERE desk = 'desk-a' AND id = 1") == "t")
+
         // 小王 calls 周八 from desk b: that call honours the callback desk a booked.
         let call = try b.piped(["call", "粤E12345"], input: ".end thinking\n", environment: deskB)
         #expect(call.status == 0, "\(call.output)")
@@ -50,8 +58,23 @@ struct CentralTeamDeskTests {
 
         // A desk that never called the customer cannot close another desk's follow-up.
         let marked = try cluster.connect().markFollowUpsDone([(origin: "desk-a#2", at: "2026-01-01T00:00:00.000Z")], desk: "desk-b")
-        #expect(marked == 0)
+        #expect(marked.marked == 0 && marked.settled.isEmpty)
         #expect(try cluster.value("SELECT done_at IS NULL FROM follow_ups WHERE desk = 'desk-a' AND id = 2") == "t")
+
+        // Central's sequence hands out numbers in order but transactions commit out of it: 吴九's mark, numbered just
+        // below the one desk a's pull already passed, commits after that pull. Desk a's next pull still sees it.
+        let central = try cluster.connect()
+        try central.execute("ALTER TABLE follow_ups DISABLE TRIGGER follow_ups_sequenced")
+        try central.execute("""
+            UPDATE follow_ups SET done_at = now(), done_on = 'desk-b',
+              seq = (SELECT seq - 1 FROM follow_ups WHERE desk = 'desk-a' AND id = 1) WHERE desk = 'desk-a' AND id = 2
+            """)
+        try central.execute("ALTER TABLE follow_ups ENABLE TRIGGER follow_ups_sequenced")
+        let late = try a.piped(["sync"], input: "", environment: deskA)
+        #expect(late.output.contains("1 of this desk's follow-up done by a call on another desk"), "\(late.output)")
+        #expect(try a.sqlite("SELECT id, done_at IS NOT NULL FROM follow_ups ORDER BY id") == "1|1\n2|1")
+        let again = try a.piped(["sync"], input: "", environment: deskA)
+        #expect(!again.output.contains("done by a call on another desk"), "applied once: \(again.output)")
     }
 
     @Test func anImportOnADeskReconcilesWithOtherAgentsChangesItsSyncsPassedOver() throws {

@@ -16,11 +16,13 @@ public enum CallRunner {
         let store = try options.openStore()
         let central = CentralLink()
         if next && query == nil { CentralPull.beforeNext(store: store, agent: options.agent, link: central) { printError($0) } }
-        // `--next` asks the queue again past the customers other desks hold, a few at a time, until one is free or the list ends.
-        // (By id, not by place: a refusal heard on the way takes its customer off the list.)
-        var passed: Set<Int64> = [], candidates: [Customer]
+        // `--next` asks the queue again past the customers other desks hold, a page at a time, until one is free or the list ends.
+        // (By id, not by place: a refusal heard on the way takes its customer off the list.) The page grows fourfold each round,
+        // so a queue mostly held elsewhere is read a few times, not once per ten customers.
+        var passed: Set<Int64> = [], candidates: [Customer], page = nextCandidates
         repeat {
-            candidates = try pick(query: query, next: next, store: store, today: options.today, agent: options.agent, passing: passed)
+            candidates = try pick(query: query, next: next, store: store, today: options.today, agent: options.agent, passing: passed, page: page)
+            page *= 4
             if let (customer, floor) = try firstFree(candidates, query: query, store: store, options: options, central: central) {
                 return try run(customer, floor: floor, script: script, store: store, options: options)
             }
@@ -147,12 +149,13 @@ public enum CallRunner {
 
     /// The customer named, or for `--next` the first few of today's queue not in `passed` (this agent's own, the
     /// ledger's 专员, then those it gives nobody; never a colleague's): the ones another desk holds are passed over.
-    private static func pick(query: String?, next: Bool, store: Store, today: Date, agent: String, passing passed: Set<Int64>) throws(UserError) -> [Customer] {
+    private static func pick(query: String?, next: Bool, store: Store, today: Date, agent: String, passing passed: Set<Int64>,
+                             page: Int) throws(UserError) -> [Customer] {
         if let query { return [try CustomerLookup.one(matching: query, in: store)] }
         guard next else { throw UserError("name a customer (plate, phone, name or #id) or use --next for the top of today's queue") }
         let plan = try RenewalPlan.chosen(nil)
         let day = LocalDay.day(today), minute = LocalDay.minute(today)
-        let wanted = passed.count + nextCandidates
+        let wanted = passed.count + page
         func first(_ owner: QueueOwner) throws(UserError) -> [Customer] {
             var found: [Customer] = []
             try RenewalQueue.each(store: store, today: day, minute: minute, plan: plan, owner: owner, limit: wanted) { found.append($0.customer) }
@@ -160,7 +163,7 @@ public enum CallRunner {
         }
         let me = agent.trimmingSpaces
         let mine = me.isEmpty ? [] : try first(.agent(me))
-        let candidates = Array((mine + (mine.count < wanted ? try first(.nobody) : [])).filter { !passed.contains($0.id ?? 0) }.prefix(nextCandidates))
+        let candidates = Array((mine + (mine.count < wanted ? try first(.nobody) : [])).filter { !passed.contains($0.id ?? 0) }.prefix(page))
         if !candidates.isEmpty || !passed.isEmpty { return candidates }
         var count = 0
         try RenewalQueue.each(store: store, today: day, minute: minute, plan: plan, owner: .anyone) { _ in count += 1 }
@@ -169,7 +172,7 @@ public enum CallRunner {
             : "none of today's \(count) customers is yours (\(me)) or unassigned; see `huashu queue`")
     }
 
-    /// How many customers of the queue `--next` asks for at a time while other desks hold the ones before.
+    /// How many customers of the queue `--next` asks for first; each later round, while other desks hold them, four times as many.
     static let nextCandidates = 10
 }
 

@@ -11,6 +11,8 @@ import HuashuStore
 struct CentralPull {
     /// Rows per round trip each way.
     static let batch = 5_000
+    /// How far below its mark a pull of follow-ups done elsewhere asks again, for changes that committed late.
+    static let doneOverlap: Int64 = 10_000
 
     let store: Store
     let central: CentralConnection
@@ -90,17 +92,20 @@ struct CentralPull {
     }
 
     /// Marks done on central, on their booking desks' rows, the follow-ups other desks booked that a call here
-    /// honoured (after the push, so the server finds the call); returns how many central marked.
-    func sendFollowUpsDone() throws(UserError) -> Int {
+    /// honoured (after the push, so the server finds the call); returns how many central marked, and how many it
+    /// refused (no call of this desk to the customer on central yet): those stay to be sent at the next sync.
+    func sendFollowUpsDone() throws(UserError) -> (marked: Int, refused: Int) {
         let done = try wrap { try store.followUpsDoneHere() }
-        guard !done.isEmpty else { return 0 }
-        var marked = 0
+        var marked = 0, refused = 0
         for start in stride(from: 0, to: done.count, by: Self.batch) {
             let part = Array(done[start..<min(start + Self.batch, done.count)])
-            marked += try wrap { try central.markFollowUpsDone(part.map { (origin: $0.origin, at: $0.at) }, desk: desk) }
-            try wrap { try store.clearFollowUpsDoneHere(part.map(\.id)) }
+            let answer = try wrap { try central.markFollowUpsDone(part.map { (origin: $0.origin, at: $0.at) }, desk: desk) }
+            let settled = part.filter { answer.settled.contains($0.origin) }
+            marked += answer.marked
+            refused += part.count - settled.count
+            try wrap { try store.clearFollowUpsDoneHere(settled.map(\.id)) }
         }
-        return marked
+        return (marked, refused)
     }
 
     /// Pulls the ledger's changes since the scope's mark; for a desk, then its own follow-ups done on other
@@ -119,13 +124,16 @@ struct CentralPull {
             try wrap { try store.setPullMark(scope.mark, to: mark) }
         }
         guard case .desk(let agent) = scope else { return pulled }
-        var doneMark = try wrap { try store.pullMark("follow_ups_done_elsewhere") }
+        // Central numbers changes from one sequence but commits them out of order: a lower number can land after a
+        // pull passed a higher one. So ask again from `doneOverlap` below the mark; applying twice changes nothing.
+        let doneMark = try wrap { try store.pullMark("follow_ups_done_elsewhere") }
+        var after = max(0, doneMark - Self.doneOverlap)
         while true {
-            let done = try wrap { try central.followUpsDoneElsewhere(desk: desk, after: doneMark, limit: Self.batch) }
+            let done = try wrap { try central.followUpsDoneElsewhere(desk: desk, after: after, limit: Self.batch) }
             guard let last = done.last else { break }
             pulled.doneElsewhere += try wrap { try store.applyDoneElsewhere(done.map { (id: $0.id, at: $0.at) }) }
-            doneMark = last.seq
-            try wrap { try store.setPullMark("follow_ups_done_elsewhere", to: doneMark) }
+            after = last.seq
+            if after > doneMark { try wrap { try store.setPullMark("follow_ups_done_elsewhere", to: after) } }
         }
         guard let agent else { return pulled }
         var followUpMark = try wrap { try store.pullMark("follow_ups") }

@@ -91,7 +91,9 @@ public enum CentralSync {
         if marked + lifted > 0 { _ = try wrap { try push.run([.customers, .audit]) { _ in } } }
         return (created ? "a new desk: \(path) created\n" : "") + "desk \(push.desk) synced to \(push.central.url): \(counts) sent"
             + (imported > 0 ? "; \(imported) imported customer\(imported == 1 ? "" : "s") sent to the team ledger" : "")
-            + (doneHere > 0 ? "; \(doneHere) follow-up\(doneHere == 1 ? "" : "s") booked on other desks marked done there" : "")
+            + (doneHere.marked > 0 ? "; \(doneHere.marked) follow-up\(doneHere.marked == 1 ? "" : "s") booked on other desks marked done there" : "")
+            + (doneHere.refused > 0 ? "; \(doneHere.refused) follow-up\(doneHere.refused == 1 ? "" : "s") booked on other desks could not be marked done "
+                + "there (central has no call of this desk to the customer); sent again at the next sync" : "")
             + "; \(pulledLedger.description)"
             + (marked > 0 ? "; \(marked) customer\(marked == 1 ? "" : "s") marked from other desks' refusals" : "")
             + (lifted > 0 ? "; \(lifted) customer\(lifted == 1 ? "'s" : "s'") 勿扰 lifted by a supervisor on central" : "") + "\n"
