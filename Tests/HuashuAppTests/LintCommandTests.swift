@@ -25,7 +25,7 @@ struct LintCommandTests {
         // A trainer's machine: Chinese by default, whatever the (C) locale.
         let result = try fixture.piped(["lint", copy.path], input: "")
         #expect(result.status == 1)
-        #expect(result.output.contains("30-close.huashu:14:"))
+        #expect(result.output.contains("30-close.huashu:15:"))
         #expect(result.output.contains("错误: 没有 ID 为 `ask_paymnt` 的步骤 [H032]"))
         #expect(result.output.contains("= 提示: 是不是要写 `ask_payment`？"))
         #expect(result.output.contains("错误: `wonn` 不是通话结果 [H023]"))
