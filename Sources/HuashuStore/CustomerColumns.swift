@@ -165,31 +165,25 @@ extension Customer {
     /// A ledger row as a stored customer: its text fields through `CustomerColumns`,
     /// unknown columns kept as JSON, marked 缺少有效电话 without a phone.
     public init(_ record: LedgerRecord) {
-        self = Self.filled(from: record)
-    }
-
-    /// `init(_:)`'s customer, filled as a local that no closure captures and handed back whole: filled
-    /// as `self`, or copied into `self` from a local, it was copied whole once or twice per ledger row.
-    private static func filled(from record: LedgerRecord) -> Customer {
+        // Filled as a local, not as `self`: assigning to `self` inside an initialiser copies the whole customer for each text.
         var customer = Customer(plate: record.plate, name: record.name, honorific: record.honorific, phone: record.phone, idNumber: record.idNumber,
                                 commercialExpiry: record.commercialExpiry?.description, compulsoryExpiry: record.compulsoryExpiry?.description,
                                 claims: record.claims, violations: record.violations, extra: record.extra.isEmpty ? nil : Self.extraJSON(record.extra),
                                 phoneInvalid: record.phone == nil)
-        let texts = record.texts
-        if !texts.isEmpty {
-            for (slot, assign) in CustomerColumns.ledgerTexts {
-                if let text = texts[slot] { assign(&customer, text) }
+        if !record.texts.isEmpty {
+            record.texts.withUnsafeBufferPointer { texts in
+                for (slot, assign) in CustomerColumns.ledgerTexts where texts[slot] != nil { assign(&customer, texts[slot]) }
             }
         }
+        self = customer
         // A row with one policy's date only is that policy's row: its insurer and premium are that policy's.
-        if customer.commercialExpiry != nil && customer.compulsoryExpiry == nil {
-            if customer.commercialInsurer == nil { customer.commercialInsurer = customer.lastInsurer }
-            if customer.commercialPremium == nil { customer.commercialPremium = customer.lastPremium }
-        } else if customer.compulsoryExpiry != nil && customer.commercialExpiry == nil {
-            if customer.compulsoryInsurer == nil { customer.compulsoryInsurer = customer.lastInsurer }
-            if customer.compulsoryPremium == nil { customer.compulsoryPremium = customer.lastPremium }
+        if commercialExpiry != nil && compulsoryExpiry == nil {
+            commercialInsurer = commercialInsurer ?? lastInsurer
+            commercialPremium = commercialPremium ?? lastPremium
+        } else if compulsoryExpiry != nil && commercialExpiry == nil {
+            compulsoryInsurer = compulsoryInsurer ?? lastInsurer
+            compulsoryPremium = compulsoryPremium ?? lastPremium
         }
-        return customer
     }
 
     /// Columns Huashu has no field for, as stored: JSON with sorted keys.
