@@ -162,7 +162,10 @@ struct QueueOrderTests {
             try RenewalQueue.each(store: ledger.store, today: today, minute: 600, plan: .dealer, owner: owner, limit: 1) { found.append($0.customer.id) }
             return found
         }
-        let top = try #require(try first(.agent("小李")).first ?? nil)
+        var lead: [QueueEntry] = []
+        try RenewalQueue.each(store: ledger.store, today: today, minute: 600, plan: .dealer, owner: .agent("小李"), limit: 1) { lead.append($0) }
+        #expect(lead.allSatisfy { RenewalQueueRule.leadsTheList($0.standing) }, "the top is a follow-up due, read by the agent's kept rows")
+        let top = try #require(lead.first?.customer.id)
         try ledger.store.write { db in try db.execute(sql: "UPDATE customers SET agent = ' 小张 ' WHERE id = ?", arguments: [top]) }
         #expect(try first(.agent("小张")) == [top])
         #expect(try first(.agent("小李")) != [top])
