@@ -118,6 +118,12 @@ public final class Store: Sendable {
         migrator.registerMigration("v7-report: month figures keyed by the local month's first moment") { db in
             try ReportMonthFigures.rekey(db)
         }
+        // The report's due list reads one row kept per customer (`ReportCustomers`): a month's report on years of calls
+        // costs what it costs on the month's, not a count and a sort of each due customer's every call and follow-up.
+        migrator.registerMigration("v8-report: each customer's call count, latest call, results and first open follow-up kept for the due list") { db in
+            try db.execute(sql: ReportCustomers.schema)
+            try db.execute(sql: ReportCustomers.backfill)
+        }
         return migrator
     }()
 
