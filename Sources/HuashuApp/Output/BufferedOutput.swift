@@ -22,8 +22,9 @@ public final class BufferedOutput {
         if buffer.count >= Self.capacity { flush() }
     }
 
-    public func write(bytes: [UInt8]) {
-        buffer.append(contentsOf: bytes)
+    /// Lets `body` add bytes to what is gathered (a row laid out in place, without a String of its own).
+    func append(_ body: (inout [UInt8]) -> Void) {
+        body(&buffer)
         if buffer.count >= Self.capacity { flush() }
     }
 

@@ -58,7 +58,7 @@ public enum MonthlyReportCommand {
             defer { if descriptor != STDOUT_FILENO { close(descriptor) } }
             let out = BufferedOutput(descriptor: descriptor)
             try wrap {
-                if options.format == .csv { try ReportSheet.csv(document, to: out.write(bytes:)) } else { try ReportPage.html(document, to: out.write) }
+                if options.format == .csv { try ReportSheet.csv(document) { line in out.append { $0 += line } } } else { try ReportPage.html(document, to: out.write) }
             }
             out.flush()
             if let failure = out.failure {
