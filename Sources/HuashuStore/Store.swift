@@ -205,7 +205,8 @@ public final class Store: Sendable {
     nonisolated(unsafe) static var largeFile = 256 << 20
 
     private static func migrate(_ pool: DatabasePool, path: String) throws {
-        let (applied, bytes) = try pool.read { db in
+        // On the writer's connection: a reader's left open in the pool would keep a first import from leaving the log.
+        let (applied, bytes) = try pool.write { db in
             (try migrator.appliedIdentifiers(db), try (Int.fetchOne(db, sql: "PRAGMA page_count") ?? 0) * (Int.fetchOne(db, sql: "PRAGMA page_size") ?? 0))
         }
         let pending = migrator.migrations.filter { !applied.contains($0) }
