@@ -187,12 +187,14 @@ public final class Store: Sendable {
         }
         do {
             pool = try DatabasePool(path: path, configuration: config)
-            try pool.write { db in
+            // On the writer's connection: a reader's left open in the pool would keep a first import from leaving the log.
+            let (applied, bytes) = try pool.write { db in
                 if try Self.migrator.hasBeenSuperseded(db) {
                     throw StoreError("\(path) was written by a newer version of huashu; update huashu to use it")
                 }
+                return (try Self.migrator.appliedIdentifiers(db), try (Int.fetchOne(db, sql: "PRAGMA page_count") ?? 0) * (Int.fetchOne(db, sql: "PRAGMA page_size") ?? 0))
             }
-            try Self.migrate(pool, path: path)
+            try Self.migrate(pool, path: path, applied: applied, bytes: bytes)
         } catch let error as StoreError {
             throw error
         } catch {
@@ -204,11 +206,8 @@ public final class Store: Sendable {
     /// every call: about two minutes at ten million steps), so it is said on standard error, a line per migration.
     nonisolated(unsafe) static var largeFile = 256 << 20
 
-    private static func migrate(_ pool: DatabasePool, path: String) throws {
-        // On the writer's connection: a reader's left open in the pool would keep a first import from leaving the log.
-        let (applied, bytes) = try pool.write { db in
-            (try migrator.appliedIdentifiers(db), try (Int.fetchOne(db, sql: "PRAGMA page_count") ?? 0) * (Int.fetchOne(db, sql: "PRAGMA page_size") ?? 0))
-        }
+    /// `applied`: the migrations the file has; `bytes`: its size.
+    private static func migrate(_ pool: DatabasePool, path: String, applied: Set<String>, bytes: Int) throws {
         let pending = migrator.migrations.filter { !applied.contains($0) }
         guard !applied.isEmpty, !pending.isEmpty, bytes >= largeFile else { return try migrator.migrate(pool) }
         let say = { (text: String) in FileHandle.standardError.write(Data(text.utf8)) }
