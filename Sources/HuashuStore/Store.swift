@@ -123,6 +123,12 @@ public final class Store: Sendable {
         migrator.registerMigration("v8-queue: each agent's open follow-ups by due time, for call --next") { db in
             try db.execute(sql: QueueFacts.agentColumn)
         }
+        // The report's due list reads one row kept per customer (`ReportCustomers`): a month's report on years of calls
+        // costs what it costs on the month's, not a count and a sort of each due customer's every call and follow-up.
+        migrator.registerMigration("v8-report: each customer's call count, latest call, results and first open follow-up kept for the due list") { db in
+            try db.execute(sql: ReportCustomers.schema)
+            try db.execute(sql: ReportCustomers.backfill)
+        }
         return migrator
     }()
 
@@ -181,17 +187,39 @@ public final class Store: Sendable {
         }
         do {
             pool = try DatabasePool(path: path, configuration: config)
-            try pool.write { db in
+            // On the writer's connection: a reader's left open in the pool would keep a first import from leaving the log.
+            let (applied, bytes) = try pool.write { db in
                 if try Self.migrator.hasBeenSuperseded(db) {
                     throw StoreError("\(path) was written by a newer version of huashu; update huashu to use it")
                 }
+                return (try Self.migrator.appliedIdentifiers(db), try (Int.fetchOne(db, sql: "PRAGMA page_count") ?? 0) * (Int.fetchOne(db, sql: "PRAGMA page_size") ?? 0))
             }
-            try Self.migrator.migrate(pool)
+            try Self.migrate(pool, path: path, applied: applied, bytes: bytes)
         } catch let error as StoreError {
             throw error
         } catch {
             throw StoreError(describing: error, path: path)
         }
+    }
+
+    /// A file this large takes a while to bring up to this version's schema (a migration may fill a new table from
+    /// every call: about two minutes at ten million steps), so it is said on standard error, a line per migration.
+    nonisolated(unsafe) static var largeFile = 256 << 20
+
+    /// `applied`: the migrations the file has; `bytes`: its size.
+    private static func migrate(_ pool: DatabasePool, path: String, applied: Set<String>, bytes: Int) throws {
+        let pending = migrator.migrations.filter { !applied.contains($0) }
+        guard !applied.isEmpty, !pending.isEmpty, bytes >= largeFile else { return try migrator.migrate(pool) }
+        let say = { (text: String) in FileHandle.standardError.write(Data(text.utf8)) }
+        say("huashu: updating \(path) (\(bytes >> 20) MB) to this version's schema, \(pending.count) step(s); on a large file this takes minutes\n")
+        let began = Date()
+        for identifier in pending {
+            let start = Date()
+            say("  \(identifier) ...")
+            try migrator.migrate(pool, upTo: identifier)
+            say(String(format: " %.1f s\n", Date().timeIntervalSince(start)))
+        }
+        say(String(format: "huashu: the database is up to date (%.0f s)\n", Date().timeIntervalSince(began)))
     }
 
     private static func createPrivately(_ path: String) throws(StoreError) {
