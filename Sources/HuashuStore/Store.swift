@@ -118,6 +118,12 @@ public final class Store: Sendable {
         migrator.registerMigration("v7-report: month figures keyed by the local month's first moment") { db in
             try ReportMonthFigures.rekey(db)
         }
+        // Central hands out its changes by transaction and number (`ChangeMark`), so a change committed late is still
+        // pulled; and a follow-up central refused to mark done waits for this desk's next call to the customer.
+        migrator.registerMigration("v8-team: pull marks by central's transaction; refused done-marks wait for a call") { db in
+            try db.execute(sql: Schema.pullMarksByTransaction)
+            try db.execute(sql: Schema.refusedDoneMarksWait)
+        }
         return migrator
     }()
 

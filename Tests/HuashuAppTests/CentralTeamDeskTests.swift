@@ -33,8 +33,18 @@ struct CentralTeamDeskTests {
         _ = try b.sqlite("UPDATE follow_ups SET done_at = '\(inDays(0))T09:00:00.000+08:00' WHERE origin = 'desk-a#1'")
         let early = try b.piped(["sync"], input: "", environment: deskB)
         #expect(early.output.contains("1 follow-up booked on other desks could not be marked done there"), "\(early.output)")
+        #expect(early.output.contains("sent again after this desk's next call to the customer"), "\(early.output)")
         #expect(try b.sqlite("SELECT count(*) FROM central_follow_ups_done") == "1", "kept to send again")
         #expect(try cluster.value("SELECT done_at IS NULL FROM follow_ups WHERE desk = 'desk-a' AND id = 1") == "t")
+        // Not sent (nor said) again at every sync: a sync with no new call, and one after a call to another customer,
+        // leave it waiting.
+        let quiet = try b.piped(["sync"], input: "", environment: deskB)
+        #expect(quiet.status == 0 && !quiet.output.contains("could not be marked done"), "\(quiet.output)")
+        #expect(try b.piped(["call", "粤E33333"], input: ".end thinking\n", environment: deskB).status == 0)
+        let otherCall = try b.piped(["sync"], input: "", environment: deskB)
+        #expect(otherCall.status == 0 && !otherCall.output.contains("could not be marked done"), "\(otherCall.output)")
+        #expect(!otherCall.output.contains("marked done there"), "\(otherCall.output)")
+        #expect(try b.sqlite("SELECT count(*) FROM central_follow_ups_done") == "1", "still waiting for a call to 周八")
 
         // 小王 calls 周八 from desk b: that call honours the callback desk a booked.
         let call = try b.piped(["call", "粤E12345"], input: ".end thinking\n", environment: deskB)
@@ -61,20 +71,58 @@ struct CentralTeamDeskTests {
         #expect(marked.marked == 0 && marked.settled.isEmpty)
         #expect(try cluster.value("SELECT done_at IS NULL FROM follow_ups WHERE desk = 'desk-a' AND id = 2") == "t")
 
-        // Central's sequence hands out numbers in order but transactions commit out of it: 吴九's mark, numbered just
-        // below the one desk a's pull already passed, commits after that pull. Desk a's next pull still sees it.
-        let central = try cluster.connect()
-        try central.execute("ALTER TABLE follow_ups DISABLE TRIGGER follow_ups_sequenced")
-        try central.execute("""
-            UPDATE follow_ups SET done_at = now(), done_on = 'desk-b',
-              seq = (SELECT seq - 1 FROM follow_ups WHERE desk = 'desk-a' AND id = 1) WHERE desk = 'desk-a' AND id = 2
-            """)
-        try central.execute("ALTER TABLE follow_ups ENABLE TRIGGER follow_ups_sequenced")
-        let late = try a.piped(["sync"], input: "", environment: deskA)
-        #expect(late.output.contains("1 of this desk's follow-up done by a call on another desk"), "\(late.output)")
-        #expect(try a.sqlite("SELECT id, done_at IS NOT NULL FROM follow_ups ORDER BY id") == "1|1\n2|1")
+        // (A mark that commits after a later-numbered one: CentralPullRaceTests.)
         let again = try a.piped(["sync"], input: "", environment: deskA)
         #expect(!again.output.contains("done by a call on another desk"), "applied once: \(again.output)")
+    }
+
+    /// The server's check on marking another desk's follow-up done, under real agent logins (`central grant`): only
+    /// the login that pushes the desk may name it, and only once that desk has pushed a call to the customer.
+    @Test func underAgentLoginsOnlyTheDesksOwnLoginWithACallToTheCustomerMarksAFollowUpDone() throws {
+        let (cluster, a, b, file) = try team.team()
+        for (login, desk) in [("agenta", "desk-a"), ("agentb", "desk-b"), ("agentc", "desk-c")] {
+            #expect(try a.piped(["central", "grant", login, "--role", "agent", "--desk", desk, "--central", cluster.url], input: "").status == 0)
+        }
+        func desk(_ login: String, _ name: String, agent: String) -> [String: String] {
+            ["HUASHU_CENTRAL": cluster.url(as: login), "HUASHU_DESK": name, "HUASHU_AGENT": agent]
+        }
+        let deskA = desk("agenta", "desk-a", agent: "小李"), deskB = desk("agentb", "desk-b", agent: "小王")
+        #expect(try a.piped(["import", file], input: "", environment: deskA).status == 0)
+        _ = try a.sqlite("""
+            INSERT INTO follow_ups (customer_id, call_id, kind, due_at)
+            SELECT id, NULL, 'callback', '\(inDays(-1)) 10:00' FROM customers WHERE plate = '粤E12345'
+            """)
+        #expect(try a.piped(["sync"], input: "", environment: deskA).status == 0)
+        let pulled = try b.piped(["sync"], input: "", environment: deskB)
+        #expect(pulled.output.contains("1 follow-up from other desks"), "the pull runs under an agent's login: \(pulled.output)")
+        let done = [(origin: "desk-a#1", at: "2026-12-01T10:00:00.000+08:00")]
+        let open = "SELECT done_at IS NULL FROM follow_ups WHERE desk = 'desk-a' AND id = 1"
+
+        // Desk b's own login, before any call of desk b to 周八 reached central: refused (nothing settled, nothing marked).
+        let agentB = try CentralConnection(url: cluster.url(as: "agentb"))
+        let early = try agentB.markFollowUpsDone(done, desk: "desk-b")
+        #expect(early.settled.isEmpty && early.marked == 0)
+        #expect(try cluster.value(open) == "t")
+        // Another agent's login naming desk b: refused in words; naming its own desk, which never called 周八: not marked.
+        let agentC = try CentralConnection(url: cluster.url(as: "agentc"))
+        let named = try #require(throws: CentralError.self) { try agentC.markFollowUpsDone(done, desk: "desk-b") }
+        #expect(named.description.contains("desk desk-b is not pushed by agentc"), "\(named.description)")
+        let own = try agentC.markFollowUpsDone(done, desk: "desk-c")
+        #expect(own.settled.isEmpty && own.marked == 0)
+        // Nor by hand: an agent cannot update another desk's follow-up directly.
+        _ = try? agentC.execute("UPDATE follow_ups SET done_at = 'x', done_on = 'desk-c' WHERE desk = 'desk-a'")
+        #expect(try cluster.value(open) == "t")
+
+        // 小王 calls 周八 from desk b and syncs under agentb: marked, by desk b.
+        #expect(try b.piped(["call", "粤E12345"], input: ".end thinking\n", environment: deskB).status == 0)
+        let synced = try b.piped(["sync"], input: "", environment: deskB)
+        #expect(synced.output.contains("1 follow-up booked on other desks marked done there"), "\(synced.output)")
+        #expect(try cluster.value("SELECT concat_ws('|', done_at IS NOT NULL, done_on) FROM follow_ups WHERE desk = 'desk-a' AND id = 1") == "t|desk-b")
+        // Desk c's login still cannot name desk b, now that desk b has the call.
+        #expect(throws: CentralError.self) { try agentC.markFollowUpsDone(done, desk: "desk-b") }
+        // Desk a learns it under its own login.
+        let learnt = try a.piped(["sync"], input: "", environment: deskA)
+        #expect(learnt.output.contains("1 of this desk's follow-up done by a call on another desk"), "\(learnt.output)")
     }
 
     @Test func anImportOnADeskReconcilesWithOtherAgentsChangesItsSyncsPassedOver() throws {
