@@ -113,10 +113,10 @@ struct CentralTeamDeskTests {
         _ = try? agentC.execute("UPDATE follow_ups SET done_at = 'x', done_on = 'desk-c' WHERE desk = 'desk-a'")
         #expect(try cluster.value(open) == "t")
 
-        // 小王 calls 周八 from desk b and syncs under agentb: marked, by desk b.
+        // 小王 calls 周八 from desk b and syncs under agentb (the push after the call may have marked it already): marked, by desk b.
         #expect(try b.piped(["call", "粤E12345"], input: ".end thinking\n", environment: deskB).status == 0)
-        let synced = try b.piped(["sync"], input: "", environment: deskB)
-        #expect(synced.output.contains("1 follow-up booked on other desks marked done there"), "\(synced.output)")
+        #expect(try b.piped(["sync"], input: "", environment: deskB).status == 0)
+        #expect(try b.sqlite("SELECT count(*) FROM central_follow_ups_done") == "0", "central confirmed it")
         #expect(try cluster.value("SELECT concat_ws('|', done_at IS NOT NULL, done_on) FROM follow_ups WHERE desk = 'desk-a' AND id = 1") == "t|desk-b")
         // Desk c's login still cannot name desk b, now that desk b has the call.
         #expect(throws: CentralError.self) { try agentC.markFollowUpsDone(done, desk: "desk-b") }
@@ -163,6 +163,12 @@ struct CentralTeamDeskTests {
             孙十一,粤E44444,13644445555,\(inDays(20)),平安,2600,小王
 
             """)
+        // A call logged on desk b (steps, audit): the dry run's copy leaves those behind and the desk's file untouched.
+        #expect(try b.piped(["call", "粤B12345"], input: ".end thinking\n").status == 0)
+        func fileBytes() throws -> String {
+            try Fixture.run("/bin/sh", ["-c", "cat \"$0\" \"$0-wal\" 2>/dev/null | md5sum", b.database], environment: [:]).output
+        }
+        let bytesBefore = try fileBytes()
         let before = try b.sqlite("SELECT count(*), group_concat(plate) FROM customers")
         let ledgerBefore = try cluster.value("SELECT string_agg(concat_ws('|', plate, seq, commercial_premium), ',' ORDER BY plate) FROM ledger")
         let dry = try b.piped(["import", "--dry-run", export], input: "", environment: deskB)
@@ -172,6 +178,19 @@ struct CentralTeamDeskTests {
         #expect(dry.output.contains("would import 2 customers") && dry.output.contains("1 new, 1 updated"), "\(dry.output)")
         #expect(dry.output.contains("compared with the team ledger on \(cluster.url); nothing was sent"), "\(dry.output)")
         #expect(try b.sqlite("SELECT count(*), group_concat(plate) FROM customers") == before, "the desk's file is as it was")
+        #expect(try fileBytes() == bytesBefore, "byte for byte")
+        // The copy a dry run works on: every table and row but the log's steps, audit and the figures kept from them.
+        let scratch = b.folder.appendingPathComponent("scratch.sqlite").path
+        #expect(try Store.copyIfOutdated(b.database, to: scratch, always: true))
+        #expect(try fileBytes() == bytesBefore)
+        let counts = "SELECT (SELECT count(*) FROM customers), (SELECT count(*) FROM calls), (SELECT count(*) FROM call_steps), "
+            + "(SELECT count(*) FROM audit), (SELECT count(*) FROM grdb_migrations), (SELECT count(*) FROM sqlite_master)"
+        let desk = try b.sqlite(counts).split(separator: "|"), copy = try Fixture.run("/usr/bin/sqlite3", [scratch, counts], environment: [:])
+            .output.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "|")
+        #expect(desk.count == 6 && copy.count == 6 && Int(desk[2]) ?? 0 > 0, "\(desk) \(copy)")
+        #expect(copy[0] == desk[0] && copy[1] == desk[1] && copy[4] == desk[4] && copy[5] == desk[5], "\(desk) \(copy)")
+        #expect(copy[2] == "0" && copy[3] == "0", "\(copy)")
+        _ = try Store(path: scratch)
         #expect(try cluster.value("SELECT string_agg(concat_ws('|', plate, seq, commercial_premium), ',' ORDER BY plate) FROM ledger") == ledgerBefore)
         #expect(try cluster.value("SELECT count(*) FROM ledger_review") == "0")
 
