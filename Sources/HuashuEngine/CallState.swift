@@ -95,6 +95,12 @@ public struct CallState: Sendable, Codable, Equatable {
         facts.first { $0.fact == fact }?.value
     }
 
+    /// The facts the ending still lacks (`OutcomeKind.factsAskedAtEnd`); a loss ended with its
+    /// insurer (`.end lost price 平安`) has its destination.
+    public var factsMissingAtEnd: [CallFact] {
+        (outcome?.kind.factsAskedAtEnd ?? []).filter { fact($0) == nil && !($0 == .destination && lostTo != nil) }
+    }
+
     /// Keeps the latest value of a fact; a destination is also where a lost customer went.
     mutating func record(_ fact: CallFact, _ value: String) {
         if let index = facts.firstIndex(where: { $0.fact == fact }) {

@@ -27,6 +27,17 @@ public enum OutcomeKind: String, Sendable, CaseIterable, Codable {
     /// Settles the customer's renewal season (`RenewalSeason`): nobody calls them again about it.
     public var isFinal: Bool { OutcomeKind.final.contains(self) }
 
+    /// The facts an ending of this kind is incomplete without, asked for before the call closes
+    /// when the agent has not recorded them: where a lost customer went; what a sale covers, how
+    /// it is paid and how the policy reaches the customer.
+    public var factsAskedAtEnd: [CallFact] {
+        switch self {
+        case .lost: return [.destination]
+        case .won: return [.covers, .payment, .delivery]
+        default: return []
+        }
+    }
+
     /// The outcomes that settle a season, for queries that filter on them.
     public static let final: [OutcomeKind] = [.won, .lost, .doNotCall, .wrongNumber]
 }

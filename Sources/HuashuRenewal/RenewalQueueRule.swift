@@ -158,6 +158,12 @@ public enum RenewalQueueRule {
         return (labelled + followUps + [leadReason(call: 9_999_999)]).map(\.displayWidth).max() ?? 0
     }
 
+    /// Whether `standing` is a follow-up whose time has come: these lead the list, in the order of their due time as
+    /// written and then the customer's id (the key is a mark and the due time), before anything the timeline asks for.
+    public static func leadsTheList(_ standing: QueueStanding) -> Bool {
+        standing.key.hasPrefix(followUpMark)
+    }
+
     /// The first character of a key: follow-ups due, then the timeline, then follow-ups later today.
     static let followUpMark = "0", timelineMark = "1", laterTodayMark = "2"
     /// Urgency from the days to expiry: within 7 days or lapsed, 8-30, 31-60, further (or none).

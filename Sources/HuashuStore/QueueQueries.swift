@@ -50,34 +50,56 @@ extension Store {
             defer { try? db.execute(sql: "PRAGMA cache_size = \(cacheSize)") }
             let rule = RenewalQueueSQL(today: today, minute: minute, plan: plan, dialect: .sqlite)
             let columns = limit == nil ? CustomerColumns.listed : CustomerColumns.all
-            let statement = try db.makeStatement(sql: QueueQuery.sql(rule, owner: owner, columns: columns, limited: limit != nil))
-            let handle = statement.sqliteStatement
-            defer { sqlite3_reset(handle) }
-            let cursor = CustomerColumns.Cursor(handle)
-            // A limited list that the rule in Swift thinned (a row edited by hand that the SQL placed) asks again,
-            // further down, until it has `limit` entries or the list ends; rows already judged are passed over.
-            var asked = limit, judged = 0, given = 0
-            while true {
-                try statement.setArguments(QueueQuery.arguments(owner: owner, limit: asked))
-                sqlite3_reset(handle)
-                var row = 0
-                while true {
-                    let code = sqlite3_step(handle)
-                    if code == SQLITE_DONE { break }
-                    guard code == SQLITE_ROW else {
-                        throw DatabaseError(resultCode: ResultCode(rawValue: code), message: db.lastErrorMessage, sql: statement.sql)
-                    }
-                    row += 1
-                    guard row > judged else { continue }
+            /// Steps `statement` while `body` asks for more; each row is a customer and where the rule places them (nil: not listed).
+            func rows(_ statement: Statement, _ body: (() -> (Customer, QueueStanding?)) throws -> Bool) throws {
+                let handle = statement.sqliteStatement
+                defer { sqlite3_reset(handle) }
+                let cursor = CustomerColumns.Cursor(handle)
+                let judged = { () -> (Customer, QueueStanding?) in
                     cursor.column = 1
                     var customer = Customer(id: cursor.integer(), plate: "", name: "")
                     for column in columns { column.read(&customer, cursor) }
                     let candidate = QueueCandidate(customer, lastCallAt: cursor.text(), lastOutcome: cursor.text(), lastLossReason: cursor.text(),
                                                    lastEndedAt: cursor.text(), lastEndedOutcome: cursor.text(),
                                                    followUpKind: cursor.text(), followUpDue: cursor.text())
-                    guard let standing = RenewalQueueRule.standing(candidate, today: today, minute: minute, plan: plan) else { continue }
+                    return (customer, RenewalQueueRule.standing(candidate, today: today, minute: minute, plan: plan))
+                }
+                sqlite3_reset(handle)
+                while true {
+                    let code = sqlite3_step(handle)
+                    if code == SQLITE_DONE { return }
+                    guard code == SQLITE_ROW else {
+                        throw DatabaseError(resultCode: ResultCode(rawValue: code), message: db.lastErrorMessage, sql: statement.sql)
+                    }
+                    guard try body(judged) else { return }
+                }
+            }
+            // An agent's (or nobody's) first few: the follow-ups due lead the list in due order, so when they alone fill
+            // `limit` they are its first entries, read in the index's order and no further than the last one taken.
+            if let limit, owner != .anyone {
+                let statement = try db.makeStatement(sql: QueueQuery.sql(rule, owner: owner, columns: columns, reading: .dueFollowUps))
+                try statement.setArguments(QueueQuery.arguments(owner: owner, limit: nil))
+                var first: [(Customer, QueueStanding)] = []
+                try rows(statement) { judged in
+                    let (customer, standing) = judged()
+                    if let standing, RenewalQueueRule.leadsTheList(standing) { first.append((customer, standing)) }
+                    return first.count < limit
+                }
+                if first.count == limit { return first.forEach(each) }
+            }
+            let statement = try db.makeStatement(sql: QueueQuery.sql(rule, owner: owner, columns: columns, reading: limit == nil ? .whole : .first))
+            // A limited list that the rule in Swift thinned (a row edited by hand that the SQL placed) asks again,
+            // further down, until it has `limit` entries or the list ends; rows already judged are passed over.
+            var asked = limit, judged = 0, given = 0
+            while true {
+                try statement.setArguments(QueueQuery.arguments(owner: owner, limit: asked))
+                var row = 0
+                try rows(statement) { judge in
+                    row += 1
+                    guard row > judged, case (let customer, let standing?) = judge() else { return true }
                     given += 1
                     each(customer, standing)
+                    return true
                 }
                 guard let limit, let wanted = asked, row == wanted, given < limit else { break }
                 judged = row
@@ -91,14 +113,14 @@ extension Store {
     }
 
     /// The plan SQLite chooses for `queue` (`EXPLAIN QUERY PLAN`, one line per step): the tests read it.
-    public func queuePlan(owner: QueueOwner, limited: Bool) throws(StoreError) -> String {
+    public func queuePlan(owner: QueueOwner, reading: QueueReading) throws(StoreError) -> String {
         try read { db in
             let today = LedgerDate(daysSince1970: 0)
             db.add(function: QueueQuery.key(today: today, minute: 0, plan: .dealer))
             let rule = RenewalQueueSQL(today: today, minute: 0, plan: .dealer, dialect: .sqlite)
-            let columns = limited ? CustomerColumns.all : CustomerColumns.listed
-            return try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + QueueQuery.sql(rule, owner: owner, columns: columns, limited: limited),
-                                    arguments: QueueQuery.arguments(owner: owner, limit: limited ? 1 : nil))
+            let columns = reading == .whole ? CustomerColumns.listed : CustomerColumns.all
+            return try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + QueueQuery.sql(rule, owner: owner, columns: columns, reading: reading),
+                                    arguments: QueueQuery.arguments(owner: owner, limit: reading == .first ? 1 : nil))
                 .map { row -> String in row["detail"] }.joined(separator: "\n")
         }
     }
@@ -138,6 +160,12 @@ extension VehiclePolicy {
     }
 }
 
+/// How the call list's query reads: the whole list sorted; its first few (`LIMIT`) sorted; or an owner's follow-ups in
+/// due order, unsorted, for a reader that stops at the first few that lead the list (`RenewalQueueRule.leadsTheList`).
+public enum QueueReading: Sendable {
+    case whole, first, dueFollowUps
+}
+
 /// The call list's one query.
 enum QueueQuery {
     /// Customers in the order of `RenewalQueueRule`, by its key in SQL (`RenewalQueueSQL`), in stages
@@ -150,7 +178,7 @@ enum QueueQuery {
     /// rule itself in Swift (`huashu_queue_key`).
     ///
     /// Who is never on a list, whatever the day: do-not-call (勿扰), no valid phone, rehearsal customers.
-    static func sql(_ rule: RenewalQueueSQL, owner: QueueOwner, columns: [CustomerColumn], limited: Bool) -> String {
+    static func sql(_ rule: RenewalQueueSQL, owner: QueueOwner, columns: [CustomerColumn], reading: QueueReading) -> String {
         let stage = "LIMIT -1 OFFSET 0"
         let julianToday = "\(rule.today.daysSince1970 + 2_440_587).5"
         func days(to column: String) -> String { "CAST(julianday(\(column)) - \(julianToday) AS INTEGER)" }
@@ -159,14 +187,21 @@ enum QueueQuery {
         func expiryAsWritten(_ column: String) -> String {
             "(\(column) IS NULL OR (\(column) BETWEEN '\(years.lowerBound)-01-01' AND '\(years.upperBound)-12-31' AND date(\(column)) = \(column)))"
         }
+        let listable = "c.do_not_call = 0 AND c.training = 0 AND c.phone_invalid = 0 \(owner.condition(agent: ":agent"))"
+        // Every customer of the owner, or (`dueFollowUps`) those with an open follow-up, in due order, from the rows kept
+        // beside the customers by agent (`QueueFacts`).
+        let from = reading != .dueFollowUps ? "FROM customers c LEFT JOIN queue_facts x ON x.customer_id = c.id WHERE \(listable)" : """
+            FROM queue_facts x INDEXED BY queue_facts_follow_ups_by_agent CROSS JOIN customers c ON c.id = x.customer_id
+            WHERE x.follow_up_due IS NOT NULL AND x.agent \(owner == .nobody ? "IS NULL" : "= :agent") AND \(listable)
+            ORDER BY x.follow_up_due, x.customer_id
+            """
         // The stages carry the key's inputs alone; what the list shows is read beside the placed row (`shown`).
         let probe = """
             SELECT c.id, c.grade, c.lead_from_call, x.ended_outcome, x.follow_up_due,
                    \(days(to: "c.commercial_expiry")) AS days_c, \(days(to: "c.compulsory_expiry")) AS days_k,
                    \(days(since: "x.last_at")) AS since, \(days(since: "x.ended_at")) AS ended_since,
                    \(expiryAsWritten("c.commercial_expiry")) AND \(expiryAsWritten("c.compulsory_expiry")) AND x.as_written IS NOT 0 AS as_written
-            FROM customers c LEFT JOIN queue_facts x ON x.customer_id = c.id
-            WHERE c.do_not_call = 0 AND c.training = 0 AND c.phone_invalid = 0 \(owner.condition(agent: ":agent"))
+            \(from)
             \(stage)
             """
         let placed = rule.placed(probe, carrying: ["id", "as_written"], otherwise: "NULL", stage: stage)
@@ -175,29 +210,37 @@ enum QueueQuery {
                                      x.follow_up_kind, x.follow_up_due)
              FROM customers c LEFT JOIN queue_facts x ON x.customer_id = c.id WHERE c.id = sorted.id)
             """
-        let place = "(CASE WHEN sorted.as_written THEN sorted.place ELSE \(odd) END)"
-        // The rows that may be listed: placed by the key, or left to the rule in Swift.
-        let candidates = "FROM (\(placed)) sorted WHERE (sorted.place IS NOT NULL OR sorted.as_written IS NOT 1) AND \(place) IS NOT NULL"
+        // The rows that may be listed: placed by the key, or left to the rule in Swift (asked once per row: one it leaves
+        // out is sorted first and passed over, as the rule in Swift judges every row again).
+        let candidates = """
+            SELECT sorted.id, (CASE WHEN sorted.as_written THEN sorted.place ELSE \(odd) END) AS place
+            FROM (\(placed)) sorted WHERE sorted.place IS NOT NULL OR sorted.as_written IS NOT 1
+            """
         let selected = "top.place, c.id, \(columns.map { "c." + $0.name }.joined(separator: ", ")), "
             + RenewalQueueSQL.shown.dropFirst().map { "x." + $0 }.joined(separator: ", ")
         let shown = "CROSS JOIN customers c ON c.id = top.id LEFT JOIN queue_facts x ON x.customer_id = top.id"
-        // A few entries (`call --next`): the sorter keeps the first few, and only their rows are read.
-        guard !limited else {
+        switch reading {
+        case .first:
+            // A few entries (`call --next`): the sorter keeps the first few, and only their rows are read.
             return """
                 SELECT \(selected)
-                FROM (SELECT sorted.id, \(place) AS place \(candidates) ORDER BY 2, 1 LIMIT :limit) top
+                FROM (\(candidates) ORDER BY 2, 1 LIMIT :limit) top
                 \(shown)
                 """
+        case .dueFollowUps:
+            // In the order read: the caller stops at the last entry it takes.
+            return "SELECT \(selected) FROM (\(candidates) \(stage)) top \(shown)"
+        case .whole:
+            // A whole list: what the list shows is read beside each placed row, in the scan's order (pages just read),
+            // and sorted with it, so SQLite's sorter spills in sorted runs. A `LIMIT` on a sorted subquery would make it
+            // a temporary B-tree instead, each row an insert at a random page: three times slower here.
+            return """
+                SELECT \(selected)
+                FROM (\(candidates) \(stage)) top
+                \(shown)
+                ORDER BY top.place, top.id
+                """
         }
-        // A whole list: what the list shows is read beside each placed row, in the scan's order (pages just read),
-        // and sorted with it, so SQLite's sorter spills in sorted runs. A `LIMIT` on a sorted subquery would make it
-        // a temporary B-tree instead, each row an insert at a random page: three times slower here.
-        return """
-            SELECT \(selected)
-            FROM (SELECT sorted.id, \(place) AS place \(candidates) \(stage)) top
-            \(shown)
-            ORDER BY top.place, top.id
-            """
     }
 
     static func arguments(owner: QueueOwner, limit: Int?) -> StatementArguments {

@@ -110,13 +110,18 @@ public final class Store: Sendable {
         // The call list reads each customer's latest calls and earliest open follow-up from one row kept beside
         // the customer (`QueueFacts`), one scan for a million customers instead of three index lookups each.
         migrator.registerMigration("v7-queue: each customer's latest calls and first open follow-up kept for the call list") { db in
-            try db.execute(sql: QueueFacts.schema)
-            try db.execute(sql: QueueFacts.backfill)
+            try db.execute(sql: QueueFacts.schemaV7)
+            try db.execute(sql: QueueFacts.backfill(agent: false))
         }
         // v7-report's month keys were the local month's date at midnight UTC, not its first moment: the report never read
         // them outside UTC, and a month's calls near its edges were keyed by another zone's month.
         migrator.registerMigration("v7-report: month figures keyed by the local month's first moment") { db in
             try ReportMonthFigures.rekey(db)
+        }
+        // `call --next` reads the agent's follow-ups in due order, which come first in the queue, and stops at the first
+        // that is listed, instead of reading every one of the agent's customers (`QueueQuery.followUpsFirst`).
+        migrator.registerMigration("v8-queue: each agent's open follow-ups by due time, for call --next") { db in
+            try db.execute(sql: QueueFacts.agentColumn)
         }
         // Central hands out its changes by transaction and number (`ChangeMark`), so a change committed late is still
         // pulled; and a follow-up central refused to mark done waits for this desk's next call to the customer.

@@ -69,6 +69,35 @@ struct CallOutcomeTests {
         #expect(calls.contains("险种 交强险 车损 三者100万  付款方式 转账  交付 寄到 天河区体育西路1号"))
     }
 
+    @Test func aSaleEndedWithoutItsFactsAsksForEachMissingOneBeforeTheCallCloses() throws {
+        let fixture = try Fixture()
+        // The payment is recorded during the call, so only the covers and the delivery are asked;
+        // an empty line and a refused value ask again.
+        let input = (Self.toQuote + [".record 付款 扫码", ".end won", "", "交强险 车损", "快递", "寄到 福田区深南大道88号"])
+            .joined(separator: "\n") + "\n"
+        let result = try fixture.piped(["call", "粤B12345"], input: input)
+        #expect(result.status == 0)
+        #expect(!result.output.contains("客户怎么付款?"), "a recorded fact is not asked again")
+        #expect(result.output.contains("客户买了哪些险种?"))
+        #expect(result.output.contains("不能这样做: 交付写 寄到 地址、来店取 或 电子保单。"))
+        #expect(result.output.contains("已记录交付: 寄到 福田区深南大道88号。"))
+        let call = try #require(try fixture.store.call(1))
+        #expect(call.outcome == "won")
+        #expect(call.factValues.map { "\($0.fact.chinese)=\($0.value)" } == ["险种=交强险 车损", "付款方式=扫码", "交付=寄到 福田区深南大道88号"])
+        #expect(try fixture.piped(["verify"], input: "").status == 0)
+
+        // Piped input that ends before the answers leaves the call closed, with what it has.
+        let short = try Fixture()
+        let ended = try short.piped(["call", "粤B12345"], input: (Self.toQuote + [".end won", "电子保单"]).joined(separator: "\n") + "\n")
+        #expect(ended.status == 0)
+        #expect(try short.store.call(1)?.factValues.map(\.fact) == [.covers], "the answer goes to the fact asked, the covers")
+
+        // Outcomes with nothing to ask close at once.
+        let refused = try Fixture()
+        let closed = try refused.piped(["call", "粤B12345"], input: (Self.toQuote + [".end refused"]).joined(separator: "\n") + "\n")
+        #expect(closed.output.contains("通话结束") && !closed.output.contains("(Ctrl-C 跳过)"))
+    }
+
     @Test func aWrongNumberThroughTheScriptLeavesTheQueueForTheCorrectionList() throws {
         let fixture = try Fixture()
         var agent = Agent(terminal: try fixture.terminal("call", "粤B12345"))

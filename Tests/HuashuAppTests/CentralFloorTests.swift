@@ -1,5 +1,9 @@
 import Foundation
+import HuashuApp
+import HuashuCalendar
 import HuashuCentral
+import HuashuRenewal
+import HuashuStore
 import Testing
 
 /// Several desks on one central store: a customer is called by one desk at a
@@ -103,5 +107,39 @@ struct CentralFloorTests {
         _ = try b.sqlite("UPDATE customers SET phone = '13600002222' WHERE plate = '粤B67890'")
         let called = try b.piped(["call", "粤B67890"], input: ".quit\n", environment: desk(b, cluster, "desk-b"))
         #expect(called.status == 0, "a new number is called: \(called.output)")
+    }
+
+    /// `call --next` past a queue whose top is held on other desks or refused there: it asks the queue again in growing
+    /// pages (10, then 40, then 160), passes each of those customers once, in the queue's order, and takes the first
+    /// free one, the 61st.
+    @Test func callNextPagesPastSixtyCustomersHeldOrRefusedElsewhere() throws {
+        let cluster = try ThrowawayCluster()
+        let (_, b) = try open(cluster)
+        let inDays = { (days: Int) in LocalDay.string(Date().addingTimeInterval(Double(days) * 86_400)) }
+        _ = try b.store.upsert((1...70).map { i in
+            Customer(plate: "粤D" + String(format: "%05d", i), name: "客户\(i)", phone: "1390000" + String(format: "%04d", i),
+                     commercialExpiry: inDays(3 + (i * 37) % 70), grade: ["A", "B", "C", nil][i % 4], agent: i % 5 == 0 ? " 小李" : "小李")
+        })
+        let queue = try RenewalQueue.build(store: b.store, today: Date(), plan: .dealer, agent: "小李").map(\.customer.plate)
+        #expect(queue.count == 70)
+        let refused = [queue[4], queue[30]], held = queue.prefix(60).filter { !refused.contains($0) }
+        let central = try cluster.connect()
+        for plate in held {
+            _ = try central.execute("INSERT INTO leases (customer_key, desk, agent, until) VALUES ('\(plate)', 'desk-a', '小王', now() + interval '20 minutes')")
+        }
+        for plate in refused {
+            _ = try central.execute("INSERT INTO refusals (customer_key, kind, desk, call_id) VALUES ('\(plate)', 'do_not_call', 'desk-a', 1)")
+        }
+        let next = try b.piped(["call", "--next"], input: ".end thinking\n", environment: desk(b, cluster, "desk-b"))
+        #expect(next.status == 0, "\(next.output)")
+        #expect(try b.sqlite("SELECT c.plate FROM calls k JOIN customers c ON c.id = k.customer_id") == queue[60])
+        // Each passed customer is said once, in the queue's order: none asked twice, none skipped.
+        let passed = next.output.split(separator: "\n").filter { $0.hasSuffix("; taking the next customer") }
+        #expect(passed.count == 60, "\(next.output)")
+        for (line, plate) in zip(passed, queue.prefix(60)) {
+            #expect(line.contains(plate), "\(line) should name \(plate)")
+            #expect(line.contains(refused.contains(plate) ? "asked not to be called (勿扰), as desk desk-a recorded" : "is being called by 小王 at desk desk-a"))
+        }
+        #expect(try b.sqlite("SELECT count(*) FROM customers WHERE do_not_call = 1 AND plate LIKE '粤D%'") == "2", "the refusals are kept here")
     }
 }

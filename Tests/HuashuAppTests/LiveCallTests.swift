@@ -47,18 +47,22 @@ struct LiveCallTests {
         agent.choose("没问题", thenSee: "发链接")
         agent.choose("发链接", thenSee: "报了号码")
         agent.choose("报了号码", thenSee: "快递到家")
-        agent.choose("快递到家", thenSee: "通话结果: 成交")
+        agent.choose("快递到家", thenSee: "客户买了哪些险种?")
+        agent.type("交强险 车损 三者100万", thenSee: "保单怎么交给客户?")
+        agent.type("寄到 天河区体育西路1号", thenSee: "通话结束")
         #expect(agent.terminal.waitForExit() == 0)
 
         let call = try #require(try fixture.store.call(1))
         #expect(call.outcome == "won")
         #expect(call.quote == "4860")
-        #expect(call.factValues.map { "\($0.fact.rawValue)=\($0.value)" } == ["payment=链接"], "the answer 发链接 records how the customer pays")
+        #expect(call.factValues.map { "\($0.fact.rawValue)=\($0.value)" } == ["covers=交强险 车损 三者100万", "payment=链接", "delivery=寄到 天河区体育西路1号"],
+                "the answer 发链接 records how the customer pays; the ending asks for the covers and the address")
         #expect(try fixture.stepSummary(1) == [
             "start  -> greet", "answer greet>confirm_car -> confirm_car", "answer confirm_car>call_purpose -> call_purpose",
             "answer call_purpose>recap -> recap", "answer recap>quote -> quote", "quote  -> quote",
             "answer quote>close_confirm -> close_confirm", "answer close_confirm>ask_payment -> ask_payment",
             "answer ask_payment>ask_id -> ask_id", "answer ask_id>delivery -> delivery", "answer delivery>end_won -> end_won",
+            "fact  -> end_won", "fact  -> end_won",
         ])
 
         let replay = try Fixture()
@@ -133,8 +137,9 @@ struct LiveCallTests {
         resumed.terminal.waitFor("异议:价格高")
         resumed.choose("那行，你接着说", thenSee: "[需求报价]")
         resumed.choose("可以，办吧", thenSee: "没问题")
-        resumed.type(".end won", thenSee: "通话结果: 成交")
-        #expect(resumed.terminal.waitForExit() == 0)
+        resumed.type(".end won", thenSee: "客户买了哪些险种?")
+        resumed.terminal.type("\u{3}")
+        #expect(resumed.terminal.waitForExit() == 0, "Ctrl-C closes the call without the facts it asks for")
 
         let steps = try fixture.store.steps(of: 1)
         #expect(steps.map(\.seq) == Array(1...steps.count), "no step lost or repeated")

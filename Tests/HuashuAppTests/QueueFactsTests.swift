@@ -16,7 +16,7 @@ struct QueueFactsTests {
     }
 
     static func kept(_ db: Database) throws -> [[String?]] {
-        try rows(db, "SELECT \(QueueFacts.columns) FROM queue_facts WHERE last_at IS NOT NULL OR follow_up_due IS NOT NULL ORDER BY customer_id")
+        try rows(db, "SELECT \(QueueFacts.columns()) FROM queue_facts WHERE last_at IS NOT NULL OR follow_up_due IS NOT NULL ORDER BY customer_id")
     }
 
     static func rows(_ db: Database, _ sql: String) throws -> [[String?]] {
@@ -50,6 +50,7 @@ struct QueueFactsTests {
                                    arguments: [due(), customer()]) },
             { db in try db.execute(sql: "INSERT OR IGNORE INTO follow_ups (customer_id, kind, due_at) VALUES (?, 'callback', ?)", arguments: [customer(), due()]) },
             { db in try db.execute(sql: "DELETE FROM follow_ups WHERE id = (SELECT id FROM follow_ups ORDER BY id LIMIT 1 OFFSET \(dice.next(1000)) % max(1, (SELECT count(*) FROM follow_ups)))") },
+            { db in try db.execute(sql: "UPDATE customers SET agent = ? WHERE id = ?", arguments: [dice.pick(["小李", " 小李 ", "小王", "", "  ", nil]), customer()]) },
         ]
         for round in 0..<300 {
             try store.write { db in try dice.pick(writes)(db) }
@@ -62,7 +63,7 @@ struct QueueFactsTests {
         let (before, after) = try store.write { db in
             let before = try Self.kept(db)
             try db.execute(sql: "DELETE FROM queue_facts")
-            try db.execute(sql: QueueFacts.backfill)
+            try db.execute(sql: QueueFacts.backfill())
             return (before, try Self.kept(db))
         }
         #expect(!before.isEmpty && after == before)
@@ -85,5 +86,29 @@ struct QueueFactsTests {
             return (try Self.kept(db), try Self.recomputed(db), try String.fetchOne(db, sql: "SELECT ended_outcome FROM queue_facts WHERE customer_id = 1"))
         }
         #expect(kept == recomputed && ended == "thinking")
+    }
+
+    /// A database written at v7 (facts kept without the agent) gets each row's agent from the ledger at v8, and its
+    /// triggers keep it from then on.
+    @Test func aVersion7DatabaseGetsTheAgentBesideItsFacts() throws {
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let path = folder.appendingPathComponent("v7.sqlite").path
+        let v7 = try DatabaseQueue(path: path)
+        try Store.migrator.migrate(v7, upTo: "v7-report: month figures keyed by the local month's first moment")
+        try v7.write { db in
+            for (index, agent) in ["小李", " 小王 ", "", nil, "小李"].enumerated() {
+                try db.execute(sql: "INSERT INTO customers (plate, name, agent) VALUES (?, ?, ?)", arguments: ["粤B1000\(index)", "客户\(index)", agent])
+                try db.execute(sql: "INSERT INTO follow_ups (customer_id, kind, due_at) VALUES (?, 'callback', '2026-09-0\(index + 1) 10:00')",
+                               arguments: [index + 1])
+            }
+            #expect(try !db.columns(in: "queue_facts").contains { $0.name == "agent" })
+        }
+        try v7.close()
+        let store = try Store(path: path)
+        let (kept, recomputed) = try store.read { db in (try Self.kept(db), try Self.recomputed(db)) }
+        #expect(kept.count == 5 && kept == recomputed)
+        #expect(kept.map { $0[1] } == ["\"小李\"", "\"小王\"", nil, nil, "\"小李\""])
+        try store.write { db in try db.execute(sql: "UPDATE customers SET agent = '小张' WHERE id = 4") }
+        #expect(try store.read { db in try Self.kept(db) == Self.recomputed(db) })
     }
 }

@@ -5,7 +5,7 @@ import HuashuEngine
 import HuashuLedger
 @testable import HuashuRenewal
 import HuashuScript
-import HuashuStore
+@testable import HuashuStore
 import Testing
 
 /// The queue is selected and sorted by SQLite (`Store.queue`); these prove it
@@ -125,20 +125,77 @@ struct QueueOrderTests {
         #expect(!unassigned.isEmpty && unassigned.allSatisfy { ($0.customer.agent ?? "").trimmingSpaces.isEmpty })
     }
 
+    /// `call --next`'s first few (an agent's, or those assigned to nobody) are the whole list's first few, whether the
+    /// follow-ups due fill them (read in due order, stopping at the last taken) or the list's sorted head is needed:
+    /// the same customers in the same order, standing the same, at any minute, on either plan, for any count.
+    @Test(arguments: [UInt64(1), 2, 3])
+    func theFirstFewAreTheListsFirstFew(seed: UInt64) throws {
+        let ledger = try Self.ledger(seed: seed)
+        let today = try LedgerValue.date(QueueLedger.today)
+        var ledBy = Set<Bool>()
+        for plan in RenewalPlan.allCases {
+            for minute in [10 * 60, 12 * 60 + 30, RenewalQueueRule.wholeDay] {
+                for owner in [QueueOwner.agent("小李"), .nobody] {
+                    var all: [QueueEntry] = []
+                    try RenewalQueue.each(store: ledger.store, today: today, minute: minute, plan: plan, owner: owner) { all.append($0) }
+                    let due = all.prefix { RenewalQueueRule.leadsTheList($0.standing) }.count
+                    for limit in Set([1, 2, 5, due, due + 1, all.count + 3].filter { $0 > 0 }) {
+                        var first: [QueueEntry] = []
+                        try RenewalQueue.each(store: ledger.store, today: today, minute: minute, plan: plan, owner: owner, limit: limit) { first.append($0) }
+                        let expected = all.prefix(limit)
+                        #expect(first.map(\.customer.id) == expected.map(\.customer.id) && first.map(\.standing) == expected.map(\.standing),
+                                "\(plan) at minute \(minute), \(owner), first \(limit)")
+                        ledBy.insert(limit <= due)
+                    }
+                }
+            }
+        }
+        #expect(ledBy == [true, false], "both ways of reading were taken")
+    }
+
+    /// A customer given to another agent in the ledger moves to that agent's follow-ups (the row kept beside them follows).
+    @Test func aCustomerGivenToAnotherAgentMovesWithTheirFollowUp() throws {
+        let ledger = try Self.ledger(seed: 2)
+        let today = try LedgerValue.date(QueueLedger.today)
+        func first(_ owner: QueueOwner) throws -> [Int64?] {
+            var found: [Int64?] = []
+            try RenewalQueue.each(store: ledger.store, today: today, minute: 600, plan: .dealer, owner: owner, limit: 1) { found.append($0.customer.id) }
+            return found
+        }
+        var lead: [QueueEntry] = []
+        try RenewalQueue.each(store: ledger.store, today: today, minute: 600, plan: .dealer, owner: .agent("小李"), limit: 1) { lead.append($0) }
+        #expect(lead.allSatisfy { RenewalQueueRule.leadsTheList($0.standing) }, "the top is a follow-up due, read by the agent's kept rows")
+        let top = try #require(lead.first?.customer.id)
+        try ledger.store.write { db in try db.execute(sql: "UPDATE customers SET agent = ' 小张 ' WHERE id = ?", arguments: [top]) }
+        #expect(try first(.agent("小张")) == [top])
+        #expect(try first(.agent("小李")) != [top])
+        try ledger.store.write { db in try db.execute(sql: "UPDATE customers SET agent = '' WHERE id = ?", arguments: [top]) }
+        #expect(try first(.agent("小张")) != [top])
+        var unassigned: [Int64?] = []
+        try RenewalQueue.each(store: ledger.store, today: today, minute: 600, plan: .dealer, owner: .nobody) { unassigned.append($0.customer.id) }
+        #expect(unassigned.contains(top))
+    }
+
     /// A million customers: an agent's list is read through the agent index, each customer's calls and
     /// follow-ups from the row kept beside the customer (`queue_facts`), never from the calls or follow-ups
     /// themselves; only the customers on the list are sorted.
     @Test func theQueueIsAnsweredByIndexes() throws {
         let ledger = try QueueLedger()
         for owner in [QueueOwner.anyone, .agent("小李"), .nobody] {
-            for limited in [false, true] {
-                let plan = try ledger.store.queuePlan(owner: owner, limited: limited)
+            for reading in [QueueReading.whole, .first] {
+                let plan = try ledger.store.queuePlan(owner: owner, reading: reading)
                 #expect(plan.contains("SEARCH x USING INTEGER PRIMARY KEY") && !plan.contains("calls") && !plan.contains("follow_ups"), "\(plan)")
                 #expect(!plan.contains("SCAN x") && !plan.contains("SCAN k") && !plan.contains("SCAN u"), "\(plan)")
                 if owner != .anyone {
                     #expect(plan.contains("customers_by_agent") && !plan.contains("SCAN c"), "\(owner): \(plan)")
                 }
             }
+        }
+        // `call --next`'s first look: the owner's follow-ups in due order from the kept rows' index, not sorted.
+        for owner in [QueueOwner.agent("小李"), .nobody] {
+            let plan = try ledger.store.queuePlan(owner: owner, reading: .dueFollowUps)
+            #expect(plan.contains("SEARCH x USING INDEX queue_facts_follow_ups_by_agent (agent=") && plan.contains("SEARCH c USING INTEGER PRIMARY KEY"), "\(plan)")
+            #expect(!plan.contains("B-TREE") && !plan.contains("SCAN x") && !plan.contains("SCAN c"), "\(plan)")
         }
     }
 }

@@ -102,18 +102,34 @@ final class LiveCall {
                 if try handle(text) == .leave { return }
             }
         }
-        try askWhereTheCustomerWent()
+        try askForMissingFacts()
         write(view.bold("通话结束。") + "\n")
     }
 
-    /// A loss ended by the script's own goodbye has no destination yet: it is asked for, and the price gap with it.
-    private func askWhereTheCustomerWent() throws(UserError) {
-        while !training, state.outcome?.kind == .lost, state.lostTo == nil {
-            guard case .line(let text) = reader.readLine(prompt: "客户去了哪家保险公司?可加差价,如 平安 300;不知道写 不详> ") else { return }
+    /// An ending that lacks a fact its outcome needs asks for it before the call closes, one fact at
+    /// a time, until the agent records it; Ctrl-C or Ctrl-D closes the call without it.
+    private func askForMissingFacts() throws(UserError) {
+        while !training, let fact = state.factsMissingAtEnd.first {
+            guard case .line(let text) = reader.readLine(prompt: Self.question(fact) + "(Ctrl-C 跳过)> ") else { return }
             let words = InputNormalisation.foldFullWidth(text).split(whereSeparator: { $0.isWhitespace }).map(String.init)
-            guard let insurer = words.first else { continue }
-            try apply(.fact(.destination, insurer))
-            if words.count > 1 { try apply(.fact(.priceGap, words[1])) }
+            guard let first = words.first else { continue }
+            if fact == .destination {
+                try apply(.fact(.destination, first))
+                if words.count > 1 { try apply(.fact(.priceGap, words[1])) }
+            } else {
+                try apply(.fact(fact, words.joined(separator: " ")))
+            }
+        }
+    }
+
+    /// What the agent is asked for a fact the ending lacks.
+    private static func question(_ fact: CallFact) -> String {
+        switch fact {
+        case .destination: return "客户去了哪家保险公司?可加差价,如 平安 300;不知道写 不详"
+        case .covers: return "客户买了哪些险种?如 交强险 车损 三者100万"
+        case .payment: return "客户怎么付款?" + CallFact.paymentMethods.joined(separator: "、")
+        case .delivery: return "保单怎么交给客户?寄到 地址、来店取 或 电子保单"
+        case .premium, .priceGap, .otherVehicle: return "\(fact.chinese)?"
         }
     }
 

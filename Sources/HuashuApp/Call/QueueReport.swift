@@ -49,8 +49,9 @@ public enum QueueReport {
         var page: [[String]] = []
         var count = 0
         func writePage() {
-            output.write(title + "\n" + layout.line(columns.map(\.title)) + "\n")
-            for cells in page { output.write(layout.line(cells) + "\n") }
+            output.write(title + "\n")
+            layout.write(columns.map(\.title), to: output)
+            for cells in page { layout.write(cells, to: output) }
             page = []
         }
         try RenewalQueue.each(store: store, today: today, minute: minute, plan: plan, owner: RenewalQueue.owner(options.agent)) { entry in
@@ -61,7 +62,7 @@ public enum QueueReport {
                 if count == Layout.page { writePage() }
                 return
             }
-            output.write(layout.line(row) + "\n")
+            layout.write(row, to: output)
         }
         if !page.isEmpty {
             layout = layout.fitted(to: page)
@@ -104,11 +105,15 @@ public enum QueueReport {
         /// Stored text (name, plate, grade, a reason or outcome as written) is shown, never sent: control codes become visible.
         /// A name or plate longer than its limit is cut; the others fit by construction, or (a hand-edited due time,
         /// a lead found on call #10,000,000) push the rest of their own row only.
-        func line(_ cells: [String]) -> String {
-            ReportTable.line(cells.enumerated().map { column, cell in
+        func write(_ cells: [String], to output: BufferedOutput) {
+            let visible = cells.enumerated().map { column, cell in
                 let visible = TerminalText.visible(cell)
                 return column == 2 ? TextWrap.clipped(visible, to: limits[column]) : visible
-            }, columns: columns, widths: widths, indent: "")
+            }
+            output.append { bytes in
+                ReportTable.append(visible, columns: columns, widths: widths, indent: "", to: &bytes)
+                bytes.append(UInt8(ascii: "\n"))
+            }
         }
     }
 

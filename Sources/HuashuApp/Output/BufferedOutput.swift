@@ -19,6 +19,12 @@ public final class BufferedOutput {
         if buffer.count >= Self.capacity { flush() }
     }
 
+    /// Lets `body` add bytes to what is gathered (a row laid out in place, without a String of its own).
+    func append(_ body: (inout [UInt8]) -> Void) {
+        body(&buffer)
+        if buffer.count >= Self.capacity { flush() }
+    }
+
     /// Writes out what is gathered; a closed pipe (`| head`) ends the writing quietly.
     public func flush() {
         var written = 0

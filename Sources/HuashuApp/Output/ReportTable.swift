@@ -43,7 +43,15 @@ enum ReportTable {
     /// One row of visible cells, padded to `widths`: a table printed row by row passes widths fixed before its rows come.
     /// Figures line up on the right; the last cell and trailing blanks are not padded.
     static func line(_ row: [String], columns: [ReportColumn], widths: [Int], indent: String) -> String {
-        var line = indent
+        var bytes: [UInt8] = []
+        append(row, columns: columns, widths: widths, indent: indent, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// `line`'s bytes added to `bytes`: a list of a million rows is laid out into its output buffer, not a String per row.
+    static func append(_ row: [String], columns: [ReportColumn], widths: [Int], indent: String, to bytes: inout [UInt8]) {
+        let start = bytes.count
+        bytes.append(contentsOf: indent.utf8)
         var owed = 0  // spaces before the next text; never written at the end of the line
         for (column, cell) in row.enumerated() {
             if column > 0 { owed += 2 }
@@ -51,21 +59,13 @@ enum ReportTable {
             let numeric = columns[column].kind.isNumeric
             if numeric { owed += gap }
             if !cell.isEmpty {
-                line += spaces(owed)
-                line += cell
+                bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: owed))
+                bytes.append(contentsOf: cell.utf8)
                 owed = 0
             }
             if !numeric && column < row.count - 1 { owed += gap }
         }
-        while line.utf8.last == UInt8(ascii: " ") { line.removeLast() }
-        return line
+        while bytes.count > start && bytes.last == UInt8(ascii: " ") { bytes.removeLast() }
     }
 
-    /// Runs of spaces made once: a table printed row by row pads a million rows (a prefix of one long run
-    /// would walk its characters each time).
-    private static let blanks = (0...256).map { String(repeating: " ", count: $0) }
-
-    private static func spaces(_ count: Int) -> String {
-        count < blanks.count ? blanks[count] : String(repeating: " ", count: count)
-    }
 }
