@@ -1,3 +1,5 @@
+import Foundation
+
 /// One physical CSV record: a row as Excel numbers it, however many lines
 /// its quoted cells span.
 struct CSVRecord {
@@ -30,6 +32,10 @@ struct CSVScanner {
     private(set) var position: Int
     /// The physical record number (from 1) of the record `next()` returned last.
     private(set) var row = 0
+    /// True once a cell's bytes were not valid UTF-8 (decoded with U+FFFD in their place).
+    /// Every byte outside the cells is an ASCII delimiter, quote or line end, so while this
+    /// stays false the bytes read so far are valid UTF-8: the cells' decoding checked them.
+    private(set) var sawInvalidUTF8 = false
     private var lastCellCount = 8
 
     init(_ bytes: [UInt8], delimiter: UInt8 = UInt8(ascii: ","), start: Int = 0) {
@@ -45,6 +51,7 @@ struct CSVScanner {
         cells.reserveCapacity(lastCellCount)
         var unclosed: Int?
         var droppedText = false
+        var invalid = false
         // Read in place: two million cells in a 100,000-row ledger.
         let end = bytes.withUnsafeBufferPointer { bytes in
             let n = bytes.count
@@ -79,14 +86,14 @@ struct CSVScanner {
                     if hasEscapes || i > tailStart {
                         unescaped.append(contentsOf: bytes[segmentStart..<contentEnd])
                         unescaped.append(contentsOf: bytes[tailStart..<i])
-                        cell = String(decoding: unescaped, as: UTF8.self)
+                        cell = unescaped.withUnsafeBufferPointer { Self.decoded($0, invalid: &invalid) }
                     } else {
-                        cell = String(decoding: UnsafeBufferPointer(rebasing: bytes[segmentStart..<contentEnd]), as: UTF8.self)
+                        cell = Self.decoded(UnsafeBufferPointer(rebasing: bytes[segmentStart..<contentEnd]), invalid: &invalid)
                     }
                 } else {
                     let start = i
                     i = endOfUnquoted(bytes, from: i)
-                    cell = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
+                    cell = Self.decoded(UnsafeBufferPointer(rebasing: bytes[start..<i]), invalid: &invalid)
                 }
                 if cells.count < Self.maxCells {
                     cells.append(cell)
@@ -105,8 +112,20 @@ struct CSVScanner {
             return i
         }
         position = max(end, min(position + 1, bytes.count))
+        if invalid { sawInvalidUTF8 = true }
         lastCellCount = cells.count
         return CSVRecord(cells: cells, unclosedQuoteCell: unclosed, droppedText: droppedText)
+    }
+
+    /// The cell's text, its bytes checked as they are decoded: decoding puts U+FFFD in place of
+    /// a bad byte, so a text whose bytes differ from the cell's had one, and that is noted.
+    private static func decoded(_ bytes: UnsafeBufferPointer<UInt8>, invalid: inout Bool) -> String {
+        let text = String(decoding: bytes, as: UTF8.self)
+        let same = text.fromUTF8 { decoded in
+            decoded.count == bytes.count && (bytes.isEmpty || memcmp(decoded.baseAddress!, bytes.baseAddress!, bytes.count) == 0)
+        }
+        if same != true { invalid = true }
+        return text
     }
 
     /// The delimiter, a line end or the end of the bytes, whichever comes first.

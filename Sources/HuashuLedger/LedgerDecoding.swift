@@ -89,7 +89,9 @@ enum LedgerDecoding {
 
 /// The part of a UTF-8 ledger not yet checked, checked a batch of rows at a
 /// time as the rows are read (on the reading thread, while earlier rows are
-/// stored): a bad byte there fails the whole import just the same.
+/// stored): a bad byte there fails the whole import just the same. The CSV
+/// scanner checks each cell as it decodes it, so the bytes are walked again
+/// only for a batch in which a cell was not UTF-8, to find the first bad byte.
 struct UTF8Remainder: Sendable {
     /// How much of the file is checked before reading starts: enough to tell UTF-8 from GB18030.
     static let headLength = 1 << 16
@@ -110,6 +112,11 @@ struct UTF8Remainder: Sendable {
         checkedUpTo = check.end
         guard let bad = check.firstInvalid else { return nil }
         return forced ? Self.forcedError(at: bad, in: bytes) : Self.damagedError(at: bad, in: bytes)
+    }
+
+    /// Takes the bytes up to `end` (a row boundary) as checked: the CSV scanner decoded them all without a fault.
+    mutating func skip(to end: Int) {
+        checkedUpTo = max(checkedUpTo, end)
     }
 
     static func forcedError(at bad: Int, in bytes: [UInt8]) -> LedgerFileError {

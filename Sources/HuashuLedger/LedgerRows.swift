@@ -97,7 +97,14 @@ public struct LedgerRows: Sendable {
                 rejectedRows.append((scanner.row, record.cells))
             }
         }
-        if unchecked != nil, let csv = scanner.csvPosition, let error = unchecked?.check(csv.bytes, upTo: csv.position) { throw error }
+        if unchecked != nil, let csv = scanner.csvPosition {
+            // Only bytes a cell could not decode need the check that finds them: the others were checked as they were decoded.
+            if csv.sawInvalidUTF8 {
+                if let error = unchecked?.check(csv.bytes, upTo: csv.position) { throw error }
+            } else {
+                unchecked?.skip(to: csv.position)
+            }
+        }
         rowsRead += read
         recordCount += records.count
         return read == 0 ? nil : records
@@ -152,6 +159,6 @@ private struct RecordSource: Sendable {
 
     var sheetName: String? { sheet?.quotedName }
 
-    /// The CSV text and how far it is read; nil for a sheet.
-    var csvPosition: (bytes: [UInt8], position: Int)? { csv.map { ($0.bytes, $0.position) } }
+    /// The CSV text, how far it is read and whether a cell so far held bytes that are not UTF-8; nil for a sheet.
+    var csvPosition: (bytes: [UInt8], position: Int, sawInvalidUTF8: Bool)? { csv.map { ($0.bytes, $0.position, $0.sawInvalidUTF8) } }
 }

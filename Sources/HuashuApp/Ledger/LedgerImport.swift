@@ -47,6 +47,9 @@ public enum LedgerImport {
         } catch {
             throw UserError("\(options.file): \(error.description)")
         }
+        // The rows are read from now on, while the database is opened (and made, or migrated) beside them.
+        let feed = LedgerFeed(rows, stopsAtFirstProblem: !options.skipBadRows)
+        defer { feed.stop() }
         let database = try deskFile(location)
         let existed = FileManager.default.fileExists(atPath: database)
         // A dry run works on a scratch file when the database does not exist yet (nothing is
@@ -67,7 +70,7 @@ public enum LedgerImport {
         // On a desk of a team, the import is the team ledger's: reconciled with what central holds, sent up after
         // (a dry run: reconciled the same way, on its copy, and nothing sent).
         let team = try TeamImport(database: target, dryRun: options.dryRun)
-        let (summary, parse) = try store(rows, into: target, options, progress: progress)
+        let (summary, parse) = try store(rows, feed, into: target, options, progress: progress)
         kept = options.skipBadRows || parse.problems.isEmpty
         var report = ""
         if !parse.held.isEmpty {
@@ -97,13 +100,12 @@ public enum LedgerImport {
     /// dry run, not for a file found unreadable on the way, and with bad rows
     /// only when they are to be skipped. An update import of a file known to be
     /// kept is committed in batches instead (`isKept`).
-    private static func store(_ rows: LedgerRows, into database: String, _ options: Options,
+    /// `feed`: the rows of `rows`, already being read.
+    private static func store(_ rows: LedgerRows, _ feed: LedgerFeed, into database: String, _ options: Options,
                               progress: (String) -> Void) throws(UserError) -> (UpsertSummary, LedgerRows) {
         let store = try openStore(.file(database))
         var inBatches = false
         if !options.dryRun, try wrap({ try store.hasCustomers() }) { inBatches = try isKept(rows, options) }
-        let feed = LedgerFeed(rows, stopsAtFirstProblem: !options.skipBadRows)
-        defer { feed.stop() }
         var reported = 0
         let summary = try wrap {
             try store.upsert(batches: {
