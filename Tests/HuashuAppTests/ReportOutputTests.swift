@@ -186,4 +186,33 @@ struct ReportOutputTests {
         #expect(missing.status == 1)
         #expect(missing.output.contains("the targets file (from --targets or $HUASHU_TARGETS): cannot read /nonexistent/targets.txt: No such file or directory"))
     }
+
+    /// A report that fails part-way (here a write past the file-size limit, as a full disk or a database read would)
+    /// leaves the old file as it was and no temporary file beside it; done whole, it gives the same bytes as before.
+    @Test(arguments: ["csv", "html"])
+    func aReportThatFailsPartWayLeavesTheOldFile(format: String) throws {
+        let month = try ReportMonthFixture()
+        let folder = month.fixture.folder.appendingPathComponent("out")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let file = folder.appendingPathComponent("report.\(format)").path
+        let old = "last month's report\n"
+        try old.write(toFile: file, atomically: false, encoding: .utf8)
+        let arguments = ["report", "--month", "2024-03", "--format", format, "--out", file, "--targets", month.targets]
+        // Writes past 1 KiB fail with EFBIG (SIGXFSZ ignored, as the shell passes it on).
+        let limited = try Fixture.run("/bin/sh", ["-c", "trap '' XFSZ; ulimit -f 2; exec \"$0\" \"$@\"", Fixture.binary] + arguments,
+                                      environment: month.fixture.environment)
+        #expect(limited.status == 1, "\(limited.output)")
+        #expect(limited.output.contains("cannot write the report to \(file): File too large"), "\(limited.output)")
+        #expect(try String(contentsOfFile: file, encoding: .utf8) == old)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["report.\(format)"], "no temporary file left")
+        let whole = try Self.run(month.fixture, arguments)
+        #expect(whole.status == 0, "\(whole.output)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["report.\(format)"])
+        var info = stat()
+        #expect(stat(file, &info) == 0 && info.st_mode & 0o777 == 0o600)
+        if format == "csv" {
+            let stdout = try Self.run(month.fixture, ["report", "--month", "2024-03", "--format", "csv", "--targets", month.targets])
+            #expect(try Data(contentsOf: URL(fileURLWithPath: file)) == Data(stdout.output.utf8), "the same bytes as standard output")
+        }
+    }
 }

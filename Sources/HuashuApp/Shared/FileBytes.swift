@@ -47,37 +47,59 @@ enum FileBytes {
 }
 
 /// Every file the program writes (rejected rows, reports, seals) may hold
-/// customers' names, phones and IDs: it is written mode 0600, and an
-/// existing file is narrowed to 0600 before its new content goes in.
+/// customers' names, phones and IDs: it is written mode 0600. A regular file
+/// (or a new one) is written beside its place under a temporary name and
+/// renamed into place only when whole, so a failure part-way (a database
+/// read, a full disk) leaves the old file as it was and no temporary behind;
+/// `--out /dev/stdout` or a FIFO is written directly.
 enum PrivateFile {
     static func write(_ bytes: [UInt8], to path: String, what: String) throws(UserError) {
-        let fd = try open(path, what: what)
-        defer { close(fd) }
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress! + offset, bytes.count - offset) }
-            if written < 0 && errno == EINTR { continue }
-            guard written > 0 else { throw failure(what, path, errno) }
-            offset += written
+        try replace(path, what: what) { fd throws(UserError) in
+            var offset = 0
+            while offset < bytes.count {
+                let written = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress! + offset, bytes.count - offset) }
+                if written < 0 && errno == EINTR { continue }
+                guard written > 0 else { throw failure(what, path, errno) }
+                offset += written
+            }
         }
     }
 
-    /// The file made empty (or new) and readable by its owner alone, open for writing; the caller closes it.
-    static func open(_ path: String, what: String) throws(UserError) -> Int32 {
-        let fd = Foundation.open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw failure(what, path, errno) }
-        // Only a regular file is narrowed: `--out /dev/stdout` must not change the terminal's mode.
+    /// Hands `body` a descriptor open for writing the file's new content; the file takes it only if `body` returns.
+    static func replace(_ path: String, what: String, _ body: (Int32) throws(UserError) -> Void) throws(UserError) {
         var info = stat()
-        guard fstat(fd, &info) == 0 else {
-            close(fd)
-            throw failure(what, path, errno)
+        let exists = stat(path, &info) == 0
+        if exists && info.st_mode & S_IFMT != S_IFREG {
+            let fd = Foundation.open(path, O_WRONLY | O_TRUNC | O_CLOEXEC)
+            guard fd >= 0 else { throw failure(what, path, errno) }
+            defer { close(fd) }
+            return try body(fd)
         }
-        if info.st_mode & S_IFMT == S_IFREG && fchmod(fd, 0o600) != 0 {
-            let code = errno
+        // A link to the file is kept: the file it names is the one replaced.
+        let target = exists ? (realpath(path, nil).map { resolved in defer { free(resolved) }; return String(cString: resolved) } ?? path) : path
+        let slash = target.lastIndex(of: "/")
+        let folder = slash.map { String(target[...$0]) } ?? ""
+        var template = Array("\(folder).\(slash.map { String(target[target.index(after: $0)...]) } ?? target).XXXXXX".utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard fd >= 0 else { throw failure(what, path, errno) }
+        let temporary = String(cString: template)
+        do throws(UserError) {
+            try body(fd)
+            guard fsync(fd) == 0 else { throw failure(what, path, errno) }
+            guard close(fd) == 0 else {
+                unlink(temporary)
+                throw failure(what, path, errno)
+            }
+        } catch {
             close(fd)
+            unlink(temporary)
+            throw error
+        }
+        guard rename(temporary, target) == 0 else {
+            let code = errno
+            unlink(temporary)
             throw failure(what, path, code)
         }
-        return fd
     }
 
     static func failure(_ what: String, _ path: String, _ code: Int32) -> UserError {

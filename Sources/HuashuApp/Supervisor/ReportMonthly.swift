@@ -54,16 +54,17 @@ public enum MonthlyReportCommand {
         case .xlsx: bytes = try ReportWorkbook.xlsx(document)
         case .csv, .html:
             // Written as made: a month's every sale and loss goes out row by row, not gathered first.
-            let descriptor = try options.output.map { path throws(UserError) in try PrivateFile.open(path, what: "the report") } ?? STDOUT_FILENO
-            defer { if descriptor != STDOUT_FILENO { close(descriptor) } }
-            let out = BufferedOutput(descriptor: descriptor)
-            try wrap {
-                if options.format == .csv { try ReportSheet.csv(document) { line in out.append { $0 += line } } } else { try ReportPage.html(document, to: out.write) }
+            let stream = { (descriptor: Int32) throws(UserError) in
+                let out = BufferedOutput(descriptor: descriptor)
+                try wrap {
+                    if options.format == .csv { try ReportSheet.csv(document) { line in out.append { $0 += line } } } else { try ReportPage.html(document, to: out.write) }
+                }
+                out.flush()
+                if let failure = out.failure {
+                    throw PrivateFile.failure("the report", options.output ?? "standard output", failure)
+                }
             }
-            out.flush()
-            if let failure = out.failure {
-                throw PrivateFile.failure("the report", options.output ?? "standard output", failure)
-            }
+            if let output = options.output { try PrivateFile.replace(output, what: "the report", stream) } else { try stream(STDOUT_FILENO) }
             return done
         }
         guard let output = options.output else { return bytes }
