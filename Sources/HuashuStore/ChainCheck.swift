@@ -111,7 +111,8 @@ extension Store {
     }
 
     /// The report's rows kept beside the log, rebuilt from it: each call whose objection and rebuttal rows differ from its
-    /// logged steps, then each month figure that differs from the calls and their rows (a problem of the log as a whole).
+    /// logged steps, then each month figure that differs from the calls and their rows, then each customer whose due-list
+    /// row differs from their calls and follow-ups (problems of the log as a whole).
     private func checkReportRows(_ db: Database, problem: (Int64?, String) -> Void, note: (String) -> Void) throws {
         for id in try Int64.fetchAll(db, sql: HandlerUses.differingCalls) {
             problem(id, "its report rows (call_handler_uses) differ from what its logged steps give: the report's objection and rebuttal figures would not be the log's")
@@ -123,6 +124,9 @@ extension Store {
         }
         for figure in months.found {
             problem(nil, "the report's month figures differ from the calls and their report rows at \(figure)")
+        }
+        for customer in try ReportCustomers.differences(db) {
+            problem(nil, "the report's row for customer \(customer) (report_customers) differs from their calls and follow-ups: the due list would not be the log's")
         }
     }
 

@@ -1,3 +1,4 @@
+import GRDB
 import HuashuRenewal
 
 /// What the monthly report's due list needs of each customer's calls and follow-ups, kept in one row per customer
@@ -88,4 +89,18 @@ enum ReportCustomers {
 
     /// The rows of a database from before v8.
     static let backfill = "INSERT INTO report_customers (\(columns.joined(separator: ", "))) \(select(whose: "TRUE"))"
+
+    /// The customers whose kept row differs from the one their calls and follow-ups give (kept, given or both), as
+    /// `#id name (plate)`: what `verify` names, so an UPDATE or DELETE of a row by hand shows.
+    static func differences(_ db: Database) throws -> [String] {
+        let differs = columns.dropFirst().map { "k.\($0) IS NOT r.\($0)" }.joined(separator: " OR ")
+        return try String.fetchAll(db, sql: """
+            SELECT '#' || d.id || ' ' || COALESCE(u.name, '') || ' (' || COALESCE(u.plate, '') || ')'
+            FROM (SELECT COALESCE(k.customer_id, r.customer_id) AS id
+                  FROM report_customers k FULL JOIN (\(select(whose: "TRUE"))) r ON r.customer_id = k.customer_id
+                  WHERE k.customer_id IS NULL OR r.customer_id IS NULL OR \(differs)) d
+            LEFT JOIN customers u ON u.id = d.id
+            ORDER BY d.id
+            """)
+    }
 }

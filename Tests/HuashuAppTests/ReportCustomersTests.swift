@@ -104,4 +104,25 @@ struct ReportCustomersTests {
         }
         #expect(!before.isEmpty && after == before)
     }
+
+    /// `verify` rebuilds every customer's row and names each one changed or removed by hand; an untouched log passes.
+    @Test func verifyNamesACustomerWhoseRowWasChangedByHand() throws {
+        let month = try ReportMonthFixture()
+        let untouched = try month.fixture.piped(["verify"], input: "")
+        #expect(untouched.status == 0, "\(untouched.output)")
+        #expect(!untouched.output.contains("report_customers"))
+        _ = try month.fixture.sqlite("""
+            UPDATE report_customers SET calls = calls + 1 WHERE customer_id = (SELECT id FROM customers WHERE plate = '粤B00001');
+            DELETE FROM report_customers WHERE customer_id = (SELECT id FROM customers WHERE plate = '粤B00002');
+            UPDATE report_customers SET final_outcome = 'won' WHERE customer_id = (SELECT id FROM customers WHERE plate = '粤B00003');
+            """)
+        let id = { (plate: String) in try month.fixture.sqlite("SELECT id FROM customers WHERE plate = '\(plate)'") }
+        let tampered = try month.fixture.piped(["verify"], input: "")
+        #expect(tampered.status == 1, "\(tampered.output)")
+        for (plate, name) in [("粤B00001", "张一"), ("粤B00002", "王二"), ("粤B00003", "赵三")] {
+            #expect(tampered.output.contains("the report's row for customer #\(try id(plate)) \(name) (\(plate)) (report_customers) differs"),
+                    "\(tampered.output)")
+        }
+        #expect(!tampered.output.contains("钱四"), "only the customers changed")
+    }
 }
