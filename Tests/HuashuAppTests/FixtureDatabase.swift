@@ -15,11 +15,11 @@ struct FixtureDatabase {
         try FileManager.default.copyItem(atPath: Self.fixtures.appendingPathComponent(name + ".sqlite").path, toPath: database)
     }
 
-    func huashu(_ arguments: [String], input: String = "") throws -> (status: Int32, output: String) {
-        try Fixture.run(Fixture.binary, arguments, environment: [
+    func huashu(_ arguments: [String], input: String = "", environment extra: [String: String] = [:]) throws -> (status: Int32, output: String) {
+        try Fixture.run(Fixture.binary, arguments, environment: extra.merging([
             "LANG": "C.UTF-8", "TZ": "Asia/Shanghai", "HOME": folder.path, "PATH": "/usr/bin:/bin", "HUASHU_DB": database,
             "HUASHU_DIALOGUES": Fixture.repository.appendingPathComponent("Dialogues").path, "HUASHU_AGENT": "小李",
             "HUASHU_HISTORY": folder.appendingPathComponent("history").path,
-        ], input: input)
+        ]) { first, _ in first }, input: input)
     }
 }

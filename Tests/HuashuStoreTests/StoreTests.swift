@@ -27,6 +27,18 @@ struct StoreTests {
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
+    /// Start-up is measured: a file already up to date is opened with one transaction on the writer, the look at its
+    /// migrations, and the migrator is not asked again.
+    @Test func anUpToDateFileOpensWithOneWriterTransaction() throws {
+        let path = try openStore().path
+        let heard = QueryPlanTests.Heard()
+        _ = try Store(path: path, busyWait: nil, statements: heard.add)
+        // GRDB's own first transaction on a WAL file aside, the transactions that look at the migrations.
+        let all = heard.take()
+        let transactions = all.split { $0.uppercased().hasPrefix("BEGIN") }.dropFirst()
+        #expect(transactions.filter { $0.contains { $0.contains("grdb_migrations") } }.count == 1, "\(all)")
+    }
+
     @Test func theFileIsCreatedReadableByItsOwnerOnly() throws {
         let store = try openStore()
         let mode = try FileManager.default.attributesOfItem(atPath: store.path)[.posixPermissions] as? Int
