@@ -221,10 +221,12 @@ enum QueueQuery {
         let shown = "CROSS JOIN customers c ON c.id = top.id LEFT JOIN queue_facts x ON x.customer_id = top.id"
         switch reading {
         case .first:
-            // A few entries (`call --next`): the sorter keeps the first few, and only their rows are read.
+            // A few entries (`call --next`): the sorter keeps the first few, and only their rows are read. The rows the
+            // rule in Swift leaves out are dropped before the sorter (the stage asks it once per row): sorted first, they
+            // would fill the `LIMIT`, and a list behind many of them would be sorted again for each few passed over.
             return """
                 SELECT \(selected)
-                FROM (\(candidates) ORDER BY 2, 1 LIMIT :limit) top
+                FROM (SELECT * FROM (\(candidates) \(stage)) WHERE place IS NOT NULL ORDER BY 2, 1 LIMIT :limit) top
                 \(shown)
                 """
         case .dueFollowUps:
