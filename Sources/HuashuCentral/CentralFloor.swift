@@ -1,3 +1,5 @@
+import HuashuStore
+
 /// Who else is calling a customer, and what another desk has learnt about
 /// them: asked of the central store before a call's first screen, so two
 /// agents never call one customer at once and a refusal heard on one desk
@@ -23,6 +25,8 @@ public struct CentralRefusal: Sendable, Equatable {
 /// A 勿扰 a supervisor lifted on central: desks take their own mark off at their next sync.
 public struct RefusalLift: Sendable, Equatable {
     public let id: Int64
+    /// The lift's place among central's changes: its transaction, then its id.
+    public let mark: ChangeMark
     public let customerKey: String
     public let by: String
     public let reason: String
@@ -81,12 +85,17 @@ extension CentralConnection {
         return (Int64(row?[0] ?? "") ?? 0, Int(row?[1] ?? "") ?? 0)
     }
 
-    /// The lifts after `id`, oldest first, for a desk to take its own marks off.
-    public func lifts(after id: Int64) throws(CentralError) -> [RefusalLift] {
-        try execute("""
-            SELECT id, customer_key, lifted_by, reason, to_char(at, 'YYYY-MM-DD HH24:MI') FROM refusal_lifts WHERE id > $1 ORDER BY id
-            """, [String(id)], what: "reading lifted refusals").map { row in
-            RefusalLift(id: Int64(row[0] ?? "") ?? 0, customerKey: row[1] ?? "", by: row[2] ?? "", reason: row[3] ?? "", at: row[4] ?? "")
+    /// Up to `limit` lifts after `mark`, in change order, for a desk to take its own marks off.
+    public func lifts(after mark: ChangeMark, limit: Int) throws(CentralError) -> [RefusalLift] {
+        var parameters: [String?] = []
+        let settled = mark.settled("xid", "id", &parameters)
+        parameters.append(String(limit))
+        return try execute("""
+            SELECT xid::text, id, customer_key, lifted_by, reason, to_char(at, 'YYYY-MM-DD HH24:MI') FROM refusal_lifts
+            WHERE \(settled) ORDER BY xid, id LIMIT $\(parameters.count)
+            """, parameters, what: "reading lifted refusals").map { row in
+            RefusalLift(id: Int64(row[1] ?? "") ?? 0, mark: ChangeMark(central: row[0], row[1]), customerKey: row[2] ?? "", by: row[3] ?? "", reason: row[4] ?? "",
+                        at: row[5] ?? "")
         }
     }
 

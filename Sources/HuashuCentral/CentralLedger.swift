@@ -45,26 +45,40 @@ extension CentralConnection {
         }
     }
 
-    /// Up to `limit` ledger rows changed after `seq`, in change order: those the ledger gives `agent`,
-    /// gives nobody, or took from `agent` since `seq`, whoever has them now (nil: every row). Each row has the
-    /// ledger's columns and `seq`.
-    public func ledgerChanges(after seq: Int64, agent: String?, limit: Int) throws(CentralError) -> [Row] {
-        let filter = agent == nil ? "" : """
-            AND (agent = $3 OR coalesce(trim(agent), '') = ''
-                 OR plate IN (SELECT r.plate FROM ledger_reassignments r WHERE r.from_agent = $3 AND r.seq > $1))
-            """
+    /// Up to `limit` ledger rows changed after `mark`, in change order: those the ledger gives `agent`, gives nobody,
+    /// or took from `agent` since the mark, whoever has them now (nil: every row). Each row has the ledger's columns,
+    /// `seq`, and the change's mark (`change_xid`, `change_seq`).
+    public func ledgerChanges(after mark: ChangeMark, agent: String?, limit: Int) throws(CentralError) -> [Row] {
+        var parameters: [String?] = []
+        let columns = "l.seq, NULL::bigint AS id, " + TeamLedger.columns.map { "l.\($0)" }.joined(separator: ", ")
+            + ", 0 AS training, NULL::bigint AS lead_from_call"
+        var changes = "SELECT l.xid AS change_xid, l.seq AS change_seq, \(columns) FROM ledger l WHERE \(mark.settled("l.xid", "l.seq", &parameters))"
+        if let agent {
+            parameters.append(agent)
+            let name = "$\(parameters.count)"
+            changes += " AND (l.agent = \(name) OR coalesce(trim(l.agent), '') = '')"
+            changes += """
+
+                UNION ALL SELECT r.xid, r.seq, \(columns) FROM ledger_reassignments r JOIN ledger l ON l.plate = r.plate
+                WHERE r.from_agent = \(name) AND \(mark.settled("r.xid", "r.seq", &parameters))
+                """
+        }
+        parameters.append(String(limit))
         return try fetch("""
-            SELECT seq, NULL::bigint AS id, \(TeamLedger.columns.joined(separator: ", ")), 0 AS training, NULL::bigint AS lead_from_call
-            FROM ledger WHERE seq > $1 \(filter) ORDER BY seq LIMIT $2
-            """, [String(seq), String(limit)] + (agent.map { [$0] } ?? []), what: "reading the team ledger's changes after #\(seq)")
+            SELECT k.change_xid::text::bigint AS change_xid, k.change_seq, k.seq, k.id, \(TeamLedger.columns.map { "k.\($0)" }.joined(separator: ", ")),
+                   k.training, k.lead_from_call
+            FROM (\(changes)) k ORDER BY k.change_xid, k.change_seq LIMIT $\(parameters.count)
+            """, parameters, what: "reading the team ledger's changes after #\(mark.seq)")
     }
 
-    /// Up to `limit` follow-ups other desks booked (or did) for `agent`'s customers after `seq`, in change order.
-    public func followUps(for desk: String, agent: String, after seq: Int64, limit: Int) throws(CentralError) -> [PulledFollowUp] {
-        try execute("SELECT seq, desk, id, plate, kind, due_at, done_at FROM huashu_follow_ups_for($1, $2, $3, $4)",
-                    [desk, agent, String(seq), String(limit)], what: "reading follow-ups booked for \(agent) on other desks").map { row in
-            PulledFollowUp(seq: Int64(row[0] ?? "") ?? 0, origin: "\(row[1] ?? "")#\(row[2] ?? "")", plate: row[3] ?? "",
-                           kind: row[4] ?? "", due: row[5] ?? "", done: row[6])
+    /// Up to `limit` follow-ups other desks booked (or did) for `agent`'s customers after `mark`, in change order.
+    public func followUps(for desk: String, agent: String, after mark: ChangeMark, limit: Int) throws(CentralError) -> [PulledFollowUp] {
+        try execute("""
+            SELECT xid::text, seq, desk, id, plate, kind, due_at, done_at FROM huashu_follow_ups_for($1, $2, $3::xid8, $4::bigint, $5)
+            """, [desk, agent, String(mark.xid), String(mark.seq), String(limit)],
+            what: "reading follow-ups booked for \(agent) on other desks").map { row in
+            PulledFollowUp(mark: ChangeMark(central: row[0], row[1]), origin: "\(row[2] ?? "")#\(row[3] ?? "")", plate: row[4] ?? "",
+                           kind: row[5] ?? "", due: row[6] ?? "", done: row[7])
         }
     }
 
@@ -89,12 +103,30 @@ extension CentralConnection {
         return (settled: Set(answer.map { "\($0[0] ?? "")#\($0[1] ?? "")" }), marked: answer.count { $0[2] == "t" })
     }
 
-    /// Up to `limit` of `desk`'s own follow-ups that a call on another desk marked done after `seq`, in change order.
-    public func followUpsDoneElsewhere(desk: String, after seq: Int64, limit: Int) throws(CentralError) -> [(seq: Int64, id: Int64, at: String)] {
-        try execute("""
-            SELECT seq, id, done_at FROM follow_ups WHERE desk = $1 AND seq > $2 AND done_on IS NOT NULL ORDER BY seq LIMIT $3
-            """, [desk, String(seq), String(limit)], what: "reading desk \(desk)'s follow-ups done on other desks").map { row in
-            (seq: Int64(row[0] ?? "") ?? 0, id: Int64(row[1] ?? "") ?? 0, at: row[2] ?? "")
+    /// Up to `limit` of `desk`'s own follow-ups that a call on another desk marked done after `mark`, in change order.
+    public func followUpsDoneElsewhere(desk: String, after mark: ChangeMark, limit: Int) throws(CentralError) -> [(mark: ChangeMark, id: Int64, at: String)] {
+        var parameters: [String?] = [desk]
+        let settled = mark.settled("xid", "seq", &parameters)
+        parameters.append(String(limit))
+        return try execute("""
+            SELECT xid::text, seq, id, done_at FROM follow_ups WHERE desk = $1 AND done_on IS NOT NULL AND \(settled)
+            ORDER BY xid, seq LIMIT $\(parameters.count)
+            """, parameters, what: "reading desk \(desk)'s follow-ups done on other desks").map { row in
+            (mark: ChangeMark(central: row[0], row[1]), id: Int64(row[2] ?? "") ?? 0, at: row[3] ?? "")
         }
+    }
+}
+
+extension ChangeMark {
+    /// The rule of every pull (`huashu_settled_after`) over a stream's transaction and number columns, from this mark;
+    /// its two values are appended to `parameters`.
+    func settled(_ xid: String, _ seq: String, _ parameters: inout [String?]) -> String {
+        parameters += [String(self.xid), String(self.seq)]
+        return "huashu_settled_after(\(xid), \(seq), $\(parameters.count - 1)::xid8, $\(parameters.count)::bigint)"
+    }
+
+    /// A change's mark as central gives it as text: its transaction (`xid8`) and number.
+    init(central xid: String?, _ seq: String?) {
+        self.init(xid: Int64(xid ?? "") ?? 0, seq: Int64(seq ?? "") ?? 0)
     }
 }

@@ -589,6 +589,79 @@ public enum CentralSchema {
             REVOKE ALL ON FUNCTION huashu_follow_ups_settled_on(text, jsonb) FROM PUBLIC;
             GRANT EXECUTE ON FUNCTION huashu_follow_ups_settled_on(text, jsonb) TO huashu_agent, huashu_supervisor;
             """),
+        // Central numbers changes from one sequence, but transactions commit out of that order: a desk that pulled past
+        // a number could never see a lower one that committed later. Each change now records its transaction, and a
+        // pull takes changes in (transaction, number) order, only those of transactions finished before the oldest one
+        // still running (`huashu_settled_after`): whatever commits later comes after the desk's mark.
+        ("team: pulls hand out a change only once every transaction before it has ended", """
+            -- Written to run again cleanly (the typed columns' test applies every migration after the fill again).
+            -- Rows from before this migration are numbered with transaction 0: long ended. Nullable, as `seq` is: a push's
+            -- staging tables (LIKE the table, without its defaults) hold no transaction.
+            ALTER TABLE ledger ADD COLUMN IF NOT EXISTS xid xid8 DEFAULT '0';
+            ALTER TABLE ledger ALTER COLUMN xid SET DEFAULT pg_current_xact_id();
+            ALTER TABLE ledger_reassignments ADD COLUMN IF NOT EXISTS xid xid8 DEFAULT '0';
+            ALTER TABLE ledger_reassignments ALTER COLUMN xid SET DEFAULT pg_current_xact_id();
+            ALTER TABLE follow_ups ADD COLUMN IF NOT EXISTS xid xid8 DEFAULT '0';
+            ALTER TABLE follow_ups ALTER COLUMN xid SET DEFAULT pg_current_xact_id();
+            ALTER TABLE refusal_lifts ADD COLUMN IF NOT EXISTS xid xid8 DEFAULT '0';
+            ALTER TABLE refusal_lifts ALTER COLUMN xid SET DEFAULT pg_current_xact_id();
+            DROP INDEX IF EXISTS ledger_by_seq;
+            CREATE INDEX IF NOT EXISTS ledger_by_change ON ledger (xid, seq);
+            DROP INDEX IF EXISTS ledger_reassignments_by_agent;
+            CREATE INDEX IF NOT EXISTS ledger_reassignments_by_change ON ledger_reassignments (from_agent, xid, seq);
+            DROP INDEX IF EXISTS follow_ups_by_seq;
+            CREATE INDEX IF NOT EXISTS follow_ups_by_change ON follow_ups (xid, seq);
+            DROP INDEX IF EXISTS follow_ups_done_on;
+            CREATE INDEX IF NOT EXISTS follow_ups_done_on_by_change ON follow_ups (desk, xid, seq) WHERE done_on IS NOT NULL;
+            CREATE INDEX IF NOT EXISTS refusal_lifts_by_change ON refusal_lifts (xid, id);
+
+            -- The one rule of every pull: a change (its transaction, its number) comes after the desk's mark, and its
+            -- transaction, with every one before it, has ended, so nothing can still commit below what the desk takes.
+            -- Plain SQL, so the planner inlines it and reads the (xid, seq) indexes from the mark.
+            CREATE OR REPLACE FUNCTION huashu_settled_after(xid xid8, seq bigint, after_xid xid8, after_seq bigint) RETURNS boolean
+            LANGUAGE sql STABLE AS $f$
+                SELECT (xid, seq) > (after_xid, after_seq) AND xid < pg_snapshot_xmin(pg_current_snapshot())
+            $f$;
+
+            -- A change made by an update is the updating transaction's.
+            CREATE OR REPLACE FUNCTION huashu_ledger_changed() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+            SET search_path = public, pg_temp AS $f$
+            BEGIN
+                NEW.seq := nextval('ledger_changes');
+                NEW.xid := pg_current_xact_id();
+                IF NEW.agent IS DISTINCT FROM OLD.agent THEN
+                    NEW.previous_agent := OLD.agent;
+                    IF coalesce(trim(OLD.agent), '') <> '' THEN
+                        INSERT INTO ledger_reassignments (plate, from_agent, seq) VALUES (OLD.plate, OLD.agent, NEW.seq);
+                    END IF;
+                END IF;
+                RETURN NEW;
+            END $f$;
+            CREATE OR REPLACE FUNCTION huashu_follow_up_changed() RETURNS trigger LANGUAGE plpgsql AS $f$
+            BEGIN
+                NEW.seq := nextval('ledger_changes');
+                NEW.xid := pg_current_xact_id();
+                RETURN NEW;
+            END $f$;
+
+            DROP FUNCTION IF EXISTS huashu_follow_ups_for(text, text, bigint, integer);
+            -- Follow-ups other desks booked for the customers the ledger gives `for_agent`, changed after the mark:
+            -- for a desk the session's login owns (an agent reads no other desk's rows directly).
+            CREATE OR REPLACE FUNCTION huashu_follow_ups_for(for_desk text, for_agent text, after_xid xid8, after_seq bigint, max_rows integer)
+            RETURNS TABLE (xid xid8, seq bigint, desk text, id bigint, plate text, kind text, due_at text, done_at text)
+            LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $f$
+                SELECT f.xid, f.seq, f.desk, f.id, u.plate, f.kind, f.due_at, f.done_at
+                FROM follow_ups f
+                JOIN customers u ON u.desk = f.desk AND u.id = f.customer_id
+                LEFT JOIN ledger l ON l.plate = u.plate
+                WHERE huashu_settled_after(f.xid, f.seq, after_xid, after_seq)
+                  AND f.desk <> for_desk AND coalesce(l.agent, u.agent) = for_agent
+                  AND EXISTS (SELECT 1 FROM desks d WHERE d.name = for_desk AND d.owner = session_user)
+                ORDER BY f.xid, f.seq LIMIT max_rows
+            $f$;
+            REVOKE ALL ON FUNCTION huashu_follow_ups_for(text, text, xid8, bigint, integer) FROM PUBLIC;
+            GRANT EXECUTE ON FUNCTION huashu_follow_ups_for(text, text, xid8, bigint, integer) TO huashu_agent, huashu_supervisor;
+            """),
     ]
 
     static let typedColumnsFilled = "v6-central: typed columns of steps pushed before migration 6, filled from their events"

@@ -16,23 +16,4 @@ extension Store {
             return true
         }
     }
-
-    /// The newest lift of a 勿扰 pulled from central and applied here: kept beside the push marks, as how far this
-    /// desk has come with one of central's tables, so each lift is applied once and a later mark stays.
-    public func liftsPulled() throws(StoreError) -> Int64 {
-        try read { db in
-            try Int64.fetchOne(db, sql: "SELECT last_id FROM central_push_marks WHERE pushed_table = ?", arguments: [Self.liftsPulledKey]) ?? 0
-        }
-    }
-
-    public func setLiftsPulled(_ id: Int64) throws(StoreError) {
-        try write { db in
-            try db.execute(sql: """
-                INSERT INTO central_push_marks (pushed_table, last_id) VALUES (?, ?)
-                ON CONFLICT (pushed_table) DO UPDATE SET last_id = excluded.last_id
-                """, arguments: [Self.liftsPulledKey, id])
-        }
-    }
-
-    private static let liftsPulledKey = "refusal_lifts (pulled)"
 }

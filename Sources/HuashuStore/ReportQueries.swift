@@ -142,9 +142,13 @@ enum ReportSQL {
     }
 
     /// Each policy due in the month (a vehicle's 交强险 on a day of its own is a renewal of its own), with the customer's
-    /// number of live calls, latest live call and result call, found in `calls_by_customer_live` alone; an overdue
-    /// follow-up asked of each due customer's own open ones (`follow_ups_open_by_customer`), not collected from every year.
+    /// number of live calls, latest live call, season's result and whether a follow-up is overdue, read from the one row
+    /// kept for the customer (`ReportCustomers`), not from every call and follow-up of every year. The result is the
+    /// latest final outcome in the season, else the latest outcome in it; a customer whose call times were edited by hand
+    /// is asked of the calls (`calls_by_customer_live`).
     static func due(_ db: Database, _ w: ReportWindow) throws -> [DueCustomerRow] {
+        let inSeason = { (at: String) in "date(\(at), 'localtime') >= date(p.expiry, :seasonStart)" }
+        let shown = ReportCustomers.outcomeColumns.dropFirst()
         let sql = """
             WITH policy AS (
                 SELECT id, commercial_expiry AS expiry, '商业险' AS kind FROM customers
@@ -154,24 +158,23 @@ enum ReportSQL {
                 WHERE compulsory_expiry >= :first AND compulsory_expiry < :end AND training = 0
                   AND compulsory_expiry IS NOT commercial_expiry
             ), due AS (
-                SELECT u.id, u.name, u.plate, u.vehicle_use, p.expiry, p.kind, u.agent, u.phone_invalid,
-                       (SELECT count(*) FROM calls c WHERE c.customer_id = u.id AND c.training = 0) AS calls,
-                       (SELECT c.id FROM calls c WHERE c.customer_id = u.id AND c.training = 0
-                        ORDER BY c.started_at DESC, c.id DESC LIMIT 1) AS latest,
-                       (SELECT c.id FROM calls c WHERE c.customer_id = u.id AND c.training = 0 AND c.outcome IS NOT NULL
-                          AND date(c.started_at, 'localtime') >= date(p.expiry, :seasonStart)
-                        ORDER BY c.outcome IN (SELECT value FROM json_each(:finalOutcomes)) DESC, c.started_at DESC, c.id DESC
-                        LIMIT 1) AS result
-                FROM policy p JOIN customers u ON u.id = p.id
+                SELECT u.id, u.name, u.plate, u.vehicle_use, p.expiry, p.kind, u.agent, u.phone_invalid, COALESCE(k.calls, 0) AS calls,
+                       k.latest_at, k.latest_agent, COALESCE(k.open_due < :now, 0) AS overdue, \(shown.map { "k.final_\($0), k.ended_\($0)" }.joined(separator: ", ")),
+                       CASE WHEN NOT k.as_written THEN 0 WHEN \(inSeason("k.final_started_at")) THEN 1 WHEN \(inSeason("k.ended_started_at")) THEN 2 END AS kept,
+                       CASE WHEN NOT k.as_written THEN
+                           (SELECT c.id FROM calls c WHERE c.customer_id = u.id AND c.training = 0 AND c.outcome IS NOT NULL
+                              AND \(inSeason("c.started_at"))
+                            ORDER BY c.outcome IN (SELECT value FROM json_each(:finalOutcomes)) DESC, c.started_at DESC, c.id DESC
+                            LIMIT 1) END AS asked
+                FROM policy p JOIN customers u ON u.id = p.id LEFT JOIN report_customers k ON k.customer_id = u.id
             )
             SELECT due.id, due.name, due.plate, due.vehicle_use, due.expiry, due.kind,
-                   COALESCE(NULLIF(due.agent, ''), l.agent) AS responsible, due.calls, l.started_at AS last_call,
-                   r.outcome, r.loss_reason, r.lost_to, r.quote,
-                   EXISTS (SELECT 1 FROM follow_ups f INDEXED BY follow_ups_open_by_customer LEFT JOIN calls c ON c.id = f.call_id
-                           WHERE f.customer_id = due.id AND f.done_at IS NULL AND f.due_at < :now AND COALESCE(c.training, 0) = 0) AS overdue,
-                   COALESCE(l.started_at >= :quiet, 0) AS recent, due.phone_invalid
-            FROM due LEFT JOIN calls l ON l.id = due.latest LEFT JOIN calls r ON r.id = due.result
-            WHERE :agent IS NULL OR COALESCE(NULLIF(due.agent, ''), l.agent) = :agent
+                   COALESCE(NULLIF(due.agent, ''), due.latest_agent) AS responsible, due.calls, due.latest_at AS last_call,
+                   \(shown.map { "CASE due.kept WHEN 0 THEN r.\($0) WHEN 1 THEN due.final_\($0) WHEN 2 THEN due.ended_\($0) END AS \($0)" }
+                        .joined(separator: ",\n       ")),
+                   due.overdue, COALESCE(due.latest_at >= :quiet, 0) AS recent, due.phone_invalid
+            FROM due LEFT JOIN calls r ON r.id = due.asked
+            WHERE :agent IS NULL OR COALESCE(NULLIF(due.agent, ''), due.latest_agent) = :agent
             ORDER BY due.expiry, due.id, due.kind DESC
             """
         let arguments: StatementArguments = ["first": w.firstDay, "end": w.endDay, "now": w.nowLocal, "quiet": w.quietBeforeUTC, "agent": w.agent,

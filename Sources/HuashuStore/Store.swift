@@ -123,6 +123,18 @@ public final class Store: Sendable {
         migrator.registerMigration("v8-queue: each agent's open follow-ups by due time, for call --next") { db in
             try db.execute(sql: QueueFacts.agentColumn)
         }
+        // The report's due list reads one row kept per customer (`ReportCustomers`): a month's report on years of calls
+        // costs what it costs on the month's, not a count and a sort of each due customer's every call and follow-up.
+        migrator.registerMigration("v8-report: each customer's call count, latest call, results and first open follow-up kept for the due list") { db in
+            try db.execute(sql: ReportCustomers.schema)
+            try db.execute(sql: ReportCustomers.backfill)
+        }
+        // Central hands out its changes by transaction and number (`ChangeMark`), so a change committed late is still
+        // pulled; and a follow-up central refused to mark done waits for this desk's next call to the customer.
+        migrator.registerMigration("v8-team: pull marks by central's transaction; refused done-marks wait for a call") { db in
+            try db.execute(sql: Schema.pullMarksByTransaction)
+            try db.execute(sql: Schema.refusedDoneMarksWait)
+        }
         return migrator
     }()
 
@@ -133,7 +145,10 @@ public final class Store: Sendable {
     /// database at `path` would migrate it to this version's schema (or
     /// `always`: a team desk's dry run pulls the team ledger into its copy),
     /// copies it to `scratch` (where the migration may happen) and returns true.
-    /// The caller removes `scratch` (and its `-wal`, `-shm`) either way.
+    /// The copy has the whole schema and every row but the call log's steps and
+    /// what is kept from them (`logOnlyTables`): an import never reads those, and
+    /// at 10M steps they are gigabytes. The caller removes `scratch` (and its
+    /// `-wal`, `-shm`) either way.
     public static func copyIfOutdated(_ path: String, to scratch: String, always: Bool = false) throws(StoreError) -> Bool {
         _ = tuned
         do {
@@ -144,11 +159,48 @@ public final class Store: Sendable {
                 guard try always || !migrator.hasCompletedMigrations(db) else { return false }
                 // Customers' phone and ID numbers: the copy is made 0600 first, as the database itself is.
                 try createPrivately(scratch)
-                try db.execute(sql: "VACUUM INTO ?", arguments: [scratch])
+                // The copy attaches the desk's file while this read-only connection holds it open, so the copy's
+                // closing never checkpoints the desk's file: it stays byte for byte as it was.
+                try copyWithoutLog(path, to: scratch)
                 return true
             }
         } catch {
             throw StoreError(describing: error, path: path)
+        }
+    }
+
+    /// The call log's steps and the figures kept from the log: left empty in a dry run's copy.
+    static let logOnlyTables: Set<String> = ["call_steps", "audit", "call_handler_uses", "report_month_outcomes",
+                                             "report_month_customers", "report_month_handlers"]
+
+    /// The database at `path` as it is (schema and migration records), its rows but `logOnlyTables`' copied into
+    /// `scratch`: tables, then rows, then indexes, views and triggers (so no trigger fires on a copied row).
+    private static func copyWithoutLog(_ path: String, to scratch: String) throws {
+        var config = Configuration()
+        config.foreignKeysEnabled = false
+        let copy = try DatabaseQueue(path: scratch, configuration: config)
+        try copy.writeWithoutTransaction { target in
+            try target.execute(sql: "ATTACH DATABASE ? AS desk", arguments: [path])
+            try target.inTransaction {
+                let objects = try Row.fetchAll(target, sql: """
+                    SELECT type, name, sql FROM desk.sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'
+                    ORDER BY type <> 'table', type = 'trigger', rowid
+                    """)
+                for object in objects where object["type"] as String == "table" {
+                    try target.execute(sql: object["sql"])
+                    let name: String = object["name"]
+                    guard !logOnlyTables.contains(name) else { continue }
+                    let quoted = name.quotedDatabaseIdentifier
+                    try target.execute(sql: "INSERT INTO main.\(quoted) SELECT * FROM desk.\(quoted)")
+                }
+                if try Bool.fetchOne(target, sql: "SELECT count(*) > 0 FROM desk.sqlite_master WHERE name = 'sqlite_sequence'") == true {
+                    try target.execute(sql: "DELETE FROM main.sqlite_sequence")
+                    try target.execute(sql: "INSERT INTO main.sqlite_sequence SELECT * FROM desk.sqlite_sequence")
+                }
+                for object in objects where object["type"] as String != "table" { try target.execute(sql: object["sql"]) }
+                return .commit
+            }
+            try target.execute(sql: "DETACH DATABASE desk")
         }
     }
 
@@ -181,17 +233,39 @@ public final class Store: Sendable {
         }
         do {
             pool = try DatabasePool(path: path, configuration: config)
-            try pool.write { db in
+            // On the writer's connection: a reader's left open in the pool would keep a first import from leaving the log.
+            let (applied, bytes) = try pool.write { db in
                 if try Self.migrator.hasBeenSuperseded(db) {
                     throw StoreError("\(path) was written by a newer version of huashu; update huashu to use it")
                 }
+                return (try Self.migrator.appliedIdentifiers(db), try (Int.fetchOne(db, sql: "PRAGMA page_count") ?? 0) * (Int.fetchOne(db, sql: "PRAGMA page_size") ?? 0))
             }
-            try Self.migrator.migrate(pool)
+            try Self.migrate(pool, path: path, applied: applied, bytes: bytes)
         } catch let error as StoreError {
             throw error
         } catch {
             throw StoreError(describing: error, path: path)
         }
+    }
+
+    /// A file this large takes a while to bring up to this version's schema (a migration may fill a new table from
+    /// every call: about two minutes at ten million steps), so it is said on standard error, a line per migration.
+    nonisolated(unsafe) static var largeFile = 256 << 20
+
+    /// `applied`: the migrations the file has; `bytes`: its size.
+    private static func migrate(_ pool: DatabasePool, path: String, applied: Set<String>, bytes: Int) throws {
+        let pending = migrator.migrations.filter { !applied.contains($0) }
+        guard !applied.isEmpty, !pending.isEmpty, bytes >= largeFile else { return try migrator.migrate(pool) }
+        let say = { (text: String) in FileHandle.standardError.write(Data(text.utf8)) }
+        say("huashu: updating \(path) (\(bytes >> 20) MB) to this version's schema, \(pending.count) step(s); on a large file this takes minutes\n")
+        let began = Date()
+        for identifier in pending {
+            let start = Date()
+            say("  \(identifier) ...")
+            try migrator.migrate(pool, upTo: identifier)
+            say(String(format: " %.1f s\n", Date().timeIntervalSince(start)))
+        }
+        say(String(format: "huashu: the database is up to date (%.0f s)\n", Date().timeIntervalSince(began)))
     }
 
     private static func createPrivately(_ path: String) throws(StoreError) {

@@ -30,6 +30,8 @@ public protocol SupervisorStore: AnyObject {
     func verifyChains(call: Int64?, seal: LogChain.Seal?) throws -> ChainReport
     /// The month's live calls that ended lost, or won or committed, oldest first; the `latest` most recent when given.
     func outcomeCalls(_ window: ReportWindow, lost: Bool, latest: Int?) throws -> [CallListRow]
+    /// Every one of those calls oldest first, handed to `each` one at a time (read as written where the store can).
+    func eachOutcomeCall(_ window: ReportWindow, lost: Bool, _ each: (CallListRow) throws -> Void) throws
     /// Leads found on the month's live calls, oldest first.
     func leads(_ window: ReportWindow) throws -> [LeadRow]
     /// A day's call list in the order of `RenewalQueueRule`, at most `limit` customers.
@@ -40,6 +42,11 @@ public protocol SupervisorStore: AnyObject {
 extension Store: SupervisorStore {}
 
 extension SupervisorStore {
+    /// From the whole list, for a store that does not read rows as they come (central).
+    public func eachOutcomeCall(_ window: ReportWindow, lost: Bool, _ each: (CallListRow) throws -> Void) throws {
+        for row in try outcomeCalls(window, lost: lost, latest: nil) { try each(row) }
+    }
+
     /// From every customer and every call, for a store that does not ask for the few itself (central).
     public func phoneCorrections() throws -> [(customer: Customer, lastEnded: CallSummary?)] {
         let calls = try lastCalls()

@@ -15,9 +15,25 @@ public enum TeamLedger {
     public static let source = "central"
 }
 
+/// How far a desk has taken one of central's change streams: the last change taken, by the transaction that made
+/// it and its number. Central hands out changes in this order, and only once every transaction before them has ended
+/// (`huashu_settled_after`), so a change committed late still comes after the mark. A mark from before v8 has
+/// transaction 0 and its old number: it takes up where the old pull stopped.
+public struct ChangeMark: Sendable, Equatable {
+    public var xid: Int64
+    public var seq: Int64
+
+    public init(xid: Int64, seq: Int64) {
+        self.xid = xid
+        self.seq = seq
+    }
+
+    public static let start = ChangeMark(xid: 0, seq: 0)
+}
+
 /// A follow-up another desk booked for one of this desk's customers, as central numbers its changes.
 public struct PulledFollowUp: Sendable, Equatable {
-    public let seq: Int64
+    public let mark: ChangeMark
     /// `desk#id` on the central store: the key that keeps it once on this desk, and off this desk's push.
     public let origin: String
     public let plate: String
@@ -25,8 +41,8 @@ public struct PulledFollowUp: Sendable, Equatable {
     public let due: String
     public let done: String?
 
-    public init(seq: Int64, origin: String, plate: String, kind: String, due: String, done: String?) {
-        self.seq = seq
+    public init(mark: ChangeMark, origin: String, plate: String, kind: String, due: String, done: String?) {
+        self.mark = mark
         self.origin = origin
         self.plate = plate
         self.kind = kind
@@ -43,13 +59,21 @@ public struct LedgerSendMarks: Sendable, Equatable {
 }
 
 extension Store {
-    /// The last central change sequence pulled for `name` (`ledger`, `follow_ups`).
-    public func pullMark(_ name: String) throws(StoreError) -> Int64 {
-        try read { db in try Int64.fetchOne(db, sql: "SELECT seq FROM central_pull_marks WHERE name = ?", arguments: [name]) ?? 0 }
+    /// How far this desk has pulled one of central's change streams (`ledger`, `follow_ups`, ...).
+    public func pullMark(_ name: String) throws(StoreError) -> ChangeMark {
+        try read { db in
+            try Row.fetchOne(db, sql: "SELECT xid, seq FROM central_pull_marks WHERE name = ?", arguments: [name])
+                .map { ChangeMark(xid: $0[0], seq: $0[1]) } ?? .start
+        }
     }
 
-    public func setPullMark(_ name: String, to seq: Int64) throws(StoreError) {
-        try write { db in try Self.setMark(db, name, seq) }
+    public func setPullMark(_ name: String, to mark: ChangeMark) throws(StoreError) {
+        try write { db in
+            try db.execute(sql: """
+                INSERT INTO central_pull_marks (name, seq, xid) VALUES (?, ?, ?)
+                ON CONFLICT (name) DO UPDATE SET seq = excluded.seq, xid = excluded.xid
+                """, arguments: [name, mark.seq, mark.xid])
+        }
     }
 
     private static func setMark(_ db: Database, _ name: String, _ seq: Int64) throws {
@@ -135,13 +159,26 @@ extension Store {
         return summary
     }
 
-    /// Books (or marks done) follow-ups other desks made for this desk's customers; false for a
-    /// customer this desk does not hold. Kept apart from this desk's own (`origin`), which alone are pushed.
-    public func applyPulled(_ followUp: PulledFollowUp) throws(StoreError) -> Bool {
+    /// What a pulled follow-up did on this desk.
+    public enum PulledFollowUpChange: Sendable, Equatable {
+        /// Not held here (a customer this desk does not have), or nothing new.
+        case none
+        /// Booked here, open.
+        case booked
+        /// Done on another desk: marked done here, or arrived done.
+        case done
+        /// Its due time moved.
+        case moved
+    }
+
+    /// Books (or marks done) follow-ups other desks made for this desk's customers. Kept apart from this desk's own
+    /// (`origin`), which alone are pushed.
+    public func applyPulled(_ followUp: PulledFollowUp) throws(StoreError) -> PulledFollowUpChange {
         try write { db in
             guard let customer = try Int64.fetchOne(db, sql: "SELECT id FROM customers WHERE plate = ?", arguments: [followUp.plate]) else {
-                return false
+                return .none
             }
+            let held = try Row.fetchOne(db, sql: "SELECT due_at, done_at FROM follow_ups WHERE origin = ?", arguments: [followUp.origin])
             try db.execute(sql: """
                 INSERT INTO follow_ups (customer_id, call_id, kind, due_at, done_at, origin) VALUES (?, NULL, ?, ?, ?, ?)
                 ON CONFLICT (origin) WHERE origin IS NOT NULL
@@ -152,26 +189,36 @@ extension Store {
                 try db.execute(sql: "DELETE FROM central_follow_ups_done WHERE follow_up_id = (SELECT id FROM follow_ups WHERE origin = ?)",
                                arguments: [followUp.origin])
             }
-            return true
+            guard let held else { return followUp.done == nil ? .booked : .done }
+            if (held["done_at"] as String?) == nil && followUp.done != nil { return .done }
+            return (held["due_at"] as String?) != followUp.due ? .moved : .none
         }
     }
 
-    /// Follow-ups other desks booked that a call on this desk honoured, not yet marked done on central:
-    /// each with its origin (`desk#id`) and when it was done.
+    /// Follow-ups other desks booked that a call on this desk honoured, not yet marked done on central: each with its
+    /// origin (`desk#id`) and when it was done. One central refused waits until this desk has called the customer since.
     public func followUpsDoneHere() throws(StoreError) -> [(id: Int64, origin: String, at: String)] {
         try read { db in
             try Row.fetchAll(db, sql: """
                 SELECT f.id, f.origin, f.done_at FROM central_follow_ups_done q JOIN follow_ups f ON f.id = q.follow_up_id
-                WHERE f.origin IS NOT NULL AND f.done_at IS NOT NULL ORDER BY f.id
+                WHERE f.origin IS NOT NULL AND f.done_at IS NOT NULL
+                  AND (q.refused_after_call IS NULL OR EXISTS (
+                      SELECT 1 FROM calls c WHERE c.customer_id = f.customer_id AND c.training = 0 AND c.id > q.refused_after_call))
+                ORDER BY f.id
                 """).map { (id: $0[0], origin: $0[1], at: $0[2]) }
         }
     }
 
-    /// Forgets the follow-ups central now has as done.
-    public func clearFollowUpsDoneHere(_ ids: [Int64]) throws(StoreError) {
+    /// Forgets the follow-ups central now has as done (`settled`); those it refused (`refused`: no call of this desk to
+    /// the customer there) wait for a call made after this desk's latest.
+    public func settleFollowUpsDoneHere(settled: [Int64], refused: [Int64]) throws(StoreError) {
         try write { db in
-            let statement = try db.makeStatement(sql: "DELETE FROM central_follow_ups_done WHERE follow_up_id = ?")
-            for id in ids { try statement.execute(arguments: [id]) }
+            let forget = try db.makeStatement(sql: "DELETE FROM central_follow_ups_done WHERE follow_up_id = ?")
+            for id in settled { try forget.execute(arguments: [id]) }
+            let wait = try db.makeStatement(sql: """
+                UPDATE central_follow_ups_done SET refused_after_call = (SELECT coalesce(max(id), 0) FROM calls) WHERE follow_up_id = ?
+                """)
+            for id in refused { try wait.execute(arguments: [id]) }
         }
     }
 
@@ -215,5 +262,20 @@ extension Schema {
             INSERT OR IGNORE INTO central_follow_ups_done (follow_up_id) VALUES (NEW.id);
         END;
         INSERT INTO central_follow_ups_done (follow_up_id) SELECT id FROM follow_ups WHERE origin IS NOT NULL AND done_at IS NOT NULL;
+        """
+
+    /// Pull marks by central's transaction and number (`ChangeMark`); a mark kept before keeps its number under
+    /// transaction 0, the lifts' mark joins the others.
+    static let pullMarksByTransaction = """
+        ALTER TABLE central_pull_marks ADD COLUMN xid INTEGER NOT NULL DEFAULT 0;
+        INSERT INTO central_pull_marks (name, seq, xid)
+            SELECT 'refusal_lifts', last_id, 0 FROM central_push_marks WHERE pushed_table = 'refusal_lifts (pulled)';
+        DELETE FROM central_push_marks WHERE pushed_table = 'refusal_lifts (pulled)';
+        """
+
+    /// A follow-up central refused to mark done (no call of this desk to the customer there) is sent again only once this
+    /// desk has called the customer after `refused_after_call`, its latest call when refused; NULL: not refused.
+    static let refusedDoneMarksWait = """
+        ALTER TABLE central_follow_ups_done ADD COLUMN refused_after_call INTEGER;
         """
 }

@@ -73,7 +73,8 @@ struct CallOutcomeTests {
         let fixture = try Fixture()
         // The payment is recorded during the call, so only the covers and the delivery are asked;
         // an empty line and a refused value ask again.
-        let input = (Self.toQuote + [".record 付款 扫码", ".end won", "", "交强险 车损", "快递", "寄到 福田区深南大道88号"])
+        // A command typed at a question is obeyed, not taken as the answer.
+        let input = (Self.toQuote + [".record 付款 扫码", ".end won", "", ".record 险种 交强险 车损", ".note 发票抬头写公司", "快递", "寄到 福田区深南大道88号"])
             .joined(separator: "\n") + "\n"
         let result = try fixture.piped(["call", "粤B12345"], input: input)
         #expect(result.status == 0)
@@ -84,7 +85,14 @@ struct CallOutcomeTests {
         let call = try #require(try fixture.store.call(1))
         #expect(call.outcome == "won")
         #expect(call.factValues.map { "\($0.fact.chinese)=\($0.value)" } == ["险种=交强险 车损", "付款方式=扫码", "交付=寄到 福田区深南大道88号"])
+        #expect(try fixture.store.steps(of: 1).contains { $0.note == "发票抬头写公司" })
         #expect(try fixture.piped(["verify"], input: "").status == 0)
+
+        // `.quit` at a question closes the ended call; there is nothing to resume.
+        let quit = try Fixture()
+        let left = try quit.piped(["call", "粤B12345"], input: (Self.toQuote + [".end won", ".quit"]).joined(separator: "\n") + "\n")
+        #expect(left.status == 0 && left.output.contains("通话结束") && !left.output.contains("huashu resume"))
+        #expect(try quit.store.call(1)?.outcome == "won")
 
         // Piped input that ends before the answers leaves the call closed, with what it has.
         let short = try Fixture()

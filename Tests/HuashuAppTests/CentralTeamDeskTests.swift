@@ -33,8 +33,18 @@ struct CentralTeamDeskTests {
         _ = try b.sqlite("UPDATE follow_ups SET done_at = '\(inDays(0))T09:00:00.000+08:00' WHERE origin = 'desk-a#1'")
         let early = try b.piped(["sync"], input: "", environment: deskB)
         #expect(early.output.contains("1 follow-up booked on other desks could not be marked done there"), "\(early.output)")
+        #expect(early.output.contains("sent again after this desk's next call to the customer"), "\(early.output)")
         #expect(try b.sqlite("SELECT count(*) FROM central_follow_ups_done") == "1", "kept to send again")
         #expect(try cluster.value("SELECT done_at IS NULL FROM follow_ups WHERE desk = 'desk-a' AND id = 1") == "t")
+        // Not sent (nor said) again at every sync: a sync with no new call, and one after a call to another customer,
+        // leave it waiting.
+        let quiet = try b.piped(["sync"], input: "", environment: deskB)
+        #expect(quiet.status == 0 && !quiet.output.contains("could not be marked done"), "\(quiet.output)")
+        #expect(try b.piped(["call", "粤E33333"], input: ".end thinking\n", environment: deskB).status == 0)
+        let otherCall = try b.piped(["sync"], input: "", environment: deskB)
+        #expect(otherCall.status == 0 && !otherCall.output.contains("could not be marked done"), "\(otherCall.output)")
+        #expect(!otherCall.output.contains("marked done there"), "\(otherCall.output)")
+        #expect(try b.sqlite("SELECT count(*) FROM central_follow_ups_done") == "1", "still waiting for a call to 周八")
 
         // 小王 calls 周八 from desk b: that call honours the callback desk a booked.
         let call = try b.piped(["call", "粤E12345"], input: ".end thinking\n", environment: deskB)
@@ -61,20 +71,58 @@ struct CentralTeamDeskTests {
         #expect(marked.marked == 0 && marked.settled.isEmpty)
         #expect(try cluster.value("SELECT done_at IS NULL FROM follow_ups WHERE desk = 'desk-a' AND id = 2") == "t")
 
-        // Central's sequence hands out numbers in order but transactions commit out of it: 吴九's mark, numbered just
-        // below the one desk a's pull already passed, commits after that pull. Desk a's next pull still sees it.
-        let central = try cluster.connect()
-        try central.execute("ALTER TABLE follow_ups DISABLE TRIGGER follow_ups_sequenced")
-        try central.execute("""
-            UPDATE follow_ups SET done_at = now(), done_on = 'desk-b',
-              seq = (SELECT seq - 1 FROM follow_ups WHERE desk = 'desk-a' AND id = 1) WHERE desk = 'desk-a' AND id = 2
-            """)
-        try central.execute("ALTER TABLE follow_ups ENABLE TRIGGER follow_ups_sequenced")
-        let late = try a.piped(["sync"], input: "", environment: deskA)
-        #expect(late.output.contains("1 of this desk's follow-up done by a call on another desk"), "\(late.output)")
-        #expect(try a.sqlite("SELECT id, done_at IS NOT NULL FROM follow_ups ORDER BY id") == "1|1\n2|1")
+        // (A mark that commits after a later-numbered one: CentralPullRaceTests.)
         let again = try a.piped(["sync"], input: "", environment: deskA)
         #expect(!again.output.contains("done by a call on another desk"), "applied once: \(again.output)")
+    }
+
+    /// The server's check on marking another desk's follow-up done, under real agent logins (`central grant`): only
+    /// the login that pushes the desk may name it, and only once that desk has pushed a call to the customer.
+    @Test func underAgentLoginsOnlyTheDesksOwnLoginWithACallToTheCustomerMarksAFollowUpDone() throws {
+        let (cluster, a, b, file) = try team.team()
+        for (login, desk) in [("agenta", "desk-a"), ("agentb", "desk-b"), ("agentc", "desk-c")] {
+            #expect(try a.piped(["central", "grant", login, "--role", "agent", "--desk", desk, "--central", cluster.url], input: "").status == 0)
+        }
+        func desk(_ login: String, _ name: String, agent: String) -> [String: String] {
+            ["HUASHU_CENTRAL": cluster.url(as: login), "HUASHU_DESK": name, "HUASHU_AGENT": agent]
+        }
+        let deskA = desk("agenta", "desk-a", agent: "小李"), deskB = desk("agentb", "desk-b", agent: "小王")
+        #expect(try a.piped(["import", file], input: "", environment: deskA).status == 0)
+        _ = try a.sqlite("""
+            INSERT INTO follow_ups (customer_id, call_id, kind, due_at)
+            SELECT id, NULL, 'callback', '\(inDays(-1)) 10:00' FROM customers WHERE plate = '粤E12345'
+            """)
+        #expect(try a.piped(["sync"], input: "", environment: deskA).status == 0)
+        let pulled = try b.piped(["sync"], input: "", environment: deskB)
+        #expect(pulled.output.contains("1 follow-up from other desks"), "the pull runs under an agent's login: \(pulled.output)")
+        let done = [(origin: "desk-a#1", at: "2026-12-01T10:00:00.000+08:00")]
+        let open = "SELECT done_at IS NULL FROM follow_ups WHERE desk = 'desk-a' AND id = 1"
+
+        // Desk b's own login, before any call of desk b to 周八 reached central: refused (nothing settled, nothing marked).
+        let agentB = try CentralConnection(url: cluster.url(as: "agentb"))
+        let early = try agentB.markFollowUpsDone(done, desk: "desk-b")
+        #expect(early.settled.isEmpty && early.marked == 0)
+        #expect(try cluster.value(open) == "t")
+        // Another agent's login naming desk b: refused in words; naming its own desk, which never called 周八: not marked.
+        let agentC = try CentralConnection(url: cluster.url(as: "agentc"))
+        let named = try #require(throws: CentralError.self) { try agentC.markFollowUpsDone(done, desk: "desk-b") }
+        #expect(named.description.contains("desk desk-b is not pushed by agentc"), "\(named.description)")
+        let own = try agentC.markFollowUpsDone(done, desk: "desk-c")
+        #expect(own.settled.isEmpty && own.marked == 0)
+        // Nor by hand: an agent cannot update another desk's follow-up directly.
+        _ = try? agentC.execute("UPDATE follow_ups SET done_at = 'x', done_on = 'desk-c' WHERE desk = 'desk-a'")
+        #expect(try cluster.value(open) == "t")
+
+        // 小王 calls 周八 from desk b and syncs under agentb (the push after the call may have marked it already): marked, by desk b.
+        #expect(try b.piped(["call", "粤E12345"], input: ".end thinking\n", environment: deskB).status == 0)
+        #expect(try b.piped(["sync"], input: "", environment: deskB).status == 0)
+        #expect(try b.sqlite("SELECT count(*) FROM central_follow_ups_done") == "0", "central confirmed it")
+        #expect(try cluster.value("SELECT concat_ws('|', done_at IS NOT NULL, done_on) FROM follow_ups WHERE desk = 'desk-a' AND id = 1") == "t|desk-b")
+        // Desk c's login still cannot name desk b, now that desk b has the call.
+        #expect(throws: CentralError.self) { try agentC.markFollowUpsDone(done, desk: "desk-b") }
+        // Desk a learns it under its own login.
+        let learnt = try a.piped(["sync"], input: "", environment: deskA)
+        #expect(learnt.output.contains("1 of this desk's follow-up done by a call on another desk"), "\(learnt.output)")
     }
 
     @Test func anImportOnADeskReconcilesWithOtherAgentsChangesItsSyncsPassedOver() throws {
@@ -115,6 +163,12 @@ struct CentralTeamDeskTests {
             孙十一,粤E44444,13644445555,\(inDays(20)),平安,2600,小王
 
             """)
+        // A call logged on desk b (steps, audit): the dry run's copy leaves those behind and the desk's file untouched.
+        #expect(try b.piped(["call", "粤B12345"], input: ".end thinking\n").status == 0)
+        func fileBytes() throws -> String {
+            try Fixture.run("/bin/sh", ["-c", "cat \"$0\" \"$0-wal\" 2>/dev/null | md5sum", b.database], environment: [:]).output
+        }
+        let bytesBefore = try fileBytes()
         let before = try b.sqlite("SELECT count(*), group_concat(plate) FROM customers")
         let ledgerBefore = try cluster.value("SELECT string_agg(concat_ws('|', plate, seq, commercial_premium), ',' ORDER BY plate) FROM ledger")
         let dry = try b.piped(["import", "--dry-run", export], input: "", environment: deskB)
@@ -124,6 +178,19 @@ struct CentralTeamDeskTests {
         #expect(dry.output.contains("would import 2 customers") && dry.output.contains("1 new, 1 updated"), "\(dry.output)")
         #expect(dry.output.contains("compared with the team ledger on \(cluster.url); nothing was sent"), "\(dry.output)")
         #expect(try b.sqlite("SELECT count(*), group_concat(plate) FROM customers") == before, "the desk's file is as it was")
+        #expect(try fileBytes() == bytesBefore, "byte for byte")
+        // The copy a dry run works on: every table and row but the log's steps, audit and the figures kept from them.
+        let scratch = b.folder.appendingPathComponent("scratch.sqlite").path
+        #expect(try Store.copyIfOutdated(b.database, to: scratch, always: true))
+        #expect(try fileBytes() == bytesBefore)
+        let counts = "SELECT (SELECT count(*) FROM customers), (SELECT count(*) FROM calls), (SELECT count(*) FROM call_steps), "
+            + "(SELECT count(*) FROM audit), (SELECT count(*) FROM grdb_migrations), (SELECT count(*) FROM sqlite_master)"
+        let desk = try b.sqlite(counts).split(separator: "|"), copy = try Fixture.run("/usr/bin/sqlite3", [scratch, counts], environment: [:])
+            .output.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "|")
+        #expect(desk.count == 6 && copy.count == 6 && Int(desk[2]) ?? 0 > 0, "\(desk) \(copy)")
+        #expect(copy[0] == desk[0] && copy[1] == desk[1] && copy[4] == desk[4] && copy[5] == desk[5], "\(desk) \(copy)")
+        #expect(copy[2] == "0" && copy[3] == "0", "\(copy)")
+        _ = try Store(path: scratch)
         #expect(try cluster.value("SELECT string_agg(concat_ws('|', plate, seq, commercial_premium), ',' ORDER BY plate) FROM ledger") == ledgerBefore)
         #expect(try cluster.value("SELECT count(*) FROM ledger_review") == "0")
 

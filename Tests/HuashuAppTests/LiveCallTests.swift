@@ -138,8 +138,11 @@ struct LiveCallTests {
         resumed.choose("那行，你接着说", thenSee: "[需求报价]")
         resumed.choose("可以，办吧", thenSee: "没问题")
         resumed.type(".end won", thenSee: "客户买了哪些险种?")
+        let mark = resumed.terminal.mark
         resumed.terminal.type("\u{3}")
-        #expect(resumed.terminal.waitForExit() == 0, "Ctrl-C closes the call without the facts it asks for")
+        resumed.terminal.waitFor("客户怎么付款?", since: mark)
+        resumed.terminal.type("\u{4}")
+        #expect(resumed.terminal.waitForExit() == 0, "Ctrl-C skips the fact asked, Ctrl-D closes the call without the rest")
 
         let steps = try fixture.store.steps(of: 1)
         #expect(steps.map(\.seq) == Array(1...steps.count), "no step lost or repeated")

@@ -277,10 +277,10 @@ struct ReportFiguresTests {
         #expect(text.contains("本月到期 0 人, 已续保(成交) 0 人, 续保率 —"))
         #expect(text.contains("本月没有通话。"))
         #expect(text.contains("本月没有到期的回访。"))
-        let html = ReportPage.html(r.document)
+        let html = try ReportPage.html(r.document)
         #expect(html.contains("本月没有通话。"))
         #expect(!html.contains("nan") && !html.contains("inf"))
-        let csv = ReportSheet.csv(r.document)
+        let csv = try ReportSheet.csv(r.document)
         #expect(Array(csv.prefix(3)) == [0xEF, 0xBB, 0xBF])
         let rows = CSVText.parse(String(decoding: csv, as: UTF8.self))
         #expect(rows.prefix(2) == [["客户", "车牌", "专员", "到期日", "跟进次数", "最后跟进", "结果", "战败原因", "去向"], [""]],

@@ -97,7 +97,7 @@ struct ReportOutputTests {
 
     @Test func theHTMLPageIsSelfContainedWithFourWellFormedCharts() throws {
         let month = try ReportMonthFixture()
-        let html = ReportPage.html(try month.report().document)
+        let html = try ReportPage.html(month.report().document)
         #expect(html.hasPrefix("<!DOCTYPE html>"))
         #expect(html.contains("<meta charset=\"utf-8\">"))
         for fetch in ["<script", "<link", "src=", "url(", "https:", "@import"] {
@@ -144,8 +144,8 @@ struct ReportOutputTests {
     @Test(.enabled(if: chromium != nil, "needs a headless Chromium"))
     func theHTMLPageRendersInHeadlessChromium() throws {
         let month = try ReportMonthFixture()
-        let full = try Self.screenshot(ReportPage.html(try month.report().document), in: month.fixture.folder, name: "full")
-        let empty = try Self.screenshot(ReportPage.html(try month.report(month: "2024-06").document), in: month.fixture.folder, name: "empty")
+        let full = try Self.screenshot(try ReportPage.html(month.report().document), in: month.fixture.folder, name: "full")
+        let empty = try Self.screenshot(try ReportPage.html(month.report(month: "2024-06").document), in: month.fixture.folder, name: "empty")
         for png in [full, empty] {
             #expect(Array(png.prefix(8)) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
             let width = png[16..<20].reduce(0) { $0 << 8 | Int($1) }, height = png[20..<24].reduce(0) { $0 << 8 | Int($1) }

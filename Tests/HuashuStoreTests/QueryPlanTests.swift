@@ -164,16 +164,17 @@ struct QueryPlanTests {
             _ = try store.reportData(window)
             _ = try store.outcomeCalls(window, lost: false, latest: 50)
             _ = try store.outcomeCalls(window, lost: true, latest: nil)
+            try store.eachOutcomeCall(window, lost: false) { _ in }
             _ = try store.leads(window)
         }
         let planned = try plans(heard.take(), in: store)
         let touched = planned.map(\.sql).joined(separator: "\n")
         for part in ["call_handler_uses", "GROUP BY outcome", "report_month_outcomes", "report_month_customers", "report_month_handlers", "GROUP BY agent", "follow_ups", "lead_from_call", "'won', 'committed'", "IN ('lost')",
-                     "commercial_expiry"] {
+                     "commercial_expiry", "report_customers", "ORDER BY c.started_at ASC"] {
             #expect(touched.contains(part), "no statement with \(part) was heard:\n\(touched)")
         }
         for (sql, plan) in planned {
-            let whole = Self.scannedTables(plan, of: sql).filter { ["calls", "call_steps", "call_handler_uses"].contains($0) || $0.hasPrefix("report_month_") }
+            let whole = Self.scannedTables(plan, of: sql).filter { ["calls", "call_steps", "call_handler_uses", "follow_ups"].contains($0) || $0.hasPrefix("report_") }
             #expect(whole.isEmpty, "reads all of \(whole): \(sql)\n\(plan.joined(separator: "\n"))")
         }
     }

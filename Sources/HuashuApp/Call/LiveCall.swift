@@ -107,11 +107,22 @@ final class LiveCall {
     }
 
     /// An ending that lacks a fact its outcome needs asks for it before the call closes, one fact at
-    /// a time, until the agent records it; Ctrl-C or Ctrl-D closes the call without it.
+    /// a time, until the agent records it. Ctrl-C skips the fact asked, Ctrl-D closes the call; a
+    /// `.` command (`.record`, `.note`) is obeyed, not taken as the answer.
     private func askForMissingFacts() throws(UserError) {
-        while !training, let fact = state.factsMissingAtEnd.first {
-            guard case .line(let text) = reader.readLine(prompt: Self.question(fact) + "(Ctrl-C 跳过)> ") else { return }
-            let words = InputNormalisation.foldFullWidth(text).split(whereSeparator: { $0.isWhitespace }).map(String.init)
+        var skipped: Set<CallFact> = []
+        while !training, let fact = state.factsMissingAtEnd.first(where: { !skipped.contains($0) }) {
+            let text: String
+            switch reader.readLine(prompt: Self.question(fact) + "(Ctrl-C 跳过)> ") {
+            case .line(let line): text = InputNormalisation.foldFullWidth(line).trimmingSpaces
+            case .interrupted, .escaped: skipped.insert(fact); continue
+            case .endOfInput: return
+            }
+            if text.hasPrefix(".") || text.hasPrefix("/") {
+                if try commands.run(text.dropFirst(), self) == .leave { return }
+                continue
+            }
+            let words = text.split(whereSeparator: { $0.isWhitespace }).map(String.init)
             guard let first = words.first else { continue }
             if fact == .destination {
                 try apply(.fact(.destination, first))

@@ -102,7 +102,8 @@ struct MetaCommand: Sendable {
             return .stay
         },
         MetaCommand(names: ["quit", "leave"], usage: ".quit", help: "暂时离开,通话保留,可 huashu resume 继续") { _, call in
-            call.say("已保存。继续这通电话: huashu resume \(call.log.callID)")
+            // An ended call (leaving its closing questions) has nothing to resume.
+            if !call.state.hasEnded { call.say("已保存。继续这通电话: huashu resume \(call.log.callID)") }
             return .leave
         },
     ]

@@ -1,11 +1,14 @@
 import Foundation
 
-/// Standard output gathered into 64 KB writes: a long list is written as it is made, in
+/// Standard output (or a file) gathered into 64 KB writes: a long list is written as it is made, in
 /// bounded memory, without a system call (or `print`'s locking) per line.
 public final class BufferedOutput {
     private var buffer: [UInt8] = []
     private let descriptor: Int32
     private static let capacity = 1 << 16
+    /// The `errno` of the first write that failed other than on a closed pipe; nothing more is written after it.
+    public private(set) var failure: Int32?
+    private var closed = false
 
     public init(descriptor: Int32 = STDOUT_FILENO) {
         self.descriptor = descriptor
@@ -28,10 +31,14 @@ public final class BufferedOutput {
     /// Writes out what is gathered; a closed pipe (`| head`) ends the writing quietly.
     public func flush() {
         var written = 0
-        while written < buffer.count {
+        while !closed && written < buffer.count {
             let done = buffer[written...].withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress, $0.count) }
             if done < 0 && errno == EINTR { continue }
-            guard done > 0 else { break }
+            guard done > 0 else {
+                if errno != EPIPE { failure = errno }
+                closed = true
+                break
+            }
             written += done
         }
         buffer.removeAll(keepingCapacity: true)

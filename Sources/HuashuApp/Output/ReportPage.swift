@@ -4,14 +4,15 @@ import HuashuText
 /// A report as one self-contained HTML page: inline CSS and SVG bar charts,
 /// no script, no font or image fetched from anywhere.
 enum ReportPage {
-    static func html(_ document: ReportDocument) -> String {
-        var body: [String] = []
-        body.append("<header><h1>\(escape(document.title))</h1>" + (document.meta.map { "<p class=\"meta\">\(escape($0))</p>" } ?? "") + "</header>")
-        if !document.highlights.isEmpty { body.append(tiles(document.highlights)) }
-        for section in document.sections(for: .html) {
-            body.append("<section><h2>\(escape(section.title))</h2>" + section.blocks.map(html).joined() + "</section>")
-        }
-        return """
+    static func html(_ document: ReportDocument) throws -> String {
+        var page = ""
+        try html(document) { page += $0 }
+        return page
+    }
+
+    /// The page handed to `write` piece by piece, a table's rows as they come.
+    static func html(_ document: ReportDocument, to write: (String) -> Void) throws {
+        write("""
             <!DOCTYPE html>
             <html lang="zh-CN">
             <head>
@@ -21,22 +22,25 @@ enum ReportPage {
             <style>\(style)</style>
             </head>
             <body>
-            \(body.joined(separator: "\n"))
-            </body>
-            </html>
 
-            """
+            """)
+        write("<header><h1>\(escape(document.title))</h1>" + (document.meta.map { "<p class=\"meta\">\(escape($0))</p>" } ?? "") + "</header>")
+        if !document.highlights.isEmpty { write("\n" + tiles(document.highlights)) }
+        for section in document.sections(for: .html) {
+            write("\n<section><h2>\(escape(section.title))</h2>")
+            for block in section.blocks { try html(block, to: write) }
+            write("</section>")
+        }
+        write("\n</body>\n</html>\n")
     }
 
-    static func html(_ block: ReportBlock) -> String {
+    static func html(_ block: ReportBlock, to write: (String) -> Void) throws {
         switch block {
-        case .paragraph(let text): return "<p>\(escape(text))</p>"
-        case .note(let text): return "<p class=\"definition\">\(escape(text))</p>"
-        case .list(let items): return "<ul>" + items.map { "<li>\(escape($0))</li>" }.joined() + "</ul>"
-        case .chart(let chart): return self.chart(chart)
-        case .table(let grid):
-            if grid.rows.isEmpty, let empty = grid.empty { return "<p class=\"empty\">\(escape(empty))</p>" }
-            return table(grid)
+        case .paragraph(let text): write("<p>\(escape(text))</p>")
+        case .note(let text): write("<p class=\"definition\">\(escape(text))</p>")
+        case .list(let items): write("<ul>" + items.map { "<li>\(escape($0))</li>" }.joined() + "</ul>")
+        case .chart(let chart): write(self.chart(chart))
+        case .table(let grid): try table(grid, to: write)
         }
     }
 
@@ -108,14 +112,24 @@ enum ReportPage {
         }.joined() + "</div>"
     }
 
-    static func table(_ grid: ReportGrid) -> String {
-        var html = "<table><thead><tr>" + grid.columns.map { "<th>\(escape($0.title))</th>" }.joined() + "</tr></thead><tbody>"
-        for row in grid.rows {
-            html += "<tr>" + zip(grid.columns, row).map { column, cell in
+    /// A table, opened at its first row: an empty one says `grid.empty` instead, when given.
+    static func table(_ grid: ReportGrid, to write: (String) -> Void) throws {
+        let head = "<table><thead><tr>" + grid.columns.map { "<th>\(escape($0.title))</th>" }.joined() + "</tr></thead><tbody>"
+        var opened = false
+        try grid.eachRow { row in
+            if !opened { write(head) }
+            opened = true
+            write("<tr>" + zip(grid.columns, row).map { column, cell in
                 column.kind.isNumeric ? "<td class=\"n\">\(escape(cell.text))</td>" : "<td>\(escape(cell.text))</td>"
-            }.joined() + "</tr>"
+            }.joined() + "</tr>")
         }
-        return html + "</tbody></table>"
+        if opened {
+            write("</tbody></table>")
+        } else if let empty = grid.empty {
+            write("<p class=\"empty\">\(escape(empty))</p>")
+        } else {
+            write(head + "</tbody></table>")
+        }
     }
 
     static func shortened(_ text: String, _ width: Int) -> String {

@@ -69,6 +69,15 @@ struct ReportGrid {
     var empty: String? = nil
     /// A list whose columns speak for themselves (`huashu calls`) prints no header line in the terminal.
     var showsHeader = true
+    /// Rows read from the store while they are written, after `rows` (a month's every sale, in bounded memory): given
+    /// only to the CSV and HTML writers, which write each row as it comes (`eachRow`).
+    var streamed: ((_ row: ([ReportCell]) -> Void) throws -> Void)? = nil
+
+    /// Every row, `rows` then the streamed ones, handed to `body` one at a time.
+    func eachRow(_ body: ([ReportCell]) -> Void) throws {
+        rows.forEach(body)
+        try streamed?(body)
+    }
 }
 
 struct ReportColumn {

@@ -51,13 +51,8 @@ enum FileBytes {
 /// existing file is narrowed to 0600 before its new content goes in.
 enum PrivateFile {
     static func write(_ bytes: [UInt8], to path: String, what: String) throws(UserError) {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw failure(what, path, errno) }
+        let fd = try open(path, what: what)
         defer { close(fd) }
-        // Only a regular file is narrowed: `--out /dev/stdout` must not change the terminal's mode.
-        var info = stat()
-        guard fstat(fd, &info) == 0 else { throw failure(what, path, errno) }
-        if info.st_mode & S_IFMT == S_IFREG && fchmod(fd, 0o600) != 0 { throw failure(what, path, errno) }
         var offset = 0
         while offset < bytes.count {
             let written = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress! + offset, bytes.count - offset) }
@@ -67,7 +62,25 @@ enum PrivateFile {
         }
     }
 
-    private static func failure(_ what: String, _ path: String, _ code: Int32) -> UserError {
+    /// The file made empty (or new) and readable by its owner alone, open for writing; the caller closes it.
+    static func open(_ path: String, what: String) throws(UserError) -> Int32 {
+        let fd = Foundation.open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw failure(what, path, errno) }
+        // Only a regular file is narrowed: `--out /dev/stdout` must not change the terminal's mode.
+        var info = stat()
+        guard fstat(fd, &info) == 0 else {
+            close(fd)
+            throw failure(what, path, errno)
+        }
+        if info.st_mode & S_IFMT == S_IFREG && fchmod(fd, 0o600) != 0 {
+            let code = errno
+            close(fd)
+            throw failure(what, path, code)
+        }
+        return fd
+    }
+
+    static func failure(_ what: String, _ path: String, _ code: Int32) -> UserError {
         if code == ENOSPC || code == EDQUOT {
             return UserError("cannot write \(what) to \(path): the disk is full; free some space and run the command again")
         }

@@ -47,16 +47,28 @@ public enum MonthlyReportCommand {
         }
         let report = try build(options)
         let document = report.document
+        let done = options.output.map { Array("已写入 \($0)(\(report.month.title),\(options.format.rawValue))\n".utf8) } ?? []
         let bytes: [UInt8]
         switch options.format {
         case .table: bytes = Array(ReportTable.text(document).utf8)
-        case .csv: bytes = ReportSheet.csv(document)
-        case .html: bytes = Array(ReportPage.html(document).utf8)
         case .xlsx: bytes = try ReportWorkbook.xlsx(document)
+        case .csv, .html:
+            // Written as made: a month's every sale and loss goes out row by row, not gathered first.
+            let descriptor = try options.output.map { path throws(UserError) in try PrivateFile.open(path, what: "the report") } ?? STDOUT_FILENO
+            defer { if descriptor != STDOUT_FILENO { close(descriptor) } }
+            let out = BufferedOutput(descriptor: descriptor)
+            try wrap {
+                if options.format == .csv { try ReportSheet.csv(document) { line in out.append { $0 += line } } } else { try ReportPage.html(document, to: out.write) }
+            }
+            out.flush()
+            if let failure = out.failure {
+                throw PrivateFile.failure("the report", options.output ?? "standard output", failure)
+            }
+            return done
         }
         guard let output = options.output else { return bytes }
         try PrivateFile.write(bytes, to: output, what: "the report")
-        return Array("已写入 \(output)(\(report.month.title),\(options.format.rawValue))\n".utf8)
+        return done
     }
 
     static func build(_ options: Options) throws(UserError) -> MonthlyReport {
@@ -66,12 +78,17 @@ public enum MonthlyReportCommand {
         let store = try openSupervisorStore(options.database)
         let window = month.window(now: options.today, agent: options.agent, handlers: script?.objections.map(\.id) ?? [])
         let data = try wrap { try store.reportData(window) }
-        let latest = options.format == .table ? ListedCalls.terminalLines : nil
         let counted = { (kinds: Set<String>) in data.outcomes.filter { $0.outcome.map(kinds.contains) ?? false }.reduce(0) { $0 + $1.count } }
-        let lists = MonthlyReport.Lists(
-            corrections: try PhoneCorrections.rows(store: store, agent: options.agent), leads: try wrap { try store.leads(window) },
-            sales: ListedCalls(rows: try wrap { try store.outcomeCalls(window, lost: false, latest: latest) }, total: counted(["won", "committed"])),
-            losses: ListedCalls(rows: try wrap { try store.outcomeCalls(window, lost: true, latest: latest) }, total: counted(["lost"])))
+        let listed = { (lost: Bool) throws(UserError) -> ListedCalls in
+            let total = counted(lost ? ["lost"] : ["won", "committed"])
+            switch options.format {
+            case .table: return ListedCalls(rows: try wrap { try store.outcomeCalls(window, lost: lost, latest: ListedCalls.terminalLines) }, total: total)
+            case .xlsx: return ListedCalls(rows: try wrap { try store.outcomeCalls(window, lost: lost, latest: nil) }, total: total)
+            case .csv, .html: return ListedCalls(rows: [], total: total) { each in try store.eachOutcomeCall(window, lost: lost, each) }
+            }
+        }
+        let lists = MonthlyReport.Lists(corrections: try PhoneCorrections.rows(store: store, agent: options.agent),
+                                        leads: try wrap { try store.leads(window) }, sales: try listed(false), losses: try listed(true))
         return MonthlyReport(month: month, today: window.today, agent: options.agent, data: data, lists: lists, targets: targets, script: script)
     }
 }
@@ -86,8 +103,10 @@ struct ListedCalls {
     let rows: [CallListRow]
     /// Every call of the list, shown or not.
     let total: Int
+    /// Every call of the list oldest first, read as it is written out (CSV and HTML), after `rows`.
+    var streamed: (((CallListRow) throws -> Void) throws -> Void)? = nil
 
-    var notShown: Int { total - rows.count }
+    var notShown: Int { streamed == nil ? total - rows.count : 0 }
 }
 
 /// The calendar month a report covers, in local time.

@@ -178,6 +178,13 @@ extension MonthlyReport {
          .text(row.plate), .text(row.call.agent)]
     }
 
+    /// A list of calls as a table, its streamed calls made cells as they are read.
+    private static func grid(_ list: ListedCalls, columns: [ReportColumn], empty: String,
+                             _ cells: @escaping (CallListRow) -> [ReportCell]) -> ReportGrid {
+        ReportGrid(columns: columns, rows: list.rows.map(cells), empty: empty,
+                   streamed: list.streamed.map { calls in { (row: ([ReportCell]) -> Void) throws in try calls { row(cells($0)) } } })
+    }
+
     /// Under a list the terminal cut short: how many calls it left out, and the command that lists them all.
     private func notShownNote(_ list: ListedCalls) -> [ReportBlock] {
         guard list.notShown > 0 else { return [] }
@@ -186,27 +193,25 @@ extension MonthlyReport {
     }
 
     private var salesSection: ReportSection {
-        let sales = lists.sales.rows
         let columns = Self.callColumns + [ReportColumn("结果"), ReportColumn("报价", .money), ReportColumn("险种"), ReportColumn("保费", .money),
                                           ReportColumn("付款方式"), ReportColumn("交付")]
         return ReportSection(title: "十一、成交记录(本月成交或已承诺的通话 \(lists.sales.total) 通)", sheet: "成交记录", blocks: [
-            .table(ReportGrid(columns: columns, rows: sales.map { row in
+            .table(Self.grid(lists.sales, columns: columns, empty: "本月没有成交或已承诺的通话。") { row in
                 let facts = Dictionary(row.call.factValues.map { ($0.fact, $0.value) }, uniquingKeysWith: { $1 })
                 return Self.callCells(row) + [.text(CallList.outcomeText(row.call.outcome, reason: nil, lostTo: nil)), .money(row.call.quote),
                                               .text(facts[.covers] ?? ""), .money(facts[.premium]), .text(facts[.payment] ?? ""), .text(facts[.delivery] ?? "")]
-            }, empty: "本月没有成交或已承诺的通话。")),
+            }),
         ] + notShownNote(lists.sales))
     }
 
     private var lossCallsSection: ReportSection {
-        let losses = lists.losses.rows
         let columns = Self.callColumns + [ReportColumn("战败原因"), ReportColumn("去向"), ReportColumn("差价", .money)]
         return ReportSection(title: "十二、战败记录(本月战败的通话 \(lists.losses.total) 通)", sheet: "战败记录", blocks: [
-            .table(ReportGrid(columns: columns, rows: losses.map { row in
+            .table(Self.grid(lists.losses, columns: columns, empty: "本月没有战败的通话。") { row in
                 let gap = row.call.factValues.first { $0.fact == .priceGap }?.value
                 return Self.callCells(row) + [.text(Self.reasonText(row.call.lossReason) ?? ""),
                                               .text(row.call.lostTo ?? ""), .money(gap)]
-            }, empty: "本月没有战败的通话。")),
+            }),
         ] + notShownNote(lists.losses))
     }
 }

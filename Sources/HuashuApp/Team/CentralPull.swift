@@ -6,13 +6,13 @@ import HuashuStore
 /// The team's ledger between a desk and the central store: this desk's imports go
 /// up, and the rows changed on central since the last pull come down, for this
 /// desk's agent (every row when no agent is known), with the follow-ups other
-/// desks booked for that agent's customers. Each batch moves its mark only once
-/// applied, so a pull cut off anywhere resumes where it stopped.
+/// desks booked for that agent's customers. Central hands each stream out in
+/// change order, a change only once every transaction before it has ended
+/// (`ChangeMark`), so one committed late is not passed over; each batch moves its
+/// mark only once applied, so a pull cut off anywhere resumes where it stopped.
 struct CentralPull {
     /// Rows per round trip each way.
     static let batch = 5_000
-    /// How far below its mark a pull of follow-ups done elsewhere asks again, for changes that committed late.
-    static let doneOverlap: Int64 = 10_000
 
     let store: Store
     let central: CentralConnection
@@ -21,15 +21,22 @@ struct CentralPull {
     /// What one pull brought.
     struct Pulled {
         var customers = UpsertSummary()
+        /// Follow-ups other desks booked for this desk's customers, new here.
         var followUps = 0
+        /// Of those booked before, the ones now done on another desk, and those whose due time moved.
+        var followUpsDone = 0
+        var followUpsMoved = 0
         /// This desk's own follow-ups that a call on another desk honoured.
         var doneElsewhere = 0
 
         var description: String {
             var parts: [String] = []
-            if customers.inserted > 0 { parts.append("\(customers.inserted) new customer\(customers.inserted == 1 ? "" : "s")") }
+            func plural(_ count: Int) -> String { count == 1 ? "" : "s" }
+            if customers.inserted > 0 { parts.append("\(customers.inserted) new customer\(plural(customers.inserted))") }
             if customers.updated > 0 { parts.append("\(customers.updated) changed") }
-            if followUps > 0 { parts.append("\(followUps) follow-up\(followUps == 1 ? "" : "s") from other desks") }
+            if followUps > 0 { parts.append("\(followUps) follow-up\(plural(followUps)) from other desks") }
+            if followUpsDone > 0 { parts.append("\(followUpsDone) follow-up\(plural(followUpsDone)) of other desks now done") }
+            if followUpsMoved > 0 { parts.append("\(followUpsMoved) follow-up\(plural(followUpsMoved)) of other desks moved") }
             let pulled = parts.isEmpty ? "nothing new from the team ledger" : parts.joined(separator: ", ") + " pulled"
             return pulled + (doneElsewhere > 0 ? "; \(doneElsewhere) of this desk's follow-up\(doneElsewhere == 1 ? "" : "s") done by a call on another desk" : "")
         }
@@ -93,56 +100,67 @@ struct CentralPull {
 
     /// Marks done on central, on their booking desks' rows, the follow-ups other desks booked that a call here
     /// honoured (after the push, so the server finds the call); returns how many central marked, and how many it
-    /// refused (no call of this desk to the customer on central yet): those stay to be sent at the next sync.
+    /// refused (no call of this desk to the customer on central yet): those wait for this desk's next call to the
+    /// customer, so a refusal is sent, and said, once per call rather than at every sync.
     func sendFollowUpsDone() throws(UserError) -> (marked: Int, refused: Int) {
         let done = try wrap { try store.followUpsDoneHere() }
         var marked = 0, refused = 0
         for start in stride(from: 0, to: done.count, by: Self.batch) {
             let part = Array(done[start..<min(start + Self.batch, done.count)])
             let answer = try wrap { try central.markFollowUpsDone(part.map { (origin: $0.origin, at: $0.at) }, desk: desk) }
-            let settled = part.filter { answer.settled.contains($0.origin) }
+            let settled = part.filter { answer.settled.contains($0.origin) }.map(\.id)
+            let waiting = part.filter { !answer.settled.contains($0.origin) }.map(\.id)
             marked += answer.marked
-            refused += part.count - settled.count
-            try wrap { try store.clearFollowUpsDoneHere(settled.map(\.id)) }
+            refused += waiting.count
+            try wrap { try store.settleFollowUpsDoneHere(settled: settled, refused: waiting) }
         }
         return (marked, refused)
+    }
+
+    /// Takes one of central's change streams from this desk's mark `name`, a batch at a time: `read` asks central for
+    /// the changes after a mark (`ChangeMark`: only settled ones, in change order), `apply` applies a batch here, and
+    /// the mark moves to the batch's last change only then.
+    func drain<Change>(_ name: String, read: (ChangeMark) throws(CentralError) -> [Change], mark: (Change) -> ChangeMark,
+                       apply: ([Change]) throws(UserError) -> Void) throws(UserError) {
+        var after = try wrap { try store.pullMark(name) }
+        while true {
+            let changes = try wrap { try read(after) }
+            guard let last = changes.last else { return }
+            try apply(changes)
+            after = mark(last)
+            try wrap { try store.setPullMark(name, to: after) }
+        }
     }
 
     /// Pulls the ledger's changes since the scope's mark; for a desk, then its own follow-ups done on other
     /// desks and the follow-ups booked for its agent elsewhere.
     func pull(_ scope: Scope) throws(UserError) -> Pulled {
         var pulled = Pulled()
-        var mark = try wrap { try store.pullMark(scope.mark) }
-        while true {
-            let rows = try wrap { try central.ledgerChanges(after: mark, agent: scope.agent, limit: Self.batch) }
-            guard let last = rows.last else { break }
+        try drain(scope.mark, read: { mark throws(CentralError) in try central.ledgerChanges(after: mark, agent: scope.agent, limit: Self.batch) },
+                  mark: { ChangeMark(xid: $0["change_xid"], seq: $0["change_seq"]) }) { rows throws(UserError) in
             let customers = try wrap { try rows.map { (seq: $0["seq"] as Int64, customer: try Customer(row: $0)) } }
             let summary = try wrap { try store.applyPulled(customers) }
             pulled.customers.inserted += summary.inserted
             pulled.customers.updated += summary.updated
-            mark = last["seq"]
-            try wrap { try store.setPullMark(scope.mark, to: mark) }
         }
         guard case .desk(let agent) = scope else { return pulled }
-        // Central numbers changes from one sequence but commits them out of order: a lower number can land after a
-        // pull passed a higher one. So ask again from `doneOverlap` below the mark; applying twice changes nothing.
-        let doneMark = try wrap { try store.pullMark("follow_ups_done_elsewhere") }
-        var after = max(0, doneMark - Self.doneOverlap)
-        while true {
-            let done = try wrap { try central.followUpsDoneElsewhere(desk: desk, after: after, limit: Self.batch) }
-            guard let last = done.last else { break }
+        try drain("follow_ups_done_elsewhere", read: { mark throws(CentralError) in
+            try central.followUpsDoneElsewhere(desk: desk, after: mark, limit: Self.batch)
+        }, mark: \.mark) { done throws(UserError) in
             pulled.doneElsewhere += try wrap { try store.applyDoneElsewhere(done.map { (id: $0.id, at: $0.at) }) }
-            after = last.seq
-            if after > doneMark { try wrap { try store.setPullMark("follow_ups_done_elsewhere", to: after) } }
         }
         guard let agent else { return pulled }
-        var followUpMark = try wrap { try store.pullMark("follow_ups") }
-        while true {
-            let rows = try wrap { try central.followUps(for: desk, agent: agent, after: followUpMark, limit: Self.batch) }
-            guard let last = rows.last else { break }
-            for followUp in rows where try wrap({ try store.applyPulled(followUp) }) { pulled.followUps += 1 }
-            followUpMark = last.seq
-            try wrap { try store.setPullMark("follow_ups", to: followUpMark) }
+        try drain("follow_ups", read: { mark throws(CentralError) in
+            try central.followUps(for: desk, agent: agent, after: mark, limit: Self.batch)
+        }, mark: \.mark) { followUps throws(UserError) in
+            for followUp in followUps {
+                switch try wrap({ try store.applyPulled(followUp) }) {
+                case .booked: pulled.followUps += 1
+                case .done: pulled.followUpsDone += 1
+                case .moved: pulled.followUpsMoved += 1
+                case .none: break
+                }
+            }
         }
         return pulled
     }

@@ -80,20 +80,20 @@ public enum CentralSync {
         for refusal in refusals where try CallFloor.honour(refusal, in: push.store) { marked += 1 }
         // So do the 勿扰 a supervisor lifted, each once; one heard again since (a refusal standing) stays.
         let standing = Set(refusals.filter { $0.kind == "do_not_call" }.map(\.customerKey))
-        let pulled = try wrap { try push.store.liftsPulled() }
-        let lifts = try wrap { try push.central.lifts(after: pulled) }
         var lifted = 0
-        for lift in lifts where !standing.contains(lift.customerKey) {
-            if try CallFloor.honour(lift, in: push.store) { lifted += 1 }
+        try ledger.drain("refusal_lifts", read: { mark throws(CentralError) in try push.central.lifts(after: mark, limit: CentralPull.batch) },
+                         mark: \.mark) { lifts throws(UserError) in
+            for lift in lifts where !standing.contains(lift.customerKey) {
+                if try CallFloor.honour(lift, in: push.store) { lifted += 1 }
+            }
         }
-        if let last = lifts.last { try wrap { try push.store.setLiftsPulled(last.id) } }
         // The customers these marks changed, and their audit rows, go up now rather than at the next sync.
         if marked + lifted > 0 { _ = try wrap { try push.run([.customers, .audit]) { _ in } } }
         return (created ? "a new desk: \(path) created\n" : "") + "desk \(push.desk) synced to \(push.central.url): \(counts) sent"
             + (imported > 0 ? "; \(imported) imported customer\(imported == 1 ? "" : "s") sent to the team ledger" : "")
             + (doneHere.marked > 0 ? "; \(doneHere.marked) follow-up\(doneHere.marked == 1 ? "" : "s") booked on other desks marked done there" : "")
             + (doneHere.refused > 0 ? "; \(doneHere.refused) follow-up\(doneHere.refused == 1 ? "" : "s") booked on other desks could not be marked done "
-                + "there (central has no call of this desk to the customer); sent again at the next sync" : "")
+                + "there (central has no call of this desk to the customer); sent again after this desk's next call to the customer" : "")
             + "; \(pulledLedger.description)"
             + (marked > 0 ? "; \(marked) customer\(marked == 1 ? "" : "s") marked from other desks' refusals" : "")
             + (lifted > 0 ? "; \(lifted) customer\(lifted == 1 ? "'s" : "s'") 勿扰 lifted by a supervisor on central" : "") + "\n"
