@@ -117,6 +117,32 @@ extension CentralConnection {
     }
 }
 
+/// Where central's transactions stand when a desk pulls: a change of a transaction below `xmin` is settled (nothing
+/// can still commit below it), so a desk's mark moves only over those; `xmax` is the next transaction to begin, so a
+/// mark at or above it came from another server's counter (central restored from a dump).
+public struct ChangeHorizon: Sendable {
+    public let xmin: Int64
+    public let xmax: Int64
+}
+
+extension CentralConnection {
+    public func changeHorizon() throws(CentralError) -> ChangeHorizon {
+        let row = try execute("SELECT pg_snapshot_xmin(s)::text, pg_snapshot_xmax(s)::text FROM pg_current_snapshot() s",
+                              what: "reading central's transaction horizon").first
+        return ChangeHorizon(xmin: Int64(row?[0] ?? "") ?? 0, xmax: Int64(row?[1] ?? "") ?? 0)
+    }
+
+    /// When the oldest transaction still open on the server (any database, or prepared) began, as HH:MM in the
+    /// server's time zone; nil when this login may not see it.
+    public func oldestOpenTransaction() throws(CentralError) -> String? {
+        try execute("""
+            SELECT to_char(min(t), 'HH24:MI') FROM (
+                SELECT xact_start AS t FROM pg_stat_activity WHERE backend_xid IS NOT NULL AND pid <> pg_backend_pid()
+                UNION ALL SELECT prepared FROM pg_prepared_xacts) o
+            """, what: "reading central's oldest open transaction").first?[0] ?? nil
+    }
+}
+
 extension ChangeMark {
     /// The rule of every pull (`huashu_settled_after`) over a stream's transaction and number columns, from this mark;
     /// its two values are appended to `parameters`.

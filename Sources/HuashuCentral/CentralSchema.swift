@@ -662,6 +662,15 @@ public enum CentralSchema {
             REVOKE ALL ON FUNCTION huashu_follow_ups_for(text, text, xid8, bigint, integer) FROM PUBLIC;
             GRANT EXECUTE ON FUNCTION huashu_follow_ups_for(text, text, xid8, bigint, integer) TO huashu_agent, huashu_supervisor;
             """),
+        // The server's oldest running transaction may be in another database, or idle for hours: a pull that waited for
+        // it handed out nothing. A pull now hands out every visible change after the mark; the desk applies them all
+        // (again, harmlessly, until they settle) and moves its mark only over those below the snapshot's xmin.
+        ("team: pulls hand out every visible change; the desk moves its mark over the settled ones", """
+            CREATE OR REPLACE FUNCTION huashu_settled_after(xid xid8, seq bigint, after_xid xid8, after_seq bigint) RETURNS boolean
+            LANGUAGE sql STABLE AS $f$
+                SELECT (xid, seq) > (after_xid, after_seq)
+            $f$;
+            """),
     ]
 
     static let typedColumnsFilled = "v6-central: typed columns of steps pushed before migration 6, filled from their events"

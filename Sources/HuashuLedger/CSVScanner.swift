@@ -86,6 +86,10 @@ struct CSVScanner {
                     if hasEscapes || i > tailStart {
                         unescaped.append(contentsOf: bytes[segmentStart..<contentEnd])
                         unescaped.append(contentsOf: bytes[tailStart..<i])
+                        // The closing quote lies between the two parts in the file: a sequence split by it
+                        // (`"前\xE4\xB8"\xAD`) would decode whole once joined, but the tail then starts
+                        // with a continuation byte, which no valid text does.
+                        if i > tailStart, bytes[tailStart] & 0xC0 == 0x80 { invalid = true }
                         cell = unescaped.withUnsafeBufferPointer { Self.decoded($0, invalid: &invalid) }
                     } else {
                         cell = Self.decoded(UnsafeBufferPointer(rebasing: bytes[segmentStart..<contentEnd]), invalid: &invalid)

@@ -189,10 +189,14 @@ enum QueueQuery {
         }
         let listable = "c.do_not_call = 0 AND c.training = 0 AND c.phone_invalid = 0 \(owner.condition(agent: ":agent"))"
         // Every customer of the owner, or (`dueFollowUps`) those with an open follow-up, in due order, from the rows kept
-        // beside the customers by agent (`QueueFacts`).
+        // beside the customers by agent (`QueueFacts`). Those read end before tomorrow's date as huashu writes it: the list's
+        // first entries are follow-ups due in this order, so the rows before it are the list's head, and a due text after
+        // it (a later day, or one that cannot be read, sorted after digits) is left to the whole query.
+        let tomorrow = LedgerDate(daysSince1970: rule.today.daysSince1970 + 1)
         let from = reading != .dueFollowUps ? "FROM customers c LEFT JOIN queue_facts x ON x.customer_id = c.id WHERE \(listable)" : """
             FROM queue_facts x INDEXED BY queue_facts_follow_ups_by_agent CROSS JOIN customers c ON c.id = x.customer_id
-            WHERE x.follow_up_due IS NOT NULL AND x.agent \(owner == .nobody ? "IS NULL" : "= :agent") AND \(listable)
+            WHERE x.follow_up_due IS NOT NULL AND x.agent \(owner == .nobody ? "IS NULL" : "= :agent") AND x.follow_up_due < '\(tomorrow)'
+              AND \(listable)
             ORDER BY x.follow_up_due, x.customer_id
             """
         // The stages carry the key's inputs alone; what the list shows is read beside the placed row (`shown`).
@@ -221,10 +225,12 @@ enum QueueQuery {
         let shown = "CROSS JOIN customers c ON c.id = top.id LEFT JOIN queue_facts x ON x.customer_id = top.id"
         switch reading {
         case .first:
-            // A few entries (`call --next`): the sorter keeps the first few, and only their rows are read.
+            // A few entries (`call --next`): the sorter keeps the first few, and only their rows are read. The rows the
+            // rule in Swift leaves out are dropped before the sorter (the stage asks it once per row): sorted first, they
+            // would fill the `LIMIT`, and a list behind many of them would be sorted again for each few passed over.
             return """
                 SELECT \(selected)
-                FROM (\(candidates) ORDER BY 2, 1 LIMIT :limit) top
+                FROM (SELECT * FROM (\(candidates) \(stage)) WHERE place IS NOT NULL ORDER BY 2, 1 LIMIT :limit) top
                 \(shown)
                 """
         case .dueFollowUps:

@@ -135,6 +135,11 @@ public final class Store: Sendable {
             try db.execute(sql: Schema.pullMarksByTransaction)
             try db.execute(sql: Schema.refusedDoneMarksWait)
         }
+        // Before v8 the done-elsewhere pull asked again from 10,000 below its mark, for changes committed late; the move
+        // to transaction marks kept the bare mark, so a late one from before v8 within that overlap is asked for again.
+        migrator.registerMigration("v8-team: the done-elsewhere mark from before v8 keeps its overlap") { db in
+            try db.execute(sql: Schema.doneElsewhereOverlap)
+        }
         return migrator
     }()
 

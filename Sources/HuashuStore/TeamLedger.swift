@@ -273,6 +273,11 @@ extension Schema {
         DELETE FROM central_push_marks WHERE pushed_table = 'refusal_lifts (pulled)';
         """
 
+    /// Session 7's done-elsewhere pull asked again from 10,000 below its mark; a mark kept from then (transaction 0) does.
+    static let doneElsewhereOverlap = """
+        UPDATE central_pull_marks SET seq = max(0, seq - 10000) WHERE name = 'follow_ups_done_elsewhere' AND xid = 0;
+        """
+
     /// A follow-up central refused to mark done (no call of this desk to the customer there) is sent again only once this
     /// desk has called the customer after `refused_after_call`, its latest call when refused; NULL: not refused.
     static let refusedDoneMarksWait = """

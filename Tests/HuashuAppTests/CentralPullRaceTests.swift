@@ -111,4 +111,64 @@ struct CentralPullRaceTests {
                 == "粤B12345|0\n粤B67890|0")
         #expect(try b.sqlite("SELECT count(*) FROM audit WHERE action = 'do_not_call_lifted'") == "2", "each lift applied once")
     }
+
+    /// The snapshot's xmin covers the whole server: a transaction left open in another database must not stop the
+    /// pulls. Changes committed after it still reach a desk (said once), the import's whole-ledger pull sees them
+    /// before it sends (so it does not overwrite them), and once it ends the mark moves over them.
+    @Test func aTransactionOpenInAnotherDatabaseHoldsNoChangeBack() throws {
+        let (cluster, a, b, file) = try team.team()
+        let deskA = team.desk(cluster, "desk-a", agent: "小李"), deskB = team.desk(cluster, "desk-b", agent: "小王")
+        #expect(try a.piped(["import", file], input: "", environment: deskA).status == 0)
+        #expect(try b.piped(["sync"], input: "", environment: deskB).status == 0)
+        _ = try cluster.value("CREATE DATABASE other")
+        let other = try CentralConnection(url: cluster.url.replacingOccurrences(of: "/postgres?", with: "/other?"))
+        try other.execute("BEGIN")
+        try other.execute("CREATE TEMP TABLE batch (n int)")
+        try other.execute("INSERT INTO batch VALUES (1)")
+        _ = try cluster.value("UPDATE ledger SET notes = '上午不方便' WHERE plate = '粤E12345'")
+        let held = try b.piped(["sync"], input: "", environment: deskB)
+        #expect(held.status == 0, "\(held.output)")
+        #expect(try b.sqlite("SELECT notes FROM customers WHERE plate = '粤E12345'") == "上午不方便")
+        #expect(held.output.contains("note: a transaction open on central since "), "\(held.output)")
+        #expect(held.output.contains("holds back the pull mark; changes still arrive"), "\(held.output)")
+        let markHeld = try b.sqlite("SELECT xid FROM central_pull_marks WHERE name = 'ledger'")
+        // Desk a imports 周八's new premium: its pull took the note first, so the row it sends keeps it.
+        let changed = try team.ledger(a, "changed.csv", """
+            客户姓名,车牌号,联系电话,商业险到期日,交强险到期日,上年承保公司,上年保费,专员
+            周八,粤E12345,13611112222,\(CentralPullTests.inDays(30)),,平安,4680,小王
+
+            """)
+        let imported = try a.piped(["import", changed], input: "", environment: deskA)
+        #expect(imported.status == 0, "\(imported.output)")
+        #expect(try cluster.value("SELECT notes || '|' || commercial_premium FROM ledger WHERE plate = '粤E12345'") == "上午不方便|4680")
+        try other.execute("COMMIT")
+        let after = try b.piped(["sync"], input: "", environment: deskB)
+        #expect(after.status == 0, "\(after.output)")
+        #expect(!after.output.contains("note:"), "\(after.output)")
+        #expect(try b.sqlite("SELECT notes || '|' || commercial_premium FROM customers WHERE plate = '粤E12345'") == "上午不方便|4680")
+        let mark = try b.sqlite("SELECT xid FROM central_pull_marks WHERE name = 'ledger'")
+        #expect(mark == (try cluster.value("SELECT xid::text FROM ledger WHERE plate = '粤E12345'")), "the mark moved over the settled change")
+        #expect(mark != markHeld)
+        #expect(try b.piped(["sync"], input: "", environment: deskB).output.contains("nothing new from the team ledger"))
+    }
+
+    /// After central is restored from a dump its transaction counter is below the desks' marks: a desk says so and
+    /// takes each stream again from the start.
+    @Test func aMarkAboveCentralsCounterPullsAgainFromTheStart() throws {
+        let (cluster, a, b, file) = try team.team()
+        let deskB = team.desk(cluster, "desk-b", agent: "小王")
+        #expect(try a.piped(["import", file], input: "", environment: team.desk(cluster, "desk-a", agent: "小李")).status == 0)
+        #expect(try b.piped(["sync"], input: "", environment: deskB).status == 0)
+        _ = try b.sqlite("UPDATE central_pull_marks SET xid = 9000000000 WHERE name IN ('ledger', 'follow_ups')")
+        _ = try cluster.value("UPDATE ledger SET notes = '周三下午方便' WHERE plate = '粤E33333'")
+        let synced = try b.piped(["sync"], input: "", environment: deskB)
+        #expect(synced.status == 0, "\(synced.output)")
+        #expect(synced.output.contains("note: central's transaction counter is behind this desk's mark (restored from a dump?); pulling again from the start"),
+                "\(synced.output)")
+        #expect(try b.sqlite("SELECT notes FROM customers WHERE plate = '粤E33333'") == "周三下午方便")
+        #expect(try b.sqlite("SELECT count(*) FROM central_pull_marks WHERE xid >= 9000000000") == "0")
+        let again = try b.piped(["sync"], input: "", environment: deskB)
+        #expect(!again.output.contains("note:"), "\(again.output)")
+        #expect(again.output.contains("nothing new from the team ledger"), "\(again.output)")
+    }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import HuashuCalendar
 import HuashuCentral
+@testable import HuashuApp
 import Testing
 
 /// The team's ledger on a real server: an import on one desk goes into central, each
@@ -151,11 +152,16 @@ struct CentralPullTests {
         // TEST-NET-1 routes nowhere: every connection would wait out its timeout, or fail, and be said.
         let unreachable = ["HUASHU_CENTRAL": "postgresql://huashu@192.0.2.1/huashu?connect_timeout=2", "HUASHU_DESK": "desk-b",
                            "HUASHU_AGENT": "小王"]
+        // A background push that failed before (or the call's own live push, failing fast on a refused
+        // connection) left word of the outage: this command said it already, so it is not said again.
+        let outage = CentralBackgroundPush.outageFile(b.database)
+        try "new\nconnection refused\n".write(toFile: outage, atomically: true, encoding: .utf8)
         let next = try b.piped(["call", "--next"], input: ".end thinking\n", environment: unreachable)
         #expect(next.status == 0, "\(next.output)")
         #expect(next.output.components(separatedBy: "cannot connect to the central store").count == 2, "\(next.output)")
         #expect(next.output.contains("note: the team ledger was not pulled"), "\(next.output)")
         #expect(!next.output.contains("中心库暂时连不上"), "\(next.output)")
+        #expect(try String(contentsOfFile: outage, encoding: .utf8).hasPrefix("said\n"), "the outage counts as said")
         #expect(try b.sqlite("SELECT count(*) FROM calls WHERE outcome = 'thinking'") == "1")
         // A named customer asks central once too, for the lease alone, and says so in the agent's words.
         let named = try b.piped(["call", "粤B12345"], input: ".end thinking\n", environment: unreachable)

@@ -153,6 +153,43 @@ struct QueueOrderTests {
         #expect(ledBy == [true, false], "both ways of reading were taken")
     }
 
+    /// Rows edited by hand that the rule leaves off the list (an expiry written `2027/06/30`, next summer) are placed by the
+    /// rule in Swift, and none of them may hold up `call --next`: its first few are still the list's first few, found by one
+    /// run of the sorted query, not one more run for each few of them passed over.
+    @Test func offListRowsEditedByHandDoNotHoldUpCallNext() throws {
+        final class Heard: @unchecked Sendable {
+            private let lock = NSLock()
+            private var statements: [String] = []
+            func add(_ sql: String) { lock.withLock { statements.append(sql) } }
+            func take() -> [String] { lock.withLock { defer { statements = [] }; return statements } }
+        }
+        let ledger = try Self.ledger(seed: 4)
+        _ = try ledger.store.upsert((1...200).map { index in
+            Customer(plate: "粤D\(String(format: "%05d", index))", name: "手改\(index)", phone: "1370000\(String(format: "%04d", index))",
+                     commercialExpiry: "2027-06-30", grade: "A", agent: index % 2 == 0 ? "小李" : nil)
+        })
+        try ledger.store.write { db in
+            try db.execute(sql: "UPDATE customers SET commercial_expiry = replace(commercial_expiry, '-', '/') WHERE name LIKE '手改%'")
+        }
+        let heard = Heard()
+        let store = try Store(path: ledger.database, busyWait: nil, statements: heard.add)
+        let today = try LedgerValue.date(QueueLedger.today)
+        for owner in [QueueOwner.agent("小李"), .nobody, .anyone] {
+            var all: [QueueEntry] = []
+            try RenewalQueue.each(store: store, today: today, minute: 600, plan: .dealer, owner: owner) { all.append($0) }
+            #expect(!all.contains { $0.customer.name.hasPrefix("手改") }, "\(owner): next summer's renewals are not on today's list")
+            let due = all.prefix { RenewalQueueRule.leadsTheList($0.standing) }.count
+            for limit in Set([1, 3, due + 1, due + 2]) {
+                _ = heard.take()
+                var first: [QueueEntry] = []
+                try RenewalQueue.each(store: store, today: today, minute: 600, plan: .dealer, owner: owner, limit: limit) { first.append($0) }
+                #expect(first.map(\.customer.id) == all.prefix(limit).map(\.customer.id), "\(owner), first \(limit)")
+                let sorted = heard.take().filter { $0.contains("ORDER BY 2, 1 LIMIT") }
+                #expect(sorted.count == (limit <= due && owner != .anyone ? 0 : 1), "\(owner), first \(limit): the sorted query ran \(sorted.count) times")
+            }
+        }
+    }
+
     /// A customer given to another agent in the ledger moves to that agent's follow-ups (the row kept beside them follows).
     @Test func aCustomerGivenToAnotherAgentMovesWithTheirFollowUp() throws {
         let ledger = try Self.ledger(seed: 2)
@@ -195,6 +232,8 @@ struct QueueOrderTests {
         for owner in [QueueOwner.agent("小李"), .nobody] {
             let plan = try ledger.store.queuePlan(owner: owner, reading: .dueFollowUps)
             #expect(plan.contains("SEARCH x USING INDEX queue_facts_follow_ups_by_agent (agent=") && plan.contains("SEARCH c USING INTEGER PRIMARY KEY"), "\(plan)")
+            // It ends at tomorrow's follow-ups: next year's are never read.
+            #expect(plan.contains("follow_up_due<?"), "\(plan)")
             #expect(!plan.contains("B-TREE") && !plan.contains("SCAN x") && !plan.contains("SCAN c"), "\(plan)")
         }
     }

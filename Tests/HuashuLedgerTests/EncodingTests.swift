@@ -92,28 +92,36 @@ struct EncodingTests {
 
     /// The cells are checked as they are decoded, so every kind of bad UTF-8 must be caught there, in a plain
     /// cell, a quoted one, one with doubled quotes or text after its closing quote, and at the cell's end.
+    /// "across": the cell's closing quote splits a character (`"前\xE4\xB8"\xAD`), so the quoted part and
+    /// the text after it are each bad though joined they would spell 前中. The same damage near the start,
+    /// in the part checked before reading, must give the same error.
     @Test(arguments: [
         ([0xFF], "plain"), ([0xC0, 0xAF], "plain"), ([0xED, 0xA0, 0x80], "plain"), ([0xF4, 0x90, 0x80, 0x80], "plain"),
         ([0xF0, 0x9F, 0x98], "end"), ([0xE4, 0xB8], "end"), ([0xFF], "quoted"), ([0xF0, 0x9F, 0x98], "escaped"), ([0xC0], "tail"),
+        ([0xE4, 0xB8, 0x22, 0xAD], "across"), ([0xC3, 0x22, 0xA9], "across"), ([0xF0, 0x22, 0x9F, 0x98, 0x80], "across"),
+        ([0xF0, 0x9F, 0x98, 0x22, 0x80, 0x41], "across"), ([0xE4, 0xB8, 0x22, 0xAD], "escaped"),
     ] as [([UInt8], String)])
     func aBadSequenceFarDownIsFoundWhereverItLies(_ damage: [UInt8], _ place: String) throws {
-        var bytes = Fixture.excelUTF8(["客户姓名,车牌号,备注"] + (0..<3_000).map { "张三\($0),粤B\(String(format: "%05d", $0)),备注" })
-        #expect(bytes.count > 1 << 16, "the damage lies beyond the part checked up front")
-        let prefix = Array("李四,粤C00001,".utf8)
-        let cell: [UInt8] = switch place {
-        case "plain": Array("前".utf8) + damage + Array("后".utf8)
-        case "end": Array("前".utf8) + damage
-        case "quoted": Array("\"前,".utf8) + damage + Array("\"".utf8)
-        case "escaped": Array("\"前\"\"".utf8) + damage + Array("\"".utf8)
-        default: Array("\"前\"".utf8) + damage + Array("后".utf8)
-        }
-        let offset = bytes.count + prefix.count + (place == "plain" || place == "end" ? 3 : place == "escaped" ? 6 : 5)
-        bytes += prefix + cell + Array("\r\n".utf8) + Array("王五,粤C00002,\r\n".utf8)
-        do {
-            _ = try LedgerReader.read(bytes)
-            Issue.record("a damaged file was read")
-        } catch {
-            #expect(error.reason == .undecodable(.utf8, byte: offset + 1, row: 3_002))
+        for rowsBefore in [3_000, 3] {
+            var bytes = Fixture.excelUTF8(["客户姓名,车牌号,备注"] + (0..<rowsBefore).map { "张三\($0),粤B\(String(format: "%05d", $0)),备注" })
+            #expect((bytes.count > 1 << 16) == (rowsBefore > 3), "far down, the damage lies beyond the part checked up front")
+            let prefix = Array("李四,粤C00001,".utf8)
+            let cell: [UInt8] = switch place {
+            case "plain": Array("前".utf8) + damage + Array("后".utf8)
+            case "end": Array("前".utf8) + damage
+            case "quoted": Array("\"前,".utf8) + damage + Array("\"".utf8)
+            case "escaped": Array("\"前\"\"".utf8) + damage + Array("\"".utf8)
+            case "across": Array("\"前".utf8) + damage
+            default: Array("\"前\"".utf8) + damage + Array("后".utf8)
+            }
+            let offset = bytes.count + prefix.count + (place == "plain" || place == "end" ? 3 : place == "escaped" ? 6 : place == "across" ? 4 : 5)
+            bytes += prefix + cell + Array("\r\n".utf8) + Array("王五,粤C00002,\r\n".utf8)
+            do {
+                _ = try LedgerReader.read(bytes)
+                Issue.record("a damaged file was read (\(rowsBefore) rows before)")
+            } catch {
+                #expect(error.reason == .undecodable(.utf8, byte: offset + 1, row: rowsBefore + 2), "\(rowsBefore) rows before")
+            }
         }
     }
 

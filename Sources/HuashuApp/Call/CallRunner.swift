@@ -24,7 +24,7 @@ public enum CallRunner {
             candidates = try pick(query: query, next: next, store: store, today: options.today, agent: options.agent, passing: passed, page: page)
             page *= 4
             if let (customer, floor) = try firstFree(candidates, query: query, store: store, options: options, central: central) {
-                return try run(customer, floor: floor, script: script, store: store, options: options)
+                return try run(customer, floor: floor, script: script, store: store, options: options, outageSaid: central.failed)
             }
             passed.formUnion(candidates.compactMap(\.id))
         } while query == nil && !candidates.isEmpty
@@ -59,7 +59,9 @@ public enum CallRunner {
         return nil
     }
 
-    private static func run(_ customer: Customer, floor: CallFloor?, script: Script, store: Store, options: CallOptions) throws(UserError) {
+    /// `outageSaid`: this command already said the central store is out of reach.
+    private static func run(_ customer: Customer, floor: CallFloor?, script: Script, store: Store, options: CallOptions,
+                            outageSaid: Bool) throws(UserError) {
         let call: LiveCall
         let live = LivePush.start(options)
         do {
@@ -73,7 +75,7 @@ public enum CallRunner {
         }
         try call.run()
         floor?.release(after: call)
-        CentralBackgroundPush.afterCall(options)
+        CentralBackgroundPush.afterCall(options, outageSaid: outageSaid)
     }
 
     /// A new call on the terminal, its log opened: the part a live call and a rehearsal share.
@@ -131,7 +133,8 @@ public enum CallRunner {
         }
         // Resuming renews this desk's own lease; another desk that took the customer meanwhile keeps it.
         let floor: CallFloor?
-        switch try CallFloor.claim(customer, store: store, agent: context.agent, link: CentralLink(), say: { printError($0) }) {
+        let central = CentralLink()
+        switch try CallFloor.claim(customer, store: store, agent: context.agent, link: central, say: { printError($0) }) {
         case .mine(let held): floor = held
         case .elsewhere(let why): throw UserError(why + "; the call stays resumable for later")
         }
@@ -144,7 +147,7 @@ public enum CallRunner {
         call.say("继续通话 #\(record.id),从第 \(last.seq) 步之后接着来。")
         try call.run()
         floor?.release(after: call)
-        CentralBackgroundPush.afterCall(options)
+        CentralBackgroundPush.afterCall(options, outageSaid: central.failed)
     }
 
     /// The customer named, or for `--next` the first few of today's queue not in `passed` (this agent's own, the

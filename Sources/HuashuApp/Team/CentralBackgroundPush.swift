@@ -7,10 +7,11 @@ import HuashuStore
 /// desk says so once, on the next call's end, and the next push that gets
 /// through clears it and catches up.
 enum CentralBackgroundPush {
-    /// Starts the push for the desk's file when a central store is configured; says once that it is out of reach.
-    static func afterCall(_ options: CallOptions) {
+    /// Starts the push for the desk's file when a central store is configured; says once that it is out of reach,
+    /// unless the command already said so (`outageSaid`: the pull or the lease before the call could not connect).
+    static func afterCall(_ options: CallOptions, outageSaid: Bool) {
         guard let url = options.central, case .file(let path) = options.database else { return }
-        announceOutage(database: path)
+        announceOutage(database: path, alreadySaid: outageSaid)
         spawn(["sync", "--background", "--db", path, "--central", url], input: nil)
     }
 
@@ -43,11 +44,11 @@ enum CentralBackgroundPush {
     static func outageFile(_ database: String) -> String { database + "-central-offline" }
 
     /// Prints the outage once: the file says `new` until it has been said.
-    private static func announceOutage(database: String) {
+    private static func announceOutage(database: String, alreadySaid: Bool) {
         let file = outageFile(database)
         guard let text = try? String(contentsOfFile: file, encoding: .utf8), text.hasPrefix("new\n") else { return }
         let reason = text.dropFirst(4).trimmingCharacters(in: .whitespacesAndNewlines)
-        printError("中心库暂时连不上(\(reason));通话照常记在本机,连上后自动补传。")
+        if !alreadySaid { printError("中心库暂时连不上(\(reason));通话照常记在本机,连上后自动补传。") }
         try? ("said\n" + reason + "\n").write(toFile: file, atomically: true, encoding: .utf8)
     }
 

@@ -28,6 +28,7 @@ struct CentralPull {
         var followUpsMoved = 0
         /// This desk's own follow-ups that a call on another desk honoured.
         var doneElsewhere = 0
+        var drained = Drained()
 
         var description: String {
             var parts: [String] = []
@@ -117,18 +118,53 @@ struct CentralPull {
         return (marked, refused)
     }
 
+    /// How a stream's pull ended, beyond the changes it applied.
+    struct Drained {
+        /// Changes of a transaction still open on central were applied, or some after one: the mark stays before
+        /// them, so they are read (and applied, harmlessly) again until that transaction ends.
+        var heldBack = false
+        /// The mark was above central's transaction counter (central restored from a dump): the stream was read again from the start.
+        var restarted = false
+
+        mutating func add(_ other: Drained) {
+            heldBack = heldBack || other.heldBack
+            restarted = restarted || other.restarted
+        }
+
+        /// The summary's notes, `oldestOpen` saying since when a transaction holds the mark back.
+        func notes(oldestOpen: () -> String?) -> String {
+            (restarted ? "\nnote: central's transaction counter is behind this desk's mark (restored from a dump?); pulling again from the start" : "")
+                + (heldBack ? "\nnote: a transaction open on central" + (oldestOpen().map { " since \($0)" } ?? "")
+                    + " holds back the pull mark; changes still arrive, and those after it are read again" : "")
+        }
+    }
+
     /// Takes one of central's change streams from this desk's mark `name`, a batch at a time: `read` asks central for
-    /// the changes after a mark (`ChangeMark`: only settled ones, in change order), `apply` applies a batch here, and
-    /// the mark moves to the batch's last change only then.
+    /// every visible change after a mark, in change order, and `apply` applies a batch here (applying one again changes
+    /// nothing). The mark moves only over settled changes (`ChangeHorizon`), and only once they are applied, so a change
+    /// that commits late below one taken is read at the next pull, and a pull cut off anywhere resumes where it stopped.
+    @discardableResult
     func drain<Change>(_ name: String, read: (ChangeMark) throws(CentralError) -> [Change], mark: (Change) -> ChangeMark,
-                       apply: ([Change]) throws(UserError) -> Void) throws(UserError) {
+                       apply: ([Change]) throws(UserError) -> Void) throws(UserError) -> Drained {
+        let horizon = try wrap { try central.changeHorizon() }
+        var drained = Drained()
         var after = try wrap { try store.pullMark(name) }
+        if after.xid >= horizon.xmax {
+            drained.restarted = true
+            after = .start
+            try wrap { try store.setPullMark(name, to: after) }
+        }
         while true {
             let changes = try wrap { try read(after) }
-            guard let last = changes.last else { return }
+            guard let last = changes.last else { return drained }
             try apply(changes)
             after = mark(last)
-            try wrap { try store.setPullMark(name, to: after) }
+            guard !drained.heldBack else { continue }
+            // Settled changes come first in change order; the mark stops before the first unsettled one for good.
+            if let settled = changes.last(where: { mark($0).xid < horizon.xmin }) {
+                try wrap { try store.setPullMark(name, to: mark(settled)) }
+            }
+            drained.heldBack = after.xid >= horizon.xmin
         }
     }
 
@@ -136,21 +172,21 @@ struct CentralPull {
     /// desks and the follow-ups booked for its agent elsewhere.
     func pull(_ scope: Scope) throws(UserError) -> Pulled {
         var pulled = Pulled()
-        try drain(scope.mark, read: { mark throws(CentralError) in try central.ledgerChanges(after: mark, agent: scope.agent, limit: Self.batch) },
+        pulled.drained.add(try drain(scope.mark, read: { mark throws(CentralError) in try central.ledgerChanges(after: mark, agent: scope.agent, limit: Self.batch) },
                   mark: { ChangeMark(xid: $0["change_xid"], seq: $0["change_seq"]) }) { rows throws(UserError) in
             let customers = try wrap { try rows.map { (seq: $0["seq"] as Int64, customer: try Customer(row: $0)) } }
             let summary = try wrap { try store.applyPulled(customers) }
             pulled.customers.inserted += summary.inserted
             pulled.customers.updated += summary.updated
-        }
+        })
         guard case .desk(let agent) = scope else { return pulled }
-        try drain("follow_ups_done_elsewhere", read: { mark throws(CentralError) in
+        pulled.drained.add(try drain("follow_ups_done_elsewhere", read: { mark throws(CentralError) in
             try central.followUpsDoneElsewhere(desk: desk, after: mark, limit: Self.batch)
         }, mark: \.mark) { done throws(UserError) in
             pulled.doneElsewhere += try wrap { try store.applyDoneElsewhere(done.map { (id: $0.id, at: $0.at) }) }
-        }
+        })
         guard let agent else { return pulled }
-        try drain("follow_ups", read: { mark throws(CentralError) in
+        pulled.drained.add(try drain("follow_ups", read: { mark throws(CentralError) in
             try central.followUps(for: desk, agent: agent, after: mark, limit: Self.batch)
         }, mark: \.mark) { followUps throws(UserError) in
             for followUp in followUps {
@@ -161,7 +197,7 @@ struct CentralPull {
                 case .none: break
                 }
             }
-        }
+        })
         return pulled
     }
 }

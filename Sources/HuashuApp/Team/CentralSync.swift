@@ -81,12 +81,13 @@ public enum CentralSync {
         // So do the 勿扰 a supervisor lifted, each once; one heard again since (a refusal standing) stays.
         let standing = Set(refusals.filter { $0.kind == "do_not_call" }.map(\.customerKey))
         var lifted = 0
-        try ledger.drain("refusal_lifts", read: { mark throws(CentralError) in try push.central.lifts(after: mark, limit: CentralPull.batch) },
+        var drained = pulledLedger.drained
+        drained.add(try ledger.drain("refusal_lifts", read: { mark throws(CentralError) in try push.central.lifts(after: mark, limit: CentralPull.batch) },
                          mark: \.mark) { lifts throws(UserError) in
             for lift in lifts where !standing.contains(lift.customerKey) {
                 if try CallFloor.honour(lift, in: push.store) { lifted += 1 }
             }
-        }
+        })
         // The customers these marks changed, and their audit rows, go up now rather than at the next sync.
         if marked + lifted > 0 { _ = try wrap { try push.run([.customers, .audit]) { _ in } } }
         return (created ? "a new desk: \(path) created\n" : "") + "desk \(push.desk) synced to \(push.central.url): \(counts) sent"
@@ -96,7 +97,8 @@ public enum CentralSync {
                 + "there (central has no call of this desk to the customer); sent again after this desk's next call to the customer" : "")
             + "; \(pulledLedger.description)"
             + (marked > 0 ? "; \(marked) customer\(marked == 1 ? "" : "s") marked from other desks' refusals" : "")
-            + (lifted > 0 ? "; \(lifted) customer\(lifted == 1 ? "'s" : "s'") 勿扰 lifted by a supervisor on central" : "") + "\n"
+            + (lifted > 0 ? "; \(lifted) customer\(lifted == 1 ? "'s" : "s'") 勿扰 lifted by a supervisor on central" : "")
+            + drained.notes { (try? push.central.oldestOpenTransaction()) ?? nil } + "\n"
     }
 
     /// The push of a call in progress (`sync --follow`, started by the call with a pipe for its standard input): each
