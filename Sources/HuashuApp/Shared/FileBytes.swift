@@ -82,7 +82,7 @@ enum PrivateFile {
         var template = Array("\(folder).\(slash.map { String(target[target.index(after: $0)...]) } ?? target).XXXXXX".utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else { throw failure(what, path, errno) }
-        let temporary = String(cString: template)
+        let temporary = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
         do throws(UserError) {
             try body(fd)
             guard fsync(fd) == 0 else { throw failure(what, path, errno) }
