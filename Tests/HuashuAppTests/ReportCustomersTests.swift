@@ -4,9 +4,10 @@ import HuashuRenewal
 @testable import HuashuStore
 import Testing
 
-/// `report_customers` is what its definition finds after any write (calls begun, ended, re-dated, rehearsed, moved to
-/// another customer; follow-ups booked, done, re-dated, deleted; times edited by hand), and the due list read from it is
-/// the list the calls themselves give (the query from before v8, below), in the writer's zone and in others.
+/// `report_customers` is what its definition finds after random writes (calls begun live or rehearsed, some with times
+/// as edited by hand; outcomes and quotes changed; follow-ups booked, done, re-dated or moved to another customer,
+/// deleted), the backfill gives the same rows, and the due list read from it is the list the calls themselves give (the
+/// query from before v8, below), in the test process's time zone; `verify` names a row changed by hand.
 @Suite("Report customers: kept equal to the calls and follow-ups")
 struct ReportCustomersTests {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("huashu-report-customers-\(UUID().uuidString)")
