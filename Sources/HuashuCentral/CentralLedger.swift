@@ -144,8 +144,9 @@ extension CentralConnection {
 }
 
 extension ChangeMark {
-    /// The rule of every pull (`huashu_settled_after`) over a stream's transaction and number columns, from this mark;
-    /// its two values are appended to `parameters`.
+    /// Every pull's condition (`huashu_settled_after`, which despite its name now only orders by transaction and
+    /// number: what is settled is the desk's to judge) over a stream's columns, after this mark; its two values are
+    /// appended to `parameters`.
     func settled(_ xid: String, _ seq: String, _ parameters: inout [String?]) -> String {
         parameters += [String(self.xid), String(self.seq)]
         return "huashu_settled_after(\(xid), \(seq), $\(parameters.count - 1)::xid8, $\(parameters.count)::bigint)"

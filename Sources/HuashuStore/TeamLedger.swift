@@ -15,10 +15,10 @@ public enum TeamLedger {
     public static let source = "central"
 }
 
-/// How far a desk has taken one of central's change streams: the last change taken, by the transaction that made
-/// it and its number. Central hands out changes in this order, and only once every transaction before them has ended
-/// (`huashu_settled_after`), so a change committed late still comes after the mark. A mark from before v8 has
-/// transaction 0 and its old number: it takes up where the old pull stopped.
+/// How far a desk has taken one of central's change streams: the last settled change taken, by the transaction
+/// that made it and its number. Central hands out every visible change after the mark in this order; the desk moves
+/// the mark only over changes whose transaction is older than every one still running (`CentralPull.drain`), so a
+/// change committed late still comes after the mark. A mark from before v8 has transaction 0 and its old number.
 public struct ChangeMark: Sendable, Equatable {
     public var xid: Int64
     public var seq: Int64
