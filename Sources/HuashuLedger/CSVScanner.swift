@@ -45,9 +45,18 @@ struct CSVScanner {
     }
 
     mutating func next() -> CSVRecord? {
-        guard position < bytes.count else { return nil }
+        var record = CSVRecord(cells: [])
+        return next(into: &record) ? record : nil
+    }
+
+    /// Reads the next record into `record`, in the storage of the cells it held: a ledger's
+    /// rows are read one after another into one record. False when no record is left.
+    mutating func next(into record: inout CSVRecord) -> Bool {
+        guard position < bytes.count else { return false }
         row += 1
         var cells: [String] = []
+        swap(&cells, &record.cells)
+        cells.removeAll(keepingCapacity: true)
         cells.reserveCapacity(lastCellCount)
         var unclosed: Int?
         var droppedText = false
@@ -58,6 +67,8 @@ struct CSVScanner {
             var i = position
             while true {
                 let cell: String
+                // The bytes of the cell OR-ed together: below 0x80, they are ASCII and need no check.
+                var seen: UInt8 = 0
                 if i < n, bytes[i] == Self.quote {
                     i += 1
                     var segmentStart = i
@@ -65,7 +76,8 @@ struct CSVScanner {
                     var hasEscapes = false
                     var closed = false
                     while i < n {
-                        if bytes[i] == Self.quote {
+                        let b = bytes[i]
+                        if b == Self.quote {
                             if i + 1 < n, bytes[i + 1] == Self.quote {
                                 hasEscapes = true
                                 unescaped.append(contentsOf: bytes[segmentStart...i])
@@ -76,13 +88,14 @@ struct CSVScanner {
                             closed = true
                             break
                         }
+                        seen |= b
                         i += 1
                     }
                     let contentEnd = i
                     if closed { i += 1 } else { unclosed = unclosed ?? cells.count }
                     // Excel keeps text after the closing quote (`"12"寸`) as part of the cell.
                     let tailStart = i
-                    i = endOfUnquoted(bytes, from: i)
+                    i = endOfUnquoted(bytes, from: i, seen: &seen)
                     if hasEscapes || i > tailStart {
                         unescaped.append(contentsOf: bytes[segmentStart..<contentEnd])
                         unescaped.append(contentsOf: bytes[tailStart..<i])
@@ -90,14 +103,14 @@ struct CSVScanner {
                         // (`"前\xE4\xB8"\xAD`) would decode whole once joined, but the tail then starts
                         // with a continuation byte, which no valid text does.
                         if i > tailStart, bytes[tailStart] & 0xC0 == 0x80 { invalid = true }
-                        cell = unescaped.withUnsafeBufferPointer { Self.decoded($0, invalid: &invalid) }
+                        cell = unescaped.withUnsafeBufferPointer { Self.decoded($0, ascii: seen < 0x80, invalid: &invalid) }
                     } else {
-                        cell = Self.decoded(UnsafeBufferPointer(rebasing: bytes[segmentStart..<contentEnd]), invalid: &invalid)
+                        cell = Self.decoded(UnsafeBufferPointer(rebasing: bytes[segmentStart..<contentEnd]), ascii: seen < 0x80, invalid: &invalid)
                     }
                 } else {
                     let start = i
-                    i = endOfUnquoted(bytes, from: i)
-                    cell = Self.decoded(UnsafeBufferPointer(rebasing: bytes[start..<i]), invalid: &invalid)
+                    i = endOfUnquoted(bytes, from: i, seen: &seen)
+                    cell = Self.decoded(UnsafeBufferPointer(rebasing: bytes[start..<i]), ascii: seen < 0x80, invalid: &invalid)
                 }
                 if cells.count < Self.maxCells {
                     cells.append(cell)
@@ -118,13 +131,19 @@ struct CSVScanner {
         position = max(end, min(position + 1, bytes.count))
         if invalid { sawInvalidUTF8 = true }
         lastCellCount = cells.count
-        return CSVRecord(cells: cells, unclosedQuoteCell: unclosed, droppedText: droppedText)
+        record.cells = cells
+        record.unclosedQuoteCell = unclosed
+        record.droppedText = droppedText
+        if !record.numbers.isEmpty { record.numbers = [] }
+        return true
     }
 
     /// The cell's text, its bytes checked as they are decoded: decoding puts U+FFFD in place of
     /// a bad byte, so a text whose bytes differ from the cell's had one, and that is noted.
-    private static func decoded(_ bytes: UnsafeBufferPointer<UInt8>, invalid: inout Bool) -> String {
+    /// ASCII bytes (`ascii`) are valid as they are.
+    private static func decoded(_ bytes: UnsafeBufferPointer<UInt8>, ascii: Bool, invalid: inout Bool) -> String {
         let text = String(decoding: bytes, as: UTF8.self)
+        if ascii { return text }
         let same = text.fromUTF8 { decoded in
             decoded.count == bytes.count && (bytes.isEmpty || memcmp(decoded.baseAddress!, bytes.baseAddress!, bytes.count) == 0)
         }
@@ -132,16 +151,20 @@ struct CSVScanner {
         return text
     }
 
-    /// The delimiter, a line end or the end of the bytes, whichever comes first.
-    private func endOfUnquoted(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+    /// The delimiter, a line end or the end of the bytes, whichever comes first; the bytes
+    /// before it are OR-ed into `seen`.
+    private func endOfUnquoted(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, seen: inout UInt8) -> Int {
         let n = bytes.count
         let delimiter = delimiter
         var i = start
+        var all = seen
         while i < n {
             let b = bytes[i]
             if b == delimiter || b == Self.lf || b == Self.cr { break }
+            all |= b
             i += 1
         }
+        seen = all
         return i
     }
 

@@ -90,6 +90,18 @@ public struct LedgerRecord: Sendable, Equatable {
         texts[slot] = value
     }
 
+    /// The value of a text slot, moved out of the record: a record made into a customer copies
+    /// none of its texts. `removeTexts` then empties the slots.
+    public mutating func takeText(slot: Int) -> String? {
+        slot < texts.count ? texts[slot].take() : nil
+    }
+
+    /// Leaves the record without texts; emptied here, the slots are not visited one by one
+    /// again when the record is freed.
+    public mutating func removeTexts() {
+        texts.removeAll(keepingCapacity: true)
+    }
+
     public var model: String? { get { self[text: .model] } set { self[text: .model] = newValue } }
     public var lastInsurer: String? { get { self[text: .lastInsurer] } set { self[text: .lastInsurer] = newValue } }
     /// Plain yuan, two decimals when there are any: "4860", "4860.50".

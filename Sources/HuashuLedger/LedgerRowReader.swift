@@ -19,9 +19,10 @@ struct LedgerRowReader {
         cells.allSatisfy { $0.isEmpty || CellText.trimmed($0).isEmpty }
     }
 
-    /// The record, or the row's problems in column order (never both).
-    mutating func read(_ record: CSVRecord, row: Int) -> Result<LedgerRecord, RowProblems> {
-        var result = LedgerRecord(row: row)
+    /// Fills `result`, an empty record of the row, or returns the row's problems in column
+    /// order (and `result` is to be dropped).
+    mutating func read(_ record: CSVRecord, into result: inout LedgerRecord) -> RowProblems? {
+        let row = result.row
         var problems: [(column: Int, problem: LedgerProblem)] = []
         var held: [(column: Int, problem: LedgerProblem, cell: String)] = []
         var genderHonorific: String?
@@ -113,15 +114,17 @@ struct LedgerRowReader {
             // A refused row goes back whole for correction: everything wrong with it is said at once.
             problems += held.map { ($0.column, $0.problem) }
             let ordered = problems.enumerated().sorted { ($0.element.column, $0.offset) < ($1.element.column, $1.offset) }
-            return .failure(RowProblems(problems: ordered.map(\.element.problem)))
+            return RowProblems(problems: ordered.map(\.element.problem))
         }
-        held.sort { $0.column < $1.column }
-        result.held = held.map(\.problem)
-        result.heldCells = held.map(\.cell)
+        if !held.isEmpty {
+            held.sort { $0.column < $1.column }
+            result.held = held.map(\.problem)
+            result.heldCells = held.map(\.cell)
+        }
         if companyID && result[text: .holderType] == nil { result[text: .holderType] = LedgerValue.companyHolder }
         result.honorific = salutationHonorific ?? genderHonorific
             ?? (personalID ? result.idNumber.flatMap(LedgerValue.honorific(fromPersonalID:)) : nil)
-        return .success(result)
+        return nil
     }
 
     /// A problem at a cell: for a workbook's sheet, also named as Excel names the cell (`Sheet1!C7`).
@@ -138,7 +141,7 @@ struct LedgerRowReader {
     }
 }
 
-/// A rejected row's problems, as the failure side of `LedgerRowReader.read`.
-struct RowProblems: Error {
+/// A rejected row's problems, as `LedgerRowReader.read` returns them.
+struct RowProblems {
     let problems: [LedgerProblem]
 }

@@ -31,6 +31,8 @@ public struct LedgerRows: Sendable {
     private var scanner: RecordSource
     private var rowReader: LedgerRowReader
     private var unchecked: UTF8Remainder?
+    /// The row being read, its cells' storage reused from row to row.
+    private var cells = CSVRecord(cells: [])
 
     /// Throws LedgerFileError for a file that cannot be read at all (not
     /// decodable in the encoding, no header, no name/plate column). The
@@ -84,18 +86,27 @@ public struct LedgerRows: Sendable {
     public mutating func next(rows limit: Int) throws(LedgerFileError) -> [LedgerRecord]? {
         var records: [LedgerRecord] = []
         records.reserveCapacity(limit)
+        return try next(rows: limit) { records.append($0) } ? records : nil
+    }
+
+    /// `next(rows:)` handing each good record to `take` as it is read, for a caller that
+    /// turns it into something else: no batch of records is kept in between. False when
+    /// no row is left.
+    public mutating func next(rows limit: Int, each take: (consuming LedgerRecord) -> Void) throws(LedgerFileError) -> Bool {
         var read = 0
-        while read < limit, let record = try scanner.next() {
+        var good = 0
+        while read < limit, try scanner.next(into: &cells) {
             read += 1
-            if LedgerRowReader.isBlank(record.cells) { continue }
-            switch rowReader.read(record, row: scanner.row) {
-            case .success(let customer):
-                if !customer.held.isEmpty { held.append(contentsOf: customer.held) }
-                records.append(customer)
-            case .failure(let rowProblems):
+            if LedgerRowReader.isBlank(cells.cells) { continue }
+            var record = LedgerRecord(row: scanner.row)
+            if let rowProblems = rowReader.read(cells, into: &record) {
                 problems.append(contentsOf: rowProblems.problems)
-                rejectedRows.append((scanner.row, record.cells))
+                rejectedRows.append((scanner.row, cells.cells))
+                continue
             }
+            if !record.held.isEmpty { held.append(contentsOf: record.held) }
+            good += 1
+            take(consume record)
         }
         if unchecked != nil, let csv = scanner.csvPosition {
             // Only bytes a cell could not decode need the check that finds them: the others were checked as they were decoded.
@@ -106,8 +117,8 @@ public struct LedgerRows: Sendable {
             }
         }
         rowsRead += read
-        recordCount += records.count
-        return read == 0 ? nil : records
+        recordCount += good
+        return read > 0
     }
 
     /// The rejected rows so far as a file to correct, as `LedgerParse.correctionCSV` makes it.
@@ -150,6 +161,14 @@ private struct RecordSource: Sendable {
     mutating func next() throws(LedgerFileError) -> CSVRecord? {
         if csv != nil { return csv!.next() }
         return try sheet!.next()
+    }
+
+    /// The next record into `record`; false when none is left.
+    mutating func next(into record: inout CSVRecord) throws(LedgerFileError) -> Bool {
+        if csv != nil { return csv!.next(into: &record) }
+        guard let next = try sheet!.next() else { return false }
+        record = next
+        return true
     }
 
     /// The row number of the record `next()` returned last.

@@ -82,10 +82,10 @@ enum CustomerColumns {
         .reference("lead_from_call", { $0.leadFromCall }, { $0.leadFromCall = $1 }),
     ]
 
-    /// The ledger's text fields and how each is set in a customer, by the record's text slot.
-    static let ledgerTexts: [(slot: Int, assign: @Sendable (inout Customer, String?) -> Void)] = all.compactMap { column in
-        guard let field = column.field, let slot = LedgerField.textSlot[field], let assign = column.assign else { return nil }
-        return (slot, assign)
+    /// How each of the ledger's text fields is set in a customer, indexed by the record's text slot.
+    static let ledgerTextBySlot: [@Sendable (inout Customer, String?) -> Void] = LedgerField.textFields.map { field in
+        guard let assign = all.first(where: { $0.field == field })?.assign else { preconditionFailure("no text column for \(field)") }
+        return assign
     }
 
     static let names = all.map(\.name)
@@ -163,27 +163,29 @@ enum CustomerColumns {
 
 extension Customer {
     /// A ledger row as a stored customer: its text fields through `CustomerColumns`,
-    /// unknown columns kept as JSON, marked 缺少有效电话 without a phone.
-    public init(_ record: LedgerRecord) {
-        // Filled as a local, not as `self`: assigning to `self` inside an initialiser copies the whole customer for each text.
+    /// unknown columns kept as JSON, marked 缺少有效电话 without a phone. The record's
+    /// texts are moved, not copied.
+    public init(_ record: consuming LedgerRecord) {
+        // Filled as a local and moved into `self` at the end: assigning to `self` inside an initialiser copies the whole customer.
         var customer = Customer(plate: record.plate, name: record.name, honorific: record.honorific, phone: record.phone, idNumber: record.idNumber,
                                 commercialExpiry: record.commercialExpiry?.description, compulsoryExpiry: record.compulsoryExpiry?.description,
                                 claims: record.claims, violations: record.violations, extra: record.extra.isEmpty ? nil : Self.extraJSON(record.extra),
                                 phoneInvalid: record.phone == nil)
         if !record.texts.isEmpty {
-            record.texts.withUnsafeBufferPointer { texts in
-                for (slot, assign) in CustomerColumns.ledgerTexts where texts[slot] != nil { assign(&customer, texts[slot]) }
+            for (slot, assign) in CustomerColumns.ledgerTextBySlot.enumerated() {
+                if let value = record.takeText(slot: slot) { assign(&customer, value) }
             }
+            record.removeTexts()
+        }
+        // A row with one policy's date only is that policy's row: its insurer and premium are that policy's.
+        if customer.commercialExpiry != nil && customer.compulsoryExpiry == nil {
+            customer.commercialInsurer = customer.commercialInsurer ?? customer.lastInsurer
+            customer.commercialPremium = customer.commercialPremium ?? customer.lastPremium
+        } else if customer.compulsoryExpiry != nil && customer.commercialExpiry == nil {
+            customer.compulsoryInsurer = customer.compulsoryInsurer ?? customer.lastInsurer
+            customer.compulsoryPremium = customer.compulsoryPremium ?? customer.lastPremium
         }
         self = customer
-        // A row with one policy's date only is that policy's row: its insurer and premium are that policy's.
-        if commercialExpiry != nil && compulsoryExpiry == nil {
-            commercialInsurer = commercialInsurer ?? lastInsurer
-            commercialPremium = commercialPremium ?? lastPremium
-        } else if compulsoryExpiry != nil && commercialExpiry == nil {
-            compulsoryInsurer = compulsoryInsurer ?? lastInsurer
-            compulsoryPremium = compulsoryPremium ?? lastPremium
-        }
     }
 
     /// Columns Huashu has no field for, as stored: JSON with sorted keys.

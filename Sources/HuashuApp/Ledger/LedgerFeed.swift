@@ -32,10 +32,13 @@ final class LedgerFeed: @unchecked Sendable {  // every var is guarded by `condi
         var rows = start
         let outcome: Result<LedgerRows, LedgerFileError>
         do {
-            while let records = try rows.next(rows: Self.batchRows) {
-                // Entries are made only for a batch that can still be kept.
-                guard wanted(after: rows) else { continue }
-                let entries = records.map(LedgerEntry.init)
+            while true {
+                // Each good row is made into its entry as it is read, while its batch can still be kept.
+                let keeping = wanted(after: rows)
+                var entries: [LedgerEntry] = []
+                if keeping { entries.reserveCapacity(Self.batchRows) }
+                guard try rows.next(rows: Self.batchRows, each: { record in if keeping { entries.append(LedgerEntry(record)) } }) else { break }
+                guard keeping, wanted(after: rows) else { continue }
                 condition.lock()
                 while waiting.count >= Self.waitingBatches && !stopped { condition.wait() }
                 if !stopped { waiting.append((entries, rows.rowsRead)) }

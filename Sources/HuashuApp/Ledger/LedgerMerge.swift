@@ -82,10 +82,12 @@ struct LedgerMerge: Sendable {
 }
 
 extension LedgerEntry {
-    /// A ledger row to store, with the cells the reader held back.
-    init(_ record: LedgerRecord) {
-        self.init(customer: Customer(record), row: record.row, held: zip(record.held, record.heldCells).map { problem, cell in
+    /// A ledger row to store, with the cells the reader held back; the record is made into its customer.
+    init(_ record: consuming LedgerRecord) {
+        let row = record.row
+        let held = record.held.isEmpty ? [] : zip(record.held, record.heldCells).map { problem, cell in
             HeldValue(kind: .cell, field: problem.column, stored: nil, given: cell, message: problem.message)
-        })
+        }
+        self.init(customer: Customer(consume record), row: row, held: held)
     }
 }
