@@ -54,10 +54,11 @@ struct CSVScanner {
     mutating func next(into record: inout CSVRecord) -> Bool {
         guard position < bytes.count else { return false }
         row += 1
+        // The cells of the record before are overwritten in place, and any left over dropped at the end.
         var cells: [String] = []
         swap(&cells, &record.cells)
-        cells.removeAll(keepingCapacity: true)
         cells.reserveCapacity(lastCellCount)
+        var count = 0
         var unclosed: Int?
         var droppedText = false
         var invalid = false
@@ -92,7 +93,7 @@ struct CSVScanner {
                         i += 1
                     }
                     let contentEnd = i
-                    if closed { i += 1 } else { unclosed = unclosed ?? cells.count }
+                    if closed { i += 1 } else { unclosed = unclosed ?? count }
                     // Excel keeps text after the closing quote (`"12"寸`) as part of the cell.
                     let tailStart = i
                     i = endOfUnquoted(bytes, from: i, seen: &seen)
@@ -112,8 +113,9 @@ struct CSVScanner {
                     i = endOfUnquoted(bytes, from: i, seen: &seen)
                     cell = Self.decoded(UnsafeBufferPointer(rebasing: bytes[start..<i]), ascii: seen < 0x80, invalid: &invalid)
                 }
-                if cells.count < Self.maxCells {
-                    cells.append(cell)
+                if count < Self.maxCells {
+                    if count < cells.count { cells[count] = cell } else { cells.append(cell) }
+                    count += 1
                 } else if !cell.isEmpty {
                     droppedText = true
                 }
@@ -130,7 +132,8 @@ struct CSVScanner {
         }
         position = max(end, min(position + 1, bytes.count))
         if invalid { sawInvalidUTF8 = true }
-        lastCellCount = cells.count
+        if cells.count > count { cells.removeSubrange(count...) }
+        lastCellCount = count
         record.cells = cells
         record.unclosedQuoteCell = unclosed
         record.droppedText = droppedText
@@ -158,6 +161,28 @@ struct CSVScanner {
         let delimiter = delimiter
         var i = start
         var all = seen
+        // Eight bytes at a time while eight are left (most cells are longer): the lowest byte found
+        // equal to the delimiter, LF or CR ends the cell.
+        if let base = bytes.baseAddress {
+            let ones: UInt64 = 0x0101_0101_0101_0101
+            let (delimiters, lfs, crs) = (ones &* UInt64(delimiter), ones &* UInt64(Self.lf), ones &* UInt64(Self.cr))
+            var words: UInt64 = 0
+            while i + 8 <= n {
+                let word = UInt64(littleEndian: UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))
+                let found = Self.zeroBytes(word ^ delimiters) | Self.zeroBytes(word ^ lfs) | Self.zeroBytes(word ^ crs)
+                if found != 0 {
+                    let before = found.trailingZeroBitCount / 8
+                    words |= word & ((1 << (8 * UInt64(before))) &- 1)
+                    i += before
+                    if words & (ones &* 0x80) != 0 { all |= 0x80 }
+                    seen = all
+                    return i
+                }
+                words |= word
+                i += 8
+            }
+            if words & (ones &* 0x80) != 0 { all |= 0x80 }
+        }
         while i < n {
             let b = bytes[i]
             if b == delimiter || b == Self.lf || b == Self.cr { break }
@@ -166,6 +191,12 @@ struct CSVScanner {
         }
         seen = all
         return i
+    }
+
+    /// The high bit set in each byte of `word` that is zero, and in none below the lowest such
+    /// byte (a borrow can only mark bytes above a zero one).
+    private static func zeroBytes(_ word: UInt64) -> UInt64 {
+        (word &- 0x0101_0101_0101_0101) & ~word & 0x8080_8080_8080_8080
     }
 
     /// The row (physical record, from 1) holding the byte at `offset`, for

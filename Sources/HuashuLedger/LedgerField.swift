@@ -100,7 +100,11 @@ public enum LedgerField: String, Sendable, CaseIterable {
     }
 
     /// The fields stored as text, in the order of `LedgerRecord`'s text slots.
-    public static let textFields = allCases.filter { $0.textRule != nil }
+    public static let textFields: [LedgerField] = {
+        let fields = allCases.filter { $0.textRule != nil }
+        precondition(fields.count <= LedgerTexts.capacity, "a record has room for \(LedgerTexts.capacity) text fields: raise LedgerTexts.capacity")
+        return fields
+    }()
     /// Each text field's slot in `LedgerRecord`.
     public static let textSlot: [LedgerField: Int] = Dictionary(uniqueKeysWithValues: textFields.enumerated().map { ($1, $0) })
 

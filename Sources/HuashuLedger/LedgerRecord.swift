@@ -19,9 +19,8 @@ public struct LedgerRecord: Sendable, Equatable {
     public var compulsoryExpiry: LedgerDate?
     public var claims: Int?
     public var violations: Int?
-    /// The fields stored as text (`LedgerField.textRule`) by `LedgerField.textSlot`;
-    /// empty while none has a value, so that equal records compare equal.
-    public private(set) var texts: [String?] = []
+    /// The fields stored as text (`LedgerField.textRule`) by `LedgerField.textSlot`.
+    public private(set) var texts = LedgerTexts()
     /// Columns Huashu has no field for, by their header text: a dealer's own
     /// columns (address, 年审, 实收保费) must survive an import.
     public var extra: [String: String]
@@ -62,44 +61,22 @@ public struct LedgerRecord: Sendable, Equatable {
 
     /// A text field's value (see `LedgerField.textRule`); nil for the others.
     public subscript(text field: LedgerField) -> String? {
-        get {
-            guard let slot = LedgerField.textSlot[field], slot < texts.count else { return nil }
-            return texts[slot]
-        }
+        get { LedgerField.textSlot[field].flatMap { texts[$0] } }
         set {
             guard let slot = LedgerField.textSlot[field] else { return }
-            if let newValue {
-                setText(newValue, slot: slot)
-            } else if slot < texts.count {
-                texts[slot] = nil
-                if texts.allSatisfy({ $0 == nil }) { texts = [] }
-            }
+            texts[slot] = newValue
         }
     }
 
     /// Sets a text field by its slot: the reader's way, without a look-up per cell.
     mutating func setText(_ value: String, slot: Int) {
-        if texts.isEmpty {
-            let count = LedgerField.textFields.count
-            // Filled in place: `Array(repeating:count:)` costs more than the rest of the record.
-            texts = [String?](unsafeUninitializedCapacity: count) { slots, initialized in
-                slots.initialize(repeating: nil)
-                initialized = count
-            }
-        }
         texts[slot] = value
     }
 
     /// The value of a text slot, moved out of the record: a record made into a customer copies
-    /// none of its texts. `removeTexts` then empties the slots.
+    /// none of its texts.
     public mutating func takeText(slot: Int) -> String? {
-        slot < texts.count ? texts[slot].take() : nil
-    }
-
-    /// Leaves the record without texts; emptied here, the slots are not visited one by one
-    /// again when the record is freed.
-    public mutating func removeTexts() {
-        texts.removeAll(keepingCapacity: true)
+        texts.take(slot: slot)
     }
 
     public var model: String? { get { self[text: .model] } set { self[text: .model] = newValue } }
@@ -132,5 +109,36 @@ public struct LedgerRecord: Sendable, Equatable {
         case .salutation: honorific ?? ""
         default: self[text: field] ?? ""
         }
+    }
+}
+
+/// The text fields' values by slot (`LedgerField.textSlot`), kept in the record itself:
+/// the records of a large ledger allocate and free no array for them.
+public struct LedgerTexts: Sendable, Equatable {
+    /// Room for every text field (`LedgerField.textFields` checks that they fit).
+    static let capacity = 24
+    private var values = InlineArray<24, String?>(repeating: nil)
+    /// How many slots hold a value.
+    public private(set) var count = 0
+
+    public var isEmpty: Bool { count == 0 }
+
+    public subscript(slot: Int) -> String? {
+        get { values[slot] }
+        set {
+            count += (newValue == nil ? 0 : 1) - (values[slot] == nil ? 0 : 1)
+            values[slot] = newValue
+        }
+    }
+
+    /// The value of a slot, moved out.
+    mutating func take(slot: Int) -> String? {
+        guard let value = values[slot].take() else { return nil }
+        count -= 1
+        return value
+    }
+
+    public static func == (a: LedgerTexts, b: LedgerTexts) -> Bool {
+        a.count == b.count && a.values.indices.allSatisfy { a.values[$0] == b.values[$0] }
     }
 }

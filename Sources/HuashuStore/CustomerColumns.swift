@@ -175,7 +175,6 @@ extension Customer {
             for (slot, assign) in CustomerColumns.ledgerTextBySlot.enumerated() {
                 if let value = record.takeText(slot: slot) { assign(&customer, value) }
             }
-            record.removeTexts()
         }
         // A row with one policy's date only is that policy's row: its insurer and premium are that policy's.
         if customer.commercialExpiry != nil && customer.compulsoryExpiry == nil {
