@@ -10,6 +10,14 @@ struct CSVRecord {
     var droppedText = false
     /// The cells a workbook stores as numbers (a CSV has none): an ID number stored so has lost digits.
     var numbers: [Int] = []
+    /// Bit i set: the scanner saw from cell i's bytes that `CellText.cleaned` leaves it as it is
+    /// (the first 64 cells only; a workbook's cells are not marked).
+    var clean: UInt64 = 0
+
+    /// True when cell `index` is known to need no cleaning.
+    func isClean(_ index: Int) -> Bool {
+        index < 64 && clean & (1 << UInt64(index)) != 0
+    }
 }
 
 /// Splits UTF-8 bytes into records the way Excel reads and writes CSV
@@ -62,6 +70,7 @@ struct CSVScanner {
         var unclosed: Int?
         var droppedText = false
         var invalid = false
+        var clean: UInt64 = 0
         // Read in place: two million cells in a 100,000-row ledger.
         let end = bytes.withUnsafeBufferPointer { bytes in
             let n = bytes.count
@@ -104,14 +113,15 @@ struct CSVScanner {
                         // (`"前\xE4\xB8"\xAD`) would decode whole once joined, but the tail then starts
                         // with a continuation byte, which no valid text does.
                         if i > tailStart, bytes[tailStart] & 0xC0 == 0x80 { invalid = true }
-                        cell = unescaped.withUnsafeBufferPointer { Self.decoded($0, ascii: seen < 0x80, invalid: &invalid) }
+                        cell = unescaped.withUnsafeBufferPointer { Self.decoded($0, ascii: seen < 0x80, invalid: &invalid, clean: &clean, cell: count) }
                     } else {
-                        cell = Self.decoded(UnsafeBufferPointer(rebasing: bytes[segmentStart..<contentEnd]), ascii: seen < 0x80, invalid: &invalid)
+                        cell = Self.decoded(UnsafeBufferPointer(rebasing: bytes[segmentStart..<contentEnd]), ascii: seen < 0x80,
+                                            invalid: &invalid, clean: &clean, cell: count)
                     }
                 } else {
                     let start = i
                     i = endOfUnquoted(bytes, from: i, seen: &seen)
-                    cell = Self.decoded(UnsafeBufferPointer(rebasing: bytes[start..<i]), ascii: seen < 0x80, invalid: &invalid)
+                    cell = Self.decoded(UnsafeBufferPointer(rebasing: bytes[start..<i]), ascii: seen < 0x80, invalid: &invalid, clean: &clean, cell: count)
                 }
                 if count < Self.maxCells {
                     if count < cells.count { cells[count] = cell } else { cells.append(cell) }
@@ -137,20 +147,26 @@ struct CSVScanner {
         record.cells = cells
         record.unclosedQuoteCell = unclosed
         record.droppedText = droppedText
+        record.clean = clean
         if !record.numbers.isEmpty { record.numbers = [] }
         return true
     }
 
     /// The cell's text, its bytes checked as they are decoded: decoding puts U+FFFD in place of
     /// a bad byte, so a text whose bytes differ from the cell's had one, and that is noted.
-    /// ASCII bytes (`ascii`) are valid as they are.
-    private static func decoded(_ bytes: UnsafeBufferPointer<UInt8>, ascii: Bool, invalid: inout Bool) -> String {
+    /// ASCII bytes (`ascii`) are valid as they are. A valid cell that needs no cleaning is marked in `clean`.
+    private static func decoded(_ bytes: UnsafeBufferPointer<UInt8>, ascii: Bool, invalid: inout Bool, clean: inout UInt64, cell: Int) -> String {
         let text = String(decoding: bytes, as: UTF8.self)
-        if ascii { return text }
-        let same = text.fromUTF8 { decoded in
-            decoded.count == bytes.count && (bytes.isEmpty || memcmp(decoded.baseAddress!, bytes.baseAddress!, bytes.count) == 0)
+        if !ascii {
+            let same = text.fromUTF8 { decoded in
+                decoded.count == bytes.count && (bytes.isEmpty || memcmp(decoded.baseAddress!, bytes.baseAddress!, bytes.count) == 0)
+            }
+            guard same == true else {
+                invalid = true
+                return text
+            }
         }
-        if same != true { invalid = true }
+        if cell < 64, CellText.isClean(bytes) { clean |= 1 << UInt64(cell) }
         return text
     }
 

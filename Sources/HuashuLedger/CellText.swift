@@ -42,10 +42,7 @@ enum CellText {
     /// written), and unwraps `="0755..."`, the formula trick spreadsheet
     /// exports use to keep leading zeros and long digit strings intact.
     static func cleaned(_ text: String) -> String {
-        // Most cells: nothing to trim, and neither the `'` nor the `=` that the slow path looks at.
-        if text.fromUTF8({ bytes in hasNoBlankEnds(bytes) && bytes.first != UInt8(ascii: "'") && bytes.first != UInt8(ascii: "=") }) == true {
-            return text
-        }
+        if text.fromUTF8(isClean) == true { return text }
         var value = trimmed(text)
         if SpreadsheetCell.isNeutralised(value) { value = trimmed(String(value.dropFirst())) }
         let utf8 = value.utf8
@@ -55,6 +52,12 @@ enum CellText {
         let inner = utf8[utf8.index(after: second)..<utf8.index(before: utf8.endIndex)]
         guard !inner.contains(UInt8(ascii: "\"")) else { return value }
         return trimmed(String(decoding: inner, as: UTF8.self))
+    }
+
+    /// True when `cleaned` returns the text of these UTF-8 bytes as it is, as most cells: nothing
+    /// to trim, and neither the `'` nor the `=` that its slow path looks at.
+    static func isClean(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        hasNoBlankEnds(bytes) && bytes.first != UInt8(ascii: "'") && bytes.first != UInt8(ascii: "=")
     }
 
     /// Full-width folding only when the text can contain full-width forms

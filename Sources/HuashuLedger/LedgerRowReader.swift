@@ -41,7 +41,7 @@ struct LedgerRowReader {
             if lookForNUL, raw.utf8.contains(0) {
                 problem(index, "\(Quoting.quoted(raw)) contains NUL bytes (shown as \u{FFFD}); the file is probably damaged here")
             }
-            let value = CellText.cleaned(raw)
+            let value = record.isClean(index) ? raw : CellText.cleaned(raw)
             guard let field = columns.fields[index] else {
                 if !value.isEmpty, let key = columns.extraKeys[index] { result.extra[key] = value }
                 continue

@@ -83,6 +83,9 @@ extension LedgerValue {
     /// The three customer types the scripts branch on, in their full names.
     public static let customerTypes = ["价格敏感型", "服务敏感型", "无所谓型"]
 
+    /// Each of `customerTypes` as UTF-8, compared with a cell's bytes in place.
+    private static let customerTypeBytes = customerTypes.map { Array($0.utf8) }
+
     private static let customerTypeSpellings: [(spelling: String, type: Int)] = [
         ("价格敏感型", 0), ("价格敏感", 0), ("price", 0), ("price_sensitive", 0),
         ("服务敏感型", 1), ("服务敏感", 1), ("service", 1), ("service_sensitive", 1),
@@ -91,7 +94,7 @@ extension LedgerValue {
 
     /// One of `customerTypes`; the short forms without 型 are accepted.
     public static func customerType(_ text: String) throws(LedgerValueError) -> String {
-        if let type = customerTypes.first(where: text.utf8Equals) { return type }
+        if let type = text.fromUTF8({ bytes in customerTypeBytes.firstIndex { $0.elementsEqual(bytes) } }) { return customerTypes[type] }
         let original = CellText.trimmed(text)
         let match = customerTypeSpellings.first(where: { original.utf8Equals($0.spelling) }) ?? {
             let value = CellText.withoutBlanks(CellText.folded(original)).lowercased()

@@ -165,16 +165,18 @@ extension Customer {
     /// A ledger row as a stored customer: its text fields through `CustomerColumns`,
     /// unknown columns kept as JSON, marked 缺少有效电话 without a phone. The record's
     /// texts are moved, not copied.
-    public init(_ record: consuming LedgerRecord) {
-        // Filled as a local and moved into `self` at the end: assigning to `self` inside an initialiser copies the whole customer.
+    public static func ledgerRow(_ record: consuming LedgerRecord) -> Customer {
+        // Made as a local and returned: an initialiser filling `self` copies the whole customer.
         var customer = Customer(plate: record.plate, name: record.name, honorific: record.honorific, phone: record.phone, idNumber: record.idNumber,
                                 commercialExpiry: record.commercialExpiry?.description, compulsoryExpiry: record.compulsoryExpiry?.description,
                                 claims: record.claims, violations: record.violations, extra: record.extra.isEmpty ? nil : Self.extraJSON(record.extra),
                                 phoneInvalid: record.phone == nil)
-        if !record.texts.isEmpty {
-            for (slot, assign) in CustomerColumns.ledgerTextBySlot.enumerated() {
-                if let value = record.takeText(slot: slot) { assign(&customer, value) }
-            }
+        // Not inside a closure: a customer captured by one is copied.
+        let assigns = CustomerColumns.ledgerTextBySlot
+        var slot = 0
+        while !record.texts.isEmpty {
+            if let value = record.takeText(slot: slot) { assigns[slot](&customer, value) }
+            slot += 1
         }
         // A row with one policy's date only is that policy's row: its insurer and premium are that policy's.
         if customer.commercialExpiry != nil && customer.compulsoryExpiry == nil {
@@ -184,7 +186,7 @@ extension Customer {
             customer.compulsoryInsurer = customer.compulsoryInsurer ?? customer.lastInsurer
             customer.compulsoryPremium = customer.compulsoryPremium ?? customer.lastPremium
         }
-        self = customer
+        return customer
     }
 
     /// Columns Huashu has no field for, as stored: JSON with sorted keys.

@@ -88,6 +88,6 @@ extension LedgerEntry {
         let held = record.held.isEmpty ? [] : zip(record.held, record.heldCells).map { problem, cell in
             HeldValue(kind: .cell, field: problem.column, stored: nil, given: cell, message: problem.message)
         }
-        self.init(customer: Customer(consume record), row: row, held: held)
+        self.init(customer: .ledgerRow(record), row: row, held: held)
     }
 }
