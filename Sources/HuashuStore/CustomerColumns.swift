@@ -162,31 +162,39 @@ enum CustomerColumns {
 }
 
 extension Customer {
-    /// A ledger row as a stored customer: its text fields through `CustomerColumns`,
-    /// unknown columns kept as JSON, marked 缺少有效电话 without a phone. The record's
-    /// texts are moved, not copied.
-    public static func ledgerRow(_ record: consuming LedgerRecord) -> Customer {
-        // Made as a local and returned: an initialiser filling `self` copies the whole customer.
-        var customer = Customer(plate: record.plate, name: record.name, honorific: record.honorific, phone: record.phone, idNumber: record.idNumber,
-                                commercialExpiry: record.commercialExpiry?.description, compulsoryExpiry: record.compulsoryExpiry?.description,
-                                claims: record.claims, violations: record.violations, extra: record.extra.isEmpty ? nil : Self.extraJSON(record.extra),
-                                phoneInvalid: record.phone == nil)
-        // Not inside a closure: a customer captured by one is copied.
+    /// A customer without values, for `fill(from:)`.
+    public static let blank = Customer(plate: "", name: "")
+
+    /// Makes a `blank` customer a ledger row: its text fields through `CustomerColumns`,
+    /// unknown columns kept as JSON, marked 缺少有效电话 without a phone. Filled where it is
+    /// kept: a customer made by an initialiser and then moved is copied whole on the way,
+    /// twice. The record's texts are moved, not copied.
+    public mutating func fill(from record: consuming LedgerRecord) {
+        plate = record.plate
+        name = record.name
+        honorific = record.honorific
+        phone = record.phone
+        idNumber = record.idNumber
+        commercialExpiry = record.commercialExpiry?.description
+        compulsoryExpiry = record.compulsoryExpiry?.description
+        claims = record.claims
+        violations = record.violations
+        if !record.extra.isEmpty { extra = Self.extraJSON(record.extra) }
+        phoneInvalid = record.phone == nil
         let assigns = CustomerColumns.ledgerTextBySlot
         var slot = 0
         while !record.texts.isEmpty {
-            if let value = record.takeText(slot: slot) { assigns[slot](&customer, value) }
+            if let value = record.takeText(slot: slot) { assigns[slot](&self, value) }
             slot += 1
         }
         // A row with one policy's date only is that policy's row: its insurer and premium are that policy's.
-        if customer.commercialExpiry != nil && customer.compulsoryExpiry == nil {
-            customer.commercialInsurer = customer.commercialInsurer ?? customer.lastInsurer
-            customer.commercialPremium = customer.commercialPremium ?? customer.lastPremium
-        } else if customer.compulsoryExpiry != nil && customer.commercialExpiry == nil {
-            customer.compulsoryInsurer = customer.compulsoryInsurer ?? customer.lastInsurer
-            customer.compulsoryPremium = customer.compulsoryPremium ?? customer.lastPremium
+        if commercialExpiry != nil && compulsoryExpiry == nil {
+            commercialInsurer = commercialInsurer ?? lastInsurer
+            commercialPremium = commercialPremium ?? lastPremium
+        } else if compulsoryExpiry != nil && commercialExpiry == nil {
+            compulsoryInsurer = compulsoryInsurer ?? lastInsurer
+            compulsoryPremium = compulsoryPremium ?? lastPremium
         }
-        return customer
     }
 
     /// Columns Huashu has no field for, as stored: JSON with sorted keys.

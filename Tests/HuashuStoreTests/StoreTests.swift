@@ -50,7 +50,8 @@ struct StoreTests {
         #expect(CustomerColumns.ledgerTextBySlot.count == LedgerField.textFields.count)
         var record = LedgerRecord(row: 2, name: "张伟", plate: "粤B12345")
         for field in LedgerField.textFields { record[text: field] = "值\(field.rawValue)" }
-        let customer = Customer.ledgerRow(record)
+        var customer = Customer.blank
+        customer.fill(from: record)
         let stored = CustomerColumns.all.filter { $0.field.map(LedgerField.textFields.contains) ?? false }
         #expect(stored.count == LedgerField.textFields.count)
         for column in stored { #expect(column.text(customer) == "值\(column.field!.rawValue)") }

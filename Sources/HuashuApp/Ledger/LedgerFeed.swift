@@ -37,7 +37,7 @@ final class LedgerFeed: @unchecked Sendable {  // every var is guarded by `condi
                 let keeping = wanted(after: rows)
                 var entries: [LedgerEntry] = []
                 if keeping { entries.reserveCapacity(Self.batchRows) }
-                guard try rows.next(rows: Self.batchRows, each: { record in if keeping { entries.append(LedgerEntry(record)) } }) else { break }
+                guard try rows.next(rows: Self.batchRows, each: { record in if keeping { entries.append(ledgerRow: record) } }) else { break }
                 guard keeping, wanted(after: rows) else { continue }
                 condition.lock()
                 while waiting.count >= Self.waitingBatches && !stopped { condition.wait() }

@@ -81,13 +81,15 @@ struct LedgerMerge: Sendable {
     }
 }
 
-extension LedgerEntry {
-    /// A ledger row to store, with the cells the reader held back; the record is made into its customer.
-    init(_ record: consuming LedgerRecord) {
+extension [LedgerEntry] {
+    /// Appends a ledger row to store, with the cells the reader held back; its customer is
+    /// filled where it is kept (`Customer.fill(from:)`).
+    mutating func append(ledgerRow record: consuming LedgerRecord) {
         let row = record.row
         let held = record.held.isEmpty ? [] : zip(record.held, record.heldCells).map { problem, cell in
             HeldValue(kind: .cell, field: problem.column, stored: nil, given: cell, message: problem.message)
         }
-        self.init(customer: .ledgerRow(record), row: row, held: held)
+        append(LedgerEntry(customer: .blank, row: row, held: held))
+        self[endIndex - 1].customer.fill(from: record)
     }
 }
