@@ -14,13 +14,15 @@ struct StatementParameters {
     private let statement: Statement
     private let buffer: BindBuffer?
     private var index: CInt = 0
+    /// How much of the buffer this run's texts fill: kept here, not in the buffer, as a class's
+    /// stored property is checked for exclusive access at every use, thousands of times a group.
+    private var used = 0
 
     /// With a `buffer` (one per statement), texts are copied into it and bound where they lie
     /// there, instead of SQLite freeing and allocating a copy of each value on every run.
     init(_ statement: Statement, buffer: BindBuffer? = nil) {
         self.statement = statement
         self.buffer = buffer
-        buffer?.used = 0
         sqlite3_reset(statement.sqliteStatement)
     }
 
@@ -34,17 +36,19 @@ struct StatementParameters {
         buffer?.nulls.remove(index)
         let index = index
         let buffer = buffer
-        text.withUTF8 { bytes -> Void in
-            if let kept = buffer?.keep(bytes) {
+        let used = used
+        self.used += text.withUTF8 { bytes -> Int in
+            if let buffer, let kept = buffer.keep(bytes, at: used) {
                 sqlite3_bind_text(handle, index, kept, CInt(bytes.count), Self.kept)
-                return
+                return bytes.count
             }
             guard let start = bytes.baseAddress, !bytes.isEmpty else {
                 // An empty text needs a pointer of its own: a nil one would bind NULL.
                 sqlite3_bind_text(handle, index, "", 0, Self.copied)
-                return
+                return 0
             }
             sqlite3_bind_text(handle, index, UnsafeRawPointer(start).assumingMemoryBound(to: CChar.self), CInt(bytes.count), Self.copied)
+            return 0
         }
     }
 
@@ -94,47 +98,66 @@ struct StatementParameters {
 }
 
 /// The bytes of one run's bound texts, for `StatementParameters` to bind with
-/// SQLITE_STATIC. Each run writes from the start again: SQLite reads a bound text
-/// only while the statement runs, and every parameter is bound afresh before the next.
-/// A text that no longer fits is bound as a copy instead.
+/// SQLITE_STATIC, and the parameters SQLite holds NULL for. Each run writes from
+/// the start again: SQLite reads a bound text only while the statement runs, and
+/// every parameter is bound afresh before the next. A text that no longer fits is
+/// bound as a copy instead. Only constants here: nothing to check for exclusive access.
 final class BindBuffer {
     private let start: UnsafeMutablePointer<UInt8>
     private let capacity: Int
-    fileprivate(set) var used = 0
     /// The parameters SQLite holds NULL for since an earlier run.
-    fileprivate var nulls = ParameterSet()
+    let nulls: ParameterSet
 
-    init(capacity: Int = 1 << 16) {
+    /// `parameters`: how many the statement has (`sqlite3_bind_parameter_count`).
+    init(parameters: Int, capacity: Int = 1 << 16) {
         self.capacity = capacity
         start = .allocate(capacity: capacity)
+        nulls = ParameterSet(count: parameters)
     }
 
-    deinit { start.deallocate() }
+    deinit {
+        start.deallocate()
+        nulls.deallocate()
+    }
 
-    /// Where the bytes now lie in the buffer; nil when they do not fit.
-    fileprivate func keep(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafePointer<CChar>? {
+    /// Where the bytes now lie in the buffer, placed `used` bytes in; nil when they do not fit.
+    fileprivate func keep(_ bytes: UnsafeBufferPointer<UInt8>, at used: Int) -> UnsafePointer<CChar>? {
         guard bytes.count <= capacity - used else { return nil }
         let place = start + used
         if let source = bytes.baseAddress { place.update(from: source, count: bytes.count) }
-        used += bytes.count
         return UnsafeRawPointer(place).assumingMemoryBound(to: CChar.self)
     }
 }
 
-/// Parameter numbers (from 1) as bits; those past 64 are never members, so they are always bound.
+/// Parameter numbers (from 1) as bits, as many as the statement has; numbers past them are never members.
 struct ParameterSet {
-    private var bits: UInt64 = 0
+    private let words: UnsafeMutablePointer<UInt64>
+    private let count: Int
 
-    /// False when it was a member already (and for numbers past 64, which are not kept).
-    mutating func insert(_ parameter: CInt) -> Bool {
-        guard (1...64).contains(parameter) else { return true }
-        let bit = UInt64(1) << UInt64(parameter - 1)
-        defer { bits |= bit }
-        return bits & bit == 0
+    init(count: Int) {
+        self.count = count
+        let wordCount = (count + 63) / 64
+        words = .allocate(capacity: max(wordCount, 1))
+        words.initialize(repeating: 0, count: max(wordCount, 1))
     }
 
-    mutating func remove(_ parameter: CInt) {
-        guard (1...64).contains(parameter) else { return }
-        bits &= ~(UInt64(1) << UInt64(parameter - 1))
+    func deallocate() { words.deallocate() }
+
+    /// False when it was a member already (never for a number past the statement's, which is always bound).
+    func insert(_ parameter: CInt) -> Bool {
+        guard let (word, bit) = place(parameter) else { return true }
+        defer { words[word] |= bit }
+        return words[word] & bit == 0
+    }
+
+    func remove(_ parameter: CInt) {
+        guard let (word, bit) = place(parameter) else { return }
+        words[word] &= ~bit
+    }
+
+    private func place(_ parameter: CInt) -> (word: Int, bit: UInt64)? {
+        let number = Int(parameter) - 1
+        guard number >= 0 && number < count else { return nil }
+        return (number >> 6, UInt64(1) << UInt64(number & 63))
     }
 }

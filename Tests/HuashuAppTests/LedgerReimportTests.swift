@@ -303,6 +303,54 @@ struct LedgerReimportTests {
 
     /// For random pairs of ledgers A and B: importing A then B never loses a
     /// value A gave that B leaves empty (or has no row or column for).
+    /// A first load inserts its new plates a group of rows at a time; a database that already has a customer
+    /// takes the same rows one at a time. Both must store the same customers in file order (ids one apart), with
+    /// the same review and change rows, whatever falls on a group's or a batch's edge: plates given again,
+    /// owners that differ, bad cells held, placeholder phones.
+    @Test func aFirstLoadStoresWhatRowByRowInsertsStore() throws {
+        var random = SeededRandom(seed: 20_261_207)
+        let header = "客户姓名,联系电话,车牌号,商业险到期日,交强险到期日,上年保费,备注"
+        // (rows, one row in `odds` brings trouble: its plate again, maybe with another owner, or a cell held; 0: none)
+        for (round, (count, odds)) in [(1, 0), (31, 0), (32, 0), (33, 3), (97, 0), (250, 40), (2_100, 12), (700, 2)].enumerated() {
+            var plates: [(plate: String, name: String)] = []
+            let rows = (0..<count).map { _ -> String in
+                let trouble = odds > 0 && random.below(odds) == 0 ? 1 + random.below(5) : 0
+                let again = !plates.isEmpty && (trouble == 1 || trouble == 2)
+                var (plate, name) = again ? plates[random.below(plates.count)] : ("粤A\(String(format: "%05d", plates.count))", "客户\(plates.count)")
+                if !again { plates.append((plate, name)) }
+                if again && trouble == 2 { name = "另一人" }
+                let phone = trouble == 3 ? ["无", "", "00000000000"][random.below(3)] : "1390000\(String(format: "%04d", random.below(10_000)))"
+                let commercial = trouble == 4 ? "2026-13-01" : random.below(3) == 0 ? "" : Self.inDays(1 + random.below(300))
+                let premium = trouble == 5 ? "abc" : ["4860", "5000.5", ""][random.below(3)]
+                return [name, phone, plate, commercial, random.below(2) == 0 ? "" : Self.inDays(1 + random.below(300)),
+                        premium, ["老客户", "", "\"要发票,下午打\""][random.below(3)]].joined(separator: ",")
+            }
+            let path = try file("load\(round).csv", ([header] + rows).joined(separator: "\r\n") + "\r\n", gb18030: round % 2 == 1)
+            let empty = fixture.folder.appendingPathComponent("empty\(round).sqlite").path
+            let seeded = fixture.folder.appendingPathComponent("seeded\(round).sqlite").path
+            let seed = try file("seed\(round).csv", "客户姓名,车牌号\n种子,粤Z99999\n")
+            #expect(try huashu("import", seed, "--db", seeded).status == 0)
+            let intoEmpty = try huashu("import", path, "--db", empty), intoSeeded = try huashu("import", path, "--db", seeded)
+            #expect(intoEmpty.status == 0 && intoSeeded.status == 0, "round \(round): \(intoEmpty.output)")
+            #expect(intoEmpty.output.split(separator: "\n").last == intoSeeded.output.split(separator: "\n").last, "round \(round)")
+            func stored(_ database: String, idsFrom first: Int) throws -> [String] {
+                let columns = (["id - \(first - 1)"] + TeamLedger.columns).joined(separator: ", ")
+                return try ["""
+                    SELECT \(columns) FROM customers WHERE plate != '粤Z99999' ORDER BY id
+                    """, """
+                    SELECT customer_id - \(first - 1), kind, field, stored, given, message, row FROM ledger_review ORDER BY id
+                    """, """
+                    SELECT customer_id - \(first - 1), field, old, new, row FROM customer_changes ORDER BY id
+                    """].map { try Fixture.run("/usr/bin/sqlite3", [database, $0], environment: fixture.environment).output }
+            }
+            let grouped = try stored(empty, idsFrom: 1), oneByOne = try stored(seeded, idsFrom: 2)
+            #expect(grouped[0].split(separator: "\n").count == plates.count, "round \(round): one customer a plate")
+            for (table, (a, b)) in ["customers", "ledger_review", "customer_changes"].enumerated().map({ ($0.element, (grouped[$0.offset], oneByOne[$0.offset])) }) {
+                #expect(a == b, "round \(round): \(table) differs")
+            }
+        }
+    }
+
     @Test func importingAThenBNeverLosesAValueOfAThatBLeavesEmpty() throws {
         let columns = ["客户姓名", "联系电话", "车牌号", "车型", "商业险到期日", "交强险到期日", "上年保费", "客户等级", "专员", "备注", "地址"]
         let values: [String: [String]] = [
