@@ -73,6 +73,22 @@ struct ImportCommandTests {
         #expect(try huashu("import", missing) == (1, "huashu: cannot read \(missing): No such file or directory\n"))
         #expect(try huashu("import", fixture.folder.path) == (1, "huashu: cannot read \(fixture.folder.path): Is a directory\n"))
         #expect(try imported().isEmpty)
+        // The database is opened while the file is read: an unreadable file still leaves no new one behind.
+        let fresh = fixture.folder.appendingPathComponent("new.sqlite").path
+        #expect(try huashu("import", missing, "--db", fresh) == (1, "huashu: cannot read \(missing): No such file or directory\n"))
+        #expect(!FileManager.default.fileExists(atPath: fresh) && !FileManager.default.fileExists(atPath: fresh + "-wal"))
+    }
+
+    @Test func aDatabaseThatCannotBeOpenedIsSaidAfterTheLedgerIsRead() throws {
+        let ledger = fixture.folder.appendingPathComponent("ok.csv").path
+        _ = FileManager.default.createFile(atPath: ledger, contents: Data("客户姓名,车牌号\n钱一,粤B60001\n".utf8))
+        let folder = fixture.folder.appendingPathComponent("no-such-folder-here", isDirectory: true).path
+        try Data().write(to: URL(fileURLWithPath: folder))  // a file where the database's folder should be
+        let result = try huashu("import", ledger, "--db", folder + "/calls.sqlite")
+        #expect(result.status == 1)
+        #expect(result.output == "huashu: cannot create the database \(folder)/calls.sqlite: Not a directory\n")
+        #expect(try huashu("import", fixture.folder.appendingPathComponent("missing.csv").path, "--db", folder + "/calls.sqlite").output
+            .hasPrefix("huashu: cannot read"), "a bad ledger is still said first")
     }
 
     @Test func aLedgerPipedInLongerThanOneRead() throws {

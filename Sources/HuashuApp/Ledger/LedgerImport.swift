@@ -36,6 +36,16 @@ public enum LedgerImport {
             }
             encoding = known
         }
+        let database = try deskFile(location)
+        let existed = FileManager.default.fileExists(atPath: database)
+        // A real import opens the desk's file beside the reading of the ledger; a dry run may work on a copy.
+        let opening = options.dryRun ? nil : StoreOpening(database)
+        // A database made for this import alone is not left behind when nothing is imported.
+        var kept = false
+        defer {
+            opening?.finish()
+            if !kept && !existed { removeDatabase(database) }
+        }
         let bytes = try FileBytes.read(options.file)
         let workbook = LedgerWorkbook.isArchive(bytes)
         if workbook && options.encoding != nil { throw UserError("\(options.file): --encoding is for CSV files; a workbook says its own") }
@@ -50,8 +60,6 @@ public enum LedgerImport {
         // The rows are read from now on, while the database is opened (and made, or migrated) beside them.
         let feed = LedgerFeed(rows, stopsAtFirstProblem: !options.skipBadRows)
         defer { feed.stop() }
-        let database = try deskFile(location)
-        let existed = FileManager.default.fileExists(atPath: database)
         // A dry run works on a scratch file when the database does not exist yet (nothing is
         // created) or would have to be migrated to this version's schema (nothing is changed).
         let scratch = NSTemporaryDirectory() + "/huashu-dry-run-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString).sqlite"
@@ -63,14 +71,13 @@ public enum LedgerImport {
             let copied = existed ? try wrap { try Store.copyIfOutdated(database, to: scratch, always: teamDesk) } : false
             if !existed || copied { target = scratch }
         }
-        // A database made for this import alone is not left behind when nothing is imported.
-        var kept = false
-        defer { if !kept && !existed { removeDatabase(database) } }
 
         // On a desk of a team, the import is the team ledger's: reconciled with what central holds, sent up after
         // (a dry run: reconciled the same way, on its copy, and nothing sent).
         let team = try TeamImport(database: target, dryRun: options.dryRun)
-        let (summary, parse) = try store(rows, feed, into: target, options, progress: progress)
+        let desk: Store
+        if let opening { desk = try opening.store() } else { desk = try openStore(.file(target)) }
+        let (summary, parse) = try store(rows, feed, into: desk, options, progress: progress)
         kept = options.skipBadRows || parse.problems.isEmpty
         var report = ""
         if !parse.held.isEmpty {
@@ -101,9 +108,8 @@ public enum LedgerImport {
     /// only when they are to be skipped. An update import of a file known to be
     /// kept is committed in batches instead (`isKept`).
     /// `feed`: the rows of `rows`, already being read.
-    private static func store(_ rows: LedgerRows, _ feed: LedgerFeed, into database: String, _ options: Options,
+    private static func store(_ rows: LedgerRows, _ feed: LedgerFeed, into store: Store, _ options: Options,
                               progress: (String) -> Void) throws(UserError) -> (UpsertSummary, LedgerRows) {
-        let store = try openStore(.file(database))
         var inBatches = false
         if !options.dryRun, try wrap({ try store.hasCustomers() }) { inBatches = try isKept(rows, options) }
         var reported = 0
