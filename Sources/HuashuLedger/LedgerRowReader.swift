@@ -15,8 +15,9 @@ struct LedgerRowReader {
     /// The sheet a workbook's rows come from (as a cell reference names it); nil for CSV.
     var sheet: String?
 
-    static func isBlank(_ cells: [String]) -> Bool {
-        cells.allSatisfy { $0.isEmpty || CellText.trimmed($0).isEmpty }
+    /// True when every cell is empty or blanks only; a cell the scanner saw needs no cleaning is text.
+    static func isBlank(_ record: CSVRecord) -> Bool {
+        record.cells.indices.allSatisfy { record.cells[$0].isEmpty || !record.isClean($0) && CellText.trimmed(record.cells[$0]).isEmpty }
     }
 
     /// Fills `result`, an empty record of the row, or returns the row's problems in column

@@ -59,7 +59,7 @@ public struct LedgerRows: Sendable {
         var candidates: [(row: Int, cells: [String], columns: LedgerColumns)] = []
         var found: (row: Int, cells: [String], columns: LedgerColumns)?
         while found == nil, candidates.count < Self.headerSearchRows, let record = try scanner.next() {
-            guard !LedgerRowReader.isBlank(record.cells) else { continue }
+            guard !LedgerRowReader.isBlank(record) else { continue }
             let columns = LedgerColumns(header: record.cells)
             if columns.columnOf[.name] != nil && columns.columnOf[.plate] != nil {
                 found = (scanner.row, record.cells, columns)
@@ -97,7 +97,7 @@ public struct LedgerRows: Sendable {
         var good = 0
         while read < limit, try scanner.next(into: &cells) {
             read += 1
-            if LedgerRowReader.isBlank(cells.cells) { continue }
+            if LedgerRowReader.isBlank(cells) { continue }
             var record = LedgerRecord(row: scanner.row)
             if let rowProblems = rowReader.read(cells, into: &record) {
                 problems.append(contentsOf: rowProblems.problems)

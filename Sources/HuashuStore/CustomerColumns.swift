@@ -170,17 +170,18 @@ extension Customer {
     /// kept: a customer made by an initialiser and then moved is copied whole on the way,
     /// twice. The record's texts are moved, not copied.
     public mutating func fill(from record: consuming LedgerRecord) {
-        plate = record.plate
-        name = record.name
-        honorific = record.honorific
-        phone = record.phone
-        idNumber = record.idNumber
+        // Swapped, not copied: the record's values are the customer's now, and its blank ones go.
+        swap(&plate, &record.plate)
+        swap(&name, &record.name)
+        swap(&honorific, &record.honorific)
+        phoneInvalid = record.phone == nil
+        swap(&phone, &record.phone)
+        swap(&idNumber, &record.idNumber)
         commercialExpiry = record.commercialExpiry?.description
         compulsoryExpiry = record.compulsoryExpiry?.description
         claims = record.claims
         violations = record.violations
         if !record.extra.isEmpty { extra = Self.extraJSON(record.extra) }
-        phoneInvalid = record.phone == nil
         let assigns = CustomerColumns.ledgerTextBySlot
         var slot = 0
         while !record.texts.isEmpty {
