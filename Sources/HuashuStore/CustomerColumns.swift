@@ -268,25 +268,6 @@ final class BoundStatement {
     }
 }
 
-/// A plate as SQLite's UNIQUE compares it, byte for byte (String's own `==` also
-/// takes canonically equivalent spellings as equal).
-private struct PlateBytes: Hashable {
-    let plate: String
-
-    init(_ plate: String) {
-        self.plate = plate
-    }
-
-    static func == (a: Self, b: Self) -> Bool {
-        a.plate.utf8.elementsEqual(b.plate.utf8)
-    }
-
-    func hash(into hasher: inout Hasher) {
-        let hashed: Void? = plate.utf8.withContiguousStorageIfAvailable { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
-        if hashed == nil { for byte in plate.utf8 { hasher.combine(byte) } }
-    }
-}
-
 /// One import's pass over its rows inside the transaction: new plates
 /// inserted, known ones reconciled with what is stored, every change and
 /// every held value written down when the import names its file.
@@ -308,9 +289,10 @@ struct CustomerUpsert {
     /// group instead of once a row, a third of what inserting a customer costs. Nil for an update import.
     private let groupInsert: BoundStatement?
     static let groupRows = 32
-    /// The plates this first load has inserted, as SQLite's UNIQUE compares them (byte for byte): a row of
-    /// one of them is reconciled with the stored customer on its own, never sent with a group.
-    private var inserted = Set<PlateBytes>()
+    /// The plates this first load has inserted, by a hash of their bytes (8 bytes a plate, not a string's 16): a row
+    /// of one of them is reconciled with the stored customer on its own, never sent with a group. Two plates that
+    /// share a hash only send the second on its own too, where its insert succeeds as it would in a group.
+    private var inserted = Set<UInt64>()
     private let update: BoundStatement
     private let change: Statement?
     private let review: Statement?
@@ -346,7 +328,7 @@ struct CustomerUpsert {
                 // Runs of new plates with nothing held go in by the group; any other row on its own, in file order.
                 var pending = entries.startIndex
                 for index in entries.indices {
-                    let new = inserted.insert(PlateBytes(entries[index].customer.plate)).inserted
+                    let new = inserted.insert(Self.hash(entries[index].customer.plate)).inserted
                     guard !new || !entries[index].held.isEmpty else { continue }
                     try insertGroups(entries[pending..<index], groupInsert)
                     try store(entries[index])
@@ -356,6 +338,13 @@ struct CustomerUpsert {
             }
         }
         return summary
+    }
+
+    /// FNV-1a of the plate's UTF-8 bytes, the bytes SQLite's UNIQUE compares.
+    private static func hash(_ plate: String) -> UInt64 {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in plate.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+        return hash
     }
 
     /// New customers with nothing held, a group at a time; the few left over one by one.
