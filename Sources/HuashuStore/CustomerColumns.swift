@@ -168,7 +168,7 @@ extension Customer {
     /// Makes a `blank` customer a ledger row: its text fields through `CustomerColumns`,
     /// unknown columns kept as JSON, marked 缺少有效电话 without a phone. Filled where it is
     /// kept: a customer made by an initialiser and then moved is copied whole on the way,
-    /// twice. The record's texts are moved, not copied.
+    /// twice. The record's strings are moved, not copied.
     public mutating func fill(from record: consuming LedgerRecord) {
         // Swapped, not copied: the record's values are the customer's now, and its blank ones go.
         swap(&plate, &record.plate)
