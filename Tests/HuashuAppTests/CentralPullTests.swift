@@ -37,6 +37,18 @@ struct CentralPullTests {
         return (cluster, a, b, file)
     }
 
+    /// A new desk file is made (and migrated) while the ledger is read; the team's pull and the import use that one store.
+    @Test func aDesksFirstImportIntoANewFileGoesIntoCentral() throws {
+        let (cluster, a, _, file) = try team()
+        let fresh = a.folder.appendingPathComponent("new-desk.sqlite").path
+        let imported = try a.piped(["import", file, "--db", fresh], input: "", environment: desk(cluster, "desk-a", agent: "小李"))
+        #expect(imported.status == 0, "\(imported.output)")
+        #expect(imported.output.contains("3 new, 1 updated"), "\(imported.output)")
+        #expect(try cluster.value("SELECT count(*) FROM ledger") == "3")
+        #expect(try Fixture.run("/usr/bin/sqlite3", [fresh, "SELECT group_concat(plate, ' ') FROM (SELECT plate FROM customers ORDER BY id)"],
+                                environment: a.environment).output == "粤E12345 粤E22222 粤E33333\n")
+    }
+
     @Test func anImportGoesIntoCentralAndEachDeskPullsItsAgentsCustomers() throws {
         let (cluster, a, b, file) = try team()
         let imported = try a.piped(["import", file], input: "", environment: desk(cluster, "desk-a", agent: "小李"))

@@ -74,9 +74,10 @@ public enum LedgerImport {
 
         // On a desk of a team, the import is the team ledger's: reconciled with what central holds, sent up after
         // (a dry run: reconciled the same way, on its copy, and nothing sent).
-        let team = try TeamImport(database: target, dryRun: options.dryRun)
+        // One store for both: a second one opened while the first still migrates a new file would migrate it too.
         let desk: Store
         if let opening { desk = try opening.store() } else { desk = try openStore(.file(target)) }
+        let team = try TeamImport(store: desk, dryRun: options.dryRun)
         let (summary, parse) = try store(rows, feed, into: desk, options, progress: progress)
         kept = options.skipBadRows || parse.problems.isEmpty
         var report = ""

@@ -10,10 +10,9 @@ import HuashuStore
 struct TeamImport {
     let pull: CentralPull
 
-    /// `database` is the file the import writes: the desk's own, or a dry run's scratch copy of it.
-    init?(database: String, dryRun: Bool) throws(UserError) {
+    /// `store` is the file the import writes: the desk's own, or a dry run's scratch copy of it.
+    init?(store: Store, dryRun: Bool) throws(UserError) {
         guard let url = CentralSync.url(option: nil) else { return nil }
-        let store = try openStore(.file(database))
         let central: CentralConnection
         do {
             central = try CentralSync.connect(url)
