@@ -287,6 +287,20 @@ struct ImportCommandTests {
         #expect(!FileManager.default.fileExists(atPath: fresh), "a dry run does not create the database")
     }
 
+    @Test func aLedgerRefusedAtOnceLeavesAnOlderDatabaseAndMissingFoldersAsTheyWere() throws {
+        let older = fixture.folder.appendingPathComponent("older.sqlite").path
+        try FileManager.default.copyItem(atPath: FixtureDatabase.fixtures.appendingPathComponent("session-6.sqlite").path, toPath: older)
+        let migrations = { try Fixture.run("/usr/bin/sqlite3", [older, "SELECT count(*) FROM grdb_migrations"], environment: [:]).output }
+        let before = try migrations()
+        let headless = file("headless.csv", "a,b\n1,2\n")
+        #expect(try huashu("import", headless, "--db", older).status == 1)
+        #expect(try huashu("import", headless, "--db", older, "--encoding", "latin-1").status == 1)
+        #expect(try migrations() == before, "a refused file does not migrate the database")
+        let nested = fixture.folder.appendingPathComponent("new-folder/sub/calls.sqlite").path
+        #expect(try huashu("import", headless, "--db", nested).status == 1)
+        #expect(!FileManager.default.fileExists(atPath: fixture.folder.appendingPathComponent("new-folder").path), "no folder is made for nothing")
+    }
+
     @Test func aDryRunDoesNotMigrateADatabaseFromAnOlderVersion() throws {
         // A database as an older huashu left it (two migrations; see OlderDatabaseTests).
         let older = fixture.folder.appendingPathComponent("older.sqlite").path

@@ -38,8 +38,13 @@ public enum LedgerImport {
         }
         let database = try deskFile(location)
         let existed = FileManager.default.fileExists(atPath: database)
-        // A real import opens the desk's file beside the reading of the ledger; a dry run may work on a copy.
-        let opening = options.dryRun ? nil : StoreOpening(database)
+        // A new file is made and migrated beside the reading of the ledger: nothing in it can be lost, and it is
+        // removed when nothing is imported. An existing one is opened (and migrated) only once the ledger's header
+        // is found, so that a file refused at once leaves it as it was; a dry run may work on a copy.
+        let folder = (database as NSString).deletingLastPathComponent
+        var isFolder: ObjCBool = false
+        let opening = !options.dryRun && !existed && FileManager.default.fileExists(atPath: folder.isEmpty ? "." : folder, isDirectory: &isFolder)
+            && isFolder.boolValue ? StoreOpening(database) : nil
         // A database made for this import alone is not left behind when nothing is imported.
         var kept = false
         defer {
