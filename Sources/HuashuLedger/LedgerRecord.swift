@@ -115,9 +115,10 @@ public struct LedgerRecord: Sendable, Equatable {
 /// The text fields' values by slot (`LedgerField.textSlot`), kept in the record itself:
 /// the records of a large ledger allocate and free no array for them.
 public struct LedgerTexts: Sendable, Equatable {
+    private typealias Slots = InlineArray<24, String?>
     /// Room for every text field (`LedgerField.textFields` checks that they fit).
-    static let capacity = 24
-    private var values = InlineArray<24, String?>(repeating: nil)
+    static let capacity = Slots.count
+    private var values = Slots(repeating: nil)
     /// How many slots hold a value.
     public private(set) var count = 0
 

@@ -33,7 +33,7 @@ struct StatementParameters {
             bindNull()
             return
         }
-        buffer?.nulls.remove(index)
+        buffer?.markBound(index)
         let index = index
         let buffer = buffer
         let used = used
@@ -54,7 +54,7 @@ struct StatementParameters {
 
     mutating func bind(bytes: [UInt8]) {
         index += 1
-        buffer?.nulls.remove(index)
+        buffer?.markBound(index)
         let handle = statement.sqliteStatement
         let index = index
         bytes.withUnsafeBytes { buffer -> Void in
@@ -69,7 +69,7 @@ struct StatementParameters {
             bindNull()
             return
         }
-        buffer?.nulls.remove(index)
+        buffer?.markBound(index)
         sqlite3_bind_int64(statement.sqliteStatement, index, number)
     }
 
@@ -78,7 +78,7 @@ struct StatementParameters {
     /// This holds only while the buffer's statement is bound by nothing else: a bind or
     /// `sqlite3_clear_bindings` from elsewhere between runs would leave the skipped NULL stale.
     private func bindNull() {
-        if let buffer, !buffer.nulls.insert(index) { return }
+        if let buffer, !buffer.markNull(index) { return }
         sqlite3_bind_null(statement.sqliteStatement, index)
     }
 
@@ -105,14 +105,18 @@ struct StatementParameters {
 final class BindBuffer {
     private let start: UnsafeMutablePointer<UInt8>
     private let capacity: Int
-    /// The parameters SQLite holds NULL for since an earlier run.
-    let nulls: ParameterSet
+    /// Bit n-1 set: SQLite holds NULL for parameter n since an earlier run.
+    private let nulls: UnsafeMutablePointer<UInt64>
+    private let parameters: Int
 
     /// `parameters`: how many the statement has (`sqlite3_bind_parameter_count`).
     init(parameters: Int, capacity: Int = 1 << 16) {
         self.capacity = capacity
+        self.parameters = parameters
         start = .allocate(capacity: capacity)
-        nulls = ParameterSet(count: parameters)
+        let words = max((parameters + 63) / 64, 1)
+        nulls = .allocate(capacity: words)
+        nulls.initialize(repeating: 0, count: words)
     }
 
     deinit {
@@ -127,37 +131,23 @@ final class BindBuffer {
         if let source = bytes.baseAddress { place.update(from: source, count: bytes.count) }
         return UnsafeRawPointer(place).assumingMemoryBound(to: CChar.self)
     }
-}
 
-/// Parameter numbers (from 1) as bits, as many as the statement has; numbers past them are never members.
-struct ParameterSet {
-    private let words: UnsafeMutablePointer<UInt64>
-    private let count: Int
-
-    init(count: Int) {
-        self.count = count
-        let wordCount = (count + 63) / 64
-        words = .allocate(capacity: max(wordCount, 1))
-        words.initialize(repeating: 0, count: max(wordCount, 1))
-    }
-
-    func deallocate() { words.deallocate() }
-
-    /// False when it was a member already (never for a number past the statement's, which is always bound).
-    func insert(_ parameter: CInt) -> Bool {
+    /// Notes that the parameter is NULL now; false when it was already (a number past the statement's is never noted).
+    fileprivate func markNull(_ parameter: CInt) -> Bool {
         guard let (word, bit) = place(parameter) else { return true }
-        defer { words[word] |= bit }
-        return words[word] & bit == 0
+        defer { nulls[word] |= bit }
+        return nulls[word] & bit == 0
     }
 
-    func remove(_ parameter: CInt) {
+    /// Notes that the parameter holds a value now.
+    fileprivate func markBound(_ parameter: CInt) {
         guard let (word, bit) = place(parameter) else { return }
-        words[word] &= ~bit
+        nulls[word] &= ~bit
     }
 
     private func place(_ parameter: CInt) -> (word: Int, bit: UInt64)? {
         let number = Int(parameter) - 1
-        guard number >= 0 && number < count else { return nil }
+        guard number >= 0 && number < parameters else { return nil }
         return (number >> 6, UInt64(1) << UInt64(number & 63))
     }
 }
